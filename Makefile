@@ -1,0 +1,50 @@
+# The command index. `make run` and `make test` set everything up on a fresh machine with only Python 3.11.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+TRANSLATIONS := volunteer_hub/translations
+PO := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
+
+.PHONY: setup run test lint fmt translations extract bench bench-data clean
+
+setup: $(STAMP) $(MO)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ --statistics
+
+## Web + worker + embedded Redis on SQLite, with demo data on first start. Ctrl-C stops everything.
+run: setup
+	$(BIN)/flask --app wsgi dev
+
+## The whole test suite (TEST_DATABASE_URL / TEST_REDIS_URL point it at real servers).
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+
+fmt: setup
+	$(BIN)/ruff format volunteer_hub tests bench
+	$(BIN)/ruff check --fix .
+
+## Refresh the message catalogue after changing user-facing strings.
+extract: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k pgettext:1c,2 -o $(TRANSLATIONS)/messages.pot volunteer_hub
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
+
+translations: $(MO)
+
+## Benchmarks (not part of `make test`): claims/s over HTTP vs. a bare atomic-claim app. Needs `wrk`.
+## BENCH_DATABASE_URL=postgresql://... measures PostgreSQL instead of a fresh SQLite file.
+bench: setup
+	$(BIN)/python bench/claims_http.py $(if $(BENCH_DATABASE_URL),--database $(BENCH_DATABASE_URL))
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

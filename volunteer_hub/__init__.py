@@ -1,0 +1,84 @@
+"""Volunteer Hub: a volunteer task marketplace for emergencies. create_app() is the table of contents."""
+
+import os
+from collections.abc import Mapping
+
+from flask import Flask
+
+from volunteer_hub import config as settings
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(settings.load(app.instance_path))
+    if config:
+        app.config.update(config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from volunteer_hub.accounts.login import init_login
+    from volunteer_hub.core import i18n, redis
+    from volunteer_hub.core.db import configure_sqlite, engine_options
+    from volunteer_hub.core.security import init_security
+    from volunteer_hub.extensions import babel, csrf, db, limiter, migrate
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLITE_BUSY_TIMEOUT_S"]
+    )
+    app.config["REDIS_URL"] = redis.resolve_url(app.config["REDIS_URL"], app.instance_path)
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "vh-limits")
+    limiter.init_app(app)
+    init_login(app)
+    init_security(app)
+    import volunteer_hub.models  # noqa: F401  (every model registered before the first query)
+
+
+def register_blueprints(app: Flask) -> None:
+    from volunteer_hub.accounts.views import bp as accounts
+    from volunteer_hub.api import init_api
+    from volunteer_hub.claims.views import bp as claims
+    from volunteer_hub.notifications.views import bp as notifications
+    from volunteer_hub.orgs.views import bp as orgs
+    from volunteer_hub.pages import bp as pages
+    from volunteer_hub.tasks.organizer_views import bp as organizer
+    from volunteer_hub.tasks.views import bp as tasks
+
+    for blueprint in (pages, accounts, tasks, claims, notifications, organizer, orgs):
+        app.register_blueprint(blueprint)
+    init_api(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from volunteer_hub.templating import init_templating
+
+    init_templating(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from volunteer_hub.errors import init_error_handlers
+
+    init_error_handlers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from volunteer_hub.cli import init_cli
+
+    init_cli(app)

@@ -1,0 +1,94 @@
+"""Account forms: the shape of what the pages accept. The account services decide what is allowed."""
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FloatField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.fields import TelField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import EqualTo, InputRequired, Length, Optional
+
+from volunteer_hub.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
+from volunteer_hub.accounts.services import NAME_MAX
+from volunteer_hub.catalogue import AVAILABILITY, SKILLS
+from volunteer_hub.core.forms import CheckboxListField, optional_int
+
+PHONE_KW = {"autocomplete": "tel", "inputmode": "tel", "enterkeyhint": "next"}
+
+
+def _phone_field():
+    return TelField(_l("Mobile number"), render_kw=PHONE_KW,
+                    validators=[InputRequired(_l("Enter your 11-digit mobile number.")), Length(max=32)])
+
+
+class LoginForm(FlaskForm):
+    phone = _phone_field()
+    password = PasswordField(_l("Password"), render_kw={"autocomplete": "current-password"},
+                             validators=[InputRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)])
+    remember = BooleanField(_l("Keep me logged in on this phone for 30 days"))
+    next = HiddenField()
+
+
+class RegisterForm(FlaskForm):
+    phone = _phone_field()
+    name = StringField(_l("Name"), render_kw={"autocomplete": "name", "maxlength": NAME_MAX},
+                       validators=[InputRequired(_l("Enter your name."))])
+    password = PasswordField(_l("Password"), render_kw={"autocomplete": "new-password"},
+                             validators=[InputRequired(_l("Choose a password.")), Length(max=PASSWORD_MAX)])
+    next = HiddenField()
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), render_kw={"autocomplete": "current-password"},
+                                     validators=[InputRequired(_l("Enter your current password."))])
+    new_password = PasswordField(_l("New password"), render_kw={"autocomplete": "new-password"},
+                                 validators=[InputRequired(_l("Choose a new password.")), Length(max=PASSWORD_MAX)])
+    confirm = PasswordField(_l("New password again"), render_kw={"autocomplete": "new-password"},
+                            validators=[EqualTo("new_password", _l("The two new passwords are not the same."))])
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Name"), render_kw={"autocomplete": "name", "maxlength": NAME_MAX})
+    skills = CheckboxListField(_l("Skills"), validate_choice=False)
+    languages = CheckboxListField(_l("Languages"), validate_choice=False)
+    availability = CheckboxListField(_l("When I can usually help"), validate_choice=False)
+    party_member = BooleanField(_l("Show that I am a Party member on rosters"))
+    max_weekly_hours = IntegerField(_l("Hours per week at most"), render_kw={"inputmode": "numeric"},
+                                    validators=[Optional()])
+    home_org_id = SelectField(_l("Home community"), coerce=optional_int)
+    lat = FloatField(_l("Latitude"), validators=[Optional()], render_kw={"inputmode": "decimal"})
+    lon = FloatField(_l("Longitude"), validators=[Optional()], render_kw={"inputmode": "decimal"})
+
+    def __init__(self, *args, communities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        locale = str(get_locale() or "zh")
+        self.skills.choices = [SelectChoice(e.code, e.name(locale)) for e in SKILLS if e.kind == "skill"]
+        self.languages.choices = [SelectChoice(e.code, e.name(locale)) for e in SKILLS if e.kind == "language"]
+        self.availability.choices = [SelectChoice(e.code, e.name(locale)) for e in AVAILABILITY]
+        self.home_org_id.choices = [SelectChoice("", _l("None chosen"))] + [
+            SelectChoice(org.id, org.name) for org in communities]
+
+    def load(self, user) -> None:
+        """Split the saved skills into the two checkbox groups (shown grouped, stored as one list)."""
+        languages = {choice.value for choice in self.languages.choices}
+        self.skills.data = [code for code in user.skills if code not in languages]
+        self.languages.data = [code for code in user.skills if code in languages]
+
+    def changes(self, user) -> dict:
+        """The profile changes for accounts.services.update_profile.
+
+        Community and coordinates are sent only when changed: picking a community moves the home location
+        to its centre, and coordinates typed (or located) on the same page win over it.
+        """
+        changes = {
+            "name": self.name.data,
+            "skills": [*self.skills.data, *self.languages.data],
+            "availability": self.availability.data,
+            "party_member": self.party_member.data,
+            "max_weekly_hours": self.max_weekly_hours.data,
+        }
+        if self.home_org_id.data != user.home_org_id:
+            changes["home_org_id"] = self.home_org_id.data
+        if (self.lat.data, self.lon.data) != (user.lat, user.lon):
+            changes["lat"], changes["lon"] = self.lat.data, self.lon.data
+        return changes

@@ -1,0 +1,119 @@
+"""Users, their skills, and the login sessions / API tokens that authenticate them."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from volunteer_hub.catalogue import AVAILABILITY_CODES
+from volunteer_hub.core.db import utcnow
+from volunteer_hub.extensions import db
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint("max_weekly_hours BETWEEN 1 AND 168", name="max_weekly_hours_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(sa.String(16), unique=True)  # E.164, e.g. +8613812345678
+    name: Mapped[str] = mapped_column(sa.String(50))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(sa.String(5))
+    party_member: Mapped[bool] = mapped_column(default=False)
+    max_weekly_hours: Mapped[int] = mapped_column(default=20)
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    home_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orgs.id"))
+    avail_weekday_day: Mapped[bool] = mapped_column(default=True)
+    avail_weekday_night: Mapped[bool] = mapped_column(default=False)
+    avail_weekend_day: Mapped[bool] = mapped_column(default=True)
+    avail_weekend_night: Mapped[bool] = mapped_column(default=False)
+    # Bumped by every claim transaction: the row lock serializes one volunteer's claims (see claims.services).
+    claim_lock: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    skill_rows: Mapped[list["UserSkill"]] = relationship(cascade="all, delete-orphan", order_by="UserSkill.code")
+    home_org = relationship("Organisation", foreign_keys=[home_org_id])
+
+    # Flask-Login: the login token of the current request, set by the user loader (see accounts.auth).
+    login_token = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str | None:
+        return self.login_token
+
+    @property
+    def skills(self) -> list[str]:
+        return [row.code for row in self.skill_rows]
+
+    @skills.setter
+    def skills(self, codes) -> None:
+        wanted = set(codes)
+        self.skill_rows = [row for row in self.skill_rows if row.code in wanted] + [
+            UserSkill(code=code) for code in sorted(wanted - set(self.skills))
+        ]
+
+    @property
+    def availability(self) -> list[str]:
+        return [code for code in AVAILABILITY_CODES if getattr(self, f"avail_{code}")]
+
+    @availability.setter
+    def availability(self, codes) -> None:
+        for code in AVAILABILITY_CODES:
+            setattr(self, f"avail_{code}", code in codes)
+
+    @property
+    def has_location(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+    @property
+    def masked_phone(self) -> str:
+        """138****1234: what people without a need to call the volunteer see."""
+        national = self.phone.removeprefix("+86")
+        return f"{national[:3]}****{national[-4:]}"
+
+    @property
+    def volunteer_no(self) -> str:
+        """The platform volunteer number, used publicly instead of any ID document number."""
+        return f"VH{self.id:08d}"
+
+
+class UserSkill(db.Model):
+    __tablename__ = "user_skills"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), primary_key=True, index=True)
+
+
+class AuthToken(db.Model):
+    """A web login session or an API bearer token. Only a SHA-256 of the secret is stored.
+
+    Logging out deletes the session's row; changing the password deletes all of the user's rows, so stolen
+    cookies and tokens stop working at once.
+    """
+
+    __tablename__ = "auth_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))  # "session" | "api"
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+    user: Mapped[User] = relationship()

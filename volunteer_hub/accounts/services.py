@@ -1,0 +1,201 @@
+"""Account use cases: register, authenticate, sessions and tokens, profile, password."""
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from volunteer_hub.accounts import passwords, tokens
+from volunteer_hub.accounts.models import User
+from volunteer_hub.accounts.phones import normalise_mobile
+from volunteer_hub.catalogue import AVAILABILITY_CODES, SKILL_CODES
+from volunteer_hub.core.errors import Conflict, NotAuthenticated, NotFound, ValidationError
+from volunteer_hub.core.geo import valid_lat, valid_lon
+from volunteer_hub.extensions import db
+from volunteer_hub.orgs.models import Organisation
+
+NAME_MAX = 50
+LOCALES = ("zh", "en")
+MAX_WEEKLY_HOURS = 168
+
+
+def _clean_name(name) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(fields={"name": _l("Please enter your name.")})
+    if len(name) > NAME_MAX:
+        raise ValidationError(fields={"name": _l("Use at most %(n)d characters.", n=NAME_MAX)})
+    return name
+
+
+def _clean_phone(raw) -> str:
+    phone = normalise_mobile(raw or "")
+    if phone is None:
+        raise ValidationError(fields={"phone": _l("Enter an 11-digit mainland mobile number, e.g. 13812345678.")})
+    return phone
+
+
+def register(phone: str, name: str, password: str, *, locale: str | None = None) -> User:
+    """Create a volunteer account; the phone number is the login."""
+    phone = _clean_phone(phone)
+    name = _clean_name(name)
+    problem = passwords.password_problem(password or "", user_inputs=(phone[3:], name))
+    if problem:
+        raise ValidationError(fields={"password": problem})
+    if get_user_by_phone(phone) is not None:
+        raise Conflict(_l("This phone number is already registered. Log in instead."), code="phone_taken")
+    user = User(phone=phone, name=name, password_hash=passwords.hash_password(password))
+    user.locale = locale if locale in LOCALES else None
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # two registrations raced for the same number
+        db.session.rollback()
+        raise Conflict(_l("This phone number is already registered. Log in instead."), code="phone_taken") from None
+    return user
+
+
+def get_user_by_phone(phone: str) -> User | None:
+    return db.session.execute(sa.select(User).where(User.phone == phone)).scalar_one_or_none()
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_l("No such user."))
+    return user
+
+
+_DUMMY_HASH = None
+
+
+def authenticate(phone: str, password: str) -> User:
+    """The user with these credentials; upgrades an outdated password hash on the way."""
+    global _DUMMY_HASH
+    normalised = normalise_mobile(phone or "")
+    user = get_user_by_phone(normalised) if normalised else None
+    if user is None or not user.active:
+        # Spend the same time as a real check so response times do not reveal registered numbers.
+        _DUMMY_HASH = _DUMMY_HASH or passwords.hash_password("not-a-real-password")
+        passwords.verify_password(_DUMMY_HASH, password or "")
+        raise NotAuthenticated(_l("Wrong phone number or password."), code="invalid_credentials")
+    ok, upgraded = passwords.verify_password(user.password_hash, password or "")
+    if not ok:
+        raise NotAuthenticated(_l("Wrong phone number or password."), code="invalid_credentials")
+    if upgraded:
+        user.password_hash = upgraded
+        db.session.commit()
+    return user
+
+
+def start_session(user: User, kind: str = tokens.SESSION) -> str:
+    """Issue a login session (web) or bearer token (API) and return its secret."""
+    raw = tokens.issue(user, kind)
+    db.session.commit()
+    return raw
+
+
+def end_session(raw: str | None) -> None:
+    """Log out: the session's token stops working everywhere it was copied."""
+    if raw:
+        tokens.revoke(raw)
+        db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> str:
+    """Set a new password, end every session and token of the user, and return a fresh web session."""
+    ok, _ = passwords.verify_password(user.password_hash, current or "")
+    if not ok:
+        raise ValidationError(fields={"current_password": _l("The current password is not correct.")})
+    problem = passwords.password_problem(new or "", user_inputs=(user.phone[3:], user.name))
+    if problem:
+        raise ValidationError(fields={"new_password": problem})
+    user.password_hash = passwords.hash_password(new)
+    tokens.revoke_all(user)
+    raw = tokens.issue(user, tokens.SESSION)
+    db.session.commit()
+    return raw
+
+
+def update_profile(user: User, **changes) -> User:
+    """Apply profile changes; every field is optional. Unknown skills or out-of-range values are refused."""
+    errors = {}
+    if "name" in changes:
+        try:
+            user.name = _clean_name(changes["name"])
+        except ValidationError as exc:
+            errors.update(exc.fields)
+    if "skills" in changes:
+        skills = list(changes["skills"] or [])
+        unknown = sorted(set(skills) - SKILL_CODES)
+        if unknown:
+            errors["skills"] = _l("Unknown skill: %(codes)s", codes=", ".join(unknown))
+        else:
+            user.skills = skills
+    if "availability" in changes:
+        bands = list(changes["availability"] or [])
+        unknown = sorted(set(bands) - set(AVAILABILITY_CODES))
+        if unknown:
+            errors["availability"] = _l("Unknown availability: %(codes)s", codes=", ".join(unknown))
+        else:
+            user.availability = bands
+    if "max_weekly_hours" in changes:
+        hours = changes["max_weekly_hours"]
+        if not isinstance(hours, int) or not 1 <= hours <= MAX_WEEKLY_HOURS:
+            errors["max_weekly_hours"] = _l("Enter whole hours from 1 to %(n)d.", n=MAX_WEEKLY_HOURS)
+        else:
+            user.max_weekly_hours = hours
+    if "party_member" in changes:
+        user.party_member = bool(changes["party_member"])
+    if "locale" in changes:
+        if changes["locale"] not in LOCALES:
+            errors["locale"] = _l("Choose zh or en.")
+        else:
+            user.locale = changes["locale"]
+    if "home_org_id" in changes:
+        _apply_home_org(user, changes["home_org_id"], errors)
+    if "lat" in changes or "lon" in changes:
+        _apply_location(user, changes.get("lat"), changes.get("lon"), errors)
+    if errors:
+        db.session.rollback()
+        raise ValidationError(fields=errors)
+    db.session.commit()
+    return user
+
+
+def _apply_location(user: User, lat, lon, errors: dict) -> None:
+    if lat is None and lon is None:
+        user.lat = user.lon = None
+        return
+    if lat is None or lon is None:
+        errors["lat" if lat is None else "lon"] = _l("Give both latitude and longitude.")
+        return
+    if not valid_lat(lat):
+        errors["lat"] = _l("Latitude must be between -90 and 90.")
+    if not valid_lon(lon):
+        errors["lon"] = _l("Longitude must be between -180 and 180.")
+    if "lat" not in errors and "lon" not in errors:
+        user.lat, user.lon = float(lat), float(lon)
+
+
+def _apply_home_org(user: User, org_id, errors: dict) -> None:
+    """Picking one's community also sets the home location to its centroid."""
+    if org_id is None:
+        user.home_org_id = None
+        return
+    org = db.session.get(Organisation, org_id)
+    if org is None:
+        errors["home_org_id"] = _l("No such community.")
+        return
+    user.home_org_id = org.id
+    if org.lat is not None and org.lon is not None:
+        user.lat, user.lon = org.lat, org.lon
+
+
+def create_admin(phone: str, password: str, name: str) -> User:
+    """Create (or promote) a platform administrator: organizer and reviewer everywhere."""
+    phone = _clean_phone(phone)
+    user = get_user_by_phone(phone)
+    if user is None:
+        user = register(phone, name, password)
+    user.is_admin = True
+    db.session.commit()
+    return user

@@ -1,0 +1,45 @@
+"""Login and registration throttling (Flask-Limiter on the shared Redis, so all web processes agree).
+
+Per IP every attempt counts; per account only failed attempts count, so a volunteer who mistypes a few times
+is slowed down while someone guessing one person's password from many addresses is stopped.
+"""
+
+from flask import current_app, request
+
+from volunteer_hub.accounts.phones import normalise_mobile
+from volunteer_hub.extensions import limiter
+
+
+def _account_key() -> str:
+    data = request.get_json(silent=True) if request.is_json else request.form
+    raw = data.get("phone", "") if isinstance(data, dict) or hasattr(data, "get") else ""
+    return f"account:{normalise_mobile(str(raw)) or str(raw)[:32]}"
+
+
+def _failed(response) -> bool:
+    # Pages answer a failed login with the form again (200); the API with 401.
+    return response.status_code in (200, 401) and request.method == "POST"
+
+
+def _per_ip():
+    return current_app.config["LOGIN_LIMIT_PER_IP"]
+
+
+def _per_account():
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def _register_limit():
+    return current_app.config["REGISTER_LIMIT_PER_IP"]
+
+
+def login_limits(view):
+    """Throttle a login or token view per IP and per account."""
+    view = limiter.limit(_per_account, key_func=_account_key, deduct_when=_failed, methods=["POST"],
+                         scope="login-account")(view)
+    return limiter.limit(_per_ip, methods=["POST"], scope="login-ip")(view)
+
+
+def register_limits(view):
+    """Throttle account creation per IP."""
+    return limiter.limit(_register_limit, methods=["POST"], scope="register-ip")(view)

@@ -1,0 +1,72 @@
+"""Claiming shifts, withdrawing, approval and rosters."""
+
+from volunteer_hub.api.common import Blueprint, auth_required
+from volunteer_hub.api.schemas import ClaimOut, RosterOut
+from volunteer_hub.claims import queries, services
+from volunteer_hub.orgs import permissions
+from volunteer_hub.tasks.services import get_shift
+
+blp = Blueprint("api_claims", __name__, description="Claims on shifts and rosters")
+
+
+def claim_out(claim) -> dict:
+    return {"id": claim.id, "status": claim.status, "shift_id": claim.shift_id, "created_at": claim.created_at,
+            "waitlist_position": queries.waitlist_position(claim)}
+
+
+@blp.post("/shifts/<int:shift_id>/claims")
+@blp.response(201, ClaimOut)
+@blp.errors(401, 404, 409)
+@auth_required
+def claim_shift(shift_id, user):
+    """Claim a place: confirmed, pending (approval needed) or waitlisted (full)."""
+    return claim_out(services.claim_shift(user, get_shift(shift_id)))
+
+
+@blp.delete("/claims/<int:claim_id>")
+@blp.response(200, ClaimOut)
+@blp.errors(401, 404, 409)
+@auth_required
+def cancel_claim(claim_id, user):
+    """Withdraw my claim before the shift starts; the place goes to the waitlist."""
+    return claim_out(services.cancel_claim(user, services.get_own_claim(user, claim_id)))
+
+
+@blp.post("/claims/<int:claim_id>/approve")
+@blp.response(200, ClaimOut)
+@blp.errors(401, 403, 404, 409)
+@auth_required
+def approve_claim(claim_id, user):
+    """Approve a pending request (organizers of the task's organisation subtree)."""
+    return claim_out(services.approve_claim(user, services.get_claim(claim_id)))
+
+
+@blp.post("/claims/<int:claim_id>/reject")
+@blp.response(200, ClaimOut)
+@blp.errors(401, 403, 404, 409)
+@auth_required
+def reject_claim(claim_id, user):
+    """Turn down a request or remove a volunteer; a freed place goes to the waitlist."""
+    return claim_out(services.reject_claim(user, services.get_claim(claim_id)))
+
+
+@blp.get("/shifts/<int:shift_id>/roster")
+@blp.response(200, RosterOut)
+@blp.errors(401, 403, 404)
+@auth_required
+def roster(shift_id, user):
+    """Everyone on a shift. Phone numbers in full only for organizers of the task's organisation subtree."""
+    shift = get_shift(shift_id)
+    org = shift.task.org
+    permissions.require_review(user, org)
+    full_phone = permissions.can_manage(user, org)
+    return {
+        "shift": shift,
+        "task": shift.task,
+        "items": [
+            {"claim_id": row.claim.id, "status": row.claim.status, "user_id": row.user.id, "name": row.user.name,
+             "phone": row.user.phone if full_phone else row.user.masked_phone,
+             "party_member": row.user.party_member, "skills": row.user.skills, "created_at": row.claim.created_at}
+            for row in queries.roster(shift)
+        ],
+    }

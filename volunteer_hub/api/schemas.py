@@ -1,0 +1,321 @@
+"""Request and response shapes of API v1. They document the API (OpenAPI) and check types and ranges;
+the services apply the business rules."""
+
+import marshmallow as ma
+from flask_babel import lazy_gettext as _l
+from marshmallow import fields, validate
+
+from volunteer_hub.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
+from volunteer_hub.accounts.services import MAX_WEEKLY_HOURS, NAME_MAX
+from volunteer_hub.catalogue import AVAILABILITY_CODES, SKILL_CODES, TASK_TYPE_CODES
+from volunteer_hub.core.timeutil import isoformat
+from volunteer_hub.orgs.models import OrgKind, Role
+from volunteer_hub.orgs.services import NAME_MAX as ORG_NAME_MAX
+from volunteer_hub.tasks import rules as task_rules
+from volunteer_hub.tasks.models import MAX_CAPACITY, MAX_SHIFTS_PER_TASK
+
+
+def _one_of(choices):
+    return validate.OneOf(sorted(choices), error=_l("Choose one of: {choices}."))
+
+
+def _length(max_len, min_len=None):
+    return validate.Length(min=min_len, max=max_len, error=_l("Use {min} to {max} characters.")
+                           if min_len else _l("Use at most {max} characters."))
+
+
+def _range(low, high):
+    return validate.Range(min=low, max=high, error=_l("Must be between {min} and {max}."))
+
+
+Lat = lambda **kw: fields.Float(validate=_range(-90, 90), allow_nan=False, **kw)  # noqa: E731
+Lon = lambda **kw: fields.Float(validate=_range(-180, 180), allow_nan=False, **kw)  # noqa: E731
+Int = lambda **kw: fields.Integer(strict=True, **kw)  # noqa: E731
+
+
+class LocalDateTime(fields.AwareDateTime):
+    """Accepts ISO 8601 with an offset; answers in the configured zone (e.g. +08:00)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return isoformat(value)
+
+
+class Schema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE  # fields a client does not own (status, confirmed, roles...) are refused
+
+
+# --- errors (documentation only) ---
+
+class ErrorBody(Schema):
+    code = fields.String(required=True, metadata={"example": "shift_overlap"})
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class ErrorOut(Schema):
+    error = fields.Nested(ErrorBody, required=True)
+
+
+# --- accounts ---
+
+class RegisterIn(Schema):
+    phone = fields.String(required=True, validate=_length(32), metadata={"example": "13812345678"})
+    password = fields.String(required=True, validate=_length(PASSWORD_MAX), load_only=True)
+    name = fields.String(required=True, validate=_length(NAME_MAX, 1))
+    locale = fields.String(validate=_one_of(("zh", "en")))
+
+
+class TokenIn(Schema):
+    phone = fields.String(required=True, validate=_length(32))
+    password = fields.String(required=True, validate=_length(PASSWORD_MAX), load_only=True)
+
+
+class TokenOut(Schema):
+    token = fields.String(required=True)
+    user_id = fields.Integer(required=True)
+
+
+class UserOut(Schema):
+    id = fields.Integer(required=True)
+    phone = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class RoleRef(Schema):
+    org_id = fields.Integer(required=True)
+    org_name = fields.String()
+    role = fields.String(required=True)
+
+
+class MeOut(UserOut):
+    volunteer_no = fields.String()
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+    home_org_id = fields.Integer(allow_none=True)
+    skills = fields.List(fields.String())
+    availability = fields.List(fields.String())
+    party_member = fields.Boolean()
+    max_weekly_hours = fields.Integer()
+    locale = fields.String(allow_none=True)
+    is_admin = fields.Boolean()
+    roles = fields.List(fields.Nested(RoleRef))
+
+
+class MePatch(Schema):
+    name = fields.String(validate=_length(NAME_MAX, 1))
+    lat = Lat(allow_none=True)
+    lon = Lon(allow_none=True)
+    home_org_id = Int(allow_none=True)
+    skills = fields.List(fields.String(validate=_one_of(SKILL_CODES)), validate=_length(len(SKILL_CODES)))
+    availability = fields.List(fields.String(validate=_one_of(AVAILABILITY_CODES)), validate=_length(4))
+    party_member = fields.Boolean()
+    max_weekly_hours = Int(validate=_range(1, MAX_WEEKLY_HOURS))
+    locale = fields.String(validate=_one_of(("zh", "en")))
+
+
+class SkillOut(Schema):
+    code = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"description": "skill or language"})
+    zh = fields.String(required=True)
+    en = fields.String(required=True)
+
+
+class SkillsOut(Schema):
+    items = fields.List(fields.Nested(SkillOut), required=True)
+
+
+# --- organisations ---
+
+class OrgIn(Schema):
+    name = fields.String(required=True, validate=_length(ORG_NAME_MAX, 1))
+    kind = fields.String(required=True, validate=_one_of(set(OrgKind)))
+    parent_id = Int(allow_none=True, load_default=None)
+    lat = Lat(allow_none=True, load_default=None)
+    lon = Lon(allow_none=True, load_default=None)
+    temporary = fields.Boolean(load_default=False)
+
+
+class OrgOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    parent_id = fields.Integer(allow_none=True)
+    temporary = fields.Boolean()
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+
+
+class RoleIn(Schema):
+    user_id = Int(required=True)
+    role = fields.String(required=True, validate=_one_of(set(Role)))
+
+
+class RoleOut(Schema):
+    id = fields.Integer(required=True)
+    user_id = fields.Integer(required=True)
+    org_id = fields.Integer(required=True)
+    role = fields.String(required=True)
+
+
+# --- tasks and shifts ---
+
+class ShiftIn(Schema):
+    starts_at = LocalDateTime(required=True, metadata={"example": "2020-02-03T20:00:00+08:00"})
+    ends_at = LocalDateTime(required=True, metadata={"example": "2020-02-04T08:00:00+08:00"})
+    capacity = Int(required=True, validate=_range(1, MAX_CAPACITY))
+
+
+class ShiftPatch(Schema):
+    id = Int(metadata={"description": "An existing shift to change; leave out to add a new shift."})
+    starts_at = LocalDateTime()
+    ends_at = LocalDateTime()
+    capacity = Int(validate=_range(1, MAX_CAPACITY))
+
+
+class ShiftOut(Schema):
+    id = fields.Integer(required=True)
+    starts_at = LocalDateTime(required=True)
+    ends_at = LocalDateTime(required=True)
+    capacity = fields.Integer(required=True)
+    confirmed = fields.Integer(required=True)
+    places_left = fields.Integer()
+
+
+class OrgRef(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class _TaskFields(Schema):
+    title = fields.String(validate=_length(task_rules.TITLE_MAX, 1))
+    description = fields.String(validate=_length(task_rules.DESCRIPTION_MAX))
+    type = fields.String(validate=_one_of(TASK_TYPE_CODES))
+    lat = Lat()
+    lon = Lon()
+    address = fields.String(validate=_length(task_rules.ADDRESS_MAX))
+    required_skills = fields.List(fields.String(validate=_one_of(SKILL_CODES)), validate=_length(len(SKILL_CODES)))
+    requires_approval = fields.Boolean()
+
+
+class TaskIn(_TaskFields):
+    org_id = Int(required=True)
+    title = fields.String(required=True, validate=_length(task_rules.TITLE_MAX, 1))
+    type = fields.String(required=True, validate=_one_of(TASK_TYPE_CODES))
+    lat = Lat(required=True)
+    lon = Lon(required=True)
+    shifts = fields.List(fields.Nested(ShiftIn), required=True, validate=_length(MAX_SHIFTS_PER_TASK, 1))
+    client_token = fields.String(validate=_length(64, 1), metadata={
+        "description": "Optional idempotency key: repeating a request with the same key returns the first task."})
+
+
+class TaskPatch(_TaskFields):
+    shifts = fields.List(fields.Nested(ShiftPatch), validate=_length(MAX_SHIFTS_PER_TASK))
+
+
+class TaskOut(Schema):
+    id = fields.Integer(required=True)
+    org_id = fields.Integer(required=True)
+    org = fields.Nested(OrgRef, required=True)
+    title = fields.String(required=True)
+    description = fields.String()
+    type = fields.String(required=True)
+    lat = fields.Float(required=True)
+    lon = fields.Float(required=True)
+    address = fields.String()
+    required_skills = fields.List(fields.String())
+    requires_approval = fields.Boolean()
+    status = fields.String(required=True, attribute="display_status",
+                           metadata={"description": "open, cancelled or completed"})
+    created_at = LocalDateTime()
+    shifts = fields.List(fields.Nested(ShiftOut), required=True)
+
+
+class NearbyQuery(Schema):
+    lat = Lat(metadata={"description": "Defaults to the caller's saved location."})
+    lon = Lon()
+    radius_km = fields.Float(validate=_range(0.1, 50), allow_nan=False)
+    type = fields.String(validate=_one_of(TASK_TYPE_CODES))
+    skill = fields.String(validate=_one_of(SKILL_CODES))
+    date = fields.Date(metadata={"description": "Only tasks with a shift starting on this local date."})
+    cursor = fields.String(validate=_length(200))
+    limit = fields.Integer(validate=_range(1, 50))  # query strings are text: not strict
+
+
+class NearbyItem(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    type = fields.String(required=True)
+    distance_km = fields.Float(required=True)
+    address = fields.String()
+    org = fields.Nested(OrgRef, required=True)
+    requires_approval = fields.Boolean()
+    required_skills = fields.List(fields.String())
+    shifts = fields.List(fields.Nested(ShiftOut), required=True)
+
+
+class NearbyOut(Schema):
+    items = fields.List(fields.Nested(NearbyItem), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+# --- claims ---
+
+class ClaimOut(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={
+        "description": "pending, confirmed, waitlisted, rejected or cancelled"})
+    shift_id = fields.Integer()
+    waitlist_position = fields.Integer(allow_none=True)
+    created_at = LocalDateTime()
+
+
+class TaskRef(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    type = fields.String()
+    address = fields.String()
+    org = fields.Nested(OrgRef)
+
+
+class MyClaimOut(ClaimOut):
+    shift = fields.Nested(ShiftOut, required=True)
+    task = fields.Nested(TaskRef, required=True)
+
+
+class MyClaimsOut(Schema):
+    items = fields.List(fields.Nested(MyClaimOut), required=True)
+
+
+class RosterEntry(Schema):
+    claim_id = fields.Integer(required=True)
+    status = fields.String(required=True)
+    user_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    phone = fields.String(required=True, metadata={
+        "description": "Full number for organizers of the task's organisation; masked (138****1234) otherwise."})
+    party_member = fields.Boolean()
+    skills = fields.List(fields.String())
+    created_at = LocalDateTime()
+
+
+class RosterOut(Schema):
+    shift = fields.Nested(ShiftOut, required=True)
+    task = fields.Nested(TaskRef, required=True)
+    items = fields.List(fields.Nested(RosterEntry), required=True)
+
+
+# --- notifications ---
+
+class NotificationOut(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    task_id = fields.Integer(allow_none=True)
+    text = fields.String(required=True)
+    created_at = LocalDateTime(required=True)
+    read_at = LocalDateTime(allow_none=True)
+
+
+class NotificationsOut(Schema):
+    items = fields.List(fields.Nested(NotificationOut), required=True)
+    unread = fields.Integer(required=True)

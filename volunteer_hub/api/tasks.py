@@ -1,0 +1,82 @@
+"""Tasks: post, edit, cancel, and the nearby list."""
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from volunteer_hub.api.common import Blueprint, auth_required, bearer_user
+from volunteer_hub.api.schemas import NearbyOut, NearbyQuery, TaskIn, TaskOut, TaskPatch
+from volunteer_hub.core.errors import ValidationError
+from volunteer_hub.tasks import services
+from volunteer_hub.tasks.queries import nearby_tasks
+
+blp = Blueprint("api_tasks", __name__, description="Tasks and their shifts")
+
+
+@blp.post("/tasks")
+@blp.arguments(TaskIn)
+@blp.response(201, TaskOut)
+@blp.errors(400, 401, 403)
+@auth_required
+def post_task(data, user):
+    """Publish a task with one or more shifts (organizers of the organisation's subtree)."""
+    return services.post_task(user, **data)
+
+
+@blp.get("/tasks")
+@blp.arguments(NearbyQuery, location="query")
+@blp.response(200, NearbyOut)
+@blp.errors(400)
+def list_nearby(query):
+    """Open tasks with a future shift near a point (default: my saved location), nearest first."""
+    lat, lon = query.get("lat"), query.get("lon")
+    if (lat is None) != (lon is None):
+        raise ValidationError(fields={"lat" if lat is None else "lon": _l("Give both latitude and longitude.")})
+    if lat is None:
+        user = bearer_user()
+        if user is None or not user.has_location:
+            raise ValidationError(_l("Give lat and lon, or save your location in your profile."),
+                                  code="location_required")
+        lat, lon = user.lat, user.lon
+    config = current_app.config
+    items, cursor = nearby_tasks(
+        lat, lon, query.get("radius_km", config["NEARBY_RADIUS_KM"]), task_type=query.get("type"),
+        skill=query.get("skill"), day=query.get("date"), cursor=query.get("cursor"),
+        limit=query.get("limit", config["NEARBY_PAGE_SIZE"]),
+    )
+    return {
+        "items": [
+            {"id": item.task.id, "title": item.task.title, "type": item.task.type,
+             "distance_km": round(item.distance_km, 3), "address": item.task.address, "org": item.task.org,
+             "requires_approval": item.task.requires_approval, "required_skills": item.task.required_skills,
+             "shifts": item.upcoming}
+            for item in items
+        ],
+        "next_cursor": cursor,
+    }
+
+
+@blp.get("/tasks/<int:task_id>")
+@blp.response(200, TaskOut)
+@blp.errors(404)
+def get_task(task_id):
+    """One task with all its shifts and places."""
+    return services.get_task(task_id)
+
+
+@blp.patch("/tasks/<int:task_id>")
+@blp.arguments(TaskPatch)
+@blp.response(200, TaskOut)
+@blp.errors(400, 401, 403, 404, 409)
+@auth_required
+def patch_task(data, task_id, user):
+    """Edit a task; shifts with an id are changed, without one added. Capacity never drops below confirmed."""
+    return services.update_task(user, task_id, **data)
+
+
+@blp.post("/tasks/<int:task_id>/cancel")
+@blp.response(200, TaskOut)
+@blp.errors(401, 403, 404, 409)
+@auth_required
+def cancel_task(task_id, user):
+    """Cancel a task; every volunteer with an active claim is notified."""
+    return services.cancel_task(user, task_id)

@@ -1,0 +1,1 @@
+"""Claims: a volunteer's place (or waitlist/approval request) on a shift."""

@@ -1,0 +1,55 @@
+"""A claim links a volunteer to a shift and moves through a small set of states."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from volunteer_hub.core.db import utcnow
+from volunteer_hub.extensions import db
+
+
+class ClaimStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for an organizer's approval; holds no place
+    CONFIRMED = "confirmed"  # holds one of the shift's places
+    WAITLISTED = "waitlisted"  # the shift was full; promoted in order when a place frees up
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+ACTIVE_STATUSES = (ClaimStatus.PENDING, ClaimStatus.CONFIRMED, ClaimStatus.WAITLISTED)
+_ACTIVE_SQL = "status IN ('pending', 'confirmed', 'waitlisted')"
+
+
+class Claim(db.Model):
+    __tablename__ = "claims"
+    __table_args__ = (
+        # At most one active claim per volunteer per shift, enforced by the database.
+        sa.Index(
+            "uq_claims_active_shift_user",
+            "shift_id",
+            "user_id",
+            unique=True,
+            sqlite_where=sa.text(_ACTIVE_SQL),
+            postgresql_where=sa.text(_ACTIVE_SQL),
+        ),
+        sa.Index("ix_claims_user_status", "user_id", "status"),
+        sa.Index("ix_claims_shift_status_created", "shift_id", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(sa.ForeignKey("shifts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    cancelled_at: Mapped[datetime | None]
+
+    shift = relationship("Shift")
+    user = relationship("User", foreign_keys=[user_id])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES

@@ -1,0 +1,289 @@
+"""Claiming shifts: the heart of the marketplace.
+
+Invariants, each backed by the database rather than a Python check:
+- a shift never has more confirmed claims than places: ``confirmed`` only grows through a conditional
+  ``UPDATE ... WHERE confirmed < capacity`` (plus a CHECK constraint as the last line of defence);
+- one active claim per volunteer per shift: a partial unique index;
+- no two overlapping confirmed shifts per volunteer: every transaction that confirms a volunteer first
+  locks that volunteer's row (an UPDATE, which also serializes on SQLite), so the overlap query that
+  follows sees every committed claim of theirs.
+"""
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import make_transient_to_detached
+
+from volunteer_hub.accounts.models import User
+from volunteer_hub.claims import rules
+from volunteer_hub.claims.models import ACTIVE_STATUSES, Claim, ClaimStatus
+from volunteer_hub.core.errors import Conflict, NotFound
+from volunteer_hub.core.timeutil import now
+from volunteer_hub.core.transactions import atomic
+from volunteer_hub.extensions import db
+from volunteer_hub.notifications.services import notify
+from volunteer_hub.orgs import permissions
+from volunteer_hub.tasks.models import Shift
+
+
+def get_claim(claim_id) -> Claim:
+    claim = db.session.get(Claim, claim_id) if isinstance(claim_id, int) else None
+    if claim is None:
+        raise NotFound(_l("No such claim."))
+    return claim
+
+
+def get_own_claim(user: User, claim_id) -> Claim:
+    """A volunteer's own claim; other people's claims are reported as not found."""
+    claim = get_claim(claim_id)
+    if claim.user_id != user.id:
+        raise NotFound(_l("No such claim."))
+    return claim
+
+
+def claim_shift(user: User, shift: Shift) -> Claim:
+    """Claim a place: confirmed when there is room, pending when the task needs approval, else waitlisted."""
+    rules.check_task_open(shift.task)
+    rules.check_not_started(shift)
+    try:
+        return atomic(_claim, user.id, shift)
+    except sa.exc.IntegrityError:
+        # A second active claim on the same shift meets the partial unique index; the transaction (and the
+        # place it took) is rolled back. No separate check first: it would cost every claim a round trip.
+        raise _already_claimed(shift.id, user.id) from None
+
+
+def _claim(user_id: int, shift: Shift) -> Claim:
+    """The claim transaction: three prepared statements between the volunteer lock and the commit (on SQLite
+    the first write takes the database's single write lock, on PostgreSQL each is a round trip)."""
+    guard = current_app.config["CLAIM_ATOMIC_GUARD"]
+    room_seen = None if guard else _has_room_check_then_write(shift.id)
+    _lock_volunteer(user_id)
+    approval = shift.task.requires_approval
+    took_place = not approval and (_take_place(shift.id) if guard else room_seen)
+    if took_place:
+        status = ClaimStatus.CONFIRMED
+    elif approval and shift.confirmed < shift.capacity:
+        # A pending request holds no place (approval takes one atomically), so a slightly stale count is fine.
+        status = ClaimStatus.PENDING
+    else:
+        status = ClaimStatus.WAITLISTED
+    values = {"shift_id": shift.id, "user_id": user_id, "status": status.value, "created_at": now()}
+    values["updated_at"] = values["created_at"]
+    inserted = db.session.connection().execute(
+        _INSERT_CLAIM_UNLESS_OVERLAP, values | {"starts_at": shift.starts_at, "ends_at": shift.ends_at}
+    ).scalar_one_or_none()
+    if inserted is None:  # an overlapping confirmed shift: name it (atomic() rolls back the place taken)
+        rules.check_no_overlap(user_id, shift)
+        raise Conflict(_l("This overlaps one of your shifts."), code="shift_overlap")
+    claim = Claim(id=inserted, **values)
+    make_transient_to_detached(claim)  # the row exists: attach the object without another INSERT or SELECT
+    db.session.add(claim)
+    return claim
+
+
+def _has_room_check_then_write(shift_id: int) -> bool:
+    """The broken pattern the concurrency test must catch: count, then decide, then write.
+
+    Used only when CLAIM_ATOMIC_GUARD is off (the control run of the test suite).
+    """
+    shift = db.session.get(Shift, shift_id, populate_existing=True)
+    taken = db.session.execute(
+        sa.select(sa.func.count()).where(Claim.shift_id == shift_id, Claim.status == ClaimStatus.CONFIRMED)
+    ).scalar_one()
+    return taken < shift.capacity
+
+
+# The hot statements, built once as Core statements (no ORM bookkeeping inside the lock).
+_users, _shifts, _claims = User.__table__, Shift.__table__, Claim.__table__
+_LOCK_VOLUNTEER = (
+    sa.update(_users).where(_users.c.id == sa.bindparam("uid")).values(claim_lock=_users.c.claim_lock + 1)
+)
+_TAKE_PLACE = (
+    sa.update(_shifts)
+    .where(_shifts.c.id == sa.bindparam("sid"), _shifts.c.confirmed < _shifts.c.capacity)
+    .values(confirmed=_shifts.c.confirmed + 1)
+)
+_RELEASE_PLACE = (
+    sa.update(_shifts)
+    .where(_shifts.c.id == sa.bindparam("sid"), _shifts.c.confirmed > 0)
+    .values(confirmed=_shifts.c.confirmed - 1)
+)
+_CLAIM_COLUMNS = ("shift_id", "user_id", "status", "created_at", "updated_at")
+# The overlap check rides on the insert: no row is inserted when the volunteer holds an overlapping shift.
+_INSERT_CLAIM_UNLESS_OVERLAP = (
+    sa.insert(_claims)
+    .from_select(
+        _CLAIM_COLUMNS,
+        sa.select(*[sa.bindparam(name, type_=_claims.c[name].type) for name in _CLAIM_COLUMNS]).where(
+            rules.NO_OVERLAP
+        ),
+    )
+    .returning(_claims.c.id)
+)
+
+
+def _lock_volunteer(user_id: int) -> None:
+    db.session.connection().execute(_LOCK_VOLUNTEER, {"uid": user_id})
+
+
+def _take_place(shift_id: int) -> bool:
+    """Atomically take one place if any is left."""
+    return db.session.connection().execute(_TAKE_PLACE, {"sid": shift_id}).rowcount == 1
+
+
+def _release_place(shift_id: int) -> None:
+    db.session.connection().execute(_RELEASE_PLACE, {"sid": shift_id})
+
+
+_ACTIVE_CLAIM = sa.select(_claims.c.id, _claims.c.status).where(
+    _claims.c.shift_id == sa.bindparam("sid"),
+    _claims.c.user_id == sa.bindparam("uid"),
+    _claims.c.status.in_([s.value for s in ACTIVE_STATUSES]),
+)
+
+
+def _active_claim_row(shift_id: int, user_id: int):
+    """(id, status) of the volunteer's active claim on the shift, or None."""
+    return db.session.connection().execute(_ACTIVE_CLAIM, {"sid": shift_id, "uid": user_id}).first()
+
+
+def _already_claimed(shift_id: int, user_id: int) -> Conflict:
+    existing = _active_claim_row(shift_id, user_id)
+    extra = {"claim_id": existing.id, "claim_status": existing.status} if existing else {}
+    return Conflict(_l("You have already signed up for this shift."), code="already_claimed", **extra)
+
+
+def _set_status(claim_id: int, expected: str, status: str, **values) -> bool:
+    """Move a claim from expected to status; False when someone else changed it first."""
+    return db.session.execute(
+        sa.update(Claim)
+        .where(Claim.id == claim_id, Claim.status == expected)
+        .values(status=status, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+
+
+def cancel_claim(user: User, claim: Claim) -> Claim:
+    """A volunteer withdraws before the shift starts; a freed place goes to the oldest waitlisted claim."""
+    if claim.status == ClaimStatus.CANCELLED:
+        return claim
+    if not claim.is_active:
+        raise Conflict(_l("This sign-up is no longer active."), code="claim_not_active")
+    rules.check_not_started(claim.shift)
+    atomic(_withdraw, claim.id, ClaimStatus.CANCELLED, lock_user_id=user.id)
+    db.session.refresh(claim)
+    return claim
+
+
+def _withdraw(claim_id: int, new_status: str, *, lock_user_id: int, decided_by_id: int | None = None) -> None:
+    """End an active claim (cancelled by the volunteer or rejected by an organizer) and refill its place."""
+    _lock_volunteer(lock_user_id)
+    claim = db.session.get(Claim, claim_id, populate_existing=True)
+    old = claim.status
+    if old not in ACTIVE_STATUSES:
+        raise Conflict(_l("This sign-up is no longer active."), code="claim_not_active")
+    values = {"decided_by_id": decided_by_id} if decided_by_id else {}
+    if new_status == ClaimStatus.CANCELLED:
+        values["cancelled_at"] = sa.func.now()
+    if not _set_status(claim_id, old, new_status, **values):
+        raise Conflict(_l("This sign-up changed meanwhile; please reload."), code="claim_changed")
+    if new_status == ClaimStatus.REJECTED:  # the organizer acted: tell the volunteer
+        _notify_claim(claim, claim.shift, "claim_removed" if old == ClaimStatus.CONFIRMED else "claim_rejected")
+    if old == ClaimStatus.CONFIRMED:
+        _release_place(claim.shift_id)
+        fill_from_waitlist(db.session.get(Shift, claim.shift_id, populate_existing=True))
+
+
+def fill_from_waitlist(shift: Shift) -> list[Claim]:
+    """Promote waitlisted claims, oldest first, while the shift has places (in the caller's transaction).
+
+    On tasks that need approval a promoted claim becomes pending, up to the number of free places.
+    A waitlisted volunteer who meanwhile holds an overlapping confirmed shift is skipped, not promoted.
+    """
+    promoted: list[Claim] = []
+    skipped: set[int] = set()
+    task = shift.task
+    while True:
+        db.session.refresh(shift)
+        if shift.confirmed >= shift.capacity:
+            break
+        if task.requires_approval:
+            pending = db.session.execute(
+                sa.select(sa.func.count()).where(Claim.shift_id == shift.id, Claim.status == ClaimStatus.PENDING)
+            ).scalar_one()
+            if shift.confirmed + pending >= shift.capacity:
+                break
+        candidate = _oldest_waitlisted(shift.id, skipped)
+        if candidate is None:
+            break
+        _lock_volunteer(candidate.user_id)
+        if rules.find_overlap(candidate.user_id, shift):
+            skipped.add(candidate.id)
+            continue
+        if task.requires_approval:
+            if _set_status(candidate.id, ClaimStatus.WAITLISTED, ClaimStatus.PENDING):
+                promoted.append(candidate)
+                _notify_claim(candidate, shift, "claim_promoted_pending")
+            continue
+        if not _take_place(shift.id):
+            break
+        if _set_status(candidate.id, ClaimStatus.WAITLISTED, ClaimStatus.CONFIRMED):
+            promoted.append(candidate)
+            _notify_claim(candidate, shift, "claim_promoted")
+        else:  # the volunteer withdrew meanwhile: give the place back and try the next one
+            _release_place(shift.id)
+            skipped.add(candidate.id)
+    return promoted
+
+
+def _oldest_waitlisted(shift_id: int, skipped: set[int]) -> Claim | None:
+    query = sa.select(Claim).where(Claim.shift_id == shift_id, Claim.status == ClaimStatus.WAITLISTED)
+    if skipped:
+        query = query.where(Claim.id.not_in(skipped))
+    return db.session.execute(
+        query.order_by(Claim.created_at, Claim.id).limit(1).execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def _notify_claim(claim: Claim, shift: Shift, kind: str) -> None:
+    notify(claim.user_id, kind, task_id=shift.task_id, task=shift.task.title,
+           starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat())
+
+
+def approve_claim(actor: User, claim: Claim) -> Claim:
+    """An organizer approves a pending request; approval takes a place atomically or fails as full."""
+    permissions.require_manage(actor, claim.shift.task.org)
+    if claim.status == ClaimStatus.CONFIRMED:
+        return claim
+    if claim.status != ClaimStatus.PENDING:
+        raise Conflict(_l("Only pending requests can be approved."), code="claim_not_pending")
+    rules.check_task_open(claim.shift.task)
+    atomic(_approve, claim.id, actor.id)
+    db.session.refresh(claim)
+    return claim
+
+
+def _approve(claim_id: int, actor_id: int) -> None:
+    claim = db.session.get(Claim, claim_id, populate_existing=True)
+    _lock_volunteer(claim.user_id)
+    shift = db.session.get(Shift, claim.shift_id, populate_existing=True)
+    rules.check_no_overlap(claim.user_id, shift)
+    if not _take_place(shift.id):
+        raise Conflict(_l("The shift is full. Raise the number of places or reject the request."),
+                       code="shift_full")
+    if not _set_status(claim.id, ClaimStatus.PENDING, ClaimStatus.CONFIRMED, decided_by_id=actor_id):
+        raise Conflict(_l("This sign-up changed meanwhile; please reload."), code="claim_changed")
+    _notify_claim(claim, shift, "claim_approved")
+
+
+def reject_claim(actor: User, claim: Claim) -> Claim:
+    """An organizer turns down a request or removes a volunteer; a freed place is refilled from the waitlist."""
+    permissions.require_manage(actor, claim.shift.task.org)
+    if claim.status == ClaimStatus.REJECTED:
+        return claim
+    if not claim.is_active:
+        raise Conflict(_l("This sign-up is no longer active."), code="claim_not_active")
+    atomic(_withdraw, claim.id, ClaimStatus.REJECTED, lock_user_id=claim.user_id, decided_by_id=actor.id)
+    db.session.refresh(claim)
+    return claim

@@ -1,0 +1,70 @@
+"""Flask CLI commands: create-admin, seed-demo."""
+
+import click
+from flask.cli import with_appcontext
+
+from volunteer_hub.core.errors import DomainError
+
+
+def init_cli(app) -> None:
+    for command in (create_admin_command, seed_demo_command, dev_command, worker_command):
+        app.cli.add_command(command)
+
+
+@click.command("create-admin")
+@click.option("--phone", required=True, help="Mainland mobile number, the login.")
+@click.option("--password", required=True)
+@click.option("--name", required=True)
+@with_appcontext
+def create_admin_command(phone: str, password: str, name: str) -> None:
+    """Create a platform administrator (organizer and reviewer of the whole tree)."""
+    from volunteer_hub.accounts.services import create_admin
+
+    try:
+        user = create_admin(phone, password, name)
+    except DomainError as exc:
+        details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items()) or str(exc.message)
+        raise click.ClickException(details) from None
+    click.echo(f"Administrator {user.name} ({user.phone}) is ready.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the demo organisation tree, accounts and tasks into an empty database."""
+    import sqlalchemy as sa
+
+    from volunteer_hub import demo
+    from volunteer_hub.accounts.models import User
+    from volunteer_hub.extensions import db
+
+    if db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar_one():
+        raise click.ClickException("The database already has users; seed-demo only fills an empty database.")
+    demo.seed()
+    click.echo(f"Demo data loaded. Logins (password {demo.PASSWORD}):")
+    for account in demo.ACCOUNTS:
+        click.echo(f"  {account.role:<28} {account.phone}  {account.name}")
+
+
+@click.command("dev")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, envvar="PORT")
+@click.option("--web-workers", default=2, show_default=True)
+@with_appcontext
+def dev_command(host: str, port: int, web_workers: int) -> None:
+    """Migrate, load demo data if empty, and run web + worker (what `make run` does)."""
+    from volunteer_hub.devserver import serve
+
+    serve(host, port, web_workers)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run an RQ worker with its scheduler on this app's Redis."""
+    from flask import current_app
+
+    from volunteer_hub.worker import run
+
+    run(current_app._get_current_object(), burst=burst)

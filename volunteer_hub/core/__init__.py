@@ -1,0 +1,1 @@
+"""Domain-free building blocks: database base, errors, geography, time, Redis."""

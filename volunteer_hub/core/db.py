@@ -1,0 +1,78 @@
+"""Declarative base, column types and engine settings shared by every model."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase
+
+# A stable naming convention lets Alembic's batch mode rebuild SQLite tables and name constraints.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend.
+
+    PostgreSQL keeps ``timestamptz``; SQLite stores naive UTC text, which still sorts and compares correctly.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    registry = sa.orm.registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION), type_annotation_map={datetime: UTCDateTime}
+    )
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def engine_options(uri: str, busy_timeout_s: float) -> dict:
+    """Engine keyword arguments per backend."""
+    if uri.startswith("sqlite"):
+        # pysqlite's default transaction handling begins a transaction only before the first write, so a
+        # write transaction takes SQLite's lock up front and waits on the busy timeout instead of failing
+        # with "database is locked" when upgrading a read snapshot.
+        return {"connect_args": {"timeout": busy_timeout_s, "check_same_thread": False}}
+    # No pre-ping: it costs every request a round trip. After a database restart the first query on a dead
+    # connection fails, SQLAlchemy then invalidates the whole pool, and later requests reconnect.
+    return {"pool_pre_ping": False, "pool_recycle": 1800, "pool_size": 5, "max_overflow": 10}
+
+
+def configure_sqlite(engine: sa.Engine) -> None:
+    """WAL lets readers run beside the single writer; foreign keys are off by default in SQLite."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def is_sqlite(session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"

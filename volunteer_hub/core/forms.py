@@ -1,0 +1,47 @@
+"""Form helpers shared by the pages: checkbox lists, optional numbers, and service errors shown on fields."""
+
+from wtforms import FieldList, FormField, SelectMultipleField, widgets
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as a list of checkboxes: one tap each, no typing."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def optional_int(value):
+    """Coerce a select's value: '' means no choice."""
+    return None if value in (None, "") else int(value)
+
+
+def apply_errors(form, fields: dict, aliases: dict | None = None) -> None:
+    """Show a service's ValidationError.fields ({"title": msg, "shifts.0.capacity": msg}) next to form fields.
+
+    ``aliases`` renames service field names to form field names; names the form lacks become form errors,
+    so the error summary still shows them.
+    """
+    for path, message in fields.items():
+        field = _resolve(form, path, aliases or {})
+        if field is None:
+            form.form_errors.append(str(message))
+        else:
+            field.errors = [*field.errors, str(message)]
+    # A FieldList copies its rows' errors when validated; copy them again so form.errors sees the new ones.
+    for field in form:
+        if isinstance(field, FieldList) and any(entry.errors for entry in field.entries):
+            field.errors = [entry.errors for entry in field.entries]
+
+
+def _resolve(form, path: str, aliases: dict):
+    node = form
+    for part in path.split("."):
+        if isinstance(node, FieldList):
+            index = int(part) if part.isdigit() else len(node.entries)
+            node = node.entries[index] if index < len(node.entries) else None
+        else:
+            container = node.form if isinstance(node, FormField) else node
+            node = container._fields.get(aliases.get(part, part))
+        if node is None:
+            return None
+    return None if isinstance(node, FieldList | FormField) else node

@@ -1,0 +1,195 @@
+"""Demo data: a believable slice of Shenzhen's organisation tree, staff and volunteers, and ~30 tasks.
+
+Everything is created through the services, so the demo obeys the same rules as real use.
+"""
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from volunteer_hub.accounts import services as accounts
+from volunteer_hub.claims import services as claims
+from volunteer_hub.core.timeutil import local_to_utc, now, to_local
+from volunteer_hub.orgs import services as orgs
+from volunteer_hub.orgs.models import Organisation
+from volunteer_hub.tasks import services as tasks
+
+PASSWORD = "Volunteer2020"
+
+# (name, lat, lon, children) — centroids are approximate WGS-84 coordinates.
+TREE = ("深圳市", 22.5431, 114.0579, [
+    ("龙华区", 22.6963, 114.0448, [
+        ("民治街道", 22.6253, 114.0385, [
+            ("白石龙社区", 22.6108, 114.0346, ["白石龙一区", "白石龙二区"]),
+            ("民泰社区", 22.6296, 114.0486, ["民泰花园", "锦绣江南"]),
+        ]),
+        ("大浪街道", 22.6756, 114.0188, [
+            ("浪口社区", 22.6710, 114.0130, ["浪口新村"]),
+        ]),
+    ]),
+    ("福田区", 22.5410, 114.0550, [
+        ("香蜜湖街道", 22.5500, 114.0250, [
+            ("侨香社区", 22.5440, 114.0090, ["侨香村"]),
+        ]),
+    ]),
+    ("大鹏新区", 22.5930, 114.4800, [
+        ("南澳街道", 22.5320, 114.4780, [
+            ("东山社区", 22.5450, 114.5050, ["东山村"]),
+        ]),
+    ]),
+    ("龙岗区", 22.7200, 114.2470, [
+        ("南湾街道", 22.6150, 114.1280, [
+            ("南岭村社区", 22.6350, 114.1370, ["南岭花园"]),
+        ]),
+    ]),
+    ("南山区", 22.5333, 113.9304, []),
+    ("罗湖区", 22.5484, 114.1315, []),
+    ("宝安区", 22.5553, 113.8833, []),
+    ("盐田区", 22.5579, 114.2366, []),
+    ("坪山区", 22.6908, 114.3461, []),
+    ("光明区", 22.7489, 113.9358, []),
+])
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    phone: str
+    name: str
+
+
+ADMIN = DemoAccount("platform admin", "13800138000", "平台管理员")
+ORGANIZER = DemoAccount("organizer, 白石龙社区", "13800138001", "王书记")
+ORGANIZER_2 = DemoAccount("organizer, 民泰社区", "13800138002", "刘主任")
+REVIEWER = DemoAccount("reviewer, 民治街道", "13800138003", "陈主任")
+VOLUNTEER = DemoAccount("volunteer (Party member)", "13800138010", "李晓明")
+VOLUNTEER_EN = DemoAccount("volunteer (English)", "13800138011", "Anna Schmidt")
+VOLUNTEER_NIGHT = DemoAccount("volunteer (night shifts)", "13800138012", "张伟")
+ACCOUNTS = (ADMIN, ORGANIZER, ORGANIZER_2, REVIEWER, VOLUNTEER, VOLUNTEER_EN, VOLUNTEER_NIGHT)
+
+DAY = (time(8, 0), time(20, 0))
+NIGHT = (time(20, 0), time(8, 0))
+MORNING = (time(9, 0), time(12, 0))
+AFTERNOON = (time(14, 0), time(17, 30))
+
+# (community, title, type, offset metres north/east of the centroid, skills, approval, [(day, band, places)])
+TASKS = [
+    ("白石龙社区", "白石龙一区东门卡口值守", "checkpoint", (120, 80), [], False,
+     [(1, DAY, 4), (1, NIGHT, 3), (2, DAY, 4), (2, NIGHT, 3)]),
+    ("白石龙社区", "白石龙二区北门卡口值守", "checkpoint", (-150, 60), [], False, [(1, DAY, 3), (1, NIGHT, 2)]),
+    ("白石龙社区", "楼栋公共区域消杀", "disinfection", (40, -90), [], False, [(1, MORNING, 6), (3, MORNING, 6)]),
+    ("白石龙社区", "居家隔离住户代购配送", "delivery", (0, 0), ["driving"], False,
+     [(1, AFTERNOON, 5), (2, AFTERNOON, 5)]),
+    ("白石龙社区", "外籍住户防疫政策英语翻译", "foreign_language", (60, 30), ["english"], False,
+     [(2, AFTERNOON, 2)]),
+    ("白石龙社区", "入户排查登记", "door_to_door", (-80, -40), [], True, [(1, MORNING, 8)]),
+    ("民泰社区", "民泰花园南门卡口值守", "checkpoint", (90, 90), [], False,
+     [(1, DAY, 4), (1, NIGHT, 2), (2, DAY, 4), (2, NIGHT, 2)]),
+    ("民泰社区", "社区居民测温登记", "temperature_check", (-60, 120), [], False, [(1, MORNING, 4), (2, MORNING, 4)]),
+    ("民泰社区", "防疫知识宣传海报张贴", "publicity", (30, -30), ["photography"], False, [(3, AFTERNOON, 3)]),
+    ("民泰社区", "居民心理疏导热线值守", "psychological_support", (0, 50), ["psychology"], True, [(2, AFTERNOON, 2)]),
+    ("民泰社区", "锦绣江南物资搬运", "logistics", (-120, -60), [], False, [(1, AFTERNOON, 6)]),
+    ("浪口社区", "浪口新村卡口值守", "checkpoint", (70, 40), [], False, [(1, DAY, 3), (1, NIGHT, 2)]),
+    ("浪口社区", "出租屋入户排查", "door_to_door", (-40, 80), [], False, [(2, MORNING, 6)]),
+    ("浪口社区", "老人药品代取", "delivery", (20, 20), [], False, [(1, AFTERNOON, 2)]),
+    ("浪口社区", "垃圾站消杀", "disinfection", (-90, -20), [], False, [(2, MORNING, 3)]),
+    ("侨香社区", "侨香村卡口值守", "checkpoint", (50, 50), [], False, [(1, DAY, 3), (1, NIGHT, 2)]),
+    ("侨香社区", "外籍居民日语协助", "foreign_language", (-30, 60), ["japanese"], False, [(2, AFTERNOON, 1)]),
+    ("侨香社区", "外籍居民韩语协助", "foreign_language", (-35, 65), ["korean"], False, [(3, AFTERNOON, 1)]),
+    ("侨香社区", "社区物资分发", "logistics", (10, -70), [], False, [(1, MORNING, 5)]),
+    ("侨香社区", "防疫宣传视频拍摄", "publicity", (0, 30), ["photography"], False, [(2, AFTERNOON, 2)]),
+    ("东山社区", "东山村入口卡口值守", "checkpoint", (40, 40), [], False, [(1, DAY, 2), (1, NIGHT, 2)]),
+    ("东山社区", "渔港区域消杀", "disinfection", (-80, 100), [], False, [(2, MORNING, 3)]),
+    ("东山社区", "独居老人生活物资配送", "delivery", (30, -40), [], False, [(1, AFTERNOON, 2)]),
+    ("东山社区", "居民健康信息登记", "temperature_check", (-20, -20), [], False, [(3, MORNING, 2)]),
+    ("南岭村社区", "南岭花园卡口值守", "checkpoint", (60, -60), [], False, [(1, DAY, 4), (1, NIGHT, 3)]),
+    ("南岭村社区", "核酸采样点秩序维护", "other", (-50, 50), [], False, [(2, MORNING, 6)]),
+    ("南岭村社区", "隔离酒店医护协助", "other", (100, 20), ["medical", "nursing"], True, [(2, DAY, 2)]),
+    ("南岭村社区", "线上心理支持", "psychological_support", (0, 0), ["psychology"], True, [(3, AFTERNOON, 2)]),
+    ("南岭村社区", "社区信息系统录入", "other", (10, 10), ["it_support"], False, [(1, AFTERNOON, 2)]),
+    ("南岭村社区", "手语志愿服务", "other", (-10, 40), ["sign_language"], False, [(3, MORNING, 1)]),
+]
+
+METRES_PER_DEGREE = 111_320
+
+
+def seed() -> None:
+    """Create the demo tree, accounts, roles, tasks and a few claims (expects an empty database)."""
+    admin = accounts.create_admin(ADMIN.phone, PASSWORD, ADMIN.name)
+    communities = _build_tree(admin, TREE, None)
+    users = {a.phone: (admin if a is ADMIN else accounts.register(a.phone, a.name, PASSWORD)) for a in ACCOUNTS}
+    street = communities["民治街道"]
+    orgs.grant_role(admin, communities["白石龙社区"].id, users[ORGANIZER.phone].id, "organizer")
+    orgs.grant_role(admin, communities["民泰社区"].id, users[ORGANIZER_2.phone].id, "organizer")
+    orgs.grant_role(admin, street.id, users[REVIEWER.phone].id, "reviewer")
+    bsl = communities["白石龙社区"]
+    accounts.update_profile(users[VOLUNTEER.phone], lat=bsl.lat + 0.004, lon=bsl.lon + 0.003, party_member=True,
+                            skills=["driving", "english"], home_org_id=bsl.id)
+    accounts.update_profile(users[VOLUNTEER_EN.phone], lat=bsl.lat - 0.003, lon=bsl.lon + 0.002,
+                            skills=["english", "german"], locale="en")
+    accounts.update_profile(users[VOLUNTEER_NIGHT.phone], lat=bsl.lat + 0.001, lon=bsl.lon - 0.004,
+                            availability=["weekday_night", "weekend_night", "weekend_day"], skills=["logistics"])
+    posted = [_post(admin, communities, spec) for spec in TASKS]
+    # A few volunteers already signed up, so rosters and "my shifts" are not empty.
+    checkpoint = posted[0]
+    claims.claim_shift(users[VOLUNTEER.phone], checkpoint.shifts[0])
+    claims.claim_shift(users[VOLUNTEER_NIGHT.phone], checkpoint.shifts[1])
+    claims.claim_shift(users[VOLUNTEER_EN.phone], posted[4].shifts[0])
+
+
+def _build_tree(actor, node, parent) -> dict[str, Organisation]:
+    name, lat, lon, children = node
+    kind = {0: "city", 1: "district", 2: "street", 3: "community"}[_depth(parent)]
+    org = orgs.create_org(actor, name=name, kind=kind, parent_id=parent.id if parent else None, lat=lat, lon=lon)
+    made = {name: org}
+    for child in children:
+        if isinstance(child, str):  # a compound (小区) inside a community
+            orgs.create_org(actor, name=child, kind="compound", parent_id=org.id, lat=lat, lon=lon)
+        else:
+            made |= _build_tree(actor, child, org)
+    if kind == "community":
+        committee = orgs.create_org(actor, name=f"{name}党委", kind="party_committee", parent_id=org.id,
+                                    lat=lat, lon=lon)
+        if name == "白石龙社区":
+            orgs.create_org(actor, name="白石龙一区卡口临时党支部", kind="party_branch", parent_id=committee.id,
+                            lat=lat, lon=lon, temporary=True)
+    return made
+
+
+def _depth(parent) -> int:
+    return 0 if parent is None else len(parent.ancestor_ids)
+
+
+def _post(actor, communities, spec):
+    community, title, task_type, (north_m, east_m), skills, approval, shifts = spec
+    org = communities[community]
+    today = to_local(now()).date()
+    return tasks.post_task(
+        actor, org_id=org.id, title=title, type=task_type, description=_description(task_type),
+        lat=org.lat + north_m / METRES_PER_DEGREE, lon=org.lon + east_m / METRES_PER_DEGREE,
+        address=f"{community}{title[:6]}", required_skills=skills, requires_approval=approval,
+        shifts=[_shift(today + timedelta(days=day), band, places) for day, band, places in shifts],
+    )
+
+
+def _shift(day: date, band: tuple[time, time], places: int) -> dict:
+    start, end = band
+    end_day = day + timedelta(days=1) if end <= start else day
+    return {"starts_at": local_to_utc(day, start), "ends_at": local_to_utc(end_day, end), "capacity": places}
+
+
+_DESCRIPTIONS = {
+    "checkpoint": "在小区出入口核验通行码、测量体温、登记外来人员。请提前10分钟到岗，现场提供口罩和手套。",
+    "disinfection": "对楼道、电梯、门把手等公共区域喷洒消毒。现场提供防护服和消毒液，请穿长袖。",
+    "delivery": "为居家隔离住户代购生活物资并送到门口，无接触交付。",
+    "foreign_language": "为外籍居民解释防疫政策、协助填写登记表。",
+    "door_to_door": "按楼栋入户登记居住人员和健康情况，两人一组。",
+    "temperature_check": "在社区服务点为居民测温并登记。",
+    "psychological_support": "接听居民心理疏导热线，需具备心理咨询资质。",
+    "publicity": "张贴和分发防疫宣传材料。",
+    "logistics": "搬运和分发防疫物资。",
+    "other": "按现场负责人安排开展服务。",
+}
+
+
+def _description(task_type: str) -> str:
+    return _DESCRIPTIONS[task_type]

@@ -1,0 +1,60 @@
+"""`make run`: one command that prepares the embedded defaults and runs web + worker until Ctrl-C."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask_migrate import upgrade
+
+from volunteer_hub import demo
+from volunteer_hub.accounts.models import User
+from volunteer_hub.extensions import db
+
+
+def serve(host: str, port: int, web_workers: int) -> None:
+    """Migrate, seed demo data into an empty database, then run gunicorn and the RQ worker as children."""
+    app = current_app._get_current_object()
+    upgrade()
+    if db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar_one() == 0:
+        click.echo("Empty database: loading demo data ...")
+        demo.seed()
+    # The children share this process's Redis (embedded unless REDIS_URL was given) and database.
+    env = {**os.environ, "REDIS_URL": app.config["REDIS_URL"],
+           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
+    bin_dir = os.path.dirname(sys.executable)
+    children = [
+        subprocess.Popen([os.path.join(bin_dir, "gunicorn"), "--workers", str(web_workers), "--bind",
+                          f"{host}:{port}", "--access-logfile", "-", "wsgi:app"], env=env),
+        subprocess.Popen([os.path.join(bin_dir, "flask"), "--app", "wsgi", "worker"], env=env),
+    ]
+    _print_banner(host, port)
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        click.echo("A child process stopped; shutting down.", err=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        click.echo("Stopped web, worker and the embedded Redis.")
+
+
+def _print_banner(host: str, port: int) -> None:
+    click.echo("")
+    click.echo(f"Volunteer Hub is running at http://{host}:{port}/  (Ctrl-C stops everything)")
+    click.echo("Demo logins (phone / password):")
+    for account in demo.ACCOUNTS:
+        click.echo(f"  {account.role:<28} {account.phone}  /  {demo.PASSWORD}   {account.name}")
+    click.echo("")

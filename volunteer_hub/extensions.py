@@ -1,0 +1,21 @@
+"""Flask extensions, created unbound here and bound to the app in create_app()."""
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from volunteer_hub.core.db import Base
+
+# Objects keep their loaded state after commit: services refresh explicitly where another transaction may
+# have changed a row, and responses built after a commit need no extra SELECT per object.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+# Limits are declared per view (login, token, register); storage is the app's Redis, see create_app().
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

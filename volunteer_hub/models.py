@@ -1,0 +1,10 @@
+"""Import every model so SQLAlchemy's registry (and Alembic's autogenerate) sees the whole schema."""
+
+from volunteer_hub.accounts.models import AuthToken, User, UserSkill
+from volunteer_hub.claims.models import Claim
+from volunteer_hub.notifications.models import Notification
+from volunteer_hub.orgs.models import Organisation, RoleGrant
+from volunteer_hub.tasks.models import Shift, Task, TaskSkill
+
+__all__ = ["AuthToken", "Claim", "Notification", "Organisation", "RoleGrant", "Shift", "Task", "TaskSkill",
+           "User", "UserSkill"]

@@ -1,0 +1,33 @@
+"""The notifications inbox."""
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from volunteer_hub.notifications import services
+from volunteer_hub.notifications.texts import render
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.get("/me/notifications")
+@login_required
+def inbox():
+    """My latest notifications, newest first, each with a link to its task."""
+    notes = services.list_for(current_user)
+    return render_template("notifications/inbox.html", notes=[(note, render(note)) for note in notes])
+
+
+@bp.post("/me/notifications/read")
+@login_required
+def read_all():
+    """Mark all my notifications as read."""
+    services.mark_read(current_user)
+    return redirect(url_for("notifications.inbox"))
+
+
+@bp.post("/me/notifications/<int:notification_id>/read")
+@login_required
+def read_one(notification_id: int):
+    """Mark one of my notifications as read (others' ids change nothing)."""
+    services.mark_read(current_user, notification_id)
+    return redirect(url_for("notifications.inbox"))

@@ -1,0 +1,27 @@
+"""Who may open the management pages at all; object-level checks stay in orgs.permissions."""
+
+from functools import wraps
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from volunteer_hub.core.errors import NotAllowed
+from volunteer_hub.orgs import permissions
+from volunteer_hub.orgs.models import Role
+
+
+def staff_required(view):
+    """Log in first; then only organizers, reviewers and admins get through (others see 403)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not permissions.is_staff(current_user):
+            raise NotAllowed(_l("These pages are for organizers and reviewers of an organisation."))
+        return view(*args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def organizes_anywhere(user) -> bool:
+    """Holds the organizer role somewhere (or is an admin): may post tasks."""
+    return user.is_admin or any(role == Role.ORGANIZER for role, _ in permissions.grants(user))

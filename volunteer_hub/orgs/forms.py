@@ -1,0 +1,51 @@
+"""Organisation forms: add a sub-organisation, grant a role by phone number."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FloatField, SelectField, StringField
+from wtforms.fields import TelField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from volunteer_hub.orgs.models import OrgKind, Role
+from volunteer_hub.orgs.services import ALLOWED_PARENTS, NAME_MAX
+
+KIND_LABELS = {
+    OrgKind.CITY: _l("City"),
+    OrgKind.DISTRICT: _l("District"),
+    OrgKind.STREET: _l("Street"),
+    OrgKind.COMMUNITY: _l("Community"),
+    OrgKind.COMPOUND: _l("Residential compound"),
+    OrgKind.PARTY_COMMITTEE: _l("Party committee"),
+    OrgKind.PARTY_BRANCH: _l("Party branch"),
+}
+ROLE_LABELS = {Role.ORGANIZER: _l("Organizer"), Role.REVIEWER: _l("Reviewer")}
+
+
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+class ChildOrgForm(FlaskForm):
+    name = StringField(_l("Organisation name"), render_kw={"maxlength": NAME_MAX})
+    kind = SelectField(_l("Kind"), validate_choice=False)
+    temporary = BooleanField(_l("Temporary Party branch"))
+    lat = FloatField(_l("Latitude"), validators=[Optional()], render_kw={"inputmode": "decimal"})
+    lon = FloatField(_l("Longitude"), validators=[Optional()], render_kw={"inputmode": "decimal"})
+
+    def __init__(self, *args, parent, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only the kinds that may sit under this parent; orgs.services checks it again.
+        self.kind.choices = [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()
+                             if parent.kind in ALLOWED_PARENTS[kind]]
+
+
+class GrantRoleForm(FlaskForm):
+    phone = TelField(_l("Their mobile number"), render_kw={"autocomplete": "off", "inputmode": "tel"},
+                     validators=[InputRequired(_l("Enter the mobile number they registered with.")), Length(max=32)])
+    role = SelectField(_l("Role"), validate_choice=False,
+                       choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()])

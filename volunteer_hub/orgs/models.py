@@ -1,0 +1,70 @@
+"""Organisations form a tree stored with a materialized path, so subtree checks are one string prefix test."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from volunteer_hub.core.db import utcnow
+from volunteer_hub.extensions import db
+
+
+class OrgKind(enum.StrEnum):
+    CITY = "city"
+    DISTRICT = "district"
+    STREET = "street"
+    COMMUNITY = "community"
+    COMPOUND = "compound"
+    PARTY_COMMITTEE = "party_committee"
+    PARTY_BRANCH = "party_branch"
+
+
+class Role(enum.StrEnum):
+    ORGANIZER = "organizer"
+    REVIEWER = "reviewer"
+
+
+class Organisation(db.Model):
+    __tablename__ = "orgs"
+    # varchar_pattern_ops lets PostgreSQL use the index for "path LIKE '/1/4/%'" under any collation.
+    __table_args__ = (sa.Index("ix_orgs_path", "path", postgresql_ops={"path": "varchar_pattern_ops"}),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    temporary: Mapped[bool] = mapped_column(default=False)  # temporary Party branch (临时党支部)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
+    # "/1/4/17/": the ids from the root down to this organisation, both ends slashed.
+    path: Mapped[str] = mapped_column(sa.String(255), default="")
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    parent: Mapped["Organisation | None"] = relationship(remote_side=[id])
+
+    def contains(self, other: "Organisation") -> bool:
+        """True when other is this organisation or lies below it."""
+        return other.path.startswith(self.path)
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to and including this organisation."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+
+class RoleGrant(db.Model):
+    """A role held on an organisation, valid for its whole subtree."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (sa.UniqueConstraint("user_id", "org_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    org: Mapped[Organisation] = relationship()
+    user = relationship("User", foreign_keys=[user_id])

@@ -1,0 +1,1 @@
+"""Tasks posted by organisations, each with one or more shifts that volunteers claim."""

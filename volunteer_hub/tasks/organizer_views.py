@@ -1,0 +1,183 @@
+"""Organizer pages: my organisations' tasks, post and edit with shift rows, cancel, rosters and approvals."""
+
+from uuid import uuid4
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from volunteer_hub.claims import queries as claim_queries
+from volunteer_hub.claims import services as claim_services
+from volunteer_hub.claims.export import roster_csv
+from volunteer_hub.core.errors import Conflict, NotAllowed, ValidationError
+from volunteer_hub.core.forms import apply_errors
+from volunteer_hub.core.responses import no_store
+from volunteer_hub.orgs import permissions
+from volunteer_hub.orgs.access import organizes_anywhere, staff_required
+from volunteer_hub.orgs.services import list_manageable
+from volunteer_hub.tasks import queries, services
+from volunteer_hub.tasks.forms import SHIFT_ALIASES, EditTaskForm, PostTaskForm, row_errors
+from volunteer_hub.tasks.models import TaskStatus
+
+bp = Blueprint("organizer", __name__, url_prefix="/org")
+
+
+def _managed_task(task_id: int):
+    task = services.get_task(task_id)
+    permissions.require_manage(current_user, task.org)
+    return task
+
+
+def _reviewed_shift(shift_id: int):
+    shift = services.get_shift(shift_id)
+    permissions.require_review(current_user, shift.task.org)
+    return shift
+
+
+def _form_page(form, task=None, status=None):
+    return render_template("organizer/task_form.html", form=form, task=task), status or (400 if form.errors else 200)
+
+
+@bp.get("/tasks")
+@staff_required
+def tasks():
+    """Tasks of the organisations I manage; past and cancelled ones on request."""
+    include_past = request.args.get("past") == "1"
+    return render_template("organizer/tasks.html", include_past=include_past,
+                           tasks=queries.tasks_for_organizer(current_user, include_past=include_past),
+                           can_post=organizes_anywhere(current_user))
+
+
+@bp.route("/tasks/new", methods=["GET", "POST"])
+@staff_required
+def new_task():
+    """Post a task with one or more shift rows; 'add a row' re-renders the form with one more."""
+    form = PostTaskForm(orgs=list_manageable(current_user))
+    if not form.org_id.choices:
+        raise NotAllowed(_l("You are not an organizer of any organisation yet."))
+    if not form.is_submitted():
+        form.client_token.data = uuid4().hex
+    elif form.add_row.data:
+        form.add_shift_row()
+    elif form.validate_on_submit():
+        shifts, rows = form.new_shift_rows()
+        try:
+            task = services.post_task(current_user, org_id=form.org_id.data, shifts=shifts,
+                                      client_token=form.client_token.data or None, **form.task_fields())
+        except ValidationError as exc:
+            apply_errors(form, row_errors(exc.fields, rows), SHIFT_ALIASES)
+        else:
+            flash(_("“%(task)s” is published. Volunteers nearby can claim its shifts now.", task=task.title),
+                  "success")
+            return redirect(url_for("organizer.task", task_id=task.id))
+    return _form_page(form)
+
+
+@bp.get("/tasks/<int:task_id>")
+@staff_required
+def task(task_id: int):
+    """A task as its organizers see it: shifts with their counts and links to the rosters."""
+    task = services.get_task(task_id)
+    permissions.require_review(current_user, task.org)
+    return render_template("organizer/task.html", task=task, can_manage=permissions.can_manage(current_user, task.org),
+                           counts=claim_queries.status_counts([shift.id for shift in task.shifts]))
+
+
+@bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_task(task_id: int):
+    """Edit a task and its shifts' times and places, or add shift rows."""
+    task = _managed_task(task_id)
+    if task.status == TaskStatus.CANCELLED:
+        flash(_("This task was cancelled and can no longer be edited."), "error")
+        return redirect(url_for("organizer.task", task_id=task.id))
+    form = EditTaskForm(data=None if request.method == "POST" else EditTaskForm.values(task))
+    if form.is_submitted() and form.add_row.data:
+        form.add_shift_row()
+    elif form.validate_on_submit():
+        shifts, rows = form.shift_changes(task)
+        try:
+            services.update_task(current_user, task.id, shifts=shifts, **form.task_fields())
+        except ValidationError as exc:
+            apply_errors(form, row_errors(exc.fields, rows), SHIFT_ALIASES)
+        except Conflict as exc:
+            form.form_errors.append(str(exc.message))
+            return _form_page(form, task, exc.status)
+        else:
+            flash(_("Your changes to “%(task)s” are saved.", task=task.title), "success")
+            return redirect(url_for("organizer.task", task_id=task.id))
+    return _form_page(form, task)
+
+
+@bp.get("/tasks/<int:task_id>/cancel")
+@staff_required
+def cancel_confirm(task_id: int):
+    """Ask before cancelling a task, saying how many volunteers will be told."""
+    task = _managed_task(task_id)
+    return render_template("organizer/cancel.html", task=task,
+                           affected=claim_queries.count_active_on_task(task))
+
+
+@bp.post("/tasks/<int:task_id>/cancel")
+@staff_required
+def cancel(task_id: int):
+    """Cancel the task: every active claim ends and its volunteer is notified."""
+    task = _managed_task(task_id)
+    try:
+        services.cancel_task(current_user, task.id)
+    except Conflict as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("“%(task)s” is cancelled and its volunteers were notified.", task=task.title), "success")
+    return redirect(url_for("organizer.task", task_id=task.id))
+
+
+@bp.get("/shifts/<int:shift_id>/roster")
+@staff_required
+@no_store
+def roster(shift_id: int):
+    """Everyone on a shift; full phone numbers and approve/reject for the task's organizers only."""
+    shift = _reviewed_shift(shift_id)
+    return render_template("organizer/roster.html", shift=shift, task=shift.task,
+                           rows=claim_queries.roster(shift), can_manage=permissions.can_manage(current_user,
+                                                                                               shift.task.org))
+
+
+@bp.get("/shifts/<int:shift_id>/roster.csv")
+@staff_required
+@no_store
+def roster_export(shift_id: int):
+    """The roster as a CSV file (same phone visibility as the page)."""
+    shift = _reviewed_shift(shift_id)
+    body = roster_csv(claim_queries.roster(shift), full_phone=permissions.can_manage(current_user, shift.task.org))
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="roster-{shift.id}.csv"'})
+
+
+@bp.post("/claims/<int:claim_id>/approve")
+@staff_required
+def approve(claim_id: int):
+    """Approve a pending request; it takes a place or fails as full."""
+    claim = claim_services.get_claim(claim_id)
+    try:
+        claim_services.approve_claim(current_user, claim)
+    except Conflict as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("%(name)s is confirmed.", name=claim.user.name), "success")
+    return redirect(url_for("organizer.roster", shift_id=claim.shift_id))
+
+
+@bp.post("/claims/<int:claim_id>/reject")
+@staff_required
+def reject(claim_id: int):
+    """Turn down a request; a freed place goes to the waitlist."""
+    claim = claim_services.get_claim(claim_id)
+    try:
+        claim_services.reject_claim(current_user, claim)
+    except Conflict as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("%(name)s was told the request is not accepted.", name=claim.user.name), "success")
+    return redirect(url_for("organizer.roster", shift_id=claim.shift_id))

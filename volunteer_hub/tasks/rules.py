@@ -1,0 +1,61 @@
+"""What makes a task and its shifts acceptable. Each check adds a localized message to a field-error dict."""
+
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from volunteer_hub.catalogue import SKILL_CODES, TASK_TYPE_CODES
+from volunteer_hub.core.geo import valid_lat, valid_lon
+from volunteer_hub.core.timeutil import now
+from volunteer_hub.tasks.models import MAX_CAPACITY, MAX_SHIFT_HOURS, MAX_SHIFTS_PER_TASK
+
+TITLE_MAX = 100
+DESCRIPTION_MAX = 2000
+ADDRESS_MAX = 200
+
+
+def check_task_fields(data: dict, errors: dict) -> None:
+    """Validate whichever task fields are present in data (posting passes all of them)."""
+    if "title" in data:
+        title = (data["title"] or "").strip()
+        if not title or len(title) > TITLE_MAX:
+            errors["title"] = _l("Enter a title of 1 to %(n)d characters.", n=TITLE_MAX)
+    if "description" in data and len(data["description"] or "") > DESCRIPTION_MAX:
+        errors["description"] = _l("Use at most %(n)d characters.", n=DESCRIPTION_MAX)
+    if "address" in data and len(data["address"] or "") > ADDRESS_MAX:
+        errors["address"] = _l("Use at most %(n)d characters.", n=ADDRESS_MAX)
+    if "type" in data and data["type"] not in TASK_TYPE_CODES:
+        errors["type"] = _l("Choose a task type from the list.")
+    if "required_skills" in data:
+        unknown = sorted(set(data["required_skills"] or []) - SKILL_CODES)
+        if unknown:
+            errors["required_skills"] = _l("Unknown skill: %(codes)s", codes=", ".join(unknown))
+    if "lat" in data and (data["lat"] is None or not valid_lat(data["lat"])):
+        errors["lat"] = _l("Latitude must be between -90 and 90.")
+    if "lon" in data and (data["lon"] is None or not valid_lon(data["lon"])):
+        errors["lon"] = _l("Longitude must be between -180 and 180.")
+
+
+def check_shift(starts: datetime | None, ends: datetime | None, capacity, prefix: str, errors: dict,
+                *, new: bool = True) -> None:
+    """One shift: ends after it starts, lasts at most 24 h, has 1..10000 places; new shifts start in the future."""
+    if starts is None:
+        errors[f"{prefix}starts_at"] = _l("Enter the start time.")
+    if ends is None:
+        errors[f"{prefix}ends_at"] = _l("Enter the end time.")
+    if starts is not None and ends is not None:
+        if ends <= starts:
+            errors[f"{prefix}ends_at"] = _l("The end must be after the start. For a night shift choose the next day.")
+        elif ends - starts > timedelta(hours=MAX_SHIFT_HOURS):
+            errors[f"{prefix}ends_at"] = _l("A shift lasts at most %(n)d hours.", n=MAX_SHIFT_HOURS)
+        if new and starts <= now():
+            errors[f"{prefix}starts_at"] = _l("The shift must start in the future.")
+    if not isinstance(capacity, int) or isinstance(capacity, bool) or not 1 <= capacity <= MAX_CAPACITY:
+        errors[f"{prefix}capacity"] = _l("Places must be a whole number from 1 to %(n)d.", n=MAX_CAPACITY)
+
+
+def check_shift_count(count: int, errors: dict) -> None:
+    if count < 1:
+        errors["shifts"] = _l("Add at least one shift.")
+    elif count > MAX_SHIFTS_PER_TASK:
+        errors["shifts"] = _l("A task has at most %(n)d shifts.", n=MAX_SHIFTS_PER_TASK)

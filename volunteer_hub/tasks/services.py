@@ -1,0 +1,179 @@
+"""Task use cases: post, edit, cancel. Each is one transaction."""
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from volunteer_hub.accounts.models import User
+from volunteer_hub.claims import services as claim_services
+from volunteer_hub.claims.models import ACTIVE_STATUSES, Claim, ClaimStatus
+from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
+from volunteer_hub.core.transactions import atomic
+from volunteer_hub.extensions import db
+from volunteer_hub.notifications.services import notify
+from volunteer_hub.orgs import permissions
+from volunteer_hub.orgs.models import Organisation
+from volunteer_hub.tasks import rules
+from volunteer_hub.tasks.models import Shift, Task, TaskStatus
+
+TASK_FIELDS = ("title", "description", "type", "lat", "lon", "address", "required_skills", "requires_approval")
+
+
+def get_task(task_id) -> Task:
+    task = db.session.get(Task, task_id) if isinstance(task_id, int) else None
+    if task is None:
+        raise NotFound(_l("No such task."))
+    return task
+
+
+def get_shift(shift_id) -> Shift:
+    shift = db.session.get(Shift, shift_id) if isinstance(shift_id, int) else None
+    if shift is None:
+        raise NotFound(_l("No such shift."))
+    return shift
+
+
+def post_task(actor: User, *, org_id, shifts: list[dict], client_token: str | None = None, **fields) -> Task:
+    """Publish a task with its shifts for an organisation in the actor's subtree."""
+    fields = {name: fields.get(name) for name in TASK_FIELDS}
+    fields["description"] = fields["description"] or ""
+    fields["address"] = fields["address"] or ""
+    fields["required_skills"] = fields["required_skills"] or []
+    errors: dict = {}
+    rules.check_task_fields(fields, errors)
+    rules.check_shift_count(len(shifts), errors)
+    for index, shift in enumerate(shifts[: rules.MAX_SHIFTS_PER_TASK]):
+        rules.check_shift(shift.get("starts_at"), shift.get("ends_at"), shift.get("capacity"), f"shifts.{index}.",
+                          errors)
+    org = db.session.get(Organisation, org_id) if isinstance(org_id, int) else None
+    if org is None:
+        errors["org_id"] = _l("No such organisation.")
+    if errors:
+        raise ValidationError(fields=errors)
+    permissions.require_manage(actor, org)
+    if client_token:
+        earlier = db.session.execute(
+            sa.select(Task).where(Task.created_by_id == actor.id, Task.client_token == client_token)
+        ).scalar_one_or_none()
+        if earlier is not None:
+            return earlier  # a repeated submit of the same form
+    task = Task(org_id=org.id, created_by_id=actor.id, client_token=client_token,
+                title=fields["title"].strip(), description=fields["description"].strip(), type=fields["type"],
+                lat=float(fields["lat"]), lon=float(fields["lon"]), address=fields["address"].strip(),
+                requires_approval=bool(fields["requires_approval"]))
+    task.required_skills = fields["required_skills"]
+    task.shifts = [Shift(starts_at=s["starts_at"], ends_at=s["ends_at"], capacity=s["capacity"]) for s in shifts]
+    task.refresh_schedule()
+    db.session.add(task)
+    db.session.commit()
+    return task
+
+
+def update_task(actor: User, task_id: int, **changes) -> Task:
+    """Edit task fields and shifts. Shifts with an id are changed, shifts without one are added.
+
+    Capacity never drops below the confirmed count (checked by the database), and added places are
+    filled from the waitlist in the same transaction.
+    """
+    task = get_task(task_id)
+    permissions.require_manage(actor, task.org)
+    if task.status == TaskStatus.CANCELLED:
+        raise Conflict(_l("This task was cancelled and can no longer be edited."), code="task_cancelled")
+    fields = {name: changes[name] for name in TASK_FIELDS if name in changes}
+    shift_changes = changes.get("shifts") or []
+    errors: dict = {}
+    rules.check_task_fields(fields, errors)
+    existing = {shift.id: shift for shift in task.shifts}
+    added = [s for s in shift_changes if s.get("id") is None]
+    rules.check_shift_count(len(existing) + len(added), errors)
+    for index, change in enumerate(shift_changes):
+        prefix = f"shifts.{index}."
+        shift = existing.get(change.get("id")) if change.get("id") is not None else None
+        if change.get("id") is not None and shift is None:
+            errors[f"{prefix}id"] = _l("This shift does not belong to the task.")
+            continue
+        if shift is None:
+            rules.check_shift(change.get("starts_at"), change.get("ends_at"), change.get("capacity"), prefix, errors)
+        else:
+            moved = any(change.get(k) not in (None, getattr(shift, k)) for k in ("starts_at", "ends_at"))
+            rules.check_shift(change.get("starts_at") or shift.starts_at, change.get("ends_at") or shift.ends_at,
+                              change.get("capacity", shift.capacity), prefix, errors, new=moved)
+    if errors:
+        raise ValidationError(fields=errors)
+    return atomic(_apply_task_update, task, fields, shift_changes)
+
+
+def _apply_task_update(task: Task, fields: dict, shift_changes: list[dict]) -> Task:
+    for name, value in fields.items():
+        if name == "required_skills":
+            task.required_skills = value or []
+        elif isinstance(value, str):
+            setattr(task, name, value.strip())
+        else:
+            setattr(task, name, value)
+    for change in shift_changes:
+        if change.get("id") is None:
+            task.shifts.append(Shift(starts_at=change["starts_at"], ends_at=change["ends_at"],
+                                     capacity=change["capacity"]))
+            continue
+        shift = next(s for s in task.shifts if s.id == change["id"])
+        _change_shift(task, shift, change)
+    db.session.flush()
+    task.refresh_schedule()
+    return task
+
+
+def _change_shift(task: Task, shift: Shift, change: dict) -> None:
+    capacity = change.get("capacity")
+    if capacity is not None and capacity != shift.capacity:
+        changed = db.session.execute(
+            sa.update(Shift).where(Shift.id == shift.id, Shift.confirmed <= capacity).values(capacity=capacity)
+        ).rowcount
+        if not changed:
+            raise Conflict(
+                _l("%(n)d volunteers are already confirmed on this shift; places cannot go below that.",
+                   n=shift.confirmed),
+                code="capacity_below_confirmed",
+            )
+        db.session.refresh(shift)
+        claim_services.fill_from_waitlist(shift)
+    starts, ends = change.get("starts_at") or shift.starts_at, change.get("ends_at") or shift.ends_at
+    if (starts, ends) != (shift.starts_at, shift.ends_at):
+        if shift.has_started:
+            raise Conflict(_l("This shift has already started; its times can no longer change."),
+                           code="shift_started")
+        shift.starts_at, shift.ends_at = starts, ends
+        for claim in _active_claims(shift_id=shift.id):
+            notify(claim.user_id, "shift_time_changed", task_id=task.id, task=task.title,
+                   starts_at=starts.isoformat(), ends_at=ends.isoformat())
+
+
+def cancel_task(actor: User, task_id: int) -> Task:
+    """Cancel a task: every active claim is cancelled and its volunteer notified."""
+    task = get_task(task_id)
+    permissions.require_manage(actor, task.org)
+    if task.status == TaskStatus.CANCELLED:
+        return task
+    if task.display_status == TaskStatus.COMPLETED:
+        raise Conflict(_l("This task is already completed."), code="task_completed")
+    return atomic(_apply_cancel, task)
+
+
+def _apply_cancel(task: Task) -> Task:
+    task.status = TaskStatus.CANCELLED
+    shifts = {shift.id: shift for shift in task.shifts}
+    for claim in _active_claims(task_id=task.id):
+        claim.status = ClaimStatus.CANCELLED
+        shift = shifts[claim.shift_id]
+        notify(claim.user_id, "task_cancelled", task_id=task.id, task=task.title,
+               starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat())
+    db.session.execute(sa.update(Shift).where(Shift.task_id == task.id).values(confirmed=0))
+    return task
+
+
+def _active_claims(*, task_id: int | None = None, shift_id: int | None = None) -> list[Claim]:
+    query = sa.select(Claim).where(Claim.status.in_(ACTIVE_STATUSES))
+    if shift_id is not None:
+        query = query.where(Claim.shift_id == shift_id)
+    if task_id is not None:
+        query = query.join(Shift, Shift.id == Claim.shift_id).where(Shift.task_id == task_id)
+    return list(db.session.execute(query).scalars())

@@ -1,0 +1,5 @@
+"""WSGI entry point for gunicorn and the flask CLI."""
+
+from volunteer_hub import create_app
+
+app = create_app()
