@@ -41,10 +41,18 @@ extract: setup
 
 translations: $(MO)
 
-## Benchmarks (not part of `make test`): claims/s over HTTP vs. a bare atomic-claim app. Needs `wrk`.
-## BENCH_DATABASE_URL=postgresql://... measures PostgreSQL instead of a fresh SQLite file.
+## Benchmarks (not part of `make test`): claims/s over HTTP vs. a bare atomic-claim app, and matching and the
+## nearby list at city scale vs. a naive geopy loop (needs `make bench-data` first). Needs `wrk`.
+## BENCH_DATABASE_URL=postgresql://... measures the claims on PostgreSQL instead of a fresh SQLite file (its
+## schema is dropped); BENCH_MATCHING_DATABASE_URL=postgresql://... puts the matching data there instead of
+## bench/out/matching.db. Use two different databases.
 bench: setup
 	$(BIN)/python bench/claims_http.py $(if $(BENCH_DATABASE_URL),--database $(BENCH_DATABASE_URL))
+	$(BIN)/python bench/matching_bench.py $(if $(BENCH_MATCHING_DATABASE_URL),--database $(BENCH_MATCHING_DATABASE_URL))
+
+## 1,000,000 volunteers and 100,000 open tasks over Shenzhen for the matching benchmark (about 30 s).
+bench-data: setup
+	$(BIN)/python bench/matching_data.py $(if $(BENCH_MATCHING_DATABASE_URL),--database $(BENCH_MATCHING_DATABASE_URL))
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

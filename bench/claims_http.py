@@ -94,6 +94,11 @@ def run_wrk(url: str, data_file: Path, seconds: int, connections: int, threads: 
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s",
          str(ROOT / "bench" / "claims.lua"), url], env=env, capture_output=True, text=True, check=True,
     ).stdout
+    return parse_wrk(output)
+
+
+def parse_wrk(output: str) -> dict:
+    """Requests/s, p50/p90/p99 in ms, non-2xx responses and socket errors from wrk --latency output."""
     result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
     for pct in ("50", "90", "99"):
         match = re.search(rf"\s{pct}(?:\.000)?%\s+([\d.]+)(us|ms|s)", output)

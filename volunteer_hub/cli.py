@@ -7,7 +7,8 @@ from volunteer_hub.core.errors import DomainError
 
 
 def init_cli(app) -> None:
-    for command in (create_admin_command, seed_demo_command, dev_command, worker_command):
+    for command in (create_admin_command, seed_demo_command, dev_command, worker_command, scheduler_command,
+                    ops_command):
         app.cli.add_command(command)
 
 
@@ -62,9 +63,43 @@ def dev_command(host: str, port: int, web_workers: int) -> None:
 @click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    """Run an RQ worker with its scheduler on this app's Redis."""
+    """Run an RQ worker (with RQ's scheduler for delayed and retried jobs) on this app's Redis."""
     from flask import current_app
 
-    from volunteer_hub.worker import run
+    from volunteer_hub.worker import run_worker
 
-    run(current_app._get_current_object(), burst=burst)
+    run_worker(current_app._get_current_object(), burst=burst)
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Enqueue the recurring jobs (outbox dispatch, reminders, digests...) with RQ's cron scheduler."""
+    from flask import current_app
+
+    from volunteer_hub.worker import run_scheduler
+
+    run_scheduler(current_app._get_current_object())
+
+
+@click.command("ops")
+@with_appcontext
+def ops_command() -> None:
+    """Operator view: queue lengths, running and failed jobs (with reasons), outbox backlog."""
+    import json
+
+    from flask import current_app
+    from rq.registry import FailedJobRegistry
+
+    from volunteer_hub.core import queue
+    from volunteer_hub.core.health import check
+
+    report = check()
+    click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    if report["redis"]["ok"]:
+        registry = FailedJobRegistry(queue=queue.get_queue())
+        for job in registry.get_job_ids()[:20]:
+            fetched = queue.get_queue().fetch_job(job)
+            reason = (fetched.latest_result().exc_string or "").strip().splitlines()[-1:] if fetched else []
+            click.echo(f"failed {job}: {fetched.func_name if fetched else '?'} {' '.join(reason)}")
+    click.echo(f"outbox gives up after {current_app.config['OUTBOX_MAX_ATTEMPTS']} attempts")

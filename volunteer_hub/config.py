@@ -85,7 +85,41 @@ def load(instance_path: str) -> dict:
         "NEARBY_RADIUS_KM": _env_float("NEARBY_RADIUS_KM", 5.0),
         "NEARBY_MAX_RADIUS_KM": _env_float("NEARBY_MAX_RADIUS_KM", 50.0),
         "NEARBY_PAGE_SIZE": _env_int("NEARBY_PAGE_SIZE", 20),
+        # Matching: recommendations' radius (a task's own match_radius_km decides whom it notifies), how many
+        # volunteers a task notifies (factor × open places, at most the cap) and the local hour of the digest.
+        "MATCH_RADIUS_KM": _env_float("MATCH_RADIUS_KM", 5.0),
+        "MATCH_NOTIFY_FACTOR": _env_int("MATCH_NOTIFY_FACTOR", 3),
+        "MATCH_MAX_NOTIFY": _env_int("MATCH_MAX_NOTIFY", 200),
+        "DIGEST_HOUR": _env_int("DIGEST_HOUR", 8),
         # Only tests switch this off: the control run that proves the concurrency test can fail.
         "CLAIM_ATOMIC_GUARD": True,
         "SQLITE_BUSY_TIMEOUT_S": _env_float("SQLITE_BUSY_TIMEOUT_S", 30.0),
+        # Background jobs.
+        "WORKER_TTL_S": _env_int("WORKER_TTL_S", 30),
+        "JOB_TIMEOUT_S": _env_int("JOB_TIMEOUT_S", 30),
+        # Back-off between the bounded retries of a failed (or abandoned) job, in seconds.
+        "JOB_RETRY_INTERVALS_S": tuple(
+            int(s) for s in os.environ.get("JOB_RETRY_INTERVALS_S", "10,60,300").split(",") if s.strip()
+        ),
+        "WORKER_HEARTBEAT_GRACE_S": _env_int("WORKER_HEARTBEAT_GRACE_S", 60),
+        "WORKER_MAINTENANCE_S": _env_int("WORKER_MAINTENANCE_S", 30),
+        "WORKER_LOG_LEVEL": os.environ.get("WORKER_LOG_LEVEL", "INFO"),
+        "OUTBOX_REDELIVER_AFTER_S": _env_int("OUTBOX_REDELIVER_AFTER_S", 180),
+        "OUTBOX_MAX_ATTEMPTS": _env_int("OUTBOX_MAX_ATTEMPTS", 5),
+        # Geocoding of address-only tasks (geopy's Nominatim; an empty domain turns it off).
+        "GEOCODER_DOMAIN": os.environ.get("GEOCODER_DOMAIN", "nominatim.openstreetmap.org"),
+        "GEOCODER_SCHEME": os.environ.get("GEOCODER_SCHEME", "https"),
+        "GEOCODER_USER_AGENT": os.environ.get("GEOCODER_USER_AGENT", "volunteer-hub/1.0 (city volunteer platform)"),
+        "GEOCODER_TIMEOUT_S": _env_float("GEOCODER_TIMEOUT_S", 5.0),
+        # Reminders and stale-claim hygiene.
+        "REMINDER_HOURS_BEFORE": tuple(
+            int(s) for s in os.environ.get("REMINDER_HOURS_BEFORE", "12,1").split(",") if s.strip()
+        ),
+        "ATTENDANCE_CHECK_HOUR": _env_int("ATTENDANCE_CHECK_HOUR", 18),  # local hour, the evening before
+        "RELEASE_HOURS_BEFORE": _env_int("RELEASE_HOURS_BEFORE", 3),
+        "UNDERFILLED_ALERT_HOURS": _env_int("UNDERFILLED_ALERT_HOURS", 12),
+        # Channels beyond the in-app inbox (comma-separated sender classes); empty turns them off.
+        "NOTIFICATION_SENDERS": os.environ.get(
+            "NOTIFICATION_SENDERS", "volunteer_hub.notifications.channels.LoggingSender"
+        ),
     }

@@ -17,7 +17,7 @@ from volunteer_hub.extensions import db
 
 
 def serve(host: str, port: int, web_workers: int) -> None:
-    """Migrate, seed demo data into an empty database, then run gunicorn and the RQ worker as children."""
+    """Migrate, seed demo data into an empty database, then run gunicorn, an RQ worker and the scheduler."""
     app = current_app._get_current_object()
     upgrade()
     if db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar_one() == 0:
@@ -31,6 +31,7 @@ def serve(host: str, port: int, web_workers: int) -> None:
         subprocess.Popen([os.path.join(bin_dir, "gunicorn"), "--workers", str(web_workers), "--bind",
                           f"{host}:{port}", "--access-logfile", "-", "wsgi:app"], env=env),
         subprocess.Popen([os.path.join(bin_dir, "flask"), "--app", "wsgi", "worker"], env=env),
+        subprocess.Popen([os.path.join(bin_dir, "flask"), "--app", "wsgi", "scheduler"], env=env),
     ]
     _print_banner(host, port)
     try:
@@ -48,7 +49,7 @@ def serve(host: str, port: int, web_workers: int) -> None:
                 child.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 child.kill()
-        click.echo("Stopped web, worker and the embedded Redis.")
+        click.echo("Stopped web, worker, scheduler and the embedded Redis.")
 
 
 def _print_banner(host: str, port: int) -> None:

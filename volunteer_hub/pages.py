@@ -40,7 +40,7 @@ def set_language():
 
 @bp.get("/healthz")
 def healthz():
-    """Liveness for load balancers: database and Redis reachability."""
+    """Database and Redis reachability, queue lengths, failed jobs and the outbox backlog (503 when down)."""
     from volunteer_hub.core.health import check
 
     report = check()

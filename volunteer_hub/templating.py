@@ -11,6 +11,7 @@ from flask_login import current_user
 from volunteer_hub import catalogue
 from volunteer_hub.core import formatting
 from volunteer_hub.core.timeutil import isoformat, to_local
+from volunteer_hub.tasks.geocoding import failure_message
 
 ASSET_MAX_AGE = 365 * 24 * 3600
 
@@ -59,6 +60,7 @@ def init_templating(app) -> None:
         authenticated = current_user.is_authenticated
         return {
             "asset_url": asset_url,
+            "geocode_message": failure_message,
             "locale": _locale(),
             "unread_count": count_unread(current_user) if authenticated else 0,
             "is_staff": is_staff(current_user) if authenticated else False,

@@ -91,7 +91,7 @@ def test_bad_tasks_are_400_with_the_field_named_and_nothing_saved(api, organizer
 def test_missing_fields_are_all_named(api, organizer):
     response = api.post("/tasks", token=organizer["token"], json={})
 
-    assert {"org_id", "title", "type", "lat", "lon", "shifts"} <= set(response.json["error"]["fields"])
+    assert {"org_id", "title", "type", "shifts"} <= set(response.json["error"]["fields"])
 
 
 def test_an_organizer_cannot_post_for_another_community(api, organizer):

@@ -55,6 +55,10 @@ class ProfileForm(FlaskForm):
     party_member = BooleanField(_l("Show that I am a Party member on rosters"))
     max_weekly_hours = IntegerField(_l("Hours per week at most"), render_kw={"inputmode": "numeric"},
                                     validators=[Optional()])
+    notify_max_per_day = IntegerField(_l("Task suggestions a day at most"), render_kw={"inputmode": "numeric"},
+                                      validators=[Optional()])
+    quiet_hours = StringField(_l("Quiet hours"), render_kw={"placeholder": "22:00-07:00", "maxlength": 20})
+    match_opt_out = BooleanField(_l("Send me no task suggestions"))
     home_org_id = SelectField(_l("Home community"), coerce=optional_int)
     lat = FloatField(_l("Latitude"), validators=[Optional()], render_kw={"inputmode": "decimal"})
     lon = FloatField(_l("Longitude"), validators=[Optional()], render_kw={"inputmode": "decimal"})
@@ -86,6 +90,9 @@ class ProfileForm(FlaskForm):
             "availability": self.availability.data,
             "party_member": self.party_member.data,
             "max_weekly_hours": self.max_weekly_hours.data,
+            "notify_max_per_day": self.notify_max_per_day.data,
+            "quiet_hours": (self.quiet_hours.data or "").strip() or None,
+            "match_opt_out": self.match_opt_out.data,
         }
         if self.home_org_id.data != user.home_org_id:
             changes["home_org_id"] = self.home_org_id.data

@@ -5,6 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from volunteer_hub.accounts import quiet_hours
 from volunteer_hub.catalogue import AVAILABILITY_CODES
 from volunteer_hub.core.db import utcnow
 from volunteer_hub.extensions import db
@@ -14,6 +15,8 @@ class User(db.Model):
     __tablename__ = "users"
     __table_args__ = (
         sa.CheckConstraint("max_weekly_hours BETWEEN 1 AND 168", name="max_weekly_hours_range"),
+        # Matching narrows volunteers by area first.
+        sa.Index("ix_users_geo", "lat", "lon"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,6 +35,12 @@ class User(db.Model):
     avail_weekday_night: Mapped[bool] = mapped_column(default=False)
     avail_weekend_day: Mapped[bool] = mapped_column(default=True)
     avail_weekend_night: Mapped[bool] = mapped_column(default=False)
+    # Match notifications: at most this many a day, none in quiet hours (minutes after local midnight; both
+    # None means no quiet hours) unless the task is urgent; the rest wait for the daily digest.
+    notify_max_per_day: Mapped[int] = mapped_column(default=3)
+    quiet_start_min: Mapped[int | None] = mapped_column(default=22 * 60)
+    quiet_end_min: Mapped[int | None] = mapped_column(default=7 * 60)
+    match_opt_out: Mapped[bool] = mapped_column(default=False)
     # Bumped by every claim transaction: the row lock serializes one volunteer's claims (see claims.services).
     claim_lock: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -78,6 +87,11 @@ class User(db.Model):
             setattr(self, f"avail_{code}", code in codes)
 
     @property
+    def quiet_hours(self) -> str | None:
+        """'22:00-07:00', or None when match notifications may come at any hour."""
+        return quiet_hours.display(self.quiet_start_min, self.quiet_end_min)
+
+    @property
     def has_location(self) -> bool:
         return self.lat is not None and self.lon is not None
 
@@ -95,9 +109,11 @@ class User(db.Model):
 
 class UserSkill(db.Model):
     __tablename__ = "user_skills"
+    # Matching reads "holders of this skill" as an index-only scan.
+    __table_args__ = (sa.Index("ix_user_skills_code_user", "code", "user_id"),)
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(32), primary_key=True, index=True)
+    code: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
 
 
 class AuthToken(db.Model):

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from volunteer_hub.accounts import passwords, tokens
+from volunteer_hub.accounts import passwords, quiet_hours, tokens
 from volunteer_hub.accounts.models import User
 from volunteer_hub.accounts.phones import normalise_mobile
 from volunteer_hub.catalogue import AVAILABILITY_CODES, SKILL_CODES
@@ -15,6 +15,7 @@ from volunteer_hub.orgs.models import Organisation
 NAME_MAX = 50
 LOCALES = ("zh", "en")
 MAX_WEEKLY_HOURS = 168
+MAX_NOTIFY_PER_DAY = 20
 
 
 def _clean_name(name) -> str:
@@ -145,6 +146,7 @@ def update_profile(user: User, **changes) -> User:
             user.max_weekly_hours = hours
     if "party_member" in changes:
         user.party_member = bool(changes["party_member"])
+    _apply_match_settings(user, changes, errors)
     if "locale" in changes:
         if changes["locale"] not in LOCALES:
             errors["locale"] = _l("Choose zh or en.")
@@ -159,6 +161,26 @@ def update_profile(user: User, **changes) -> User:
         raise ValidationError(fields=errors)
     db.session.commit()
     return user
+
+
+def _apply_match_settings(user: User, changes: dict, errors: dict) -> None:
+    """Match notifications: daily budget, quiet hours ("22:00-07:00"; empty or None for none), opt-out."""
+    if "notify_max_per_day" in changes:
+        count = changes["notify_max_per_day"]
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_NOTIFY_PER_DAY:
+            errors["notify_max_per_day"] = _l("Enter a whole number from 0 to %(n)d.", n=MAX_NOTIFY_PER_DAY)
+        else:
+            user.notify_max_per_day = count
+    if "quiet_hours" in changes:
+        if not changes["quiet_hours"]:
+            user.quiet_start_min = user.quiet_end_min = None
+        else:
+            try:
+                user.quiet_start_min, user.quiet_end_min = quiet_hours.parse(changes["quiet_hours"])
+            except ValueError:
+                errors["quiet_hours"] = _l("Enter two different times as HH:MM-HH:MM, e.g. 22:00-07:00.")
+    if "match_opt_out" in changes:
+        user.match_opt_out = bool(changes["match_opt_out"])
 
 
 def _apply_location(user: User, lat, lon, errors: dict) -> None:

@@ -2,7 +2,7 @@
 
 from volunteer_hub.api.common import Blueprint, auth_required
 from volunteer_hub.api.schemas import ClaimOut, RosterOut
-from volunteer_hub.claims import queries, services
+from volunteer_hub.claims import queries, reminders, services
 from volunteer_hub.orgs import permissions
 from volunteer_hub.tasks.services import get_shift
 
@@ -11,7 +11,8 @@ blp = Blueprint("api_claims", __name__, description="Claims on shifts and roster
 
 def claim_out(claim) -> dict:
     return {"id": claim.id, "status": claim.status, "shift_id": claim.shift_id, "created_at": claim.created_at,
-            "waitlist_position": queries.waitlist_position(claim)}
+            "waitlist_position": queries.waitlist_position(claim),
+            "attendance_confirmed_at": claim.attendance_confirmed_at}
 
 
 @blp.post("/shifts/<int:shift_id>/claims")
@@ -30,6 +31,15 @@ def claim_shift(shift_id, user):
 def cancel_claim(claim_id, user):
     """Withdraw my claim before the shift starts; the place goes to the waitlist."""
     return claim_out(services.cancel_claim(user, services.get_own_claim(user, claim_id)))
+
+
+@blp.post("/claims/<int:claim_id>/will-attend")
+@blp.response(200, ClaimOut)
+@blp.errors(401, 404, 409)
+@auth_required
+def will_attend(claim_id, user):
+    """Answer the day-before check for my confirmed place: yes, I will come."""
+    return claim_out(reminders.confirm_attendance(services.get_own_claim(user, claim_id)))
 
 
 @blp.post("/claims/<int:claim_id>/approve")

@@ -11,12 +11,15 @@ from volunteer_hub.api.schemas import (
     MyClaimsOut,
     NotificationOut,
     NotificationsOut,
+    RecommendationsOut,
     SkillsOut,
 )
 from volunteer_hub.catalogue import SKILLS
 from volunteer_hub.claims.queries import claims_of, waitlist_position
 from volunteer_hub.core.errors import NotFound
 from volunteer_hub.extensions import db
+from volunteer_hub.matching import services as matching
+from volunteer_hub.matching.texts import with_texts
 from volunteer_hub.notifications import services as notifications
 from volunteer_hub.notifications.models import Notification
 from volunteer_hub.notifications.texts import render
@@ -54,6 +57,21 @@ def get_me(user):
 def patch_me(data, user):
     """Change my profile: any subset of the fields."""
     return me_out(accounts.update_profile(user, **data))
+
+
+@blp.get("/me/recommendations")
+@blp.response(200, RecommendationsOut)
+@blp.errors(401)
+@auth_required
+def my_recommendations(user):
+    """Open tasks near my saved location that fit my skills and usual times, best first, each with why."""
+    if not user.has_location:
+        return {"items": [], "hint": _l("Save your location in your profile to get recommendations.")}
+    return {"items": [
+        {"task_id": item.task_id, "title": item.title, "distance_km": round(item.distance_km, 3),
+         "reasons": with_texts(item.reasons)}
+        for item in matching.recommendations_for(user)
+    ]}
 
 
 @blp.get("/skills")

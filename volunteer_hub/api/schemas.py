@@ -6,12 +6,13 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from volunteer_hub.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
-from volunteer_hub.accounts.services import MAX_WEEKLY_HOURS, NAME_MAX
+from volunteer_hub.accounts.services import MAX_NOTIFY_PER_DAY, MAX_WEEKLY_HOURS, NAME_MAX
 from volunteer_hub.catalogue import AVAILABILITY_CODES, SKILL_CODES, TASK_TYPE_CODES
 from volunteer_hub.core.timeutil import isoformat
 from volunteer_hub.orgs.models import OrgKind, Role
 from volunteer_hub.orgs.services import NAME_MAX as ORG_NAME_MAX
 from volunteer_hub.tasks import rules as task_rules
+from volunteer_hub.tasks.geocoding import failure_message
 from volunteer_hub.tasks.models import MAX_CAPACITY, MAX_SHIFTS_PER_TASK
 
 
@@ -97,6 +98,9 @@ class MeOut(UserOut):
     availability = fields.List(fields.String())
     party_member = fields.Boolean()
     max_weekly_hours = fields.Integer()
+    notify_max_per_day = fields.Integer()
+    quiet_hours = fields.String(allow_none=True, metadata={"example": "22:00-07:00"})
+    match_opt_out = fields.Boolean()
     locale = fields.String(allow_none=True)
     is_admin = fields.Boolean()
     roles = fields.List(fields.Nested(RoleRef))
@@ -111,6 +115,11 @@ class MePatch(Schema):
     availability = fields.List(fields.String(validate=_one_of(AVAILABILITY_CODES)), validate=_length(4))
     party_member = fields.Boolean()
     max_weekly_hours = Int(validate=_range(1, MAX_WEEKLY_HOURS))
+    notify_max_per_day = Int(validate=_range(0, MAX_NOTIFY_PER_DAY), metadata={
+        "description": "Match notifications a day at most; the rest wait for the daily digest."})
+    quiet_hours = fields.String(allow_none=True, validate=_length(20), metadata={
+        "example": "22:00-07:00", "description": "Local HH:MM-HH:MM without match notifications; null for none."})
+    match_opt_out = fields.Boolean(metadata={"description": "No match notifications or digests at all."})
     locale = fields.String(validate=_one_of(("zh", "en")))
 
 
@@ -196,14 +205,19 @@ class _TaskFields(Schema):
     address = fields.String(validate=_length(task_rules.ADDRESS_MAX))
     required_skills = fields.List(fields.String(validate=_one_of(SKILL_CODES)), validate=_length(len(SKILL_CODES)))
     requires_approval = fields.Boolean()
+    match_radius_km = fields.Float(validate=_range(*task_rules.MATCH_RADIUS_KM), allow_nan=False, metadata={
+        "description": "Volunteers living within this distance who fit the task are told about it (default 5)."})
+    urgent = fields.Boolean(metadata={"description": "Match notifications ignore quiet hours and daily budgets."})
+    release_unconfirmed = fields.Boolean(metadata={
+        "description": "Places of volunteers who do not confirm the evening before go to the waitlist."})
 
 
 class TaskIn(_TaskFields):
     org_id = Int(required=True)
     title = fields.String(required=True, validate=_length(task_rules.TITLE_MAX, 1))
     type = fields.String(required=True, validate=_one_of(TASK_TYPE_CODES))
-    lat = Lat(required=True)
-    lon = Lon(required=True)
+    lat = Lat(metadata={"description": "WGS-84. Leave lat and lon out to have the address geocoded."})
+    lon = Lon()
     shifts = fields.List(fields.Nested(ShiftIn), required=True, validate=_length(MAX_SHIFTS_PER_TASK, 1))
     client_token = fields.String(validate=_length(64, 1), metadata={
         "description": "Optional idempotency key: repeating a request with the same key returns the first task."})
@@ -220,15 +234,26 @@ class TaskOut(Schema):
     title = fields.String(required=True)
     description = fields.String()
     type = fields.String(required=True)
-    lat = fields.Float(required=True)
-    lon = fields.Float(required=True)
+    lat = fields.Float(required=True, allow_none=True)
+    lon = fields.Float(required=True, allow_none=True)
     address = fields.String()
     required_skills = fields.List(fields.String())
     requires_approval = fields.Boolean()
     status = fields.String(required=True, attribute="display_status",
                            metadata={"description": "open, cancelled or completed"})
+    geocode_status = fields.String(metadata={
+        "description": "ok, pending (the address is being looked up; not listed nearby yet) or failed"})
+    geocode_error = fields.String(allow_none=True, metadata={"description": "not_found or unavailable"})
+    geocode_message = fields.Method("_geocode_message", allow_none=True)
+    match_radius_km = fields.Float()
+    urgent = fields.Boolean()
+    release_unconfirmed = fields.Boolean()
     created_at = LocalDateTime()
     shifts = fields.List(fields.Nested(ShiftOut), required=True)
+
+
+    def _geocode_message(self, task):
+        return failure_message(task.geocode_error) if task.geocode_status == "failed" else None
 
 
 class NearbyQuery(Schema):
@@ -259,6 +284,25 @@ class NearbyOut(Schema):
     next_cursor = fields.String(allow_none=True, required=True)
 
 
+class ReasonOut(Schema):
+    kind = fields.String(required=True, metadata={"description": "distance, skill, language or availability"})
+    code = fields.String(metadata={"description": "The skill, language or availability band."})
+    km = fields.Float(metadata={"description": "For kind distance."})
+    text = fields.String(required=True)
+
+
+class RecommendationOut(Schema):
+    task_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    distance_km = fields.Float(required=True)
+    reasons = fields.List(fields.Nested(ReasonOut), required=True)
+
+
+class RecommendationsOut(Schema):
+    items = fields.List(fields.Nested(RecommendationOut), required=True)
+    hint = fields.String(metadata={"description": "Why the list is empty, when the caller has no saved location."})
+
+
 # --- claims ---
 
 class ClaimOut(Schema):
@@ -268,6 +312,8 @@ class ClaimOut(Schema):
     shift_id = fields.Integer()
     waitlist_position = fields.Integer(allow_none=True)
     created_at = LocalDateTime()
+    attendance_confirmed_at = LocalDateTime(allow_none=True, metadata={
+        "description": "When the volunteer confirmed they will come (the day-before check)."})
 
 
 class TaskRef(Schema):

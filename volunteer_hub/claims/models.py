@@ -1,12 +1,13 @@
 """A claim links a volunteer to a shift and moves through a small set of states."""
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer_hub.core.db import utcnow
+from volunteer_hub.core.timeutil import now
 from volunteer_hub.extensions import db
 
 
@@ -16,6 +17,12 @@ class ClaimStatus(enum.StrEnum):
     WAITLISTED = "waitlisted"  # the shift was full; promoted in order when a place frees up
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+
+
+class CancelReason(enum.StrEnum):
+    VOLUNTEER = "volunteer"
+    TASK_CANCELLED = "task_cancelled"
+    UNCONFIRMED = "unconfirmed"  # released: the volunteer did not confirm attendance by the deadline
 
 
 ACTIVE_STATUSES = (ClaimStatus.PENDING, ClaimStatus.CONFIRMED, ClaimStatus.WAITLISTED)
@@ -46,6 +53,9 @@ class Claim(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(sa.String(20))  # see CancelReason
+    # The volunteer answered "yes, I will come" to the day-before check.
+    attendance_confirmed_at: Mapped[datetime | None]
 
     shift = relationship("Shift")
     user = relationship("User", foreign_keys=[user_id])
@@ -53,3 +63,11 @@ class Claim(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def awaits_attendance_answer(self) -> bool:
+        """A confirmed place in a shift starting within a day and a half that the volunteer has not yet
+        confirmed they will come to (the day-before check)."""
+        starts = self.shift.starts_at
+        return (self.status == ClaimStatus.CONFIRMED and self.attendance_confirmed_at is None
+                and now() < starts < now() + timedelta(hours=36))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from volunteer_hub.accounts.models import User
 from volunteer_hub.claims import rules
-from volunteer_hub.claims.models import ACTIVE_STATUSES, Claim, ClaimStatus
+from volunteer_hub.claims.models import ACTIVE_STATUSES, CancelReason, Claim, ClaimStatus
 from volunteer_hub.core.errors import Conflict, NotFound
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
@@ -171,22 +171,23 @@ def cancel_claim(user: User, claim: Claim) -> Claim:
     if not claim.is_active:
         raise Conflict(_l("This sign-up is no longer active."), code="claim_not_active")
     rules.check_not_started(claim.shift)
-    atomic(_withdraw, claim.id, ClaimStatus.CANCELLED, lock_user_id=user.id)
+    atomic(withdraw, claim, ClaimStatus.CANCELLED, reason=CancelReason.VOLUNTEER)
     db.session.refresh(claim)
     return claim
 
 
-def _withdraw(claim_id: int, new_status: str, *, lock_user_id: int, decided_by_id: int | None = None) -> None:
-    """End an active claim (cancelled by the volunteer or rejected by an organizer) and refill its place."""
-    _lock_volunteer(lock_user_id)
-    claim = db.session.get(Claim, claim_id, populate_existing=True)
+def withdraw(claim: Claim, new_status: str, *, reason: str | None = None, decided_by_id: int | None = None) -> None:
+    """In the caller's transaction: end an active claim (cancelled, or rejected by an organizer) and refill
+    its place from the waitlist."""
+    _lock_volunteer(claim.user_id)
+    claim = db.session.get(Claim, claim.id, populate_existing=True)
     old = claim.status
     if old not in ACTIVE_STATUSES:
         raise Conflict(_l("This sign-up is no longer active."), code="claim_not_active")
     values = {"decided_by_id": decided_by_id} if decided_by_id else {}
     if new_status == ClaimStatus.CANCELLED:
-        values["cancelled_at"] = sa.func.now()
-    if not _set_status(claim_id, old, new_status, **values):
+        values |= {"cancelled_at": now(), "cancel_reason": reason}
+    if not _set_status(claim.id, old, new_status, **values):
         raise Conflict(_l("This sign-up changed meanwhile; please reload."), code="claim_changed")
     if new_status == ClaimStatus.REJECTED:  # the organizer acted: tell the volunteer
         _notify_claim(claim, claim.shift, "claim_removed" if old == ClaimStatus.CONFIRMED else "claim_rejected")
@@ -284,6 +285,6 @@ def reject_claim(actor: User, claim: Claim) -> Claim:
         return claim
     if not claim.is_active:
         raise Conflict(_l("This sign-up is no longer active."), code="claim_not_active")
-    atomic(_withdraw, claim.id, ClaimStatus.REJECTED, lock_user_id=claim.user_id, decided_by_id=actor.id)
+    atomic(withdraw, claim, ClaimStatus.REJECTED, decided_by_id=actor.id)
     db.session.refresh(claim)
     return claim

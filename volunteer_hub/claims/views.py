@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from volunteer_hub.claims import queries, rules, services
+from volunteer_hub.claims import queries, reminders, rules, services
 from volunteer_hub.claims.labels import status_label
 from volunteer_hub.claims.models import ClaimStatus
 from volunteer_hub.core.errors import Conflict, DomainError
@@ -66,6 +66,19 @@ def my_shifts():
     return render_template("claims/my_shifts.html", confirmed=confirmed, waiting=waiting,
                            positions={c.id: queries.waitlist_position(c) for c in waiting},
                            past=queries.claims_of(current_user, upcoming=False, limit=50))
+
+
+@bp.post("/claims/<int:claim_id>/will-attend")
+@login_required
+def will_attend(claim_id: int):
+    """Answer the day-before check: yes, I will come."""
+    try:
+        reminders.confirm_attendance(services.get_own_claim(current_user, claim_id))
+    except Conflict as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("Thank you, see you there."), "success")
+    return redirect(url_for("claims.my_shifts"))
 
 
 @bp.get("/claims/<int:claim_id>/cancel")

@@ -76,3 +76,12 @@ def configure_sqlite(engine: sa.Engine) -> None:
 
 def is_sqlite(session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
+
+
+def insert_ignoring_duplicates(session, model, rows: list[dict]):
+    """A multi-row INSERT ... ON CONFLICT DO NOTHING for the session's backend (add .returning(...) to learn
+    which rows went in). Jobs that run at least once use it with a unique constraint as their memory."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return insert(model).values(rows).on_conflict_do_nothing()

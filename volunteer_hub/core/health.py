@@ -1,9 +1,11 @@
-"""Reachability of the database and Redis, for /healthz and operators."""
+"""Reachability and backlog of the database, Redis and the job queues, for /healthz and operators."""
 
 import redis
 import sqlalchemy as sa
-from flask import current_app
+from rq import Queue
+from rq.registry import FailedJobRegistry, StartedJobRegistry
 
+from volunteer_hub.core import queue
 from volunteer_hub.extensions import db
 
 
@@ -14,9 +16,11 @@ def check() -> dict:
 
 
 def _database() -> dict:
+    from volunteer_hub.outbox.services import backlog
+
     try:
         db.session.execute(sa.text("SELECT 1"))
-        return {"ok": True}
+        return {"ok": True, "outbox": backlog()}
     except sa.exc.SQLAlchemyError as exc:
         db.session.rollback()
         return {"ok": False, "error": type(exc).__name__}
@@ -24,7 +28,15 @@ def _database() -> dict:
 
 def _redis() -> dict:
     try:
-        redis.Redis.from_url(current_app.config["REDIS_URL"], socket_connect_timeout=1, socket_timeout=1).ping()
-        return {"ok": True}
+        connection = queue.connection()
+        connection.ping()
+        queues = {}
+        for q in Queue.all(connection=connection) or [queue.get_queue()]:
+            queues[q.name] = {
+                "queued": q.count,
+                "started": StartedJobRegistry(queue=q).count,
+                "failed": FailedJobRegistry(queue=q).count,
+            }
+        return {"ok": True, "queues": queues}
     except redis.RedisError as exc:
         return {"ok": False, "error": type(exc).__name__}

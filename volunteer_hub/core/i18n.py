@@ -2,7 +2,7 @@
 
 import re
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_login import current_user
 
 LANG_COOKIE = "lang"
@@ -11,6 +11,8 @@ _WECHAT_LANGUAGE = re.compile(r"MicroMessenger/.*Language/(zh|en)", re.IGNORECAS
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a job or CLI command: the default, unless the caller forces a locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if request.path.startswith("/api/"):
         user = g.get("api_user")  # the API authenticates by bearer token only, never by the session cookie
     else:

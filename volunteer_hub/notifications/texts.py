@@ -1,8 +1,10 @@
 """The words of each notification kind, rendered in the reader's language when shown."""
 
+from babel.lists import format_list
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-from volunteer_hub.core.formatting import parse_iso, shift_span
+from volunteer_hub.core.formatting import distance, parse_iso, shift_span
 from volunteer_hub.notifications.models import Notification
 
 
@@ -28,4 +30,28 @@ def render(note: Notification) -> str:
             return _("The times of your shift for “%(task)s” changed: now %(when)s.", task=task, when=when)
         case "claim_removed":
             return _("The organizer removed you from “%(task)s” on %(when)s.", task=task, when=when)
+        case "shift_reminder":
+            return _("Reminder: your shift “%(task)s” is %(when)s at %(address)s.", task=task, when=when,
+                     address=p.get("address", ""))
+        case "attendance_check":
+            return _("Will you come to “%(task)s” %(when)s? Please confirm, or cancel so someone else can go.",
+                     task=task, when=when)
+        case "claim_released":
+            return _("You did not confirm you will come to “%(task)s” %(when)s, so your place went to the waitlist.",
+                     task=task, when=when)
+        case "places_released":
+            return _("A volunteer of “%(task)s” %(when)s did not confirm; the place went to the waitlist.",
+                     task=task, when=when)
+        case "shift_underfilled":
+            return ngettext("“%(task)s” %(when)s still needs %(num)d volunteer.",
+                            "“%(task)s” %(when)s still needs %(num)d volunteers.",
+                            p.get("missing", 0), task=task, when=when)
+        case "task_match":
+            return _("A task %(distance)s from you needs volunteers: “%(task)s”, %(when)s.",
+                     distance=distance(p.get("distance_km", 0)), task=task, when=when)
+        case "match_digest":
+            titles = format_list([f"“{title}”" for title in p.get("tasks", [])], locale=str(get_locale() or "zh"))
+            return ngettext("%(num)d task near you is still looking for volunteers: %(tasks)s.",
+                            "%(num)d tasks near you are still looking for volunteers: %(tasks)s.",
+                            p.get("count", 0), tasks=titles)
     return _("You have a new notification.")

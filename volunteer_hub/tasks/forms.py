@@ -120,6 +120,12 @@ class TaskFieldsForm(FlaskForm):
     lon = FloatField(_l("Longitude"), validators=[Optional()], render_kw={"inputmode": "decimal"})
     required_skills = CheckboxListField(_l("Required skills"), validate_choice=False)
     requires_approval = BooleanField(_l("I approve each volunteer before they are confirmed"))
+    urgent = BooleanField(_l("Urgent: tell matching volunteers even in their quiet hours"))
+    release_unconfirmed = BooleanField(
+        _l("Give the place of a volunteer who does not confirm the evening before to the waitlist"))
+    match_radius_km = FloatField(_l("Tell volunteers living within (km)"), default=5.0,
+                                 validators=[Optional(), NumberRange(*rules.MATCH_RADIUS_KM)],
+                                 render_kw={"inputmode": "decimal"})
     shifts = FieldList(FormField(ShiftRowForm), min_entries=1, max_entries=MAX_SHIFTS_PER_TASK)
     add_row = SubmitField(_l("Add a shift row"))
     submit = SubmitField(_l("Publish"))
@@ -131,7 +137,10 @@ class TaskFieldsForm(FlaskForm):
         self.required_skills.choices = [SelectChoice(e.code, e.name(locale)) for e in SKILLS]
 
     def task_fields(self) -> dict:
-        return {name: getattr(self, name).data for name in TASK_FIELDS}
+        fields = {name: getattr(self, name).data for name in TASK_FIELDS}
+        if fields["match_radius_km"] is None:
+            fields["match_radius_km"] = 5.0
+        return fields
 
     def add_shift_row(self) -> None:
         """One more row, on the same day and with the same places as the last one."""

@@ -18,8 +18,14 @@ MAX_SHIFT_HOURS = 24
 class TaskStatus(enum.StrEnum):
     OPEN = "open"
     CANCELLED = "cancelled"
-    # "completed" is not stored: a task whose shifts have all ended shows as completed.
+    # A task whose shifts have all ended shows as completed at once; a recurring job then stores it.
     COMPLETED = "completed"
+
+
+class GeocodeStatus(enum.StrEnum):
+    OK = "ok"
+    PENDING = "pending"
+    FAILED = "failed"
 
 
 class Task(db.Model):
@@ -35,9 +41,16 @@ class Task(db.Model):
     title: Mapped[str] = mapped_column(sa.String(100))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     type: Mapped[str] = mapped_column(sa.String(32))
-    lat: Mapped[float]
-    lon: Mapped[float]
+    # WGS-84. Empty while an address-only task waits for geocoding (it is not listed nearby until then).
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
     address: Mapped[str] = mapped_column(sa.String(200), default="")
+    geocode_status: Mapped[str] = mapped_column(sa.String(10), default=GeocodeStatus.OK)
+    geocode_error: Mapped[str | None] = mapped_column(sa.String(200))
+    match_radius_km: Mapped[float] = mapped_column(default=5.0)
+    urgent: Mapped[bool] = mapped_column(default=False)  # match notifications ignore quiet hours and budgets
+    # Places of volunteers who did not confirm they will come by the deadline are released to the waitlist.
+    release_unconfirmed: Mapped[bool] = mapped_column(default=False)
     requires_approval: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(sa.String(16), default=TaskStatus.OPEN)
     # Start of the last shift and end of the last shift: "has a future shift" and "completed" without a join.

@@ -12,6 +12,7 @@ from volunteer_hub.tasks.models import MAX_CAPACITY, MAX_SHIFT_HOURS, MAX_SHIFTS
 TITLE_MAX = 100
 DESCRIPTION_MAX = 2000
 ADDRESS_MAX = 200
+MATCH_RADIUS_KM = (0.5, 50)
 
 
 def check_task_fields(data: dict, errors: dict) -> None:
@@ -30,7 +31,14 @@ def check_task_fields(data: dict, errors: dict) -> None:
         unknown = sorted(set(data["required_skills"] or []) - SKILL_CODES)
         if unknown:
             errors["required_skills"] = _l("Unknown skill: %(codes)s", codes=", ".join(unknown))
-    if "lat" in data and (data["lat"] is None or not valid_lat(data["lat"])):
+    radius = data.get("match_radius_km")
+    if "match_radius_km" in data and not (isinstance(radius, int | float) and
+                                          MATCH_RADIUS_KM[0] <= radius <= MATCH_RADIUS_KM[1]):
+        errors["match_radius_km"] = _l("The matching radius is %(low)s to %(high)s km.", low=MATCH_RADIUS_KM[0],
+                                       high=MATCH_RADIUS_KM[1])
+    if "lat" in data and data["lat"] is None and data.get("lon") is None and "address" in data:
+        errors["lat"] = _l("Pick the place on the map or use your current location, or enter an address.")
+    elif "lat" in data and (data["lat"] is None or not valid_lat(data["lat"])):
         errors["lat"] = _l("Latitude must be between -90 and 90.")
     if "lon" in data and (data["lon"] is None or not valid_lon(data["lon"])):
         errors["lon"] = _l("Longitude must be between -180 and 180.")

@@ -3,19 +3,26 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from volunteer_hub import outbox
 from volunteer_hub.accounts.models import User
 from volunteer_hub.claims import services as claim_services
-from volunteer_hub.claims.models import ACTIVE_STATUSES, Claim, ClaimStatus
+from volunteer_hub.claims.models import ACTIVE_STATUSES, CancelReason, Claim, ClaimStatus
 from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
+from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
+from volunteer_hub.matching import jobs as matching_jobs
 from volunteer_hub.notifications.services import notify
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.models import Organisation
+from volunteer_hub.tasks import jobs as tasks_jobs
 from volunteer_hub.tasks import rules
-from volunteer_hub.tasks.models import Shift, Task, TaskStatus
+from volunteer_hub.tasks.models import GeocodeStatus, Shift, Task, TaskStatus
 
-TASK_FIELDS = ("title", "description", "type", "lat", "lon", "address", "required_skills", "requires_approval")
+TASK_FIELDS = ("title", "description", "type", "lat", "lon", "address", "required_skills", "requires_approval",
+               "match_radius_km", "urgent", "release_unconfirmed")
+DEFAULTS = {"description": "", "address": "", "required_skills": [], "requires_approval": False,
+            "match_radius_km": 5.0, "urgent": False, "release_unconfirmed": False}
 
 
 def get_task(task_id) -> Task:
@@ -35,9 +42,10 @@ def get_shift(shift_id) -> Shift:
 def post_task(actor: User, *, org_id, shifts: list[dict], client_token: str | None = None, **fields) -> Task:
     """Publish a task with its shifts for an organisation in the actor's subtree."""
     fields = {name: fields.get(name) for name in TASK_FIELDS}
-    fields["description"] = fields["description"] or ""
-    fields["address"] = fields["address"] or ""
-    fields["required_skills"] = fields["required_skills"] or []
+    fields |= {name: default for name, default in DEFAULTS.items() if fields[name] is None}
+    geocode = fields["lat"] is None and fields["lon"] is None and bool(fields["address"].strip())
+    if geocode:  # an address only: the point is looked up by a job, see tasks.geocoding
+        del fields["lat"], fields["lon"]
     errors: dict = {}
     rules.check_task_fields(fields, errors)
     rules.check_shift_count(len(shifts), errors)
@@ -58,13 +66,26 @@ def post_task(actor: User, *, org_id, shifts: list[dict], client_token: str | No
             return earlier  # a repeated submit of the same form
     task = Task(org_id=org.id, created_by_id=actor.id, client_token=client_token,
                 title=fields["title"].strip(), description=fields["description"].strip(), type=fields["type"],
-                lat=float(fields["lat"]), lon=float(fields["lon"]), address=fields["address"].strip(),
-                requires_approval=bool(fields["requires_approval"]))
+                address=fields["address"].strip(), requires_approval=bool(fields["requires_approval"]),
+                match_radius_km=float(fields["match_radius_km"]), urgent=bool(fields["urgent"]),
+                release_unconfirmed=bool(fields["release_unconfirmed"]))
+    if geocode:
+        task.geocode_status = GeocodeStatus.PENDING
+    else:
+        task.lat, task.lon = float(fields["lat"]), float(fields["lon"])
     task.required_skills = fields["required_skills"]
     task.shifts = [Shift(starts_at=s["starts_at"], ends_at=s["ends_at"], capacity=s["capacity"]) for s in shifts]
     task.refresh_schedule()
+    return atomic(_publish, task)
+
+
+def _publish(task: Task) -> Task:
     db.session.add(task)
-    db.session.commit()
+    db.session.flush()
+    if task.geocode_status == GeocodeStatus.PENDING:
+        outbox.record(tasks_jobs.geocode_task, task_id=task.id)  # matched once it has its point
+    else:
+        outbox.record(matching_jobs.match_task, task_id=task.id)
     return task
 
 
@@ -79,9 +100,13 @@ def update_task(actor: User, task_id: int, **changes) -> Task:
     if task.status == TaskStatus.CANCELLED:
         raise Conflict(_l("This task was cancelled and can no longer be edited."), code="task_cancelled")
     fields = {name: changes[name] for name in TASK_FIELDS if name in changes}
+    if fields.get("lat") is None and fields.get("lon") is None:  # no point given: keep (or keep looking up) it
+        fields.pop("lat", None), fields.pop("lon", None)
     shift_changes = changes.get("shifts") or []
     errors: dict = {}
     rules.check_task_fields(fields, errors)
+    if ("lat" in fields) != ("lon" in fields):
+        errors["lat" if "lon" in fields else "lon"] = _l("Give both latitude and longitude.")
     existing = {shift.id: shift for shift in task.shifts}
     added = [s for s in shift_changes if s.get("id") is None]
     rules.check_shift_count(len(existing) + len(added), errors)
@@ -103,6 +128,12 @@ def update_task(actor: User, task_id: int, **changes) -> Task:
 
 
 def _apply_task_update(task: Task, fields: dict, shift_changes: list[dict]) -> Task:
+    located = "lat" in fields and task.geocode_status != GeocodeStatus.OK  # the organizer picked the point
+    if "lat" in fields:
+        task.geocode_status, task.geocode_error = GeocodeStatus.OK, None
+    elif "address" in fields and task.geocode_status == GeocodeStatus.FAILED:
+        task.geocode_status, task.geocode_error = GeocodeStatus.PENDING, None  # a corrected address: try again
+        outbox.record(tasks_jobs.geocode_task, task_id=task.id)
     for name, value in fields.items():
         if name == "required_skills":
             task.required_skills = value or []
@@ -110,15 +141,20 @@ def _apply_task_update(task: Task, fields: dict, shift_changes: list[dict]) -> T
             setattr(task, name, value.strip())
         else:
             setattr(task, name, value)
+    grown = False
     for change in shift_changes:
         if change.get("id") is None:
             task.shifts.append(Shift(starts_at=change["starts_at"], ends_at=change["ends_at"],
                                      capacity=change["capacity"]))
+            grown = True
             continue
         shift = next(s for s in task.shifts if s.id == change["id"])
+        grown = grown or (change.get("capacity") or 0) > shift.capacity
         _change_shift(task, shift, change)
     db.session.flush()
     task.refresh_schedule()
+    if (grown or located) and task.lat is not None:  # matching tells more volunteers, never the same ones
+        outbox.record(matching_jobs.match_task, task_id=task.id)
     return task
 
 
@@ -162,7 +198,8 @@ def _apply_cancel(task: Task) -> Task:
     task.status = TaskStatus.CANCELLED
     shifts = {shift.id: shift for shift in task.shifts}
     for claim in _active_claims(task_id=task.id):
-        claim.status = ClaimStatus.CANCELLED
+        claim.status, claim.cancelled_at = ClaimStatus.CANCELLED, now()
+        claim.cancel_reason = CancelReason.TASK_CANCELLED
         shift = shifts[claim.shift_id]
         notify(claim.user_id, "task_cancelled", task_id=task.id, task=task.title,
                starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat())

@@ -1,0 +1,148 @@
+"""Work triggered by a request is written to the outbox in the same transaction and delivered by RQ
+workers: nothing is lost while Redis is down, and running a job twice changes nothing more."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.jobs.senders import FlakySender
+from volunteer_hub.core.timeutil import now
+from volunteer_hub.extensions import db
+from volunteer_hub.notifications.models import DeliveryAttempt, Notification
+from volunteer_hub.outbox import services as outbox
+from volunteer_hub.outbox.jobs import dispatch_outbox, run_event
+from volunteer_hub.outbox.models import OutboxEvent
+from volunteer_hub.schedule import once_per_period
+
+
+@pytest.fixture
+def promotion(app, api, make_task, make_user, api_token):
+    """promote() cancels the only confirmed place so the waitlisted volunteer is promoted and notified."""
+    shift_id = make_task(shifts=[(timedelta(days=1), 4, 1)]).shifts[0].id
+    holder, waiter = api_token(make_user("甲")), make_user("乙")
+    held = api.post(f"/shifts/{shift_id}/claims", token=holder).json
+    assert api.post(f"/shifts/{shift_id}/claims", token=api_token(waiter)).json["status"] == "waitlisted"
+
+    def promote():
+        response = api.delete(f"/claims/{held['id']}", token=holder)
+        assert response.status_code == 200
+        return waiter
+
+    return promote
+
+
+def rows(app, model, **filters):
+    with app.app_context():
+        return list(db.session.execute(sa.select(model).filter_by(**filters)).scalars())
+
+
+def test_a_notification_is_delivered_over_other_channels_by_a_worker(app, promotion, work):
+    waiter = promotion()
+
+    work()
+
+    (note,) = rows(app, Notification, user_id=waiter.id)
+    (attempt,) = rows(app, DeliveryAttempt, notification_id=note.id)
+    assert (note.kind, attempt.channel, attempt.status) == ("claim_promoted", "log", "sent")
+    assert all(event.done_at for event in rows(app, OutboxEvent))
+
+
+def test_requests_succeed_while_redis_is_down_and_the_backlog_drains_after(app, promotion, controlled_redis, work):
+    controlled_redis.stop()
+
+    waiter = promotion()  # the cancel, the promotion and the in-app notification all commit
+
+    (event,) = rows(app, OutboxEvent)
+    assert event.dispatched_at is None and event.done_at is None
+    assert [n.kind for n in rows(app, Notification, user_id=waiter.id)] == ["claim_promoted"]
+
+    controlled_redis.start()
+    with app.app_context():
+        dispatch_outbox()
+    work()
+
+    (event,) = rows(app, OutboxEvent)
+    assert event.done_at is not None
+    assert [a.status for a in rows(app, DeliveryAttempt)] == ["sent"]
+
+
+def test_running_an_event_twice_delivers_once(app, promotion):
+    promotion()
+    (event,) = rows(app, OutboxEvent)
+
+    with app.app_context():
+        run_event(event.id)
+        run_event(event.id)
+
+    assert len(rows(app, DeliveryAttempt, status="sent")) == 1
+
+
+def test_an_event_whose_job_vanished_from_redis_is_sent_again(app, promotion, work):
+    promotion()
+    with app.app_context():
+        from volunteer_hub.core import queue
+
+        queue.connection().flushdb()  # the job is lost (e.g. Redis restarted without persistence)
+        db.session.execute(sa.update(OutboxEvent).values(dispatched_at=now() - timedelta(minutes=10)))
+        db.session.commit()
+        assert outbox.redeliver_stale() == 1
+    work()
+
+    (event,) = rows(app, OutboxEvent)
+    assert event.done_at is not None and event.attempts == 2
+
+
+def test_an_event_whose_job_is_still_queued_is_left_alone(app, promotion):
+    promotion()
+    with app.app_context():
+        db.session.execute(sa.update(OutboxEvent).values(dispatched_at=now() - timedelta(minutes=10)))
+        db.session.commit()
+
+        assert outbox.redeliver_stale() == 0
+
+
+def test_a_failing_channel_is_recorded_and_only_it_is_retried(app, promotion):
+    app.config["NOTIFICATION_SENDERS"] = "tests.jobs.senders.FlakySender"
+    FlakySender.calls, FlakySender.sent = 0, []
+    try:
+        promotion()
+        (event,) = rows(app, OutboxEvent)
+        with app.app_context(), pytest.raises(RuntimeError, match="delivery failed on sms"):
+            run_event(event.id)
+        with app.app_context():
+            run_event(event.id)
+    finally:
+        app.config["NOTIFICATION_SENDERS"] = "volunteer_hub.notifications.channels.LoggingSender"
+
+    assert sorted(a.status for a in rows(app, DeliveryAttempt)) == ["failed", "sent"]
+    assert len(FlakySender.sent) == 1
+
+
+def test_a_recurring_job_runs_once_per_period_when_two_schedulers_enqueue_it(app):
+    runs = []
+
+    @once_per_period(seconds=60)
+    def tally():
+        runs.append(1)
+
+    with app.app_context():
+        tally()
+        tally()
+
+    assert runs == [1]
+
+
+def test_health_reports_queues_and_the_outbox_backlog(app, client, promotion, controlled_redis):
+    controlled_redis.stop()
+    promotion()
+
+    down = client.get("/healthz")
+    controlled_redis.start()
+    up = client.get("/healthz").json
+
+    assert down.status_code == 503 and down.json["redis"]["ok"] is False
+    assert up["ok"] is True
+    assert up["database"]["outbox"]["undelivered"] == 1
+    assert up["database"]["outbox"]["oldest_age_s"] >= 0
+    assert up["redis"]["queues"]["default"]["failed"] == 0

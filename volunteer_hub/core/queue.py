@@ -1,0 +1,39 @@
+"""RQ queues on the app's Redis. Jobs take ids, run in an app context (see worker.py) and are idempotent."""
+
+import redis
+from flask import current_app
+from rq import Queue, Retry
+
+DEFAULT_QUEUE = "default"
+
+
+def connection() -> redis.Redis:
+    """The app's Redis client (one connection pool per app). Short timeouts: a web request that only
+    wants to hand over work must not hang when Redis is unreachable."""
+    app = current_app._get_current_object()
+    client = app.extensions.get("vh_redis")
+    if client is None:
+        client = redis.Redis.from_url(
+            app.config["REDIS_URL"], socket_connect_timeout=0.5, socket_timeout=5, health_check_interval=30
+        )
+        app.extensions["vh_redis"] = client
+    return client
+
+
+def get_queue(name: str = DEFAULT_QUEUE) -> Queue:
+    return Queue(name, connection=connection())
+
+
+def enqueue(func: str, *args, job_id: str | None = None, timeout: int | None = None, queue: str = DEFAULT_QUEUE,
+            **kwargs):
+    """Enqueue a job by dotted path with a timeout and bounded retries with back-off.
+
+    A job that keeps failing lands in RQ's failed registry with its traceback; a job whose worker died
+    is noticed after its heartbeat (timeout + 60 s) and retried while it has retries left.
+    """
+    return get_queue(queue).enqueue(
+        func, *args, job_id=job_id, job_timeout=timeout or current_app.config["JOB_TIMEOUT_S"],
+        retry=Retry(max=len(current_app.config["JOB_RETRY_INTERVALS_S"]),
+                    interval=list(current_app.config["JOB_RETRY_INTERVALS_S"])),
+        failure_ttl=7 * 24 * 3600, result_ttl=3600, **kwargs,
+    )

@@ -1,0 +1,15 @@
+"""RQ entry points of matching: thin, take ids, call the services."""
+
+from volunteer_hub.matching import services
+from volunteer_hub.schedule import once_per_period
+
+
+def match_task(task_id: int) -> None:
+    """Tell the best-fitting nearby volunteers about a new or grown task (never the same one twice)."""
+    services.match_task(task_id)
+
+
+@once_per_period(seconds=600)
+def send_digests() -> None:
+    """Recurring: the daily digest of matches that waited, once a volunteer's local digest hour has come."""
+    services.send_digests()

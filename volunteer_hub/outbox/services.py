@@ -1,0 +1,137 @@
+"""Record work in the caller's transaction; hand it to RQ after the commit; re-send what was never done."""
+
+import logging
+import time
+from datetime import timedelta
+
+import redis
+import sqlalchemy as sa
+from flask import current_app
+from rq.job import Job, JobStatus
+
+from volunteer_hub.core import queue
+from volunteer_hub.core.timeutil import now
+from volunteer_hub.extensions import db
+from volunteer_hub.outbox.models import OutboxEvent
+
+log = logging.getLogger(__name__)
+RUN_EVENT = "volunteer_hub.outbox.jobs.run_event"
+_LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+_redis_down_until = 0.0  # after a failed hand-over, web requests stop trying for a few seconds
+
+
+def record(job, **payload) -> OutboxEvent:
+    """Add an event to the current transaction: ``job`` is a function in a volunteer_hub *.jobs module."""
+    event = OutboxEvent(job=f"{job.__module__}.{job.__name__}", payload=payload)
+    db.session.add(event)
+    db.session.info["outbox_pending"] = True
+    return event
+
+
+def record_many(job, payloads: list[dict]) -> None:
+    """Add one event per payload in a single INSERT (bulk producers such as matching)."""
+    if payloads:
+        path, created = f"{job.__module__}.{job.__name__}", now()
+        db.session.execute(sa.insert(OutboxEvent), [
+            {"job": path, "payload": payload, "created_at": created, "attempts": 0} for payload in payloads
+        ])
+        db.session.info["outbox_pending"] = True
+
+
+def kick() -> None:
+    """After a commit: hand pending events to RQ right away so the work starts within seconds.
+
+    Best effort. While Redis is unreachable the request still succeeds and the recurring dispatcher
+    delivers the events once Redis is back.
+    """
+    global _redis_down_until
+    db.session.info.pop("outbox_pending", None)
+    if time.monotonic() < _redis_down_until:
+        return
+    try:
+        dispatch_pending(limit=50)
+    except redis.RedisError as exc:
+        _redis_down_until = time.monotonic() + 5
+        log.warning("outbox: Redis unavailable, events wait for the dispatcher (%s)", exc)
+
+
+def dispatch_pending(limit: int = 500) -> int:
+    """Move never-dispatched events to RQ, oldest first. Each row is claimed by a conditional UPDATE, so
+    concurrent dispatchers (web requests, several schedulers) do not hand over the same event twice."""
+    ids = list(db.session.execute(
+        sa.select(OutboxEvent.id).where(OutboxEvent.dispatched_at.is_(None)).order_by(OutboxEvent.id).limit(limit)
+    ).scalars())
+    sent = 0
+    for event_id in ids:
+        if _claim_for_dispatch(event_id, OutboxEvent.dispatched_at.is_(None)):
+            _enqueue(event_id)
+            sent += 1
+    return sent
+
+
+def redeliver_stale(older_than_s: int | None = None) -> int:
+    """Re-send events handed over long ago that never finished and whose RQ job is gone or failed for good."""
+    config = current_app.config
+    cutoff = now() - timedelta(seconds=older_than_s or config["OUTBOX_REDELIVER_AFTER_S"])
+    stale = db.session.execute(
+        sa.select(OutboxEvent.id).where(
+            OutboxEvent.done_at.is_(None),
+            OutboxEvent.dispatched_at < cutoff,
+            OutboxEvent.attempts < config["OUTBOX_MAX_ATTEMPTS"],
+        ).order_by(OutboxEvent.id).limit(500)
+    ).scalars()
+    resent = 0
+    for event_id in list(stale):
+        if _job_status(event_id) in _LIVE:
+            continue  # still queued, running or waiting for a retry
+        if _claim_for_dispatch(event_id, OutboxEvent.dispatched_at < cutoff):
+            _enqueue(event_id)
+            resent += 1
+    return resent
+
+
+def mark_done(event_id: int) -> None:
+    db.session.execute(sa.update(OutboxEvent).where(OutboxEvent.id == event_id).values(done_at=now()))
+
+
+def _claim_for_dispatch(event_id: int, condition) -> bool:
+    claimed = db.session.execute(
+        sa.update(OutboxEvent)
+        .where(OutboxEvent.id == event_id, condition)
+        .values(dispatched_at=now(), attempts=OutboxEvent.attempts + 1)
+    ).rowcount == 1
+    db.session.commit()
+    return claimed
+
+
+def _enqueue(event_id: int) -> None:
+    try:
+        queue.enqueue(RUN_EVENT, event_id, job_id=f"outbox-{event_id}")
+    except redis.RedisError:
+        # Give the row back so the next dispatch retries it at once rather than after the redelivery delay.
+        db.session.execute(sa.update(OutboxEvent).where(OutboxEvent.id == event_id).values(dispatched_at=None))
+        db.session.commit()
+        raise
+
+
+def _job_status(event_id: int):
+    try:
+        return Job.fetch(f"outbox-{event_id}", connection=queue.connection()).get_status(refresh=False)
+    except Exception:  # no such job (expired or never arrived): treat as gone
+        return None
+
+
+def backlog() -> dict:
+    """Undelivered events and the age of the oldest, for /healthz and operators."""
+    oldest, open_count = db.session.execute(
+        sa.select(sa.func.min(OutboxEvent.created_at), sa.func.count()).where(OutboxEvent.done_at.is_(None))
+    ).one()
+    dead = db.session.execute(
+        sa.select(sa.func.count()).where(
+            OutboxEvent.done_at.is_(None), OutboxEvent.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
+        )
+    ).scalar_one()
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=now().tzinfo)
+    age = (now() - oldest).total_seconds() if oldest else 0.0
+    return {"undelivered": open_count, "oldest_age_s": round(age, 1), "gave_up": dead}
