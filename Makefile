@@ -7,7 +7,7 @@ TRANSLATIONS := volunteer_hub/translations
 PO := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: setup run test lint fmt translations extract bench bench-data clean
+.PHONY: setup run test lint fmt translations extract bench bench-data bench-hours-data clean
 
 setup: $(STAMP) $(MO)
 
@@ -46,13 +46,20 @@ translations: $(MO)
 ## BENCH_DATABASE_URL=postgresql://... measures the claims on PostgreSQL instead of a fresh SQLite file (its
 ## schema is dropped); BENCH_MATCHING_DATABASE_URL=postgresql://... puts the matching data there instead of
 ## bench/out/matching.db. Use two different databases.
+## The hours figures (district dashboard server time, incremental tally) need `make bench-hours-data` first;
+## BENCH_HOURS_DATABASE_URL=postgresql://... reads them from there instead of bench/out/hours.db.
 bench: setup
 	$(BIN)/python bench/claims_http.py $(if $(BENCH_DATABASE_URL),--database $(BENCH_DATABASE_URL))
 	$(BIN)/python bench/matching_bench.py $(if $(BENCH_MATCHING_DATABASE_URL),--database $(BENCH_MATCHING_DATABASE_URL))
+	$(BIN)/python bench/hours_bench.py $(if $(BENCH_HOURS_DATABASE_URL),--database $(BENCH_HOURS_DATABASE_URL))
 
 ## 1,000,000 volunteers and 100,000 open tasks over Shenzhen for the matching benchmark (about 30 s).
 bench-data: setup
 	$(BIN)/python bench/matching_data.py $(if $(BENCH_MATCHING_DATABASE_URL),--database $(BENCH_MATCHING_DATABASE_URL))
+
+## 10,000,000 ledger entries over a year of a 10 x 5 x 10 organisation tree, then their tallies.
+bench-hours-data: setup
+	$(BIN)/python bench/hours_data.py $(if $(BENCH_HOURS_DATABASE_URL),--database $(BENCH_HOURS_DATABASE_URL))
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

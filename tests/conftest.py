@@ -5,7 +5,9 @@ import itertools
 import logging
 import os
 import re
+import shutil
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import redis
@@ -79,6 +81,9 @@ def app(database_url, redis_url, tmp_path_factory):
     )
     with app.app_context():
         upgrade()
+        if db.engine.dialect.name == "sqlite":
+            db.engine.dispose()
+            shutil.copyfile(_sqlite_file(app), _sqlite_file(app).with_suffix(".template"))
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -86,18 +91,33 @@ def app(database_url, redis_url, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_state(app):
-    """Every test begins with empty tables and an empty Redis database."""
+    """Every test begins with empty tables and an empty Redis database.
+
+    PostgreSQL: TRUNCATE (it bypasses the append-only triggers of the ledger). SQLite: a copy of the freshly
+    migrated database file replaces the used one.
+    """
     yield
     with app.app_context():
         db.session.remove()
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
+        if db.engine.dialect.name == "postgresql":
+            tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+            with db.engine.begin() as conn:
                 conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(sa.text(f"DELETE FROM {table}"))
+        else:
+            _restore_sqlite(app)
     redis.Redis.from_url(app.config["REDIS_URL"]).flushdb()
+
+
+def _sqlite_file(app) -> Path:
+    return Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+
+
+def _restore_sqlite(app) -> None:
+    db.engine.dispose()  # the last connection to close checkpoints and removes the WAL
+    path = _sqlite_file(app)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(path.with_suffix(".template"), path)
 
 
 @pytest.fixture(autouse=True)

@@ -54,14 +54,19 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from volunteer_hub.accounts.views import bp as accounts
     from volunteer_hub.api import init_api
+    from volunteer_hub.attendance.views import bp as attendance
+    from volunteer_hub.certificates.views import bp as certificates
     from volunteer_hub.claims.views import bp as claims
+    from volunteer_hub.hours.views import bp as hours
     from volunteer_hub.notifications.views import bp as notifications
     from volunteer_hub.orgs.views import bp as orgs
     from volunteer_hub.pages import bp as pages
+    from volunteer_hub.stats.views import bp as stats
     from volunteer_hub.tasks.organizer_views import bp as organizer
     from volunteer_hub.tasks.views import bp as tasks
 
-    for blueprint in (pages, accounts, tasks, claims, notifications, organizer, orgs):
+    for blueprint in (pages, accounts, tasks, claims, notifications, organizer, orgs, attendance, certificates,
+                      hours, stats):
         app.register_blueprint(blueprint)
     init_api(app)
 

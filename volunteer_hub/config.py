@@ -118,6 +118,22 @@ def load(instance_path: str) -> dict:
         "ATTENDANCE_CHECK_HOUR": _env_int("ATTENDANCE_CHECK_HOUR", 18),  # local hour, the evening before
         "RELEASE_HOURS_BEFORE": _env_int("RELEASE_HOURS_BEFORE", 3),
         "UNDERFILLED_ALERT_HOURS": _env_int("UNDERFILLED_ALERT_HOURS", 12),
+        # Attendance and service hours.
+        "CHECKIN_EARLY_MIN": _env_int("CHECKIN_EARLY_MIN", 30),  # check-in opens this long before the start
+        "CHECKIN_TOKEN_TTL_S": _env_int("CHECKIN_TOKEN_TTL_S", 120),  # the organizer's rotating QR code
+        "NO_SHOW_AFTER_MIN": _env_int("NO_SHOW_AFTER_MIN", 30),  # after the shift ends, unmarked = no-show
+        "HOURS_DEADLINE_WORKING_DAYS": _env_int("HOURS_DEADLINE_WORKING_DAYS", 10),  # 办法 §11
+        "HOURS_REMIND_AT_WORKING_DAYS": tuple(
+            int(s) for s in os.environ.get("HOURS_REMIND_AT_WORKING_DAYS", "7,9").split(",") if s.strip()
+        ),
+        "DEVICE_BURST_CHECKINS": _env_int("DEVICE_BURST_CHECKINS", 3),  # this many check-ins from one device...
+        "DEVICE_BURST_MINUTES": _env_int("DEVICE_BURST_MINUTES", 10),  # ...within this many minutes is flagged
+        "FAR_CHECKIN_FACTOR": _env_float("FAR_CHECKIN_FACTOR", 0.8),  # flag check-ins beyond 80% of the radius
+        "EXPORT_SYNC_MAX_ROWS": _env_int("EXPORT_SYNC_MAX_ROWS", 2000),  # larger exports run as a job
+        # Certificates: the public address printed in their QR codes (jobs have no request to take it from),
+        # and how many lookups of unknown codes one address may make (valid codes are not counted).
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "CERT_LOOKUP_MISS_LIMIT": os.environ.get("CERT_LOOKUP_MISS_LIMIT", "10/minute;50/day"),
         # Channels beyond the in-app inbox (comma-separated sender classes); empty turns them off.
         "NOTIFICATION_SENDERS": os.environ.get(
             "NOTIFICATION_SENDERS", "volunteer_hub.notifications.channels.LoggingSender"

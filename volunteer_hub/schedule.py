@@ -21,6 +21,9 @@ RECURRING = (
     ("volunteer_hub.tasks.jobs.alert_underfilled", 600),
     ("volunteer_hub.tasks.jobs.close_expired_tasks", 3600),
     ("volunteer_hub.matching.jobs.send_digests", 600),
+    ("volunteer_hub.hours.jobs.remind_unconfirmed_hours", 3600),
+    ("volunteer_hub.attendance.jobs.mark_no_shows", 300),
+    ("volunteer_hub.stats.jobs.tally_new_entries", 60),
 )
 
 

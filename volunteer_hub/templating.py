@@ -44,6 +44,8 @@ def init_templating(app) -> None:
         day=formatting.day_label,
         full_date=formatting.full_date,
         hours=formatting.hours,
+        service_hours=formatting.service_hours,
+        calendar_date=formatting.calendar_date,
         distance=formatting.distance,
         iso=isoformat,
         local=to_local,

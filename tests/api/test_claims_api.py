@@ -276,3 +276,16 @@ def test_notifications_are_marked_read_only_by_their_owner(api, community, make_
     assert read.json["read_at"] is not None
     assert api.get("/me/notifications", token=token).json["unread"] == 0
     assert "东门卡口值守" in note["text"]
+
+
+def test_a_volunteer_who_checked_in_cannot_cancel_any_more(api, make_task, volunteer):
+    task = make_task(shifts=[(timedelta(minutes=10), 4, 5)])
+    _, token = volunteer()
+    held = claim(api, token, task.shifts[0].id).json
+    checked_in = api.post(f"/claims/{held['id']}/check-in", token=token,
+                          json={"lat": task.lat, "lon": task.lon, "accuracy_m": 15})
+    assert checked_in.status_code == 200
+
+    response = api.delete(f"/claims/{held['id']}", token=token)
+
+    assert (response.status_code, response.json["error"]["code"]) == (409, "already_checked_in")

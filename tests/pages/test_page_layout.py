@@ -69,7 +69,7 @@ def test_management_pages_have_their_own_tab_bar(client, login, make_user, make_
     grant(organizer, make_org())
     login(organizer)
     html = client.get("/org/tasks").get_data(as_text=True)
-    assert "Organisations</span>" in html and "My shifts</span>" not in html
+    assert "Hours</span>" in html and "Stats</span>" in html and "My shifts</span>" not in html
     assert "Switch to management" in client.get("/me").get_data(as_text=True)
 
 

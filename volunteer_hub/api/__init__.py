@@ -14,7 +14,7 @@ class Api(flask_smorest.Api):
 
 
 def init_api(app) -> None:
-    from volunteer_hub.api import accounts, claims, me, orgs, tasks
+    from volunteer_hub.api import accounts, attendance, certificates, claims, hours, me, orgs, stats, tasks
 
     app.config.update(
         API_TITLE="Volunteer Hub API",
@@ -31,7 +31,7 @@ def init_api(app) -> None:
             },
         },
     )
-    for module in (accounts, me, orgs, tasks, claims):
+    for module in (accounts, me, orgs, tasks, claims, attendance, hours, stats, certificates):
         # Bearer tokens, not cookies, authenticate the API, so it needs no CSRF token.
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)

@@ -19,6 +19,11 @@ class ClaimStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class Attendance(enum.StrEnum):
+    PRESENT = "present"  # checked in, or marked present by an organizer
+    NO_SHOW = "no_show"  # marked by an organizer, or by the job after a shift nobody checked in to
+
+
 class CancelReason(enum.StrEnum):
     VOLUNTEER = "volunteer"
     TASK_CANCELLED = "task_cancelled"
@@ -56,6 +61,10 @@ class Claim(db.Model):
     cancel_reason: Mapped[str | None] = mapped_column(sa.String(20))  # see CancelReason
     # The volunteer answered "yes, I will come" to the day-before check.
     attendance_confirmed_at: Mapped[datetime | None]
+    # On-site attendance (the history of every change is in attendance_events).
+    checked_in_at: Mapped[datetime | None]
+    checked_out_at: Mapped[datetime | None]
+    attendance: Mapped[str | None] = mapped_column(sa.String(10))  # see Attendance
 
     shift = relationship("Shift")
     user = relationship("User", foreign_keys=[user_id])

@@ -1,6 +1,7 @@
 """Locale-aware display of times, durations and distances (Babel skeletons, 24-hour clock, local zone)."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal
@@ -57,6 +58,16 @@ def hours(value: float | timedelta) -> str:
     if isinstance(value, timedelta):
         value = value.total_seconds() / 3600
     return format_decimal(round(value, 1), format="#,##0.#", locale=_locale())
+
+
+def service_hours(minutes: int) -> str:
+    """Ledger minutes as hours with two decimals ('3.50', '-0.25'): how service time is shown to people."""
+    return format_decimal(Decimal(minutes) / 60, format="#,##0.00", locale=_locale())
+
+
+def calendar_date(value: date) -> str:
+    """A calendar date such as a service date: 2020年2月3日 / Feb 3, 2020."""
+    return format_skeleton("yMMMd", datetime(value.year, value.month, value.day), locale=_locale())
 
 
 def distance(km: float) -> str:

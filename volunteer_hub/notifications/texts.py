@@ -1,10 +1,12 @@
 """The words of each notification kind, rendered in the reader's language when shown."""
 
+from datetime import date
+
 from babel.lists import format_list
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-from volunteer_hub.core.formatting import distance, parse_iso, shift_span
+from volunteer_hub.core.formatting import calendar_date, distance, parse_iso, service_hours, shift_span
 from volunteer_hub.notifications.models import Notification
 
 
@@ -54,4 +56,41 @@ def render(note: Notification) -> str:
             return ngettext("%(num)d task near you is still looking for volunteers: %(tasks)s.",
                             "%(num)d tasks near you are still looking for volunteers: %(tasks)s.",
                             p.get("count", 0), tasks=titles)
+        case "marked_no_show":
+            return _("You were recorded as absent from “%(task)s” %(when)s because you did not check in. If you "
+                     "were there, ask the organizer to mark you present.", task=task, when=when)
+        case "certificate_revoked":
+            return _("Your certificate %(code)s was revoked by an issuing organisation: %(reason)s",
+                     code=p.get("code", ""), reason=p.get("reason", ""))
+        # Service hours (volunteer_hub.hours): "date" is the ISO service date, minutes are ledger minutes.
+        case "hours_confirmed":
+            return _("%(hours)s hours for “%(task)s” on %(date)s are confirmed and recorded.",
+                     hours=service_hours(p.get("minutes", 0)), task=task, date=_service_day(p))
+        case "hours_corrected":
+            return _("Your hours for “%(task)s” on %(date)s were corrected to %(hours)s: %(reason)s",
+                     task=task, date=_service_day(p), hours=service_hours(p.get("total", 0)),
+                     reason=p.get("reason", ""))
+        case "hours_unconfirmed":
+            return ngettext("%(num)d volunteer of “%(task)s” %(when)s still waits for confirmed hours; please "
+                            "confirm by %(date)s.",
+                            "%(num)d volunteers of “%(task)s” %(when)s still wait for confirmed hours; please "
+                            "confirm by %(date)s.",
+                            p.get("waiting", 0), task=task, when=when, date=_service_day(p, "due"))
+        case "hours_disputed":
+            return _("%(name)s asks for a correction of their hours for “%(task)s” on %(date)s.",
+                     name=p.get("name", ""), task=task, date=_service_day(p))
+        case "hours_missing_reported":
+            return _("%(name)s reports hours missing for “%(task)s” on %(date)s.", name=p.get("name", ""),
+                     task=task, date=_service_day(p))
+        case "hours_dispute_accepted":
+            return _("Your correction request for “%(task)s” on %(date)s was accepted: the record now counts "
+                     "%(hours)s hours.", task=task, date=_service_day(p), hours=service_hours(p.get("total", 0)))
+        case "hours_dispute_refused":
+            return _("Your correction request for “%(task)s” on %(date)s was not accepted: %(response)s",
+                     task=task, date=_service_day(p), response=p.get("response", ""))
     return _("You have a new notification.")
+
+
+def _service_day(params: dict, key: str = "date") -> str:
+    """An ISO date parameter (a service date, a deadline) in the reader's language."""
+    return calendar_date(date.fromisoformat(params[key])) if params.get(key) else ""

@@ -51,6 +51,8 @@ class Task(db.Model):
     urgent: Mapped[bool] = mapped_column(default=False)  # match notifications ignore quiet hours and budgets
     # Places of volunteers who did not confirm they will come by the deadline are released to the waitlist.
     release_unconfirmed: Mapped[bool] = mapped_column(default=False)
+    checkin_radius_m: Mapped[int] = mapped_column(default=300)  # check-in is accepted within this of the point
+    leader_name: Mapped[str] = mapped_column(sa.String(50), default="")  # 活动负责人, on every service record
     requires_approval: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(sa.String(16), default=TaskStatus.OPEN)
     # Start of the last shift and end of the last shift: "has a future shift" and "completed" without a join.

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from volunteer_hub.attendance import queries as attendance_queries
+from volunteer_hub.attendance import rules as attendance_rules
 from volunteer_hub.claims import queries as claim_queries
 from volunteer_hub.claims import services as claim_services
 from volunteer_hub.claims.export import roster_csv
@@ -137,11 +139,15 @@ def cancel(task_id: int):
 @staff_required
 @no_store
 def roster(shift_id: int):
-    """Everyone on a shift; full phone numbers and approve/reject for the task's organizers only."""
+    """Everyone on a shift with their attendance; full phone numbers, approve/reject and attendance marks for the
+    task's organizers only. While the shift runs, those not yet present come first."""
     shift = _reviewed_shift(shift_id)
-    return render_template("organizer/roster.html", shift=shift, task=shift.task,
-                           rows=claim_queries.roster(shift), can_manage=permissions.can_manage(current_user,
-                                                                                               shift.task.org))
+    rows = attendance_queries.sort_roster(claim_queries.roster(shift), shift)
+    can_manage = permissions.can_manage(current_user, shift.task.org)
+    return render_template("organizer/roster.html", shift=shift, task=shift.task, rows=rows, can_manage=can_manage,
+                           attendance=attendance_queries.attendance_of(row.claim for row in rows),
+                           arrived=attendance_queries.count_present(shift), started=shift.has_started,
+                           can_mark=can_manage and attendance_rules.marks_open(shift))
 
 
 @bp.get("/shifts/<int:shift_id>/roster.csv")

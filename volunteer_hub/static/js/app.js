@@ -60,3 +60,43 @@
     starts.addEventListener('input', update); ends.addEventListener('input', update); update();
   });
 })();
+
+// Attendance: GPS check-in posts the position in the page's form; the server decides and explains.
+(function () {
+  'use strict';
+  // A random id per phone, kept in localStorage; the server stores only a keyed hash of it.
+  var device = '';
+  try {
+    device = localStorage.getItem('vh-device') || '';
+    if (!device) { device = Math.random().toString(36).slice(2) + Date.now().toString(36); localStorage.setItem('vh-device', device); }
+  } catch (e) { device = ''; }
+  document.querySelectorAll('[data-device]').forEach(function (input) { input.value = device; });
+
+  document.querySelectorAll('[data-checkin]').forEach(function (form) {
+    var button = form.querySelector('[data-checkin-button]'), status = form.querySelector('[data-checkin-status]');
+    function say(text) { status.textContent = text; }
+    if (!navigator.geolocation) { say(form.dataset.msgFailed); return; }
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      if (form.dataset.locating) return;
+      form.dataset.locating = '1'; button.setAttribute('aria-busy', 'true');
+      say(form.dataset.msgWait);
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        form.elements.lat.value = pos.coords.latitude;
+        form.elements.lon.value = pos.coords.longitude;
+        form.elements.accuracy_m.value = pos.coords.accuracy;
+        form.submit();
+      }, function (err) {
+        // Never show err.message (it is for developers): say what the volunteer can do.
+        delete form.dataset.locating; button.removeAttribute('aria-busy');
+        say(err.code === 1 ? form.dataset.msgDenied : form.dataset.msgFailed);
+      }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
+    });
+  });
+})();
+
+// Certificates: the page of a certificate still being prepared reloads itself until the PDF is ready.
+(function () {
+  var waiting = document.querySelector('[data-reload-after]');
+  if (waiting) setTimeout(function () { location.reload(); }, 1000 * (+waiting.dataset.reloadAfter || 3));
+})();

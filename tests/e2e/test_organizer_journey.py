@@ -1,0 +1,44 @@
+"""A community organizer on a phone posts a task with a day and a night shift; a volunteer nearby who fits
+hears about it from the real worker within seconds."""
+
+from datetime import date, timedelta
+
+from playwright.sync_api import expect
+
+
+def test_organizer_posts_a_task_with_two_shifts_and_a_nearby_volunteer_is_told(phone):
+    organizer = phone()
+    organizer.login("13800138001")  # 王书记, organizer of 白石龙社区
+    organizer.go("/org/tasks/new")
+    page = organizer.page
+    page.fill("#title", "白石龙二区核酸采样秩序维护")
+    page.select_option("#type", "other")
+    page.fill("#address", "白石龙二区北门广场")
+    page.click("[data-geo]")
+    page.wait_for_function("document.getElementById('lat').value !== ''")
+    day = (date.today() + timedelta(days=3)).isoformat()
+    page.fill("input[name='shifts-0-day']", day)
+    page.fill("input[name='shifts-0-starts']", "09:00")
+    page.fill("input[name='shifts-0-ends']", "12:00")
+    page.fill("input[name='shifts-0-capacity']", "4")
+    page.click("input[name='add_row']")
+    page.wait_for_selector("input[name='shifts-1-day']")
+    page.fill("input[name='shifts-1-starts']", "20:00")
+    page.fill("input[name='shifts-1-ends']", "08:00")  # the next morning
+    page.fill("input[name='shifts-1-capacity']", "2")
+    page.click(".sticky-submit input[type=submit], .sticky-submit button")
+    page.wait_for_url("**/org/tasks/*")
+
+    shifts = page.locator("a.card[href*='/roster']")
+    expect(shifts).to_have_count(2)
+    assert "次日" in shifts.nth(1).inner_text()
+
+    volunteer = phone()
+    volunteer.login("13800138011")  # Anna: lives nearby, free on weekdays in the daytime
+    volunteer.go("/me/notifications")
+    for _ in range(30):  # the worker matches the new task within seconds
+        if "白石龙二区核酸采样秩序维护" in volunteer.page.inner_text("main"):
+            break
+        volunteer.page.wait_for_timeout(500)
+        volunteer.page.reload()
+    assert "白石龙二区核酸采样秩序维护" in volunteer.page.inner_text("main")

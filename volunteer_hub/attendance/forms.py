@@ -1,0 +1,29 @@
+"""The check-in forms: the position the page's script fills in, and which way the volunteer checks."""
+
+import math
+
+from flask_wtf import FlaskForm
+from wtforms import FloatField, HiddenField
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from volunteer_hub.attendance.rules import MAX_ACCURACY_M
+
+
+def _finite(form, field):
+    if field.data is not None and not math.isfinite(field.data):
+        raise ValidationError("not a finite number")
+
+
+class ScanForm(FlaskForm):
+    """The QR page's single button: check in or out, as the page offered."""
+
+    action = HiddenField(validators=[AnyOf(("in", "out"))])
+    device = HiddenField(validators=[Optional(), Length(max=200)])
+
+
+class PositionForm(ScanForm):
+    """The GPS check-in page: coordinates and accuracy from the browser's geolocation."""
+
+    lat = FloatField(validators=[InputRequired(), _finite, NumberRange(-90, 90)])
+    lon = FloatField(validators=[InputRequired(), _finite, NumberRange(-180, 180)])
+    accuracy_m = FloatField(validators=[InputRequired(), _finite, NumberRange(0, MAX_ACCURACY_M)])

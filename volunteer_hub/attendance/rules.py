@@ -1,0 +1,134 @@
+"""Attendance policy as named checks: when check-in and check-out are open, how close and how precise the phone
+must be, when organizers may mark attendance. Refusals say how far or how early in numbers.
+
+Coordinates are WGS-84 as phones report them (and as tasks store them); distances are geodesic on WGS-84.
+"""
+
+import math
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from geopy.distance import geodesic
+
+from volunteer_hub.claims.models import Claim, ClaimStatus
+from volunteer_hub.core import formatting
+from volunteer_hub.core.errors import Conflict
+from volunteer_hub.core.timeutil import isoformat, now
+from volunteer_hub.tasks.models import Shift, Task
+
+# Check-out stays open this long after the shift ends: volunteers who forget to tap at the end can still do it
+# on the way home; later, the organizer confirms the hours.
+CHECKOUT_GRACE = timedelta(hours=2)
+MAX_ACCURACY_M = 1_000_000  # what a phone reports without any fix is still a number; beyond this it is noise
+
+
+def checkin_opens(shift: Shift) -> datetime:
+    return shift.starts_at - timedelta(minutes=current_app.config["CHECKIN_EARLY_MIN"])
+
+
+def checkout_closes(shift: Shift) -> datetime:
+    return shift.ends_at + CHECKOUT_GRACE
+
+
+def checkin_open(shift: Shift, at: datetime) -> bool:
+    """Check-in is accepted from CHECKIN_EARLY_MIN minutes before the start until the end."""
+    return checkin_opens(shift) <= at < shift.ends_at
+
+
+def checkout_open(claim: Claim, at: datetime) -> bool:
+    """Check-out is accepted from the check-in until CHECKOUT_GRACE after the end."""
+    return claim.checked_in_at is not None and at <= checkout_closes(claim.shift)
+
+
+def duration_text(delta: timedelta) -> str:
+    """'35 minutes' or '1 h 5 min', rounded up to whole minutes."""
+    minutes = max(math.ceil(delta.total_seconds() / 60), 1)
+    if minutes < 60:
+        return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    return _("%(h)d h %(m)d min", h=minutes // 60, m=minutes % 60)
+
+
+def metres(value: float) -> str:
+    """A distance for a refusal: whole metres rounded up below 1 km (so 'outside' never reads as the limit)."""
+    if value < 1000:
+        return _("%(m)d m", m=math.ceil(value))
+    return formatting.distance(value / 1000)
+
+
+def check_confirmed(claim: Claim) -> None:
+    if claim.status != ClaimStatus.CONFIRMED:
+        raise Conflict(_l("This place is not confirmed, so there is no attendance to record."),
+                       code="claim_not_confirmed")
+
+
+def check_checkin_window(shift: Shift, at: datetime) -> None:
+    opens = checkin_opens(shift)
+    if at < opens:
+        raise Conflict(
+            _l("Too early: check-in opens %(opens)s, %(early)d minutes before the shift starts. That is in %(wait)s.",
+               opens=formatting.when(opens), early=current_app.config["CHECKIN_EARLY_MIN"],
+               wait=duration_text(opens - at)),
+            code="outside_window", opens_at=isoformat(opens))
+    if at >= shift.ends_at:
+        raise Conflict(
+            _l("Check-in closed when the shift ended (%(ended)s). Ask the organizer to mark you present.",
+               ended=formatting.when(shift.ends_at)),
+            code="outside_window")
+
+
+def check_checkout_window(claim: Claim, at: datetime) -> None:
+    if claim.checked_in_at is None:
+        raise Conflict(_l("You have not checked in to this shift yet, so there is nothing to check out of."),
+                       code="not_checked_in")
+    closes = checkout_closes(claim.shift)
+    if at > closes:
+        raise Conflict(
+            _l("Check-out closed at %(closes)s, %(hours)d hours after the shift ended. The organizer will confirm "
+               "your hours.", closes=formatting.when(closes), hours=CHECKOUT_GRACE.seconds // 3600),
+            code="outside_window")
+
+
+def distance_m(task: Task, lat: float, lon: float) -> float:
+    """Geodesic distance (WGS-84 ellipsoid) from the task's point, in metres."""
+    return geodesic((task.lat, task.lon), (lat, lon)).meters
+
+
+def check_location(task: Task, lat: float, lon: float, accuracy_m: float) -> float:
+    """The phone must be within the task's check-in radius and know its place at least that precisely.
+    Returns the distance in metres."""
+    if task.lat is None or task.lon is None:
+        raise Conflict(_l("This task has no map location yet, so check-in by location is not possible. Scan the "
+                          "post's check-in code or ask the organizer."), code="no_task_location")
+    radius = task.checkin_radius_m
+    distance = distance_m(task, lat, lon)
+    # Far beyond the radius even allowing for the error: say how far, which helps more than "imprecise".
+    if accuracy_m > radius and distance - accuracy_m <= radius:
+        raise Conflict(
+            _l("Your location is not precise enough (accurate to about ±%(accuracy)s; ±%(radius)s or better is "
+               "needed). Go outdoors or switch on the phone's GPS, then try again.",
+               accuracy=metres(accuracy_m), radius=metres(radius)),
+            code="poor_accuracy", accuracy_m=round(accuracy_m), radius_m=radius)
+    if distance > radius:
+        raise Conflict(
+            _l("You are about %(distance)s from the post (location accurate to about ±%(accuracy)s); you need to "
+               "be within %(radius)s.", distance=metres(distance), accuracy=metres(accuracy_m),
+               radius=metres(radius)),
+            code="outside_geofence", distance_m=math.ceil(distance), accuracy_m=round(accuracy_m), radius_m=radius)
+    return distance
+
+
+def marks_open(shift: Shift, at: datetime | None = None) -> bool:
+    """Organizers may mark attendance once check-in has opened (and any time after, to correct)."""
+    return (at or now()) >= checkin_opens(shift)
+
+
+def check_markable(claim: Claim, at: datetime) -> None:
+    """Organizers mark attendance of confirmed volunteers once check-in has opened."""
+    check_confirmed(claim)
+    if not marks_open(claim.shift, at):
+        opens = checkin_opens(claim.shift)
+        raise Conflict(_l("Attendance can be marked from %(opens)s, when check-in opens.",
+                          opens=formatting.when(opens)), code="outside_window")

@@ -1,0 +1,1 @@
+"""The audit log: who confirmed, corrected or marked what, and when."""

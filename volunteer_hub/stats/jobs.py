@@ -1,0 +1,23 @@
+"""RQ entry points of statistics: the recurring tally and large exports."""
+
+from volunteer_hub.core import queue
+from volunteer_hub.schedule import once_per_period
+from volunteer_hub.stats import services, tallies
+
+
+@once_per_period(seconds=60)
+def tally_new_entries() -> None:
+    """Recurring: add the ledger entries written since the last run to the tallies (a long backlog is worked
+    off over several runs, each well inside the scheduler's 60 s job timeout)."""
+    tallies.tally_new_entries(max_seconds=40)
+
+
+def start_export(export_id: int) -> None:
+    """Hand a recorded export to its build job, which needs a longer timeout than outbox events get."""
+    queue.enqueue("volunteer_hub.stats.jobs.build_export", export_id, job_id=f"export-{export_id}",
+                  timeout=services.EXPORT_TIMEOUT_S)
+
+
+def build_export(export_id: int) -> None:
+    """Write an export's file, saving progress as it goes (a finished export is left alone)."""
+    services.build_export(export_id)

@@ -1,0 +1,485 @@
+"""Figures for a scope (an organisation with its subtree) and a period, read from the tallies.
+
+Each figure is one statement that adds two things: the tallies, and the ledger entries after the tally cursor
+(a short range of the primary key; the job runs every minute). Both halves read the cursor in the same
+statement, so nothing is counted twice or missed while the job moves it, and a confirmation shows at once.
+
+Volunteer figures come from monthly tallies for the whole months of the period; the days at its ends that
+fall outside whole months are summed from the ledger by its (org_id, service_date) index (or, when fewer, the
+month's tally minus the days of that month outside the period). Shifts offered and filled and no-shows are
+counted from shifts and claims of the period: tallies do not keep them.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import load_only
+
+from volunteer_hub.accounts.models import User
+from volunteer_hub.catalogue import task_type_name
+from volunteer_hub.claims.models import Attendance, Claim, ClaimStatus
+from volunteer_hub.core.timeutil import now, to_local
+from volunteer_hub.extensions import db
+from volunteer_hub.hours import queries as hour_queries
+from volunteer_hub.hours.models import AnomalyFlag, HourEntry
+from volunteer_hub.orgs import permissions
+from volunteer_hub.orgs.models import Organisation
+from volunteer_hub.stats import tallies
+from volunteer_hub.stats.models import OrgDayTally, VolunteerMonthTally
+from volunteer_hub.stats.periods import Period, month_start, next_month
+from volunteer_hub.tasks.models import Shift, Task, TaskStatus
+
+TOP_VOLUNTEERS = 10
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class OrgNode:
+    id: int
+    parent_id: int | None
+    name: str
+    kind: str
+    path: str
+
+
+@dataclass
+class Scope:
+    """An organisation and everything below it."""
+
+    org: OrgNode
+    orgs: dict[int, OrgNode]
+    children: list[OrgNode]
+
+    @property
+    def ids(self) -> list[int]:
+        return list(self.orgs)
+
+    def child_of(self, org_id: int) -> int | None:
+        """The direct child of the scope that contains org_id (None: the scope's own organisation)."""
+        if org_id == self.org.id:
+            return None
+        rest = self.orgs[org_id].path[len(self.org.path):]
+        return int(rest.split("/", 1)[0])
+
+
+def load_scope(org: Organisation) -> Scope:
+    """The subtree of org, its direct children sorted by name."""
+    rows = db.session.execute(
+        sa.select(Organisation.id, Organisation.parent_id, Organisation.name, Organisation.kind, Organisation.path)
+        .where(Organisation.path.startswith(org.path, autoescape=True))
+    ).all()
+    orgs = {row.id: OrgNode(*row) for row in rows}
+    children = sorted((node for node in orgs.values() if node.parent_id == org.id), key=lambda n: (n.name, n.id))
+    return Scope(orgs[org.id], orgs, children)
+
+
+@dataclass
+class Sums:
+    minutes: int = 0
+    entries: int = 0  # service records (corrections excluded): shifts served
+
+    def add(self, minutes: int, entries: int) -> None:
+        self.minutes += int(minutes or 0)
+        self.entries += int(entries or 0)
+
+
+def _src(label: str):
+    return sa.literal_column(f"'{label}'").label("src")
+
+
+def _recent():
+    """Ledger entries after the tally cursor, read by the primary key alone and materialized before anything
+    filters them: the cursor is given as a value (so the planner walks the key from it) and as a subquery (so
+    the statement's own snapshot decides). Filtered in the same query, planners prefer the (org_id,
+    service_date) index and read the whole period instead of the few new rows."""
+    return (
+        sa.select(HourEntry.org_id, HourEntry.service_date, HourEntry.task_type, HourEntry.volunteer_id,
+                  HourEntry.minutes, tallies.RECORD.label("record"))
+        .where(HourEntry.id > tallies.cursor_position(), HourEntry.id > tallies.cursor_subquery())
+        .cte("recent").prefix_with("MATERIALIZED")
+    )
+
+
+def org_day_sums(scope: Scope, period: Period, keys: tuple[str, ...] = (), *, by_child: bool = False
+                 ) -> dict[tuple, Sums]:
+    """{(group, *keys): Sums} where group is the scope's id, or with by_child each direct child's id (entries
+    recorded by the scope's own organisation then belong to no group), and keys are "day" and/or "task_type"."""
+    recent = _recent()
+    tally_keys = [{"day": OrgDayTally.day, "task_type": OrgDayTally.task_type}[k].label(k) for k in keys]
+    ledger_keys = [{"day": recent.c.service_date, "task_type": recent.c.task_type}[k].label(k) for k in keys]
+    groups = [child.id for child in scope.children] if by_child else [scope.org.id]
+    tallied = (
+        sa.select(_src("t"), OrgDayTally.org_id, *tally_keys, sa.func.sum(OrgDayTally.minutes),
+                  sa.func.sum(OrgDayTally.entries))
+        .where(OrgDayTally.org_id.in_(groups), OrgDayTally.day.between(period.start, period.end))
+        .group_by(OrgDayTally.org_id, *tally_keys)
+    )
+    untallied = (
+        sa.select(_src("l"), recent.c.org_id, *ledger_keys, sa.func.sum(recent.c.minutes),
+                  sa.func.sum(recent.c.record))
+        .where(recent.c.org_id.in_(scope.ids), recent.c.service_date.between(period.start, period.end))
+        .group_by(recent.c.org_id, *ledger_keys)
+    )
+    sums: dict[tuple, Sums] = defaultdict(Sums)
+    for src, org_id, *rest in db.session.execute(sa.union_all(tallied, untallied)):
+        *key, minutes, entries = rest
+        group = org_id if src == "t" else (scope.child_of(org_id) if by_child else scope.org.id)
+        if group is not None:
+            sums[(group, *key)].add(minutes, entries)
+    return sums
+
+
+def _per_volunteer(scope: Scope, period: Period, by: str | None):
+    """A subquery (grp, volunteer_id, minutes, entries): each volunteer's sums per group, where the group is
+    the scope's id, each direct child's id (by="child") or the first day of each month (by="month")."""
+    if by == "child":
+        tallied_orgs = [child.id for child in scope.children]
+        inside = {org_id: scope.child_of(org_id) for org_id in scope.orgs if org_id != scope.org.id}
+        group_of = lambda rows: sa.case(inside, value=rows.org_id) if inside else sa.null()  # noqa: E731
+    else:
+        tallied_orgs, inside = [scope.org.id], {org_id: scope.org.id for org_id in scope.orgs}
+        group_of = lambda rows: sa.literal(scope.org.id)  # noqa: E731
+    if by == "month":
+        group_of = lambda rows: tallies.month_of(rows.service_date)  # noqa: E731
+    months, ledger_days = _volunteer_sources(period)
+    parts = []
+    if months:
+        tally = VolunteerMonthTally
+        parts.append(
+            sa.select((tally.month if by == "month" else tally.org_id).label("grp"), tally.volunteer_id,
+                      tally.minutes, tally.entries)
+            .where(tally.org_id.in_(tallied_orgs), tally.month.in_(months))
+        )
+        recent = _recent().c
+        parts.append(_ledger_part(recent, recent.record, group_of(recent), 1, recent.org_id.in_(list(inside)),
+                                  sa.or_(*(recent.service_date.between(m, next_month(m) - DAY) for m in months))))
+    ledger = HourEntry.__table__.c
+    for first, last, sign in ledger_days:
+        group = sa.literal(first.replace(day=1), sa.Date) if by == "month" else group_of(ledger)
+        parts.append(_ledger_part(ledger, tallies.RECORD, group, sign, ledger.org_id.in_(list(inside)),
+                                  ledger.service_date.between(first, last)))
+    rows = sa.union_all(*parts).subquery("rows")
+    return (
+        sa.select(rows.c.grp, rows.c.volunteer_id, sa.func.sum(rows.c.minutes).label("minutes"),
+                  sa.func.sum(rows.c.entries).label("entries"))
+        .group_by(rows.c.grp, rows.c.volunteer_id)
+        .subquery("per_volunteer")
+    )
+
+
+def _volunteer_sources(period: Period) -> tuple[list[date], list[tuple[date, date, int]]]:
+    """(months read from the monthly tallies, (first, last, sign) day ranges read from the ledger).
+
+    A partial month at an end of the period is read from the ledger, or, when that is fewer days, as the whole
+    month's tally minus the ledger days of that month outside the period (days after today hold no entries):
+    each volunteer's sums simply add up, so "March 1-25" costs what "March 26-31" does.
+    """
+    today = to_local(now()).date()
+
+    def cost(ranges) -> int:
+        return sum(max(0, (min(last, today) - first).days + 1) for first, last in ranges)
+
+    months, ledger_days = list(period.whole_months()), []
+    for first, last in period.edges():
+        month = first.replace(day=1)
+        outside = [(a, b) for a, b in ((month, first - DAY), (last + DAY, next_month(month) - DAY)) if a <= b]
+        if cost(outside) < cost([(first, last)]):
+            months.append(month)
+            ledger_days += [(a, b, -1) for a, b in outside]
+        else:
+            ledger_days.append((first, last, 1))
+    return months, ledger_days
+
+
+def _ledger_part(rows, record, group, sign: int, *conditions):
+    minutes, entries = (rows.minutes, record) if sign > 0 else (-rows.minutes, -record)
+    return (sa.select(group.label("grp"), rows.volunteer_id, minutes.label("minutes"), entries.label("entries"))
+            .where(*conditions))
+
+
+def active_volunteers(scope: Scope, period: Period, *, by: str | None = None) -> dict:
+    """{group: volunteers with a positive net time}; groups as in _per_volunteer."""
+    grouped = _per_volunteer(scope, period, by)
+    rows = db.session.execute(
+        sa.select(grouped.c.grp, sa.func.count()).where(grouped.c.minutes > 0).group_by(grouped.c.grp)
+    ).all()
+    return {_as_date(grp) if by == "month" else grp: count for grp, count in rows}
+
+
+def volunteer_ranking(scope: Scope, period: Period, *, limit: int | None = TOP_VOLUNTEERS
+                      ) -> tuple[int, list[tuple[int, Sums]]]:
+    """(volunteers with a positive net time, the first ``limit`` of them by net time with their Sums); with
+    limit None, every volunteer with any entry, whatever the net time."""
+    grouped = _per_volunteer(scope, period, None)
+    query = sa.select(grouped.c.volunteer_id, grouped.c.minutes, grouped.c.entries,
+                      sa.func.count().over().label("active"))
+    if limit is not None:
+        query = query.where(grouped.c.minutes > 0).limit(limit)
+    rows = db.session.execute(query.order_by(grouped.c.minutes.desc(), grouped.c.volunteer_id)).all()
+    active = rows[0].active if rows and limit is not None else sum(1 for row in rows if row.minutes > 0)
+    return active, [(row.volunteer_id, Sums(int(row.minutes), int(row.entries))) for row in rows]
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def own_volunteers(scope: Scope, period: Period) -> int:
+    """Volunteers with positive net time on tasks of the scope's own organisation (not its children)."""
+    per_volunteer = (
+        sa.select(HourEntry.volunteer_id)
+        .where(HourEntry.org_id == scope.org.id, HourEntry.service_date.between(period.start, period.end))
+        .group_by(HourEntry.volunteer_id).having(sa.func.sum(HourEntry.minutes) > 0)
+        .subquery()
+    )
+    return db.session.execute(sa.select(sa.func.count()).select_from(per_volunteer)).scalar_one()
+
+
+# --- shifts and claims ---
+
+@dataclass
+class ShiftSums:
+    shifts: int = 0  # offered (tasks not cancelled) starting in the period
+    full: int = 0  # every place confirmed
+    places: int = 0
+    filled: int = 0
+    marked: int = 0  # attendance recorded: present or no-show
+    no_shows: int = 0
+
+    def add(self, other: "ShiftSums") -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def fill_rate(self) -> float | None:
+        return self.filled / self.places if self.places else None
+
+    @property
+    def no_show_rate(self) -> float | None:
+        return self.no_shows / self.marked if self.marked else None
+
+
+def shift_sums(scope: Scope, period: Period) -> dict[int, ShiftSums]:
+    """{organisation of the task: ShiftSums} for shifts starting in the period."""
+    starts, ends = period.utc_bounds()
+    # last_start_at (indexed) drops every task whose shifts all started before the period.
+    in_scope = (Task.org_id.in_(scope.ids), Task.status != TaskStatus.CANCELLED, Task.last_start_at >= starts,
+                Shift.starts_at >= starts, Shift.starts_at < ends)
+    sums: dict[int, ShiftSums] = defaultdict(ShiftSums)
+    for org_id, shifts, full, places, filled in db.session.execute(
+        sa.select(Task.org_id, sa.func.count(Shift.id),
+                  sa.func.sum(sa.case((Shift.confirmed >= Shift.capacity, 1), else_=0)),
+                  sa.func.sum(Shift.capacity), sa.func.sum(Shift.confirmed))
+        .join(Task, Task.id == Shift.task_id).where(*in_scope).group_by(Task.org_id)
+    ):
+        sums[org_id].add(ShiftSums(shifts=shifts, full=full, places=places, filled=filled))
+    for org_id, marked, no_shows in db.session.execute(
+        sa.select(Task.org_id, sa.func.count(Claim.id),
+                  sa.func.sum(sa.case((Claim.attendance == Attendance.NO_SHOW, 1), else_=0)))
+        .select_from(Claim).join(Shift, Shift.id == Claim.shift_id).join(Task, Task.id == Shift.task_id)
+        .where(*in_scope, Claim.status == ClaimStatus.CONFIRMED,
+               Claim.attendance.in_((Attendance.PRESENT, Attendance.NO_SHOW)))
+        .group_by(Task.org_id)
+    ):
+        sums[org_id].add(ShiftSums(marked=marked, no_shows=no_shows))
+    return sums
+
+
+def anomaly_counts(scope: Scope, period: Period) -> dict[int, int]:
+    """{organisation: anomaly flags raised during the period} in the scope."""
+    starts, ends = period.utc_bounds()
+    return dict(db.session.execute(
+        sa.select(AnomalyFlag.org_id, sa.func.count())
+        .where(AnomalyFlag.org_id.in_(scope.ids), AnomalyFlag.created_at >= starts, AnomalyFlag.created_at < ends)
+        .group_by(AnomalyFlag.org_id)
+    ).all())
+
+
+def _roll_up(scope: Scope, per_org: dict[int, object], add) -> tuple[dict[int | None, object], object]:
+    """Fold per-organisation values into (per direct child, None for the scope's own) and a total."""
+    by_child: dict = {}
+    total = None
+    for org_id, value in per_org.items():
+        child = scope.child_of(org_id)
+        by_child[child] = add(by_child.get(child), value)
+        total = add(total, value)
+    return by_child, total
+
+
+def _add_shifts(left, right):
+    result = ShiftSums()
+    for part in (left, right):
+        if part is not None:
+            result.add(part)
+    return result
+
+
+def _add_ints(left, right):
+    return (left or 0) + right
+
+
+# --- the dashboard ---
+
+@dataclass
+class ChildFigures:
+    org: OrgNode
+    sums: Sums
+    volunteers: int
+    shifts: ShiftSums
+    overdue: int
+    anomalies: int
+    own: bool = False  # the scope's own organisation: tasks it posted itself
+
+
+@dataclass
+class VolunteerFigures:
+    id: int
+    name: str
+    sums: Sums
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    period: Period
+    totals: Sums
+    volunteers: int
+    shifts: ShiftSums
+    overdue: int
+    anomalies: int
+    children: list[ChildFigures]
+    types: list[tuple[str, Sums]]
+    trend: list[tuple[date, int]]
+    top_volunteers: list[VolunteerFigures]
+    # Teams (issue 5) add their ranking here, from their own tally, beside top_volunteers.
+    ancestors: list[tuple[OrgNode, bool]] = field(default_factory=list)  # (organisation, may the user open it)
+
+    @property
+    def max_child_minutes(self) -> int:
+        return max((max(c.sums.minutes, 0) for c in self.children), default=0)
+
+    @property
+    def max_type_minutes(self) -> int:
+        return max((max(s.minutes, 0) for _t, s in self.types), default=0)
+
+
+def dashboard(user, org: Organisation, period: Period) -> Dashboard:
+    """Everything the reviewer dashboard shows for org's subtree in the period."""
+    scope = load_scope(org)
+    by_day_type = org_day_sums(scope, period, ("day", "task_type"))
+    totals, per_type, per_day = Sums(), defaultdict(Sums), defaultdict(int)
+    for (_group, day, task_type), s in by_day_type.items():
+        totals.add(s.minutes, s.entries)
+        per_type[task_type].add(s.minutes, s.entries)
+        per_day[day] += s.minutes
+    active, ranking = volunteer_ranking(scope, period)
+    shift_by_child, shift_total = _roll_up(scope, shift_sums(scope, period), _add_shifts)
+    overdue_by_child, overdue_total = _roll_up(scope, hour_queries.overdue_counts(org), _add_ints)
+    anomalies_by_child, anomalies_total = _roll_up(scope, anomaly_counts(scope, period), _add_ints)
+    return Dashboard(
+        scope=scope, period=period, totals=totals,
+        volunteers=active,
+        shifts=shift_total or ShiftSums(), overdue=overdue_total or 0, anomalies=anomalies_total or 0,
+        children=_children(scope, period, totals, shift_by_child, overdue_by_child, anomalies_by_child),
+        types=sorted(per_type.items(), key=lambda item: (-item[1].minutes, item[0])),
+        trend=[(day, per_day.get(day, 0)) for day in period.dates()],
+        top_volunteers=_named(ranking),
+        ancestors=_ancestors(user, scope.org),
+    )
+
+
+def _children(scope, period, totals, shifts, overdue, anomalies) -> list[ChildFigures]:
+    child_sums = org_day_sums(scope, period, by_child=True)
+    child_volunteers = active_volunteers(scope, period, by="child") if scope.children else {}
+    figures = []
+    own = Sums(totals.minutes, totals.entries)
+    for child in scope.children:
+        sums = child_sums.get((child.id,), Sums())
+        own.add(-sums.minutes, -sums.entries)
+        figures.append(ChildFigures(child, sums, child_volunteers.get(child.id, 0),
+                                    shifts.get(child.id, ShiftSums()), overdue.get(child.id, 0),
+                                    anomalies.get(child.id, 0)))
+    figures.sort(key=lambda f: (-f.sums.minutes, f.org.name))
+    if own.minutes or own.entries or None in shifts or None in overdue:
+        figures.append(ChildFigures(scope.org, own, own_volunteers(scope, period), shifts.get(None, ShiftSums()),
+                                    overdue.get(None, 0), anomalies.get(None, 0), own=True))
+    return figures
+
+
+def _named(ranking: list[tuple[int, Sums]]) -> list[VolunteerFigures]:
+    """Volunteers with their names (never phone numbers)."""
+    people = volunteers_by_id(vid for vid, _s in ranking)
+    return [VolunteerFigures(vid, people[vid].name, s) for vid, s in ranking]
+
+
+def volunteers_by_id(ids) -> dict[int, User]:
+    """{id: User} with only what statistics show of a person: the name (and the number derived from the id)."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {user.id: user for user in db.session.execute(
+        sa.select(User).options(load_only(User.id, User.name)).where(User.id.in_(ids))).scalars()}
+
+
+def _ancestors(user, org: OrgNode) -> list[tuple[OrgNode, bool]]:
+    """The breadcrumb from the root down to org; each step says whether the user may open it."""
+    ids = [int(part) for part in org.path.strip("/").split("/")]
+    rows = {row.id: row for row in db.session.execute(sa.select(Organisation).where(Organisation.id.in_(ids)))
+            .scalars()}
+    return [(OrgNode(o.id, o.parent_id, o.name, o.kind, o.path), permissions.can_review(user, o))
+            for o in (rows[i] for i in ids)]
+
+
+# --- rows of one grouping: the API and the table exports ---
+
+@dataclass
+class HoursRow:
+    key: object  # organisation id, volunteer id, task type code, first day of the month, or the day
+    label: str
+    minutes: int
+    shifts: int  # shifts served: service records, corrections excluded
+    volunteers: int | None  # with positive net time; None where tallies do not keep volunteers (type, day)
+    own: bool = False  # group_by=org: the scope's own organisation (tasks it posted itself)
+    number: str | None = None  # group_by=volunteer: the platform volunteer number
+
+
+def hours_rows(org: Organisation, period: Period, group_by: str, *, locale: str = "zh") -> list[HoursRow]:
+    """The scope's figures in the period grouped by direct child organisation ("org"), volunteer, task type,
+    month or day; largest first except for months and days, which run in order."""
+    scope = load_scope(org)
+    if group_by == "org":
+        totals = org_day_sums(scope, period).get((scope.org.id,), Sums())
+        rows = [HoursRow(c.org.id, c.org.name, c.sums.minutes, c.sums.entries, c.volunteers, own=c.own)
+                for c in _children(scope, period, totals, {}, {}, {})]
+        return rows
+    if group_by == "volunteer":
+        _active, ranking = volunteer_ranking(scope, period, limit=None)
+        people = volunteers_by_id(vid for vid, _s in ranking)
+        return [HoursRow(vid, people[vid].name, s.minutes, s.entries, int(s.minutes > 0),
+                         number=people[vid].volunteer_no) for vid, s in ranking]
+    if group_by == "type":
+        sums = org_day_sums(scope, period, ("task_type",))
+        return sorted((HoursRow(code, task_type_name(code, locale), s.minutes, s.entries, None)
+                       for (_group, code), s in sums.items()), key=lambda r: (-r.minutes, r.key))
+    per_day = org_day_sums(scope, period, ("day",))
+    if group_by == "day":
+        return [HoursRow(day, day.isoformat(), s.minutes, s.entries, None)
+                for (_group, day), s in sorted(per_day.items())]
+    months: dict[date, Sums] = defaultdict(Sums)
+    for (_group, day), s in per_day.items():
+        months[month_start(day)].add(s.minutes, s.entries)
+    volunteers = active_volunteers(scope, period, by="month")
+    return [HoursRow(month, month.strftime("%Y-%m"), s.minutes, s.entries, volunteers.get(month, 0))
+            for month, s in sorted(months.items())]
+
+
+def review_scopes(user) -> list[Organisation]:
+    """The highest organisations whose statistics the user may read (administrators: the roots)."""
+    if user.is_admin:
+        condition = Organisation.parent_id.is_(None)
+    else:
+        paths = {path for role, path in permissions.grants(user) if role in permissions.READ_ROLES}
+        condition = Organisation.path.in_([p for p in paths if not any(p != q and p.startswith(q) for q in paths)])
+    return list(db.session.execute(sa.select(Organisation).where(condition).order_by(Organisation.path)).scalars())
