@@ -1,19 +1,51 @@
 """Import every model so SQLAlchemy's registry (and Alembic's autogenerate) sees the whole schema."""
 
-from volunteer_hub.accounts.models import AuthToken, User, UserSkill
+from volunteer_hub.accounts.models import AuthToken, Qualification, User, UserSkill
 from volunteer_hub.attendance.models import AttendanceEvent
 from volunteer_hub.audit.models import AuditEvent
 from volunteer_hub.certificates.models import Certificate
 from volunteer_hub.claims.models import Claim
+from volunteer_hub.help.models import HelpRequest
 from volunteer_hub.hours.models import AnomalyFlag, HourDispute, HourEntry
 from volunteer_hub.matching.models import MatchNotice
 from volunteer_hub.notifications.models import DeliveryAttempt, Notification
-from volunteer_hub.orgs.models import Organisation, RoleGrant
+from volunteer_hub.orgs.models import BranchMember, Organisation, RoleGrant
 from volunteer_hub.outbox.models import OutboxEvent
-from volunteer_hub.stats.models import Export, OrgDayTally, TallyCursor, VolunteerMonthTally
-from volunteer_hub.tasks.models import Shift, Task, TaskSkill
+from volunteer_hub.stats.models import Export, OrgDayTally, TallyCursor, TeamMonthTally, VolunteerMonthTally
+from volunteer_hub.tasks.models import Shift, ShiftSeries, Task, TaskSkill
+from volunteer_hub.teams.models import SeriesAdoption, ShiftSwap, Team, TeamMember
 
-__all__ = ["AnomalyFlag", "AttendanceEvent", "AuditEvent", "AuthToken", "Certificate", "Claim", "DeliveryAttempt",
-           "Export", "HourDispute", "HourEntry", "MatchNotice", "Notification", "OrgDayTally", "Organisation",
-           "OutboxEvent", "RoleGrant", "Shift", "TallyCursor", "Task", "TaskSkill", "User", "UserSkill",
-           "VolunteerMonthTally"]
+__all__ = [
+           "AnomalyFlag",
+           "AttendanceEvent",
+           "AuditEvent",
+           "AuthToken",
+           "BranchMember",
+           "Certificate",
+           "Claim",
+           "DeliveryAttempt",
+           "Export",
+           "HelpRequest",
+           "HourDispute",
+           "HourEntry",
+           "MatchNotice",
+           "Notification",
+           "OrgDayTally",
+           "Organisation",
+           "OutboxEvent",
+           "Qualification",
+           "RoleGrant",
+           "SeriesAdoption",
+           "Shift",
+           "ShiftSeries",
+           "ShiftSwap",
+           "TallyCursor",
+           "Task",
+           "TaskSkill",
+           "Team",
+           "TeamMember",
+           "TeamMonthTally",
+           "User",
+           "UserSkill",
+           "VolunteerMonthTally",
+]

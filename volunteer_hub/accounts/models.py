@@ -1,6 +1,6 @@
 """Users, their skills, and the login sessions / API tokens that authenticate them."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -41,6 +41,11 @@ class User(db.Model):
     quiet_start_min: Mapped[int | None] = mapped_column(default=22 * 60)
     quiet_end_min: Mapped[int | None] = mapped_column(default=7 * 60)
     match_opt_out: Mapped[bool] = mapped_column(default=False)
+    birth_date: Mapped[date | None]  # night shifts are for adults only
+    show_party_badge: Mapped[bool] = mapped_column(default=False)  # 亮身份: opt-in badge on rosters and teams
+    # Accident insurance for risky posts (《志愿服务条例》 §17).
+    insurance_provider: Mapped[str | None] = mapped_column(sa.String(100))
+    insurance_valid_until: Mapped[date | None]
     # Bumped by every claim transaction: the row lock serializes one volunteer's claims (see claims.services).
     claim_lock: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -114,6 +119,20 @@ class UserSkill(db.Model):
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+
+
+class Qualification(db.Model):
+    """A training or professional qualification a volunteer holds (条例 §16), e.g. psychological support."""
+
+    __tablename__ = "qualifications"
+    __table_args__ = (sa.UniqueConstraint("user_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(32))  # see catalogue.QUALIFICATIONS
+    issuer: Mapped[str] = mapped_column(sa.String(100), default="")
+    valid_until: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuthToken(db.Model):

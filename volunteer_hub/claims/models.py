@@ -15,6 +15,7 @@ class ClaimStatus(enum.StrEnum):
     PENDING = "pending"  # waiting for an organizer's approval; holds no place
     CONFIRMED = "confirmed"  # holds one of the shift's places
     WAITLISTED = "waitlisted"  # the shift was full; promoted in order when a place frees up
+    LOTTERY = "lottery"  # entered in a shift's draw during its sign-up window; holds no place until drawn
     REJECTED = "rejected"
     CANCELLED = "cancelled"
 
@@ -30,8 +31,8 @@ class CancelReason(enum.StrEnum):
     UNCONFIRMED = "unconfirmed"  # released: the volunteer did not confirm attendance by the deadline
 
 
-ACTIVE_STATUSES = (ClaimStatus.PENDING, ClaimStatus.CONFIRMED, ClaimStatus.WAITLISTED)
-_ACTIVE_SQL = "status IN ('pending', 'confirmed', 'waitlisted')"
+ACTIVE_STATUSES = (ClaimStatus.PENDING, ClaimStatus.CONFIRMED, ClaimStatus.WAITLISTED, ClaimStatus.LOTTERY)
+_ACTIVE_SQL = "status IN ('pending', 'confirmed', 'waitlisted', 'lottery')"
 
 
 class Claim(db.Model):
@@ -48,6 +49,10 @@ class Claim(db.Model):
         ),
         sa.Index("ix_claims_user_status", "user_id", "status"),
         sa.Index("ix_claims_shift_status_created", "shift_id", "status", "created_at"),
+        # Attended claims whose hours nobody confirmed yet: a small set, for the deadline monitor.
+        sa.Index("ix_claims_hours_to_confirm", "shift_id",
+                 sqlite_where=sa.text("attendance = 'present' AND hours_confirmed_at IS NULL"),
+                 postgresql_where=sa.text("attendance = 'present' AND hours_confirmed_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,9 +70,17 @@ class Claim(db.Model):
     checked_in_at: Mapped[datetime | None]
     checked_out_at: Mapped[datetime | None]
     attendance: Mapped[str | None] = mapped_column(sa.String(10))  # see Attendance
+    # Set when the claim's service record is written: attended claims without it are the hours still to confirm.
+    hours_confirmed_at: Mapped[datetime | None]
+    # Claimed by a team leader for this member (the member may decline), or through a published rota.
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id", ondelete="SET NULL"))
+    claimed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    health_declared_at: Mapped[datetime | None]  # the volunteer's health self-declaration, when the task asks
+    lottery_rank: Mapped[int | None]  # place in a shift's draw (1 = drawn first)
 
     shift = relationship("Shift")
     user = relationship("User", foreign_keys=[user_id])
+    team = relationship("Team")
 
     @property
     def is_active(self) -> bool:

@@ -84,6 +84,50 @@ def _claim(user_id: int, shift: Shift) -> Claim:
     return claim
 
 
+def claim_places(shift: Shift, user_ids: list[int], *, team_id: int | None = None,
+                 claimed_by_id: int | None = None) -> list[Claim]:
+    """All or nothing: a confirmed place on shift for every one of user_ids (a team leader's claim, a rota),
+    in one transaction. When anyone is blocked, or the shift lacks the places, nothing is claimed and the
+    Conflict lists who blocked it and why (``blocked: [{user_id, reason, message}]``)."""
+    rules.check_task_open(shift.task)
+    rules.check_not_started(shift)
+    if shift.task.requires_approval:
+        raise Conflict(_l("This task needs the organizer's approval for each volunteer; claim one by one."),
+                       code="approval_required", blocked=[])
+    return atomic(_claim_places, shift, sorted(set(user_ids)), team_id, claimed_by_id)
+
+
+def _claim_places(shift: Shift, user_ids: list[int], team_id: int | None, claimed_by_id: int | None) -> list[Claim]:
+    for user_id in user_ids:  # in id order, so concurrent multi-claims cannot deadlock each other
+        _lock_volunteer(user_id)
+    blocked = [{"user_id": user_id, **problem} for user_id in user_ids
+               if (problem := _blocking_problem(user_id, shift))]
+    if blocked:
+        raise Conflict(_l("Nothing was claimed: %(num)d of the volunteers cannot take this shift.", num=len(blocked)),
+                       code="claim_blocked", blocked=blocked)
+    taken = db.session.connection().execute(_TAKE_PLACES, {"sid": shift.id, "k": len(user_ids)}).rowcount
+    if not taken:
+        shift = db.session.get(Shift, shift.id, populate_existing=True)
+        raise Conflict(_l("Nothing was claimed: the shift has %(left)d places left, not %(k)d.",
+                          left=shift.places_left, k=len(user_ids)), code="not_enough_places", blocked=[])
+    claims = [Claim(shift_id=shift.id, user_id=user_id, status=ClaimStatus.CONFIRMED, team_id=team_id,
+                    claimed_by_id=claimed_by_id) for user_id in user_ids]
+    db.session.add_all(claims)
+    db.session.flush()
+    return claims
+
+
+def _blocking_problem(user_id: int, shift: Shift) -> dict | None:
+    """Why this volunteer cannot take a place on shift right now (inside the transaction), or None."""
+    if _active_claim_row(shift.id, user_id):
+        return {"reason": "already_claimed", "message": str(_l("Already signed up for this shift."))}
+    try:
+        rules.check_no_overlap(user_id, shift)
+    except Conflict as exc:
+        return {"reason": exc.code, "message": str(exc.message)}
+    return None
+
+
 def _has_room_check_then_write(shift_id: int) -> bool:
     """The broken pattern the concurrency test must catch: count, then decide, then write.
 
@@ -108,6 +152,11 @@ _TAKE_PLACE = (
     sa.update(_shifts)
     .where(_shifts.c.id == sa.bindparam("sid"), _shifts.c.confirmed < _shifts.c.capacity)
     .values(confirmed=_shifts.c.confirmed + 1)
+)
+_TAKE_PLACES = (
+    sa.update(_shifts)
+    .where(_shifts.c.id == sa.bindparam("sid"), _shifts.c.confirmed + sa.bindparam("k") <= _shifts.c.capacity)
+    .values(confirmed=_shifts.c.confirmed + sa.bindparam("k"))
 )
 _RELEASE_PLACE = (
     sa.update(_shifts)

@@ -51,6 +51,7 @@ class HourEntry(db.Model):
     corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hour_entries.id"))
     confirmed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id"))  # served as part of this team
 
     volunteer = relationship("User", foreign_keys=[volunteer_id])
     confirmed_by = relationship("User", foreign_keys=[confirmed_by_id])

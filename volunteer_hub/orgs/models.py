@@ -68,3 +68,16 @@ class RoleGrant(db.Model):
 
     org: Mapped[Organisation] = relationship()
     user = relationship("User", foreign_keys=[user_id])
+
+
+class BranchMember(db.Model):
+    """A member of a Party branch (temporary branches at a task site or compound included)."""
+
+    __tablename__ = "branch_members"
+    __table_args__ = (sa.UniqueConstraint("org_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -45,6 +45,19 @@ class VolunteerMonthTally(db.Model):
     entries: Mapped[int] = mapped_column(default=0)
 
 
+class TeamMonthTally(db.Model):
+    """Minutes per team and month (entries served as part of a team), next to organisations on dashboards."""
+
+    __tablename__ = "team_month_tallies"
+    __table_args__ = (sa.UniqueConstraint("team_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"))
+    month: Mapped[date]
+    minutes: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    entries: Mapped[int] = mapped_column(default=0)
+
+
 class TallyCursor(db.Model):
     """How far the tally job has read the ledger (entry ids only grow: the ledger is append-only)."""
 

@@ -1,7 +1,7 @@
 """Tasks and their shifts. A shift's ``confirmed`` counter is the database-backed capacity guard."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -51,6 +51,11 @@ class Task(db.Model):
     urgent: Mapped[bool] = mapped_column(default=False)  # match notifications ignore quiet hours and budgets
     # Places of volunteers who did not confirm they will come by the deadline are released to the waitlist.
     release_unconfirmed: Mapped[bool] = mapped_column(default=False)
+    # Risk gates (《志愿服务条例》 §16–17): claims are refused until the volunteer meets them.
+    requires_insurance: Mapped[bool] = mapped_column(default=False)
+    requires_qualification: Mapped[str | None] = mapped_column(sa.String(32))  # a catalogue.QUALIFICATIONS code
+    requires_health_declaration: Mapped[bool] = mapped_column(default=False)
+    help_request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("help_requests.id", use_alter=True))
     checkin_radius_m: Mapped[int] = mapped_column(default=300)  # check-in is accepted within this of the point
     leader_name: Mapped[str] = mapped_column(sa.String(50), default="")  # 活动负责人, on every service record
     requires_approval: Mapped[bool] = mapped_column(default=False)
@@ -105,6 +110,20 @@ class TaskSkill(db.Model):
     code: Mapped[str] = mapped_column(sa.String(32), primary_key=True, index=True)
 
 
+class ShiftSeries(db.Model):
+    """A daily pattern of shifts over a date range (e.g. 08–16, 16–24, 00–08, two people each)."""
+
+    __tablename__ = "shift_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    from_date: Mapped[date]
+    to_date: Mapped[date]
+    pattern: Mapped[list] = mapped_column(sa.JSON)  # [{"start": "08:00", "end": "16:00", "capacity": 2}, ...]
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Shift(db.Model):
     __tablename__ = "shifts"
     __table_args__ = (
@@ -121,6 +140,12 @@ class Shift(db.Model):
     capacity: Mapped[int]
     confirmed: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shift_series.id", ondelete="SET NULL"), index=True)
+    # Lottery mode: sign-ups until lottery_until enter a draw; a job then confirms the drawn in order.
+    lottery_until: Mapped[datetime | None]
+    lottery_party_first: Mapped[bool] = mapped_column(default=False)
+    lottery_seed: Mapped[str | None] = mapped_column(sa.String(64))
+    lottery_drawn_at: Mapped[datetime | None]
 
     # Loaded with the shift in one query: nearly every use of a shift needs its task.
     task: Mapped[Task] = relationship(back_populates="shifts", lazy="joined", innerjoin=True)

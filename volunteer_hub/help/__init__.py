@@ -1,0 +1,1 @@
+"""Residents' requests for help (errands, medicine, foreign-language help...), turned into tasks."""

@@ -1,0 +1,91 @@
+"""Teams, their members, the shift series they adopt and the swaps between members."""
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from volunteer_hub.core.db import utcnow
+from volunteer_hub.extensions import db
+
+
+class MemberRole(enum.StrEnum):
+    LEADER = "leader"
+    DEPUTY = "deputy"
+    MEMBER = "member"
+
+
+class MemberStatus(enum.StrEnum):
+    ACTIVE = "active"
+    REQUESTED = "requested"  # asked to join; a leader approves
+    REMOVED = "removed"
+    LEFT = "left"
+
+
+class Team(db.Model):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(50))
+    description: Mapped[str] = mapped_column(sa.String(200), default="")
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)  # a community or Party branch
+    founder_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    invite_code: Mapped[str] = mapped_column(sa.String(24), unique=True)  # in the invite link and QR code
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    org = relationship("Organisation")
+    members: Mapped[list["TeamMember"]] = relationship(back_populates="team", cascade="all, delete-orphan")
+
+
+class TeamMember(db.Model):
+    __tablename__ = "team_members"
+    __table_args__ = (sa.UniqueConstraint("team_id", "user_id"), sa.Index("ix_team_members_user", "user_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(sa.String(10), default=MemberRole.MEMBER)
+    status: Mapped[str] = mapped_column(sa.String(10), default=MemberStatus.ACTIVE)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team] = relationship(back_populates="members")
+    user = relationship("User", foreign_keys=[user_id])
+
+
+class SeriesAdoption(db.Model):
+    """A team takes on (a date range of) a shift series and fills it with a rota."""
+
+    __tablename__ = "series_adoptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    series_id: Mapped[int] = mapped_column(sa.ForeignKey("shift_series.id", ondelete="CASCADE"), index=True)
+    from_date: Mapped[date]
+    to_date: Mapped[date]
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SwapStatus(enum.StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    CANCELLED = "cancelled"
+
+
+class ShiftSwap(db.Model):
+    """A member offers their place on a shift; another member accepts and takes it over (atomically)."""
+
+    __tablename__ = "shift_swaps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(sa.ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"))
+    offered_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    accepted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Optional: the accepter gives back a shift of theirs in exchange.
+    exchange_claim_id: Mapped[int | None] = mapped_column(sa.ForeignKey("claims.id"))
+    status: Mapped[str] = mapped_column(sa.String(10), default=SwapStatus.OPEN)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
