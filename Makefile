@@ -7,7 +7,7 @@ TRANSLATIONS := volunteer_hub/translations
 PO := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: setup run test lint fmt translations extract bench bench-data bench-hours-data clean
+.PHONY: setup run test lint fmt translations extract bench bench-micro bench-data bench-hours-data clean
 
 setup: $(STAMP) $(MO)
 
@@ -41,17 +41,23 @@ extract: setup
 
 translations: $(MO)
 
-## Benchmarks (not part of `make test`): claims/s over HTTP vs. a bare atomic-claim app, and matching and the
-## nearby list at city scale vs. a naive geopy loop (needs `make bench-data` first). Needs `wrk`.
-## BENCH_DATABASE_URL=postgresql://... measures the claims on PostgreSQL instead of a fresh SQLite file (its
-## schema is dropped); BENCH_MATCHING_DATABASE_URL=postgresql://... puts the matching data there instead of
-## bench/out/matching.db. Use two different databases.
-## The hours figures (district dashboard server time, incremental tally) need `make bench-hours-data` first;
-## BENCH_HOURS_DATABASE_URL=postgresql://... reads them from there instead of bench/out/hours.db.
+## The load and failure run (not part of `make test`): the production layout in miniature (PostgreSQL, Redis,
+## 2 web processes, 2 RQ workers, scheduler) under the busiest day's traffic x100 (locust), then again with faults
+## (a worker SIGKILLed, Redis down 10 s, a web process killed), with the invariant checks and the claim/bare ratio.
+## BENCH_LOAD_ARGS="--seconds 15 --scale 0.1" for a quick run; --pg-port reuses a running PostgreSQL. Needs `wrk`.
 bench: setup
+	$(BIN)/python bench/load/run.py $(BENCH_LOAD_ARGS)
+
+## Micro-benchmarks: claims/s over HTTP vs. a bare atomic-claim app, matching and the nearby list at city scale
+## vs. a naive geopy loop (needs `make bench-data` first), the district dashboard and incremental tally (needs
+## `make bench-hours-data` first). BENCH_DATABASE_URL=postgresql://... measures the claims on PostgreSQL (its
+## schema is dropped); BENCH_MATCHING_DATABASE_URL / BENCH_HOURS_DATABASE_URL put those datasets there instead of
+## bench/out/*.db. Use different databases.
+bench-micro: setup
 	$(BIN)/python bench/claims_http.py $(if $(BENCH_DATABASE_URL),--database $(BENCH_DATABASE_URL))
 	$(BIN)/python bench/matching_bench.py $(if $(BENCH_MATCHING_DATABASE_URL),--database $(BENCH_MATCHING_DATABASE_URL))
 	$(BIN)/python bench/hours_bench.py $(if $(BENCH_HOURS_DATABASE_URL),--database $(BENCH_HOURS_DATABASE_URL))
+	$(BIN)/python bench/rota_bench.py
 
 ## 1,000,000 volunteers and 100,000 open tasks over Shenzhen for the matching benchmark (about 30 s).
 bench-data: setup

@@ -50,7 +50,8 @@ COLUMNS = {
               "match_radius_km", "urgent", "release_unconfirmed", "requires_approval", "status", "last_start_at",
               "last_end_at", "created_by_id", "created_at", "updated_at", "checkin_radius_m", "leader_name"),
     "shifts": ("id", "task_id", "starts_at", "ends_at", "capacity", "confirmed", "created_at"),
-    "claims": ("id", "shift_id", "user_id", "status", "created_at", "updated_at", "attendance", "checked_in_at"),
+    "claims": ("id", "shift_id", "user_id", "status", "created_at", "updated_at", "attendance", "checked_in_at",
+               "hours_confirmed_at"),
     "hour_entries": ("id", "volunteer_id", "claim_id", "shift_id", "task_id", "org_id", "activity_name",
                      "service_date", "place", "service_content", "task_type", "leader_name", "minutes", "source",
                      "reason", "corrects_id", "confirmed_by_id", "confirmed_at"),
@@ -157,11 +158,12 @@ class Generator:
             for volunteer in rng.sample(pool, confirmed):
                 claim_id = self._next("claims")
                 present = rng.random() < 0.93
-                out["claims"].append((claim_id, shift_id, volunteer, "confirmed", start - timedelta(days=2), end,
-                                      "present" if present else "no_show", start if present else None))
+                recorded = None  # hours_confirmed_at: when the claim's first ledger entry was written
                 if present and self.written < self.target:
-                    self._entry(out, volunteer, claim_id, shift_id, task_id, org_id, title, day, address,
-                                task_type, leader, length * 60 - rng.choice((0, 0, 0, 0, 15, 30)), end)
+                    recorded = self._entry(out, volunteer, claim_id, shift_id, task_id, org_id, title, day, address,
+                                           task_type, leader, length * 60 - rng.choice((0, 0, 0, 0, 15, 30)), end)
+                out["claims"].append((claim_id, shift_id, volunteer, "confirmed", start - timedelta(days=2), end,
+                                      "present" if present else "no_show", start if present else None, recorded))
 
     def _entry(self, out, volunteer, claim_id, shift_id, task_id, org_id, title, day, address, task_type, leader,
                minutes, end):
@@ -180,6 +182,7 @@ class Generator:
                                         "更正", entry_id, self.organizer[org_id],
                                         confirmed_at + timedelta(days=2)))
             self.written += 1
+        return confirmed_at
 
     def _next(self, table: str) -> int:
         self.ids[table] += 1

@@ -6,7 +6,7 @@ import logging
 import os
 import re
 import shutil
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from volunteer_hub.tasks.models import Shift, Task
 
 PASSWORD = "Volunteer2020"
 SHENZHEN = (22.5431, 114.0579)
+ADULT = date(1990, 1, 1)
 
 
 def pytest_report_header(config):
@@ -148,13 +149,17 @@ _password_hash = {}
 
 @pytest.fixture
 def make_user(app):
-    """make_user(name=..., lat=..., lon=..., skills=[...], is_admin=...) -> User (committed)."""
+    """make_user(name=..., lat=..., lon=..., skills=[...], is_admin=...) -> User (committed).
+
+    Users are adults unless a test says otherwise (birth_date=None or a date): night shifts need an adult, and
+    a shift some hours from now may fall in the night."""
 
     def factory(name=None, *, phone=None, skills=(), **fields):
         with app.app_context():
             if "hash" not in _password_hash:
                 _password_hash["hash"] = hash_password(PASSWORD)
             number = next(_phones)
+            fields.setdefault("birth_date", ADULT)
             user = User(phone=phone or f"+86{number}", name=name or f"志愿者{number % 1000}",
                         password_hash=_password_hash["hash"], **fields)
             user.skills = list(skills)

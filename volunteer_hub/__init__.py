@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from flask import Flask
 
 from volunteer_hub import config as settings
+from volunteer_hub.core.routing import IdConverter
 
 
 def create_app(config: Mapping | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(settings.load(app.instance_path))
     if config:
@@ -57,16 +59,20 @@ def register_blueprints(app: Flask) -> None:
     from volunteer_hub.attendance.views import bp as attendance
     from volunteer_hub.certificates.views import bp as certificates
     from volunteer_hub.claims.views import bp as claims
+    from volunteer_hub.help.views import bp as help_pages
     from volunteer_hub.hours.views import bp as hours
+    from volunteer_hub.lottery.views import bp as lottery
     from volunteer_hub.notifications.views import bp as notifications
     from volunteer_hub.orgs.views import bp as orgs
     from volunteer_hub.pages import bp as pages
+    from volunteer_hub.rotas.views import bp as rotas
     from volunteer_hub.stats.views import bp as stats
     from volunteer_hub.tasks.organizer_views import bp as organizer
     from volunteer_hub.tasks.views import bp as tasks
+    from volunteer_hub.teams.views import bp as teams
 
     for blueprint in (pages, accounts, tasks, claims, notifications, organizer, orgs, attendance, certificates,
-                      hours, stats):
+                      hours, stats, help_pages, teams, lottery, rotas):
         app.register_blueprint(blueprint)
     init_api(app)
 

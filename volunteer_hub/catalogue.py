@@ -56,13 +56,29 @@ AVAILABILITY = (
     Entry("weekend_night", "周末夜间", "Weekend night", "band"),
 )
 
+# Trainings and qualifications a task may require (《志愿服务条例》 §16), recorded on volunteers' profiles.
+QUALIFICATIONS = (
+    Entry("psychological_counselling", "心理咨询培训", "Psychological counselling training", "qualification"),
+    Entry("first_aid", "急救培训", "First-aid training", "qualification"),
+    Entry("disinfection_training", "消杀作业培训", "Disinfection training", "qualification"),
+    Entry("medical_license", "医护执业资格", "Medical or nursing licence", "qualification"),
+)
+
+# What a newly posted task of a type requires unless the organizer changes it (条例 §16, §17).
+RISK_DEFAULTS = {
+    "checkpoint": {"requires_insurance": True},
+    "disinfection": {"requires_insurance": True},
+    "psychological_support": {"requires_qualification": "psychological_counselling"},
+}
+
 SKILL_CODES = frozenset(e.code for e in SKILLS)
 LANGUAGE_CODES = frozenset(e.code for e in SKILLS if e.kind == "language")
 TASK_TYPE_CODES = frozenset(e.code for e in TASK_TYPES)
 AVAILABILITY_CODES = tuple(e.code for e in AVAILABILITY)
+QUALIFICATION_CODES = frozenset(e.code for e in QUALIFICATIONS)
 
 _BY_CODE = {("skill", e.code): e for e in SKILLS} | {("task", e.code): e for e in TASK_TYPES}
-_BY_CODE |= {("band", e.code): e for e in AVAILABILITY}
+_BY_CODE |= {("band", e.code): e for e in AVAILABILITY} | {("qualification", e.code): e for e in QUALIFICATIONS}
 
 
 def skill_name(code: str, locale: str) -> str:
@@ -77,4 +93,9 @@ def task_type_name(code: str, locale: str) -> str:
 
 def band_name(code: str, locale: str) -> str:
     entry = _BY_CODE.get(("band", code))
+    return entry.name(locale) if entry else code
+
+
+def qualification_name(code: str, locale: str) -> str:
+    entry = _BY_CODE.get(("qualification", code))
     return entry.name(locale) if entry else code

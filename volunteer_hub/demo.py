@@ -15,7 +15,9 @@ from volunteer_hub.extensions import db
 from volunteer_hub.orgs import services as orgs
 from volunteer_hub.orgs.models import Organisation
 from volunteer_hub.outbox.models import OutboxEvent
+from volunteer_hub.rotas import services as rotas
 from volunteer_hub.tasks import services as tasks
+from volunteer_hub.teams import services as teams
 
 PASSWORD = "Volunteer2020"
 
@@ -68,7 +70,27 @@ REVIEWER = DemoAccount("reviewer, 民治街道", "13800138003", "陈主任")
 VOLUNTEER = DemoAccount("volunteer (Party member)", "13800138010", "李晓明")
 VOLUNTEER_EN = DemoAccount("volunteer (English)", "13800138011", "Anna Schmidt")
 VOLUNTEER_NIGHT = DemoAccount("volunteer (night shifts)", "13800138012", "张伟")
-ACCOUNTS = (ADMIN, ORGANIZER, ORGANIZER_2, REVIEWER, VOLUNTEER, VOLUNTEER_EN, VOLUNTEER_NIGHT)
+TEAM_LEADER = DemoAccount("team leader, 白石龙一区先锋队", "13800138020", "周晓东")
+RESIDENT_EN = DemoAccount("resident asking for help (English)", "13800138030", "John Miller")
+ACCOUNTS = (ADMIN, ORGANIZER, ORGANIZER_2, REVIEWER, VOLUNTEER, VOLUNTEER_EN, VOLUNTEER_NIGHT, TEAM_LEADER,
+            RESIDENT_EN)
+
+# The leader's team: (phone, name, birth year, availability). The young take the nights, as at the real gates.
+ALL_WEEK = ["weekday_day", "weekday_night", "weekend_day", "weekend_night"]
+DAYS_ONLY = ["weekday_day", "weekend_day"]
+TEAM_MEMBERS = [
+    ("13800138021", "赵磊", 1998, ALL_WEEK), ("13800138022", "孙悦", 2001, ALL_WEEK),
+    ("13800138023", "钱进", 1995, ALL_WEEK), ("13800138024", "吴芳", 1988, DAYS_ONLY),
+    ("13800138025", "郑浩", 2000, ALL_WEEK), ("13800138026", "冯丽", 1979, DAYS_ONLY),
+    ("13800138027", "陈晨", 1999, ALL_WEEK), ("13800138028", "褚建国", 1968, DAYS_ONLY),
+    ("13800138029", "卫东", 1993, ALL_WEEK), ("13800138040", "蒋琳", 1985, ["weekday_day", "weekend_day",
+                                                                         "weekend_night"]),
+    ("13800138041", "沈阳", 2002, ALL_WEEK), ("13800138042", "韩梅", 1990, DAYS_ONLY),
+]
+# The round-the-clock checkpoint the team can adopt: three 8-hour shifts a day, two people each, two weeks.
+SERIES_DAYS = 14
+SERIES_PATTERN = [{"start": "08:00", "end": "16:00", "capacity": 2}, {"start": "16:00", "end": "24:00", "capacity": 2},
+                  {"start": "00:00", "end": "08:00", "capacity": 2}]
 
 DAY = (time(8, 0), time(20, 0))
 NIGHT = (time(20, 0), time(8, 0))
@@ -131,14 +153,49 @@ def seed() -> None:
     accounts.update_profile(users[VOLUNTEER_EN.phone], lat=bsl.lat - 0.003, lon=bsl.lon + 0.002,
                             skills=["english", "german"], locale="en")
     accounts.update_profile(users[VOLUNTEER_NIGHT.phone], lat=bsl.lat + 0.001, lon=bsl.lon - 0.004,
-                            availability=["weekday_night", "weekend_night", "weekend_day"], skills=["logistics"])
+                            availability=["weekday_night", "weekend_night", "weekend_day"], skills=["logistics"],
+                            birth_date=date(1996, 8, 12))  # night shifts are for adults with a birth date
     posted = [_post(admin, communities, spec) for spec in TASKS]
+    _seed_self_organisation(admin, users, bsl)
     _skip_matching_of_seeded_tasks()
     # A few volunteers already signed up, so rosters and "my shifts" are not empty.
     checkpoint = posted[0]
     claims.claim_shift(users[VOLUNTEER.phone], checkpoint.shifts[0])
     claims.claim_shift(users[VOLUNTEER_NIGHT.phone], checkpoint.shifts[1])
     claims.claim_shift(users[VOLUNTEER_EN.phone], posted[4].shifts[0])
+
+
+def _seed_self_organisation(admin, users, community) -> None:
+    """A volunteer team of a compound with insured members, a round-the-clock checkpoint with a two-week shift
+    series it can adopt, and a resident who asks for help in English."""
+    insured_until = to_local(now()).date() + timedelta(days=365)
+    leader = users[TEAM_LEADER.phone]
+    accounts.update_profile(leader, lat=community.lat + 0.002, lon=community.lon + 0.001, home_org_id=community.id,
+                            party_member=True, show_party_badge=True, availability=DAYS_ONLY,
+                            birth_date=date(1984, 5, 4), insurance_provider="中国人民保险",
+                            insurance_valid_until=insured_until)
+    team = teams.found_team(leader, name="白石龙一区先锋队", org_id=community.id,
+                            description="白石龙一区居民自发组建，负责小区卡口和楼栋服务。")
+    for index, (phone, name, born, availability) in enumerate(TEAM_MEMBERS):
+        member = accounts.register(phone, name, PASSWORD)
+        accounts.update_profile(member, lat=community.lat + 0.001 * (index % 4), lon=community.lon - 0.001,
+                                home_org_id=community.id, availability=availability, birth_date=date(born, 3, 1),
+                                party_member=index % 3 == 0, show_party_badge=index % 3 == 0,
+                                insurance_provider="中国人民保险", insurance_valid_until=insured_until)
+        teams.join_by_code(member, team, team.invite_code)
+    first_day = to_local(now()).date() + timedelta(days=1)
+    gate = tasks.post_task(
+        users[ORGANIZER.phone], org_id=community.id, title="白石龙一区西门24小时卡口", type="checkpoint",
+        description=_description("checkpoint"), lat=community.lat + 0.0012, lon=community.lon - 0.0008,
+        address="白石龙一区西门", requires_insurance=True,
+        shifts=[_shift(first_day, (time(8, 0), time(16, 0)), 2)])
+    rotas.create_series(users[ORGANIZER.phone], gate.id, from_date=first_day + timedelta(days=1),
+                        to_date=first_day + timedelta(days=SERIES_DAYS), daily=SERIES_PATTERN)
+    resident = users[RESIDENT_EN.phone]
+    accounts.update_profile(resident, home_org_id=community.id, locale="en",
+                            lat=community.lat - 0.001, lon=community.lon + 0.001)
+    # Anna hears about English-language help at any hour during the demo.
+    accounts.update_profile(users[VOLUNTEER_EN.phone], quiet_hours=None)
 
 
 def _skip_matching_of_seeded_tasks() -> None:

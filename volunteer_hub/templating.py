@@ -11,6 +11,7 @@ from flask_login import current_user
 from volunteer_hub import catalogue
 from volunteer_hub.core import formatting
 from volunteer_hub.core.timeutil import isoformat, to_local
+from volunteer_hub.orgs.rules import shows_party_badge
 from volunteer_hub.tasks.geocoding import failure_message
 
 ASSET_MAX_AGE = 365 * 24 * 3600
@@ -52,6 +53,8 @@ def init_templating(app) -> None:
         task_type=lambda code: catalogue.task_type_name(code, _locale()),
         skill=lambda code: catalogue.skill_name(code, _locale()),
         band=lambda code: catalogue.band_name(code, _locale()),
+        qualification=lambda code: catalogue.qualification_name(code, _locale()),
+        party_badge=shows_party_badge,
     )
 
     @app.context_processor

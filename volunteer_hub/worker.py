@@ -49,21 +49,23 @@ def run_worker(app, *, burst: bool = False, queues=(DEFAULT_QUEUE,)) -> None:
     gc.collect()
     gc.freeze()
     while True:
-        connection = _connection(app)
-        worker = AppWorker(
-            [Queue(name, connection=connection) for name in queues],
-            connection=connection,
-            worker_ttl=app.config["WORKER_TTL_S"],
-            maintenance_interval=app.config["WORKER_MAINTENANCE_S"],
-        )
-        worker.app = app
+        connection, worker = _connection(app), None
         try:
+            # Inside the try: RQ's Worker() already talks to Redis (CLIENT SETNAME), so a worker (re)started
+            # during an outage must wait for Redis, not exit.
+            worker = AppWorker(
+                [Queue(name, connection=connection) for name in queues],
+                connection=connection,
+                worker_ttl=app.config["WORKER_TTL_S"],
+                maintenance_interval=app.config["WORKER_MAINTENANCE_S"],
+            )
+            worker.app = app
             worker.work(with_scheduler=True, burst=burst, logging_level=app.config["WORKER_LOG_LEVEL"])
         except redis.RedisError as exc:
             log.warning("worker: Redis unavailable (%s)", exc)
         finally:
             connection.close()
-        if burst or worker.stopping:
+        if burst or (worker is not None and worker.stopping):
             return
         # RQ's loop gives up on some Redis errors (a timeout during an outage): start a fresh worker.
         time.sleep(5)

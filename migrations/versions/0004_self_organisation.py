@@ -204,8 +204,13 @@ def upgrade():
         batch_op.drop_index('uq_claims_active_shift_user')
         batch_op.create_index('uq_claims_active_shift_user', ['shift_id', 'user_id'], unique=True,
                               sqlite_where=sa.text(ACTIVE), postgresql_where=sa.text(ACTIVE))
+    # Backfill from the ledger: the root entry of a claim (one per claim, found through its partial unique index),
+    # then, for the rare claim whose hours came only as corrections, the earliest of those (one ledger scan).
+    op.execute("UPDATE claims SET hours_confirmed_at = (SELECT e.confirmed_at FROM hour_entries e "
+               "WHERE e.claim_id = claims.id AND e.corrects_id IS NULL)")
     op.execute("UPDATE claims SET hours_confirmed_at = (SELECT min(e.confirmed_at) FROM hour_entries e "
-               "WHERE e.claim_id = claims.id) WHERE EXISTS (SELECT 1 FROM hour_entries e WHERE e.claim_id = claims.id)")
+               "WHERE e.claim_id = claims.id) WHERE hours_confirmed_at IS NULL AND id IN "
+               "(SELECT claim_id FROM hour_entries WHERE claim_id IS NOT NULL AND corrects_id IS NOT NULL)")
 
     with op.batch_alter_table('hour_entries', schema=None) as batch_op:
         batch_op.add_column(sa.Column('team_id', sa.Integer(), nullable=True))

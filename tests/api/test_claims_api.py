@@ -234,7 +234,7 @@ def test_only_organizers_of_the_tasks_subtree_approve_or_reject(api, community, 
 def test_roster_shows_full_phones_to_organizers_and_masked_ones_to_reviewers(api, community, make_task, make_user,
                                                                             grant, api_token, organizer):
     shift_id = make_task(community["community"]).shifts[0].id
-    member = make_user("党员张三", party_member=True, skills=["english"])
+    member = make_user("党员张三", party_member=True, show_party_badge=True, skills=["english"])
     claim(api, api_token(member), shift_id)
     reviewer = make_user()
     grant(reviewer, community["street"], "reviewer")

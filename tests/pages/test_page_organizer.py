@@ -197,7 +197,8 @@ def test_cancelling_states_the_consequence_then_notifies_volunteers(client, logi
 @pytest.fixture
 def roster_setup(org, make_task, make_user, claim_as):
     task = make_task(org, requires_approval=True)
-    volunteer = make_user("张三", phone="+8613912345678", party_member=True, skills=["medical"])
+    volunteer = make_user("张三", phone="+8613912345678", party_member=True, show_party_badge=True,
+                          skills=["medical"])
     claim_id, status = claim_as(volunteer, task.shifts[0].id)
     assert status == "pending"
     return task.shifts[0].id, claim_id

@@ -34,8 +34,8 @@ def confirmer(make_user):
 
 @pytest.fixture
 def add_entries(app, confirmer):
-    """add_entries([dict(volunteer=, org=, day=, minutes=, task_type=?, corrects=?, confirmed_at=?, id=?), ...]) writes
-    ledger rows in one transaction and returns their ids."""
+    """add_entries([dict(volunteer=, org=, day=, minutes=, task_type=?, corrects=?, confirmed_at=?, id=?, team=?),
+    ...]) writes ledger rows in one transaction and returns their ids."""
 
     def add(specs):
         with app.app_context():
@@ -61,6 +61,7 @@ def _entry(spec: dict, confirmer_id: int) -> HourEntry:
     spec = dict(spec)
     volunteer, org, day = spec.pop("volunteer"), spec.pop("org"), spec.pop("day")
     corrects = spec.pop("corrects", None)
+    team = spec.pop("team", None)
     entry = HourEntry(
         id=spec.pop("id", None),
         volunteer_id=volunteer if isinstance(volunteer, int) else volunteer.id,
@@ -72,6 +73,7 @@ def _entry(spec: dict, confirmer_id: int) -> HourEntry:
         reason=spec.pop("reason", "补录" if corrects else None),
         confirmed_by_id=spec.pop("confirmed_by", confirmer_id),
         confirmed_at=spec.pop("confirmed_at", datetime(2026, 3, 2, 12, 0, tzinfo=UTC)),
+        team_id=team if team is None or isinstance(team, int) else team.id,
     )
     assert not spec, f"unknown fields {spec}"
     return entry

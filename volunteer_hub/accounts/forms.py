@@ -3,14 +3,23 @@
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FloatField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields import TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
 from volunteer_hub.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
 from volunteer_hub.accounts.services import NAME_MAX
-from volunteer_hub.catalogue import AVAILABILITY, SKILLS
+from volunteer_hub.catalogue import AVAILABILITY, QUALIFICATIONS, SKILLS
 from volunteer_hub.core.forms import CheckboxListField, optional_int
 
 PHONE_KW = {"autocomplete": "tel", "inputmode": "tel", "enterkeyhint": "next"}
@@ -52,7 +61,7 @@ class ProfileForm(FlaskForm):
     skills = CheckboxListField(_l("Skills"), validate_choice=False)
     languages = CheckboxListField(_l("Languages"), validate_choice=False)
     availability = CheckboxListField(_l("When I can usually help"), validate_choice=False)
-    party_member = BooleanField(_l("Show that I am a Party member on rosters"))
+    party_member = BooleanField(_l("I am a member of the Communist Party of China"))
     max_weekly_hours = IntegerField(_l("Hours per week at most"), render_kw={"inputmode": "numeric"},
                                     validators=[Optional()])
     notify_max_per_day = IntegerField(_l("Task suggestions a day at most"), render_kw={"inputmode": "numeric"},
@@ -62,6 +71,11 @@ class ProfileForm(FlaskForm):
     home_org_id = SelectField(_l("Home community"), coerce=optional_int)
     lat = FloatField(_l("Latitude"), validators=[Optional()], render_kw={"inputmode": "decimal"})
     lon = FloatField(_l("Longitude"), validators=[Optional()], render_kw={"inputmode": "decimal"})
+    birth_date = DateField(_l("Date of birth"), validators=[Optional()])
+    show_party_badge = BooleanField(_l("Show my Party badge (亮身份) on rosters and team pages"))
+    insurance_provider = StringField(_l("Accident insurance: provider"), render_kw={"maxlength": 100})
+    insurance_valid_until = DateField(_l("Accident insurance: valid until"), validators=[Optional()])
+    qualifications = CheckboxListField(_l("Trainings and qualifications I hold"), validate_choice=False)
 
     def __init__(self, *args, communities=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,16 +83,18 @@ class ProfileForm(FlaskForm):
         self.skills.choices = [SelectChoice(e.code, e.name(locale)) for e in SKILLS if e.kind == "skill"]
         self.languages.choices = [SelectChoice(e.code, e.name(locale)) for e in SKILLS if e.kind == "language"]
         self.availability.choices = [SelectChoice(e.code, e.name(locale)) for e in AVAILABILITY]
+        self.qualifications.choices = [SelectChoice(e.code, e.name(locale)) for e in QUALIFICATIONS]
         self.home_org_id.choices = [SelectChoice("", _l("None chosen"))] + [
             SelectChoice(org.id, org.name) for org in communities]
 
-    def load(self, user) -> None:
+    def load(self, user, qualifications=()) -> None:
         """Split the saved skills into the two checkbox groups (shown grouped, stored as one list)."""
+        self.qualifications.data = [row.code for row in qualifications]
         languages = {choice.value for choice in self.languages.choices}
         self.skills.data = [code for code in user.skills if code not in languages]
         self.languages.data = [code for code in user.skills if code in languages]
 
-    def changes(self, user) -> dict:
+    def changes(self, user, qualifications=()) -> dict:
         """The profile changes for accounts.services.update_profile.
 
         Community and coordinates are sent only when changed: picking a community moves the home location
@@ -93,7 +109,16 @@ class ProfileForm(FlaskForm):
             "notify_max_per_day": self.notify_max_per_day.data,
             "quiet_hours": (self.quiet_hours.data or "").strip() or None,
             "match_opt_out": self.match_opt_out.data,
+            "birth_date": self.birth_date.data,
+            "show_party_badge": self.show_party_badge.data,
+            "insurance_provider": self.insurance_provider.data,
+            "insurance_valid_until": self.insurance_valid_until.data,
         }
+        # Ticking a qualification keeps its saved issuer and end date; the API records those.
+        held = {row.code: row for row in qualifications}
+        changes["qualifications"] = [
+            {"code": code, "issuer": held[code].issuer if code in held else "",
+             "valid_until": held[code].valid_until if code in held else None} for code in self.qualifications.data]
         if self.home_org_id.data != user.home_org_id:
             changes["home_org_id"] = self.home_org_id.data
         if (self.lat.data, self.lon.data) != (user.lat, user.lon):

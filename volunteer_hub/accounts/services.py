@@ -1,12 +1,14 @@
 """Account use cases: register, authenticate, sessions and tokens, profile, password."""
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.accounts import passwords, quiet_hours, tokens
-from volunteer_hub.accounts.models import User
+from volunteer_hub.accounts.models import Qualification, User
 from volunteer_hub.accounts.phones import normalise_mobile
-from volunteer_hub.catalogue import AVAILABILITY_CODES, SKILL_CODES
+from volunteer_hub.catalogue import AVAILABILITY_CODES, QUALIFICATION_CODES, SKILL_CODES
 from volunteer_hub.core.errors import Conflict, NotAuthenticated, NotFound, ValidationError
 from volunteer_hub.core.geo import valid_lat, valid_lon
 from volunteer_hub.extensions import db
@@ -16,6 +18,7 @@ NAME_MAX = 50
 LOCALES = ("zh", "en")
 MAX_WEEKLY_HOURS = 168
 MAX_NOTIFY_PER_DAY = 20
+INSURANCE_PROVIDER_MAX = 100
 
 
 def _clean_name(name) -> str:
@@ -147,6 +150,7 @@ def update_profile(user: User, **changes) -> User:
     if "party_member" in changes:
         user.party_member = bool(changes["party_member"])
     _apply_match_settings(user, changes, errors)
+    _apply_safety_profile(user, changes, errors)
     if "locale" in changes:
         if changes["locale"] not in LOCALES:
             errors["locale"] = _l("Choose zh or en.")
@@ -181,6 +185,59 @@ def _apply_match_settings(user: User, changes: dict, errors: dict) -> None:
                 errors["quiet_hours"] = _l("Enter two different times as HH:MM-HH:MM, e.g. 22:00-07:00.")
     if "match_opt_out" in changes:
         user.match_opt_out = bool(changes["match_opt_out"])
+
+
+def _apply_safety_profile(user: User, changes: dict, errors: dict) -> None:
+    """Birth date (night shifts are for adults), the Party badge opt-in, insurance and qualifications."""
+    today = date.today()
+    if "birth_date" in changes:
+        born = changes["birth_date"]
+        if born is not None and not date(1900, 1, 1) <= born <= today:
+            errors["birth_date"] = _l("Enter your real date of birth.")
+        else:
+            user.birth_date = born
+    if "show_party_badge" in changes:
+        user.show_party_badge = bool(changes["show_party_badge"])
+    if "insurance_provider" in changes:
+        provider = (changes["insurance_provider"] or "").strip()
+        if len(provider) > INSURANCE_PROVIDER_MAX:
+            errors["insurance_provider"] = _l("Use at most %(n)d characters.", n=INSURANCE_PROVIDER_MAX)
+        else:
+            user.insurance_provider = provider or None
+    if "insurance_valid_until" in changes:
+        user.insurance_valid_until = changes["insurance_valid_until"]
+    insurance = {"insurance_provider", "insurance_valid_until"}
+    if (changes.keys() & insurance and not errors.keys() & insurance
+            and (user.insurance_provider is None) != (user.insurance_valid_until is None)):
+        missing = "insurance_provider" if user.insurance_provider is None else "insurance_valid_until"
+        errors[missing] = _l("Give both the insurance provider and the date it is valid until.")
+    if "qualifications" in changes:
+        _apply_qualifications(user, changes["qualifications"] or [], errors)
+
+
+def _apply_qualifications(user: User, items: list[dict], errors: dict) -> None:
+    """Replace the volunteer's qualifications with items: [{code, issuer?, valid_until?}]."""
+    unknown = sorted({item["code"] for item in items} - QUALIFICATION_CODES)
+    if unknown:
+        errors["qualifications"] = _l("Unknown qualification: %(codes)s", codes=", ".join(unknown))
+        return
+    wanted = {item["code"]: item for item in items}
+    held = {row.code: row for row in db.session.execute(
+        sa.select(Qualification).where(Qualification.user_id == user.id)).scalars()}
+    for code, row in held.items():
+        if code not in wanted:
+            db.session.delete(row)
+    for code, item in wanted.items():
+        row = held.get(code) or Qualification(user_id=user.id, code=code)
+        row.issuer = (item.get("issuer") or "").strip()[:100]
+        row.valid_until = item.get("valid_until")
+        db.session.add(row)
+
+
+def list_qualifications(user: User) -> list[Qualification]:
+    """The volunteer's recorded qualifications, by code."""
+    return list(db.session.execute(
+        sa.select(Qualification).where(Qualification.user_id == user.id).order_by(Qualification.code)).scalars())
 
 
 def _apply_location(user: User, lat, lon, errors: dict) -> None:

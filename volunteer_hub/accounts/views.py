@@ -74,7 +74,8 @@ def logout():
 @no_store
 def me():
     """My profile summary and settings."""
-    return render_template("accounts/me.html", user=current_user)
+    return render_template("accounts/me.html", user=current_user,
+                           qualifications=services.list_qualifications(current_user))
 
 
 @bp.route("/me/edit", methods=["GET", "POST"])
@@ -84,11 +85,12 @@ def edit_profile():
     """Edit name, skills, availability, Party badge, weekly hours, home community and location."""
     user = current_user._get_current_object()
     form = ProfileForm(obj=user, communities=list_communities())
+    held = services.list_qualifications(user)
     if not form.is_submitted():
-        form.load(user)
+        form.load(user, held)
     if form.validate_on_submit():
         try:
-            services.update_profile(user, **form.changes(user))
+            services.update_profile(user, **form.changes(user, held))
         except ValidationError as exc:
             apply_errors(form, exc.fields)
         else:

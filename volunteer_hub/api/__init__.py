@@ -14,7 +14,10 @@ class Api(flask_smorest.Api):
 
 
 def init_api(app) -> None:
-    from volunteer_hub.api import accounts, attendance, certificates, claims, hours, me, orgs, stats, tasks
+    import volunteer_hub.api.help as help_requests
+    import volunteer_hub.api.lottery as lottery_api
+    import volunteer_hub.api.teams as teams_api
+    from volunteer_hub.api import accounts, attendance, certificates, claims, hours, me, orgs, rotas, stats, tasks
 
     app.config.update(
         API_TITLE="Volunteer Hub API",
@@ -31,7 +34,8 @@ def init_api(app) -> None:
             },
         },
     )
-    for module in (accounts, me, orgs, tasks, claims, attendance, hours, stats, certificates):
+    for module in (accounts, me, orgs, tasks, claims, attendance, hours, stats, certificates, rotas, teams_api,
+                   help_requests, lottery_api):
         # Bearer tokens, not cookies, authenticate the API, so it needs no CSRF token.
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)

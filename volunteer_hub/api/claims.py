@@ -1,12 +1,20 @@
 """Claiming shifts, withdrawing, approval and rosters."""
 
+from marshmallow import fields
+
 from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import ClaimOut, RosterOut
+from volunteer_hub.api.schemas import ClaimOut, RosterOut, Schema
 from volunteer_hub.claims import queries, reminders, services
 from volunteer_hub.orgs import permissions
+from volunteer_hub.orgs.rules import shows_party_badge
 from volunteer_hub.tasks.services import get_shift
 
 blp = Blueprint("api_claims", __name__, description="Claims on shifts and rosters")
+
+
+class ClaimIn(Schema):
+    health_declared = fields.Boolean(load_default=False, metadata={
+        "description": "The volunteer's health self-declaration (no fever or other symptoms), for tasks that ask."})
 
 
 def claim_out(claim) -> dict:
@@ -16,12 +24,13 @@ def claim_out(claim) -> dict:
 
 
 @blp.post("/shifts/<int:shift_id>/claims")
+@blp.arguments(ClaimIn)
 @blp.response(201, ClaimOut)
-@blp.errors(401, 404, 409)
+@blp.errors(400, 401, 404, 409)
 @auth_required
-def claim_shift(shift_id, user):
-    """Claim a place: confirmed, pending (approval needed) or waitlisted (full)."""
-    return claim_out(services.claim_shift(user, get_shift(shift_id)))
+def claim_shift(data, shift_id, user):
+    """Claim a place: confirmed, pending (approval needed), waitlisted (full) or entered in a lottery draw."""
+    return claim_out(services.claim_shift(user, get_shift(shift_id), health_declared=data["health_declared"]))
 
 
 @blp.delete("/claims/<int:claim_id>")
@@ -76,7 +85,7 @@ def roster(shift_id, user):
         "items": [
             {"claim_id": row.claim.id, "status": row.claim.status, "user_id": row.user.id, "name": row.user.name,
              "phone": row.user.phone if full_phone else row.user.masked_phone,
-             "party_member": row.user.party_member, "skills": row.user.skills, "created_at": row.claim.created_at}
+             "party_member": shows_party_badge(row.user), "skills": row.user.skills, "created_at": row.claim.created_at}
             for row in queries.roster(shift)
         ],
     }

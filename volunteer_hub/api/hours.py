@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import Int, LocalDateTime, OrgRef, Schema
+from volunteer_hub.api.schemas import Int, LocalDateTime, OrgRef, QueryId, Schema
 from volunteer_hub.catalogue import TASK_TYPE_CODES
 from volunteer_hub.claims import services as claim_services
 from volunteer_hub.core.errors import NotFound
@@ -210,7 +210,7 @@ class AnomaliesOut(Schema):
 
 
 class AnomalyQuery(Schema):
-    org_id = fields.Integer(metadata={"description": "Only this organisation's subtree."})
+    org_id = QueryId(metadata={"description": "Only this organisation's subtree."})
     kind = fields.String(validate=_one_of(set(AnomalyKind)))
 
 
@@ -244,7 +244,7 @@ class OverdueListOut(Schema):
 
 
 class OverdueQuery(Schema):
-    org_id = fields.Integer(metadata={"description": "Counts in this organisation's subtree (default: all of "
+    org_id = QueryId(metadata={"description": "Counts in this organisation's subtree (default: all of "
                                                      "the caller's organisations)."})
 
 

@@ -37,6 +37,8 @@ def me_out(user) -> dict:
     ).all()
     data = {name: getattr(user, name) for name in MeOut().fields if hasattr(user, name)}
     data["roles"] = [{"org_id": org_id, "org_name": name, "role": role} for org_id, name, role in roles]
+    data["qualifications"] = [{"code": row.code, "issuer": row.issuer, "valid_until": row.valid_until}
+                              for row in accounts.list_qualifications(user)]
     return data
 
 

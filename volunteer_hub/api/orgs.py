@@ -1,8 +1,11 @@
-"""The organisation tree and role grants."""
+"""The organisation tree, role grants, and temporary Party branches with their members."""
 
+from marshmallow import fields
+
+from volunteer_hub.accounts.services import get_user
 from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import OrgIn, OrgOut, RoleIn, RoleOut
-from volunteer_hub.orgs import services
+from volunteer_hub.api.schemas import Int, OrgIn, OrgOut, RoleIn, RoleOut, Schema
+from volunteer_hub.orgs import permissions, rules, services
 
 blp = Blueprint("api_orgs", __name__, description="Organisations and roles")
 
@@ -33,3 +36,73 @@ def get_org(org_id):
 def grant_role(data, org_id, user):
     """Grant organizer or reviewer on this organisation's subtree."""
     return services.grant_role(user, org_id, data["user_id"], data["role"])
+
+
+class BranchIn(Schema):
+    name = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "The branch's name; may be left out when task_id is given (named after the task)."})
+    task_id = Int(load_default=None, allow_none=True, metadata={
+        "description": "A task of this organisation's subtree the branch is set up for."})
+
+
+class BranchMemberIn(Schema):
+    phone = fields.String(required=True, metadata={"description": "The mobile number the member registered with.",
+                                                   "example": "13812345678"})
+
+
+class BranchMemberOut(Schema):
+    branch_id = fields.Integer(required=True)
+    user_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+def _member(branch, user) -> dict:
+    return {"branch_id": branch.id, "user_id": user.id, "name": user.name}
+
+
+@blp.post("/orgs/<int:org_id>/temporary-branches")
+@blp.arguments(BranchIn)
+@blp.response(201, OrgOut)
+@blp.errors(400, 401, 403, 404)
+@auth_required
+def create_temporary_branch(data, org_id, user):
+    """Set up a temporary Party branch under a street, community or compound I organize."""
+    return services.create_temporary_branch(user, org_id, name=data["name"], task_id=data["task_id"])
+
+
+def _branch(org_id: int, user):
+    branch = services.get_org(org_id)
+    permissions.require_manage(user, branch)
+    rules.check_branch(branch)
+    return branch
+
+
+@blp.get("/orgs/<int:org_id>/members")
+@blp.response(200, BranchMemberOut(many=True))
+@blp.errors(400, 401, 403, 404)
+@auth_required
+def list_branch_members(org_id, user):
+    """The members of a Party branch I organize (names only)."""
+    branch = _branch(org_id, user)
+    return [_member(branch, person) for _member_row, person in services.list_branch_members(branch)]
+
+
+@blp.post("/orgs/<int:org_id>/members")
+@blp.arguments(BranchMemberIn)
+@blp.response(201, BranchMemberOut)
+@blp.errors(400, 401, 403, 404, 409)
+@auth_required
+def add_branch_member(data, org_id, user):
+    """Add a registered Party member, found by mobile number, to a Party branch I organize."""
+    branch = services.get_org(org_id)
+    member = services.add_branch_member(user, branch, data["phone"])
+    return _member(branch, get_user(member.user_id))
+
+
+@blp.delete("/orgs/<int:org_id>/members/<int:member_id>")
+@blp.response(204)
+@blp.errors(401, 403, 404)
+@auth_required
+def remove_branch_member(org_id, member_id, user):
+    """Take a member (by user id) off a Party branch I organize."""
+    services.remove_branch_member(user, services.get_org(org_id), member_id)

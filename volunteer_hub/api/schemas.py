@@ -7,7 +7,8 @@ from marshmallow import fields, validate
 
 from volunteer_hub.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
 from volunteer_hub.accounts.services import MAX_NOTIFY_PER_DAY, MAX_WEEKLY_HOURS, NAME_MAX
-from volunteer_hub.catalogue import AVAILABILITY_CODES, SKILL_CODES, TASK_TYPE_CODES
+from volunteer_hub.catalogue import AVAILABILITY_CODES, QUALIFICATION_CODES, SKILL_CODES, TASK_TYPE_CODES
+from volunteer_hub.core.routing import DB_INT_MAX
 from volunteer_hub.core.timeutil import isoformat
 from volunteer_hub.orgs.models import OrgKind, Role
 from volunteer_hub.orgs.services import NAME_MAX as ORG_NAME_MAX
@@ -31,7 +32,9 @@ def _range(low, high):
 
 Lat = lambda **kw: fields.Float(validate=_range(-90, 90), allow_nan=False, **kw)  # noqa: E731
 Lon = lambda **kw: fields.Float(validate=_range(-180, 180), allow_nan=False, **kw)  # noqa: E731
-Int = lambda **kw: fields.Integer(strict=True, **kw)  # noqa: E731
+# Integers fit the database's 32-bit columns unless a field says otherwise (a bigger one would fail there: 500).
+Int = lambda **kw: fields.Integer(strict=True, **{"validate": _range(-DB_INT_MAX - 1, DB_INT_MAX), **kw})  # noqa: E731
+QueryId = lambda **kw: fields.Integer(validate=_range(1, DB_INT_MAX), **kw)  # noqa: E731  (query strings are text)
 
 
 class LocalDateTime(fields.AwareDateTime):
@@ -104,6 +107,17 @@ class MeOut(UserOut):
     locale = fields.String(allow_none=True)
     is_admin = fields.Boolean()
     roles = fields.List(fields.Nested(RoleRef))
+    birth_date = fields.Date(allow_none=True, metadata={"description": "Night shifts are for adults only."})
+    show_party_badge = fields.Boolean(metadata={"description": "亮身份: show the Party badge (Party members)."})
+    insurance_provider = fields.String(allow_none=True)
+    insurance_valid_until = fields.Date(allow_none=True)
+    qualifications = fields.List(fields.Nested(lambda: QualificationItem()))
+
+
+class QualificationItem(Schema):
+    code = fields.String(required=True, validate=_one_of(QUALIFICATION_CODES))
+    issuer = fields.String(validate=_length(100))
+    valid_until = fields.Date(allow_none=True)
 
 
 class MePatch(Schema):
@@ -120,6 +134,12 @@ class MePatch(Schema):
     quiet_hours = fields.String(allow_none=True, validate=_length(20), metadata={
         "example": "22:00-07:00", "description": "Local HH:MM-HH:MM without match notifications; null for none."})
     match_opt_out = fields.Boolean(metadata={"description": "No match notifications or digests at all."})
+    birth_date = fields.Date(allow_none=True)
+    show_party_badge = fields.Boolean()
+    insurance_provider = fields.String(allow_none=True, validate=_length(100))
+    insurance_valid_until = fields.Date(allow_none=True)
+    qualifications = fields.List(fields.Nested(QualificationItem), validate=_length(len(QUALIFICATION_CODES)),
+                                 metadata={"description": "Replaces the list of qualifications held."})
     locale = fields.String(validate=_one_of(("zh", "en")))
 
 
@@ -210,6 +230,9 @@ class _TaskFields(Schema):
     urgent = fields.Boolean(metadata={"description": "Match notifications ignore quiet hours and daily budgets."})
     release_unconfirmed = fields.Boolean(metadata={
         "description": "Places of volunteers who do not confirm the evening before go to the waitlist."})
+    requires_insurance = fields.Boolean(metadata={"description": "Volunteers need valid accident insurance."})
+    requires_qualification = fields.String(allow_none=True, validate=_one_of(QUALIFICATION_CODES))
+    requires_health_declaration = fields.Boolean()
 
 
 class TaskIn(_TaskFields):
@@ -248,6 +271,9 @@ class TaskOut(Schema):
     match_radius_km = fields.Float()
     urgent = fields.Boolean()
     release_unconfirmed = fields.Boolean()
+    requires_insurance = fields.Boolean()
+    requires_qualification = fields.String(allow_none=True)
+    requires_health_declaration = fields.Boolean()
     created_at = LocalDateTime()
     shifts = fields.List(fields.Nested(ShiftOut), required=True)
 
@@ -308,7 +334,7 @@ class RecommendationsOut(Schema):
 class ClaimOut(Schema):
     id = fields.Integer(required=True)
     status = fields.String(required=True, metadata={
-        "description": "pending, confirmed, waitlisted, rejected or cancelled"})
+        "description": "pending, confirmed, waitlisted, lottery (in a draw), rejected or cancelled"})
     shift_id = fields.Integer()
     waitlist_position = fields.Integer(allow_none=True)
     created_at = LocalDateTime()

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import Schema
+from volunteer_hub.api.schemas import QueryId, Schema
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.services import get_org
 from volunteer_hub.stats import queries, rules
@@ -15,13 +15,15 @@ blp = Blueprint("api_stats", __name__, description="Statistics for organizers an
 
 
 class HoursQuery(Schema):
-    org_id = fields.Integer(required=True, metadata={"description": "The organisation whose subtree is counted."})
+    org_id = QueryId(required=True, metadata={"description": "The organisation whose subtree is counted."})
     from_ = fields.Date(required=True, data_key="from", metadata={"description": "First local service date."})
     to = fields.Date(required=True, metadata={"description": "Last local service date (at most 366 days on)."})
     group_by = fields.String(load_default="org", validate=validate.OneOf(
-        ("org", "volunteer", "type", "team", "month"), error=_l("Choose one of: {choices}.")), metadata={
-        "description": "org: each direct child organisation (plus the organisation's own tasks); volunteer; "
-                       "type (task type); month. team answers 400 until teams exist."})
+        ("org", "volunteer", "type", "team", "month", "party", "branch"), error=_l("Choose one of: {choices}.")),
+        metadata={"description": "org: each direct child organisation (plus the organisation's own tasks); "
+                                 "volunteer; type (task type); month; team: teams attached in the subtree; party: "
+                                 "Party members, then other volunteers; branch: each Party branch in the subtree "
+                                 "(its members' hours inside the subtree)."})
 
 
 class HoursRowOut(Schema):
@@ -32,6 +34,10 @@ class HoursRowOut(Schema):
     volunteer_no = fields.String(metadata={"description": "group_by=volunteer: the platform volunteer number"})
     task_type = fields.String(metadata={"description": "group_by=type"})
     month = fields.String(metadata={"description": "group_by=month: YYYY-MM", "example": "2026-03"})
+    team_id = fields.Integer(metadata={"description": "group_by=team"})
+    branch_id = fields.Integer(metadata={"description": "group_by=branch: the Party branch's organisation id"})
+    group = fields.String(metadata={"description": "group_by=party: party or others"})
+    members = fields.Integer(metadata={"description": "group_by=team or branch: current members"})
     name = fields.String(required=True, metadata={"description": "Organisation, volunteer, task type or month"})
     minutes = fields.Integer(required=True, metadata={"description": "Net confirmed minutes (corrections included)"})
     hours = fields.Float(required=True, metadata={"description": "minutes / 60, two decimals"})
@@ -49,7 +55,8 @@ class HoursOut(Schema):
     rows = fields.List(fields.Nested(HoursRowOut), required=True)
 
 
-_KEY = {"org": "org_id", "volunteer": "volunteer_id", "type": "task_type"}
+_KEY = {"org": "org_id", "volunteer": "volunteer_id", "type": "task_type", "team": "team_id", "branch": "branch_id",
+        "party": "group"}
 
 
 def _row(group_by: str, row: queries.HoursRow) -> dict:
@@ -63,6 +70,8 @@ def _row(group_by: str, row: queries.HoursRow) -> dict:
         out["own"] = row.own
     if group_by == "volunteer":
         out["volunteer_no"] = row.number
+    if group_by in ("team", "branch"):
+        out["members"] = row.members
     return out
 
 
@@ -75,7 +84,6 @@ def hours(query, user):
     """Confirmed hours of an organisation's subtree between two dates, grouped (organizers and reviewers of
     that subtree), read from the tallies."""
     rules.check_range(query["from_"], query["to"])
-    rules.check_grouping(query["group_by"])
     org = get_org(query["org_id"])
     permissions.require_review(user, org)
     period = Period("custom", query["from_"], query["to"])

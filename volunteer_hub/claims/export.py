@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from volunteer_hub.catalogue import skill_name
 from volunteer_hub.claims.labels import status_label
 from volunteer_hub.core.timeutil import to_local
+from volunteer_hub.orgs.rules import shows_party_badge
 
 # Spreadsheets run cells that start with these as formulas: such text is prefixed with a quote.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -19,7 +20,8 @@ def _text(value: str) -> str:
 
 
 def roster_csv(rows, *, full_phone: bool) -> str:
-    """One line per claim: name, phone (masked unless full_phone), Party member, skills, status, claimed at."""
+    """One line per claim: name, phone (masked unless full_phone), Party member (only for those who show their
+    badge), skills, status, claimed at."""
     locale = str(get_locale() or "zh")
     out = io.StringIO()
     out.write("\ufeff")
@@ -30,7 +32,7 @@ def roster_csv(rows, *, full_phone: bool) -> str:
         writer.writerow([
             _text(user.name),
             user.phone.removeprefix("+86") if full_phone else user.masked_phone,
-            _("Yes") if user.party_member else _("No"),
+            _("Yes") if shows_party_badge(user) else "",  # 亮身份 is opt-in: blank unless they show it
             ", ".join(skill_name(code, locale) for code in user.skills),
             status_label(row.claim.status),
             to_local(row.claim.created_at).strftime("%Y-%m-%d %H:%M"),

@@ -8,6 +8,7 @@ STATUS_LABELS = {
     ClaimStatus.CONFIRMED: _l("Confirmed"),
     ClaimStatus.PENDING: _l("Waiting for approval"),
     ClaimStatus.WAITLISTED: _l("On the waitlist"),
+    ClaimStatus.LOTTERY: _l("Entered in the draw"),
     ClaimStatus.REJECTED: _l("Not accepted"),
     ClaimStatus.CANCELLED: _l("Cancelled"),
 }

@@ -29,6 +29,7 @@ class CancelReason(enum.StrEnum):
     VOLUNTEER = "volunteer"
     TASK_CANCELLED = "task_cancelled"
     UNCONFIRMED = "unconfirmed"  # released: the volunteer did not confirm attendance by the deadline
+    TEAM_DECLINED = "team_declined"  # a member declined a place their team leader claimed for them
 
 
 ACTIVE_STATUSES = (ClaimStatus.PENDING, ClaimStatus.CONFIRMED, ClaimStatus.WAITLISTED, ClaimStatus.LOTTERY)

@@ -7,6 +7,11 @@ Invariants, each backed by the database rather than a Python check:
 - no two overlapping confirmed shifts per volunteer: every transaction that confirms a volunteer first
   locks that volunteer's row (an UPDATE, which also serializes on SQLite), so the overlap query that
   follows sees every committed claim of theirs.
+
+The shift safety rules (rest after nights, 12 hours in 24, the weekly cap; claims.rules) cost one more
+indexed query after the volunteer lock: their confirmed shifts from 32 hours before to 32 hours after (and
+the local week), checked in Python. Task requirements (insurance, qualification, health declaration) are
+checked before the transaction: nothing another claim does can change them.
 """
 
 import time
@@ -19,6 +24,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from volunteer_hub.accounts.models import User
 from volunteer_hub.claims import rules
 from volunteer_hub.claims.models import ACTIVE_STATUSES, CancelReason, Claim, ClaimStatus
+from volunteer_hub.core import formatting
 from volunteer_hub.core.errors import Conflict, NotFound
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
@@ -43,34 +49,47 @@ def get_own_claim(user: User, claim_id) -> Claim:
     return claim
 
 
-def claim_shift(user: User, shift: Shift) -> Claim:
-    """Claim a place: confirmed when there is room, pending when the task needs approval, else waitlisted."""
+def claim_shift(user: User, shift: Shift, *, health_declared: bool = False) -> Claim:
+    """Claim a place: confirmed when there is room, pending when the task needs approval, else waitlisted;
+    during a lottery sign-up window, an entry in the draw."""
     rules.check_task_open(shift.task)
     rules.check_not_started(shift)
+    rules.check_requirements(user, shift, health_declared=health_declared)
+    if shift.lottery_until is not None and shift.lottery_drawn_at is None and now() >= shift.lottery_until:
+        raise Conflict(_l("The draw for this shift is being made; please look again in a minute."),
+                       code="lottery_drawing")
+    declared_at = now() if health_declared and shift.task.requires_health_declaration else None
     try:
-        return atomic(_claim, user.id, shift)
+        return atomic(_claim, user, shift, declared_at)
     except sa.exc.IntegrityError:
         # A second active claim on the same shift meets the partial unique index; the transaction (and the
         # place it took) is rolled back. No separate check first: it would cost every claim a round trip.
         raise _already_claimed(shift.id, user.id) from None
 
 
-def _claim(user_id: int, shift: Shift) -> Claim:
-    """The claim transaction: three prepared statements between the volunteer lock and the commit (on SQLite
+def _claim(user: User, shift: Shift, health_declared_at) -> Claim:
+    """The claim transaction: four prepared statements between the volunteer lock and the commit (on SQLite
     the first write takes the database's single write lock, on PostgreSQL each is a round trip)."""
+    user_id = user.id
     guard = current_app.config["CLAIM_ATOMIC_GUARD"]
     room_seen = None if guard else _has_room_check_then_write(shift.id)
     _lock_volunteer(user_id)
+    rules.check_safety(user, shift, rules.booked_around(user_id, shift))
     approval = shift.task.requires_approval
-    took_place = not approval and (_take_place(shift.id) if guard else room_seen)
-    if took_place:
+    lottery = shift.lottery_until is not None and shift.lottery_drawn_at is None
+    took_place = not approval and not lottery and (_take_place(shift.id) if guard else room_seen)
+    if lottery:  # an entry in the draw holds no place; the draw confirms or waitlists it
+        _check_lottery_still_open(shift.id)
+        status = ClaimStatus.LOTTERY
+    elif took_place:
         status = ClaimStatus.CONFIRMED
     elif approval and shift.confirmed < shift.capacity:
         # A pending request holds no place (approval takes one atomically), so a slightly stale count is fine.
         status = ClaimStatus.PENDING
     else:
         status = ClaimStatus.WAITLISTED
-    values = {"shift_id": shift.id, "user_id": user_id, "status": status.value, "created_at": now()}
+    values = {"shift_id": shift.id, "user_id": user_id, "status": status.value, "created_at": now(),
+              "health_declared_at": health_declared_at}
     values["updated_at"] = values["created_at"]
     inserted = db.session.connection().execute(
         _INSERT_CLAIM_UNLESS_OVERLAP, values | {"starts_at": shift.starts_at, "ends_at": shift.ends_at}
@@ -89,12 +108,21 @@ def claim_places(shift: Shift, user_ids: list[int], *, team_id: int | None = Non
     """All or nothing: a confirmed place on shift for every one of user_ids (a team leader's claim, a rota),
     in one transaction. When anyone is blocked, or the shift lacks the places, nothing is claimed and the
     Conflict lists who blocked it and why (``blocked: [{user_id, reason, message}]``)."""
+    return atomic(claim_places_in_transaction, shift, user_ids, team_id=team_id, claimed_by_id=claimed_by_id)
+
+
+def claim_places_in_transaction(shift: Shift, user_ids: list[int], *, team_id: int | None = None,
+                                claimed_by_id: int | None = None) -> list[Claim]:
+    """claim_places inside the caller's transaction, so a published rota claims all its shifts or none."""
     rules.check_task_open(shift.task)
     rules.check_not_started(shift)
     if shift.task.requires_approval:
         raise Conflict(_l("This task needs the organizer's approval for each volunteer; claim one by one."),
                        code="approval_required", blocked=[])
-    return atomic(_claim_places, shift, sorted(set(user_ids)), team_id, claimed_by_id)
+    if shift.lottery_until is not None and shift.lottery_drawn_at is None:
+        raise Conflict(_l("Places on this shift are drawn by lottery; each volunteer signs up in person."),
+                       code="lottery_open", blocked=[])
+    return _claim_places(shift, sorted(set(user_ids)), team_id, claimed_by_id)
 
 
 def _claim_places(shift: Shift, user_ids: list[int], team_id: int | None, claimed_by_id: int | None) -> list[Claim]:
@@ -117,12 +145,38 @@ def _claim_places(shift: Shift, user_ids: list[int], team_id: int | None, claime
     return claims
 
 
+def transfer_claim(claim_id: int, to_user_id: int, *, team_id: int | None = None) -> Claim:
+    """In the caller's transaction: hand a confirmed place to another volunteer (a swap). The old claim is
+    cancelled and the new one confirmed without touching the shift's count, so nobody on the waitlist slips
+    in between; the new holder must pass every rule a claim would (Conflict with ``blocked`` otherwise)."""
+    claim = db.session.get(Claim, claim_id, populate_existing=True)
+    for user_id in sorted({claim.user_id, to_user_id}):  # id order: no deadlock with other multi-locks
+        _lock_volunteer(user_id)
+    shift = db.session.get(Shift, claim.shift_id, populate_existing=True)
+    rules.check_task_open(shift.task)
+    rules.check_not_started(shift)
+    problem = _blocking_problem(to_user_id, shift)
+    if problem:
+        raise Conflict(problem["message"], code=problem["reason"], blocked=[{"user_id": to_user_id, **problem}])
+    if not _set_status(claim.id, ClaimStatus.CONFIRMED, ClaimStatus.CANCELLED, cancelled_at=now(),
+                       cancel_reason=CancelReason.VOLUNTEER):
+        raise Conflict(_l("This sign-up changed meanwhile; please reload."), code="claim_changed")
+    taken = Claim(shift_id=shift.id, user_id=to_user_id, status=ClaimStatus.CONFIRMED, team_id=team_id)
+    db.session.add(taken)
+    db.session.flush()
+    return taken
+
+
 def _blocking_problem(user_id: int, shift: Shift) -> dict | None:
     """Why this volunteer cannot take a place on shift right now (inside the transaction), or None."""
     if _active_claim_row(shift.id, user_id):
         return {"reason": "already_claimed", "message": str(_l("Already signed up for this shift."))}
+    user = db.session.get(User, user_id)
     try:
         rules.check_no_overlap(user_id, shift)
+        # Nobody can declare another person's health: on such tasks each member claims in person.
+        rules.check_requirements(user, shift, health_declared=False)
+        rules.check_safety(user, shift, rules.booked_around(user_id, shift))
     except Conflict as exc:
         return {"reason": exc.code, "message": str(exc.message)}
     return None
@@ -163,7 +217,15 @@ _RELEASE_PLACE = (
     .where(_shifts.c.id == sa.bindparam("sid"), _shifts.c.confirmed > 0)
     .values(confirmed=_shifts.c.confirmed - 1)
 )
-_CLAIM_COLUMNS = ("shift_id", "user_id", "status", "created_at", "updated_at")
+# Touching the shift row serializes an entry with the draw's own UPDATE of it: an entry either commits before
+# the draw reads the entrants or finds the window closed.
+_LOTTERY_STILL_OPEN = (
+    sa.update(_shifts)
+    .where(_shifts.c.id == sa.bindparam("sid"), _shifts.c.lottery_drawn_at.is_(None),
+           _shifts.c.lottery_until > sa.bindparam("now"))
+    .values(confirmed=_shifts.c.confirmed)
+)
+_CLAIM_COLUMNS = ("shift_id", "user_id", "status", "created_at", "updated_at", "health_declared_at")
 # The overlap check rides on the insert: no row is inserted when the volunteer holds an overlapping shift.
 _INSERT_CLAIM_UNLESS_OVERLAP = (
     sa.insert(_claims)
@@ -184,6 +246,11 @@ def _lock_volunteer(user_id: int) -> None:
 def _take_place(shift_id: int) -> bool:
     """Atomically take one place if any is left."""
     return db.session.connection().execute(_TAKE_PLACE, {"sid": shift_id}).rowcount == 1
+
+
+def _check_lottery_still_open(shift_id: int) -> None:
+    if not db.session.connection().execute(_LOTTERY_STILL_OPEN, {"sid": shift_id, "now": now()}).rowcount:
+        raise Conflict(_l("Sign-up for this draw has closed."), code="lottery_closed")
 
 
 def _release_place(shift_id: int) -> None:
@@ -254,10 +321,12 @@ def withdraw(claim: Claim, new_status: str, *, reason: str | None = None, decide
 
 
 def fill_from_waitlist(shift: Shift) -> list[Claim]:
-    """Promote waitlisted claims, oldest first, while the shift has places (in the caller's transaction).
+    """Promote waitlisted claims, in drawn order then oldest first, while the shift has places (in the caller's
+    transaction).
 
     On tasks that need approval a promoted claim becomes pending, up to the number of free places.
-    A waitlisted volunteer who meanwhile holds an overlapping confirmed shift is skipped, not promoted.
+    A waitlisted volunteer who meanwhile holds an overlapping confirmed shift, or would break a shift safety
+    rule, is skipped, not promoted.
     """
     promoted: list[Claim] = []
     skipped: set[int] = set()
@@ -276,7 +345,7 @@ def fill_from_waitlist(shift: Shift) -> list[Claim]:
         if candidate is None:
             break
         _lock_volunteer(candidate.user_id)
-        if rules.find_overlap(candidate.user_id, shift):
+        if rules.find_overlap(candidate.user_id, shift) or safety_problem(candidate.user, shift):
             skipped.add(candidate.id)
             continue
         if task.requires_approval:
@@ -295,13 +364,44 @@ def fill_from_waitlist(shift: Shift) -> list[Claim]:
     return promoted
 
 
+def safety_problem(user: User, shift: Shift) -> Conflict | None:
+    """The shift safety rule the volunteer would break by taking shift now (in the caller's transaction)."""
+    try:
+        rules.check_safety(user, shift, rules.booked_around(user.id, shift))
+    except Conflict as exc:
+        return exc
+    return None
+
+
+# Promotion order: drawn lottery places first, in drawn order, then everyone else first come first served.
+WAITLIST_ORDER = (Claim.lottery_rank.is_(None), Claim.lottery_rank, Claim.created_at, Claim.id)
+
+
 def _oldest_waitlisted(shift_id: int, skipped: set[int]) -> Claim | None:
     query = sa.select(Claim).where(Claim.shift_id == shift_id, Claim.status == ClaimStatus.WAITLISTED)
     if skipped:
         query = query.where(Claim.id.not_in(skipped))
     return db.session.execute(
-        query.order_by(Claim.created_at, Claim.id).limit(1).execution_options(populate_existing=True)
+        query.order_by(*WAITLIST_ORDER).limit(1).execution_options(populate_existing=True)
     ).scalar_one_or_none()
+
+
+def place_drawn_entry(claim: Claim, shift: Shift, rank: int) -> Conflict | None:
+    """In the caller's transaction: a lottery entry drawn at rank takes a place if one is left and the
+    volunteer still passes the overlap and safety rules, else goes to the waitlist at that rank. Returns the
+    rule the volunteer now fails, if any."""
+    _lock_volunteer(claim.user_id)
+    clash = rules.find_overlap(claim.user_id, shift)
+    problem = (Conflict(_l("This overlaps your shift “%(task)s” %(when)s.", task=clash.task_title,
+                           when=formatting.shift_span(clash.starts_at, clash.ends_at)), code="shift_overlap")
+               if clash else safety_problem(claim.user, shift))
+    confirmed = problem is None and _take_place(shift.id)
+    status = ClaimStatus.CONFIRMED if confirmed else ClaimStatus.WAITLISTED
+    if not _set_status(claim.id, ClaimStatus.LOTTERY, status, lottery_rank=rank):
+        if confirmed:  # the volunteer withdrew meanwhile
+            _release_place(shift.id)
+        return None
+    return problem
 
 
 def _notify_claim(claim: Claim, shift: Shift, kind: str) -> None:
@@ -327,6 +427,7 @@ def _approve(claim_id: int, actor_id: int) -> None:
     _lock_volunteer(claim.user_id)
     shift = db.session.get(Shift, claim.shift_id, populate_existing=True)
     rules.check_no_overlap(claim.user_id, shift)
+    rules.check_safety(claim.user, shift, rules.booked_around(claim.user_id, shift))
     if not _take_place(shift.id):
         raise Conflict(_l("The shift is full. Raise the number of places or reject the request."),
                        code="shift_full")

@@ -1,6 +1,6 @@
 """Volunteer claim pages: confirm and claim a shift, the result, my shifts, cancelling."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -24,7 +24,7 @@ def confirm(shift_id: int):
     if existing is not None:
         return redirect(url_for("claims.result", claim_id=existing.id))
     try:
-        rules.check_claimable(current_user.id, shift)
+        rules.check_claimable(current_user, shift)
         problem = None
     except Conflict as exc:
         problem = exc.message
@@ -38,7 +38,7 @@ def claim(shift_id: int):
     """Claim the shift, then show the result; a repeated tap leads to the same claim."""
     shift = get_shift(shift_id)
     try:
-        claim = services.claim_shift(current_user, shift)
+        claim = services.claim_shift(current_user, shift, health_declared=request.form.get("health_declared") == "1")
     except DomainError as exc:
         if exc.code == "already_claimed" and exc.extra.get("claim_id"):
             return redirect(url_for("claims.result", claim_id=exc.extra["claim_id"]))

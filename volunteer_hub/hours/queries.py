@@ -24,11 +24,14 @@ ATTENDED = sa.and_(
     sa.func.coalesce(Claim.attendance, "") != Attendance.NO_SHOW,
     sa.or_(Claim.attendance == Attendance.PRESENT, Claim.checked_in_at.is_not(None)),
 )
-# The claim has its confirmation (or an accepted "missing hours" entry): the partial unique index's rows.
-RECORDED = (
-    sa.select(HourEntry.id)
-    .where(HourEntry.claim_id == Claim.id, HourEntry.corrects_id.is_(None))
-    .exists()
+# Attended claims without their service record yet (hours_confirmed_at is set with the claim's first entry).
+# Written as the partial index ix_claims_hours_to_confirm's own condition, the literal 'present' included,
+# so SQLite and PostgreSQL read that small index instead of every claim. Check-in always sets attendance to
+# present, so this is ATTENDED without a record.
+TO_CONFIRM = sa.and_(
+    Claim.status == ClaimStatus.CONFIRMED,
+    Claim.attendance == sa.literal_column(f"'{Attendance.PRESENT.value}'"),
+    Claim.hours_confirmed_at.is_(None),
 )
 
 
@@ -217,7 +220,7 @@ def _unrecorded_claims(user: User, today: date) -> tuple[list[PendingHours], lis
     the organizer and those that will not count unless corrected."""
     claims = db.session.execute(
         sa.select(Claim).join(Shift, Shift.id == Claim.shift_id)
-        .where(Claim.user_id == user.id, Claim.status == ClaimStatus.CONFIRMED, ~RECORDED,
+        .where(Claim.user_id == user.id, Claim.status == ClaimStatus.CONFIRMED, Claim.hours_confirmed_at.is_(None),
                sa.or_(Shift.ends_at <= now(), Claim.checked_out_at.is_not(None)))
         .options(selectinload(Claim.shift).selectinload(Shift.task).selectinload(Task.org))
         .order_by(Shift.starts_at.desc()).limit(100)
@@ -249,7 +252,7 @@ def _waiting_per_shift(*conditions):
         sa.select(Claim.shift_id, sa.func.count().label("waiting"))
         .join(Shift, Shift.id == Claim.shift_id).join(Task, Task.id == Shift.task_id)
         .join(Organisation, Organisation.id == Task.org_id)
-        .where(ATTENDED, ~RECORDED, Shift.ends_at <= now(), *conditions)
+        .where(TO_CONFIRM, Shift.ends_at <= now(), *conditions)
         .group_by(Claim.shift_id).subquery()
     )
 
@@ -273,7 +276,7 @@ def _overdue_query(today: date | None):
         sa.select(Task.org_id, sa.func.count(Claim.id))
         .select_from(Claim).join(Shift, Shift.id == Claim.shift_id).join(Task, Task.id == Shift.task_id)
         .join(Organisation, Organisation.id == Task.org_id)
-        .where(ATTENDED, ~RECORDED, Shift.ends_at < cutoff)
+        .where(TO_CONFIRM, Shift.ends_at < cutoff)
         .group_by(Task.org_id)
     )
 

@@ -54,7 +54,7 @@ def record_fields(task: Task, shift: Shift, actor: User) -> dict:
 
 def _copied_fields(root: HourEntry) -> dict:
     names = ("activity_name", "service_date", "place", "service_content", "task_type", "org_id", "task_id",
-             "shift_id", "leader_name", "claim_id")
+             "shift_id", "leader_name", "claim_id", "team_id")
     return {name: getattr(root, name) for name in names}
 
 
@@ -105,15 +105,23 @@ def _write_confirmation(actor: User, claim: Claim, facts, proposal: rules.Propos
     shift = claim.shift
     source = EntrySource.MANUAL if proposal.basis == rules.Basis.MARKED_BY_HAND else EntrySource.ATTENDANCE
     entry = HourEntry(volunteer_id=claim.user_id, claim_id=claim.id, minutes=minutes, source=source, reason=reason,
-                      confirmed_by_id=actor.id, confirmed_at=now(), **record_fields(shift.task, shift, actor))
+                      confirmed_by_id=actor.id, confirmed_at=now(), team_id=claim.team_id,
+                      **record_fields(shift.task, shift, actor))
     db.session.add(entry)
     db.session.flush()
+    _mark_claim_recorded(claim.id, entry.confirmed_at)
     audit.record(actor.id, "hours.confirmed", "hour_entry", entry.id, claim_id=claim.id, minutes=minutes,
                  proposed=proposal.minutes, basis=str(proposal.basis), reason=reason)
     anomalies.check_entry(entry, claim, shift, facts)
     notify(claim.user_id, "hours_confirmed", task_id=shift.task_id, dedupe_key=f"hours_confirmed:claim:{claim.id}",
            task=entry.activity_name, date=entry.service_date.isoformat(), minutes=minutes)
     return entry
+
+
+def _mark_claim_recorded(claim_id: int, at) -> None:
+    """The claim has its service record: it leaves the "hours to confirm" index (only the first entry sets it)."""
+    db.session.execute(sa.update(Claim).where(Claim.id == claim_id, Claim.hours_confirmed_at.is_(None))
+                       .values(hours_confirmed_at=at))
 
 
 @dataclass
@@ -244,7 +252,8 @@ def _plan_claim_record(actor: User, claim: Claim, minutes: int, reason: str | No
     _check_confirmer(actor, claim.user_id, shift, claim.id)
     rules.check_shift_over(shift, queries.attendance_facts([claim])[claim.id])
     rules.check_correction(minutes, reason, net_before=None)
-    return _Correction(claim.user_id, record_fields(shift.task, shift, actor) | {"claim_id": claim.id}, None)
+    return _Correction(claim.user_id, record_fields(shift.task, shift, actor) | {"claim_id": claim.id,
+                                                                                 "team_id": claim.team_id}, None)
 
 
 def _plan_outside_shifts(actor: User, volunteer: User, org_id, minutes: int, reason: str | None, *,
@@ -287,6 +296,8 @@ def _write_correction(actor: User, plan: _Correction, minutes: int, reason: str,
                       corrects_id=plan.corrects_id, confirmed_by_id=actor.id, confirmed_at=now(), **plan.fields)
     db.session.add(entry)
     db.session.flush()
+    if plan.takes_claim:
+        _mark_claim_recorded(entry.claim_id, entry.confirmed_at)
     audit.record(actor.id, "hours.corrected", "hour_entry", entry.id, corrects_id=plan.corrects_id, minutes=minutes,
                  reason=reason, dispute_id=dispute.id if dispute else None)
     if entry.claim_id:

@@ -7,6 +7,8 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from volunteer_hub.core.formatting import calendar_date, distance, parse_iso, service_hours, shift_span
+from volunteer_hub.core.formatting import when as format_when
+from volunteer_hub.help.rules import type_label as help_type_label
 from volunteer_hub.notifications.models import Notification
 
 
@@ -88,6 +90,59 @@ def render(note: Notification) -> str:
         case "hours_dispute_refused":
             return _("Your correction request for “%(task)s” on %(date)s was not accepted: %(response)s",
                      task=task, date=_service_day(p), response=p.get("response", ""))
+        # Teams (volunteer_hub.teams): "team" is the team's name, "name" the person who acted.
+        case "team_join_requested":
+            return _("%(name)s asks to join your team “%(team)s”.", name=p.get("name", ""), team=p.get("team", ""))
+        case "team_join_approved":
+            return _("You are now a member of the team “%(team)s”.", team=p.get("team", ""))
+        case "team_join_declined":
+            return _("Your request to join the team “%(team)s” was not accepted.", team=p.get("team", ""))
+        case "team_member_removed":
+            return _("You were removed from the team “%(team)s”.", team=p.get("team", ""))
+        case "team_role_changed" if p.get("role") == "leader":
+            return _("You now lead the team “%(team)s”.", team=p.get("team", ""))
+        case "team_role_changed" if p.get("role") == "deputy":
+            return _("You are now a deputy of the team “%(team)s”.", team=p.get("team", ""))
+        case "team_role_changed":
+            return _("You are no longer a deputy of the team “%(team)s”.", team=p.get("team", ""))
+        case "team_claim":
+            return _("%(name)s signed you up with the team “%(team)s” for “%(task)s” %(when)s. If you cannot go, "
+                     "decline on the team page so someone else can take the place.", name=p.get("name", ""),
+                     team=p.get("team", ""), task=task, when=when)
+        case "team_claim_declined":
+            return _("%(name)s declined the place on “%(task)s” %(when)s that was claimed for the team “%(team)s”.",
+                     name=p.get("name", ""), task=task, when=when, team=p.get("team", ""))
+        # Rotas and swaps (volunteer_hub.rotas): the first shift of a published rota is the "when".
+        case "rota_published":
+            return ngettext("The team “%(team)s” put you on %(num)d shift of “%(task)s”: %(when)s. See My shifts.",
+                            "The team “%(team)s” put you on %(num)d shifts of “%(task)s”, the first %(when)s. "
+                            "See My shifts.", p.get("count", 1), team=p.get("team", ""), task=task, when=when)
+        case "swap_accepted":
+            return _("%(name)s of the team “%(team)s” took over a swapped shift of “%(task)s” %(when)s.",
+                     name=p.get("name", ""), team=p.get("team", ""), task=task, when=when)
+        case "swap_taken":
+            return _("%(name)s took over your shift of “%(task)s” %(when)s; it is no longer yours.",
+                     name=p.get("name", ""), task=task, when=when)
+        # Requests for help (volunteer_hub.help): never the resident's address or phone in a notification.
+        case "help_requested":
+            return _("A resident of %(community)s asks for help (%(type)s), needed %(when)s. See Requests for help.",
+                     community=p.get("community", ""), type=help_type_label(p.get("type", "")),
+                     when=format_when(parse_iso(p.get("needed_at"))) if p.get("needed_at") else "")
+        case "help_accepted":
+            return _("%(community)s accepted your request for help and is finding a volunteer.",
+                     community=p.get("community", ""))
+        case "help_declined":
+            return _("%(community)s cannot help with your request: %(reason)s", community=p.get("community", ""),
+                     reason=p.get("reason", ""))
+        case "help_thanks":
+            return _("The resident you helped with “%(task)s” thanks you: %(message)s", task=task,
+                     message=p.get("message", ""))
+        # Lottery draws (volunteer_hub.lottery).
+        case "lottery_won":
+            return _("You were drawn for “%(task)s” %(when)s: your place is confirmed.", task=task, when=when)
+        case "lottery_waitlisted":
+            return _("The draw for “%(task)s” %(when)s is made: you are on the waitlist, drawn number %(rank)s. "
+                     "You get a place automatically if one comes free.", task=task, when=when, rank=p.get("rank"))
     return _("You have a new notification.")
 
 

@@ -1,9 +1,13 @@
 """The notifications inbox."""
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from volunteer_hub.core.errors import NotFound
+from volunteer_hub.extensions import db
 from volunteer_hub.notifications import services
+from volunteer_hub.notifications.models import Notification
 from volunteer_hub.notifications.texts import render
 
 bp = Blueprint("notifications", __name__)
@@ -28,6 +32,9 @@ def read_all():
 @bp.post("/me/notifications/<int:notification_id>/read")
 @login_required
 def read_one(notification_id: int):
-    """Mark one of my notifications as read (others' ids change nothing)."""
+    """Mark one of my notifications as read; anyone else's answers 404, as in the API."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != current_user.id:
+        raise NotFound(_l("No such notification."))
     services.mark_read(current_user, notification_id)
     return redirect(url_for("notifications.inbox"))

@@ -1,14 +1,21 @@
-"""Organisation use cases: build the tree and grant roles."""
+"""Organisation use cases: build the tree, grant roles, run temporary Party branches and their members."""
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.accounts.models import User
+from volunteer_hub.accounts.phones import normalise_mobile
+from volunteer_hub.accounts.services import get_user_by_phone
+from volunteer_hub.audit import services as audit
 from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from volunteer_hub.core.geo import valid_lat, valid_lon
+from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
-from volunteer_hub.orgs import permissions
-from volunteer_hub.orgs.models import Organisation, OrgKind, Role, RoleGrant
+from volunteer_hub.orgs import permissions, rules
+from volunteer_hub.orgs.models import BranchMember, Organisation, OrgKind, Role, RoleGrant
+from volunteer_hub.tasks.models import Task, TaskStatus
 
 NAME_MAX = 100
 
@@ -134,3 +141,99 @@ def list_communities() -> list[Organisation]:
             .order_by(Organisation.path)
         ).scalars()
     )
+
+
+# --- temporary Party branches (临时党支部) and their members ---
+
+def create_temporary_branch(actor: User, parent_id, *, name: str | None, task_id=None) -> Organisation:
+    """Set up a temporary Party branch under a street, community or compound the actor organizes, optionally
+    for one of its tasks (the branch is named after the task when no name is given)."""
+    parent = get_org(parent_id)
+    permissions.require_manage(actor, parent)
+    rules.check_branch_site(parent)
+    name = (name or "").strip()
+    if task_id is not None:
+        task = db.session.get(Task, task_id) if isinstance(task_id, int) else None
+        if task is None or not parent.contains(task.org):
+            raise ValidationError(fields={"task_id": _l("Choose a task of %(org)s.", org=parent.name)})
+        if not name:
+            with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+                name = str(_l("%(task)s temporary Party branch", task=task.title))[:NAME_MAX]
+    if not name or len(name) > NAME_MAX:
+        raise ValidationError(fields={"name": _l("Enter a name of 1 to %(n)d characters.", n=NAME_MAX)})
+    return atomic(_create_branch, actor, parent, name, task_id)
+
+
+def _create_branch(actor: User, parent: Organisation, name: str, task_id: int | None) -> Organisation:
+    branch = Organisation(name=name, kind=OrgKind.PARTY_BRANCH, parent_id=parent.id, temporary=True)
+    db.session.add(branch)
+    db.session.flush()  # the path needs the new id
+    branch.path = f"{parent.path}{branch.id}/"
+    audit.record(actor.id, "orgs.branch_created", "org", branch.id, parent_id=parent.id, task_id=task_id)
+    return branch
+
+
+def add_branch_member(actor: User, branch: Organisation, phone: str | None) -> BranchMember:
+    """Add a registered Party member, found by their mobile number, to a Party branch the actor organizes."""
+    permissions.require_manage(actor, branch)
+    rules.check_branch(branch)
+    normalised = normalise_mobile(phone or "")
+    if normalised is None:
+        raise ValidationError(fields={"phone": _l("Enter an 11-digit mainland mobile number, e.g. 13812345678.")})
+    user = get_user_by_phone(normalised)
+    if user is None:
+        raise ValidationError(fields={"phone": _l(
+            "No one has registered with this number. Ask them to register first.")})
+    rules.check_party_member(user)
+    try:
+        return atomic(_add_member, actor, branch, user)
+    except sa.exc.IntegrityError:
+        raise Conflict(_l("%(name)s is already a member of %(branch)s.", name=user.name, branch=branch.name),
+                       code="already_member") from None
+
+
+def _add_member(actor: User, branch: Organisation, user: User) -> BranchMember:
+    member = BranchMember(org_id=branch.id, user_id=user.id, added_by_id=actor.id)
+    db.session.add(member)
+    db.session.flush()
+    audit.record(actor.id, "orgs.branch_member_added", "org", branch.id, user_id=user.id)
+    return member
+
+
+def remove_branch_member(actor: User, branch: Organisation, user_id) -> None:
+    """Take a member off a Party branch the actor organizes."""
+    permissions.require_manage(actor, branch)
+    member = db.session.execute(sa.select(BranchMember).where(
+        BranchMember.org_id == branch.id, BranchMember.user_id == user_id)).scalar_one_or_none()
+    if member is None:
+        raise NotFound(_l("No such member."))
+    atomic(_remove_member, actor, member)
+
+
+def _remove_member(actor: User, member: BranchMember) -> None:
+    audit.record(actor.id, "orgs.branch_member_removed", "org", member.org_id, user_id=member.user_id)
+    db.session.delete(member)
+
+
+def list_branch_members(branch: Organisation) -> list[tuple[BranchMember, User]]:
+    """A branch's members with their accounts, by name."""
+    return [(member, user) for member, user in db.session.execute(
+        sa.select(BranchMember, User).join(User, User.id == BranchMember.user_id)
+        .where(BranchMember.org_id == branch.id).order_by(User.name, User.id))]
+
+
+def list_branches(org: Organisation) -> list[Organisation]:
+    """The Party branches directly under org, temporary ones first."""
+    return list(db.session.execute(
+        sa.select(Organisation).where(Organisation.parent_id == org.id, Organisation.kind == OrgKind.PARTY_BRANCH)
+        .order_by(Organisation.temporary.desc(), Organisation.name)
+    ).scalars())
+
+
+def list_site_tasks(org: Organisation, limit: int = 50) -> list[Task]:
+    """Open tasks of org's subtree, newest first: what a temporary Party branch may be set up for."""
+    return list(db.session.execute(
+        sa.select(Task).join(Organisation, Organisation.id == Task.org_id)
+        .where(Organisation.path.startswith(org.path, autoescape=True), Task.status == TaskStatus.OPEN)
+        .order_by(Task.id.desc()).limit(limit)
+    ).scalars())

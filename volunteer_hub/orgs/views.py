@@ -1,16 +1,18 @@
-"""Management pages for the organisation tree: my organisations, sub-organisations and role grants."""
+"""Management pages for the organisation tree: my organisations, sub-organisations, role grants and temporary
+Party branches with their members."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from volunteer_hub.accounts.phones import normalise_mobile
-from volunteer_hub.accounts.services import get_user_by_phone
-from volunteer_hub.core.errors import Conflict, ValidationError
+from volunteer_hub.accounts.services import get_user, get_user_by_phone
+from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
 from volunteer_hub.core.forms import apply_errors
-from volunteer_hub.orgs import permissions, services
+from volunteer_hub.orgs import permissions, rules, services
 from volunteer_hub.orgs.access import staff_required
-from volunteer_hub.orgs.forms import ChildOrgForm, GrantRoleForm, kind_label, role_label
+from volunteer_hub.orgs.forms import BranchForm, BranchMemberForm, ChildOrgForm, GrantRoleForm, kind_label, role_label
+from volunteer_hub.orgs.models import OrgKind
 
 bp = Blueprint("orgs", __name__)
 bp.add_app_template_filter(kind_label, "org_kind")
@@ -89,3 +91,84 @@ def grant(org_id: int):
                         org=org.name), "success")
                 return redirect(url_for("orgs.detail", org_id=org.id))
     return _page(org, ChildOrgForm(parent=org), form, 400)
+
+
+# --- temporary Party branches ---
+
+def _branches_page(org, form, status=200):
+    return render_template("orgs/branches.html", org=org, form=form, branches=services.list_branches(org)), status
+
+
+@bp.get("/org/orgs/<int:org_id>/branches")
+@staff_required
+def branches(org_id: int):
+    """The Party branches at a street, community or compound, and a form to set up a temporary one."""
+    org = _managed(org_id)
+    rules.check_branch_site(org)
+    return _branches_page(org, BranchForm(tasks=services.list_site_tasks(org)))
+
+
+@bp.post("/org/orgs/<int:org_id>/branches")
+@staff_required
+def create_branch(org_id: int):
+    """Set up a temporary Party branch here, then add its members."""
+    org = _managed(org_id)
+    form = BranchForm(tasks=services.list_site_tasks(org))
+    if form.validate_on_submit():
+        try:
+            branch = services.create_temporary_branch(current_user, org.id, name=form.name.data,
+                                                      task_id=form.task_id.data)
+        except ValidationError as exc:
+            apply_errors(form, exc.fields, {"parent_id": "name"})
+        else:
+            flash(_("%(name)s was set up. Now add its members.", name=branch.name), "success")
+            return redirect(url_for("orgs.branch", branch_id=branch.id), 303)
+    return _branches_page(org, form, 400)
+
+
+def _managed_branch(branch_id: int):
+    branch = _managed(branch_id)
+    if branch.kind != OrgKind.PARTY_BRANCH:
+        raise NotFound(_("No such Party branch."))
+    return branch
+
+
+def _branch_page(branch, form, status=200):
+    return render_template("orgs/branch.html", branch=branch, form=form,
+                           members=services.list_branch_members(branch)), status
+
+
+@bp.get("/org/branches/<int:branch_id>")
+@staff_required
+def branch(branch_id: int):
+    """A Party branch's members; add one by mobile number."""
+    return _branch_page(_managed_branch(branch_id), BranchMemberForm())
+
+
+@bp.post("/org/branches/<int:branch_id>/members")
+@staff_required
+def add_member(branch_id: int):
+    """Add a registered Party member to the branch."""
+    branch = _managed_branch(branch_id)
+    form = BranchMemberForm()
+    if form.validate_on_submit():
+        try:
+            member = services.add_branch_member(current_user, branch, form.phone.data)
+        except ValidationError as exc:
+            apply_errors(form, exc.fields, {"org_id": "phone"})
+        except Conflict as exc:
+            form.phone.errors.append(str(exc.message))
+        else:
+            flash(_("%(name)s joined %(branch)s.", name=get_user(member.user_id).name, branch=branch.name), "success")
+            return redirect(url_for("orgs.branch", branch_id=branch.id), 303)
+    return _branch_page(branch, form, 400)
+
+
+@bp.post("/org/branches/<int:branch_id>/members/<int:user_id>/remove")
+@staff_required
+def remove_member(branch_id: int, user_id: int):
+    """Take a member off the branch."""
+    branch = _managed_branch(branch_id)
+    services.remove_branch_member(current_user, branch, user_id)
+    flash(_("The member was removed from %(branch)s.", branch=branch.name), "success")
+    return redirect(url_for("orgs.branch", branch_id=branch.id), 303)

@@ -42,7 +42,7 @@ class ExportSpec:
     kind: str  # table | ledger
     format: str  # csv | xlsx
     period: Period
-    group_by: str | None = None  # for tables: org | volunteer | type | month | day
+    group_by: str | None = None  # for tables: org | volunteer | type | month | day | party | branch | team
     locale: str = "zh"
 
     def params(self) -> dict:
@@ -104,6 +104,13 @@ def _table_layout(group_by: str) -> tuple[list[str], Callable]:
             return [_("Task type"), hours, minutes, shifts], lambda r: [r.label, *numbers(r)]
         case "month":
             return [_("Month"), hours, minutes, shifts, volunteers], lambda r: [r.label, *numbers(r), r.volunteers]
+        case "party":
+            return ([_("Volunteers"), hours, minutes, shifts, _("Active volunteers")],
+                    lambda r: [r.label, *numbers(r), r.volunteers])
+        case "branch" | "team":
+            name = _("Party branch") if group_by == "branch" else _("Team")
+            return ([name, hours, minutes, shifts, _("Active members"), _("Members")],
+                    lambda r: [r.label, *numbers(r), r.volunteers, r.members])
     return [_("Date"), hours, minutes, shifts], lambda r: [r.key, *numbers(r)]
 
 

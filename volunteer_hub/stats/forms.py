@@ -51,6 +51,9 @@ EXPORTS = (
     SelectChoice("volunteer", _l("Hours by volunteer")),
     SelectChoice("month", _l("Hours by month")),
     SelectChoice("day", _l("Hours by day")),
+    SelectChoice("party", _l("Hours of Party members and other volunteers")),
+    SelectChoice("branch", _l("Hours by Party branch")),
+    SelectChoice("team", _l("Hours by team")),
     SelectChoice("ledger", _l("Every service record (the ledger rows)")),
 )
 FILE_TYPES = (SelectChoice("xlsx", _l("Excel (XLSX)")), SelectChoice("csv", "CSV"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import load_only
 
 from volunteer_hub.accounts.models import User
@@ -25,11 +26,12 @@ from volunteer_hub.extensions import db
 from volunteer_hub.hours import queries as hour_queries
 from volunteer_hub.hours.models import AnomalyFlag, HourEntry
 from volunteer_hub.orgs import permissions
-from volunteer_hub.orgs.models import Organisation
+from volunteer_hub.orgs.models import BranchMember, Organisation, OrgKind
 from volunteer_hub.stats import tallies
-from volunteer_hub.stats.models import OrgDayTally, VolunteerMonthTally
+from volunteer_hub.stats.models import OrgDayTally, TeamMonthTally, VolunteerMonthTally
 from volunteer_hub.stats.periods import Period, month_start, next_month
 from volunteer_hub.tasks.models import Shift, Task, TaskStatus
+from volunteer_hub.teams.models import MemberStatus, Team, TeamMember
 
 TOP_VOLUNTEERS = 10
 DAY = timedelta(days=1)
@@ -96,7 +98,7 @@ def _recent():
     service_date) index and read the whole period instead of the few new rows."""
     return (
         sa.select(HourEntry.org_id, HourEntry.service_date, HourEntry.task_type, HourEntry.volunteer_id,
-                  HourEntry.minutes, tallies.RECORD.label("record"))
+                  HourEntry.team_id, HourEntry.minutes, tallies.RECORD.label("record"))
         .where(HourEntry.id > tallies.cursor_position(), HourEntry.id > tallies.cursor_subquery())
         .cte("recent").prefix_with("MATERIALIZED")
     )
@@ -222,6 +224,35 @@ def volunteer_ranking(scope: Scope, period: Period, *, limit: int | None = TOP_V
     return active, [(row.volunteer_id, Sums(int(row.minutes), int(row.entries))) for row in rows]
 
 
+def ranking_with_party(scope: Scope, period: Period) -> tuple[int, list[tuple[int, Sums]], list["GroupFigures"]]:
+    """volunteer_ranking(scope, period) and party_figures(scope, period) from one pass over the per-volunteer
+    sums (at a year's scale the costliest read of the dashboard, so it is made once): window sums over every
+    volunteer ride along with the first TOP_VOLUNTEERS rows."""
+    grouped = _per_volunteer(scope, period, None)
+    positive = sa.case((grouped.c.minutes > 0, 1), else_=0)
+    party = sa.case((User.party_member, 1), else_=0)
+    whole = lambda value, name: sa.func.sum(value).over().label(name)  # noqa: E731
+    rows = db.session.execute(
+        sa.select(grouped.c.volunteer_id, grouped.c.minutes, grouped.c.entries, whole(positive, "active"),
+                  whole(grouped.c.minutes, "all_minutes"), whole(grouped.c.entries, "all_entries"),
+                  whole(positive * party, "party_active"), whole(grouped.c.minutes * party, "party_minutes"),
+                  whole(grouped.c.entries * party, "party_entries"))
+        .join(User, User.id == grouped.c.volunteer_id)
+        .order_by(grouped.c.minutes.desc(), grouped.c.volunteer_id).limit(TOP_VOLUNTEERS)
+    ).all()
+    if not rows:
+        return 0, [], _party_groups({})
+    first = rows[0]
+    figures = {name: int(getattr(first, name) or 0) for name in (
+        "active", "all_minutes", "all_entries", "party_active", "party_minutes", "party_entries")}
+    split = {True: (Sums(figures["party_minutes"], figures["party_entries"]), figures["party_active"]),
+             False: (Sums(figures["all_minutes"] - figures["party_minutes"],
+                          figures["all_entries"] - figures["party_entries"]),
+                     figures["active"] - figures["party_active"])}
+    ranking = [(row.volunteer_id, Sums(int(row.minutes), int(row.entries))) for row in rows if row.minutes > 0]
+    return figures["active"], ranking, _party_groups(split)
+
+
 def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
@@ -320,6 +351,120 @@ def _add_ints(left, right):
     return (left or 0) + right
 
 
+# --- self-organisation (issue 5): Party members against everyone else, Party branches, teams ---
+#
+# Party figures group the scope's per-volunteer sums (the same tallies-plus-ledger sums as the volunteer
+# ranking) by who the volunteers are: membership is the profile's *current* Party flag, and a branch's figure
+# is the time its current members (BranchMember) served inside the scope; a volunteer in two branches counts
+# in both. Team figures read TeamMonthTally for the whole months of the period (plus the untallied entries
+# after the cursor) and the ledger for the days at its ends; active members come from the ledger through the
+# (volunteer_id, service_date) index, restricted to the teams' members.
+
+@dataclass
+class GroupFigures:
+    """Minutes, shifts served and active volunteers of one group (Party/others, a branch or a team)."""
+
+    id: int | str
+    name: str
+    sums: Sums
+    volunteers: int  # with a positive net time in the period
+    members: int | None = None  # branches and teams: current members
+    temporary: bool = False  # a temporary Party branch
+
+
+def party_figures(scope: Scope, period: Period) -> list[GroupFigures]:
+    """Party members ("party") and everyone else ("others") in the scope and period, in that order."""
+    grouped = _per_volunteer(scope, period, None)
+    rows = db.session.execute(
+        sa.select(User.party_member, sa.func.sum(grouped.c.minutes), sa.func.sum(grouped.c.entries),
+                  sa.func.sum(sa.case((grouped.c.minutes > 0, 1), else_=0)))
+        .join(User, User.id == grouped.c.volunteer_id).group_by(User.party_member)
+    ).all()
+    return _party_groups({bool(party): (Sums(int(minutes or 0), int(entries or 0)), int(active or 0))
+                          for party, minutes, entries, active in rows})
+
+
+def _party_groups(split: dict[bool, tuple[Sums, int]]) -> list[GroupFigures]:
+    """Party members, then everyone else, from {is a Party member: (Sums, active volunteers)}."""
+    return [GroupFigures("party", str(_l("Party members")), *split.get(True, (Sums(), 0))),
+            GroupFigures("others", str(_l("Other volunteers")), *split.get(False, (Sums(), 0)))]
+
+
+def branch_figures(scope: Scope, period: Period) -> list[GroupFigures]:
+    """Every Party branch in the scope (temporary ones included) with its members' time inside the scope,
+    largest first; branches without hours are listed too."""
+    branches = db.session.execute(
+        sa.select(Organisation.id, Organisation.name, Organisation.temporary)
+        .where(Organisation.kind == OrgKind.PARTY_BRANCH,
+               Organisation.path.startswith(scope.org.path, autoescape=True))
+    ).all()
+    if not branches:
+        return []
+    ids = [row.id for row in branches]
+    members = dict(db.session.execute(
+        sa.select(BranchMember.org_id, sa.func.count()).where(BranchMember.org_id.in_(ids))
+        .group_by(BranchMember.org_id)).all())
+    grouped = _per_volunteer(scope, period, None)
+    sums = {org_id: (Sums(int(minutes or 0), int(entries or 0)), int(active or 0))
+            for org_id, minutes, entries, active in db.session.execute(
+                sa.select(BranchMember.org_id, sa.func.sum(grouped.c.minutes), sa.func.sum(grouped.c.entries),
+                          sa.func.sum(sa.case((grouped.c.minutes > 0, 1), else_=0)))
+                .join(grouped, grouped.c.volunteer_id == BranchMember.user_id)
+                .where(BranchMember.org_id.in_(ids)).group_by(BranchMember.org_id))}
+    figures = [GroupFigures(row.id, row.name, *sums.get(row.id, (Sums(), 0)), members=members.get(row.id, 0),
+                            temporary=row.temporary) for row in branches]
+    return sorted(figures, key=lambda f: (-f.sums.minutes, f.name, f.id))
+
+
+def team_figures(scope: Scope, period: Period) -> list[GroupFigures]:
+    """Teams attached to an organisation of the scope with the time they served as a team (wherever the
+    task was) in the period, largest first; teams without hours are listed too."""
+    teams = db.session.execute(sa.select(Team.id, Team.name).where(Team.org_id.in_(scope.ids))).all()
+    if not teams:
+        return []
+    ids = [row.id for row in teams]
+    sums: dict[int, Sums] = defaultdict(Sums)
+    months = period.whole_months()
+    if months:
+        for team_id, minutes, entries in db.session.execute(
+            sa.select(TeamMonthTally.team_id, sa.func.sum(TeamMonthTally.minutes), sa.func.sum(TeamMonthTally.entries))
+            .where(TeamMonthTally.team_id.in_(ids), TeamMonthTally.month.in_(months))
+            .group_by(TeamMonthTally.team_id)
+        ):
+            sums[team_id].add(minutes, entries)
+        recent = _recent().c
+        in_months = sa.or_(*(recent.service_date.between(m, next_month(m) - DAY) for m in months))
+        for team_id, minutes, entries in db.session.execute(
+            sa.select(recent.team_id, sa.func.sum(recent.minutes), sa.func.sum(recent.record))
+            .where(recent.team_id.in_(ids), in_months).group_by(recent.team_id)
+        ):
+            sums[team_id].add(minutes, entries)
+    ever_members = sa.select(TeamMember.user_id).where(TeamMember.team_id.in_(ids))
+    mine = (HourEntry.team_id.in_(ids), HourEntry.volunteer_id.in_(ever_members))
+    for first, last in period.edges():
+        for team_id, minutes, entries in db.session.execute(
+            sa.select(HourEntry.team_id, sa.func.sum(HourEntry.minutes), sa.func.sum(tallies.RECORD))
+            .where(*mine, HourEntry.service_date.between(first, last)).group_by(HourEntry.team_id)
+        ):
+            sums[team_id].add(minutes, entries)
+    per_member = (
+        sa.select(HourEntry.team_id, HourEntry.volunteer_id)
+        .where(*mine, HourEntry.service_date.between(period.start, period.end))
+        .group_by(HourEntry.team_id, HourEntry.volunteer_id).having(sa.func.sum(HourEntry.minutes) > 0)
+        .subquery()
+    )
+    active = dict(db.session.execute(
+        sa.select(per_member.c.team_id, sa.func.count()).group_by(per_member.c.team_id)).all())
+    members = dict(db.session.execute(
+        sa.select(TeamMember.team_id, sa.func.count())
+        .where(TeamMember.team_id.in_(ids), TeamMember.status == MemberStatus.ACTIVE)
+        .group_by(TeamMember.team_id)).all())
+    figures = [GroupFigures(row.id, row.name, sums.get(row.id, Sums()), active.get(row.id, 0),
+                            members=members.get(row.id, 0)) for row in teams]
+    return sorted(figures, key=lambda f: (-f.sums.minutes, f.name, f.id))
+
+
+
 # --- the dashboard ---
 
 @dataclass
@@ -353,8 +498,10 @@ class Dashboard:
     types: list[tuple[str, Sums]]
     trend: list[tuple[date, int]]
     top_volunteers: list[VolunteerFigures]
-    # Teams (issue 5) add their ranking here, from their own tally, beside top_volunteers.
     ancestors: list[tuple[OrgNode, bool]] = field(default_factory=list)  # (organisation, may the user open it)
+    party: list[GroupFigures] = field(default_factory=list)  # Party members, then everyone else
+    branches: list[GroupFigures] = field(default_factory=list)
+    teams: list[GroupFigures] = field(default_factory=list)
 
     @property
     def max_child_minutes(self) -> int:
@@ -374,7 +521,7 @@ def dashboard(user, org: Organisation, period: Period) -> Dashboard:
         totals.add(s.minutes, s.entries)
         per_type[task_type].add(s.minutes, s.entries)
         per_day[day] += s.minutes
-    active, ranking = volunteer_ranking(scope, period)
+    active, ranking, party = ranking_with_party(scope, period)
     shift_by_child, shift_total = _roll_up(scope, shift_sums(scope, period), _add_shifts)
     overdue_by_child, overdue_total = _roll_up(scope, hour_queries.overdue_counts(org), _add_ints)
     anomalies_by_child, anomalies_total = _roll_up(scope, anomaly_counts(scope, period), _add_ints)
@@ -387,6 +534,9 @@ def dashboard(user, org: Organisation, period: Period) -> Dashboard:
         trend=[(day, per_day.get(day, 0)) for day in period.dates()],
         top_volunteers=_named(ranking),
         ancestors=_ancestors(user, scope.org),
+        party=party,
+        branches=branch_figures(scope, period),
+        teams=team_figures(scope, period),
     )
 
 
@@ -436,19 +586,26 @@ def _ancestors(user, org: OrgNode) -> list[tuple[OrgNode, bool]]:
 
 @dataclass
 class HoursRow:
-    key: object  # organisation id, volunteer id, task type code, first day of the month, or the day
+    key: object  # organisation id, volunteer id, task type code, first day of the month, the day, "party" or
+    # "others", a Party branch's organisation id or a team id
     label: str
     minutes: int
     shifts: int  # shifts served: service records, corrections excluded
     volunteers: int | None  # with positive net time; None where tallies do not keep volunteers (type, day)
     own: bool = False  # group_by=org: the scope's own organisation (tasks it posted itself)
     number: str | None = None  # group_by=volunteer: the platform volunteer number
+    members: int | None = None  # group_by=branch or team: current members
 
 
 def hours_rows(org: Organisation, period: Period, group_by: str, *, locale: str = "zh") -> list[HoursRow]:
     """The scope's figures in the period grouped by direct child organisation ("org"), volunteer, task type,
-    month or day; largest first except for months and days, which run in order."""
+    month, day, Party members against others ("party"), Party branch ("branch") or team; largest first except
+    for months and days, which run in order, and the Party split (members first)."""
     scope = load_scope(org)
+    groups = {"party": party_figures, "branch": branch_figures, "team": team_figures}.get(group_by)
+    if groups is not None:
+        return [HoursRow(g.id, g.name, g.sums.minutes, g.sums.entries, g.volunteers, members=g.members)
+                for g in groups(scope, period)]
     if group_by == "org":
         totals = org_day_sums(scope, period).get((scope.org.id,), Sums())
         rows = [HoursRow(c.org.id, c.org.name, c.sums.minutes, c.sums.entries, c.volunteers, own=c.own)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from volunteer_hub.core.errors import ValidationError
 
 MAX_RANGE_DAYS = 366  # a year, leap day included: longer ranges are split by the reader
-GROUPINGS = ("org", "volunteer", "type", "month", "day")
+GROUPINGS = ("org", "volunteer", "type", "month", "day", "party", "branch", "team")
 
 
 def check_range(start: date, end: date, *, end_field: str = "to") -> None:
@@ -18,9 +18,3 @@ def check_range(start: date, end: date, *, end_field: str = "to") -> None:
         raise ValidationError(fields={
             end_field: _l("Choose a range of at most %(days)d days.", days=MAX_RANGE_DAYS)})
 
-
-def check_grouping(group_by: str) -> None:
-    """Teams arrive with team support (issue 5); until then grouping by team is refused, not faked."""
-    if group_by == "team":
-        raise ValidationError(fields={"group_by": _l(
-            "Grouping by team is not available yet. Group by org, volunteer, type or month.")})

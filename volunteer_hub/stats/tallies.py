@@ -2,7 +2,9 @@
 
 Every entry adds its signed minutes to its recording organisation *and each ancestor* (so a district's figure
 is one indexed lookup), per local service date and task type (OrgDayTally) and per volunteer and month
-(VolunteerMonthTally). ``entries`` counts service records, not corrections: a correction changes minutes only.
+(VolunteerMonthTally); entries served as part of a team also add to their team's month (TeamMonthTally: teams
+are not in the organisation tree, so nothing rolls up). ``entries`` counts service records, not corrections: a
+correction changes minutes only.
 
 **Which entries are final.** Ledger ids come from a sequence when a row is inserted, but PostgreSQL
 transactions commit in any order: an entry with a lower id can become visible after a higher one was read.
@@ -33,7 +35,7 @@ from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
 from volunteer_hub.hours.models import HourEntry
 from volunteer_hub.orgs.models import Organisation
-from volunteer_hub.stats.models import OrgDayTally, TallyCursor, VolunteerMonthTally
+from volunteer_hub.stats.models import OrgDayTally, TallyCursor, TeamMonthTally, VolunteerMonthTally
 
 CURSOR = "ledger"
 BATCH_SIZE = 50_000  # entries per transaction: a crash loses at most one batch of work, never counts twice
@@ -83,6 +85,7 @@ def verify_tallies(*, examples: int = 20) -> TallyCheck:
     for name, expected, stored in (
         ("org_day", _expected_org_days(cursor), _stored(OrgDayTally, "day", "task_type")),
         ("volunteer_month", _expected_volunteer_months(cursor), _stored(VolunteerMonthTally, "month", "volunteer_id")),
+        ("team_month", _padded(_expected_team_months(cursor)), _padded(_stored_team_months())),
     ):
         for row in db.session.execute(_differences(expected, stored)):
             check.differences += 1
@@ -126,6 +129,7 @@ def _add_range(after: int, upto: int) -> None:
     a rebuild, limited to the range) and merged with INSERT ... ON CONFLICT DO UPDATE."""
     _upsert(OrgDayTally, ("org_id", "day", "task_type"), _expected_org_days(upto, after=after))
     _upsert(VolunteerMonthTally, ("org_id", "month", "volunteer_id"), _expected_volunteer_months(upto, after=after))
+    _upsert(TeamMonthTally, ("team_id", "month"), _expected_team_months(upto, after=after))
 
 
 def _upsert(model, keys: tuple[str, ...], sums) -> None:
@@ -172,6 +176,7 @@ def _rebuild() -> None:
     ).scalar() or 0
     db.session.execute(sa.delete(OrgDayTally))
     db.session.execute(sa.delete(VolunteerMonthTally))
+    db.session.execute(sa.delete(TeamMonthTally))
     _add_range(0, horizon)
     db.session.execute(sa.update(TallyCursor).where(TallyCursor.name == CURSOR)
                        .values(last_entry_id=horizon, updated_at=now()))
@@ -225,6 +230,28 @@ def _expected_org_days(upto, after=None):
 def _expected_volunteer_months(upto, after=None):
     return _expected(upto, {"month": month_of(HourEntry.service_date), "volunteer_id": HourEntry.volunteer_id},
                      after)
+
+
+def _expected_team_months(upto, after=None):
+    """Sums of team entries after..upto per (team_id, month)."""
+    month = month_of(HourEntry.service_date)
+    return (
+        sa.select(HourEntry.team_id, month.label("month"), _sum(HourEntry.minutes).label("minutes"),
+                  _sum(RECORD).label("entries"))
+        .where(HourEntry.team_id.is_not(None), HourEntry.id <= upto, *([] if after is None else [HourEntry.id > after]))
+        .group_by(HourEntry.team_id, month)
+    )
+
+
+def _stored_team_months():
+    return sa.select(TeamMonthTally.team_id, TeamMonthTally.month, sa.cast(TeamMonthTally.minutes, sa.BigInteger),
+                     sa.cast(TeamMonthTally.entries, sa.BigInteger))
+
+
+def _padded(team_months):
+    """(team_id, month, 0, minutes, entries): team rows in the five columns the comparison expects."""
+    rows = team_months.subquery()
+    return sa.select(*list(rows.c)[:2], sa.literal_column("0").label("k2"), *list(rows.c)[2:])
 
 
 def _stored(model, key1: str, key2: str):

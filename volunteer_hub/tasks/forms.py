@@ -30,7 +30,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from volunteer_hub.catalogue import SKILL_CODES, SKILLS, TASK_TYPE_CODES, TASK_TYPES
+from volunteer_hub.catalogue import QUALIFICATIONS, RISK_DEFAULTS, SKILL_CODES, SKILLS, TASK_TYPE_CODES, TASK_TYPES
 from volunteer_hub.core.forms import CheckboxListField, optional_int
 from volunteer_hub.core.timeutil import local_to_utc, now, to_local
 from volunteer_hub.tasks import rules
@@ -120,6 +120,10 @@ class TaskFieldsForm(FlaskForm):
     lon = FloatField(_l("Longitude"), validators=[Optional()], render_kw={"inputmode": "decimal"})
     required_skills = CheckboxListField(_l("Required skills"), validate_choice=False)
     requires_approval = BooleanField(_l("I approve each volunteer before they are confirmed"))
+    requires_insurance = BooleanField(_l("Volunteers need accident insurance (risky posts)"))
+    requires_qualification = SelectField(_l("Volunteers need this training or qualification"),
+                                         validate_choice=False)
+    requires_health_declaration = BooleanField(_l("Volunteers give a health self-declaration when signing up"))
     urgent = BooleanField(_l("Urgent: tell matching volunteers even in their quiet hours"))
     release_unconfirmed = BooleanField(
         _l("Give the place of a volunteer who does not confirm the evening before to the waitlist"))
@@ -135,9 +139,18 @@ class TaskFieldsForm(FlaskForm):
         locale = str(get_locale() or "zh")
         self.type.choices = [SelectChoice(e.code, e.name(locale)) for e in TASK_TYPES]
         self.required_skills.choices = [SelectChoice(e.code, e.name(locale)) for e in SKILLS]
+        self.requires_qualification.choices = [SelectChoice("", _l("None"))] + [
+            SelectChoice(e.code, e.name(locale)) for e in QUALIFICATIONS]
+
+    def apply_type_defaults(self) -> None:
+        """A new task starts with the requirements its type usually has (条例 §16, §17)."""
+        defaults = RISK_DEFAULTS.get(self.type.data or self.type.choices[0].value, {})
+        self.requires_insurance.data = defaults.get("requires_insurance", False)
+        self.requires_qualification.data = defaults.get("requires_qualification", "")
 
     def task_fields(self) -> dict:
         fields = {name: getattr(self, name).data for name in TASK_FIELDS}
+        fields["requires_qualification"] = fields["requires_qualification"] or None
         if fields["match_radius_km"] is None:
             fields["match_radius_km"] = 5.0
         return fields

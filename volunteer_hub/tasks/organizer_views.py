@@ -60,6 +60,7 @@ def new_task():
         raise NotAllowed(_l("You are not an organizer of any organisation yet."))
     if not form.is_submitted():
         form.client_token.data = uuid4().hex
+        form.apply_type_defaults()
     elif form.add_row.data:
         form.add_shift_row()
     elif form.validate_on_submit():

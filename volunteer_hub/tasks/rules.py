@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from volunteer_hub.catalogue import SKILL_CODES, TASK_TYPE_CODES
+from volunteer_hub.catalogue import QUALIFICATION_CODES, SKILL_CODES, TASK_TYPE_CODES
 from volunteer_hub.core.geo import valid_lat, valid_lon
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.tasks.models import MAX_CAPACITY, MAX_SHIFT_HOURS, MAX_SHIFTS_PER_TASK
@@ -31,6 +31,8 @@ def check_task_fields(data: dict, errors: dict) -> None:
         unknown = sorted(set(data["required_skills"] or []) - SKILL_CODES)
         if unknown:
             errors["required_skills"] = _l("Unknown skill: %(codes)s", codes=", ".join(unknown))
+    if data.get("requires_qualification") and data["requires_qualification"] not in QUALIFICATION_CODES:
+        errors["requires_qualification"] = _l("Choose a qualification from the list.")
     radius = data.get("match_radius_km")
     if "match_radius_km" in data and not (isinstance(radius, int | float) and
                                           MATCH_RADIUS_KM[0] <= radius <= MATCH_RADIUS_KM[1]):

@@ -20,9 +20,11 @@ from volunteer_hub.tasks import rules
 from volunteer_hub.tasks.models import GeocodeStatus, Shift, Task, TaskStatus
 
 TASK_FIELDS = ("title", "description", "type", "lat", "lon", "address", "required_skills", "requires_approval",
-               "match_radius_km", "urgent", "release_unconfirmed")
+               "match_radius_km", "urgent", "release_unconfirmed", "requires_insurance", "requires_qualification",
+               "requires_health_declaration")
 DEFAULTS = {"description": "", "address": "", "required_skills": [], "requires_approval": False,
-            "match_radius_km": 5.0, "urgent": False, "release_unconfirmed": False}
+            "match_radius_km": 5.0, "urgent": False, "release_unconfirmed": False, "requires_insurance": False,
+            "requires_health_declaration": False}
 
 
 def get_task(task_id) -> Task:
@@ -68,7 +70,10 @@ def post_task(actor: User, *, org_id, shifts: list[dict], client_token: str | No
                 title=fields["title"].strip(), description=fields["description"].strip(), type=fields["type"],
                 address=fields["address"].strip(), requires_approval=bool(fields["requires_approval"]),
                 match_radius_km=float(fields["match_radius_km"]), urgent=bool(fields["urgent"]),
-                release_unconfirmed=bool(fields["release_unconfirmed"]))
+                release_unconfirmed=bool(fields["release_unconfirmed"]),
+                requires_insurance=bool(fields["requires_insurance"]),
+                requires_qualification=fields["requires_qualification"] or None,
+                requires_health_declaration=bool(fields["requires_health_declaration"]))
     if geocode:
         task.geocode_status = GeocodeStatus.PENDING
     else:
@@ -137,6 +142,8 @@ def _apply_task_update(task: Task, fields: dict, shift_changes: list[dict]) -> T
     for name, value in fields.items():
         if name == "required_skills":
             task.required_skills = value or []
+        elif name == "requires_qualification":
+            task.requires_qualification = value or None
         elif isinstance(value, str):
             setattr(task, name, value.strip())
         else:

@@ -1,0 +1,295 @@
+"""`make bench`: the production layout in miniature under the busiest day's traffic, then again with faults.
+
+    .venv/bin/python bench/load/run.py [--seconds 60] [--users 64] [--scale 1.0]
+
+Starts PostgreSQL (reuses one answering on --pg-port, else creates a cluster of its own with pg_createcluster),
+Redis (append-only, so a restart keeps the queues), gunicorn with 2 web processes, 2 RQ workers and the scheduler;
+seeds bench/load/dataset.py's day; runs bench/load/locustfile.py headless for --seconds; prints throughput and
+p50/p95/p99 per request type and the errors; waits for the backlog to drain and checks the invariants (no shift
+over capacity, no claim lost, every outbox event done once, notifications unique, tallies match the ledger).
+Phase 2 repeats it on fresh data with faults mid-run: one RQ worker SIGKILLed (and respawned), Redis stopped for
+10 s and restarted, one web process SIGKILLed (gunicorn starts another). Finally bench/claims_http.py measures the
+claim endpoint against the bare atomic-claim app on the same PostgreSQL.
+"""
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import redis
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench.load import dataset  # noqa: E402
+
+BIN = Path(sys.executable).parent
+TARGETS = "targets: claims >= 500/s with p99 < 100 ms, nearby >= 1,500/s, 0 overbooked, claim/bare >= 0.6x"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --- servers ---
+
+def postgres(port: int, out: Path) -> str:
+    """The server URL: one already answering on port, or a new cluster of our own there."""
+    if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", str(port)], capture_output=True).returncode != 0:
+        version = sorted(os.listdir("/usr/lib/postgresql"), key=int)[-1]
+        data = out / "pgdata"
+        out.chmod(0o755)
+        subprocess.run(["pg_createcluster", version, "bench", "-p", str(port), "-d", str(data), "--", "-A", "trust"],
+                       check=True, capture_output=True)
+        subprocess.run(["pg_ctlcluster", version, "bench", "start", "-o", "-c max_connections=200"], check=True)
+        log(f"PostgreSQL {version} cluster 'bench' on port {port} (pg_dropcluster --stop {version} bench removes it)")
+    else:
+        log(f"PostgreSQL already running on port {port}: reusing it")
+    return f"postgresql://postgres@127.0.0.1:{port}"
+
+
+def create_database(server: str, name: str) -> str:
+    engine = sa.create_engine(f"{server.replace('postgresql://', 'postgresql+psycopg://')}/postgres",
+                              isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return f"{server}/{name}"
+
+
+class Stack:
+    """Redis, gunicorn (2 web processes), 2 RQ workers and the scheduler, with the faults the run injects."""
+
+    def __init__(self, database_url: str, out: Path):
+        self.out, self.redis_port, self.port = out, free_port(), free_port()
+        self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
+        self.env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": self.redis_url, "SECRET_KEY": "bench",
+                    "RATELIMIT_ENABLED": "0", "WORKER_LOG_LEVEL": "WARNING", "GEOCODER_DOMAIN": "",
+                    "PUBLIC_BASE_URL": f"http://127.0.0.1:{self.port}"}
+        self.logs = (out / "stack.log").open("a")
+        self.redis = self.web = self.scheduler = None
+        self.workers: list[subprocess.Popen] = []
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _spawn(self, *args) -> subprocess.Popen:
+        return subprocess.Popen([str(a) for a in args], cwd=ROOT, env=self.env, stdout=self.logs,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+
+    def start_redis(self) -> None:
+        self.redis = self._spawn("redis-server", "--bind", "127.0.0.1", "--port", self.redis_port, "--save", "",
+                                 "--appendonly", "yes", "--dir", self.out)
+        client = redis.Redis.from_url(self.redis_url)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("Redis did not start")
+
+    def stop_redis(self) -> None:
+        """A clean stop: Redis writes its append-only file, so the queues survive the restart."""
+        self.redis.send_signal(signal.SIGTERM)
+        self.redis.wait(timeout=30)
+
+    def start(self) -> None:
+        self.start_redis()
+        self.web = self._spawn(BIN / "gunicorn", "--workers", "2", "--worker-class", "sync", "--bind",
+                               f"127.0.0.1:{self.port}", "--log-level", "warning", "wsgi:app")
+        self.workers = [self.start_worker(), self.start_worker()]
+        self.scheduler = self._spawn(BIN / "flask", "--app", "wsgi", "scheduler")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.base}/healthz", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("the web processes did not start")
+
+    def start_worker(self) -> subprocess.Popen:
+        return self._spawn(BIN / "flask", "--app", "wsgi", "worker")
+
+    def web_processes(self) -> list[psutil.Process]:
+        return psutil.Process(self.web.pid).children()
+
+    def stop(self) -> None:
+        for process in [self.web, self.scheduler, *self.workers, self.redis]:
+            if process and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in [self.web, self.scheduler, *self.workers, self.redis]:
+            if process:
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+        self.logs.close()
+
+
+# --- the faults of phase 2 ---
+
+def inject_faults(stack: Stack, seconds: int) -> None:
+    """At 1/5 of the run SIGKILL an RQ worker (respawned 5 s later); at 2/5 stop Redis for 10 s; at 3/5 SIGKILL
+    one web process (gunicorn's master starts another)."""
+    step = seconds / 5
+    time.sleep(step)
+    victim = stack.workers.pop(0)
+    os.killpg(victim.pid, signal.SIGKILL)
+    log("fault: SIGKILLed an RQ worker")
+    time.sleep(5)
+    stack.workers.append(stack.start_worker())
+    log("fault: started a replacement RQ worker")
+    time.sleep(max(0.0, step - 5))
+    stack.stop_redis()
+    log("fault: Redis stopped")
+    time.sleep(10)
+    stack.start_redis()
+    log("fault: Redis restarted")
+    time.sleep(max(0.0, step - 10))
+    web = stack.web_processes()
+    if web:
+        web[0].kill()
+        log(f"fault: SIGKILLed web process {web[0].pid}")
+
+
+# --- load ---
+
+def run_locust(stack: Stack, scenario: Path, out: Path, label: str, args) -> dict:
+    claims_file = out / f"{label}-claims.json"
+    env = {**os.environ, "BENCH_SCENARIO": str(scenario), "BENCH_CLAIMS": str(claims_file)}
+    subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench/load/locustfile.py"), "--headless", "--host",
+                    stack.base, "-u", str(args.users), "-r", str(args.users), "-t", f"{args.seconds}s",
+                    "--csv", str(out / label), "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING"],
+                   env=env, cwd=ROOT, check=False, stdout=(out / f"{label}-locust.log").open("w"),
+                   stderr=subprocess.STDOUT)
+    with (out / f"{label}_stats.csv").open() as stats:
+        rows = list(csv.DictReader(stats))
+    with (out / f"{label}_failures.csv").open() as failures:
+        errors = list(csv.DictReader(failures))
+    return {"rows": rows, "errors": errors, "claims": json.loads(claims_file.read_text())}
+
+
+def print_figures(result: dict) -> None:
+    print(f"{'request':<34}{'count':>8}{'req/s':>9}{'p50':>7}{'p95':>7}{'p99':>7}{'failures':>10}")
+    for row in result["rows"]:
+        print(f"{row['Name']:<34}{row['Request Count']:>8}{float(row['Requests/s']):>9.1f}{row['50%']:>7}"
+              f"{row['95%']:>7}{row['99%']:>7}{row['Failure Count']:>10}")
+    print("(latencies in ms)")
+    for error in result["errors"]:
+        print(f"  error: {error['Method']} {error['Name']}: {error['Error']} x{error['Occurrences']}")
+
+
+# --- invariants ---
+
+def drain(stack: Stack, database_url: str, timeout: int) -> float:
+    """Seconds until every outbox event is done and the queue is empty (or the timeout)."""
+    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    client, started = redis.Redis.from_url(stack.redis_url), time.monotonic()
+    while time.monotonic() - started < timeout:
+        with engine.connect() as conn:
+            open_events = conn.execute(sa.text("SELECT count(*) FROM outbox_events WHERE done_at IS NULL")).scalar()
+        queued = client.llen("rq:queue:default")
+        if open_events == 0 and queued == 0:
+            break
+        time.sleep(1)
+    engine.dispose()
+    return time.monotonic() - started
+
+
+def check_invariants(stack: Stack, database_url: str, claims: list) -> dict:
+    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        overbooked = conn.execute(sa.text(
+            "SELECT count(*) FROM shifts s WHERE s.confirmed > s.capacity OR s.confirmed <> "
+            "(SELECT count(*) FROM claims c WHERE c.shift_id = s.id AND c.status = 'confirmed')")).scalar()
+        stored = dict(conn.execute(sa.text("SELECT id, user_id FROM claims")).all())
+        open_events = conn.execute(sa.text("SELECT count(*) FROM outbox_events WHERE done_at IS NULL")).scalar()
+        events = conn.execute(sa.text("SELECT count(*) FROM outbox_events")).scalar()
+        duplicates = conn.execute(sa.text(
+            "SELECT count(*) FROM (SELECT user_id, dedupe_key FROM notifications WHERE dedupe_key IS NOT NULL "
+            "GROUP BY user_id, dedupe_key HAVING count(*) > 1) d")).scalar()
+    engine.dispose()
+    lost = [claim_id for claim_id, user_id in claims if stored.get(claim_id) != user_id]
+    tallies = subprocess.run([str(BIN / "flask"), "--app", "wsgi", "stats", "verify-tallies"], cwd=ROOT,
+                             env=stack.env, capture_output=True, text=True)
+    return {"overbooked shifts": overbooked, "claims answered 201": len(claims), "claims lost": len(lost),
+            "outbox events": events, "outbox events not done": open_events,
+            "duplicate notifications": duplicates, "queued jobs": redis.Redis.from_url(stack.redis_url).llen(
+                "rq:queue:default"),
+            "tallies": "match" if tallies.returncode == 0 else f"MISMATCH: {tallies.stdout.strip()[-300:]}"}
+
+
+def phase(label: str, server: str, out: Path, args, faults: bool) -> None:
+    database_url = create_database(server, "vh_bench_load")
+    log(f"{label}: seeding the day (scale {args.scale})")
+    stack = Stack(database_url, out)
+    stack.start_redis()
+    scenario = dataset.prepare(database_url.replace("postgresql://", "postgresql+psycopg://", 1), stack.redis_url,
+                               out, scale=args.scale)
+    stack.stop_redis()
+    stack.start()
+    try:
+        log(f"{label}: locust, {args.users} users for {args.seconds} s" + (" with faults" if faults else ""))
+        injector = threading.Thread(target=inject_faults, args=(stack, args.seconds)) if faults else None
+        if injector:
+            injector.start()
+        result = run_locust(stack, scenario, out, label, args)
+        if injector:
+            injector.join()
+        print_figures(result)
+        waited = drain(stack, database_url, args.drain_timeout)
+        log(f"{label}: backlog drained in {waited:.0f} s" if waited < args.drain_timeout
+            else f"{label}: backlog NOT drained after {args.drain_timeout} s")
+        for name, value in check_invariants(stack, database_url, result["claims"]).items():
+            print(f"  {name}: {value}")
+    finally:
+        stack.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=60, help="length of each locust phase")
+    parser.add_argument("--users", type=int, default=64, help="simulated users (1 in 21 an organizer)")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiplies the dataset (1.0: 50,000 volunteers)")
+    parser.add_argument("--pg-port", type=int, default=54331)
+    parser.add_argument("--drain-timeout", type=int, default=240)
+    parser.add_argument("--skip-baseline", action="store_true")
+    args = parser.parse_args()
+    out = ROOT / "bench" / "out" / ("load-" + time.strftime("%Y%m%d-%H%M%S"))
+    out.mkdir(parents=True, exist_ok=True)
+    server = postgres(args.pg_port, out)
+    print(TARGETS, flush=True)
+    phase("phase1", server, out, args, faults=False)
+    phase("phase2", server, out, args, faults=True)
+    if not args.skip_baseline and shutil.which("wrk"):
+        log("claim endpoint vs. bare atomic claim (bench/claims_http.py)")
+        subprocess.run([sys.executable, str(ROOT / "bench/claims_http.py"), "--database",
+                        create_database(server, "vh_bench_baseline"), "--seconds", str(min(args.seconds, 20))],
+                       cwd=ROOT, check=False)
+    print(TARGETS, flush=True)
+
+
+if __name__ == "__main__":
+    main()
