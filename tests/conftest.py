@@ -290,6 +290,18 @@ class Api:
         return self.call("DELETE", path, **kwargs)
 
 
+def english(test_client):
+    """Make a test client read the pages in English (assertions survive the Chinese translation)."""
+    test_client.set_cookie("lang", "en")
+    return test_client
+
+
+@pytest.fixture
+def new_client(app):
+    """Another browser: a fresh English test client."""
+    return lambda: english(app.test_client())
+
+
 @pytest.fixture
 def api(client):
     return Api(client)

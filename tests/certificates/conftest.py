@@ -76,23 +76,6 @@ def _unescape(literal: bytes) -> bytes:
 
 
 @pytest.fixture
-def english():
-    """english(client) makes a test client read the pages in English (assertions survive the translation)."""
-
-    def switch(test_client):
-        test_client.set_cookie("lang", "en")
-        return test_client
-
-    return switch
-
-
-@pytest.fixture
-def new_client(app, english):
-    """Another browser: a fresh English test client."""
-    return lambda: english(app.test_client())
-
-
-@pytest.fixture
 def post():
     """post(client, url, data) submits a form with the session's CSRF token, as a browser would."""
 

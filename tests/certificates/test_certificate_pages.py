@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 import time_machine
 
+from tests.conftest import english
 from volunteer_hub.certificates import services
 
 WECHAT = ("Mozilla/5.0 (Linux; Android 12; V2134A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/86.0 Mobile "
@@ -24,7 +25,7 @@ def org(make_org):
 
 
 @pytest.fixture
-def volunteer(client, english, login, make_user, org, make_entry):
+def volunteer(client, login, make_user, org, make_entry):
     """李晓明, logged in (English pages), with 4 hours for 民治社区 this year and 2 hours last year."""
     person = make_user("李晓明")
     make_entry(person, org, date(2024, 2, 3), 240)

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 import time_machine
 
+from tests.conftest import english
 from volunteer_hub.certificates import services
 from volunteer_hub.certificates.models import Certificate
 from volunteer_hub.extensions import db
@@ -31,7 +32,7 @@ def revoke(app, organizer, certificate, reason="重复申请"):
         services.revoke_certificate(organizer, db.session.get(Certificate, certificate.id), reason)
 
 
-def test_the_verification_page_shows_a_valid_certificate_and_its_facts(client, english, certificate):
+def test_the_verification_page_shows_a_valid_certificate_and_its_facts(client, certificate):
     issued, volunteer, _ = certificate
 
     page = english(client).get(f"/cert/{issued.code}")
@@ -56,7 +57,7 @@ def test_the_public_page_and_api_show_no_phone_number(client, api, certificate):
         assert national not in body and national[-4:] not in body
 
 
-def test_a_forged_code_gets_a_no_such_certificate_page(client, english, certificate):
+def test_a_forged_code_gets_a_no_such_certificate_page(client, certificate):
     page = english(client).get("/cert/ABCDEFGHJKMN")
 
     assert page.status_code == 404
@@ -71,7 +72,7 @@ def test_a_code_typed_from_paper_finds_the_certificate(client, certificate):
     assert response.headers["Location"] == f"/cert/{issued.code}"
 
 
-def test_a_revoked_certificate_shows_as_revoked_with_the_date(app, client, english, api, certificate):
+def test_a_revoked_certificate_shows_as_revoked_with_the_date(app, client, api, certificate):
     issued, _, organizer = certificate
     revoke(app, organizer, issued)
 

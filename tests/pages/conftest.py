@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests.conftest import english
 from volunteer_hub.claims import services as claim_services
 from volunteer_hub.extensions import db
 from volunteer_hub.tasks.models import Shift
@@ -11,20 +12,10 @@ from volunteer_hub.tasks.models import Shift
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def english(test_client):
-    test_client.set_cookie("lang", "en")
-    return test_client
-
-
 @pytest.fixture(autouse=True)
 def _english_client(client):
     english(client)
 
-
-@pytest.fixture
-def new_client(app):
-    """Another browser: a fresh English test client."""
-    return lambda: english(app.test_client())
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.conftest import english
 from volunteer_hub.accounts.models import User
 from volunteer_hub.extensions import db
 from volunteer_hub.teams import services
@@ -34,18 +35,7 @@ def make_team(app, make_org, make_user):
     return factory
 
 
-def english(test_client):
-    """Pages in English, so assertions survive the Chinese translation."""
-    test_client.set_cookie("lang", "en")
-    return test_client
-
-
 @pytest.fixture(autouse=True)
 def _english_client(client):
     english(client)
 
-
-@pytest.fixture
-def new_client(app):
-    """Another browser: a fresh English test client."""
-    return lambda: english(app.test_client())

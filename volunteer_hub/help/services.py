@@ -77,13 +77,13 @@ def accept_request(actor, request: HelpRequest) -> Task:
     rules.check_acceptable(request)
     community = queries.community_of(request)
     _take(request, HelpStatus.ACCEPTED, actor)
-    try:  # post_task commits the taken status together with the task
-        task = task_services.post_task(actor, org_id=community.id, client_token=f"help-request:{request.id}",
-                                       **_task_fields(request, community))
+    try:  # post_task commits the taken status, the task and the link between them together
+        return task_services.post_task(
+            actor, org_id=community.id, client_token=f"help-request:{request.id}",
+            on_publish=lambda task: _link_task(request, task, actor, community), **_task_fields(request, community))
     except BaseException:
         db.session.rollback()
         raise
-    return atomic(_link_task, request, task, actor, community)
 
 
 def _task_fields(request: HelpRequest, community: Organisation) -> dict:

@@ -1,5 +1,7 @@
 """Task use cases: post, edit, cancel. Each is one transaction."""
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -41,8 +43,10 @@ def get_shift(shift_id) -> Shift:
     return shift
 
 
-def post_task(actor: User, *, org_id, shifts: list[dict], client_token: str | None = None, **fields) -> Task:
-    """Publish a task with its shifts for an organisation in the actor's subtree."""
+def post_task(actor: User, *, org_id, shifts: list[dict], client_token: str | None = None,
+              on_publish: Callable[[Task], None] | None = None, **fields) -> Task:
+    """Publish a task with its shifts for an organisation in the actor's subtree. on_publish(task) runs in the
+    same transaction once the task has its id (whatever the task was made from is linked atomically)."""
     fields = {name: fields.get(name) for name in TASK_FIELDS}
     fields |= {name: default for name, default in DEFAULTS.items() if fields[name] is None}
     geocode = fields["lat"] is None and fields["lon"] is None and bool(fields["address"].strip())
@@ -81,12 +85,14 @@ def post_task(actor: User, *, org_id, shifts: list[dict], client_token: str | No
     task.required_skills = fields["required_skills"]
     task.shifts = [Shift(starts_at=s["starts_at"], ends_at=s["ends_at"], capacity=s["capacity"]) for s in shifts]
     task.refresh_schedule()
-    return atomic(_publish, task)
+    return atomic(_publish, task, on_publish)
 
 
-def _publish(task: Task) -> Task:
+def _publish(task: Task, on_publish: Callable[[Task], None] | None = None) -> Task:
     db.session.add(task)
     db.session.flush()
+    if on_publish is not None:
+        on_publish(task)
     if task.geocode_status == GeocodeStatus.PENDING:
         outbox.record(tasks_jobs.geocode_task, task_id=task.id)  # matched once it has its point
     else:
