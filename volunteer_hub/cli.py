@@ -44,7 +44,7 @@ def seed_demo_command() -> None:
     demo.seed()
     click.echo(f"Demo data loaded. Logins (password {demo.PASSWORD}):")
     for account in demo.ACCOUNTS:
-        click.echo(f"  {account.role:<28} {account.phone}  {account.name}")
+        click.echo(f"  {account.phone}  {account.name}: {account.role}")
 
 
 @click.command("dev")

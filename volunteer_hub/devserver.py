@@ -57,5 +57,5 @@ def _print_banner(host: str, port: int) -> None:
     click.echo(f"Volunteer Hub is running at http://{host}:{port}/  (Ctrl-C stops everything)")
     click.echo("Demo logins (phone / password):")
     for account in demo.ACCOUNTS:
-        click.echo(f"  {account.role:<28} {account.phone}  /  {demo.PASSWORD}   {account.name}")
+        click.echo(f"  {account.phone}  /  {demo.PASSWORD}   {account.name}: {account.role}")
     click.echo("")
