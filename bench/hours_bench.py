@@ -7,9 +7,9 @@
    WSGI stack (test client, no network), logged in as an administrator, for --views random views: a random
    district and a day, a week, a month, a custom range of 2-120 days or the whole year, anchored at random
    dates of the data. The page computes everything it shows: tallies plus untallied entries, volunteers,
-   shifts and no-shows, overdue records (hours package) and anomalies.
-   The overdue count (hours.queries.overdue_counts) ignores the period; it is timed on its own as well, and
-   the views are measured again without it.
+   shifts and no-shows, overdue records and anomalies.
+   Shift, attendance and overdue figures come from tallies that a recurring job recounts
+   (stats.shift_tallies); the job's own cost is timed after the views.
 2. The incremental tally of --new new ledger entries (target < 5 s), twice: they are appended to the ledger
    (ids after the last, confirmed just now, service dates in the last days, volunteers in their home
    community or a neighbouring one, as in the data) and tallies.tally_new_entries() is timed. The ledger
@@ -37,10 +37,9 @@ from volunteer_hub.accounts import tokens  # noqa: E402
 from volunteer_hub.accounts.models import User  # noqa: E402
 from volunteer_hub.catalogue import TASK_TYPE_CODES  # noqa: E402
 from volunteer_hub.extensions import db  # noqa: E402
-from volunteer_hub.hours import queries as hour_queries  # noqa: E402
 from volunteer_hub.hours.models import HourEntry  # noqa: E402
 from volunteer_hub.orgs.models import Organisation  # noqa: E402
-from volunteer_hub.stats import tallies  # noqa: E402
+from volunteer_hub.stats import shift_tallies, tallies  # noqa: E402
 
 DASHBOARD_TARGET_MS, TALLY_TARGET_S = 300, 5
 KINDS = ("day", "week", "month", "custom", "year")
@@ -93,21 +92,13 @@ def bench_dashboard(app, args) -> float:
     print(f"district dashboard: {len(views)} random views of {len(districts)} districts, "
           f"{entries:,} ledger entries from {first} to {last} (target < {DASHBOARD_TARGET_MS} ms)", flush=True)
     p99 = _time_views(client, views, warm_up, "whole page")
-    # The overdue count comes from the hours package and ignores the period: its share, measured apart.
+    # Shift, attendance and overdue figures come from tallies a recurring job recounts: its cost, apart.
     with app.app_context():
-        overdue = []
-        for district in districts:
-            org = db.session.get(Organisation, district)
+        for name, refresh in (("days around today (every 5 min)", shift_tallies.refresh_window),
+                              ("every day (daily)", shift_tallies.refresh_all)):
             started = time.perf_counter()
-            hour_queries.overdue_counts(org)
-            overdue.append((time.perf_counter() - started) * 1000)
-    print(f"  of which hours.queries.overdue_counts (per district, any period): {percentiles(overdue)}")
-    original = hour_queries.overdue_counts
-    hour_queries.overdue_counts = lambda org, **kwargs: {}
-    try:
-        _time_views(client, views, [], "page without the overdue count")
-    finally:
-        hour_queries.overdue_counts = original
+            refresh()
+            print(f"  shift figures recounted by the job, {name}: {time.perf_counter() - started:.1f} s")
     return p99
 
 

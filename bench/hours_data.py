@@ -4,13 +4,13 @@
     .venv/bin/python bench/hours_data.py --database postgresql://postgres@127.0.0.1:5433/bench_hours
 
 The tree is a city of 10 districts x 5 streets x 10 communities. 200,000 volunteers each belong to a community
-and serve there (85%) or elsewhere in their street. Every community runs about a dozen tasks a month of every
-task type, each with a daily shift (08:00 4 h, 14:00 6 h or 20:00-08:00 12 h) of 3-8 places, mostly full; 93%
-of confirmed volunteers come (the rest are no-shows) and get a ledger entry confirmed 1-72 hours after the shift;
-1% of entries get a correction (some negative). Streets run a few tasks of their own. The schema comes from the
-migrations (the database is emptied first); rows go in month by month with executemany (SQLite) or COPY
-(PostgreSQL); then the tallies are rebuilt from the ledger with the same SQL as `flask stats verify-tallies
---rebuild`. Deterministic for a given --seed.
+and serve there (85%) or elsewhere in their street; a tenth are Party members. Every community runs about a
+dozen tasks a month of every task type, each with a daily shift (08:00 4 h, 14:00 6 h or 20:00-08:00 12 h) of
+3-8 places, mostly full; 93% of confirmed volunteers come (the rest are no-shows) and get a ledger entry
+confirmed 1-72 hours after the shift; 1% of entries get a correction (some negative). Streets run a few tasks of
+their own. The schema comes from the migrations (the database is emptied first); rows go in month by month with
+executemany (SQLite) or COPY (PostgreSQL); then the tallies are rebuilt from the ledger with the same SQL as
+`flask stats verify-tallies --rebuild` and the shift figures are counted. Deterministic for a given --seed.
 """
 
 import argparse
@@ -30,7 +30,7 @@ from bench.matching_data import create_schema, sqlalchemy_url, sqlite_value  # n
 from volunteer_hub import create_app  # noqa: E402
 from volunteer_hub.catalogue import TASK_TYPES  # noqa: E402
 from volunteer_hub.extensions import db  # noqa: E402
-from volunteer_hub.stats import tallies  # noqa: E402
+from volunteer_hub.stats import shift_tallies, tallies  # noqa: E402
 
 DEFAULT_SQLITE = ROOT / "bench" / "out" / "hours.db"
 DISTRICTS, STREETS, COMMUNITIES = 10, 5, 10
@@ -112,7 +112,7 @@ class Generator:
                    True, False, True, False, 3, 1320, 420, True, 0, now, None)
         for community, members in self.home.items():
             for user_id in members:
-                yield (user_id, f"+86150{user_id:08d}", f"志愿者{user_id}", "x", False, True, False, 20,
+                yield (user_id, f"+86150{user_id:08d}", f"志愿者{user_id}", "x", False, True, user_id % 10 == 0, 20,
                        True, False, True, False, 3, 1320, 420, False, 0, now, community)
 
     def months(self):
@@ -265,8 +265,9 @@ def main() -> None:
     app = bench_app(url)
     with app.app_context():
         cursor = tallies.rebuild_tallies()
+        shift_tallies.refresh_all()
         db.engine.dispose()
-    print(f"tallies rebuilt up to entry {cursor:,} in {time.perf_counter() - loaded:.0f} s")
+    print(f"tallies rebuilt up to entry {cursor:,} and shift figures counted in {time.perf_counter() - loaded:.0f} s")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ RECURRING = (
     ("volunteer_hub.hours.jobs.remind_unconfirmed_hours", 3600),
     ("volunteer_hub.attendance.jobs.mark_no_shows", 300),
     ("volunteer_hub.stats.jobs.tally_new_entries", 60),
+    ("volunteer_hub.stats.jobs.refresh_shift_tallies", 300),
+    ("volunteer_hub.stats.jobs.refresh_all_shift_tallies", 86_400),
     ("volunteer_hub.lottery.jobs.draw_due_lotteries", 60),
     ("volunteer_hub.help.jobs.close_finished_requests", 3600),
 )

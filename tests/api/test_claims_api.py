@@ -1,6 +1,7 @@
 """Claiming, withdrawing, approval, rosters and notifications over the API."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -73,9 +74,13 @@ def test_claiming_twice_is_409_already_claimed(api, make_task, volunteer):
 
 def test_an_overlapping_shift_is_409_naming_the_other_shift(api, make_task, volunteer):
     _, token = volunteer()
-    first = make_task(title="东门卡口", shifts=[(timedelta(days=1), 4, 5)]).shifts[0].id
-    second = make_task(title="消杀", shifts=[(timedelta(days=1, hours=3), 4, 5)]).shifts[0].id
-    adjacent = make_task(title="配送", shifts=[(timedelta(days=1, hours=4), 2, 5)]).shifts[0].id
+    # Daytime shifts tomorrow from 08:00 (at night, the rest rule would refuse the back-to-back one instead).
+    shanghai = ZoneInfo("Asia/Shanghai")
+    eight = datetime.combine(datetime.now(shanghai).date() + timedelta(days=1), time(8), tzinfo=shanghai)
+    start = eight - datetime.now(UTC)
+    first = make_task(title="东门卡口", shifts=[(start, 4, 5)]).shifts[0].id
+    second = make_task(title="消杀", shifts=[(start + timedelta(hours=3), 4, 5)]).shifts[0].id
+    adjacent = make_task(title="配送", shifts=[(start + timedelta(hours=4), 2, 5)]).shifts[0].id
     claim(api, token, first)
 
     response = claim(api, token, second)

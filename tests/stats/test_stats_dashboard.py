@@ -11,7 +11,7 @@ from tests.stats.conftest import MARCH
 from volunteer_hub.claims.models import Claim
 from volunteer_hub.extensions import db
 from volunteer_hub.orgs.models import Organisation
-from volunteer_hub.stats import queries
+from volunteer_hub.stats import queries, shift_tallies
 from volunteer_hub.stats.periods import Period
 from volunteer_hub.tasks.models import Shift, Task
 
@@ -61,6 +61,7 @@ def shifts(app, tree, people, make_task):
             db.session.add(Claim(shift_id=shift_id, user_id=user.id, status="confirmed", attendance=attendance))
             db.session.execute(sa.update(Shift).where(Shift.id == shift_id).values(confirmed=Shift.confirmed + 1))
         db.session.commit()
+        shift_tallies.refresh_window()  # what the recurring job does every few minutes
     return full, other, cancelled
 
 

@@ -17,6 +17,9 @@ class User(db.Model):
         sa.CheckConstraint("max_weekly_hours BETWEEN 1 AND 168", name="max_weekly_hours_range"),
         # Matching narrows volunteers by area first.
         sa.Index("ix_users_geo", "lat", "lon"),
+        # Statistics split hours by Party members: read the members alone, not every user.
+        sa.Index("ix_users_party_members", "id", sqlite_where=sa.text("party_member"),
+                 postgresql_where=sa.text("party_member")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -281,11 +281,13 @@ def _overdue_query(today: date | None):
     )
 
 
-def overdue_counts(scope_org: Organisation, *, today: date | None = None) -> dict[int, int]:
+def overdue_counts(scope_org: Organisation | None, *, today: date | None = None) -> dict[int, int]:
     """{org id: attendee records past the recording deadline and still unconfirmed} for the organisations in
-    scope_org's subtree that have any. Keys are the organisations that own the tasks (not rolled up: add
-    a child's subtree by path to get its total)."""
-    query = _overdue_query(today).where(Organisation.path.startswith(scope_org.path, autoescape=True))
+    scope_org's subtree (None: everywhere) that have any. Keys are the organisations that own the tasks (not
+    rolled up: add a child's subtree by path to get its total)."""
+    query = _overdue_query(today)
+    if scope_org is not None:
+        query = query.where(Organisation.path.startswith(scope_org.path, autoescape=True))
     return dict(db.session.execute(query).all())
 
 

@@ -59,7 +59,8 @@ class TeamMonthTally(db.Model):
 
 
 class TallyCursor(db.Model):
-    """How far the tally job has read the ledger (entry ids only grow: the ledger is append-only)."""
+    """How far a tally job has got: "ledger" is the last entry in the tallies (entry ids only grow: the ledger
+    is append-only); "shifts" says when the shift figures were last refreshed (updated_at)."""
 
     __tablename__ = "tally_cursors"
 
@@ -87,3 +88,30 @@ class Export(db.Model):
     error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+
+
+class ShiftDayTally(db.Model):
+    """Shifts starting on a local day on the tasks of one organisation (not rolled up: a scope sums its
+    organisations' rows), with their places and attendance. Shifts and claims change in place, so these rows
+    are recomputed for a window of days by a recurring job (stats.shift_tallies), not added to."""
+
+    __tablename__ = "shift_day_tallies"
+
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    shifts: Mapped[int] = mapped_column(default=0)  # offered: shifts of tasks not cancelled
+    full: Mapped[int] = mapped_column(default=0)  # every place confirmed
+    places: Mapped[int] = mapped_column(default=0)
+    filled: Mapped[int] = mapped_column(default=0)
+    marked: Mapped[int] = mapped_column(default=0)  # confirmed claims with attendance recorded
+    no_shows: Mapped[int] = mapped_column(default=0)
+
+
+class OverdueTally(db.Model):
+    """Attendee records past their recording deadline and still unconfirmed, per organisation owning the
+    task; replaced as a whole by the same job."""
+
+    __tablename__ = "overdue_tallies"
+
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True)
+    records: Mapped[int] = mapped_column(default=0)

@@ -12,7 +12,7 @@ counted from shifts and claims of the period: tallies do not keep them.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -20,17 +20,15 @@ from sqlalchemy.orm import load_only
 
 from volunteer_hub.accounts.models import User
 from volunteer_hub.catalogue import task_type_name
-from volunteer_hub.claims.models import Attendance, Claim, ClaimStatus
 from volunteer_hub.core.timeutil import now, to_local
 from volunteer_hub.extensions import db
-from volunteer_hub.hours import queries as hour_queries
 from volunteer_hub.hours.models import AnomalyFlag, HourEntry
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.models import BranchMember, Organisation, OrgKind
-from volunteer_hub.stats import tallies
+from volunteer_hub.stats import shift_tallies, tallies
 from volunteer_hub.stats.models import OrgDayTally, TeamMonthTally, VolunteerMonthTally
 from volunteer_hub.stats.periods import Period, month_start, next_month
-from volunteer_hub.tasks.models import Shift, Task, TaskStatus
+from volunteer_hub.stats.shift_tallies import ShiftSums
 from volunteer_hub.teams.models import MemberStatus, Team, TeamMember
 
 TOP_VOLUNTEERS = 10
@@ -230,14 +228,14 @@ def ranking_with_party(scope: Scope, period: Period) -> tuple[int, list[tuple[in
     volunteer ride along with the first TOP_VOLUNTEERS rows."""
     grouped = _per_volunteer(scope, period, None)
     positive = sa.case((grouped.c.minutes > 0, 1), else_=0)
-    party = sa.case((User.party_member, 1), else_=0)
+    # Membership by a subquery over the members' partial index: a join would read every user.
+    party = sa.case((grouped.c.volunteer_id.in_(sa.select(User.id).where(User.party_member)), 1), else_=0)
     whole = lambda value, name: sa.func.sum(value).over().label(name)  # noqa: E731
     rows = db.session.execute(
         sa.select(grouped.c.volunteer_id, grouped.c.minutes, grouped.c.entries, whole(positive, "active"),
                   whole(grouped.c.minutes, "all_minutes"), whole(grouped.c.entries, "all_entries"),
                   whole(positive * party, "party_active"), whole(grouped.c.minutes * party, "party_minutes"),
                   whole(grouped.c.entries * party, "party_entries"))
-        .join(User, User.id == grouped.c.volunteer_id)
         .order_by(grouped.c.minutes.desc(), grouped.c.volunteer_id).limit(TOP_VOLUNTEERS)
     ).all()
     if not rows:
@@ -270,52 +268,9 @@ def own_volunteers(scope: Scope, period: Period) -> int:
 
 # --- shifts and claims ---
 
-@dataclass
-class ShiftSums:
-    shifts: int = 0  # offered (tasks not cancelled) starting in the period
-    full: int = 0  # every place confirmed
-    places: int = 0
-    filled: int = 0
-    marked: int = 0  # attendance recorded: present or no-show
-    no_shows: int = 0
-
-    def add(self, other: "ShiftSums") -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    @property
-    def fill_rate(self) -> float | None:
-        return self.filled / self.places if self.places else None
-
-    @property
-    def no_show_rate(self) -> float | None:
-        return self.no_shows / self.marked if self.marked else None
-
-
 def shift_sums(scope: Scope, period: Period) -> dict[int, ShiftSums]:
-    """{organisation of the task: ShiftSums} for shifts starting in the period."""
-    starts, ends = period.utc_bounds()
-    # last_start_at (indexed) drops every task whose shifts all started before the period.
-    in_scope = (Task.org_id.in_(scope.ids), Task.status != TaskStatus.CANCELLED, Task.last_start_at >= starts,
-                Shift.starts_at >= starts, Shift.starts_at < ends)
-    sums: dict[int, ShiftSums] = defaultdict(ShiftSums)
-    for org_id, shifts, full, places, filled in db.session.execute(
-        sa.select(Task.org_id, sa.func.count(Shift.id),
-                  sa.func.sum(sa.case((Shift.confirmed >= Shift.capacity, 1), else_=0)),
-                  sa.func.sum(Shift.capacity), sa.func.sum(Shift.confirmed))
-        .join(Task, Task.id == Shift.task_id).where(*in_scope).group_by(Task.org_id)
-    ):
-        sums[org_id].add(ShiftSums(shifts=shifts, full=full, places=places, filled=filled))
-    for org_id, marked, no_shows in db.session.execute(
-        sa.select(Task.org_id, sa.func.count(Claim.id),
-                  sa.func.sum(sa.case((Claim.attendance == Attendance.NO_SHOW, 1), else_=0)))
-        .select_from(Claim).join(Shift, Shift.id == Claim.shift_id).join(Task, Task.id == Shift.task_id)
-        .where(*in_scope, Claim.status == ClaimStatus.CONFIRMED,
-               Claim.attendance.in_((Attendance.PRESENT, Attendance.NO_SHOW)))
-        .group_by(Task.org_id)
-    ):
-        sums[org_id].add(ShiftSums(marked=marked, no_shows=no_shows))
-    return sums
+    """{organisation of the task: ShiftSums} for shifts starting in the period, from the shift tallies."""
+    return shift_tallies.stored(scope.ids, period.start, period.end)
 
 
 def anomaly_counts(scope: Scope, period: Period) -> dict[int, int]:
@@ -502,6 +457,7 @@ class Dashboard:
     party: list[GroupFigures] = field(default_factory=list)  # Party members, then everyone else
     branches: list[GroupFigures] = field(default_factory=list)
     teams: list[GroupFigures] = field(default_factory=list)
+    shifts_as_of: datetime | None = None  # when shift and overdue figures were counted (stats.shift_tallies)
 
     @property
     def max_child_minutes(self) -> int:
@@ -523,7 +479,7 @@ def dashboard(user, org: Organisation, period: Period) -> Dashboard:
         per_day[day] += s.minutes
     active, ranking, party = ranking_with_party(scope, period)
     shift_by_child, shift_total = _roll_up(scope, shift_sums(scope, period), _add_shifts)
-    overdue_by_child, overdue_total = _roll_up(scope, hour_queries.overdue_counts(org), _add_ints)
+    overdue_by_child, overdue_total = _roll_up(scope, shift_tallies.stored_overdue(scope.ids), _add_ints)
     anomalies_by_child, anomalies_total = _roll_up(scope, anomaly_counts(scope, period), _add_ints)
     return Dashboard(
         scope=scope, period=period, totals=totals,
@@ -537,6 +493,7 @@ def dashboard(user, org: Organisation, period: Period) -> Dashboard:
         party=party,
         branches=branch_figures(scope, period),
         teams=team_figures(scope, period),
+        shifts_as_of=shift_tallies.as_of(),
     )
 
 
