@@ -12,6 +12,11 @@ from volunteer_hub.core.timeutil import local_to_utc
 KINDS = ("day", "week", "month", "custom")
 
 
+def as_date(value) -> date:
+    """A date from a date column (SQLite returns computed dates as ISO text)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 def month_start(day: date) -> date:
     return day.replace(day=1)
 

@@ -27,7 +27,7 @@ from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.models import BranchMember, Organisation, OrgKind
 from volunteer_hub.stats import shift_tallies, tallies
 from volunteer_hub.stats.models import OrgDayTally, TeamMonthTally, VolunteerMonthTally
-from volunteer_hub.stats.periods import Period, month_start, next_month
+from volunteer_hub.stats.periods import Period, as_date, month_start, next_month
 from volunteer_hub.stats.shift_tallies import ShiftSums
 from volunteer_hub.teams.models import MemberStatus, Team, TeamMember
 
@@ -205,7 +205,7 @@ def active_volunteers(scope: Scope, period: Period, *, by: str | None = None) ->
     rows = db.session.execute(
         sa.select(grouped.c.grp, sa.func.count()).where(grouped.c.minutes > 0).group_by(grouped.c.grp)
     ).all()
-    return {_as_date(grp) if by == "month" else grp: count for grp, count in rows}
+    return {as_date(grp) if by == "month" else grp: count for grp, count in rows}
 
 
 def volunteer_ranking(scope: Scope, period: Period, *, limit: int | None = TOP_VOLUNTEERS
@@ -249,10 +249,6 @@ def ranking_with_party(scope: Scope, period: Period) -> tuple[int, list[tuple[in
                      figures["active"] - figures["party_active"])}
     ranking = [(row.volunteer_id, Sums(int(row.minutes), int(row.entries))) for row in rows if row.minutes > 0]
     return figures["active"], ranking, _party_groups(split)
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def own_volunteers(scope: Scope, period: Period) -> int:

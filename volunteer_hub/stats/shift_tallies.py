@@ -14,12 +14,13 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from volunteer_hub.claims.models import Attendance, Claim, ClaimStatus
-from volunteer_hub.core.db import insert_ignoring_duplicates
 from volunteer_hub.core.timeutil import local_zone, now, to_local
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
 from volunteer_hub.hours import queries as hour_queries
+from volunteer_hub.stats import tallies
 from volunteer_hub.stats.models import OverdueTally, ShiftDayTally, TallyCursor
+from volunteer_hub.stats.periods import Period, as_date
 from volunteer_hub.tasks.models import Shift, Task, TaskStatus
 
 CURSOR = "shifts"
@@ -87,8 +88,7 @@ def stored_overdue(org_ids: list[int]) -> dict[int, int]:
 def count_days(first: date, last: date) -> dict[tuple[int, date], ShiftSums]:
     """{(organisation of the task, local day): ShiftSums} counted afresh from shifts and claims."""
     day = _local_day(Shift.starts_at)
-    starts = datetime.combine(first, datetime.min.time(), tzinfo=local_zone())
-    ends = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=local_zone())
+    starts, ends = Period("custom", first, last).utc_bounds()
     in_range = (Task.status != TaskStatus.CANCELLED, Shift.starts_at >= starts, Shift.starts_at < ends)
     sums: dict[tuple[int, date], ShiftSums] = defaultdict(ShiftSums)
     for org_id, on, shifts, full, places, filled in db.session.execute(
@@ -97,7 +97,7 @@ def count_days(first: date, last: date) -> dict[tuple[int, date], ShiftSums]:
                   sa.func.sum(Shift.capacity), sa.func.sum(Shift.confirmed))
         .join(Task, Task.id == Shift.task_id).where(*in_range).group_by(Task.org_id, day)
     ):
-        sums[(org_id, _as_date(on))].add(ShiftSums(shifts, int(full), int(places), int(filled)))
+        sums[(org_id, as_date(on))].add(ShiftSums(shifts, int(full), int(places), int(filled)))
     for org_id, on, marked, no_shows in db.session.execute(
         sa.select(Task.org_id, day, sa.func.count(Claim.id),
                   sa.func.sum(sa.case((Claim.attendance == Attendance.NO_SHOW, 1), else_=0)))
@@ -106,7 +106,7 @@ def count_days(first: date, last: date) -> dict[tuple[int, date], ShiftSums]:
                Claim.attendance.in_((Attendance.PRESENT, Attendance.NO_SHOW)))
         .group_by(Task.org_id, day)
     ):
-        sums[(org_id, _as_date(on))].add(ShiftSums(marked=marked, no_shows=int(no_shows)))
+        sums[(org_id, as_date(on))].add(ShiftSums(marked=marked, no_shows=int(no_shows)))
     return sums
 
 
@@ -114,7 +114,7 @@ def differences() -> list[str]:
     """Stored days that differ from a fresh count (what `--verify` reports)."""
     first, last = _all_days()
     kept_days = db.session.execute(sa.select(sa.func.min(ShiftDayTally.day), sa.func.max(ShiftDayTally.day))).one()
-    first, last = min(first, _as_date(kept_days[0] or first)), max(last, _as_date(kept_days[1] or last))
+    first, last = min(first, as_date(kept_days[0] or first)), max(last, as_date(kept_days[1] or last))
     fresh = {key: astuple(value) for key, value in count_days(first, last).items()}
     kept = {(row.org_id, row.day): (row.shifts, row.full, row.places, row.filled, row.marked, row.no_shows)
             for row in db.session.execute(sa.select(ShiftDayTally).where(ShiftDayTally.day.between(first, last)))
@@ -124,10 +124,7 @@ def differences() -> list[str]:
 
 
 def _refresh(first: date, last: date) -> None:
-    db.session.execute(insert_ignoring_duplicates(
-        db.session, TallyCursor, [{"name": CURSOR, "last_entry_id": 0, "updated_at": now()}]))
-    # Taking the cursor row first serializes two refreshes (a second one waits, then redoes the work).
-    db.session.execute(sa.update(TallyCursor).where(TallyCursor.name == CURSOR).values(updated_at=now()))
+    tallies.lock_cursor(CURSOR)  # serializes two refreshes (a second one waits, then redoes the work)
     rows = [{"org_id": org_id, "day": day, **vars(sums)} for (org_id, day), sums in count_days(first, last).items()]
     db.session.execute(sa.delete(ShiftDayTally).where(ShiftDayTally.day.between(first, last)))
     for start in range(0, len(rows), 5000):
@@ -154,5 +151,3 @@ def _local_day(column):
     return sa.func.date(column, f"{seconds:+d} seconds")
 
 
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)

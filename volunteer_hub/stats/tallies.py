@@ -99,7 +99,7 @@ def verify_tallies(*, examples: int = 20) -> TallyCheck:
 # --- incremental ---
 
 def _tally_batch(batch_size: int) -> int:
-    last = _lock_cursor()
+    last = lock_cursor()
     batch = (sa.select(HourEntry.id, HourEntry.confirmed_at).where(HourEntry.id > last)
              .order_by(HourEntry.id).limit(batch_size).subquery())
     ids = db.session.execute(sa.select(batch.c.id).order_by(batch.c.id)).scalars().all()
@@ -144,13 +144,13 @@ def _upsert(model, keys: tuple[str, ...], sums) -> None:
     ))
 
 
-def _lock_cursor() -> int:
-    """The cursor's position, its row locked (PostgreSQL) or the database's write lock taken (SQLite) so two
-    runs never tally the same entries; the row is created on first use."""
+def lock_cursor(name: str = CURSOR) -> int:
+    """The named cursor's position, its row locked (PostgreSQL) or the database's write lock taken (SQLite) so
+    two runs never do the same work at once; the row is created on first use and stamped with the time."""
     db.session.execute(insert_ignoring_duplicates(
-        db.session, TallyCursor, [{"name": CURSOR, "last_entry_id": 0, "updated_at": now()}]))
+        db.session, TallyCursor, [{"name": name, "last_entry_id": 0, "updated_at": now()}]))
     return db.session.execute(
-        sa.update(TallyCursor).where(TallyCursor.name == CURSOR).values(updated_at=now())
+        sa.update(TallyCursor).where(TallyCursor.name == name).values(updated_at=now())
         .returning(TallyCursor.last_entry_id)
     ).scalar_one()
 
@@ -170,7 +170,7 @@ def cursor_subquery():
 # --- rebuild and verification: the same sums in SQL ---
 
 def _rebuild() -> None:
-    _lock_cursor()
+    lock_cursor()
     horizon = db.session.execute(
         sa.select(sa.func.max(HourEntry.id)).where(HourEntry.confirmed_at < now() - SETTLE)
     ).scalar() or 0
