@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import time as clock_time
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from volunteer_hub import create_app  # noqa: E402
 from volunteer_hub.accounts import tokens  # noqa: E402
 from volunteer_hub.accounts.models import User  # noqa: E402
 from volunteer_hub.core import redis as embedded_redis  # noqa: E402
-from volunteer_hub.core.timeutil import now  # noqa: E402
+from volunteer_hub.core.timeutil import local_to_utc, now, to_local  # noqa: E402
 from volunteer_hub.extensions import db  # noqa: E402
 from volunteer_hub.orgs.models import Organisation  # noqa: E402
 from volunteer_hub.tasks.models import Shift, Task  # noqa: E402
@@ -64,13 +65,17 @@ def prepare(database_url: str, redis_url: str, out: Path) -> dict:
         creator = User(phone="+8613700000000", name="organizer", password_hash="x")
         db.session.add(creator)
         db.session.flush()
-        start = now() + timedelta(days=1)
+        # Day shifts (09:00-13:00 local) on consecutive days: whenever the bench runs, every request is a
+        # claim the rules accept (no night shifts, whose adults-only rule needs a birth date; 7 x 4 h a week
+        # stay within the volunteers' cap), so both apps measure the same successful transaction.
+        start = local_to_utc(to_local(now()).date() + timedelta(days=1), clock_time(9, 0))
         task = Task(org_id=org.id, title="bench", type="checkpoint", lat=22.61, lon=114.03, created_by_id=creator.id)
         task.shifts = [Shift(starts_at=start + timedelta(days=i), ends_at=start + timedelta(days=i, hours=4),
                              capacity=10000) for i in range(SHIFTS)]
         task.refresh_schedule()
         db.session.add(task)
-        users = [User(phone=f"+86137{i:08d}", name=f"v{i}", password_hash="x") for i in range(1, USERS + 1)]
+        users = [User(phone=f"+86137{i:08d}", name=f"v{i}", password_hash="x", max_weekly_hours=40)
+                 for i in range(1, USERS + 1)]
         db.session.add_all(users)
         db.session.flush()
         raw = [tokens.issue(user, tokens.API) for user in users]

@@ -11,7 +11,7 @@ from volunteer_hub.matching.models import MatchNotice
 from volunteer_hub.notifications.models import DeliveryAttempt, Notification
 from volunteer_hub.orgs.models import BranchMember, Organisation, RoleGrant
 from volunteer_hub.outbox.models import OutboxEvent
-from volunteer_hub.stats.models import Export, OrgDayTally, TallyCursor, TeamMonthTally, VolunteerMonthTally
+from volunteer_hub.stats.models import Export, OrgDayTally, TallyCursor, TeamMonthTally, VolunteerSpanTally
 from volunteer_hub.tasks.models import Shift, ShiftSeries, Task, TaskSkill
 from volunteer_hub.teams.models import SeriesAdoption, ShiftSwap, Team, TeamMember
 
@@ -47,5 +47,5 @@ __all__ = [
            "TeamMonthTally",
            "User",
            "UserSkill",
-           "VolunteerMonthTally",
+           "VolunteerSpanTally",
 ]

@@ -6,7 +6,8 @@ Starts PostgreSQL (reuses one answering on --pg-port, else creates a cluster of 
 Redis (append-only, so a restart keeps the queues), gunicorn with 2 web processes, 2 RQ workers and the scheduler;
 seeds bench/load/dataset.py's day; runs bench/load/locustfile.py headless for --seconds; prints throughput and
 p50/p95/p99 per request type and the errors; waits for the backlog to drain and checks the invariants (no shift
-over capacity, no claim lost, every outbox event done once, notifications unique, tallies match the ledger).
+over capacity, no claim lost, every outbox event done once, notifications unique, tallies match the ledger); then
+measures the nearby list alone with wrk (bench/nearby.lua, with the volunteers' tokens).
 Phase 2 repeats it on fresh data with faults mid-run: one RQ worker SIGKILLed (and respawned), Redis stopped for
 10 s and restarted, one web process SIGKILLed (gunicorn starts another). Finally bench/claims_http.py measures the
 claim endpoint against the bare atomic-claim app on the same PostgreSQL.
@@ -33,6 +34,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench.claims_http import parse_wrk  # noqa: E402
 from bench.load import dataset  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -241,6 +243,22 @@ def check_invariants(stack: Stack, database_url: str, claims: list) -> dict:
             "tallies": "match" if tallies.returncode == 0 else f"MISMATCH: {tallies.stdout.strip()[-300:]}"}
 
 
+def measure_nearby(stack: Stack, scenario: Path, out: Path, seconds: int) -> None:
+    """wrk alone on the nearby list in this layout (locust's Python saturates long before the web processes):
+    GET /api/v1/tasks at random points of the box, each with an active volunteer's bearer token like the
+    mobile client."""
+    tokens_file = out / "nearby-tokens.txt"
+    tokens_file.write_text("\n".join(v["token"] for v in json.loads(scenario.read_text())["volunteers"]))
+    output = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", str(ROOT / "bench/nearby.lua"), stack.base],
+        env={**os.environ, "BENCH_TOKENS": str(tokens_file)}, capture_output=True, text=True, check=True,
+    ).stdout
+    result = parse_wrk(output)
+    print(f"nearby list alone (wrk 2 threads / 16 connections / {seconds} s): {result['rps']:.0f}/s, "
+          f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, non-2xx {result['non_2xx']}, "
+          f"socket errors: {result['socket_errors']}", flush=True)
+
+
 def phase(label: str, server: str, out: Path, args, faults: bool) -> None:
     database_url = create_database(server, "vh_bench_load")
     log(f"{label}: seeding the day (scale {args.scale})")
@@ -264,6 +282,9 @@ def phase(label: str, server: str, out: Path, args, faults: bool) -> None:
             else f"{label}: backlog NOT drained after {args.drain_timeout} s")
         for name, value in check_invariants(stack, database_url, result["claims"]).items():
             print(f"  {name}: {value}")
+        if not faults and shutil.which("wrk"):
+            log(f"{label}: the nearby list alone with wrk")
+            measure_nearby(stack, scenario, out, min(args.seconds, 20))
     finally:
         stack.stop()
 

@@ -1,8 +1,12 @@
 """Registration, tokens and throttling over the JSON API."""
 
 import pytest
+import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
+from volunteer_hub.accounts import services
+from volunteer_hub.accounts.models import AuthToken, User
+from volunteer_hub.extensions import db
 
 
 def register(api, **overrides):
@@ -110,6 +114,26 @@ def test_a_revoked_token_stops_working(api, make_user, api_token):
     token = api_token(make_user())
 
     assert api.delete("/auth/token", token=token).status_code == 204
+    assert api.get("/me", token=token).status_code == 401
+
+
+def test_a_password_change_ends_the_api_tokens_at_once(app, api, make_user, api_token):
+    user = make_user()
+    token = api_token(user)
+    assert api.get("/me", token=token).status_code == 200
+
+    with app.test_request_context():
+        services.change_password(db.session.get(User, user.id), PASSWORD, "Another2021pass!")
+
+    assert api.get("/me", token=token).status_code == 401
+
+
+def test_a_token_revoked_by_another_process_stops_working_at_once(app, api, make_user, api_token):
+    token = api_token(make_user())
+    assert api.get("/me", token=token).status_code == 200
+    with app.app_context():  # what another web process's logout does: the row goes
+        db.session.execute(sa.delete(AuthToken))
+        db.session.commit()
     assert api.get("/me", token=token).status_code == 401
 
 

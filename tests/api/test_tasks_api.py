@@ -1,6 +1,7 @@
 """Posting, editing, cancelling and finding tasks over the API."""
 
-from datetime import UTC, timedelta
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -260,7 +261,7 @@ def test_nearby_filters_by_type_skill_and_date(api, make_task):
     checkpoint = make_task(type="checkpoint")
     english = make_task(type="foreign_language", skills=["english"], shifts=[(timedelta(days=3), 2, 1)])
     point = {"lat": 22.5431, "lon": 114.0579}
-    in_three_days = (now() + timedelta(days=3)).astimezone(UTC).date()
+    in_three_days = (now() + timedelta(days=3)).astimezone(ZoneInfo("Asia/Shanghai")).date()  # a local day
 
     by_type = api.get("/tasks", query_string=point | {"type": "checkpoint"}).json["items"]
     by_skill = api.get("/tasks", query_string=point | {"skill": "english"}).json["items"]

@@ -26,6 +26,12 @@ def english(app):
     return client
 
 
+def after_the_errand(app):
+    """An hour after the two-hour errand that ask() requests for tomorrow at 10:00 has ended."""
+    with app.app_context():
+        return tomorrow_at(13)
+
+
 def assert_english(html: str) -> None:
     assert set(CJK.findall(html)) <= LANGUAGE_SWITCH, sorted(set(CJK.findall(html)))
 
@@ -85,7 +91,7 @@ def test_the_resident_thanks_the_volunteer_who_came_and_it_shows_in_their_hours(
     volunteer = make_user("Li Volunteer")
     task_id = accept(world.organizer, request_id)
     claim(volunteer, task_id)
-    with time_machine.travel(now() + timedelta(days=1, hours=1), tick=False):
+    with time_machine.travel(after_the_errand(app), tick=False):
         page = english.get(f"/help/r/{token}").get_data(as_text=True)
         assert "Li Volunteer" in page and "Thank the volunteer" in page
         assert_english(page)
@@ -104,7 +110,7 @@ def test_thanks_longer_than_200_characters_are_refused_on_the_form(app, english,
                                                                    make_user):
     request_id, token = ask()
     claim(make_user(), accept(world.organizer, request_id))
-    with time_machine.travel(now() + timedelta(days=1, hours=1), tick=False):
+    with time_machine.travel(after_the_errand(app), tick=False):
         response = english.post(f"/help/r/{token}/thanks", data={
             "csrf_token": csrf_token(english, f"/help/r/{token}"), "message": "x" * 201})
     assert response.status_code == 400 and "Write 1 to 200 characters." in response.get_data(as_text=True)

@@ -100,15 +100,13 @@ def org_day_rows(app) -> dict:
         return {(o, d, t): (m, n) for o, d, t, m, n in rows}
 
 
-def volunteer_month_rows(app) -> dict:
-    """{(org_id, month, volunteer_id): (minutes, entries)} as stored."""
-    from volunteer_hub.stats.models import VolunteerMonthTally
+def volunteer_span_rows(app) -> dict:
+    """{(org_id, span, first_day, volunteer_id): (minutes, entries)} as stored."""
+    from volunteer_hub.stats.models import VolunteerSpanTally as T
 
     with app.app_context():
-        rows = db.session.execute(sa.select(VolunteerMonthTally.org_id, VolunteerMonthTally.month,
-                                            VolunteerMonthTally.volunteer_id, VolunteerMonthTally.minutes,
-                                            VolunteerMonthTally.entries)).all()
-        return {(o, m, v): (mi, n) for o, m, v, mi, n in rows}
+        rows = db.session.execute(sa.select(T.org_id, T.span, T.first_day, T.volunteer_id, T.minutes, T.entries))
+        return {(o, s, f, v): (mi, n) for o, s, f, v, mi, n in rows}
 
 
 MARCH = date(2026, 3, 1)

@@ -250,14 +250,17 @@ def test_the_party_table_is_exported_as_csv(client, login, reviewer, march, run_
                     ["Party members", "4.50", "270", "3", "1"], ["Other volunteers", "2.00", "120", "1", "1"]]
 
 
-def test_the_dashboards_one_pass_gives_the_same_party_split_and_ranking(app, march, run_tally, make_user):
+@pytest.mark.parametrize("period", [MONTH, Period("custom", date(2026, 3, 2), date(2026, 3, 12)),
+                                    Period("custom", date(2025, 12, 15), date(2026, 6, 30))])
+def test_the_dashboards_one_read_gives_the_party_split_ranking_and_active_volunteers_per_community(
+        app, march, run_tally, make_user, people, period):
     run_tally()
     with app.app_context():
-        org = db.session.get(Organisation, march.minzhi.id)
-        board = queries.dashboard(make_user(is_admin=True), org, MONTH)
-        scope = queries.load_scope(org)
-        assert [(g.id, g.sums, g.volunteers) for g in board.party] == [
-            (g.id, g.sums, g.volunteers) for g in queries.party_figures(scope, MONTH)]
-        active, ranking = queries.volunteer_ranking(scope, MONTH)
-    assert board.volunteers == active == 2  # 老张's net time is negative: not active, not ranked
-    assert [(v.id, v.sums) for v in board.top_volunteers] == ranking
+        board = queries.dashboard(make_user(is_admin=True), db.session.get(Organisation, march.minzhi.id), period)
+    assert board.volunteers == 2  # 老张's net time is negative: not active, not ranked
+    assert [(v.id, v.sums) for v in board.top_volunteers] == [
+        (people["ming"].id, queries.Sums(300, 2)), (people["hong"].id, queries.Sums(120, 1))]
+    assert [(g.id, g.sums, g.volunteers) for g in board.party] == [
+        ("party", queries.Sums(270, 3), 1), ("others", queries.Sums(120, 1), 1)]
+    assert {c.org.name: (c.sums.minutes, c.volunteers) for c in board.children} == {
+        "白石龙社区": (210, 1), "民泰社区": (120, 1), "民治街道": (60, 1)}

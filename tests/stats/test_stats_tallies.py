@@ -7,10 +7,11 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from tests.stats.conftest import MARCH, org_day_rows, volunteer_month_rows
+from tests.stats.conftest import MARCH, org_day_rows, volunteer_span_rows
 from volunteer_hub.extensions import db
 from volunteer_hub.stats import tallies
 from volunteer_hub.stats.models import OrgDayTally, TallyCursor
+from volunteer_hub.stats.spans import SPANS, span_start
 
 TASK_TYPES = ("checkpoint", "disinfection", "delivery", "door_to_door")
 
@@ -22,22 +23,26 @@ def fresh_sums(app):
 
     with app.app_context():
         paths = dict(db.session.execute(sa.select(Organisation.id, Organisation.path)).all())
-        days, months = {}, {}
+        days, spans = {}, {}
         for entry in db.session.execute(sa.select(HourEntry)).scalars():
             record = 0 if entry.corrects_id else 1
-            for org_id in (int(p) for p in paths[entry.org_id].strip("/").split("/")):
-                for table, key in ((days, (org_id, entry.service_date, entry.task_type)),
-                                   (months, (org_id, entry.service_date.replace(day=1), entry.volunteer_id))):
-                    minutes, entries = table.get(key, (0, 0))
-                    table[key] = (minutes + entry.minutes, entries + record)
-        return days, months
+            # days roll up to every ancestor; volunteer spans stay with the recording organisation
+            keys = [(days, (org_id, entry.service_date, entry.task_type))
+                    for org_id in (int(p) for p in paths[entry.org_id].strip("/").split("/"))]
+            keys += [(spans, (entry.org_id, span, span_start(span, entry.service_date), entry.volunteer_id))
+                     for span in SPANS]
+            for table, key in keys:
+                minutes, entries = table.get(key, (0, 0))
+                table[key] = (minutes + entry.minutes, entries + record)
+        return days, spans
 
 
 def random_ledger(add_entries, tree, volunteers, rng, count):
-    """count random confirmations over two months, then corrections of some of them (negative ones too)."""
+    """count random confirmations from December to April (two years, three quarters), then corrections of some
+    of them (negative ones too)."""
     orgs = [tree.bsl, tree.mintai, tree.langkou, tree.minzhi, tree.futian]
     specs = [dict(volunteer=rng.choice(volunteers), org=rng.choice(orgs),
-                  day=MARCH + timedelta(days=rng.randrange(61)), minutes=rng.choice((60, 90, 240, 720)),
+                  day=MARCH + timedelta(days=rng.randrange(-90, 61)), minutes=rng.choice((60, 90, 240, 720)),
                   task_type=rng.choice(TASK_TYPES)) for _ in range(count)]
     ids = add_entries(specs)
     corrections = []
@@ -53,7 +58,7 @@ def test_incremental_tallies_equal_a_fresh_sum_after_random_confirmations_and_co
     for _round in range(4):  # the job runs between bursts of ledger writes, with small batches
         random_ledger(add_entries, tree, volunteers, rng, 40)
         run_tally(batch_size=7)
-    assert (org_day_rows(app), volunteer_month_rows(app)) == fresh_sums(app)
+    assert (org_day_rows(app), volunteer_span_rows(app)) == fresh_sums(app)
     with app.app_context():
         assert tallies.verify_tallies().ok
 
@@ -63,10 +68,10 @@ def test_a_rebuild_gives_the_same_tallies_as_the_incremental_job(app, tree, make
     volunteers = [make_user() for _ in range(5)]
     random_ledger(add_entries, tree, volunteers, rng, 60)
     run_tally(batch_size=11)
-    incremental = (org_day_rows(app), volunteer_month_rows(app))
+    incremental = (org_day_rows(app), volunteer_span_rows(app))
     with app.app_context():
         tallies.rebuild_tallies()
-    assert (org_day_rows(app), volunteer_month_rows(app)) == incremental
+    assert (org_day_rows(app), volunteer_span_rows(app)) == incremental
 
 
 def test_an_entry_counts_for_its_organisation_and_every_ancestor(app, tree, make_user, add_entry, run_tally):
@@ -85,7 +90,7 @@ def test_a_correction_changes_minutes_but_is_not_another_service_record(app, tre
     add_entry(volunteer, tree.bsl, MARCH, -60, corrects=entry)
     run_tally()
     assert org_day_rows(app)[tree.bsl.id, MARCH, "checkpoint"] == (180, 1)
-    assert volunteer_month_rows(app)[tree.city.id, MARCH, volunteer.id] == (180, 1)
+    assert volunteer_span_rows(app)[tree.bsl.id, "month", MARCH, volunteer.id] == (180, 1)
 
 
 def test_running_the_job_again_counts_nothing_twice(app, tree, make_user, add_entry, run_tally):

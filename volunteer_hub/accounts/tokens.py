@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from volunteer_hub.accounts.models import AuthToken, User
 from volunteer_hub.core.timeutil import now
@@ -30,28 +32,40 @@ def issue(user: User, kind: str) -> str:
     return raw
 
 
-# Built once: this runs on every authenticated request.
-_USER_BY_TOKEN = (
-    sa.select(User)
-    .join(AuthToken, AuthToken.user_id == User.id)
+# Built once: this runs on every authenticated request. It reads no user columns: most requests on the hot paths
+# (the nearby list, a claim) need none or only a few of them.
+_tokens, _users = AuthToken.__table__, User.__table__
+_TOKEN = (
+    sa.select(_tokens.c.user_id, _users.c.active)
+    .join(_users, _users.c.id == _tokens.c.user_id)
     .where(
-        AuthToken.token_hash == sa.bindparam("digest"),
-        AuthToken.kind == sa.bindparam("kind"),
-        AuthToken.expires_at > sa.bindparam("now"),
+        _tokens.c.token_hash == sa.bindparam("digest"),
+        _tokens.c.kind == sa.bindparam("kind"),
+        _tokens.c.expires_at > sa.bindparam("now"),
     )
 )
 
 
 def user_for(raw: str | None, kind: str) -> User | None:
-    """The active user holding this unexpired token, or None."""
+    """The active user holding this unexpired token, or None. The user's row is loaded when the request first
+    reads it (a claim reads only what it needs, with its row lock)."""
     if not raw or len(raw) > 100:
         return None
-    user = db.session.execute(
-        _USER_BY_TOKEN, {"digest": _digest(raw), "kind": kind, "now": now()}
-    ).scalar_one_or_none()
-    if user is None or not user.active:
+    row = db.session.connection().execute(_TOKEN, {"digest": _digest(raw), "kind": kind, "now": now()}).one_or_none()
+    if row is None or not row.active:
         return None
+    user = _unloaded_user(row.user_id)
     user.login_token = raw
+    return user
+
+
+def _unloaded_user(user_id: int) -> User:
+    """The session's User with this id, without a query: its columns load on first read."""
+    user = db.session.identity_map.get(identity_key(User, user_id))
+    if user is None:
+        user = User(id=user_id)
+        make_transient_to_detached(user)
+        db.session.add(user)
     return user
 
 

@@ -57,13 +57,11 @@ def _overlapping(*columns):
     )
 
 
-# Built once: these run inside the claim transaction, where every microsecond holds SQLite's write lock.
 _OVERLAP = (
     _overlapping(_shifts.c.id, _shifts.c.starts_at, _shifts.c.ends_at, _tasks.c.title)
     .join(_tasks, _tasks.c.id == _shifts.c.task_id)
     .limit(1)
 )
-NO_OVERLAP = ~sa.exists(_overlapping(_claims.c.id))
 
 
 def find_overlap(user_id: int, shift: Shift) -> Clash | None:
@@ -77,12 +75,24 @@ def find_overlap(user_id: int, shift: Shift) -> Clash | None:
 def check_no_overlap(user_id: int, shift: Shift) -> None:
     clash = find_overlap(user_id, shift)
     if clash:
-        raise Conflict(
-            _l("This overlaps your shift “%(task)s” %(when)s.", task=clash.task_title,
-               when=formatting.shift_span(clash.starts_at, clash.ends_at)),
-            code="shift_overlap",
-            other_shift_id=clash.shift_id,
-        )
+        raise _overlap_conflict(clash)
+
+
+def check_no_overlap_among(booked: list["Booked"], shift: Shift) -> None:
+    """check_no_overlap on the volunteer's confirmed shifts around this one (booked_around, read under the
+    volunteer's lock, so no other confirmation of theirs can commit meanwhile): no query of its own."""
+    clash = next((item for item in booked if item.starts_at < shift.ends_at and item.ends_at > shift.starts_at), None)
+    if clash:
+        raise _overlap_conflict(clash)
+
+
+def _overlap_conflict(clash) -> Conflict:
+    return Conflict(
+        _l("This overlaps your shift “%(task)s” %(when)s.", task=clash.task_title,
+           when=formatting.shift_span(clash.starts_at, clash.ends_at)),
+        code="shift_overlap",
+        other_shift_id=clash.shift_id,
+    )
 
 
 
@@ -186,21 +196,18 @@ def check_rest_after_night(shift: Shift, booked: list[Booked]) -> None:
     """At least 8 hours between the end of a night shift and the start of the volunteer's next shift,
     whichever of the two is claimed first."""
     night = is_night(shift.starts_at, shift.ends_at)
+    rest = REST_AFTER_NIGHT // timedelta(hours=1)
     for other in booked:
         if other.ends_at <= shift.starts_at:
-            gap, first_is_night = shift.starts_at - other.ends_at, is_night(other.starts_at, other.ends_at)
-            message = _l("You need %(rest)d hours' rest after your night shift “%(task)s” %(when)s before "
-                         "this one.", rest=REST_AFTER_NIGHT // timedelta(hours=1), task=other.task_title,
-                         when=_span(other))
-        elif other.starts_at >= shift.ends_at:
-            gap, first_is_night = other.starts_at - shift.ends_at, night
-            message = _l("This is a night shift: you need %(rest)d hours' rest before your next shift "
-                         "“%(task)s” %(when)s.", rest=REST_AFTER_NIGHT // timedelta(hours=1),
-                         task=other.task_title, when=_span(other))
-        else:
-            continue  # overlapping shifts are refused by the overlap rule
-        if first_is_night and gap < REST_AFTER_NIGHT:
-            raise Conflict(message, code="rest_after_night", other_shift_id=other.shift_id)
+            if shift.starts_at - other.ends_at < REST_AFTER_NIGHT and is_night(other.starts_at, other.ends_at):
+                raise Conflict(_l("You need %(rest)d hours' rest after your night shift “%(task)s” %(when)s "
+                                  "before this one.", rest=rest, task=other.task_title, when=_span(other)),
+                               code="rest_after_night", other_shift_id=other.shift_id)
+        elif night and other.starts_at >= shift.ends_at and other.starts_at - shift.ends_at < REST_AFTER_NIGHT:
+            raise Conflict(_l("This is a night shift: you need %(rest)d hours' rest before your next shift "
+                              "“%(task)s” %(when)s.", rest=rest, task=other.task_title, when=_span(other)),
+                           code="rest_after_night", other_shift_id=other.shift_id)
+        # overlapping shifts are refused by the overlap rule
 
 
 def check_hours_in_24(shift: Shift, booked: list[Booked]) -> None:
@@ -248,7 +255,8 @@ def check_weekly_cap(max_weekly_hours: int, shift: Shift, booked: list[Booked]) 
 
 
 def check_safety(user, shift: Shift, booked: list[Booked]) -> None:
-    """All shift safety rules for the volunteer, given their other confirmed shifts around this one."""
+    """All shift safety rules for the volunteer, given their other confirmed shifts around this one. user is
+    anything with their birth_date and max_weekly_hours: a User, or the row the claim's volunteer lock returns."""
     check_night_allowed(user, shift)
     if any(item.starts_at < shift.ends_at and item.ends_at > shift.starts_at for item in booked):
         return  # the overlap rule refuses this claim, naming the overlapping shift

@@ -5,13 +5,13 @@ Invariants, each backed by the database rather than a Python check:
   ``UPDATE ... WHERE confirmed < capacity`` (plus a CHECK constraint as the last line of defence);
 - one active claim per volunteer per shift: a partial unique index;
 - no two overlapping confirmed shifts per volunteer: every transaction that confirms a volunteer first
-  locks that volunteer's row (an UPDATE, which also serializes on SQLite), so the overlap query that
-  follows sees every committed claim of theirs.
+  locks that volunteer's row (an UPDATE, which also serializes on SQLite), so the query of their confirmed
+  shifts that follows sees every committed claim of theirs.
 
-The shift safety rules (rest after nights, 12 hours in 24, the weekly cap; claims.rules) cost one more
-indexed query after the volunteer lock: their confirmed shifts from 32 hours before to 32 hours after (and
-the local week), checked in Python. Task requirements (insurance, qualification, health declaration) are
-checked before the transaction: nothing another claim does can change them.
+A claim reads that once, right after the volunteer lock: their confirmed shifts from 32 hours before to 32
+hours after (and the local week), on which Python checks the overlap and the shift safety rules (rest after
+nights, 12 hours in 24, the weekly cap; claims.rules). Task requirements (insurance, qualification, health
+declaration) are checked before the transaction: nothing another claim does can change them.
 """
 
 import time
@@ -68,13 +68,15 @@ def claim_shift(user: User, shift: Shift, *, health_declared: bool = False) -> C
 
 
 def _claim(user: User, shift: Shift, health_declared_at) -> Claim:
-    """The claim transaction: four prepared statements between the volunteer lock and the commit (on SQLite
-    the first write takes the database's single write lock, on PostgreSQL each is a round trip)."""
+    """The claim transaction: four prepared statements from the volunteer lock to the commit (on SQLite the
+    lock takes the database's single write lock, on PostgreSQL each is a round trip)."""
     user_id = user.id
     guard = current_app.config["CLAIM_ATOMIC_GUARD"]
     room_seen = None if guard else _has_room_check_then_write(shift.id)
-    _lock_volunteer(user_id)
-    rules.check_safety(user, shift, rules.booked_around(user_id, shift))
+    volunteer = _lock_volunteer(user_id)
+    booked = rules.booked_around(user_id, shift)
+    rules.check_safety(volunteer, shift, booked)
+    rules.check_no_overlap_among(booked, shift)
     approval = shift.task.requires_approval
     lottery = shift.lottery_until is not None and shift.lottery_drawn_at is None
     took_place = not approval and not lottery and (_take_place(shift.id) if guard else room_seen)
@@ -91,12 +93,7 @@ def _claim(user: User, shift: Shift, health_declared_at) -> Claim:
     values = {"shift_id": shift.id, "user_id": user_id, "status": status.value, "created_at": now(),
               "health_declared_at": health_declared_at}
     values["updated_at"] = values["created_at"]
-    inserted = db.session.connection().execute(
-        _INSERT_CLAIM_UNLESS_OVERLAP, values | {"starts_at": shift.starts_at, "ends_at": shift.ends_at}
-    ).scalar_one_or_none()
-    if inserted is None:  # an overlapping confirmed shift: name it (atomic() rolls back the place taken)
-        rules.check_no_overlap(user_id, shift)
-        raise Conflict(_l("This overlaps one of your shifts."), code="shift_overlap")
+    inserted = db.session.connection().execute(_INSERT_CLAIM, values).scalar_one()
     claim = Claim(id=inserted, **values, **_NULL_ON_INSERT)
     make_transient_to_detached(claim)  # the row exists: attach the object without another INSERT or SELECT
     db.session.add(claim)
@@ -201,6 +198,7 @@ def _has_room_check_then_write(shift_id: int) -> bool:
 _users, _shifts, _claims = User.__table__, Shift.__table__, Claim.__table__
 _LOCK_VOLUNTEER = (
     sa.update(_users).where(_users.c.id == sa.bindparam("uid")).values(claim_lock=_users.c.claim_lock + 1)
+    .returning(_users.c.birth_date, _users.c.max_weekly_hours)
 )
 _TAKE_PLACE = (
     sa.update(_shifts)
@@ -228,21 +226,13 @@ _LOTTERY_STILL_OPEN = (
 _CLAIM_COLUMNS = ("shift_id", "user_id", "status", "created_at", "updated_at", "health_declared_at")
 # The insert leaves every other column NULL: the attached object says so, so reading it costs no SELECT.
 _NULL_ON_INSERT = {column.key: None for column in _claims.columns if column.key not in ("id", *_CLAIM_COLUMNS)}
-# The overlap check rides on the insert: no row is inserted when the volunteer holds an overlapping shift.
-_INSERT_CLAIM_UNLESS_OVERLAP = (
-    sa.insert(_claims)
-    .from_select(
-        _CLAIM_COLUMNS,
-        sa.select(*[sa.bindparam(name, type_=_claims.c[name].type) for name in _CLAIM_COLUMNS]).where(
-            rules.NO_OVERLAP
-        ),
-    )
-    .returning(_claims.c.id)
-)
+_INSERT_CLAIM = sa.insert(_claims).returning(_claims.c.id)
 
 
-def _lock_volunteer(user_id: int) -> None:
-    db.session.connection().execute(_LOCK_VOLUNTEER, {"uid": user_id})
+def _lock_volunteer(user_id: int) -> sa.Row | None:
+    """Lock the volunteer's row and return what the shift safety rules read of it (birth date, weekly cap) as
+    it stands under the lock, so a claim need not load the whole user (see accounts.tokens)."""
+    return db.session.connection().execute(_LOCK_VOLUNTEER, {"uid": user_id}).first()
 
 
 def _take_place(shift_id: int) -> bool:

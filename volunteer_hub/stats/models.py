@@ -27,19 +27,24 @@ class OrgDayTally(db.Model):
     entries: Mapped[int] = mapped_column(default=0)
 
 
-class VolunteerMonthTally(db.Model):
-    """Minutes per volunteer, organisation (with its subtree) and month: top volunteers and how many were
-    active in a scope and month."""
+class VolunteerSpanTally(db.Model):
+    """Minutes per volunteer, recording organisation (not rolled up) and calendar span: every year, quarter and
+    month (stats.spans), so a period's top volunteers and active volunteers add up a few buckets."""
 
-    __tablename__ = "volunteer_month_tallies"
+    __tablename__ = "volunteer_span_tallies"
     __table_args__ = (
-        sa.UniqueConstraint("org_id", "month", "volunteer_id"),
-        sa.Index("ix_volunteer_month_tallies_volunteer", "volunteer_id", "month"),
+        # The dashboards' reads (organisations x buckets) come from this index alone on PostgreSQL.
+        sa.Index("uq_volunteer_span_tallies_key", "org_id", "span", "first_day", "volunteer_id", unique=True,
+                 postgresql_include=["minutes", "entries"]),
+        sa.Index("ix_volunteer_span_tallies_volunteer", "volunteer_id"),
+        # Room on every page for the new versions the tally job's updates write, near the old ones.
+        {"postgresql_with": {"fillfactor": 70}},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id", ondelete="CASCADE"))
-    month: Mapped[date]  # the first day of the month
+    span: Mapped[str] = mapped_column(sa.String(7))  # year, quarter or month
+    first_day: Mapped[date]
     volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     minutes: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     entries: Mapped[int] = mapped_column(default=0)

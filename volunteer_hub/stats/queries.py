@@ -4,10 +4,10 @@ Each figure is one statement that adds two things: the tallies, and the ledger e
 (a short range of the primary key; the job runs every minute). Both halves read the cursor in the same
 statement, so nothing is counted twice or missed while the job moves it, and a confirmation shows at once.
 
-Volunteer figures come from monthly tallies for the whole months of the period; the days at its ends that
-fall outside whole months are summed from the ledger by its (org_id, service_date) index (or, when fewer, the
-month's tally minus the days of that month outside the period). Shifts offered and filled and no-shows are
-counted from shifts and claims of the period: tallies do not keep them.
+Volunteer figures (active volunteers, the ranking, Party members and branches) come from one read of the
+volunteer span tallies: the period as a signed sum of year, quarter and month buckets and ledger days
+(spans.cover), each volunteer's sums added up per direct child of the scope. Shift, attendance and overdue
+figures come from the shift tallies (stats.shift_tallies), which a job recounts.
 """
 
 from collections import defaultdict
@@ -25,8 +25,8 @@ from volunteer_hub.extensions import db
 from volunteer_hub.hours.models import AnomalyFlag, HourEntry
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.models import BranchMember, Organisation, OrgKind
-from volunteer_hub.stats import shift_tallies, tallies
-from volunteer_hub.stats.models import OrgDayTally, TeamMonthTally, VolunteerMonthTally
+from volunteer_hub.stats import shift_tallies, spans, tallies
+from volunteer_hub.stats.models import OrgDayTally, TeamMonthTally, VolunteerSpanTally
 from volunteer_hub.stats.periods import Period, as_date, month_start, next_month
 from volunteer_hub.stats.shift_tallies import ShiftSums
 from volunteer_hub.teams.models import MemberStatus, Team, TeamMember
@@ -132,76 +132,81 @@ def org_day_sums(scope: Scope, period: Period, keys: tuple[str, ...] = (), *, by
 
 
 def _per_volunteer(scope: Scope, period: Period, by: str | None):
-    """A subquery (grp, volunteer_id, minutes, entries): each volunteer's sums per group, where the group is
-    the scope's id, each direct child's id (by="child") or the first day of each month (by="month")."""
+    """A select (grp, volunteer_id, minutes, entries): each volunteer's sums per group, where the group is the
+    scope's id, each direct child's id (by="child", with NULL for the scope's own tasks) or the first day of
+    each month (by="month"). Tallies and ledger days are read per group, each by its own organisations, so no
+    row needs mapping to its group; only the few untallied entries do."""
+    tally, ledger, recent = VolunteerSpanTally, HourEntry.__table__.c, _recent().c
     if by == "child":
-        tallied_orgs = [child.id for child in scope.children]
-        inside = {org_id: scope.child_of(org_id) for org_id in scope.orgs if org_id != scope.org.id}
-        group_of = lambda rows: sa.case(inside, value=rows.org_id) if inside else sa.null()  # noqa: E731
+        group_of_org = {org_id: scope.child_of(org_id) for org_id in scope.orgs}
     else:
-        tallied_orgs, inside = [scope.org.id], {org_id: scope.org.id for org_id in scope.orgs}
-        group_of = lambda rows: sa.literal(scope.org.id)  # noqa: E731
-    if by == "month":
-        group_of = lambda rows: tallies.month_of(rows.service_date)  # noqa: E731
-    months, ledger_days = _volunteer_sources(period)
+        group_of_org = {org_id: scope.org.id for org_id in scope.orgs}
+    orgs_of_group = defaultdict(list)
+    for org_id, group in group_of_org.items():
+        orgs_of_group[group].append(org_id)
+    month_label = lambda day: sa.literal(month_start(day), sa.Date)  # noqa: E731
+    cover = _volunteer_cover(period, by_month=by == "month")
     parts = []
-    if months:
-        tally = VolunteerMonthTally
-        parts.append(
-            sa.select((tally.month if by == "month" else tally.org_id).label("grp"), tally.volunteer_id,
-                      tally.minutes, tally.entries)
-            .where(tally.org_id.in_(tallied_orgs), tally.month.in_(months))
-        )
-        recent = _recent().c
-        parts.append(_ledger_part(recent, recent.record, group_of(recent), 1, recent.org_id.in_(list(inside)),
-                                  sa.or_(*(recent.service_date.between(m, next_month(m) - DAY) for m in months))))
-    ledger = HourEntry.__table__.c
-    for first, last, sign in ledger_days:
-        group = sa.literal(first.replace(day=1), sa.Date) if by == "month" else group_of(ledger)
-        parts.append(_ledger_part(ledger, tallies.RECORD, group, sign, ledger.org_id.in_(list(inside)),
-                                  ledger.service_date.between(first, last)))
+    for group, org_ids in orgs_of_group.items():
+        label = lambda day: month_label(day) if by == "month" else sa.literal(group, sa.Integer)  # noqa: B023, E731
+        parts += [_signed_part(label(b.first), tally.volunteer_id, tally.minutes, tally.entries, b.sign,
+                               tally.org_id.in_(org_ids), tally.span == b.span, tally.first_day == b.first)
+                  for b in cover.buckets]
+        parts += [_signed_part(label(first), ledger.volunteer_id, ledger.minutes, tallies.RECORD, sign,
+                               ledger.org_id.in_(org_ids), ledger.service_date.between(first, last))
+                  for first, last, sign in cover.days]
+    if by == "month":
+        recent_group = tallies.month_of(recent.service_date)
+    elif by == "child":
+        recent_group = sa.case(group_of_org, value=recent.org_id)
+    else:
+        recent_group = sa.literal(scope.org.id)
+    for sign in (1, -1):
+        ranges = [(b.first, spans.span_end(b.span, b.first)) for b in cover.buckets if b.sign == sign]
+        if ranges:
+            parts.append(_signed_part(recent_group, recent.volunteer_id, recent.minutes, recent.record, sign,
+                                      recent.org_id.in_(scope.ids),
+                                      sa.or_(*(recent.service_date.between(a, b) for a, b in ranges))))
+    if not parts:  # a period entirely after today
+        parts.append(sa.select(sa.null().label("grp"), sa.null().label("volunteer_id"),
+                               sa.literal(0).label("minutes"), sa.literal(0).label("entries")).where(sa.false()))
     rows = sa.union_all(*parts).subquery("rows")
     return (
-        sa.select(rows.c.grp, rows.c.volunteer_id, sa.func.sum(rows.c.minutes).label("minutes"),
-                  sa.func.sum(rows.c.entries).label("entries"))
+        sa.select(rows.c.grp, rows.c.volunteer_id, _total(rows.c.minutes).label("minutes"),
+                  _total(rows.c.entries).label("entries"))
         .group_by(rows.c.grp, rows.c.volunteer_id)
-        .subquery("per_volunteer")
     )
 
 
-def _volunteer_sources(period: Period) -> tuple[list[date], list[tuple[date, date, int]]]:
-    """(months read from the monthly tallies, (first, last, sign) day ranges read from the ledger).
+def _total(column):
+    """SUM as a Python int on every backend (PostgreSQL sums bigints as numeric)."""
+    return sa.cast(sa.func.sum(column), sa.BigInteger)
 
-    A partial month at an end of the period is read from the ledger, or, when that is fewer days, as the whole
-    month's tally minus the ledger days of that month outside the period (days after today hold no entries):
-    each volunteer's sums simply add up, so "March 1-25" costs what "March 26-31" does.
-    """
+
+def _volunteer_cover(period: Period, *, by_month: bool = False) -> spans.Cover:
+    """The tally buckets and ledger days that add up to the period (spans.cover); by_month, each month of the
+    period on its own, from month buckets only, so every bucket belongs to one month."""
     today = to_local(now()).date()
-
-    def cost(ranges) -> int:
-        return sum(max(0, (min(last, today) - first).days + 1) for first, last in ranges)
-
-    months, ledger_days = list(period.whole_months()), []
-    for first, last in period.edges():
-        month = first.replace(day=1)
-        outside = [(a, b) for a, b in ((month, first - DAY), (last + DAY, next_month(month) - DAY)) if a <= b]
-        if cost(outside) < cost([(first, last)]):
-            months.append(month)
-            ledger_days += [(a, b, -1) for a, b in outside]
-        else:
-            ledger_days.append((first, last, 1))
-    return months, ledger_days
+    if not by_month:
+        return spans.cover(period.start, period.end, today)
+    cover, first = spans.Cover(), month_start(period.start)
+    while first <= period.end:
+        cover += spans.cover(max(first, period.start), min(next_month(first) - DAY, period.end), today,
+                             top=spans.MONTH)
+        first = next_month(first)
+    return cover
 
 
-def _ledger_part(rows, record, group, sign: int, *conditions):
-    minutes, entries = (rows.minutes, record) if sign > 0 else (-rows.minutes, -record)
-    return (sa.select(group.label("grp"), rows.volunteer_id, minutes.label("minutes"), entries.label("entries"))
-            .where(*conditions))
+def _signed_part(group, volunteer_id, minutes, entries, sign: int, *conditions):
+    if sign < 0:
+        minutes, entries = -minutes, -entries
+    return (sa.select(group.label("grp"), volunteer_id.label("volunteer_id"), minutes.label("minutes"),
+                      entries.label("entries")).where(*conditions))
 
 
 def active_volunteers(scope: Scope, period: Period, *, by: str | None = None) -> dict:
     """{group: volunteers with a positive net time}; groups as in _per_volunteer."""
-    grouped = _per_volunteer(scope, period, by)
+    grouped = _per_volunteer(scope, period, by).subquery()
     rows = db.session.execute(
         sa.select(grouped.c.grp, sa.func.count()).where(grouped.c.minutes > 0).group_by(grouped.c.grp)
     ).all()
@@ -212,7 +217,7 @@ def volunteer_ranking(scope: Scope, period: Period, *, limit: int | None = TOP_V
                       ) -> tuple[int, list[tuple[int, Sums]]]:
     """(volunteers with a positive net time, the first ``limit`` of them by net time with their Sums); with
     limit None, every volunteer with any entry, whatever the net time."""
-    grouped = _per_volunteer(scope, period, None)
+    grouped = _per_volunteer(scope, period, None).subquery()
     query = sa.select(grouped.c.volunteer_id, grouped.c.minutes, grouped.c.entries,
                       sa.func.count().over().label("active"))
     if limit is not None:
@@ -222,44 +227,60 @@ def volunteer_ranking(scope: Scope, period: Period, *, limit: int | None = TOP_V
     return active, [(row.volunteer_id, Sums(int(row.minutes), int(row.entries))) for row in rows]
 
 
-def ranking_with_party(scope: Scope, period: Period) -> tuple[int, list[tuple[int, Sums]], list["GroupFigures"]]:
-    """volunteer_ranking(scope, period) and party_figures(scope, period) from one pass over the per-volunteer
-    sums (at a year's scale the costliest read of the dashboard, so it is made once): window sums over every
-    volunteer ride along with the first TOP_VOLUNTEERS rows."""
-    grouped = _per_volunteer(scope, period, None)
-    positive = sa.case((grouped.c.minutes > 0, 1), else_=0)
+@dataclass
+class VolunteerGroups:
+    """What the dashboard shows of volunteers in a scope and period, each figure over net time per volunteer."""
+
+    active: int = 0  # volunteers with a positive net time
+    ranking: list[tuple[int, Sums]] = field(default_factory=list)  # the first TOP_VOLUNTEERS by net time
+    active_by_child: dict[int | None, int] = field(default_factory=dict)  # None: the scope's own tasks
+    party: dict[bool, tuple[Sums, int]] = field(default_factory=dict)  # Party members or not: (Sums, active)
+    branches: dict[int, tuple[Sums, int]] = field(default_factory=dict)  # Party branch id: (Sums, active)
+
+
+def volunteer_groups(scope: Scope, period: Period, branch_ids: list[int] = ()) -> VolunteerGroups:
+    """The ranking, the active volunteers per direct child, the Party split and the branches' sums, in one
+    statement over one read of the per-volunteer sums per child (at a year's scale the dashboard's costliest
+    read), added up per volunteer in the database."""
+    pv = (_per_volunteer(scope, period, "child" if scope.children else None)
+          .cte("per_child_volunteer").prefix_with("MATERIALIZED"))
+    volunteers = (sa.select(pv.c.volunteer_id, _total(pv.c.minutes).label("minutes"),
+                            _total(pv.c.entries).label("entries"))
+                  .group_by(pv.c.volunteer_id).cte("per_volunteer"))
+
+    def figures(kind: str, key, rows, *group_by):
+        active = _total(sa.case((rows.c.minutes > 0, 1), else_=0))
+        return (sa.select(sa.literal(kind).label("kind"), key.label("key"), _total(rows.c.minutes),
+                          _total(rows.c.entries), active).group_by(*group_by))
+
+    top = (sa.select(volunteers).where(volunteers.c.minutes > 0)
+           .order_by(volunteers.c.minutes.desc(), volunteers.c.volunteer_id).limit(TOP_VOLUNTEERS).subquery())
     # Membership by a subquery over the members' partial index: a join would read every user.
-    party = sa.case((grouped.c.volunteer_id.in_(sa.select(User.id).where(User.party_member)), 1), else_=0)
-    whole = lambda value, name: sa.func.sum(value).over().label(name)  # noqa: E731
-    rows = db.session.execute(
-        sa.select(grouped.c.volunteer_id, grouped.c.minutes, grouped.c.entries, whole(positive, "active"),
-                  whole(grouped.c.minutes, "all_minutes"), whole(grouped.c.entries, "all_entries"),
-                  whole(positive * party, "party_active"), whole(grouped.c.minutes * party, "party_minutes"),
-                  whole(grouped.c.entries * party, "party_entries"))
-        .order_by(grouped.c.minutes.desc(), grouped.c.volunteer_id).limit(TOP_VOLUNTEERS)
-    ).all()
-    if not rows:
-        return 0, [], _party_groups({})
-    first = rows[0]
-    figures = {name: int(getattr(first, name) or 0) for name in (
-        "active", "all_minutes", "all_entries", "party_active", "party_minutes", "party_entries")}
-    split = {True: (Sums(figures["party_minutes"], figures["party_entries"]), figures["party_active"]),
-             False: (Sums(figures["all_minutes"] - figures["party_minutes"],
-                          figures["all_entries"] - figures["party_entries"]),
-                     figures["active"] - figures["party_active"])}
-    ranking = [(row.volunteer_id, Sums(int(row.minutes), int(row.entries))) for row in rows if row.minutes > 0]
-    return figures["active"], ranking, _party_groups(split)
-
-
-def own_volunteers(scope: Scope, period: Period) -> int:
-    """Volunteers with positive net time on tasks of the scope's own organisation (not its children)."""
-    per_volunteer = (
-        sa.select(HourEntry.volunteer_id)
-        .where(HourEntry.org_id == scope.org.id, HourEntry.service_date.between(period.start, period.end))
-        .group_by(HourEntry.volunteer_id).having(sa.func.sum(HourEntry.minutes) > 0)
-        .subquery()
-    )
-    return db.session.execute(sa.select(sa.func.count()).select_from(per_volunteer)).scalar_one()
+    is_party = sa.case((volunteers.c.volunteer_id.in_(sa.select(User.id).where(User.party_member)), 1), else_=0)
+    parts = [
+        figures("child", pv.c.grp, pv, pv.c.grp),
+        sa.select(sa.literal("top"), top.c.volunteer_id, top.c.minutes, top.c.entries, sa.literal(1)),
+        figures("party", is_party, volunteers, is_party),
+    ]
+    if branch_ids:
+        members = (sa.select(BranchMember.org_id, volunteers.c.minutes, volunteers.c.entries)
+                   .join(volunteers, volunteers.c.volunteer_id == BranchMember.user_id)
+                   .where(BranchMember.org_id.in_(list(branch_ids))).subquery())
+        parts.append(figures("branch", members.c.org_id, members, members.c.org_id))
+    result = VolunteerGroups()
+    for kind, key, minutes, entries, active in db.session.execute(sa.union_all(*parts)):
+        sums = Sums(int(minutes or 0), int(entries or 0))
+        if kind == "child":
+            result.active_by_child[key if scope.children else None] = int(active)
+        elif kind == "top":
+            result.ranking.append((key, sums))
+        elif kind == "party":
+            result.party[bool(key)] = (sums, int(active))
+            result.active += int(active)
+        else:
+            result.branches[key] = (sums, int(active))
+    result.ranking.sort(key=lambda item: (-item[1].minutes, item[0]))
+    return result
 
 
 # --- shifts and claims ---
@@ -325,14 +346,7 @@ class GroupFigures:
 
 def party_figures(scope: Scope, period: Period) -> list[GroupFigures]:
     """Party members ("party") and everyone else ("others") in the scope and period, in that order."""
-    grouped = _per_volunteer(scope, period, None)
-    rows = db.session.execute(
-        sa.select(User.party_member, sa.func.sum(grouped.c.minutes), sa.func.sum(grouped.c.entries),
-                  sa.func.sum(sa.case((grouped.c.minutes > 0, 1), else_=0)))
-        .join(User, User.id == grouped.c.volunteer_id).group_by(User.party_member)
-    ).all()
-    return _party_groups({bool(party): (Sums(int(minutes or 0), int(entries or 0)), int(active or 0))
-                          for party, minutes, entries, active in rows})
+    return _party_groups(volunteer_groups(scope, period).party)
 
 
 def _party_groups(split: dict[bool, tuple[Sums, int]]) -> list[GroupFigures]:
@@ -341,30 +355,30 @@ def _party_groups(split: dict[bool, tuple[Sums, int]]) -> list[GroupFigures]:
             GroupFigures("others", str(_l("Other volunteers")), *split.get(False, (Sums(), 0)))]
 
 
-def branch_figures(scope: Scope, period: Period) -> list[GroupFigures]:
+def branch_figures(scope: Scope, period: Period, groups: VolunteerGroups | None = None) -> list[GroupFigures]:
     """Every Party branch in the scope (temporary ones included) with its members' time inside the scope,
-    largest first; branches without hours are listed too."""
-    branches = db.session.execute(
-        sa.select(Organisation.id, Organisation.name, Organisation.temporary)
-        .where(Organisation.kind == OrgKind.PARTY_BRANCH,
-               Organisation.path.startswith(scope.org.path, autoescape=True))
-    ).all()
+    largest first; branches without hours are listed too. The branches' sums come from groups when given
+    (made with party_branches(scope)'s ids)."""
+    branches = party_branches(scope)
     if not branches:
         return []
     ids = [row.id for row in branches]
     members = dict(db.session.execute(
         sa.select(BranchMember.org_id, sa.func.count()).where(BranchMember.org_id.in_(ids))
         .group_by(BranchMember.org_id)).all())
-    grouped = _per_volunteer(scope, period, None)
-    sums = {org_id: (Sums(int(minutes or 0), int(entries or 0)), int(active or 0))
-            for org_id, minutes, entries, active in db.session.execute(
-                sa.select(BranchMember.org_id, sa.func.sum(grouped.c.minutes), sa.func.sum(grouped.c.entries),
-                          sa.func.sum(sa.case((grouped.c.minutes > 0, 1), else_=0)))
-                .join(grouped, grouped.c.volunteer_id == BranchMember.user_id)
-                .where(BranchMember.org_id.in_(ids)).group_by(BranchMember.org_id))}
+    sums = (groups or volunteer_groups(scope, period, ids)).branches
     figures = [GroupFigures(row.id, row.name, *sums.get(row.id, (Sums(), 0)), members=members.get(row.id, 0),
                             temporary=row.temporary) for row in branches]
     return sorted(figures, key=lambda f: (-f.sums.minutes, f.name, f.id))
+
+
+def party_branches(scope: Scope) -> list:
+    """(id, name, temporary) of the Party branches in the scope."""
+    return db.session.execute(
+        sa.select(Organisation.id, Organisation.name, Organisation.temporary)
+        .where(Organisation.kind == OrgKind.PARTY_BRANCH,
+               Organisation.path.startswith(scope.org.path, autoescape=True))
+    ).all()
 
 
 def team_figures(scope: Scope, period: Period) -> list[GroupFigures]:
@@ -473,40 +487,40 @@ def dashboard(user, org: Organisation, period: Period) -> Dashboard:
         totals.add(s.minutes, s.entries)
         per_type[task_type].add(s.minutes, s.entries)
         per_day[day] += s.minutes
-    active, ranking, party = ranking_with_party(scope, period)
+    volunteers = volunteer_groups(scope, period, [row.id for row in party_branches(scope)])
     shift_by_child, shift_total = _roll_up(scope, shift_sums(scope, period), _add_shifts)
     overdue_by_child, overdue_total = _roll_up(scope, shift_tallies.stored_overdue(scope.ids), _add_ints)
     anomalies_by_child, anomalies_total = _roll_up(scope, anomaly_counts(scope, period), _add_ints)
     return Dashboard(
         scope=scope, period=period, totals=totals,
-        volunteers=active,
+        volunteers=volunteers.active,
         shifts=shift_total or ShiftSums(), overdue=overdue_total or 0, anomalies=anomalies_total or 0,
-        children=_children(scope, period, totals, shift_by_child, overdue_by_child, anomalies_by_child),
+        children=_children(scope, period, totals, volunteers.active_by_child, shift_by_child, overdue_by_child,
+                           anomalies_by_child),
         types=sorted(per_type.items(), key=lambda item: (-item[1].minutes, item[0])),
         trend=[(day, per_day.get(day, 0)) for day in period.dates()],
-        top_volunteers=_named(ranking),
+        top_volunteers=_named(volunteers.ranking),
         ancestors=_ancestors(user, scope.org),
-        party=party,
-        branches=branch_figures(scope, period),
+        party=_party_groups(volunteers.party),
+        branches=branch_figures(scope, period, volunteers),
         teams=team_figures(scope, period),
         shifts_as_of=shift_tallies.as_of(),
     )
 
 
-def _children(scope, period, totals, shifts, overdue, anomalies) -> list[ChildFigures]:
+def _children(scope, period, totals, volunteers, shifts, overdue, anomalies) -> list[ChildFigures]:
     child_sums = org_day_sums(scope, period, by_child=True)
-    child_volunteers = active_volunteers(scope, period, by="child") if scope.children else {}
     figures = []
     own = Sums(totals.minutes, totals.entries)
     for child in scope.children:
         sums = child_sums.get((child.id,), Sums())
         own.add(-sums.minutes, -sums.entries)
-        figures.append(ChildFigures(child, sums, child_volunteers.get(child.id, 0),
+        figures.append(ChildFigures(child, sums, volunteers.get(child.id, 0),
                                     shifts.get(child.id, ShiftSums()), overdue.get(child.id, 0),
                                     anomalies.get(child.id, 0)))
     figures.sort(key=lambda f: (-f.sums.minutes, f.org.name))
     if own.minutes or own.entries or None in shifts or None in overdue:
-        figures.append(ChildFigures(scope.org, own, own_volunteers(scope, period), shifts.get(None, ShiftSums()),
+        figures.append(ChildFigures(scope.org, own, volunteers.get(None, 0), shifts.get(None, ShiftSums()),
                                     overdue.get(None, 0), anomalies.get(None, 0), own=True))
     return figures
 
@@ -562,7 +576,8 @@ def hours_rows(org: Organisation, period: Period, group_by: str, *, locale: str 
     if group_by == "org":
         totals = org_day_sums(scope, period).get((scope.org.id,), Sums())
         rows = [HoursRow(c.org.id, c.org.name, c.sums.minutes, c.sums.entries, c.volunteers, own=c.own)
-                for c in _children(scope, period, totals, {}, {}, {})]
+                for c in _children(scope, period, totals, volunteer_groups(scope, period).active_by_child,
+                                   {}, {}, {})]
         return rows
     if group_by == "volunteer":
         _active, ranking = volunteer_ranking(scope, period, limit=None)

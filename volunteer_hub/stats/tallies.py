@@ -1,10 +1,11 @@
 """Keeping the tallies equal to the ledger: incrementally after a cursor, by a full rebuild, and checked.
 
-Every entry adds its signed minutes to its recording organisation *and each ancestor* (so a district's figure
-is one indexed lookup), per local service date and task type (OrgDayTally) and per volunteer and month
-(VolunteerMonthTally); entries served as part of a team also add to their team's month (TeamMonthTally: teams
-are not in the organisation tree, so nothing rolls up). ``entries`` counts service records, not corrections: a
-correction changes minutes only.
+Every entry adds its signed minutes to its recording organisation *and each ancestor* per local service date
+and task type (OrgDayTally, so a district's figure is one indexed lookup), to its recording organisation per
+volunteer and calendar span (VolunteerSpanTally: the entry's year, quarter and month, see spans.py; a scope
+reads its organisations' rows), and, for entries served as part of a team, to the team's month
+(TeamMonthTally: teams are not in the organisation tree, so nothing rolls up).
+``entries`` counts service records, not corrections: a correction changes minutes only.
 
 **Which entries are final.** Ledger ids come from a sequence when a row is inserted, but PostgreSQL
 transactions commit in any order: an entry with a lower id can become visible after a higher one was read.
@@ -35,7 +36,8 @@ from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
 from volunteer_hub.hours.models import HourEntry
 from volunteer_hub.orgs.models import Organisation
-from volunteer_hub.stats.models import OrgDayTally, TallyCursor, TeamMonthTally, VolunteerMonthTally
+from volunteer_hub.stats.models import OrgDayTally, TallyCursor, TeamMonthTally, VolunteerSpanTally
+from volunteer_hub.stats.spans import MONTH, QUARTER, SPANS, YEAR
 
 CURSOR = "ledger"
 BATCH_SIZE = 50_000  # entries per transaction: a crash loses at most one batch of work, never counts twice
@@ -82,11 +84,14 @@ def verify_tallies(*, examples: int = 20) -> TallyCheck:
     one statement, so it sees the cursor and the tallies as of one moment while the job keeps running."""
     check = TallyCheck(cursor=cursor_position())
     cursor = cursor_subquery()
-    for name, expected, stored in (
+    comparisons = [
         ("org_day", _expected_org_days(cursor), _stored(OrgDayTally, "day", "task_type")),
-        ("volunteer_month", _expected_volunteer_months(cursor), _stored(VolunteerMonthTally, "month", "volunteer_id")),
+        *((f"volunteer_{span}", _expected_volunteer_spans(span, cursor),
+           _stored(VolunteerSpanTally, "first_day", "volunteer_id", VolunteerSpanTally.span == span))
+          for span in SPANS),
         ("team_month", _padded(_expected_team_months(cursor)), _padded(_stored_team_months())),
-    ):
+    ]
+    for name, expected, stored in comparisons:
         for row in db.session.execute(_differences(expected, stored)):
             check.differences += 1
             if len(check.examples) < examples:
@@ -128,7 +133,9 @@ def _add_range(after: int, upto: int) -> None:
     """Add the entries after..upto to the tallies: the sums are made by the database (the same statements as
     a rebuild, limited to the range) and merged with INSERT ... ON CONFLICT DO UPDATE."""
     _upsert(OrgDayTally, ("org_id", "day", "task_type"), _expected_org_days(upto, after=after))
-    _upsert(VolunteerMonthTally, ("org_id", "month", "volunteer_id"), _expected_volunteer_months(upto, after=after))
+    for span in SPANS:
+        _upsert(VolunteerSpanTally, ("org_id", "span", "first_day", "volunteer_id"),
+                _with_span(span, _expected_volunteer_spans(span, upto, after=after)))
     _upsert(TeamMonthTally, ("team_id", "month"), _expected_team_months(upto, after=after))
 
 
@@ -175,7 +182,7 @@ def _rebuild() -> None:
         sa.select(sa.func.max(HourEntry.id)).where(HourEntry.confirmed_at < now() - SETTLE)
     ).scalar() or 0
     db.session.execute(sa.delete(OrgDayTally))
-    db.session.execute(sa.delete(VolunteerMonthTally))
+    db.session.execute(sa.delete(VolunteerSpanTally))
     db.session.execute(sa.delete(TeamMonthTally))
     _add_range(0, horizon)
     db.session.execute(sa.update(TallyCursor).where(TallyCursor.name == CURSOR)
@@ -195,8 +202,18 @@ def _ancestors():
 
 def month_of(column):
     """The first day of the month of a date column, in SQL."""
+    return span_start_of(MONTH, column)
+
+
+def span_start_of(span: str, column):
+    """The first day of the year, quarter or month of a date column, in SQL (spans.span_start)."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return sa.cast(sa.func.date_trunc("month", column), sa.Date)
+        return sa.cast(sa.func.date_trunc(span, column), sa.Date)
+    if span == YEAR:
+        return sa.func.date(column, "start of year")
+    if span == QUARTER:
+        months = (sa.cast(sa.func.strftime("%m", column), sa.Integer) - 1) // 3 * 3
+        return sa.func.date(column, "start of year", "+" + sa.cast(months, sa.String) + " months")
     return sa.func.date(column, "start of month")
 
 
@@ -204,15 +221,17 @@ def _sum(column):
     return sa.cast(sa.func.sum(column), sa.BigInteger)
 
 
-def _expected(upto, key_columns: dict, after=None):
+def _expected(upto, key_columns: dict, after=None, *, roll_up: bool = True):
     """Sums of entries after..upto (by id) per organisation, rolled up to every ancestor, and key_columns."""
     base = (
         sa.select(HourEntry.org_id, *[column.label(name) for name, column in key_columns.items()],
                   _sum(HourEntry.minutes).label("minutes"), _sum(RECORD).label("entries"))
         .where(HourEntry.id <= upto, *([] if after is None else [HourEntry.id > after]))
         .group_by(HourEntry.org_id, *key_columns.values())
-        .subquery()
     )
+    if not roll_up:
+        return base
+    base = base.subquery()
     ancestors = _ancestors()
     keys = [base.c[name] for name in key_columns]
     return (
@@ -227,9 +246,20 @@ def _expected_org_days(upto, after=None):
     return _expected(upto, {"day": HourEntry.service_date, "task_type": HourEntry.task_type}, after)
 
 
-def _expected_volunteer_months(upto, after=None):
-    return _expected(upto, {"month": month_of(HourEntry.service_date), "volunteer_id": HourEntry.volunteer_id},
-                     after)
+def _expected_volunteer_spans(span: str, upto, after=None):
+    """(org_id, first_day, volunteer_id, minutes, entries) of entries after..upto in buckets of one span, per
+    recording organisation only: volunteers serve in one or two places, so a district's rolled-up rows would
+    be about as many as its organisations' own, and rolling up would write each entry's sums four times."""
+    return _expected(upto, {"first_day": span_start_of(span, HourEntry.service_date),
+                            "volunteer_id": HourEntry.volunteer_id}, after, roll_up=False)
+
+
+def _with_span(span: str, sums):
+    """The span's sums with the span as their second column, as VolunteerSpanTally keys them."""
+    rows = sums.subquery()
+    # WHERE true: SQLite would read the ON of a following ON CONFLICT as a join's.
+    return sa.select(rows.c.org_id, sa.literal(span, sa.String).label("span"), rows.c.first_day,
+                     rows.c.volunteer_id, rows.c.minutes, rows.c.entries).where(sa.true())
 
 
 def _expected_team_months(upto, after=None):
@@ -254,9 +284,9 @@ def _padded(team_months):
     return sa.select(*list(rows.c)[:2], sa.literal_column("0").label("k2"), *list(rows.c)[2:])
 
 
-def _stored(model, key1: str, key2: str):
+def _stored(model, key1: str, key2: str, *where):
     return sa.select(model.org_id, getattr(model, key1), getattr(model, key2),
-                     sa.cast(model.minutes, sa.BigInteger), sa.cast(model.entries, sa.BigInteger))
+                     sa.cast(model.minutes, sa.BigInteger), sa.cast(model.entries, sa.BigInteger)).where(*where)
 
 
 def _differences(expected, stored):

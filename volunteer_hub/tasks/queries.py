@@ -8,7 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from volunteer_hub.core.errors import ValidationError
 from volunteer_hub.core.geo import EARTH_RADIUS_KM, bounding_box, distance_km
@@ -114,7 +114,10 @@ def _load_tasks(ids: list[int]) -> dict[int, Task]:
     rows = db.session.execute(
         sa.select(Task)
         .where(Task.id.in_(ids))
-        .options(selectinload(Task.shifts), selectinload(Task.org), selectinload(Task.skill_rows))
+        # Not Shift.task's own joined load: it would read every task's columns again for each of its shifts,
+        # and the shifts' task is the one just loaded (taken from the session, no query).
+        .options(selectinload(Task.shifts).lazyload(Shift.task), joinedload(Task.org),
+                 selectinload(Task.skill_rows))
     ).scalars()
     return {task.id: task for task in rows}
 

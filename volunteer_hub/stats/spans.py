@@ -1,0 +1,98 @@
+"""Calendar spans of the volunteer tallies, and how a period is assembled from them.
+
+Volunteer tallies keep each volunteer's sums per organisation for every calendar year, quarter and month, so
+each span nests in the one above. A per-volunteer figure for any period is a signed sum of such buckets plus
+ledger days: "the last 365 days" is last December minus its first day, plus this year; "March 3 - June 30" is
+the second quarter plus March minus its first two days. ``cover`` picks the cheapest such sum, counting a
+bucket as about one row per volunteer active in it and a ledger day as a fraction of that (the ledger's
+(org_id, service_date) index carries what these sums read); spans and days after today hold nothing and cost
+nothing. (Smaller spans, such as ten-day xun, would shorten the ledger days at a period's ends, but tripled the
+tallies' size and write cost at ten million entries.)
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+YEAR, QUARTER, MONTH = "year", "quarter", "month"
+SPANS = (YEAR, QUARTER, MONTH)  # largest first: each one's children are the next
+BUCKET_COST = 1.0  # reading one bucket: about one row per volunteer active in it
+DAY_COST = 0.25  # reading one day of the ledger, relative to a bucket
+DAY = timedelta(days=1)
+
+
+def span_start(span: str, day: date) -> date:
+    """The first day of the span of the given kind that contains day."""
+    if span == YEAR:
+        return day.replace(month=1, day=1)
+    if span == QUARTER:
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    return day.replace(day=1)
+
+
+def span_end(span: str, first: date) -> date:
+    """The last day of the span that starts on first."""
+    months = {YEAR: 12, QUARTER: 3}.get(span, 1)
+    month = first.month - 1 + months
+    return date(first.year + month // 12, month % 12 + 1, 1) - DAY
+
+
+@dataclass(frozen=True)
+class Bucket:
+    span: str
+    first: date
+    sign: int  # +1 or -1
+
+
+@dataclass
+class Cover:
+    """Signed tally buckets and signed ledger day ranges (first, last, sign) that add up to a period."""
+
+    buckets: list[Bucket] = field(default_factory=list)
+    days: list[tuple[date, date, int]] = field(default_factory=list)
+    cost: float = 0.0
+
+    def __add__(self, other: "Cover") -> "Cover":
+        return Cover(self.buckets + other.buckets, self.days + other.days, self.cost + other.cost)
+
+    def negated(self) -> "Cover":
+        return Cover([Bucket(b.span, b.first, -b.sign) for b in self.buckets],
+                     [(first, last, -sign) for first, last, sign in self.days], self.cost)
+
+
+def cover(start: date, end: date, today: date, *, top: str = YEAR) -> Cover:
+    """The cheapest signed sum of buckets (of the span top and smaller ones) and ledger days equal to the days
+    start..end (days after today are empty)."""
+    result, level = Cover(), SPANS.index(top)
+    first = span_start(top, start)
+    while first <= min(end, today):
+        result += _cover(level, first, start, end, today)
+        first = span_end(top, first) + DAY
+    return result
+
+
+def _cover(level: int, first: date, start: date, end: date, today: date) -> Cover:
+    """The days start..end inside the span SPANS[level] starting at first."""
+    last = min(span_end(SPANS[level], first), today)
+    start, end = max(start, first), min(end, last)
+    if start > end:
+        return Cover()
+    whole = Cover([Bucket(SPANS[level], first, 1)], cost=BUCKET_COST)
+    if (start, end) == (first, last):
+        return whole
+    options = [_split(level, first, last, [(start, end)], today)]
+    outside = [(a, b) for a, b in ((first, start - DAY), (end + DAY, last)) if a <= b]
+    options.append(whole + _split(level, first, last, outside, today).negated())
+    return min(options, key=lambda option: option.cost)
+
+
+def _split(level: int, first: date, last: date, ranges: list[tuple[date, date]], today: date) -> Cover:
+    """The ranges (inside first..last) covered by the next smaller span, or by ledger days below the smallest."""
+    if level + 1 == len(SPANS):
+        return Cover(days=[(a, b, 1) for a, b in ranges],
+                     cost=DAY_COST * sum((b - a).days + 1 for a, b in ranges))
+    result, child = Cover(), first
+    while child <= last:
+        for a, b in ranges:
+            result += _cover(level + 1, child, a, b, today)
+        child = span_end(SPANS[level + 1], child) + DAY
+    return result
