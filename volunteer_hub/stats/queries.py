@@ -144,11 +144,12 @@ def _per_volunteer(scope: Scope, period: Period, by: str | None):
     orgs_of_group = defaultdict(list)
     for org_id, group in group_of_org.items():
         orgs_of_group[group].append(org_id)
-    month_label = lambda day: sa.literal(month_start(day), sa.Date)  # noqa: E731
     cover = _volunteer_cover(period, by_month=by == "month")
     parts = []
     for group, org_ids in orgs_of_group.items():
-        label = lambda day: month_label(day) if by == "month" else sa.literal(group, sa.Integer)  # noqa: B023, E731
+        def label(day, group=group):
+            return sa.literal(month_start(day), sa.Date) if by == "month" else sa.literal(group, sa.Integer)
+
         parts += [_signed_part(label(b.first), tally.volunteer_id, tally.minutes, tally.entries, b.sign,
                                tally.org_id.in_(org_ids), tally.span == b.span, tally.first_day == b.first)
                   for b in cover.buckets]
@@ -355,11 +356,12 @@ def _party_groups(split: dict[bool, tuple[Sums, int]]) -> list[GroupFigures]:
             GroupFigures("others", str(_l("Other volunteers")), *split.get(False, (Sums(), 0)))]
 
 
-def branch_figures(scope: Scope, period: Period, groups: VolunteerGroups | None = None) -> list[GroupFigures]:
+def branch_figures(scope: Scope, period: Period, groups: VolunteerGroups | None = None,
+                   branches: list | None = None) -> list[GroupFigures]:
     """Every Party branch in the scope (temporary ones included) with its members' time inside the scope,
-    largest first; branches without hours are listed too. The branches' sums come from groups when given
-    (made with party_branches(scope)'s ids)."""
-    branches = party_branches(scope)
+    largest first; branches without hours are listed too. The dashboard passes the branches and the groups it
+    made with their ids."""
+    branches = party_branches(scope) if branches is None else branches
     if not branches:
         return []
     ids = [row.id for row in branches]
@@ -487,7 +489,8 @@ def dashboard(user, org: Organisation, period: Period) -> Dashboard:
         totals.add(s.minutes, s.entries)
         per_type[task_type].add(s.minutes, s.entries)
         per_day[day] += s.minutes
-    volunteers = volunteer_groups(scope, period, [row.id for row in party_branches(scope)])
+    branches = party_branches(scope)
+    volunteers = volunteer_groups(scope, period, [row.id for row in branches])
     shift_by_child, shift_total = _roll_up(scope, shift_sums(scope, period), _add_shifts)
     overdue_by_child, overdue_total = _roll_up(scope, shift_tallies.stored_overdue(scope.ids), _add_ints)
     anomalies_by_child, anomalies_total = _roll_up(scope, anomaly_counts(scope, period), _add_ints)
@@ -502,7 +505,7 @@ def dashboard(user, org: Organisation, period: Period) -> Dashboard:
         top_volunteers=_named(volunteers.ranking),
         ancestors=_ancestors(user, scope.org),
         party=_party_groups(volunteers.party),
-        branches=branch_figures(scope, period, volunteers),
+        branches=branch_figures(scope, period, volunteers, branches),
         teams=team_figures(scope, period),
         shifts_as_of=shift_tallies.as_of(),
     )
