@@ -14,8 +14,7 @@
    (ids after the last, confirmed just now, service dates in the last days, volunteers in their home
    community or a neighbouring one, as in the data) and tallies.tally_new_entries() is timed. The ledger
    keeps them: every run adds 2 x --new entries.
-PostgreSQL's JIT compiler adds 100-200 ms to these statements; run with PGOPTIONS="-c jit=off" (or
-ALTER DATABASE ... SET jit = off) to measure without it.
+The app turns PostgreSQL's JIT compiler off on its connections (core.db.configure_postgresql).
 """
 
 import argparse
@@ -40,6 +39,7 @@ from volunteer_hub.extensions import db  # noqa: E402
 from volunteer_hub.hours.models import HourEntry  # noqa: E402
 from volunteer_hub.orgs.models import Organisation  # noqa: E402
 from volunteer_hub.stats import shift_tallies, tallies  # noqa: E402
+from volunteer_hub.stats.models import OrgDayTally, TallyCursor, TeamMonthTally, VolunteerSpanTally  # noqa: E402
 
 DASHBOARD_TARGET_MS, TALLY_TARGET_S = 300, 5
 KINDS = ("day", "week", "month", "custom", "year")
@@ -160,6 +160,7 @@ def bench_tally(app, args) -> float:
         behind = tallies.tally_new_entries()  # start from a caught-up cursor
         print(f"incremental tally of {args.new:,} new entries ({behind:,} caught up first) "
               f"(target < {TALLY_TARGET_S} s)", flush=True)
+        added_from = tallies.cursor_position() + 1
         for round_ in (1, 2):
             first_id, last_id = append_entries(args.new, args.seed + round_)
             started = time.perf_counter()
@@ -169,7 +170,47 @@ def bench_tally(app, args) -> float:
             print(f"  round {round_}: entries {first_id:,}-{last_id:,}: {added:,} tallied in {elapsed:.2f} s "
                   f"({added / elapsed:,.0f}/s){'' if cursor == last_id else '; the cursor did NOT reach the end'}",
                   flush=True)
+        remove_entries(added_from, last_id)
     return elapsed
+
+
+def remove_entries(first_id: int, last_id: int) -> None:
+    """Undo append_entries: subtract entries first_id..last_id from the tallies (the tally job's sums, negated;
+    rows left at zero are deleted) and delete them from the ledger with its triggers off, in one transaction.
+    Only for this benchmark's own database: the ledger is append-only everywhere else."""
+    def negated(sums):
+        rows = sums.subquery()
+        keys = [column for column in rows.c if column.name not in ("minutes", "entries")]
+        return sa.select(*keys, (-rows.c.minutes).label("minutes"), (-rows.c.entries).label("entries"))
+
+    after = first_id - 1
+    tallies.lock_cursor()
+    tallies._upsert(OrgDayTally, ("org_id", "day", "task_type"),
+                    negated(tallies._expected_org_days(last_id, after=after)))
+    for span in tallies.SPANS:
+        tallies._upsert(VolunteerSpanTally, ("org_id", "span", "first_day", "volunteer_id"),
+                        negated(tallies._with_span(span, tallies._expected_volunteer_spans(span, last_id, after))))
+    tallies._upsert(TeamMonthTally, ("team_id", "month"), negated(tallies._expected_team_months(last_id, after)))
+    for model in (OrgDayTally, VolunteerSpanTally, TeamMonthTally):
+        db.session.execute(sa.delete(model).where(model.minutes == 0, model.entries == 0))
+    delete = sa.delete(HourEntry).where(HourEntry.id >= first_id)
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("ALTER TABLE hour_entries DISABLE TRIGGER ALL"))
+        db.session.execute(delete)
+        db.session.execute(sa.text("ALTER TABLE hour_entries ENABLE TRIGGER ALL"))
+        db.session.execute(sa.text("SELECT setval(pg_get_serial_sequence('hour_entries', 'id'), :id)"),
+                           {"id": after})
+    else:
+        triggers = db.session.execute(sa.text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'hour_entries'")).all()
+        for name, _sql in triggers:
+            db.session.execute(sa.text(f'DROP TRIGGER "{name}"'))
+        db.session.execute(delete)
+        for _name, sql in triggers:
+            db.session.execute(sa.text(sql))
+    db.session.execute(sa.update(TallyCursor).where(TallyCursor.name == tallies.CURSOR)
+                       .values(last_entry_id=after))
+    db.session.commit()
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from volunteer_hub.accounts.login import init_login
     from volunteer_hub.core import i18n, redis
-    from volunteer_hub.core.db import configure_sqlite, engine_options
+    from volunteer_hub.core.db import configure_postgresql, configure_sqlite, engine_options
     from volunteer_hub.core.security import init_security
     from volunteer_hub.extensions import babel, csrf, db, limiter, migrate
 
@@ -39,6 +39,8 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+        elif db.engine.dialect.name == "postgresql":
+            configure_postgresql(db.engine)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)

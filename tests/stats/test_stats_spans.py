@@ -1,4 +1,4 @@
-"""Spans: the year/quarter/month buckets of the volunteer tallies, and covering any period with them."""
+"""Spans: the year and month buckets of the volunteer tallies, and covering any period with them."""
 
 from collections import Counter
 from datetime import date, timedelta
@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from volunteer_hub.stats.spans import MONTH, QUARTER, SPANS, YEAR, cover, span_end, span_start
+from volunteer_hub.stats.spans import MONTH, SPANS, YEAR, cover, span_end, span_start
 
 DAY = timedelta(days=1)
 
@@ -30,11 +30,8 @@ def days_counted(result) -> Counter:
 def test_each_span_starts_and_ends_on_calendar_boundaries():
     day = date(2024, 2, 29)
     assert [(span_start(s, day), span_end(s, span_start(s, day))) for s in SPANS] == [
-        (date(2024, 1, 1), date(2024, 12, 31)), (date(2024, 1, 1), date(2024, 3, 31)),
-        (date(2024, 2, 1), date(2024, 2, 29))]
-    assert [span_start(QUARTER, date(2026, m, 15)) for m in (3, 4, 8, 12)] == [
-        date(2026, 1, 1), date(2026, 4, 1), date(2026, 7, 1), date(2026, 10, 1)]
-    assert span_end(QUARTER, date(2026, 10, 1)) == date(2026, 12, 31)
+        (date(2024, 1, 1), date(2024, 12, 31)), (date(2024, 2, 1), date(2024, 2, 29))]
+    assert span_end(MONTH, date(2026, 12, 1)) == date(2026, 12, 31)
 
 
 def test_the_last_365_days_read_two_buckets_and_two_ledger_days():
@@ -42,6 +39,14 @@ def test_the_last_365_days_read_two_buckets_and_two_ledger_days():
     assert [(b.span, b.first, b.sign) for b in result.buckets] == [(MONTH, date(2025, 12, 1), 1),
                                                                    (YEAR, date(2026, 1, 1), 1)]
     assert result.days == [(date(2025, 12, 1), date(2025, 12, 1), -1), (date(2026, 12, 2), date(2026, 12, 2), -1)]
+
+
+def test_a_few_months_are_their_buckets_and_the_days_at_the_ends_the_ledger():
+    result = cover(date(2026, 3, 3), date(2026, 6, 30), today=date(2026, 12, 2))
+    assert [(b.span, b.first, b.sign) for b in result.buckets] == [
+        (MONTH, date(2026, 3, 1), 1), (MONTH, date(2026, 4, 1), 1), (MONTH, date(2026, 5, 1), 1),
+        (MONTH, date(2026, 6, 1), 1)]
+    assert result.days == [(date(2026, 3, 1), date(2026, 3, 2), -1)]
 
 
 def test_a_whole_month_is_its_bucket_and_a_single_day_is_the_ledger():

@@ -5,7 +5,7 @@ Each figure is one statement that adds two things: the tallies, and the ledger e
 statement, so nothing is counted twice or missed while the job moves it, and a confirmation shows at once.
 
 Volunteer figures (active volunteers, the ranking, Party members and branches) come from one read of the
-volunteer span tallies: the period as a signed sum of year, quarter and month buckets and ledger days
+volunteer span tallies: the period as a signed sum of year and month buckets and ledger days
 (spans.cover), each volunteer's sums added up per direct child of the scope. Shift, attendance and overdue
 figures come from the shift tallies (stats.shift_tallies), which a job recounts.
 """

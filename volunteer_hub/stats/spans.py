@@ -1,22 +1,26 @@
 """Calendar spans of the volunteer tallies, and how a period is assembled from them.
 
-Volunteer tallies keep each volunteer's sums per organisation for every calendar year, quarter and month, so
-each span nests in the one above. A per-volunteer figure for any period is a signed sum of such buckets plus
-ledger days: "the last 365 days" is last December minus its first day, plus this year; "March 3 - June 30" is
-the second quarter plus March minus its first two days. ``cover`` picks the cheapest such sum, counting a
-bucket as about one row per volunteer active in it and a ledger day as a fraction of that (the ledger's
-(org_id, service_date) index carries what these sums read); spans and days after today hold nothing and cost
-nothing. (Smaller spans, such as ten-day xun, would shorten the ledger days at a period's ends, but tripled the
-tallies' size and write cost at ten million entries.)
+Volunteer tallies keep each volunteer's sums per organisation for every calendar year and month, so each
+month nests in its year. A per-volunteer figure for any period is a signed sum of such buckets plus ledger
+days: "the last 365 days" is last December minus its first days, plus this year; "March 3 - June 30" is April
+to June plus March minus its first two days. ``cover`` picks the cheapest such sum, costing each bucket and
+ledger day by the rows it reads (the ledger's (org_id, service_date) index carries what these sums read);
+spans and days after today hold nothing and cost nothing.
+
+Every span costs the tally job one row write per new entry, and writes are what bounds it (bench/hours_bench.py:
+about 14 us per row on PostgreSQL). Quarters saved reads only for periods holding a whole quarter, for a third
+more writes; smaller spans (ten-day xun) would shorten the ledger days at a period's ends but triple the writes.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-YEAR, QUARTER, MONTH = "year", "quarter", "month"
-SPANS = (YEAR, QUARTER, MONTH)  # largest first: each one's children are the next
-BUCKET_COST = 1.0  # reading one bucket: about one row per volunteer active in it
-DAY_COST = 0.25  # reading one day of the ledger, relative to a bucket
+YEAR, MONTH = "year", "month"
+SPANS = (YEAR, MONTH)  # largest first: each one's children are the next
+# Rows read, relative to a month bucket, as measured on a year of bench/hours_data.py (a district: 32k rows per
+# month bucket, 150k per year bucket, as volunteers serve in several places over a year; 2.7k entries a day).
+COST = {YEAR: 4.5, MONTH: 1.0}
+DAY_COST = 0.1
 DAY = timedelta(days=1)
 
 
@@ -24,14 +28,12 @@ def span_start(span: str, day: date) -> date:
     """The first day of the span of the given kind that contains day."""
     if span == YEAR:
         return day.replace(month=1, day=1)
-    if span == QUARTER:
-        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
     return day.replace(day=1)
 
 
 def span_end(span: str, first: date) -> date:
     """The last day of the span that starts on first."""
-    months = {YEAR: 12, QUARTER: 3}.get(span, 1)
+    months = 12 if span == YEAR else 1
     month = first.month - 1 + months
     return date(first.year + month // 12, month % 12 + 1, 1) - DAY
 
@@ -76,7 +78,7 @@ def _cover(level: int, first: date, start: date, end: date, today: date) -> Cove
     start, end = max(start, first), min(end, last)
     if start > end:
         return Cover()
-    whole = Cover([Bucket(SPANS[level], first, 1)], cost=BUCKET_COST)
+    whole = Cover([Bucket(SPANS[level], first, 1)], cost=COST[SPANS[level]])
     if (start, end) == (first, last):
         return whole
     options = [_split(level, first, last, [(start, end)], today)]

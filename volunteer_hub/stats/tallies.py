@@ -2,7 +2,7 @@
 
 Every entry adds its signed minutes to its recording organisation *and each ancestor* per local service date
 and task type (OrgDayTally, so a district's figure is one indexed lookup), to its recording organisation per
-volunteer and calendar span (VolunteerSpanTally: the entry's year, quarter and month, see spans.py; a scope
+volunteer and calendar span (VolunteerSpanTally: the entry's year and month, see spans.py; a scope
 reads its organisations' rows), and, for entries served as part of a team, to the team's month
 (TeamMonthTally: teams are not in the organisation tree, so nothing rolls up).
 ``entries`` counts service records, not corrections: a correction changes minutes only.
@@ -37,7 +37,7 @@ from volunteer_hub.extensions import db
 from volunteer_hub.hours.models import HourEntry
 from volunteer_hub.orgs.models import Organisation
 from volunteer_hub.stats.models import OrgDayTally, TallyCursor, TeamMonthTally, VolunteerSpanTally
-from volunteer_hub.stats.spans import MONTH, QUARTER, SPANS, YEAR
+from volunteer_hub.stats.spans import MONTH, SPANS, YEAR
 
 CURSOR = "ledger"
 BATCH_SIZE = 50_000  # entries per transaction: a crash loses at most one batch of work, never counts twice
@@ -206,14 +206,11 @@ def month_of(column):
 
 
 def span_start_of(span: str, column):
-    """The first day of the year, quarter or month of a date column, in SQL (spans.span_start)."""
+    """The first day of the year or month of a date column, in SQL (spans.span_start)."""
     if db.session.get_bind().dialect.name == "postgresql":
         return sa.cast(sa.func.date_trunc(span, column), sa.Date)
     if span == YEAR:
         return sa.func.date(column, "start of year")
-    if span == QUARTER:
-        months = (sa.cast(sa.func.strftime("%m", column), sa.Integer) - 1) // 3 * 3
-        return sa.func.date(column, "start of year", "+" + sa.cast(months, sa.String) + " months")
     return sa.func.date(column, "start of month")
 
 
