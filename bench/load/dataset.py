@@ -8,7 +8,9 @@ tokens and act during the run, like the share of a city's volunteers using the a
 - VOLUNTEERS volunteers spread over Shenzhen (bulk insert; they log in with tokens, not passwords);
 - TASKS tasks, each with a shift tomorrow (claimed during the run; small capacity so claims contend),
   a shift running now (its seeded claims check in during the run) and a shift that ended two hours ago with
-  checked-out attendees (the organizers confirm their hours during the run).
+  checked-out attendees (the organizers confirm their hours during the run);
+- TEAMS volunteer teams of TEAM_SIZE active volunteers, one per community in turn, whose leaders claim places for
+  their members together during the run (residents' help requests are asked and read then too).
 
 prepare() writes the ids and tokens the locust scenario needs to a JSON file.
 """
@@ -29,12 +31,14 @@ from volunteer_hub.core.timeutil import now
 from volunteer_hub.extensions import db
 from volunteer_hub.orgs.models import Organisation, RoleGrant
 from volunteer_hub.tasks.models import Shift, Task
+from volunteer_hub.teams.models import MemberRole, Team, TeamMember
 
 COMMUNITIES = 20
 VOLUNTEERS = 50_000
 ACTIVE = 4_000
 TASKS = 3_000
 ATTENDEES = 3  # per running / ended shift
+TEAMS, TEAM_SIZE = 200, 6
 BOX = (22.45, 22.85, 113.75, 114.60)  # Shenzhen: lat min/max, lon min/max
 
 
@@ -113,6 +117,7 @@ def prepare(database_url: str, redis_url: str, out: Path, *, scale: float = 1.0)
             {"user_id": user_id, "kind": tokens.API, "token_hash": tokens._digest(secret),
              "expires_at": current + timedelta(days=30)} for user_id, secret in raw.items()
         ])
+        teams = _teams(rng, volunteer_ids[:active], communities, max(1, int(TEAMS * scale)))
         running_claims = db.session.execute(
             sa.select(Claim.id, Claim.user_id, Task.lat, Task.lon).join(Shift, Shift.id == Claim.shift_id)
             .join(Task, Task.id == Shift.task_id).where(Claim.checked_in_at.is_(None))
@@ -125,6 +130,8 @@ def prepare(database_url: str, redis_url: str, out: Path, *, scale: float = 1.0)
             "open_shifts": [t.shifts[0].id for t in tasks],
             "running_claims": [{"claim_id": c.id, "user_id": c.user_id, "lat": c.lat, "lon": c.lon}
                                for c in running_claims],
+            "teams": [{"id": team_id, "token": raw[members[0]], "members": members} for team_id, members in teams],
+            "communities": [c.id for c in communities],
             "box": BOX,
         }
         db.session.commit()
@@ -132,3 +139,18 @@ def prepare(database_url: str, redis_url: str, out: Path, *, scale: float = 1.0)
     path = out / "scenario.json"
     path.write_text(json.dumps(scenario))
     return path
+
+
+def _teams(rng: random.Random, active_ids: list[int], communities: list, count: int) -> list[tuple[int, list[int]]]:
+    """count teams of TEAM_SIZE distinct active volunteers (the first one leads); [(team id, member ids)]."""
+    people = rng.sample(active_ids, count * TEAM_SIZE)
+    teams = [Team(name=f"青年突击队{n + 1}", org_id=communities[n % len(communities)].id,
+                  founder_id=people[n * TEAM_SIZE], invite_code=f"bench{n:06d}{rng.getrandbits(32):08x}")
+             for n in range(count)]
+    db.session.add_all(teams)
+    db.session.flush()
+    members = [people[n * TEAM_SIZE:(n + 1) * TEAM_SIZE] for n in range(count)]
+    db.session.execute(sa.insert(TeamMember), [
+        {"team_id": team.id, "user_id": user_id, "role": MemberRole.LEADER if index == 0 else MemberRole.MEMBER}
+        for team, ids in zip(teams, members, strict=True) for index, user_id in enumerate(ids)])
+    return [(team.id, ids) for team, ids in zip(teams, members, strict=True)]

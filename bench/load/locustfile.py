@@ -1,5 +1,6 @@
-"""The busiest day's traffic: volunteers browse nearby tasks, claim, cancel and check in; organizers post tasks,
-read rosters and confirm hours. Run by bench/load/run.py (locust headless); BENCH_SCENARIO names the JSON file
+"""The busiest day's traffic: volunteers browse nearby tasks, claim, cancel, check in and ask for help; team
+leaders claim places for their members together; organizers post tasks, read rosters and help requests and
+confirm hours. Run by bench/load/run.py (locust headless); BENCH_SCENARIO names the JSON file
 bench/load/dataset.py wrote, BENCH_CLAIMS the file where every 201 claim answer is recorded for the checks.
 
 Answers the domain refuses on purpose (409: already claimed, already checked in...) are not failures; a 5xx or a
@@ -21,6 +22,7 @@ _running = {}
 for row in SCENARIO["running_claims"]:
     _running.setdefault(row["user_id"], []).append(row)
 _organizers = iter(SCENARIO["organizers"] * 1000)
+_teams = iter(SCENARIO["teams"] * 1000)
 
 
 def _expected(response, *codes) -> None:
@@ -76,6 +78,42 @@ class Volunteer(FastHttpUser):
                                   name="POST /claims/:id/check-in", catch_response=True) as response:
                 _expected(response, 200, 409)
 
+    @task(1)
+    def ask_for_help(self):
+        needed_at = (datetime.now(UTC) + timedelta(hours=random.randint(2, 48))).replace(microsecond=0)
+        body = {"type": "delivery", "description": "居家隔离，请帮忙买菜送到门口。", "address": "3栋501",
+                "needed_at": needed_at.isoformat(), "contact_phone": "13800138000",
+                "community_id": random.choice(SCENARIO["communities"])}
+        with self.client.post("/api/v1/help-requests", json=body, headers=self.headers, name="POST /help-requests",
+                              catch_response=True) as response:
+            _expected(response, 201)
+
+
+class TeamLeader(FastHttpUser):
+    weight = 2
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self):
+        team = next(_teams)
+        self.team, self.headers = team, {"Authorization": f"Bearer {team['token']}"}
+
+    @task(3)
+    def claim_for_members(self):
+        """A place each for two or three members on one shift, all or nothing (409 names who blocked it)."""
+        shift = random.choice(SCENARIO["open_shifts"])
+        body = {"team_id": self.team["id"], "member_ids": random.sample(self.team["members"], random.randint(2, 3))}
+        with self.client.post(f"/api/v1/shifts/{shift}/team-claims", json=body, headers=self.headers,
+                              name="POST /shifts/:id/team-claims", catch_response=True) as response:
+            _expected(response, 201, 409)
+            if response.status_code == 201:
+                created_claims.extend((claim["id"], claim["user_id"]) for claim in response.json()["claims"])
+
+    @task(1)
+    def team_page(self):
+        with self.client.get(f"/api/v1/teams/{self.team['id']}", headers=self.headers, name="GET /teams/:id",
+                             catch_response=True) as response:
+            _expected(response, 200)
+
 
 class Organizer(FastHttpUser):
     weight = 1
@@ -110,6 +148,12 @@ class Organizer(FastHttpUser):
         shift = random.choice(self.me["ended_shifts"])
         with self.client.get(f"/api/v1/shifts/{shift}/roster", headers=self.headers, name="GET /shifts/:id/roster",
                              catch_response=True) as response:
+            _expected(response, 200)
+
+    @task(1)
+    def help_inbox(self):
+        with self.client.get("/api/v1/help-requests?view=inbox", headers=self.headers,
+                             name="GET /help-requests (inbox)", catch_response=True) as response:
             _expected(response, 200)
 
 

@@ -28,8 +28,9 @@ REVIEW_A = frozenset({"street_reviewer", "organizer", "admin"})  # read communit
 MANAGE_A = frozenset({"organizer", "admin"})  # change community A's subtree
 OWNER = frozenset({"volunteer"})  # the volunteer's own claim, record, notification, certificate
 REQUESTER = frozenset({"street_reviewer"})  # the reviewer's own export
-TEAM_LEAD = frozenset({"team_leader"})  # runs L's team (no deputy in the world)
-TEAM = frozenset({"volunteer", "team_leader"})  # active members of L's team
+TEAM_LEAD = frozenset({"team_deputy", "team_leader"})  # runs L's team: its leader or a deputy
+TEAM_LEADER = frozenset({"team_leader"})  # the leader alone: names deputies, hands the team over
+TEAM = frozenset({"volunteer", "team_deputy", "team_leader"})  # active members of L's team
 TEAM_VIEW = TEAM | REVIEW_A  # the team's page: its members and the staff reading community A
 
 # URL parameter -> World attribute, unless an entry says otherwise.
@@ -69,6 +70,9 @@ SERIES = {"from_date": "2026-03-20", "to_date": "2026-03-22"}
 HELP = {"type": "delivery", "description": "帮忙取药。", "address": "白石龙一区5栋302", "contact_phone": "13800138001"}
 TEAM_CODE = {"code": "team_invite_code"}
 APPLICANT = {"user_id": "applicant"}
+# The deputy decides P's request first, so L decides P2's; the deputy removes V (an ordinary member), L the deputy.
+SECOND_APPLICANT = {"team_leader": {"user_id": "second_applicant"}}
+DEPUTY = {"team_leader": {"user_id": "deputy"}}
 SECOND_MEMBER = {"admin": {"user_id": "leader"}}
 
 MATRIX: dict[tuple[str, str], Rule] = {
@@ -229,9 +233,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("teams.detail", "GET"): rule(SIGNED_IN),
     ("teams.request_join", "POST"): rule(SIGNED_IN),
     ("teams.approve", "POST"): rule(TEAM_LEAD, params=APPLICANT),
-    ("teams.decline_request", "POST"): rule(TEAM_LEAD, params=APPLICANT),
-    ("teams.remove", "POST"): rule(TEAM_LEAD),
-    ("teams.set_role", "POST"): rule(TEAM_LEAD, form={"role": "deputy"}),
+    ("teams.decline_request", "POST"): rule(TEAM_LEAD, params=APPLICANT, role_params=SECOND_APPLICANT),
+    ("teams.remove", "POST"): rule(TEAM_LEAD, role_params=DEPUTY),
+    ("teams.set_role", "POST"): rule(TEAM_LEADER, form={"role": "deputy"}),
     ("teams.leave_confirm", "GET"): rule(SIGNED_IN),
     # The leader is let through and told to hand the team over first (409); non-members are refused.
     ("teams.leave", "POST"): rule(TEAM),
@@ -248,9 +252,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_teams.get_team", "GET"): rule(TEAM_VIEW),
     ("api_teams.join", "POST"): rule(SIGNED_IN, json=lambda w: {"code": w.team_invite_code}),
     ("api_teams.approve", "POST"): rule(TEAM_LEAD, params=APPLICANT),
-    ("api_teams.decline_request", "POST"): rule(TEAM_LEAD, params=APPLICANT),
-    ("api_teams.remove", "POST"): rule(TEAM_LEAD),
-    ("api_teams.set_role", "POST"): rule(TEAM_LEAD, json={"role": "deputy"}),
+    ("api_teams.decline_request", "POST"): rule(TEAM_LEAD, params=APPLICANT, role_params=SECOND_APPLICANT),
+    ("api_teams.remove", "POST"): rule(TEAM_LEAD, role_params=DEPUTY),
+    ("api_teams.set_role", "POST"): rule(TEAM_LEADER, json={"role": "deputy"}),
     ("api_teams.leave", "POST"): rule(TEAM),
     ("api_teams.team_claim", "POST"): rule(TEAM_LEAD, json=lambda w: {
         "team_id": w.team, "member_ids": [w.users["team_leader"].id]}),
@@ -275,7 +279,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     # --- swaps: a member offers their own team place, another member takes it, only the offerer withdraws ---
     ("rotas.swaps", "GET"): rule(TEAM),
     ("rotas.offer", "POST"): rule(OWNER, params={"claim_id": "team_claim"}),
-    # V is let through and told the offer is their own (409); L takes the place.
+    # V is let through and told the offer is their own (409); D takes the place, L is told it is taken (409).
     ("rotas.accept", "POST"): rule(TEAM),
     ("rotas.cancel", "POST"): rule(OWNER),
     ("api_rotas.offer_swap", "POST"): rule(OWNER, params={"claim_id": "team_claim"}),

@@ -7,7 +7,8 @@ in and out, hours confirmed into ledger entry E, which V disputes: D) and a futu
 on (C_future). V has a notification N and a certificate CERT; R has an export X; the future shift has a live QR
 check-in token.
 
-Issue 5 adds: V joined L's team with its invite code, and applicant P asked to join it. A shift series S on T
+Issue 5 adds: V and deputy D joined L's team with its invite code (L named D a deputy), and applicants P and
+P2 asked to join it. A shift series S on T
 (five mornings from 10 March) was adopted by L's team for its first three days, L claimed a place on S's first
 shift for V, and V offers it for a swap (SW). V asked community A for help (H; another request, asked without an
 account, has a follow-up token). A second task in A has a shift open for lottery sign-up, and A has a temporary
@@ -42,7 +43,8 @@ NOW = datetime(2026, 3, 4, 10, 0, tzinfo=SHANGHAI)  # a Wednesday morning in She
 POST = (22.5431, 114.0579)
 
 # Least to most privileged: requests that change state run for the privileged roles last.
-ROLES = ("anonymous", "volunteer", "team_leader", "sibling_organizer", "street_reviewer", "organizer", "admin")
+ROLES = ("anonymous", "volunteer", "team_deputy", "team_leader", "sibling_organizer", "street_reviewer", "organizer",
+         "admin")
 PARTY_MEMBERS = ("volunteer", "team_leader")
 
 
@@ -73,6 +75,8 @@ class World:
     member: int  # V's user id: member of L's team and of the Party branch
     applicant: int  # user id of P, whose request to join L's team waits
     applicant_phone: str
+    second_applicant: int  # user id of P2, who asked to join too (one request for the deputy, one for L)
+    deputy: int  # D's user id
     leader: int  # L's user id: the branch's second member
     series: int
     series_shift: int  # the first shift of the series, where V holds a team place
@@ -98,6 +102,7 @@ def build(app, make_user, traveller) -> World:
     users = {role: _person(make_user, role, is_admin=role == "admin", party_member=role in PARTY_MEMBERS)
              for role in ROLES if role != "anonymous"}
     applicant = _person(make_user, "applicant", party_member=True)
+    second_applicant = _person(make_user, "second-applicant")
     with app.test_request_context():
         admin = db.session.get(User, users["admin"].id)
 
@@ -142,7 +147,8 @@ def build(app, make_user, traveller) -> World:
         dispute = hours.open_dispute(volunteer, entry, "我签退晚了半小时，请更正。")
         certificate, _ = certificates.request_certificate(volunteer)
         note = db.session.query(Notification).filter_by(user_id=volunteer.id).order_by(Notification.id).first()
-        extra = _issue5(admin, organizer, volunteer, team_id, task.id, community, applicant)
+        extra = _issue5(admin, organizer, volunteer, team_id, task.id, community, (applicant, second_applicant),
+                        db.session.get(User, users["team_deputy"].id))
         export = Export(user_id=users["street_reviewer"].id, org_id=street, kind="ledger", format="csv",
                         params={}, status="ready", progress=1, total=1, filename="hours.csv", content=b"a,b\n")
         db.session.add(export)
@@ -156,12 +162,16 @@ def build(app, make_user, traveller) -> World:
         )
 
 
-def _issue5(admin, organizer, volunteer, team_id, task_id, community, applicant) -> dict:
+def _issue5(admin, organizer, volunteer, team_id, task_id, community, applicants, deputy) -> dict:
     """Teams, series, swaps, help requests, a lottery and a Party branch, through their services at NOW."""
     team = teams.get_team(team_id)
     leader = db.session.get(User, team.founder_id)
-    teams.join_by_code(volunteer, team, team.invite_code)
-    teams.request_to_join(db.session.get(User, applicant.id), team)
+    for member in (volunteer, deputy):
+        teams.join_by_code(member, team, team.invite_code)
+    teams.set_role(leader, team, deputy.id, "deputy")
+    for applicant in applicants:
+        teams.request_to_join(db.session.get(User, applicant.id), team)
+    applicant = applicants[0]
     series = rotas.create_series(organizer, task_id, from_date=date(2026, 3, 10), to_date=date(2026, 3, 14),
                                  daily=[{"start": "08:00", "end": "12:00", "capacity": 3}])
     first_shift = rotas.series_shifts(series.id)[0]
@@ -182,7 +192,8 @@ def _issue5(admin, organizer, volunteer, team_id, task_id, community, applicant)
     for member in (volunteer, leader):
         orgs.add_branch_member(organizer, db.session.get(Organisation, branch.id), member.phone)
     return {"team_invite_code": team.invite_code, "member": volunteer.id, "applicant": applicant.id,
-            "applicant_phone": applicant.phone, "leader": leader.id,
+            "applicant_phone": applicant.phone, "second_applicant": applicants[1].id, "deputy": deputy.id,
+            "leader": leader.id,
             "series": series.id, "series_shift": first_shift.id, "adoption": adoption.id,
             "team_claim": team_claim.id, "swap": swap.id, "help_request": help_request.id, "help_token": help_token,
             "lottery_shift": lottery_shift.id, "branch": branch.id}

@@ -39,7 +39,8 @@ def test_a_leader_claims_one_place_per_named_member(app, api, make_team, make_ta
                         token=api_token(team.leader))
 
     assert response.status_code == 201
-    assert sorted(c["status"] for c in response.get_json()["claims"]) == ["confirmed", "confirmed"]
+    assert sorted((c["user_id"], c["status"]) for c in response.get_json()["claims"]) == [
+        (uid, "confirmed") for uid in sorted(named)]
     assert claims_on(app, shift_id) == sorted((uid, "confirmed", team.id, team.leader.id) for uid in named)
     assert confirmed_count(app, shift_id) == 2
 

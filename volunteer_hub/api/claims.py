@@ -18,7 +18,8 @@ class ClaimIn(Schema):
 
 
 def claim_out(claim) -> dict:
-    return {"id": claim.id, "status": claim.status, "shift_id": claim.shift_id, "created_at": claim.created_at,
+    return {"id": claim.id, "status": claim.status, "shift_id": claim.shift_id, "user_id": claim.user_id,
+            "created_at": claim.created_at,
             "waitlist_position": queries.waitlist_position(claim),
             "attendance_confirmed_at": claim.attendance_confirmed_at}
 

@@ -336,6 +336,7 @@ class ClaimOut(Schema):
     status = fields.String(required=True, metadata={
         "description": "pending, confirmed, waitlisted, lottery (in a draw), rejected or cancelled"})
     shift_id = fields.Integer()
+    user_id = fields.Integer(metadata={"description": "The volunteer holding the place (team claims name several)."})
     waitlist_position = fields.Integer(allow_none=True)
     created_at = LocalDateTime()
     attendance_confirmed_at = LocalDateTime(allow_none=True, metadata={
