@@ -77,7 +77,7 @@ def configure_sqlite(engine: sa.Engine) -> None:
 def configure_postgresql(engine: sa.Engine) -> None:
     """No JIT compilation: this workload's statements run in milliseconds, and the planner's estimates for
     the statistics' sums (recursive organisation walks, signed unions) are high enough to trigger it, which
-    added 100-250 ms of compiling to a statement that runs in 50 (bench/hours_bench.py)."""
+    added about 230 ms of compiling to a tally statement that runs in 80 (bench/hours_bench.py)."""
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
