@@ -78,6 +78,9 @@ def app(database_url, redis_url, tmp_path_factory):
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_KIB": 1024,
             "ARGON2_PARALLELISM": 1,
+            # Lists read the database every time, so a test sees what it just wrote; tests/tasks/test_nearby_cache.py
+            # covers the cache itself.
+            "NEARBY_CACHE_SECONDS": 0,
         }
     )
     with app.app_context():

@@ -30,6 +30,7 @@ def register_extensions(app: Flask) -> None:
     from volunteer_hub.core.db import configure_postgresql, configure_sqlite, engine_options
     from volunteer_hub.core.security import init_security
     from volunteer_hub.extensions import babel, csrf, db, limiter, migrate
+    from volunteer_hub.tasks.nearby import TileCache
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLITE_BUSY_TIMEOUT_S"]
@@ -52,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     init_login(app)
     init_security(app)
+    app.extensions["nearby_tiles"] = TileCache(app.config["NEARBY_CACHE_SECONDS"])
     import volunteer_hub.models  # noqa: F401  (every model registered before the first query)
 
 

@@ -87,6 +87,8 @@ def load(instance_path: str) -> dict:
         "NEARBY_RADIUS_KM": _env_float("NEARBY_RADIUS_KM", 5.0),
         "NEARBY_MAX_RADIUS_KM": _env_float("NEARBY_MAX_RADIUS_KM", 50.0),
         "NEARBY_PAGE_SIZE": _env_int("NEARBY_PAGE_SIZE", 20),
+        # Each web process answers the nearby list from tiles it read at most this long ago (0: always read).
+        "NEARBY_CACHE_SECONDS": _env_float("NEARBY_CACHE_SECONDS", 5.0),
         # Matching: recommendations' radius (a task's own match_radius_km decides whom it notifies), how many
         # volunteers a task notifies (factor × open places, at most the cap) and the local hour of the digest.
         "MATCH_RADIUS_KM": _env_float("MATCH_RADIUS_KM", 5.0),

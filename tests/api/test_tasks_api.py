@@ -6,7 +6,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from volunteer_hub.api.schemas import NearbyOut
+from volunteer_hub.core.geo import distance_km
 from volunteer_hub.core.timeutil import now
+from volunteer_hub.extensions import db
+from volunteer_hub.tasks.models import Task
 
 
 def shift(start_h=24, hours=4, capacity=5):
@@ -247,6 +251,26 @@ def test_nearby_lists_tasks_within_the_radius_nearest_first(api, make_task):
     assert far.id not in [item["id"] for item in items]
     assert items[0]["shifts"][0]["capacity"] == 5
     assert items[0]["org"]["name"]
+
+
+def test_nearby_answers_exactly_what_its_schema_would_dump(app, api, make_task, make_user, api_token):
+    """The list is assembled from prepared parts, not dumped through NearbyOut: it must still say the same."""
+    task = make_task(skills=["english", "driving"],
+                     shifts=[(timedelta(hours=-1), 4, 3), (timedelta(days=1), 4, 2), (timedelta(days=2), 12, 1)])
+    assert api.post(f"/shifts/{task.shifts[1].id}/claims", json={}, token=api_token(make_user())).status_code == 201
+
+    answer = api.get("/tasks", query_string={"lat": 22.5431, "lon": 114.0579}).json
+
+    with app.test_request_context():
+        stored = db.session.get(Task, task.id)
+        distance = round(distance_km((22.5431, 114.0579), (stored.lat, stored.lon)), 3)
+        expected = NearbyOut().dump({"items": [{
+            "id": stored.id, "title": stored.title, "type": stored.type, "distance_km": distance,
+            "address": stored.address, "org": stored.org, "requires_approval": False,
+            "required_skills": ["driving", "english"], "shifts": stored.shifts[1:],
+        }], "next_cursor": None})
+    assert answer == expected
+    assert answer["items"][0]["shifts"][0]["confirmed"] == 1 and answer["items"][0]["shifts"][0]["places_left"] == 1
 
 
 def test_nearby_hides_cancelled_and_finished_tasks(api, make_task):

@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, request
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
@@ -57,6 +57,15 @@ def user_for(raw: str | None, kind: str) -> User | None:
     user = _unloaded_user(row.user_id)
     user.login_token = raw
     return user
+
+
+def bearer_user() -> User | None:
+    """The user of the request's API bearer token, or None; looked up once, when first asked (a request that
+    needs neither the user nor their language, such as the nearby list, costs no lookup)."""
+    if "api_user" not in g:
+        scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+        g.api_user = user_for(raw.strip(), API) if scheme.lower() == "bearer" else None
+    return g.api_user
 
 
 def _unloaded_user(user_id: int) -> User:

@@ -2,8 +2,10 @@
 
 import re
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
+
+from volunteer_hub.accounts.tokens import bearer_user
 
 LANG_COOKIE = "lang"
 _WECHAT_LANGUAGE = re.compile(r"MicroMessenger/.*Language/(zh|en)", re.IGNORECASE)
@@ -14,7 +16,7 @@ def select_locale() -> str:
     if not has_request_context():  # a job or CLI command: the default, unless the caller forces a locale
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if request.path.startswith("/api/"):
-        user = g.get("api_user")  # the API authenticates by bearer token only, never by the session cookie
+        user = bearer_user()  # the API authenticates by bearer token only, never by the session cookie
     else:
         user = current_user if current_user.is_authenticated else None
     if user is not None and user.locale in languages:

@@ -14,14 +14,13 @@ import sqlalchemy as sa
 from volunteer_hub.accounts.models import User, UserSkill
 from volunteer_hub.catalogue import AVAILABILITY_CODES
 from volunteer_hub.claims.models import ACTIVE_STATUSES, Claim, ClaimStatus
-from volunteer_hub.core.geo import bounding_box, distance_km
+from volunteer_hub.core.geo import bounding_box, distance_km, planar_nearness
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.extensions import db
 from volunteer_hub.matching.models import MatchNotice, NoticeStatus
 from volunteer_hub.matching.scoring import RECENT_DAYS, Commitments, OpenShift, Requirement
 from volunteer_hub.notifications.models import Notification
 from volunteer_hub.tasks.models import Shift, Task, TaskSkill, TaskStatus
-from volunteer_hub.tasks.queries import planar_nearness
 
 _users, _user_skills = User.__table__, UserSkill.__table__
 # Below this many holders citywide, reading a skill's holders beats reading everyone in a full-radius box.

@@ -9,7 +9,7 @@ from volunteer_hub.claims.rules import claim_problem, find_overlap
 from volunteer_hub.core.errors import ValidationError
 from volunteer_hub.matching import services as matching
 from volunteer_hub.matching.texts import with_texts
-from volunteer_hub.tasks import queries, services
+from volunteer_hub.tasks import nearby, queries, services
 from volunteer_hub.tasks.forms import ListFilters
 
 bp = Blueprint("tasks", __name__)
@@ -38,12 +38,12 @@ def _one_page(filters: ListFilters, lat, lon, radius: float):
     page_size = current_app.config["NEARBY_PAGE_SIZE"]
     criteria = {"task_type": filters.type.data or None, "skill": filters.skill.data or None, "day": filters.day()}
     if lat is not None:
-        items, cursor = queries.nearby_tasks(lat, lon, radius, cursor=filters.cursor.data or None, limit=page_size,
+        items, cursor = nearby.nearby_tasks(lat, lon, radius, cursor=filters.cursor.data or None, limit=page_size,
                                              **criteria)
         return items, (_list_url(request.args, cursor=cursor) if cursor else None)
     offset = filters.offset.data or 0
     tasks = queries.upcoming_tasks(offset=offset, limit=page_size + 1, **criteria)
-    items = [queries.NearbyTask(task, None, queries.upcoming_shifts(task)) for task in tasks[:page_size]]
+    items = [nearby.NearbyTask(task, None, queries.upcoming_shifts(task)) for task in tasks[:page_size]]
     return items, (_list_url(request.args, offset=offset + page_size) if len(tasks) > page_size else None)
 
 
