@@ -43,8 +43,8 @@ def list_nearby(query):
         skill=query.get("skill"), day=query.get("date"), cursor=query.get("cursor"),
         limit=query.get("limit", config["NEARBY_PAGE_SIZE"]),
     )
-    # The list's parts are prepared in NearbyOut's shape when a tile is read (tests/api/test_fuzz.py checks
-    # the answers against the schema); dumping them through it again would double the cost of the request.
+    # The list's parts are prepared in NearbyOut's shape when a tile is read (tests/api/test_tasks_api.py
+    # compares the answer with the schema's dump); dumping them through it again would double the request's cost.
     return current_app.json.response({
         "items": [{**item.task.api, "distance_km": round(item.distance_km, 3),
                    "shifts": [shift.api for shift in item.upcoming]} for item in items],

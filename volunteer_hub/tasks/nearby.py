@@ -132,12 +132,13 @@ class TileCache:
             tiles = {key: self._tiles.get(key) for key in keys}
         missing = [key for key, tasks in tiles.items() if tasks is None]
         if missing:
-            fresh = _read_tiles(range(min(r for r, _ in missing), max(r for r, _ in missing) + 1),
-                                range(min(c for _, c in missing), max(c for _, c in missing) + 1))
+            rows = range(min(r for r, _ in missing), max(r for r, _ in missing) + 1)
+            cols = range(min(c for _, c in missing), max(c for _, c in missing) + 1)
+            fresh = _read_tiles(rows, cols)
             with self._lock:
-                for key, tasks in fresh.items():
-                    self._tiles[key] = tasks
-            tiles.update((key, fresh[key]) for key in missing)
+                for key in ((row, col) for row in rows for col in cols):  # empty tiles are cached too
+                    self._tiles[key] = fresh.get(key, ())
+            tiles.update((key, fresh.get(key, ())) for key in missing)
         return chain.from_iterable(tiles.values())
 
 
@@ -149,8 +150,8 @@ def _tile_range(low: float, high: float) -> range:
     return range(_tile(low), _tile(high) + 1)
 
 
-def _read_tiles(rows: range, cols: range) -> dict[tuple[int, int], tuple[ListedTask, ...]]:
-    """The open tasks of every tile in rows x cols (empty tiles included), with their future shifts."""
+def _read_tiles(rows: range, cols: range) -> dict[tuple[int, int], list[ListedTask]]:
+    """The open tasks of the tiles in rows x cols with their future shifts, by tile (empty tiles absent)."""
     current = now()
     edge = 1e-9  # a little beyond the rectangle; each task is then filed under the tile its coordinates give
     in_rect = sa.and_(
@@ -164,31 +165,30 @@ def _read_tiles(rows: range, cols: range) -> dict[tuple[int, int], tuple[ListedT
         .join(Task, Task.id == Shift.task_id).where(in_rect, Shift.starts_at > current)
         .order_by(Shift.starts_at, Shift.id)
     ):
-        places_left = max(row.capacity - row.confirmed, 0)
-        api = {"id": row.id, "starts_at": isoformat(row.starts_at), "ends_at": isoformat(row.ends_at),
-               "capacity": row.capacity, "confirmed": row.confirmed, "places_left": places_left}
-        shifts.setdefault(row.task_id, []).append(
-            ListedShift(row.id, row.starts_at, row.ends_at, row.capacity, row.confirmed, api))
+        shift = ListedShift(row.id, row.starts_at, row.ends_at, row.capacity, row.confirmed, api={})
+        shift.api.update(id=row.id, starts_at=isoformat(row.starts_at), ends_at=isoformat(row.ends_at),
+                         capacity=row.capacity, confirmed=row.confirmed, places_left=shift.places_left)
+        shifts.setdefault(row.task_id, []).append(shift)
     skills: dict[int, list[str]] = {}
     for task_id, code in db.session.execute(
         sa.select(TaskSkill.task_id, TaskSkill.code).join(Task, Task.id == TaskSkill.task_id).where(in_rect)
         .order_by(TaskSkill.code)
     ):
         skills.setdefault(task_id, []).append(code)
-    tiles: dict[tuple[int, int], list[ListedTask]] = {(row, col): [] for row in rows for col in cols}
+    tiles: dict[tuple[int, int], list[ListedTask]] = {}
     for row in db.session.execute(
         sa.select(Task.id, Task.title, Task.type, Task.lat, Task.lon, Task.address, Task.requires_approval,
                   Organisation.id.label("org_id"), Organisation.name.label("org_name"))
         .join(Organisation, Organisation.id == Task.org_id).where(in_rect)
     ):
         key = (_tile(row.lat), _tile(row.lon))
-        if key not in tiles or row.id not in shifts:
+        if key[0] not in rows or key[1] not in cols or row.id not in shifts:
             continue
         required = tuple(skills.get(row.id, ()))
         api = {"id": row.id, "title": row.title, "type": row.type, "address": row.address,
                "org": {"id": row.org_id, "name": row.org_name}, "requires_approval": row.requires_approval,
                "required_skills": list(required)}
-        tiles[key].append(ListedTask(row.id, row.title, row.type, row.lat, row.lon, row.address,
-                                     OrgRef(row.org_id, row.org_name), row.requires_approval, required,
-                                     tuple(shifts[row.id]), api))
-    return {key: tuple(tasks) for key, tasks in tiles.items()}
+        tiles.setdefault(key, []).append(ListedTask(
+            row.id, row.title, row.type, row.lat, row.lon, row.address, OrgRef(row.org_id, row.org_name),
+            row.requires_approval, required, tuple(shifts[row.id]), api))
+    return tiles
