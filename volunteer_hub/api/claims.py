@@ -5,6 +5,7 @@ from marshmallow import fields
 from volunteer_hub.api.common import Blueprint, auth_required
 from volunteer_hub.api.schemas import ClaimOut, RosterOut, Schema
 from volunteer_hub.claims import queries, reminders, services
+from volunteer_hub.claims.terms import shift_terms
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.rules import shows_party_badge
 from volunteer_hub.tasks.services import get_shift
@@ -31,7 +32,7 @@ def claim_out(claim) -> dict:
 @auth_required
 def claim_shift(data, shift_id, user):
     """Claim a place: confirmed, pending (approval needed), waitlisted (full) or entered in a lottery draw."""
-    return claim_out(services.claim_shift(user, get_shift(shift_id), health_declared=data["health_declared"]))
+    return claim_out(services.claim_shift(user, shift_terms(shift_id), health_declared=data["health_declared"]))
 
 
 @blp.delete("/claims/<int:claim_id>")

@@ -24,6 +24,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from volunteer_hub.accounts.models import User
 from volunteer_hub.claims import rules
 from volunteer_hub.claims.models import ACTIVE_STATUSES, CancelReason, Claim, ClaimStatus
+from volunteer_hub.claims.terms import ShiftTerms
 from volunteer_hub.core import formatting
 from volunteer_hub.core.errors import Conflict, NotFound
 from volunteer_hub.core.timeutil import now
@@ -49,7 +50,7 @@ def get_own_claim(user: User, claim_id) -> Claim:
     return claim
 
 
-def claim_shift(user: User, shift: Shift, *, health_declared: bool = False) -> Claim:
+def claim_shift(user: User, shift: Shift | ShiftTerms, *, health_declared: bool = False) -> Claim:
     """Claim a place: confirmed when there is room, pending when the task needs approval, else waitlisted;
     during a lottery sign-up window, an entry in the draw."""
     rules.check_task_open(shift.task)
@@ -68,8 +69,9 @@ def claim_shift(user: User, shift: Shift, *, health_declared: bool = False) -> C
 
 
 def _claim(user: User, shift: Shift, health_declared_at) -> Claim:
-    """The claim transaction: four prepared statements from the volunteer lock to the commit (on SQLite the
-    lock takes the database's single write lock, on PostgreSQL each is a round trip)."""
+    """The claim transaction: four statements from the volunteer lock to the commit on PostgreSQL, where taking
+    the place and inserting the claim is one statement (on SQLite the lock takes the database's single write
+    lock; on PostgreSQL each statement is a round trip)."""
     user_id = user.id
     guard = current_app.config["CLAIM_ATOMIC_GUARD"]
     room_seen = None if guard else _has_room_check_then_write(shift.id)
@@ -77,27 +79,37 @@ def _claim(user: User, shift: Shift, health_declared_at) -> Claim:
     booked = rules.booked_around(user_id, shift)
     rules.check_safety(volunteer, shift, booked)
     rules.check_no_overlap_among(booked, shift)
-    approval = shift.task.requires_approval
-    lottery = shift.lottery_until is not None and shift.lottery_drawn_at is None
-    took_place = not approval and not lottery and (_take_place(shift.id) if guard else room_seen)
-    if lottery:  # an entry in the draw holds no place; the draw confirms or waitlists it
+    if shift.lottery_until is not None and shift.lottery_drawn_at is None:
+        # An entry in the draw holds no place; the draw confirms or waitlists it.
         _check_lottery_still_open(shift.id)
         status = ClaimStatus.LOTTERY
-    elif took_place:
-        status = ClaimStatus.CONFIRMED
-    elif approval and shift.confirmed < shift.capacity:
+    elif shift.task.requires_approval:
         # A pending request holds no place (approval takes one atomically), so a slightly stale count is fine.
-        status = ClaimStatus.PENDING
+        status = ClaimStatus.PENDING if shift.confirmed < shift.capacity else ClaimStatus.WAITLISTED
+    elif not guard:
+        status = ClaimStatus.CONFIRMED if room_seen else ClaimStatus.WAITLISTED
     else:
-        status = ClaimStatus.WAITLISTED
-    values = {"shift_id": shift.id, "user_id": user_id, "status": status.value, "created_at": now(),
+        status = None  # confirmed if a place is left when the row is written, else waitlisted
+    values = {"shift_id": shift.id, "user_id": user_id, "status": status and status.value, "created_at": now(),
               "health_declared_at": health_declared_at}
     values["updated_at"] = values["created_at"]
-    inserted = db.session.connection().execute(_INSERT_CLAIM, values).scalar_one()
-    claim = Claim(id=inserted, **values, **_NULL_ON_INSERT)
+    values["id"], values["status"] = _insert_claim(values)
+    claim = Claim(**values, **_NULL_ON_INSERT)
     make_transient_to_detached(claim)  # the row exists: attach the object without another INSERT or SELECT
     db.session.add(claim)
     return claim
+
+
+def _insert_claim(values: dict) -> tuple[int, str]:
+    """Insert the claim; without a status, take a place first and insert it confirmed, or waitlisted when the
+    shift is full. Returns (id, status)."""
+    connection = db.session.connection()
+    if values["status"] is None:
+        if connection.dialect.name == "postgresql":
+            return tuple(connection.execute(_TAKE_PLACE_AND_INSERT, {f"new_{k}": v for k, v in values.items()}).one())
+        took = _take_place(values["shift_id"])
+        values = {**values, "status": (ClaimStatus.CONFIRMED if took else ClaimStatus.WAITLISTED).value}
+    return connection.execute(_INSERT_CLAIM, values).scalar_one(), values["status"]
 
 
 def claim_places(shift: Shift, user_ids: list[int], *, team_id: int | None = None,
@@ -227,6 +239,18 @@ _CLAIM_COLUMNS = ("shift_id", "user_id", "status", "created_at", "updated_at", "
 # The insert leaves every other column NULL: the attached object says so, so reading it costs no SELECT.
 _NULL_ON_INSERT = {column.key: None for column in _claims.columns if column.key not in ("id", *_CLAIM_COLUMNS)}
 _INSERT_CLAIM = sa.insert(_claims).returning(_claims.c.id)
+# PostgreSQL: take a place if one is left and insert the claim confirmed, or else waitlisted, in one round trip
+# (SQLite has no UPDATE inside WITH; there the two statements run one after the other). Its parameters are
+# named new_<column>: a parameter named like a column of shifts (created_at) would be added to the UPDATE's SET.
+_took = sa.update(_shifts).where(_shifts.c.id == sa.bindparam("new_shift_id"), _shifts.c.confirmed < _shifts.c.capacity)
+_took = _took.values(confirmed=_shifts.c.confirmed + 1).returning(_shifts.c.id).cte("took")
+_status_by_took = sa.case((sa.exists(sa.select(_took.c.id)), ClaimStatus.CONFIRMED.value),
+                          else_=ClaimStatus.WAITLISTED.value)
+_TAKE_PLACE_AND_INSERT = sa.insert(_claims).from_select(
+    _CLAIM_COLUMNS,
+    sa.select(*(_status_by_took if name == "status" else sa.bindparam(f"new_{name}", type_=_claims.c[name].type)
+                for name in _CLAIM_COLUMNS)),
+).returning(_claims.c.id, _claims.c.status)
 
 
 def _lock_volunteer(user_id: int) -> sa.Row | None:

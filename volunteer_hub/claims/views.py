@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from volunteer_hub.claims import queries, reminders, rules, services
 from volunteer_hub.claims.labels import status_label
 from volunteer_hub.claims.models import ClaimStatus
+from volunteer_hub.claims.terms import shift_terms
 from volunteer_hub.core.errors import Conflict, DomainError
 from volunteer_hub.core.formatting import shift_span
 from volunteer_hub.tasks.services import get_shift
@@ -36,7 +37,7 @@ def confirm(shift_id: int):
 @login_required
 def claim(shift_id: int):
     """Claim the shift, then show the result; a repeated tap leads to the same claim."""
-    shift = get_shift(shift_id)
+    shift = shift_terms(shift_id)
     try:
         claim = services.claim_shift(current_user, shift, health_declared=request.form.get("health_declared") == "1")
     except DomainError as exc:
