@@ -49,7 +49,7 @@ bench: setup
 	$(BIN)/python bench/load/run.py $(BENCH_LOAD_ARGS)
 	$(MAKE) --no-print-directory bench-micro
 
-## Micro-benchmarks: claims/s over HTTP vs. a bare atomic-claim app, matching and the nearby list at city scale
+## Micro-benchmarks: claims/s over HTTP vs. a bare atomic-claim app and what one claim costs in-process, matching and the nearby list at city scale
 ## vs. a naive geopy loop (needs `make bench-data` first), the district dashboard and incremental tally (needs
 ## `make bench-hours-data` first). BENCH_DATABASE_URL=postgresql://... measures the claims on PostgreSQL (its
 ## schema is dropped); BENCH_MATCHING_DATABASE_URL / BENCH_HOURS_DATABASE_URL put those datasets there instead of
@@ -57,6 +57,7 @@ bench: setup
 ## runs these after the load run.
 bench-micro: setup
 	$(BIN)/python bench/claims_http.py $(if $(BENCH_DATABASE_URL),--database $(BENCH_DATABASE_URL))
+	$(BIN)/python bench/claim_cost.py $(if $(BENCH_DATABASE_URL),--database $(BENCH_DATABASE_URL))
 	-$(BIN)/python bench/matching_bench.py $(if $(BENCH_MATCHING_DATABASE_URL),--database $(BENCH_MATCHING_DATABASE_URL))
 	-$(BIN)/python bench/hours_bench.py $(if $(BENCH_HOURS_DATABASE_URL),--database $(BENCH_HOURS_DATABASE_URL))
 	$(BIN)/python bench/rota_bench.py
