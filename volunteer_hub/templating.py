@@ -47,6 +47,7 @@ def init_templating(app) -> None:
         hours=formatting.hours,
         service_hours=formatting.service_hours,
         calendar_date=formatting.calendar_date,
+        calendar_month=formatting.calendar_month,
         distance=formatting.distance,
         iso=isoformat,
         local=to_local,

@@ -122,6 +122,15 @@ def test_the_daily_trend_has_every_day_of_the_month(app, march, street_reviewer,
         == (360, 120, 60, 0)
 
 
+def test_a_period_longer_than_two_months_trends_by_month(app, march, street_reviewer, run_tally):
+    run_tally()
+    four_months = Period("custom", date(2025, 12, 10), date(2026, 3, 31))
+    figures = board(app, street_reviewer, march.minzhi, four_months)
+    assert figures.trend == [(date(2025, 12, 1), 0), (date(2026, 1, 1), 0), (date(2026, 2, 1), 90),
+                             (date(2026, 3, 1), 540)]
+    assert sum(minutes for _first, minutes in figures.trend) == figures.totals.minutes
+
+
 def test_shifts_filled_and_no_shows_come_from_the_shifts_of_the_period(app, march, shifts, street_reviewer):
     figures = board(app, street_reviewer, march.minzhi)
     s = figures.shifts
@@ -180,6 +189,15 @@ def test_the_dashboard_page_shows_the_figures_and_the_drill_down(march, reviewer
     assert "9.00" in page and "7.00" in page  # the street's hours; 阿明's
     assert f'href="/review/{march.bsl.id}?period=month&amp;on=2026-03-01"' in page
     assert "<svg class=\"spark\"" in page and "<table class=\"numbers\">" in page
+
+
+def test_a_long_period_shows_its_numbers_per_month(march, reviewer_client, run_tally):
+    run_tally()
+    page = reviewer_client.get(f"/review/{march.minzhi.id}?period=custom&start=2025-12-10&end=2026-03-31")
+    text = page.get_data(as_text=True)
+    assert "Hours per month" in text and "Hours per day" not in text
+    assert '<td>Feb 2026</td><td class="num">1.50</td>' in text
+    assert '<td>Mar 2026</td><td class="num">9.00</td>' in text
 
 
 def test_review_lands_on_the_only_organisation_the_reviewer_has(march, reviewer_client):

@@ -44,3 +44,14 @@ def test_a_week_across_two_months_has_one_edge_in_each():
 def test_local_days_map_to_utc_bounds_in_shenzhen(ctx):
     starts, ends = Period.around("day", date(2026, 3, 4)).utc_bounds()
     assert (starts.isoformat(), ends.isoformat()) == ("2026-03-03T16:00:00+00:00", "2026-03-04T16:00:00+00:00")
+
+
+@pytest.mark.parametrize(("end", "unit", "points"), [
+    (date(2026, 3, 3), "day", 62),  # 62 days: one point a day
+    (date(2026, 3, 4), "month", 3),  # 63 days: January (from the 1st), February, March
+])
+def test_the_trend_has_a_point_a_day_up_to_two_months_then_a_point_a_month(end, unit, points):
+    period = Period("custom", date(2026, 1, 1), end)
+    assert (period.trend_unit, len(period.trend_points())) == (unit, points)
+    if unit == "month":
+        assert period.trend_points() == [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)]

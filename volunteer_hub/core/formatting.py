@@ -70,6 +70,11 @@ def calendar_date(value: date) -> str:
     return format_skeleton("yMMMd", datetime(value.year, value.month, value.day), locale=_locale())
 
 
+def calendar_month(value: date) -> str:
+    """The month of a date: 2020年2月 / Feb 2020."""
+    return format_skeleton("yMMM", datetime(value.year, value.month, value.day), locale=_locale())
+
+
 def distance(km: float) -> str:
     """Under 1 km to the nearest 50 m ('850 m'), above to 0.1 km ('1.2 km')."""
     if km < 1:

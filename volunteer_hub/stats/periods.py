@@ -10,6 +10,8 @@ from datetime import date, datetime, time, timedelta
 from volunteer_hub.core.timeutil import local_to_utc
 
 KINDS = ("day", "week", "month", "custom")
+# Periods longer than this trend by month: a year is 12 points and rows, not 365.
+TREND_DAYS_MAX = 62
 
 
 def as_date(value) -> date:
@@ -49,6 +51,21 @@ class Period:
 
     def dates(self) -> list[date]:
         return [self.start + timedelta(days=n) for n in range(self.days)]
+
+    @property
+    def trend_unit(self) -> str:
+        """"day" for periods up to two months, else "month"."""
+        return "day" if self.days <= TREND_DAYS_MAX else "month"
+
+    def trend_points(self) -> list[date]:
+        """Where each point of the trend starts: every day, or the first of every month the period touches."""
+        if self.trend_unit == "day":
+            return self.dates()
+        points, first = [], month_start(self.start)
+        while first <= self.end:
+            points.append(first)
+            first = next_month(first)
+        return points
 
     def shifted(self, step: int) -> "Period":
         """The previous (step -1) or next (+1) day, week or month."""

@@ -463,7 +463,7 @@ class Dashboard:
     anomalies: int
     children: list[ChildFigures]
     types: list[tuple[str, Sums]]
-    trend: list[tuple[date, int]]
+    trend: list[tuple[date, int]]  # (first day of the point, minutes) per period.trend_unit
     top_volunteers: list[VolunteerFigures]
     ancestors: list[tuple[OrgNode, bool]] = field(default_factory=list)  # (organisation, may the user open it)
     party: list[GroupFigures] = field(default_factory=list)  # Party members, then everyone else
@@ -484,11 +484,12 @@ def dashboard(user, org: Organisation, period: Period) -> Dashboard:
     """Everything the reviewer dashboard shows for org's subtree in the period."""
     scope = load_scope(org)
     by_day_type = org_day_sums(scope, period, ("day", "task_type"))
-    totals, per_type, per_day = Sums(), defaultdict(Sums), defaultdict(int)
+    totals, per_type, per_point = Sums(), defaultdict(Sums), defaultdict(int)
+    by_month = period.trend_unit == "month"
     for (_group, day, task_type), s in by_day_type.items():
         totals.add(s.minutes, s.entries)
         per_type[task_type].add(s.minutes, s.entries)
-        per_day[day] += s.minutes
+        per_point[month_start(day) if by_month else day] += s.minutes
     branches = party_branches(scope)
     volunteers = volunteer_groups(scope, period, [row.id for row in branches])
     shift_by_child, shift_total = _roll_up(scope, shift_sums(scope, period), _add_shifts)
@@ -501,7 +502,7 @@ def dashboard(user, org: Organisation, period: Period) -> Dashboard:
         children=_children(scope, period, totals, volunteers.active_by_child, shift_by_child, overdue_by_child,
                            anomalies_by_child),
         types=sorted(per_type.items(), key=lambda item: (-item[1].minutes, item[0])),
-        trend=[(day, per_day.get(day, 0)) for day in period.dates()],
+        trend=[(first, per_point.get(first, 0)) for first in period.trend_points()],
         top_volunteers=_named(volunteers.ranking),
         ancestors=_ancestors(user, scope.org),
         party=_party_groups(volunteers.party),
