@@ -69,9 +69,9 @@ def claim_shift(user: User, shift: Shift | ShiftTerms, *, health_declared: bool 
 
 
 def _claim(user: User, shift: Shift, health_declared_at) -> Claim:
-    """The claim transaction: four statements from the volunteer lock to the commit on PostgreSQL, where taking
-    the place and inserting the claim is one statement (on SQLite the lock takes the database's single write
-    lock; on PostgreSQL each statement is a round trip)."""
+    """The claim transaction: from the volunteer lock to the commit, three statements on PostgreSQL (lock, the
+    volunteer's shifts around this one, take a place and insert the claim), each a round trip; on SQLite, where
+    the lock takes the database's single write lock, taking the place and inserting are two."""
     user_id = user.id
     guard = current_app.config["CLAIM_ATOMIC_GUARD"]
     room_seen = None if guard else _has_room_check_then_write(shift.id)

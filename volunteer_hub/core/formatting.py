@@ -67,12 +67,16 @@ def service_hours(minutes: int) -> str:
 
 def calendar_date(value: date) -> str:
     """A calendar date such as a service date: 2020年2月3日 / Feb 3, 2020."""
-    return format_skeleton("yMMMd", datetime(value.year, value.month, value.day), locale=_locale())
+    return _calendar("yMMMd", value)
 
 
 def calendar_month(value: date) -> str:
     """The month of a date: 2020年2月 / Feb 2020."""
-    return format_skeleton("yMMM", datetime(value.year, value.month, value.day), locale=_locale())
+    return _calendar("yMMM", value)
+
+
+def _calendar(skeleton: str, value: date) -> str:
+    return format_skeleton(skeleton, datetime(value.year, value.month, value.day), locale=_locale())
 
 
 def distance(km: float) -> str:

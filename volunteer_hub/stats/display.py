@@ -50,7 +50,7 @@ class Sparkline:
 
 
 def sparkline(values: list[int]) -> Sparkline | None:
-    """A daily trend as a polyline scaled to the box; None for fewer than two days."""
+    """A trend (a value a day or a month) as a polyline scaled to the box; None for fewer than two points."""
     if len(values) < 2:
         return None
     low, high = min(min(values), 0), max(max(values), 0)

@@ -59,13 +59,15 @@ class Period:
 
     def trend_points(self) -> list[date]:
         """Where each point of the trend starts: every day, or the first of every month the period touches."""
-        if self.trend_unit == "day":
-            return self.dates()
-        points, first = [], month_start(self.start)
+        return self.dates() if self.trend_unit == "day" else self.months()
+
+    def months(self) -> list[date]:
+        """First days of every calendar month the period touches, whole or in part."""
+        months, first = [], month_start(self.start)
         while first <= self.end:
-            points.append(first)
+            months.append(first)
             first = next_month(first)
-        return points
+        return months
 
     def shifted(self, step: int) -> "Period":
         """The previous (step -1) or next (+1) day, week or month."""

@@ -190,11 +190,10 @@ def _volunteer_cover(period: Period, *, by_month: bool = False) -> spans.Cover:
     today = to_local(now()).date()
     if not by_month:
         return spans.cover(period.start, period.end, today)
-    cover, first = spans.Cover(), month_start(period.start)
-    while first <= period.end:
+    cover = spans.Cover()
+    for first in period.months():
         cover += spans.cover(max(first, period.start), min(next_month(first) - DAY, period.end), today,
                              top=spans.MONTH)
-        first = next_month(first)
     return cover
 
 
