@@ -105,10 +105,11 @@ def _recent():
 def org_day_sums(scope: Scope, period: Period, keys: tuple[str, ...] = (), *, by_child: bool = False
                  ) -> dict[tuple, Sums]:
     """{(group, *keys): Sums} where group is the scope's id, or with by_child each direct child's id (entries
-    recorded by the scope's own organisation then belong to no group), and keys are "day" and/or "task_type"."""
+    recorded by the scope's own organisation then belong to no group), and keys are "day" or "month" (its first
+    day) and/or "task_type". Months are summed in the database: a year is 12 rows per type, not 365."""
     recent = _recent()
-    tally_keys = [{"day": OrgDayTally.day, "task_type": OrgDayTally.task_type}[k].label(k) for k in keys]
-    ledger_keys = [{"day": recent.c.service_date, "task_type": recent.c.task_type}[k].label(k) for k in keys]
+    tally_keys = [_day_key(k, OrgDayTally.day, OrgDayTally.task_type) for k in keys]
+    ledger_keys = [_day_key(k, recent.c.service_date, recent.c.task_type) for k in keys]
     groups = [child.id for child in scope.children] if by_child else [scope.org.id]
     tallied = (
         sa.select(_src("t"), OrgDayTally.org_id, *tally_keys, sa.func.sum(OrgDayTally.minutes),
@@ -127,8 +128,15 @@ def org_day_sums(scope: Scope, period: Period, keys: tuple[str, ...] = (), *, by
         *key, minutes, entries = rest
         group = org_id if src == "t" else (scope.child_of(org_id) if by_child else scope.org.id)
         if group is not None:
+            key = [as_date(value) if name == "month" else value for name, value in zip(keys, key, strict=True)]
             sums[(group, *key)].add(minutes, entries)
     return sums
+
+
+def _day_key(key: str, day, task_type):
+    """The grouping column of org_day_sums for key, given the day and task type columns of its source."""
+    column = tallies.month_of(day) if key == "month" else {"day": day, "task_type": task_type}[key]
+    return column.label(key)
 
 
 def _per_volunteer(scope: Scope, period: Period, by: str | None):
@@ -482,13 +490,12 @@ class Dashboard:
 def dashboard(user, org: Organisation, period: Period) -> Dashboard:
     """Everything the reviewer dashboard shows for org's subtree in the period."""
     scope = load_scope(org)
-    by_day_type = org_day_sums(scope, period, ("day", "task_type"))
+    by_point_type = org_day_sums(scope, period, (period.trend_unit, "task_type"))
     totals, per_type, per_point = Sums(), defaultdict(Sums), defaultdict(int)
-    by_month = period.trend_unit == "month"
-    for (_group, day, task_type), s in by_day_type.items():
+    for (_group, point, task_type), s in by_point_type.items():
         totals.add(s.minutes, s.entries)
         per_type[task_type].add(s.minutes, s.entries)
-        per_point[month_start(day) if by_month else day] += s.minutes
+        per_point[point] += s.minutes
     branches = party_branches(scope)
     volunteers = volunteer_groups(scope, period, [row.id for row in branches])
     shift_by_child, shift_total = _roll_up(scope, shift_sums(scope, period), _add_shifts)
@@ -591,16 +598,12 @@ def hours_rows(org: Organisation, period: Period, group_by: str, *, locale: str 
         sums = org_day_sums(scope, period, ("task_type",))
         return sorted((HoursRow(code, task_type_name(code, locale), s.minutes, s.entries, None)
                        for (_group, code), s in sums.items()), key=lambda r: (-r.minutes, r.key))
-    per_day = org_day_sums(scope, period, ("day",))
     if group_by == "day":
         return [HoursRow(day, day.isoformat(), s.minutes, s.entries, None)
-                for (_group, day), s in sorted(per_day.items())]
-    months: dict[date, Sums] = defaultdict(Sums)
-    for (_group, day), s in per_day.items():
-        months[month_start(day)].add(s.minutes, s.entries)
+                for (_group, day), s in sorted(org_day_sums(scope, period, ("day",)).items())]
     volunteers = active_volunteers(scope, period, by="month")
     return [HoursRow(month, month.strftime("%Y-%m"), s.minutes, s.entries, volunteers.get(month, 0))
-            for month, s in sorted(months.items())]
+            for (_group, month), s in sorted(org_day_sums(scope, period, ("month",)).items())]
 
 
 def review_scopes(user) -> list[Organisation]:
