@@ -128,15 +128,15 @@ def org_day_sums(scope: Scope, period: Period, keys: tuple[str, ...] = (), *, by
         *key, minutes, entries = rest
         group = org_id if src == "t" else (scope.child_of(org_id) if by_child else scope.org.id)
         if group is not None:
-            key = [as_date(value) if name == "month" else value for name, value in zip(keys, key, strict=True)]
             sums[(group, *key)].add(minutes, entries)
     return sums
 
 
 def _day_key(key: str, day, task_type):
     """The grouping column of org_day_sums for key, given the day and task type columns of its source."""
-    column = tallies.month_of(day) if key == "month" else {"day": day, "task_type": task_type}[key]
-    return column.label(key)
+    if key == "task_type":
+        return task_type.label(key)
+    return (tallies.month_of(day) if key == "month" else day).label(key)
 
 
 def _per_volunteer(scope: Scope, period: Period, by: str | None):

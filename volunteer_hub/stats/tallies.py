@@ -206,12 +206,11 @@ def month_of(column):
 
 
 def span_start_of(span: str, column):
-    """The first day of the year or month of a date column, in SQL (spans.span_start)."""
+    """The first day of the year or month of a date column, in SQL (spans.span_start), read back as a date on
+    both backends."""
     if db.session.get_bind().dialect.name == "postgresql":
         return sa.cast(sa.func.date_trunc(span, column), sa.Date)
-    if span == YEAR:
-        return sa.func.date(column, "start of year")
-    return sa.func.date(column, "start of month")
+    return sa.func.date(column, "start of year" if span == YEAR else "start of month", type_=sa.Date)
 
 
 def _sum(column):
