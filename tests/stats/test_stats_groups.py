@@ -264,3 +264,62 @@ def test_the_dashboards_one_read_gives_the_party_split_ranking_and_active_volunt
         ("party", queries.Sums(270, 3), 1), ("others", queries.Sums(120, 1), 1)]
     assert {c.org.name: (c.sums.minutes, c.volunteers) for c in board.children} == {
         "白石龙社区": (210, 1), "民泰社区": (120, 1), "民治街道": (60, 1)}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_volunteer_figures_equal_a_fresh_sum_for_every_level_and_period(app, tree, make_org, make_user,
+                                                                         add_entries, run_tally, seed):
+    """Year buckets are kept per street (spans.YEAR_DEPTH), months per recording organisation: whatever the
+    scope's level, the period and the entries the job has not reached yet, each figure is the ledger's sum."""
+    rng = random.Random(seed)
+    volunteers = [make_user(party_member=rng.random() < 0.4) for _ in range(7)]
+    compound = make_org("白石龙一区", "compound", tree.bsl)
+    orgs = [tree.city, tree.longhua, tree.minzhi, tree.bsl, compound, tree.mintai, tree.dalang, tree.langkou,
+            tree.futian]
+    today = date.today()
+
+    def burst(count):
+        specs = [dict(volunteer=rng.choice(volunteers), org=rng.choice(orgs),
+                      day=today - timedelta(days=rng.randrange(0, 700)), minutes=rng.choice((60, 240, 720)))
+                 for _ in range(count)]
+        ids = add_entries(specs)
+        add_entries([dict(spec, minutes=rng.choice((-spec["minutes"], -30, 45)), corrects=entry_id)
+                     for entry_id, spec in rng.sample(list(zip(ids, specs, strict=True)), count // 4)])
+
+    burst(120)
+    run_tally()
+    burst(12)  # after the cursor: read from the ledger
+    periods = [Period("custom", today - timedelta(days=364), today)]
+    for _ in range(5):
+        start = today - timedelta(days=rng.randrange(0, 700))
+        periods.append(Period("custom", start, start + timedelta(days=rng.randrange(0, 500))))
+    with app.app_context():
+        paths = dict(db.session.execute(sa.select(Organisation.id, Organisation.path)).all())
+        ledger = db.session.execute(sa.select(HourEntry.org_id, HourEntry.volunteer_id, HourEntry.service_date,
+                                              HourEntry.minutes, HourEntry.corrects_id)).all()
+        party = {v.id for v in volunteers if v.party_member}
+        for org in (tree.city, tree.longhua, tree.minzhi, tree.bsl):
+            scope = queries.load_scope(db.session.get(Organisation, org.id))
+            for period in periods:
+                per_child, per_volunteer = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
+                for org_id, volunteer_id, day, minutes, corrects_id in ledger:
+                    if paths[org_id].startswith(scope.org.path) and period.start <= day <= period.end:
+                        child = scope.child_of(org_id) if scope.children else None
+                        for sums in (per_child[child, volunteer_id], per_volunteer[volunteer_id]):
+                            sums[0] += minutes
+                            sums[1] += corrects_id is None
+                active_by_child = defaultdict(int)
+                for (child, _volunteer), (minutes, _entries) in per_child.items():
+                    active_by_child[child] += minutes > 0
+                ranking = sorted(((v, queries.Sums(*sums)) for v, sums in per_volunteer.items() if sums[0] > 0),
+                                 key=lambda item: (-item[1].minutes, item[0]))
+
+                groups = queries.volunteer_groups(scope, period)
+
+                where = (org.name, period.start, period.end)
+                assert groups.active == len(ranking), where
+                assert groups.ranking == ranking[:queries.TOP_VOLUNTEERS], where
+                assert {k: v for k, v in groups.active_by_child.items() if v} == \
+                    {k: v for k, v in active_by_child.items() if v}, where
+                assert groups.party.get(True, (None, 0))[1] == sum(v in party for v, _ in ranking), where
+                assert queries.active_volunteers(scope, period) == ({scope.org.id: len(ranking)} if ranking else {})

@@ -11,7 +11,7 @@ from tests.stats.conftest import MARCH, org_day_rows, volunteer_span_rows
 from volunteer_hub.extensions import db
 from volunteer_hub.stats import tallies
 from volunteer_hub.stats.models import OrgDayTally, TallyCursor
-from volunteer_hub.stats.spans import SPANS, span_start
+from volunteer_hub.stats.spans import MONTH, SPANS, YEAR, YEAR_DEPTH, span_start
 
 TASK_TYPES = ("checkpoint", "disinfection", "delivery", "door_to_door")
 
@@ -26,10 +26,12 @@ def fresh_sums(app):
         days, spans = {}, {}
         for entry in db.session.execute(sa.select(HourEntry)).scalars():
             record = 0 if entry.corrects_id else 1
-            # days roll up to every ancestor; volunteer spans stay with the recording organisation
-            keys = [(days, (org_id, entry.service_date, entry.task_type))
-                    for org_id in (int(p) for p in paths[entry.org_id].strip("/").split("/"))]
-            keys += [(spans, (entry.org_id, span, span_start(span, entry.service_date), entry.volunteer_id))
+            lineage = [int(p) for p in paths[entry.org_id].strip("/").split("/")]
+            # days roll up to every ancestor; months stay with the recording organisation, years go up to
+            # the streets' level
+            keys = [(days, (org_id, entry.service_date, entry.task_type)) for org_id in lineage]
+            keepers = {MONTH: entry.org_id, YEAR: lineage[:YEAR_DEPTH][-1]}
+            keys += [(spans, (keepers[span], span, span_start(span, entry.service_date), entry.volunteer_id))
                      for span in SPANS]
             for table, key in keys:
                 minutes, entries = table.get(key, (0, 0))

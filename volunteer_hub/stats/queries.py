@@ -43,6 +43,11 @@ class OrgNode:
     kind: str
     path: str
 
+    @property
+    def depth(self) -> int:
+        """The level in the tree: 1 for a root ("/1/"), 2 for its children, and so on."""
+        return self.path.count("/") - 1
+
 
 @dataclass
 class Scope:
@@ -143,7 +148,8 @@ def _per_volunteer(scope: Scope, period: Period, by: str | None):
     """A select (grp, volunteer_id, minutes, entries): each volunteer's sums per group, where the group is the
     scope's id, each direct child's id (by="child", with NULL for the scope's own tasks) or the first day of
     each month (by="month"). Tallies and ledger days are read per group, each by its own organisations, so no
-    row needs mapping to its group; only the few untallied entries do."""
+    row needs mapping to its group; only the few untallied entries do. Year buckets are read only where every
+    group lies at spans.YEAR_DEPTH or above: deeper organisations' years are in their ancestor's rows there."""
     tally, ledger, recent = VolunteerSpanTally, HourEntry.__table__.c, _recent().c
     if by == "child":
         group_of_org = {org_id: scope.child_of(org_id) for org_id in scope.orgs}
@@ -152,7 +158,8 @@ def _per_volunteer(scope: Scope, period: Period, by: str | None):
     orgs_of_group = defaultdict(list)
     for org_id, group in group_of_org.items():
         orgs_of_group[group].append(org_id)
-    cover = _volunteer_cover(period, by_month=by == "month")
+    group_depth = scope.org.depth + (by == "child")
+    cover = _volunteer_cover(period, by_month=by == "month", years=group_depth <= spans.YEAR_DEPTH)
     parts = []
     for group, org_ids in orgs_of_group.items():
         def label(day, group=group):
@@ -192,12 +199,13 @@ def _total(column):
     return sa.cast(sa.func.sum(column), sa.BigInteger)
 
 
-def _volunteer_cover(period: Period, *, by_month: bool = False) -> spans.Cover:
-    """The tally buckets and ledger days that add up to the period (spans.cover); by_month, each month of the
-    period on its own, from month buckets only, so every bucket belongs to one month."""
+def _volunteer_cover(period: Period, *, by_month: bool = False, years: bool = True) -> spans.Cover:
+    """The tally buckets and ledger days that add up to the period (spans.cover), without year buckets unless
+    years; by_month, each month of the period on its own, from month buckets only, so every bucket belongs to
+    one month."""
     today = to_local(now()).date()
     if not by_month:
-        return spans.cover(period.start, period.end, today)
+        return spans.cover(period.start, period.end, today, top=spans.YEAR if years else spans.MONTH)
     cover = spans.Cover()
     for first in period.months():
         cover += spans.cover(max(first, period.start), min(next_month(first) - DAY, period.end), today,

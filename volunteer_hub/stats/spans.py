@@ -1,11 +1,16 @@
 """Calendar spans of the volunteer tallies, and how a period is assembled from them.
 
-Volunteer tallies keep each volunteer's sums per organisation for every calendar year and month, so each
-month nests in its year. A per-volunteer figure for any period is a signed sum of such buckets plus ledger
-days: "the last 365 days" is last December minus its first days, plus this year; "March 3 - June 30" is April
-to June plus March minus its first two days. ``cover`` picks the cheapest such sum, costing each bucket and
-ledger day by the rows it reads (the ledger's (org_id, service_date) index carries what these sums read);
-spans and days after today hold nothing and cost nothing.
+Volunteer tallies keep each volunteer's sums for every calendar month per organisation, and for every calendar
+year per organisation down to YEAR_DEPTH (streets, in a city > district > street > community tree), where an
+organisation deeper down counts in its ancestor on that level. Each month nests in its year. A district's year
+is then about one row per volunteer (bench/hours_data.py: 20,000 rows, against 118,000 when every community
+kept its own); a scope below YEAR_DEPTH, or one grouped by organisations below it, adds up months instead.
+
+A per-volunteer figure for any period is a signed sum of such buckets plus ledger days: "the last 365 days" is
+last December minus its first days, plus this year; "March 3 - June 30" is April to June plus March minus its
+first two days. ``cover`` picks the cheapest such sum, costing each bucket and ledger day by the rows it reads
+(the ledger's (org_id, service_date) index carries what these sums read); spans and days after today hold
+nothing and cost nothing.
 
 Every span costs the tally job one row write per new entry, and writes are what bounds it (bench/hours_bench.py:
 about 14 us per row on PostgreSQL). Quarters saved reads only for periods holding a whole quarter, for a third
@@ -16,10 +21,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 YEAR, MONTH = "year", "month"
+YEAR_DEPTH = 3  # the level of the organisation tree (the root is 1) that keeps the year buckets of its subtree
 SPANS = (YEAR, MONTH)  # largest first: each one's children are the next
-# Rows read, relative to a month bucket, as measured on a year of bench/hours_data.py (a district: 32k rows per
-# month bucket, 150k per year bucket, as volunteers serve in several places over a year; 2.7k entries a day).
-COST = {YEAR: 4.5, MONTH: 1.0}
+# Rows read, relative to a month bucket, as measured on a year of bench/hours_data.py (a district: 31k rows per
+# month bucket, 20k per year bucket, as a volunteer serves in several communities of one street; 2.7k entries a
+# day).
+COST = {YEAR: 0.65, MONTH: 1.0}
 DAY_COST = 0.1
 DAY = timedelta(days=1)
 

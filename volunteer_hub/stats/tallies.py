@@ -1,10 +1,10 @@
 """Keeping the tallies equal to the ledger: incrementally after a cursor, by a full rebuild, and checked.
 
 Every entry adds its signed minutes to its recording organisation *and each ancestor* per local service date
-and task type (OrgDayTally, so a district's figure is one indexed lookup), to its recording organisation per
-volunteer and calendar span (VolunteerSpanTally: the entry's year and month, see spans.py; a scope
-reads its organisations' rows), and, for entries served as part of a team, to the team's month
-(TeamMonthTally: teams are not in the organisation tree, so nothing rolls up).
+and task type (OrgDayTally, so a district's figure is one indexed lookup); per volunteer and calendar span
+(VolunteerSpanTally) to its month at the recording organisation and to its year there too or, below the
+streets' level of the tree, at its ancestor on that level (see spans.py); and, for entries served as part of a
+team, to the team's month (TeamMonthTally: teams are not in the organisation tree, so nothing rolls up).
 ``entries`` counts service records, not corrections: a correction changes minutes only.
 
 **Which entries are final.** Ledger ids come from a sequence when a row is inserted, but PostgreSQL
@@ -37,7 +37,7 @@ from volunteer_hub.extensions import db
 from volunteer_hub.hours.models import HourEntry
 from volunteer_hub.orgs.models import Organisation
 from volunteer_hub.stats.models import OrgDayTally, TallyCursor, TeamMonthTally, VolunteerSpanTally
-from volunteer_hub.stats.spans import MONTH, SPANS, YEAR
+from volunteer_hub.stats.spans import MONTH, SPANS, YEAR, YEAR_DEPTH
 
 CURSOR = "ledger"
 BATCH_SIZE = 50_000  # entries per transaction: a crash loses at most one batch of work, never counts twice
@@ -200,6 +200,17 @@ def _ancestors():
     return walk
 
 
+def _year_orgs():
+    """(org_id, ancestor_id): every organisation with the one that keeps its year buckets, itself down to
+    spans.YEAR_DEPTH and below that its ancestor at that depth; a walk down from the roots."""
+    child = aliased(Organisation)
+    walk = (sa.select(Organisation.id.label("org_id"), sa.literal_column("1", sa.Integer).label("depth"),
+                      Organisation.id.label("ancestor_id"))
+            .where(Organisation.parent_id.is_(None)).cte("year_orgs", recursive=True))
+    keeper = sa.case((walk.c.depth < YEAR_DEPTH, child.id), else_=walk.c.ancestor_id)
+    return walk.union_all(sa.select(child.id, walk.c.depth + 1, keeper).join(child, child.parent_id == walk.c.org_id))
+
+
 def month_of(column):
     """The first day of the month of a date column, in SQL."""
     return span_start_of(MONTH, column)
@@ -217,37 +228,39 @@ def _sum(column):
     return sa.cast(sa.func.sum(column), sa.BigInteger)
 
 
-def _expected(upto, key_columns: dict, after=None, *, roll_up: bool = True):
-    """Sums of entries after..upto (by id) per organisation, rolled up to every ancestor, and key_columns."""
+def _expected(upto, key_columns: dict, after=None, *, to=None):
+    """Sums of entries after..upto (by id) per organisation and key_columns; with ``to`` (a select of (org_id,
+    ancestor_id) rows), per ancestor_id instead: each entry counts for every ancestor_id of its organisation."""
     base = (
         sa.select(HourEntry.org_id, *[column.label(name) for name, column in key_columns.items()],
                   _sum(HourEntry.minutes).label("minutes"), _sum(RECORD).label("entries"))
         .where(HourEntry.id <= upto, *([] if after is None else [HourEntry.id > after]))
         .group_by(HourEntry.org_id, *key_columns.values())
     )
-    if not roll_up:
+    if to is None:
         return base
     base = base.subquery()
-    ancestors = _ancestors()
     keys = [base.c[name] for name in key_columns]
     return (
-        sa.select(ancestors.c.ancestor_id.label("org_id"), *keys, _sum(base.c.minutes).label("minutes"),
+        sa.select(to.c.ancestor_id.label("org_id"), *keys, _sum(base.c.minutes).label("minutes"),
                   _sum(base.c.entries).label("entries"))
-        .join(ancestors, ancestors.c.org_id == base.c.org_id)
-        .group_by(ancestors.c.ancestor_id, *keys)
+        .join(to, to.c.org_id == base.c.org_id)
+        .group_by(to.c.ancestor_id, *keys)
     )
 
 
 def _expected_org_days(upto, after=None):
-    return _expected(upto, {"day": HourEntry.service_date, "task_type": HourEntry.task_type}, after)
+    return _expected(upto, {"day": HourEntry.service_date, "task_type": HourEntry.task_type}, after,
+                     to=_ancestors())
 
 
 def _expected_volunteer_spans(span: str, upto, after=None):
-    """(org_id, first_day, volunteer_id, minutes, entries) of entries after..upto in buckets of one span, per
-    recording organisation only: volunteers serve in one or two places, so a district's rolled-up rows would
-    be about as many as its organisations' own, and rolling up would write each entry's sums four times."""
+    """(org_id, first_day, volunteer_id, minutes, entries) of entries after..upto in buckets of one span: months
+    per recording organisation, years per organisation down to spans.YEAR_DEPTH (see there). Volunteers serve
+    in one or two places a month, so rolling up every level would write each entry's sums four times."""
     return _expected(upto, {"first_day": span_start_of(span, HourEntry.service_date),
-                            "volunteer_id": HourEntry.volunteer_id}, after, roll_up=False)
+                            "volunteer_id": HourEntry.volunteer_id}, after,
+                     to=_year_orgs() if span == YEAR else None)
 
 
 def _with_span(span: str, sums):
