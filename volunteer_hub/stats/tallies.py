@@ -140,10 +140,14 @@ def _add_range(after: int, upto: int) -> None:
 
 
 def _upsert(model, keys: tuple[str, ...], sums) -> None:
-    """INSERT ... SELECT sums ON CONFLICT (keys) DO UPDATE SET minutes = minutes + new, entries = entries + new."""
+    """INSERT ... SELECT sums ON CONFLICT (keys) DO UPDATE SET minutes = minutes + new, entries = entries + new.
+    The sums go in in key order, so consecutive rows land on the same index pages (a hash aggregate's order
+    would visit them at random)."""
     table = model.__table__
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).from_select([*keys, "minutes", "entries"], sums)
+    rows = sums.subquery()
+    ordered = sa.select(*rows.c).order_by(*(rows.c[key] for key in keys))
+    statement = dialect.insert(table).from_select([*keys, "minutes", "entries"], ordered)
     db.session.execute(statement.on_conflict_do_update(
         index_elements=list(keys),
         set_={"minutes": table.c.minutes + statement.excluded.minutes,
@@ -266,9 +270,8 @@ def _expected_volunteer_spans(span: str, upto, after=None):
 def _with_span(span: str, sums):
     """The span's sums with the span as their second column, as VolunteerSpanTally keys them."""
     rows = sums.subquery()
-    # WHERE true: SQLite would read the ON of a following ON CONFLICT as a join's.
     return sa.select(rows.c.org_id, sa.literal(span, sa.String).label("span"), rows.c.first_day,
-                     rows.c.volunteer_id, rows.c.minutes, rows.c.entries).where(sa.true())
+                     rows.c.volunteer_id, rows.c.minutes, rows.c.entries)
 
 
 def _expected_team_months(upto, after=None):
