@@ -1,5 +1,6 @@
 """Declarative base, column types and engine settings shared by every model."""
 
+import json
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -97,3 +98,21 @@ def insert_ignoring_duplicates(session, model, rows: list[dict]):
 
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     return insert(model).values(rows).on_conflict_do_nothing()
+
+
+def rows_table(session, name: str, columns: dict[str, sa.types.TypeEngine], rows: list[tuple]):
+    """A small constant table for a statement's FROM: the rows go in as one parameter per column (PostgreSQL
+    arrays, unnested) or as one JSON text (SQLite's json_each), so the statement's text does not depend on the
+    number of rows. It is then compiled once, and PostgreSQL can keep its plan, however the rows vary."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        arrays = [sa.bindparam(f"{name}_{column}", [row[i] for row in rows], type_=ARRAY(type_), unique=True)
+                  for i, (column, type_) in enumerate(columns.items())]
+        return (sa.func.unnest(*arrays)
+                .table_valued(*(sa.column(column, type_) for column, type_ in columns.items()))
+                .render_derived(name))
+    data = json.dumps([list(row) for row in rows], default=str)
+    each = sa.func.json_each(sa.bindparam(name, data, unique=True)).table_valued("value")
+    return sa.select(*(sa.type_coerce(sa.func.json_extract(each.c.value, f"$[{i}]"), type_).label(column)
+                       for i, (column, type_) in enumerate(columns.items()))).subquery(name)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import load_only
 
 from volunteer_hub.accounts.models import User
 from volunteer_hub.catalogue import task_type_name
+from volunteer_hub.core.db import rows_table
 from volunteer_hub.core.timeutil import now, to_local
 from volunteer_hub.extensions import db
 from volunteer_hub.hours.models import AnomalyFlag, HourEntry
@@ -147,51 +148,47 @@ def _day_key(key: str, day, task_type):
 def _per_volunteer(scope: Scope, period: Period, by: str | None):
     """A select (grp, volunteer_id, minutes, entries): each volunteer's sums per group, where the group is the
     scope's id, each direct child's id (by="child", with NULL for the scope's own tasks) or the first day of
-    each month (by="month"). Tallies and ledger days are read per group, each by its own organisations, so no
-    row needs mapping to its group; only the few untallied entries do. Year buckets are read only where every
-    group lies at spans.YEAR_DEPTH or above: deeper organisations' years are in their ancestor's rows there."""
-    tally, ledger, recent = VolunteerSpanTally, HourEntry.__table__.c, _recent().c
-    if by == "child":
-        group_of_org = {org_id: scope.child_of(org_id) for org_id in scope.orgs}
-    else:
-        group_of_org = {org_id: scope.org.id for org_id in scope.orgs}
-    orgs_of_group = defaultdict(list)
-    for org_id, group in group_of_org.items():
-        orgs_of_group[group].append(org_id)
+    each month (by="month"). Year buckets are read only where every group lies at spans.YEAR_DEPTH or above:
+    deeper organisations' years are in their ancestor's rows there.
+
+    The period's cover (signed tally buckets and ledger days) and the scope's organisations with their groups
+    go in as two parameter tables (core.db.rows_table), so the statement is the same for every period and
+    scope of a kind: compiled once, and planned once on PostgreSQL."""
+    tally, recent = VolunteerSpanTally, _recent()
     group_depth = scope.org.depth + (by == "child")
     cover = _volunteer_cover(period, by_month=by == "month", years=group_depth <= spans.YEAR_DEPTH)
-    parts = []
-    for group, org_ids in orgs_of_group.items():
-        def label(day, group=group):
-            return sa.literal(month_start(day), sa.Date) if by == "month" else sa.literal(group, sa.Integer)
+    parts = rows_table(db.session, "cover", _COVER_COLUMNS, [
+        *((b.span, b.first, spans.span_end(b.span, b.first), month_start(b.first), b.sign) for b in cover.buckets),
+        *((None, first, last, month_start(first), sign) for first, last, sign in cover.days),
+    ])
+    orgs = rows_table(db.session, "scope_orgs", {"org_id": sa.Integer, "grp": sa.Integer}, [
+        (org_id, scope.child_of(org_id) if by == "child" else scope.org.id) for org_id in scope.orgs])
+    group = parts.c.month if by == "month" else orgs.c.grp
+    sign = parts.c.sign
 
-        parts += [_signed_part(label(b.first), tally.volunteer_id, tally.minutes, tally.entries, b.sign,
-                               tally.org_id.in_(org_ids), tally.span == b.span, tally.first_day == b.first)
-                  for b in cover.buckets]
-        parts += [_signed_part(label(first), ledger.volunteer_id, ledger.minutes, tallies.RECORD, sign,
-                               ledger.org_id.in_(org_ids), ledger.service_date.between(first, last))
-                  for first, last, sign in cover.days]
-    if by == "month":
-        recent_group = tallies.month_of(recent.service_date)
-    elif by == "child":
-        recent_group = sa.case(group_of_org, value=recent.org_id)
-    else:
-        recent_group = sa.literal(scope.org.id)
-    for sign in (1, -1):
-        ranges = [(b.first, spans.span_end(b.span, b.first)) for b in cover.buckets if b.sign == sign]
-        if ranges:
-            parts.append(_signed_part(recent_group, recent.volunteer_id, recent.minutes, recent.record, sign,
-                                      recent.org_id.in_(scope.ids),
-                                      sa.or_(*(recent.service_date.between(a, b) for a, b in ranges))))
-    if not parts:  # a period entirely after today
-        parts.append(sa.select(sa.null().label("grp"), sa.null().label("volunteer_id"),
-                               sa.literal(0).label("minutes"), sa.literal(0).label("entries")).where(sa.false()))
-    rows = sa.union_all(*parts).subquery("rows")
+    def signed(volunteer_id, minutes, entries, *joined):
+        return sa.select(group.label("grp"), volunteer_id.label("volunteer_id"), (minutes * sign).label("minutes"),
+                         (entries * sign).label("entries")).select_from(*joined)
+
+    tallied = signed(tally.volunteer_id, tally.minutes, tally.entries, parts.join(orgs, sa.true()).join(
+        tally, (tally.org_id == orgs.c.org_id) & (tally.span == parts.c.span) & (tally.first_day == parts.c.first_day)))
+    ledger_days = signed(HourEntry.volunteer_id, HourEntry.minutes, tallies.RECORD, parts.join(orgs, sa.true()).join(
+        HourEntry, (HourEntry.org_id == orgs.c.org_id)
+        & HourEntry.service_date.between(parts.c.first_day, parts.c.last_day))).where(parts.c.span.is_(None))
+    # The entries after the tally cursor, with the sign of each bucket they fall in (ledger days hold them).
+    untallied = signed(recent.c.volunteer_id, recent.c.minutes, recent.c.record, orgs.join(
+        recent, recent.c.org_id == orgs.c.org_id).join(parts, recent.c.service_date.between(
+            parts.c.first_day, parts.c.last_day) & parts.c.span.is_not(None)))
+    rows = sa.union_all(tallied, ledger_days, untallied).subquery("rows")
     return (
         sa.select(rows.c.grp, rows.c.volunteer_id, _total(rows.c.minutes).label("minutes"),
                   _total(rows.c.entries).label("entries"))
         .group_by(rows.c.grp, rows.c.volunteer_id)
     )
+
+
+# A cover's buckets (span set) and ledger day ranges (span NULL), each with its first day's month and its sign.
+_COVER_COLUMNS = {"span": sa.String, "first_day": sa.Date, "last_day": sa.Date, "month": sa.Date, "sign": sa.Integer}
 
 
 def _total(column):
@@ -211,13 +208,6 @@ def _volunteer_cover(period: Period, *, by_month: bool = False, years: bool = Tr
         cover += spans.cover(max(first, period.start), min(next_month(first) - DAY, period.end), today,
                              top=spans.MONTH)
     return cover
-
-
-def _signed_part(group, volunteer_id, minutes, entries, sign: int, *conditions):
-    if sign < 0:
-        minutes, entries = -minutes, -entries
-    return (sa.select(group.label("grp"), volunteer_id.label("volunteer_id"), minutes.label("minutes"),
-                      entries.label("entries")).where(*conditions))
 
 
 def active_volunteers(scope: Scope, period: Period, *, by: str | None = None) -> dict:
