@@ -24,7 +24,8 @@ def serve(host: str, port: int, web_workers: int) -> None:
         click.echo("Empty database: loading demo data ...")
         demo.seed()
     # The children share this process's Redis (embedded unless REDIS_URL was given) and database.
-    env = {**os.environ, "REDIS_URL": app.config["REDIS_URL"],
+    # Job logs at WARNING unless asked for: at INFO the outbox's five-second beat scrolls the banner away.
+    env = {"WORKER_LOG_LEVEL": "WARNING", **os.environ, "REDIS_URL": app.config["REDIS_URL"],
            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
     bin_dir = os.path.dirname(sys.executable)
     children = [
@@ -34,6 +35,10 @@ def serve(host: str, port: int, web_workers: int) -> None:
         subprocess.Popen([os.path.join(bin_dir, "flask"), "--app", "wsgi", "scheduler"], env=env),
     ]
     _print_banner(host, port)
+    # A closed terminal (SIGHUP) or a process manager's SIGTERM stops the children too, as Ctrl-C does: left
+    # running they would hold the port and the next `make run` would fail.
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _exit)
     try:
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
@@ -50,6 +55,10 @@ def serve(host: str, port: int, web_workers: int) -> None:
             except subprocess.TimeoutExpired:
                 child.kill()
         click.echo("Stopped web, worker, scheduler and the embedded Redis.")
+
+
+def _exit(_signum, _frame) -> None:
+    sys.exit(0)  # unwinds through serve's clean-up, then atexit stops the embedded Redis
 
 
 def _print_banner(host: str, port: int) -> None:

@@ -9,6 +9,7 @@ import time
 import redis
 from rq import Queue, SimpleWorker
 from rq.cron import CronScheduler
+from rq.exceptions import StopRequested
 
 from volunteer_hub.core.queue import DEFAULT_QUEUE
 from volunteer_hub.schedule import RECURRING
@@ -74,7 +75,7 @@ def run_worker(app, *, burst: bool = False, queues=(DEFAULT_QUEUE,)) -> None:
 def run_scheduler(app) -> None:
     """Enqueue the recurring jobs forever; when Redis goes away, wait and start again."""
     while True:
-        scheduler = CronScheduler(connection=_connection(app))
+        scheduler = CronScheduler(connection=_connection(app), logging_level=app.config["WORKER_LOG_LEVEL"])
         for path, seconds in RECURRING:
             module, _, name = path.rpartition(".")
             scheduler.register(getattr(importlib.import_module(module), name), DEFAULT_QUEUE, interval=seconds,
@@ -82,6 +83,8 @@ def run_scheduler(app) -> None:
         try:
             scheduler.start()
             return  # stopped by a signal
+        except StopRequested:
+            return  # a second stop signal while shutting down (Ctrl-C reaches the whole process group)
         except redis.RedisError as exc:
             log.warning("scheduler: Redis unavailable (%s); retrying in 5 s", exc)
             time.sleep(5)
