@@ -50,8 +50,10 @@ def test_a_stop_signal_ends_web_worker_and_scheduler(tmp_path, redis_url, stop):
         assert dev.wait(timeout=30) == 0
         _gone, alive = psutil.wait_procs(started, timeout=15)
         assert alive == [], f"left running: {[' '.join(p.cmdline()) for p in alive]}"
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", port))  # the port is free for the next start
+        with socket.socket() as sock:  # the port is free for the next start (SO_REUSEADDR, as gunicorn binds:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # closed connections may linger)
+            sock.bind(("127.0.0.1", port))
+            sock.listen()
         assert "Traceback" not in (tmp_path / "dev.log").read_text()
     finally:
         with contextlib.suppress(ProcessLookupError):  # whatever a failure left of the process group
