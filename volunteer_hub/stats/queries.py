@@ -157,28 +157,29 @@ def _per_volunteer(scope: Scope, period: Period, by: str | None):
     tally, recent = VolunteerSpanTally, _recent()
     group_depth = scope.org.depth + (by == "child")
     cover = _volunteer_cover(period, by_month=by == "month", years=group_depth <= spans.YEAR_DEPTH)
-    parts = rows_table(db.session, "cover", _COVER_COLUMNS, [
+    pieces = rows_table(db.session, "cover", _COVER_COLUMNS, [
         *((b.span, b.first, spans.span_end(b.span, b.first), month_start(b.first), b.sign) for b in cover.buckets),
         *((None, first, last, month_start(first), sign) for first, last, sign in cover.days),
     ])
     orgs = rows_table(db.session, "scope_orgs", {"org_id": sa.Integer, "grp": sa.Integer}, [
         (org_id, scope.child_of(org_id) if by == "child" else scope.org.id) for org_id in scope.orgs])
-    group = parts.c.month if by == "month" else orgs.c.grp
-    sign = parts.c.sign
+    group = pieces.c.month if by == "month" else orgs.c.grp
+    sign = pieces.c.sign
 
     def signed(volunteer_id, minutes, entries, *joined):
         return sa.select(group.label("grp"), volunteer_id.label("volunteer_id"), (minutes * sign).label("minutes"),
                          (entries * sign).label("entries")).select_from(*joined)
 
-    tallied = signed(tally.volunteer_id, tally.minutes, tally.entries, parts.join(orgs, sa.true()).join(
-        tally, (tally.org_id == orgs.c.org_id) & (tally.span == parts.c.span) & (tally.first_day == parts.c.first_day)))
-    ledger_days = signed(HourEntry.volunteer_id, HourEntry.minutes, tallies.RECORD, parts.join(orgs, sa.true()).join(
+    tallied = signed(tally.volunteer_id, tally.minutes, tally.entries, pieces.join(orgs, sa.true()).join(
+        tally, (tally.org_id == orgs.c.org_id) & (tally.span == pieces.c.span)
+        & (tally.first_day == pieces.c.first_day)))
+    ledger_days = signed(HourEntry.volunteer_id, HourEntry.minutes, tallies.RECORD, pieces.join(orgs, sa.true()).join(
         HourEntry, (HourEntry.org_id == orgs.c.org_id)
-        & HourEntry.service_date.between(parts.c.first_day, parts.c.last_day))).where(parts.c.span.is_(None))
+        & HourEntry.service_date.between(pieces.c.first_day, pieces.c.last_day))).where(pieces.c.span.is_(None))
     # The entries after the tally cursor, with the sign of each bucket they fall in (ledger days hold them).
     untallied = signed(recent.c.volunteer_id, recent.c.minutes, recent.c.record, orgs.join(
-        recent, recent.c.org_id == orgs.c.org_id).join(parts, recent.c.service_date.between(
-            parts.c.first_day, parts.c.last_day) & parts.c.span.is_not(None)))
+        recent, recent.c.org_id == orgs.c.org_id).join(pieces, recent.c.service_date.between(
+            pieces.c.first_day, pieces.c.last_day) & pieces.c.span.is_not(None)))
     rows = sa.union_all(tallied, ledger_days, untallied).subquery("rows")
     return (
         sa.select(rows.c.grp, rows.c.volunteer_id, _total(rows.c.minutes).label("minutes"),
