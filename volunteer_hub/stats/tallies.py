@@ -142,7 +142,8 @@ def _add_range(after: int, upto: int) -> None:
 def _upsert(model, keys: tuple[str, ...], sums) -> None:
     """INSERT ... SELECT sums ON CONFLICT (keys) DO UPDATE SET minutes = minutes + new, entries = entries + new.
     The sums go in in key order, so consecutive rows land on the same index pages (a hash aggregate's order
-    would visit them at random)."""
+    would visit them at random). The ORDER BY also ends the SELECT where SQLite would otherwise read the ON of
+    ON CONFLICT as a join's."""
     table = model.__table__
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     rows = sums.subquery()
