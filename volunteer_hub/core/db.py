@@ -1,9 +1,11 @@
 """Declarative base, column types and engine settings shared by every model."""
 
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import DeclarativeBase
 
 # A stable naming convention lets Alembic's batch mode rebuild SQLite tables and name constraints.
@@ -89,6 +91,25 @@ def configure_postgresql(engine: sa.Engine) -> None:
 
 def is_sqlite(session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
+
+
+def start_read(read, *args) -> Future:
+    """Start read(*args), a function that only reads, on a thread with an application context of its own, and
+    so its own session and connection; the caller goes on with its other statements and collects the value (or
+    the exception) with .result(). For a page's slowest statement: its database time then overlaps the page's
+    other statements and its Python, instead of adding to them. The read sees what is committed, not the
+    caller's pending changes; under READ COMMITTED each statement takes its own snapshot anyway."""
+    app = current_app._get_current_object()
+
+    def run():
+        with app.app_context():
+            return read(*args)
+
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read")
+    try:
+        return executor.submit(run)
+    finally:
+        executor.shutdown(wait=False)  # the thread ends with its read
 
 
 def insert_ignoring_duplicates(session, model, rows: list[dict]):

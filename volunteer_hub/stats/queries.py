@@ -6,8 +6,10 @@ statement, so nothing is counted twice or missed while the job moves it, and a c
 
 Volunteer figures (active volunteers, the ranking, Party members and branches) come from one read of the
 volunteer span tallies: the period as a signed sum of year and month buckets and ledger days
-(spans.cover), each volunteer's sums added up per direct child of the scope. Shift, attendance and overdue
-figures come from the shift tallies (stats.shift_tallies), which a job recounts.
+(spans.cover), each volunteer's sums added up per direct child of the scope. It is the dashboard's costliest
+statement, so the dashboard starts it on a connection of its own (core.db.start_read) and reads the rest
+meanwhile. Shift, attendance and overdue figures come from the shift tallies (stats.shift_tallies), which a
+job recounts.
 """
 
 from collections import defaultdict
@@ -20,7 +22,7 @@ from sqlalchemy.orm import load_only
 
 from volunteer_hub.accounts.models import User
 from volunteer_hub.catalogue import task_type_name
-from volunteer_hub.core.db import rows_table
+from volunteer_hub.core.db import rows_table, start_read
 from volunteer_hub.core.timeutil import now, to_local
 from volunteer_hub.extensions import db
 from volunteer_hub.hours.models import AnomalyFlag, HourEntry
@@ -170,7 +172,8 @@ def _per_volunteer(scope: Scope, period: Period, by: str | None):
         return sa.select(group.label("grp"), volunteer_id.label("volunteer_id"), (minutes * sign).label("minutes"),
                          (entries * sign).label("entries")).select_from(*joined)
 
-    tallied = signed(tally.volunteer_id, tally.minutes, tally.entries, pieces.join(orgs, sa.true()).join(
+    tally_minutes = sa.cast(tally.minutes, sa.Integer)  # a volunteer's month or year: see _volunteer_total
+    tallied = signed(tally.volunteer_id, tally_minutes, tally.entries, pieces.join(orgs, sa.true()).join(
         tally, (tally.org_id == orgs.c.org_id) & (tally.span == pieces.c.span)
         & (tally.first_day == pieces.c.first_day)))
     ledger_days = signed(HourEntry.volunteer_id, HourEntry.minutes, tallies.RECORD, pieces.join(orgs, sa.true()).join(
@@ -182,8 +185,8 @@ def _per_volunteer(scope: Scope, period: Period, by: str | None):
             pieces.c.first_day, pieces.c.last_day) & pieces.c.span.is_not(None)))
     rows = sa.union_all(tallied, ledger_days, untallied).subquery("rows")
     return (
-        sa.select(rows.c.grp, rows.c.volunteer_id, _total(rows.c.minutes).label("minutes"),
-                  _total(rows.c.entries).label("entries"))
+        sa.select(rows.c.grp, rows.c.volunteer_id, _volunteer_total(rows.c.minutes).label("minutes"),
+                  _volunteer_total(rows.c.entries).label("entries"))
         .group_by(rows.c.grp, rows.c.volunteer_id)
     )
 
@@ -195,6 +198,15 @@ _COVER_COLUMNS = {"span": sa.String, "first_day": sa.Date, "last_day": sa.Date, 
 def _total(column):
     """SUM as a Python int on every backend (PostgreSQL sums bigints as numeric)."""
     return sa.cast(sa.func.sum(column), sa.BigInteger)
+
+
+def _volunteer_total(column):
+    """SUM of one volunteer's minutes or entries in a period as an integer: PostgreSQL adds integers in
+    machine words but bigints as numeric, at several times the cost on the 100,000s of rows of a long period.
+    Four bytes hold it with room to spare: a period is at most rules.MAX_RANGE_DAYS long and every record nets
+    at most a day's minutes (hours.rules.MAX_ENTRY_MINUTES), so it would take some 1.5 million records of one
+    volunteer in one period."""
+    return sa.cast(sa.func.sum(column), sa.Integer)
 
 
 def _volunteer_cover(period: Period, *, by_month: bool = False, years: bool = True) -> spans.Cover:
@@ -251,8 +263,8 @@ def volunteer_groups(scope: Scope, period: Period, branch_ids: list[int] = ()) -
     read), added up per volunteer in the database."""
     pv = (_per_volunteer(scope, period, "child" if scope.children else None)
           .cte("per_child_volunteer").prefix_with("MATERIALIZED"))
-    volunteers = (sa.select(pv.c.volunteer_id, _total(pv.c.minutes).label("minutes"),
-                            _total(pv.c.entries).label("entries"))
+    volunteers = (sa.select(pv.c.volunteer_id, _volunteer_total(pv.c.minutes).label("minutes"),
+                            _volunteer_total(pv.c.entries).label("entries"))
                   .group_by(pv.c.volunteer_id).cte("per_volunteer"))
 
     def figures(kind: str, key, rows, *group_by):
@@ -489,36 +501,42 @@ class Dashboard:
 def dashboard(user, org: Organisation, period: Period) -> Dashboard:
     """Everything the reviewer dashboard shows for org's subtree in the period."""
     scope = load_scope(org)
+    branches = party_branches(scope)
+    # The costliest read, on a connection of its own while the rest is read and added up.
+    reading_volunteers = start_read(volunteer_groups, scope, period, [row.id for row in branches])
     by_point_type = org_day_sums(scope, period, (period.trend_unit, "task_type"))
     totals, per_type, per_point = Sums(), defaultdict(Sums), defaultdict(int)
     for (_group, point, task_type), s in by_point_type.items():
         totals.add(s.minutes, s.entries)
         per_type[task_type].add(s.minutes, s.entries)
         per_point[point] += s.minutes
-    branches = party_branches(scope)
-    volunteers = volunteer_groups(scope, period, [row.id for row in branches])
     shift_by_child, shift_total = _roll_up(scope, shift_sums(scope, period), _add_shifts)
     overdue_by_child, overdue_total = _roll_up(scope, shift_tallies.stored_overdue(scope.ids), _add_ints)
     anomalies_by_child, anomalies_total = _roll_up(scope, anomaly_counts(scope, period), _add_ints)
+    child_sums = org_day_sums(scope, period, by_child=True)
+    teams = team_figures(scope, period)
+    ancestors = _ancestors(user, scope.org)
+    shifts_as_of = shift_tallies.as_of()
+    volunteers = reading_volunteers.result()
     return Dashboard(
         scope=scope, period=period, totals=totals,
         volunteers=volunteers.active,
         shifts=shift_total or ShiftSums(), overdue=overdue_total or 0, anomalies=anomalies_total or 0,
-        children=_children(scope, period, totals, volunteers.active_by_child, shift_by_child, overdue_by_child,
-                           anomalies_by_child),
+        children=_children(scope, child_sums, totals, volunteers.active_by_child, shift_by_child,
+                           overdue_by_child, anomalies_by_child),
         types=sorted(per_type.items(), key=lambda item: (-item[1].minutes, item[0])),
         trend=[(first, per_point.get(first, 0)) for first in period.trend_points()],
         top_volunteers=_named(volunteers.ranking),
-        ancestors=_ancestors(user, scope.org),
+        ancestors=ancestors,
         party=_party_groups(volunteers.party),
         branches=branch_figures(scope, period, volunteers, branches),
-        teams=team_figures(scope, period),
-        shifts_as_of=shift_tallies.as_of(),
+        teams=teams,
+        shifts_as_of=shifts_as_of,
     )
 
 
-def _children(scope, period, totals, volunteers, shifts, overdue, anomalies) -> list[ChildFigures]:
-    child_sums = org_day_sums(scope, period, by_child=True)
+def _children(scope, child_sums, totals, volunteers, shifts, overdue, anomalies) -> list[ChildFigures]:
+    """The figures of each direct child (child_sums: org_day_sums by child), and of the scope's own tasks."""
     figures = []
     own = Sums(totals.minutes, totals.entries)
     for child in scope.children:
@@ -584,10 +602,10 @@ def hours_rows(org: Organisation, period: Period, group_by: str, *, locale: str 
                 for g in groups(scope, period)]
     if group_by == "org":
         totals = org_day_sums(scope, period).get((scope.org.id,), Sums())
-        rows = [HoursRow(c.org.id, c.org.name, c.sums.minutes, c.sums.entries, c.volunteers, own=c.own)
-                for c in _children(scope, period, totals, volunteer_groups(scope, period).active_by_child,
-                                   {}, {}, {})]
-        return rows
+        children = _children(scope, org_day_sums(scope, period, by_child=True), totals,
+                             volunteer_groups(scope, period).active_by_child, {}, {}, {})
+        return [HoursRow(c.org.id, c.org.name, c.sums.minutes, c.sums.entries, c.volunteers, own=c.own)
+                for c in children]
     if group_by == "volunteer":
         _active, ranking = volunteer_ranking(scope, period, limit=None)
         people = volunteers_by_id(vid for vid, _s in ranking)
