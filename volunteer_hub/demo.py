@@ -1,6 +1,8 @@
 """Demo data: a believable slice of Shenzhen's organisation tree, staff and volunteers, and ~30 tasks.
 
-Everything is created through the services, so the demo obeys the same rules as real use.
+Everything is created through the services, so the demo obeys the same rules as real use. One exception: a
+shift already under way when the demo is seeded (new shifts must start in the future), so that service hours
+can be walked through from the first start.
 """
 
 from dataclasses import dataclass
@@ -149,7 +151,7 @@ def seed() -> None:
     orgs.grant_role(admin, street.id, users[REVIEWER.phone].id, "reviewer")
     bsl = communities["白石龙社区"]
     accounts.update_profile(users[VOLUNTEER.phone], lat=bsl.lat + 0.004, lon=bsl.lon + 0.003, party_member=True,
-                            skills=["driving", "english"], home_org_id=bsl.id)
+                            skills=["driving", "english"], home_org_id=bsl.id, birth_date=date(1992, 10, 1))
     accounts.update_profile(users[VOLUNTEER_EN.phone], lat=bsl.lat - 0.003, lon=bsl.lon + 0.002,
                             skills=["english", "german"], locale="en")
     accounts.update_profile(users[VOLUNTEER_NIGHT.phone], lat=bsl.lat + 0.001, lon=bsl.lon - 0.004,
@@ -157,10 +159,11 @@ def seed() -> None:
                             birth_date=date(1996, 8, 12))  # night shifts are for adults with a birth date
     posted = [_post(admin, communities, spec) for spec in TASKS]
     _seed_self_organisation(admin, users, bsl)
+    _seed_shift_under_way(users[ORGANIZER.phone], users[VOLUNTEER.phone], bsl)
     _skip_matching_of_seeded_tasks()
     # A few volunteers already signed up, so rosters and "my shifts" are not empty.
     checkpoint = posted[0]
-    claims.claim_shift(users[VOLUNTEER.phone], checkpoint.shifts[0])
+    claims.claim_shift(users[TEAM_MEMBERS[0][0]], checkpoint.shifts[0])
     claims.claim_shift(users[VOLUNTEER_NIGHT.phone], checkpoint.shifts[1])
     claims.claim_shift(users[VOLUNTEER_EN.phone], posted[4].shifts[0])
 
@@ -183,6 +186,7 @@ def _seed_self_organisation(admin, users, community) -> None:
                                 party_member=index % 3 == 0, show_party_badge=index % 3 == 0,
                                 insurance_provider="中国人民保险", insurance_valid_until=insured_until)
         teams.join_by_code(member, team, team.invite_code)
+        users[phone] = member
     first_day = to_local(now()).date() + timedelta(days=1)
     gate = tasks.post_task(
         users[ORGANIZER.phone], org_id=community.id, title="白石龙一区西门24小时卡口", type="checkpoint",
@@ -196,6 +200,24 @@ def _seed_self_organisation(admin, users, community) -> None:
                             lat=community.lat - 0.001, lon=community.lon + 0.001)
     # Anna hears about English-language help at any hour during the demo.
     accounts.update_profile(users[VOLUNTEER_EN.phone], quiet_hours=None)
+
+
+def _seed_shift_under_way(organizer, volunteer, community) -> None:
+    """A shift of the community that began an hour ago and runs three more, with the volunteer's place on it:
+    check-in on site, check-out, the organizer's confirmation, "my hours", the reviewers' dashboard and a
+    certificate can be walked through at once. Posted and claimed as a shift starting soon, then moved back an
+    hour and a quarter."""
+    soon = now().replace(second=0, microsecond=0) + timedelta(minutes=15)
+    task = tasks.post_task(
+        organizer, org_id=community.id, title="党群服务中心防疫物资清点", type="logistics",
+        description=_description("logistics"), lat=community.lat + 40 / METRES_PER_DEGREE,
+        lon=community.lon + 60 / METRES_PER_DEGREE, address="白石龙社区党群服务中心",
+        shifts=[{"starts_at": soon, "ends_at": soon + timedelta(hours=4), "capacity": 4}])
+    shift = task.shifts[0]
+    claims.claim_shift(volunteer, shift)
+    shift.starts_at -= timedelta(minutes=75)
+    shift.ends_at -= timedelta(minutes=75)
+    db.session.commit()
 
 
 def _skip_matching_of_seeded_tasks() -> None:
