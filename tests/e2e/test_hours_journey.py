@@ -49,6 +49,7 @@ def test_check_in_and_out_confirm_see_the_hours_and_verify_the_certificate(phone
     reviewer.go(f"/review?period=custom&start={today - timedelta(days=1)}&end={today}")
     board = reviewer.page.inner_text("main")
     assert "李晓明" in board and "3.00" in board
+    expect(reviewer.page.locator("[data-trend-chart] canvas")).to_be_visible()  # the vendored chart, under the CSP
 
     volunteer.go("/me/certificates")
     volunteer.page.click("main form button[type=submit]")

@@ -1,5 +1,8 @@
 """The reviewer dashboard on a hand-built month: every figure, its scoping, and the untallied tail."""
 
+import html as html_lib
+import json
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -198,6 +201,21 @@ def test_a_long_period_shows_its_numbers_per_month(march, reviewer_client, run_t
     assert "Hours per month" in text and "Hours per day" not in text
     assert '<td>Feb 2026</td><td class="num">1.50</td>' in text
     assert '<td>Mar 2026</td><td class="num">9.00</td>' in text
+
+
+def test_the_trend_chart_gets_the_tables_numbers_and_its_library_from_the_app(march, reviewer_client, run_tally):
+    run_tally()
+    page = reviewer_client.get(f"/review/{march.minzhi.id}?period=custom&start=2025-12-10&end=2026-03-31")
+    html = page.get_data(as_text=True)
+    chart = json.loads(html_lib.unescape(re.search(r"data-chart='([^']*)'", html).group(1)))
+    assert chart == {"names": ["Dec 2025", "Jan 2026", "Feb 2026", "Mar 2026"],
+                     "ticks": ["Dec 2025", "Jan 2026", "Feb 2026", "Mar 2026"], "hours": [0, 0, 1.5, 9.0]}
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    assert [src.rsplit("/", 1)[1] for src in scripts] == ["app.js", "uPlot.iife.min.js", "charts.js"]
+    for src in scripts:
+        served = reviewer_client.get(src)
+        served.close()
+        assert src.startswith("/") and served.status_code == 200
 
 
 def test_review_lands_on_the_only_organisation_the_reviewer_has(march, reviewer_client):

@@ -53,6 +53,7 @@ def _dashboard_page(org):
     return render_template("stats/dashboard.html", org=org, form=form, board=board, today=today,
                            query=form.query(period),
                            trend=display.sparkline([minutes for _day, minutes in board.trend]),
+                           chart=display.trend_chart(board.trend, board.period.trend_unit == "month"),
                            export_form=ExportForm(formdata=None, data=form.query(period)))
 
 
