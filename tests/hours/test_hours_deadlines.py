@@ -1,5 +1,6 @@
-"""The recording deadline (办法 §11): 10 working days (Monday to Friday) after the activity; reminders to the
-organizers at 7 and 9 working days, once each; overdue counts per organisation."""
+"""The recording deadline (办法 §11): 10 working days after the activity, on China's working-day calendar
+(weekends, statutory holidays and make-up working days); reminders to the organizers at 7 and 9 working days,
+once each; overdue counts per organisation."""
 
 from datetime import date, timedelta
 
@@ -20,6 +21,28 @@ def test_working_days_skip_the_weekend():
     assert rules.working_days_between(friday, date(2026, 3, 9)) == 1
     assert rules.working_days_between(friday, date(2026, 3, 20)) == 10
     assert rules.working_days_between(date(2026, 3, 2), date(2026, 3, 30)) == 20
+
+
+def test_statutory_holidays_are_off_and_make_up_days_are_working_days():
+    before_national_day = date(2026, 9, 30)  # Wednesday; 1-7 October off, Saturday 10 October worked
+
+    assert rules.add_working_days(before_national_day, 1) == date(2026, 10, 8)
+    assert rules.add_working_days(before_national_day, 3) == date(2026, 10, 10)
+    assert rules.add_working_days(before_national_day, 10) == date(2026, 10, 20)
+    assert rules.working_days_between(before_national_day, date(2026, 10, 20)) == 10
+    assert rules.is_working_day(date(2026, 9, 20))  # a Sunday worked in exchange
+
+
+def test_the_extended_spring_festival_of_2020_pushes_the_deadline_back():
+    # 24 January to 2 February 2020 were off (the holiday, extended by the State Council for the epidemic).
+    assert rules.add_working_days(date(2020, 1, 23), 10) == date(2020, 2, 14)
+
+
+def test_a_year_without_a_published_schedule_counts_monday_to_friday():
+    far = date(2100, 3, 5)  # a Friday
+
+    assert rules.add_working_days(far, 1) == date(2100, 3, 8)
+    assert rules.working_days_between(far, date(2100, 3, 19)) == 10
 
 
 def test_the_deadline_counts_working_days_left_and_overdue(app, clock):

@@ -7,13 +7,18 @@ Proposed minutes (the organizer confirms or adjusts them):
 - no-show or no attendance recorded: nothing is proposed.
 
 Deadline (办法 §11): service is recorded within HOURS_DEADLINE_WORKING_DAYS working days after the activity.
-Working days are Monday to Friday; public holidays and make-up working days are not modelled.
+Working days follow the State Council's holiday schedule: statutory holidays are off and make-up working days
+(调休上班) are on, as the chinesecalendar package records them (the 2020 Spring Festival extension included). The
+schedule for a year is published each November, so keep the package current; a year it does not know yet counts
+Monday to Friday.
 """
 
 import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
+import chinese_calendar
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -29,8 +34,13 @@ REASON_MAX = 500
 
 # --- working days and the deadline ---
 
+@cache
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5
+    """A working day in mainland China (see the module docstring)."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:  # a year without a published schedule in the package yet
+        return day.weekday() < 5
 
 
 def add_working_days(day: date, count: int) -> date:
@@ -43,11 +53,7 @@ def add_working_days(day: date, count: int) -> date:
 
 def working_days_between(start: date, end: date) -> int:
     """Working days in (start, end]: how many have passed since start by the end of ``end``."""
-    if end <= start:
-        return 0
-    weeks, rest = divmod((end - start).days, 7)
-    tail = start + timedelta(days=weeks * 7)
-    return weeks * 5 + sum(is_working_day(tail + timedelta(days=i)) for i in range(1, rest + 1))
+    return sum(is_working_day(start + timedelta(days=n)) for n in range(1, (end - start).days + 1))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ entry of the record (corrects_id) and says why.
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time
 
 import sqlalchemy as sa
 from flask import current_app
@@ -20,7 +20,7 @@ from volunteer_hub.audit import services as audit
 from volunteer_hub.catalogue import task_type_name
 from volunteer_hub.claims.models import Claim, ClaimStatus
 from volunteer_hub.core.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationError
-from volunteer_hub.core.timeutil import now, to_local
+from volunteer_hub.core.timeutil import local_to_utc, now, to_local
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
 from volunteer_hub.hours import anomalies, queries, rules
@@ -479,10 +479,9 @@ def remind_unconfirmed(today: date | None = None) -> int:
     Returns how many notifications were created."""
     today = today or rules.local_today()
     thresholds = sorted(current_app.config["HOURS_REMIND_AT_WORKING_DAYS"])
-    # Reminders stop at the deadline: older shifts cannot need one (7 calendar days cover 5 working days).
-    horizon = (current_app.config["HOURS_DEADLINE_WORKING_DAYS"] // 5 + 2) * 7
+    # Reminders stop at the deadline: shifts that ended before the first day not yet overdue need none.
     sent = 0
-    for shift, waiting in queries.shifts_due_for_reminder(now() - timedelta(days=horizon)):
+    for shift, waiting in queries.shifts_due_for_reminder(local_to_utc(rules.overdue_before(today), time(0, 0))):
         due = rules.deadline(shift.ends_at, today)
         reached = [days for days in thresholds if days <= due.elapsed]
         if reached and not due.overdue:
