@@ -21,10 +21,10 @@ def test_check_in_and_out_confirm_see_the_hours_and_verify_the_certificate(phone
     page = volunteer.page
     claim_id = re.search(r"/me/shifts/(\d+)/checkin", page.url).group(1)
     page.click("[data-checkin-button]")  # the phone's position is next to the post
-    expect(page.locator("input[name=action]")).to_have_value("out")
+    expect(page.locator("input[name=action]")).to_have_value("out", timeout=15_000)
     expect(page.locator(".result-title").first).to_contain_text("签到")
     page.click("[data-checkin-button]")
-    expect(page.locator(".result-title").first).to_contain_text("签退")
+    expect(page.locator(".result-title").first).to_contain_text("签退", timeout=15_000)
 
     organizer = phone()
     organizer.login("13800138001")  # 王书记, organizer of 白石龙社区
@@ -37,7 +37,7 @@ def test_check_in_and_out_confirm_see_the_hours_and_verify_the_certificate(phone
     organizer.page.fill(f"#c{claim_id}-hours", "3")
     organizer.page.fill(f"#c{claim_id}-reason", REASON)
     row.locator("button[type=submit]").click()
-    expect(organizer.page.locator(".banner-success")).to_contain_text("李晓明")
+    expect(organizer.page.locator(".banner-success")).to_contain_text("李晓明", timeout=15_000)
 
     volunteer.go("/me/hours")
     mine = volunteer.page.inner_text("main")
