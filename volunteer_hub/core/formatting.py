@@ -75,6 +75,11 @@ def calendar_month(value: date) -> str:
     return _calendar("yMMM", value)
 
 
+def month_day(value: date) -> str:
+    """A day without its year, for chart axes: 2月3日 / Feb 3."""
+    return _calendar("MMMd", value)
+
+
 def _calendar(skeleton: str, value: date) -> str:
     return format_skeleton(skeleton, datetime(value.year, value.month, value.day), locale=_locale())
 

@@ -4,13 +4,13 @@ for the chart that static/js/charts.js draws over the sparkline with the vendore
 under the finger)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from babel.dates import format_date, format_interval, format_skeleton
 from babel.numbers import format_decimal, format_percent
 from flask_babel import get_locale
 
-from volunteer_hub.core.formatting import calendar_date, calendar_month
+from volunteer_hub.core.formatting import calendar_date, calendar_month, month_day
 from volunteer_hub.stats.periods import Period
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 300, 60, 2
@@ -72,9 +72,6 @@ def trend_chart(trend: list[tuple[date, int]], by_month: bool) -> dict:
     """The trend for the chart script: each point's name (for the value shown) and short axis label in the
     reader's language, and its hours (minutes / 60 never ends in a half cent, so two decimals round as the
     table's do)."""
-    name = calendar_month if by_month else calendar_date
-    tick = "yMMM" if by_month else "MMMd"
-    return {"names": [name(first) for first, _minutes in trend],
-            "ticks": [format_skeleton(tick, datetime(first.year, first.month, first.day), locale=_locale())
-                      for first, _minutes in trend],
+    name, tick = (calendar_month, calendar_month) if by_month else (calendar_date, month_day)
+    return {"names": [name(first) for first, _minutes in trend], "ticks": [tick(first) for first, _minutes in trend],
             "hours": [round(minutes / 60, 2) for _first, minutes in trend]}
