@@ -28,6 +28,7 @@ RECURRING = (
     ("volunteer_hub.stats.jobs.refresh_all_shift_tallies", 86_400),
     ("volunteer_hub.lottery.jobs.draw_due_lotteries", 60),
     ("volunteer_hub.help.jobs.close_finished_requests", 3600),
+    ("volunteer_hub.orgs.jobs.purge_expired_invitations", 86_400),
 )
 
 

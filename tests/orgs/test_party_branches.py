@@ -1,4 +1,4 @@
-"""Temporary Party branches (临时党支部): organizers of a community set one up at a site and add Party members
+"""Temporary Party branches (临时党支部): organizers of a community set one up at a site and invite Party members
 by mobile number; a sibling community's organizer and volunteers cannot."""
 
 import sqlalchemy as sa
@@ -72,54 +72,47 @@ def test_a_temporary_branch_sits_under_a_street_community_or_compound_only(api, 
     assert "parent_id" in response.json["error"]["fields"]
 
 
-# --- members ---
+# --- members (they join by accepting an invitation: tests/orgs/test_branch_invitations.py) ---
 
-def add(api, branch_id, token, phone):
+def invite(api, branch_id, token, phone):
     return api.post(f"/orgs/{branch_id}/members", json={"phone": phone}, token=token)
 
 
-def test_the_organizer_adds_a_party_member_by_phone_and_lists_the_members(api, app, site):
+def join(api, api_token, branch_id, token, person):
+    """The organizer invites person's number and person accepts."""
+    assert invite(api, branch_id, token, person.phone).status_code == 202
+    [invitation] = api.get("/me/branch-invitations", token=api_token(person)).json
+    assert api.post(f"/me/branch-invitations/{invitation['id']}/accept", token=api_token(person)).status_code == 201
+
+
+def test_the_organizer_lists_the_members_who_accepted(api, app, site, api_token):
     branch_id = create_branch(api, site, site.tokens.organizer, name="临时党支部").json["id"]
+    join(api, api_token, branch_id, site.tokens.organizer, site.people.zhang)
+    invite(api, branch_id, site.tokens.organizer, site.people.fang.phone)  # not answered
 
-    response = add(api, branch_id, site.tokens.organizer, "159 1234 0001")
-
-    assert response.status_code == 201
-    assert response.json == {"branch_id": branch_id, "user_id": site.people.zhang.id, "name": "党员老张"}
-    assert members(app, branch_id) == [site.people.zhang.id]
     listed = api.get(f"/orgs/{branch_id}/members", token=site.tokens.organizer).json
+
     assert listed == [{"branch_id": branch_id, "user_id": site.people.zhang.id, "name": "党员老张"}]
     assert "phone" not in str(listed)
-
-
-def test_only_registered_party_members_join_once(api, app, site):
-    branch_id = create_branch(api, site, site.tokens.organizer, name="临时党支部").json["id"]
-
-    not_party = add(api, branch_id, site.tokens.organizer, "15912340003")
-    unknown = add(api, branch_id, site.tokens.organizer, "15912349999")
-    malformed = add(api, branch_id, site.tokens.organizer, "12345")
-    assert add(api, branch_id, site.tokens.organizer, "15912340001").status_code == 201
-    twice = add(api, branch_id, site.tokens.organizer, "15912340001")
-
-    assert [r.status_code for r in (not_party, unknown, malformed, twice)] == [400, 400, 400, 409]
-    assert all("phone" in r.json["error"]["fields"] for r in (not_party, unknown, malformed))
     assert members(app, branch_id) == [site.people.zhang.id]
 
 
-def test_a_sibling_organizer_and_a_volunteer_cannot_add_or_remove_members(api, app, site):
+def test_a_sibling_organizer_and_a_volunteer_cannot_invite_or_remove_members(api, app, site, api_token):
     branch_id = create_branch(api, site, site.tokens.organizer, name="临时党支部").json["id"]
-    add(api, branch_id, site.tokens.organizer, "15912340001")
+    join(api, api_token, branch_id, site.tokens.organizer, site.people.zhang)
 
-    assert add(api, branch_id, site.tokens.sibling, "15912340002").status_code == 403
-    assert add(api, branch_id, site.tokens.volunteer, "15912340002").status_code == 403
+    assert invite(api, branch_id, site.tokens.sibling, "15912340002").status_code == 403
+    assert invite(api, branch_id, site.tokens.volunteer, "15912340002").status_code == 403
     assert api.delete(f"/orgs/{branch_id}/members/{site.people.zhang.id}",
                       token=site.tokens.sibling).status_code == 403
     assert api.get(f"/orgs/{branch_id}/members", token=site.tokens.volunteer).status_code == 403
     assert members(app, branch_id) == [site.people.zhang.id]
+    assert api.get("/me/branch-invitations", token=api_token(site.people.fang)).json == []
 
 
-def test_the_organizer_removes_a_member(api, app, site):
+def test_the_organizer_removes_a_member(api, app, site, api_token):
     branch_id = create_branch(api, site, site.tokens.organizer, name="临时党支部").json["id"]
-    add(api, branch_id, site.tokens.organizer, "15912340001")
+    join(api, api_token, branch_id, site.tokens.organizer, site.people.zhang)
 
     response = api.delete(f"/orgs/{branch_id}/members/{site.people.zhang.id}", token=site.tokens.organizer)
 
@@ -129,14 +122,14 @@ def test_the_organizer_removes_a_member(api, app, site):
                       token=site.tokens.organizer).status_code == 404
 
 
-def test_members_are_added_to_party_branches_only(api, site):
-    response = add(api, site.community.id, site.tokens.organizer, "15912340001")
+def test_members_are_invited_to_party_branches_only(api, site):
+    response = invite(api, site.community.id, site.tokens.organizer, "15912340001")
     assert response.status_code == 400
 
 
 # --- pages ---
 
-def test_the_organizer_sets_up_a_branch_and_adds_a_member_on_the_pages(client, login, app, site):
+def test_the_organizer_sets_up_a_branch_and_invites_a_member_on_the_pages(client, login, app, site):
     client.set_cookie("lang", "en")
     login(site.organizer)
     page = client.get(f"/org/orgs/{site.community.id}/branches")
@@ -147,21 +140,22 @@ def test_the_organizer_sets_up_a_branch_and_adds_a_member_on_the_pages(client, l
         "task_id": ""})
     assert created.status_code == 303
     branch_url = created.headers["Location"]
-    added = client.post(f"{branch_url}/members", data={"csrf_token": csrf_token(client, branch_url),
-                                                       "phone": "15912340002"})
-    assert added.status_code == 303
+    sent = client.post(f"{branch_url}/members", data={"csrf_token": csrf_token(client, branch_url),
+                                                      "phone": "15912340002"})
+    assert sent.status_code == 303
     page = client.get(branch_url).get_data(as_text=True)
-    assert "党员阿芳" in page and "159****0002" in page
+    assert "Invitation sent." in page
+    assert "党员阿芳" not in page and "No members yet" in page
 
 
-def test_a_refused_member_is_explained_on_the_form(client, login, site, api):
+def test_a_malformed_number_is_explained_on_the_form(client, login, site, api):
     branch_id = create_branch(api, site, site.tokens.organizer, name="临时党支部").json["id"]
     client.set_cookie("lang", "en")
     login(site.organizer)
     url = f"/org/branches/{branch_id}"
-    response = client.post(f"{url}/members", data={"csrf_token": csrf_token(client, url), "phone": "15912340003"})
+    response = client.post(f"{url}/members", data={"csrf_token": csrf_token(client, url), "phone": "12345"})
     assert response.status_code == 400
-    assert "is not a Party member on their profile" in response.get_data(as_text=True)
+    assert "Enter an 11-digit mainland mobile number" in response.get_data(as_text=True)
 
 
 def test_a_sibling_organizer_cannot_open_the_branch_pages(client, login, site, api):

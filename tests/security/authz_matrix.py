@@ -39,7 +39,7 @@ DEFAULT_PARAMS = {
     "entry_id": "entry", "dispute_id": "dispute", "notification_id": "notification", "certificate_id": "certificate",
     "code": "certificate_code", "export_id": "export", "token": "checkin_token", "team_id": "team",
     "user_id": "member", "member_id": "member", "adoption_id": "adoption", "swap_id": "swap",
-    "request_id": "help_request", "branch_id": "branch",
+    "request_id": "help_request", "branch_id": "branch", "invitation_id": "invitation",
 }
 
 
@@ -327,4 +327,11 @@ MATRIX: dict[tuple[str, str], Rule] = {
         "phone": _phone(w, "applicant")}),
     ("api_orgs.remove_branch_member", "DELETE"): rule(MANAGE_A, params={"org_id": "branch"},
                                                       role_params={"admin": {"member_id": "leader"}}),
+    # Invitations are answered by the holder of the invited number only (V): others are told "not found".
+    ("orgs.invitations", "GET"): rule(SIGNED_IN),
+    ("orgs.accept_invitation", "POST"): rule(OWNER),
+    ("orgs.decline_invitation", "POST"): rule(OWNER),
+    ("api_orgs.my_branch_invitations", "GET"): rule(SIGNED_IN),
+    ("api_orgs.accept_branch_invitation", "POST"): rule(OWNER),
+    ("api_orgs.decline_branch_invitation", "POST"): rule(OWNER),
 }

@@ -12,7 +12,8 @@ P2 asked to join it. A shift series S on T
 (five mornings from 10 March) was adopted by L's team for its first three days, L claimed a place on S's first
 shift for V, and V offers it for a swap (SW). V asked community A for help (H; another request, asked without an
 account, has a follow-up token). A second task in A has a shift open for lottery sign-up, and A has a temporary
-Party branch with members V and L (P, a Party member too, is not in it).
+Party branch with members V and L, who accepted its organizer's invitations (P, a Party member too, is not in
+it); V's invitation to a second branch waits for an answer.
 """
 
 from dataclasses import dataclass
@@ -87,6 +88,7 @@ class World:
     help_token: str
     lottery_shift: int
     branch: int
+    invitation: int  # V's invitation to a second branch, waiting for V's answer
 
     @property
     def volunteer(self) -> User:
@@ -190,13 +192,18 @@ def _issue5(admin, organizer, volunteer, team_id, task_id, community, applicants
     lottery.open_lottery(organizer, lottery_shift, until=NOW + timedelta(days=2))
     branch = orgs.create_temporary_branch(organizer, community, name="白石龙临时党支部")
     for member in (volunteer, leader):
-        orgs.add_branch_member(organizer, db.session.get(Organisation, branch.id), member.phone)
+        orgs.invite_branch_member(organizer, db.session.get(Organisation, branch.id), member.phone)
+        [invitation] = orgs.list_invitations(member)
+        orgs.accept_branch_invitation(member, invitation.id)
+    second = orgs.create_temporary_branch(organizer, community, name="白石龙一区临时党支部")
+    orgs.invite_branch_member(organizer, second, volunteer.phone)
+    [invitation] = orgs.list_invitations(volunteer)
     return {"team_invite_code": team.invite_code, "member": volunteer.id, "applicant": applicant.id,
             "applicant_phone": applicant.phone, "second_applicant": applicants[1].id, "deputy": deputy.id,
             "leader": leader.id,
             "series": series.id, "series_shift": first_shift.id, "adoption": adoption.id,
             "team_claim": team_claim.id, "swap": swap.id, "help_request": help_request.id, "help_token": help_token,
-            "lottery_shift": lottery_shift.id, "branch": branch.id}
+            "lottery_shift": lottery_shift.id, "branch": branch.id, "invitation": invitation.id}
 
 
 def frozen_clock():

@@ -1,11 +1,11 @@
-"""The organisation tree, role grants, and temporary Party branches with their members."""
+"""The organisation tree, role grants, and temporary Party branches with their members and invitations."""
 
 from marshmallow import fields
 
-from volunteer_hub.accounts.services import get_user
 from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import Int, OrgIn, OrgOut, RoleIn, RoleOut, Schema
+from volunteer_hub.api.schemas import Int, LocalDateTime, OrgIn, OrgOut, RoleIn, RoleOut, Schema
 from volunteer_hub.orgs import permissions, rules, services
+from volunteer_hub.orgs.throttle import invite_limits
 
 blp = Blueprint("api_orgs", __name__, description="Organisations and roles")
 
@@ -56,6 +56,20 @@ class BranchMemberOut(Schema):
     name = fields.String(required=True)
 
 
+class InvitationSentOut(Schema):
+    status = fields.String(required=True, metadata={"enum": ["invitation_sent"]})
+    message = fields.String(required=True)
+
+
+class BranchInvitationOut(Schema):
+    id = fields.Integer(required=True)
+    branch_id = fields.Integer(required=True)
+    branch = fields.String(required=True, metadata={"description": "The branch's name."})
+    org = fields.String(required=True, allow_none=True, metadata={"description": "Where the branch is set up."})
+    invited_by = fields.String(required=True, allow_none=True, metadata={"description": "The organizer's name."})
+    expires_at = LocalDateTime(required=True, metadata={"description": "Answer before this time."})
+
+
 def _member(branch, user) -> dict:
     return {"branch_id": branch.id, "user_id": user.id, "name": user.name}
 
@@ -89,14 +103,16 @@ def list_branch_members(org_id, user):
 
 @blp.post("/orgs/<int:org_id>/members")
 @blp.arguments(BranchMemberIn)
-@blp.response(201, BranchMemberOut)
-@blp.errors(400, 401, 403, 404, 409)
+@blp.response(202, InvitationSentOut, description="The invitation is sent, whoever holds the number: the answer "
+              "is the same for an unregistered number, anyone's number and a member's.")
+@blp.errors(400, 401, 403, 404, 429)
+@invite_limits
 @auth_required
 def add_branch_member(data, org_id, user):
-    """Add a registered Party member, found by mobile number, to a Party branch I organize."""
-    branch = services.get_org(org_id)
-    member = services.add_branch_member(user, branch, data["phone"])
-    return _member(branch, get_user(member.user_id))
+    """Invite a mobile number to a Party branch I organize; its holder joins only by accepting. Throttled per
+    organizer."""
+    services.invite_branch_member(user, services.get_org(org_id), data["phone"])
+    return {"status": "invitation_sent", "message": services.invitation_sent()}
 
 
 @blp.delete("/orgs/<int:org_id>/members/<int:member_id>")
@@ -106,3 +122,34 @@ def add_branch_member(data, org_id, user):
 def remove_branch_member(org_id, member_id, user):
     """Take a member (by user id) off a Party branch I organize."""
     services.remove_branch_member(user, services.get_org(org_id), member_id)
+
+
+@blp.get("/me/branch-invitations")
+@blp.response(200, BranchInvitationOut(many=True))
+@blp.errors(401)
+@auth_required
+def my_branch_invitations(user):
+    """Invitations to Party branches waiting for my answer, newest first."""
+    return [{"id": invitation.id, "branch_id": invitation.org_id, "branch": invitation.branch.name,
+             "org": invitation.branch.parent.name if invitation.branch.parent else None,
+             "invited_by": invitation.invited_by.name if invitation.invited_by else None,
+             "expires_at": invitation.expires_at} for invitation in services.list_invitations(user)]
+
+
+@blp.post("/me/branch-invitations/<int:invitation_id>/accept")
+@blp.response(201, BranchMemberOut)
+@blp.errors(401, 404, 409)
+@auth_required
+def accept_branch_invitation(invitation_id, user):
+    """Join the Party branch of one of my invitations (409 not_party_member unless my profile says I am one)."""
+    member = services.accept_branch_invitation(user, invitation_id)
+    return _member(services.get_org(member.org_id), user)
+
+
+@blp.post("/me/branch-invitations/<int:invitation_id>/decline")
+@blp.response(204)
+@blp.errors(401, 404)
+@auth_required
+def decline_branch_invitation(invitation_id, user):
+    """Turn one of my invitations down; the organizer is not told."""
+    services.decline_branch_invitation(user, invitation_id)

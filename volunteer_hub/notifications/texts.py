@@ -137,6 +137,11 @@ def render(note: Notification) -> str:
         case "help_thanks":
             return _("The resident you helped with “%(task)s” thanks you: %(message)s", task=task,
                      message=p.get("message", ""))
+        # Party branches (volunteer_hub.orgs): "branch" is its name, "org" where it is set up, "until" the expiry.
+        case "branch_invitation":
+            return _("You are invited to join the Party branch “%(branch)s” of %(org)s. Accept or decline the "
+                     "invitation by %(date)s.", branch=p.get("branch", ""), org=p.get("org", ""),
+                     date=_service_day(p, "until"))
         # Lottery draws (volunteer_hub.lottery).
         case "lottery_won":
             return _("You were drawn for “%(task)s” %(when)s: your place is confirmed.", task=task, when=when)

@@ -25,6 +25,12 @@ class Role(enum.StrEnum):
     REVIEWER = "reviewer"
 
 
+class InvitationStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
 class Organisation(db.Model):
     __tablename__ = "orgs"
     # varchar_pattern_ops lets PostgreSQL use the index for "path LIKE '/1/4/%'" under any collation.
@@ -81,3 +87,25 @@ class BranchMember(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BranchInvitation(db.Model):
+    """An organizer's invitation of a mobile number to a Party branch: only its holder, by accepting, becomes a
+    member. It names the number, not an account, so an invitation to a number nobody registered yet waits for
+    whoever registers with it, and the organizer's side never depends on whether the number is known."""
+
+    __tablename__ = "branch_invitations"
+    __table_args__ = (sa.UniqueConstraint("org_id", "phone"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id", ondelete="CASCADE"))
+    phone: Mapped[str] = mapped_column(sa.String(16), index=True)  # E.164, as users.phone
+    status: Mapped[str] = mapped_column(sa.String(10), default=InvitationStatus.PENDING)
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    responded_at: Mapped[datetime | None]
+
+    branch: Mapped[Organisation] = relationship()
+    invited_by = relationship("User", foreign_keys=[invited_by_id])
+

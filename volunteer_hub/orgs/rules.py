@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from volunteer_hub.core.errors import ValidationError
+from volunteer_hub.core.errors import Conflict, ValidationError
 from volunteer_hub.orgs.models import Organisation, OrgKind
 
 # A temporary branch (临时党支部) is set up where the work happens: a compound, a community or a street's task site.
@@ -22,13 +22,13 @@ def check_branch_site(parent: Organisation) -> None:
 
 
 def check_branch(org: Organisation) -> None:
-    """Members are added to Party branches only."""
+    """Members are invited to Party branches only."""
     if org.kind != OrgKind.PARTY_BRANCH:
         raise ValidationError(fields={"org_id": _l("Members can only be added to a Party branch.")})
 
 
 def check_party_member(user) -> None:
-    """Only Party members (by their profile) join a Party branch."""
+    """Only Party members (by their profile) join a Party branch: checked when the invitee accepts."""
     if not user.party_member:
-        raise ValidationError(fields={"phone": _l(
-            "%(name)s is not a Party member on their profile, so they cannot join a Party branch.", name=user.name)})
+        raise Conflict(_l("Only Party members join a Party branch. If you are one, say so on your profile, then "
+                          "accept the invitation."), code="not_party_member")

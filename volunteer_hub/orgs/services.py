@@ -1,20 +1,35 @@
 """Organisation use cases: build the tree, grant roles, run temporary Party branches and their members."""
 
+import contextlib
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.accounts.models import User
 from volunteer_hub.accounts.phones import normalise_mobile
 from volunteer_hub.accounts.services import get_user_by_phone
 from volunteer_hub.audit import services as audit
+from volunteer_hub.core.db import insert_ignoring_duplicates
 from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from volunteer_hub.core.geo import valid_lat, valid_lon
+from volunteer_hub.core.timeutil import now, to_local
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
+from volunteer_hub.notifications.services import notify
 from volunteer_hub.orgs import permissions, rules
-from volunteer_hub.orgs.models import BranchMember, Organisation, OrgKind, Role, RoleGrant
+from volunteer_hub.orgs.models import (
+    BranchInvitation,
+    BranchMember,
+    InvitationStatus,
+    Organisation,
+    OrgKind,
+    Role,
+    RoleGrant,
+)
 from volunteer_hub.tasks.models import Task, TaskStatus
 
 NAME_MAX = 100
@@ -173,31 +188,120 @@ def _create_branch(actor: User, parent: Organisation, name: str, task_id: int | 
     return branch
 
 
-def add_branch_member(actor: User, branch: Organisation, phone: str | None) -> BranchMember:
-    """Add a registered Party member, found by their mobile number, to a Party branch the actor organizes."""
+def invite_branch_member(actor: User, branch: Organisation, phone: str | None) -> None:
+    """Invite a mobile number to a Party branch the actor organizes.
+
+    Whoever holds the number (nobody yet, a volunteer anywhere in the city, a member already) the actor gets the
+    same answer after nearly the same work, so inviting tells nothing about the number. Its holder joins only by
+    accepting (accept_branch_invitation)."""
     permissions.require_manage(actor, branch)
     rules.check_branch(branch)
     normalised = normalise_mobile(phone or "")
     if normalised is None:
         raise ValidationError(fields={"phone": _l("Enter an 11-digit mainland mobile number, e.g. 13812345678.")})
-    user = get_user_by_phone(normalised)
-    if user is None:
-        raise ValidationError(fields={"phone": _l(
-            "No one has registered with this number. Ask them to register first.")})
-    rules.check_party_member(user)
-    try:
-        return atomic(_add_member, actor, branch, user)
-    except sa.exc.IntegrityError:
-        raise Conflict(_l("%(name)s is already a member of %(branch)s.", name=user.name, branch=branch.name),
-                       code="already_member") from None
+    # A simultaneous invitation of the same number to the same branch may go in first: then it is sent.
+    with contextlib.suppress(sa.exc.IntegrityError):
+        atomic(_invite, actor, branch, normalised)
 
 
-def _add_member(actor: User, branch: Organisation, user: User) -> BranchMember:
-    member = BranchMember(org_id=branch.id, user_id=user.id, added_by_id=actor.id)
-    db.session.add(member)
+def invitation_sent() -> str:
+    """What the organizer is told about an invitation, whoever holds the number (word for word the same)."""
+    return _("Invitation sent. Whoever holds this number sees it after signing in with it and joins the branch "
+             "only by accepting it, within %(days)d days.", days=current_app.config["BRANCH_INVITATION_DAYS"])
+
+
+def _invite(actor: User, branch: Organisation, phone: str) -> None:
+    at = now()
+    holder = get_user_by_phone(phone)
+    invitation = db.session.execute(sa.select(BranchInvitation).where(
+        BranchInvitation.org_id == branch.id, BranchInvitation.phone == phone)).scalar_one_or_none()
+    if holder is not None and _is_member(branch.id, holder.id):
+        return
+    # An open invitation is not sent twice, and a "no" stands until the invitation would have expired.
+    if invitation is not None and invitation.status != InvitationStatus.ACCEPTED and invitation.expires_at > at:
+        return
+    if invitation is None:
+        invitation = BranchInvitation(org_id=branch.id, phone=phone)
+        db.session.add(invitation)
+    invitation.status, invitation.invited_by_id, invitation.created_at = InvitationStatus.PENDING, actor.id, at
+    invitation.expires_at = at + timedelta(days=current_app.config["BRANCH_INVITATION_DAYS"])
+    invitation.responded_at = None
     db.session.flush()
-    audit.record(actor.id, "orgs.branch_member_added", "org", branch.id, user_id=user.id)
-    return member
+    audit.record(actor.id, "orgs.branch_member_invited", "org", branch.id, invitation_id=invitation.id)
+    if holder is not None:
+        notify(holder.id, "branch_invitation", branch=branch.name, org=branch.parent.name if branch.parent else "",
+               until=to_local(invitation.expires_at).date().isoformat())
+
+
+def _is_member(branch_id: int, user_id: int) -> bool:
+    return db.session.execute(sa.select(BranchMember.id).where(
+        BranchMember.org_id == branch_id, BranchMember.user_id == user_id)).first() is not None
+
+
+def _open_invitations(user: User):
+    return sa.select(BranchInvitation).where(
+        BranchInvitation.phone == user.phone, BranchInvitation.status == InvitationStatus.PENDING,
+        BranchInvitation.expires_at > now())
+
+
+def list_invitations(user: User) -> list[BranchInvitation]:
+    """The Party branch invitations waiting for user's answer, newest first."""
+    return list(db.session.execute(_open_invitations(user).order_by(BranchInvitation.id.desc())).scalars())
+
+
+def count_invitations(user: User) -> int:
+    return db.session.execute(sa.select(sa.func.count()).select_from(_open_invitations(user).subquery())).scalar_one()
+
+
+def get_open_invitation(user: User, invitation_id: int) -> BranchInvitation:
+    """One of user's invitations still waiting for an answer; anyone else's (or an answered one) is not found."""
+    invitation = db.session.execute(
+        _open_invitations(user).where(BranchInvitation.id == invitation_id)).scalar_one_or_none()
+    if invitation is None:
+        raise NotFound(_l("This invitation is not open any more: it was answered or has expired."))
+    return invitation
+
+
+def accept_branch_invitation(user: User, invitation_id: int) -> BranchMember:
+    """Accept an invitation to a Party branch: only now does user become its member."""
+    invitation = get_open_invitation(user, invitation_id)
+    rules.check_party_member(user)
+    return atomic(_accept, user, invitation)
+
+
+def _respond(user: User, invitation: BranchInvitation, status: InvitationStatus) -> None:
+    # Conditional on still being open, so a double tap or a parallel answer does not count twice.
+    answered = db.session.execute(
+        sa.update(BranchInvitation).where(BranchInvitation.id == invitation.id,
+                                          BranchInvitation.status == InvitationStatus.PENDING,
+                                          BranchInvitation.phone == user.phone, BranchInvitation.expires_at > now())
+        .values(status=status, responded_at=now())
+    ).rowcount
+    if not answered:
+        raise NotFound(_l("This invitation is not open any more: it was answered or has expired."))
+    audit.record(user.id, f"orgs.branch_invitation_{status}", "org", invitation.org_id, invitation_id=invitation.id)
+
+
+def _accept(user: User, invitation: BranchInvitation) -> BranchMember:
+    _respond(user, invitation, InvitationStatus.ACCEPTED)
+    db.session.execute(insert_ignoring_duplicates(db.session, BranchMember, [
+        {"org_id": invitation.org_id, "user_id": user.id, "added_by_id": invitation.invited_by_id,
+         "created_at": now()}]))
+    return db.session.execute(sa.select(BranchMember).where(
+        BranchMember.org_id == invitation.org_id, BranchMember.user_id == user.id)).scalar_one()
+
+
+def decline_branch_invitation(user: User, invitation_id: int) -> None:
+    """Decline an invitation to a Party branch; the organizer is not told."""
+    atomic(_respond, user, get_open_invitation(user, invitation_id), InvitationStatus.DECLINED)
+
+
+def purge_expired_invitations() -> int:
+    """Delete invitations past their expiry, answered or not: the numbers they name are kept no longer than
+    needed. Returns how many went."""
+    gone = db.session.execute(sa.delete(BranchInvitation).where(BranchInvitation.expires_at <= now())).rowcount
+    db.session.commit()
+    return gone
 
 
 def remove_branch_member(actor: User, branch: Organisation, user_id) -> None:

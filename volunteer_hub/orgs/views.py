@@ -3,20 +3,23 @@ Party branches with their members."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from volunteer_hub.accounts.phones import normalise_mobile
-from volunteer_hub.accounts.services import get_user, get_user_by_phone
+from volunteer_hub.accounts.services import get_user_by_phone
 from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
 from volunteer_hub.core.forms import apply_errors
 from volunteer_hub.orgs import permissions, rules, services
 from volunteer_hub.orgs.access import staff_required
 from volunteer_hub.orgs.forms import BranchForm, BranchMemberForm, ChildOrgForm, GrantRoleForm, kind_label, role_label
 from volunteer_hub.orgs.models import OrgKind
+from volunteer_hub.orgs.throttle import invite_limits
 
 bp = Blueprint("orgs", __name__)
 bp.add_app_template_filter(kind_label, "org_kind")
 bp.add_app_template_filter(role_label, "role_name")
+# My profile links to Party branch invitations waiting for my answer.
+bp.add_app_template_global(lambda: services.count_invitations(current_user), "open_branch_invitations")
 
 
 def _managed(org_id: int):
@@ -147,19 +150,18 @@ def branch(branch_id: int):
 
 @bp.post("/org/branches/<int:branch_id>/members")
 @staff_required
+@invite_limits
 def add_member(branch_id: int):
-    """Add a registered Party member to the branch."""
+    """Invite a mobile number to the branch; its holder joins only by accepting."""
     branch = _managed_branch(branch_id)
     form = BranchMemberForm()
     if form.validate_on_submit():
         try:
-            member = services.add_branch_member(current_user, branch, form.phone.data)
+            services.invite_branch_member(current_user, branch, form.phone.data)
         except ValidationError as exc:
             apply_errors(form, exc.fields, {"org_id": "phone"})
-        except Conflict as exc:
-            form.phone.errors.append(str(exc.message))
         else:
-            flash(_("%(name)s joined %(branch)s.", name=get_user(member.user_id).name, branch=branch.name), "success")
+            flash(services.invitation_sent(), "success")
             return redirect(url_for("orgs.branch", branch_id=branch.id), 303)
     return _branch_page(branch, form, 400)
 
@@ -172,3 +174,34 @@ def remove_member(branch_id: int, user_id: int):
     services.remove_branch_member(current_user, branch, user_id)
     flash(_("The member was removed from %(branch)s.", branch=branch.name), "success")
     return redirect(url_for("orgs.branch", branch_id=branch.id), 303)
+
+
+# --- the invitee's side ---
+
+@bp.get("/me/branch-invitations")
+@login_required
+def invitations():
+    """Invitations to Party branches waiting for my answer."""
+    return render_template("orgs/invitations.html", invitations=services.list_invitations(current_user))
+
+
+@bp.post("/me/branch-invitations/<int:invitation_id>/accept")
+@login_required
+def accept_invitation(invitation_id: int):
+    """Join the Party branch of one of my invitations."""
+    try:
+        member = services.accept_branch_invitation(current_user, invitation_id)
+    except Conflict as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("You joined %(branch)s.", branch=services.get_org(member.org_id).name), "success")
+    return redirect(url_for("orgs.invitations"), 303)
+
+
+@bp.post("/me/branch-invitations/<int:invitation_id>/decline")
+@login_required
+def decline_invitation(invitation_id: int):
+    """Turn one of my invitations down; the organizer is not told."""
+    services.decline_branch_invitation(current_user, invitation_id)
+    flash(_("You declined the invitation."), "success")
+    return redirect(url_for("orgs.invitations"), 303)

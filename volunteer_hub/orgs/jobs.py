@@ -1,0 +1,10 @@
+"""RQ entry points for organisations."""
+
+from volunteer_hub.orgs import services
+from volunteer_hub.schedule import once_per_period
+
+
+@once_per_period(seconds=86_400)
+def purge_expired_invitations() -> None:
+    """Recurring: forget Party branch invitations past their expiry, with the mobile numbers they name."""
+    services.purge_expired_invitations()
