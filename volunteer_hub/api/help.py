@@ -9,7 +9,7 @@ from dataclasses import asdict
 from marshmallow import fields, validate
 
 from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import Int, Lat, LocalDateTime, Lon, OrgRef, Schema, _length, _one_of
+from volunteer_hub.api.schemas import ContactOut, Int, Lat, LocalDateTime, Lon, OrgRef, Schema, _length, _one_of
 from volunteer_hub.catalogue import LANGUAGE_CODES
 from volunteer_hub.core.errors import NotFound
 from volunteer_hub.help import queries, rules, services
@@ -47,14 +47,6 @@ class ThanksIn(Schema):
 class ListQuery(Schema):
     view = fields.String(load_default="mine", validate=validate.OneOf(("mine", "inbox")), metadata={
         "description": "mine: the requests I asked; inbox: open requests of the communities I organize."})
-
-
-class ContactOut(Schema):
-    name = fields.String(required=True)
-    phone = fields.String(required=True)
-    address = fields.String(required=True)
-    lat = fields.Float(allow_none=True)
-    lon = fields.Float(allow_none=True)
 
 
 class HelpRequestOut(Schema):

@@ -17,6 +17,7 @@ bp.add_app_template_filter(rules.type_label, "help_type")
 bp.add_app_template_filter(rules.status_label, "help_status")
 # Task pages show the resident's contact block only where help.rules allows it.
 bp.add_app_template_global(lambda task: rules.task_contact(current_user, task), "help_contact")
+bp.add_app_template_global(rules.task_limits_hint, "help_task_limits")
 # The volunteer's service history shows residents' thanks.
 bp.add_app_template_global(lambda: queries.thanks_for(current_user), "residents_thanks")
 
