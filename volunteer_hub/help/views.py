@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from volunteer_hub.core.errors import DomainError, NotFound, ValidationError
 from volunteer_hub.core.forms import apply_errors
+from volunteer_hub.core.responses import no_store
 from volunteer_hub.extensions import limiter
 from volunteer_hub.help import queries, rules, services
 from volunteer_hub.help.forms import AcceptForm, DeclineForm, RequestForm, ThanksForm
@@ -71,6 +72,7 @@ def _by_token(token: str):
 
 
 @bp.get("/help/r/<token>")
+@no_store
 def follow(token: str):
     """A request asked without an account, opened from its private follow-up link."""
     found = _by_token(token)
