@@ -80,8 +80,10 @@ def load(instance_path: str) -> dict:
         "LOGIN_LIMIT_PER_IP": os.environ.get("LOGIN_LIMIT_PER_IP", "20/minute;200/hour"),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5/minute;30/hour"),
         "REGISTER_LIMIT_PER_IP": os.environ.get("REGISTER_LIMIT_PER_IP", "10/hour"),
-        # Requests for help sent without an account, per IP address (only sent requests count).
+        # Requests for help sent without an account, per IP address; with one, per account (page and API
+        # together). Only sent requests count.
         "HELP_REQUEST_LIMIT_PER_IP": os.environ.get("HELP_REQUEST_LIMIT_PER_IP", "5/hour;20/day"),
+        "HELP_REQUEST_LIMIT_PER_ACCOUNT": os.environ.get("HELP_REQUEST_LIMIT_PER_ACCOUNT", "5/hour;20/day"),
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") == "1",
         # Domain knobs (units in the names).
         "NEARBY_RADIUS_KM": _env_float("NEARBY_RADIUS_KM", 5.0),

@@ -13,6 +13,7 @@ from volunteer_hub.api.schemas import ContactOut, Int, Lat, LocalDateTime, Lon, 
 from volunteer_hub.catalogue import LANGUAGE_CODES
 from volunteer_hub.core.errors import NotFound
 from volunteer_hub.help import queries, rules, services
+from volunteer_hub.help.throttle import help_request_limits
 
 blp = Blueprint("api_help", __name__, description="Residents' requests for help")
 
@@ -98,10 +99,12 @@ def _get(request_id: int):
 @blp.post("/help-requests")
 @blp.arguments(HelpRequestIn)
 @blp.response(201, HelpRequestOut)
-@blp.errors(400, 401)
+@blp.errors(400, 401, 429)
 @auth_required
+@help_request_limits
 def create(data, user):
-    """Ask for help for myself (the page /help/new also takes requests without an account)."""
+    """Ask for help for myself (the page /help/new also takes requests without an account); throttled per
+    account like the page."""
     created, _token = services.create_request(user, **data)
     return request_out(created, user)
 
