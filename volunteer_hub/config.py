@@ -80,8 +80,10 @@ def load(instance_path: str) -> dict:
         "LOGIN_LIMIT_PER_IP": os.environ.get("LOGIN_LIMIT_PER_IP", "20/minute;200/hour"),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5/minute;30/hour"),
         "REGISTER_LIMIT_PER_IP": os.environ.get("REGISTER_LIMIT_PER_IP", "10/hour"),
-        # Requests for help sent without an account, per IP address (only sent requests count).
+        # Requests for help sent without an account, per IP address; with one, per account (page and API
+        # together). Only sent requests count.
         "HELP_REQUEST_LIMIT_PER_IP": os.environ.get("HELP_REQUEST_LIMIT_PER_IP", "5/hour;20/day"),
+        "HELP_REQUEST_LIMIT_PER_ACCOUNT": os.environ.get("HELP_REQUEST_LIMIT_PER_ACCOUNT", "5/hour;20/day"),
         # Invitations to a Party branch: how many one organizer may send (only sent ones count), how long they wait.
         "BRANCH_INVITE_LIMIT_PER_ORGANIZER": os.environ.get("BRANCH_INVITE_LIMIT_PER_ORGANIZER", "30/hour;100/day"),
         "BRANCH_INVITATION_DAYS": _env_int("BRANCH_INVITATION_DAYS", 14),

@@ -46,6 +46,11 @@ def test_the_verification_page_shows_a_valid_certificate_and_its_facts(client, c
     assert page.headers["X-Robots-Tag"] == "noindex, nofollow"
 
 
+def test_no_cache_keeps_the_verification_page_with_the_holders_name(client, certificate):
+    issued, _, _ = certificate
+    assert client.get(f"/cert/{issued.code}").headers["Cache-Control"] == "no-store"
+
+
 def test_the_public_page_and_api_show_no_phone_number(client, api, certificate):
     issued, volunteer, _ = certificate
     national = volunteer.phone.removeprefix("+86")

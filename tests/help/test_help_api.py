@@ -140,3 +140,16 @@ def test_the_community_organizers_are_told_of_a_new_request(api, api_token, worl
     ask()
     items = api.get("/me/notifications", token=api_token(world.organizer)).json["items"]
     assert [item["kind"] for item in items] == ["help_requested"] and PHONE[3:] not in items[0]["text"]
+
+
+def test_an_account_sends_only_so_many_requests_and_invalid_ones_do_not_count(app, api, api_token, make_user,
+                                                                              body, monkeypatch):
+    monkeypatch.setitem(app.config, "HELP_REQUEST_LIMIT_PER_ACCOUNT", "2/hour")
+    token = api_token(make_user())
+    invalid = api.post("/help-requests", token=token, json=body | {"type": "dance"}).status_code
+    sent = [api.post("/help-requests", token=token, json=body) for _ in range(3)]
+
+    assert invalid == 400
+    assert [reply.status_code for reply in sent] == [201, 201, 429]
+    assert sent[2].json["error"]["code"] == "rate_limited"
+    assert api.post("/help-requests", token=api_token(make_user()), json=body).status_code == 201  # per account

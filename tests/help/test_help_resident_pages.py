@@ -156,6 +156,24 @@ def test_invalid_attempts_do_not_use_up_the_throttle(app, english, world, monkey
     assert english.post("/help/new", data=_form(app, english, world)).status_code == 302
 
 
+def test_a_signed_in_resident_is_throttled_per_account_on_the_page_and_the_api_together(
+        app, world, make_user, login, api, api_token, monkeypatch):
+    monkeypatch.setitem(app.config, "HELP_REQUEST_LIMIT_PER_ACCOUNT", "2/hour")
+    resident = make_user("Resident Anna", locale="en")
+    client = login(resident, app.test_client())
+    with app.test_request_context():
+        needed = tomorrow_at(10).isoformat()
+    by_api = api.post("/help-requests", token=api_token(resident), json={
+        "type": "delivery", "description": "Rice, please.", "address": ADDRESS, "needed_at": needed,
+        "contact_phone": "13912345678", "community_id": world.community.id})
+
+    statuses = [client.post("/help/new", data=_form(app, client, world)).status_code for _ in range(2)]
+    neighbour = login(make_user("Neighbour Li"), app.test_client())  # the same address, another account
+
+    assert by_api.status_code == 201 and statuses == [302, 429]
+    assert neighbour.post("/help/new", data=_form(app, neighbour, world)).status_code == 302
+
+
 def test_a_logged_in_resident_finds_the_request_under_my_requests(app, world, make_user, login):
     resident = make_user("Resident Anna", locale="en")
     client = app.test_client()

@@ -191,3 +191,21 @@ def test_the_organizer_page_opens_the_lottery_and_shows_the_verified_draw(app, c
 
     assert opened.status_code == 302 and drawn.status_code == 302
     assert 'data-draw-verified="yes"' in page
+
+
+def test_the_draw_shows_the_party_badge_only_for_members_who_chose_to_show_it(
+        app, api, api_token, make_task, make_user, grant, clock, login, new_client):
+    shift_id, organizer = lottery_shift(api, api_token, make_task, make_user, grant, capacity=1)
+    quiet = make_user("不亮身份", party_member=True, show_party_badge=False)
+    shown = make_user("亮身份者", party_member=True, show_party_badge=True)
+    enter(api, api_token, [quiet, shown], shift_id)
+    clock.shift(timedelta(hours=2))
+    with app.app_context():
+        services.draw(shift_id)
+
+    entries = api.get(f"/shifts/{shift_id}/lottery", token=api_token(organizer)).json["draw"]["entries"]
+    page = login(organizer, new_client()).get(f"/org/shifts/{shift_id}/lottery").get_data(as_text=True)
+
+    assert {e["name"]: e["party_member"] for e in entries} == {"不亮身份": False, "亮身份者": True}
+    assert page.count('class="chip party"') == 1
+    assert '亮身份者 <span class="chip party">' in page

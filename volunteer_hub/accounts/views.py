@@ -10,7 +10,6 @@ from volunteer_hub.accounts.forms import LoginForm, PasswordForm, ProfileForm, R
 from volunteer_hub.accounts.throttle import login_limits, register_limits
 from volunteer_hub.core.errors import Conflict, NotAuthenticated, ValidationError
 from volunteer_hub.core.forms import apply_errors
-from volunteer_hub.core.responses import no_store
 from volunteer_hub.core.security import safe_next
 from volunteer_hub.orgs.services import list_communities
 
@@ -71,7 +70,6 @@ def logout():
 
 @bp.get("/me")
 @login_required
-@no_store
 def me():
     """My profile summary and settings."""
     return render_template("accounts/me.html", user=current_user,
@@ -80,7 +78,6 @@ def me():
 
 @bp.route("/me/edit", methods=["GET", "POST"])
 @login_required
-@no_store
 def edit_profile():
     """Edit name, skills, availability, Party badge, weekly hours, home community and location."""
     user = current_user._get_current_object()

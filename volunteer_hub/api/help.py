@@ -9,10 +9,11 @@ from dataclasses import asdict
 from marshmallow import fields, validate
 
 from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import Int, Lat, LocalDateTime, Lon, OrgRef, Schema, _length, _one_of
+from volunteer_hub.api.schemas import ContactOut, Int, Lat, LocalDateTime, Lon, OrgRef, Schema, _length, _one_of
 from volunteer_hub.catalogue import LANGUAGE_CODES
 from volunteer_hub.core.errors import NotFound
 from volunteer_hub.help import queries, rules, services
+from volunteer_hub.help.throttle import help_request_limits
 
 blp = Blueprint("api_help", __name__, description="Residents' requests for help")
 
@@ -47,14 +48,6 @@ class ThanksIn(Schema):
 class ListQuery(Schema):
     view = fields.String(load_default="mine", validate=validate.OneOf(("mine", "inbox")), metadata={
         "description": "mine: the requests I asked; inbox: open requests of the communities I organize."})
-
-
-class ContactOut(Schema):
-    name = fields.String(required=True)
-    phone = fields.String(required=True)
-    address = fields.String(required=True)
-    lat = fields.Float(allow_none=True)
-    lon = fields.Float(allow_none=True)
 
 
 class HelpRequestOut(Schema):
@@ -106,10 +99,12 @@ def _get(request_id: int):
 @blp.post("/help-requests")
 @blp.arguments(HelpRequestIn)
 @blp.response(201, HelpRequestOut)
-@blp.errors(400, 401)
+@blp.errors(400, 401, 429)
 @auth_required
+@help_request_limits
 def create(data, user):
-    """Ask for help for myself (the page /help/new also takes requests without an account)."""
+    """Ask for help for myself (the page /help/new also takes requests without an account); throttled per
+    account like the page."""
     created, _token = services.create_request(user, **data)
     return request_out(created, user)
 

@@ -21,7 +21,8 @@ class DrawEntryOut(Schema):
     claim_id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
     name = fields.String(required=True)
-    party_member = fields.Boolean(required=True)
+    party_member = fields.Boolean(required=True, metadata={
+        "description": "The Party badge: true only for Party members who chose to show it (亮身份)."})
     status = fields.String(required=True)
     skipped = fields.String(allow_none=True, metadata={"description": "The safety rule a drawn volunteer failed."})
 

@@ -1,15 +1,19 @@
 """Request and response shapes of API v1. They document the API (OpenAPI) and check types and ranges;
 the services apply the business rules."""
 
+from dataclasses import asdict
+
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from volunteer_hub.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
 from volunteer_hub.accounts.services import MAX_NOTIFY_PER_DAY, MAX_WEEKLY_HOURS, NAME_MAX
+from volunteer_hub.accounts.tokens import bearer_user
 from volunteer_hub.catalogue import AVAILABILITY_CODES, QUALIFICATION_CODES, SKILL_CODES, TASK_TYPE_CODES
 from volunteer_hub.core.routing import DB_INT_MAX
 from volunteer_hub.core.timeutil import isoformat
+from volunteer_hub.help import rules as help_rules
 from volunteer_hub.orgs.models import OrgKind, Role
 from volunteer_hub.orgs.services import NAME_MAX as ORG_NAME_MAX
 from volunteer_hub.tasks import rules as task_rules
@@ -250,6 +254,25 @@ class TaskPatch(_TaskFields):
     shifts = fields.List(fields.Nested(ShiftPatch), validate=_length(MAX_SHIFTS_PER_TASK))
 
 
+class ContactOut(Schema):
+    name = fields.String(required=True)
+    phone = fields.String(required=True)
+    address = fields.String(required=True)
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+
+
+class CallerContact(fields.Nested):
+    """The resident's contact of the task's help request, as help.rules lets the bearer of the request see it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(ContactOut, allow_none=True, dump_only=True, **kwargs)
+
+    def get_value(self, obj, attr, accessor=None, default=ma.missing):
+        contact = help_rules.task_contact(bearer_user(), obj)
+        return asdict(contact) if contact else None
+
+
 class TaskOut(Schema):
     id = fields.Integer(required=True)
     org_id = fields.Integer(required=True)
@@ -276,6 +299,10 @@ class TaskOut(Schema):
     requires_health_declaration = fields.Boolean()
     created_at = LocalDateTime()
     shifts = fields.List(fields.Nested(ShiftOut), required=True)
+    contact = CallerContact(metadata={
+        "description": "A task made from a resident's request for help: the resident's name, phone, exact address "
+                       "and location, for the task's organizers and its confirmed volunteers while the task runs "
+                       "(as on the task page); null otherwise."})
 
 
     def _geocode_message(self, task):

@@ -10,7 +10,6 @@ from volunteer_hub.attendance.forms import PositionForm, ScanForm
 from volunteer_hub.claims.models import Attendance
 from volunteer_hub.claims.services import get_own_claim
 from volunteer_hub.core.errors import DomainError, ValidationError
-from volunteer_hub.core.responses import no_store
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.orgs.access import staff_required
 from volunteer_hub.tasks.services import get_shift
@@ -26,7 +25,6 @@ def _device(form) -> str:
 
 @bp.get("/me/shifts/<int:claim_id>/checkin")
 @login_required
-@no_store
 def checkin(claim_id: int):
     """The check-in page: the shift, one big 签到/签退 button, the result in numbers, and the other ways."""
     claim = get_own_claim(current_user, claim_id)
@@ -60,7 +58,6 @@ def _refused(exc: DomainError, shift=None):
 
 @bp.get("/c/<token>")
 @login_required
-@no_store
 def scan(token: str):
     """Where a scanned shift code lands: one button, 确认签到 (or 签退), for my confirmed place on that shift."""
     shift = None
@@ -90,7 +87,6 @@ def scan_post(token: str):
 
 @bp.get("/org/shifts/<int:shift_id>/checkin-code")
 @staff_required
-@no_store
 def code(shift_id: int):
     """The organizer's rotating check-in QR code, shown large; the page reloads itself before the code expires."""
     shift = get_shift(shift_id)

@@ -17,6 +17,7 @@ from volunteer_hub.certificates.pdf import as_download
 from volunteer_hub.certificates.throttle import lookup_limits
 from volunteer_hub.core.errors import Conflict, NotAllowed, ValidationError
 from volunteer_hub.core.forms import apply_errors
+from volunteer_hub.core.responses import no_store
 from volunteer_hub.core.timeutil import now, to_local
 
 bp = Blueprint("certificates", __name__)
@@ -94,6 +95,7 @@ def lookup():
 
 @bp.get("/cert/<code>")
 @lookup_limits
+@no_store
 def verify(code: str):
     """The public verification page: the certificate's facts and whether it is valid; nothing more personal."""
     certificate = queries.get_by_code(code)

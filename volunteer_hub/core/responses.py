@@ -6,7 +6,8 @@ from flask import make_response
 
 
 def no_store(view):
-    """Keep a page with phone numbers or locations out of browser and proxy caches."""
+    """Keep an anonymous page with personal data (names behind a secret link) out of browser and proxy caches;
+    pages for signed-in users and the API get this from core.security.keep_personal_data_out_of_caches."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):

@@ -1,7 +1,10 @@
-"""HTTP-level protections: security headers, Secure cookies over HTTPS, safe redirects."""
+"""HTTP-level protections: security headers, no caching of personal data, Secure cookies over HTTPS, safe
+redirects."""
 
 from urllib.parse import urlsplit
 
+from flask import request
+from flask_login import current_user
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -33,6 +36,19 @@ def init_security(app) -> None:
         referrer_policy="same-origin",
         strict_transport_security=True,
     )
+    app.after_request(keep_personal_data_out_of_caches)
+
+
+def keep_personal_data_out_of_caches(response):
+    """Cache-Control: no-store on everything that may hold personal data: every API answer (errors included),
+    every page for a signed-in user (their name, phone, rosters, residents' addresses...) and every answer to a
+    form (it echoes what was typed). Left cacheable: hashed assets (public) and anonymous public pages; an
+    anonymous page with personal data (a secret follow-up link) says so itself with core.responses.no_store."""
+    if response.cache_control.public or response.cache_control.no_store:
+        return response
+    if request.path.startswith("/api/") or request.method not in ("GET", "HEAD") or current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 class SecureCookiesOverHttps:

@@ -9,6 +9,9 @@ Privacy rule (used by the pages, the API and anything that exports a request):
   nobody sees it again.
 - Declined, cancelled and completed requests show it to nobody. Everyone else (the resident's follow-up page
   included, so a leaked link exposes nothing), sees the community's name only.
+- So that "the confirmed volunteers" stay the few helpers the request needs, its task never grows: it keeps its one
+  shift (no shifts or series added), at most HELP_TASK_MAX_PLACES places, within HELP_TASK_WINDOW of the time the
+  resident asked for.
 """
 
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.accounts.phones import normalise_mobile
 from volunteer_hub.catalogue import LANGUAGE_CODES
+from volunteer_hub.core import formatting
 from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from volunteer_hub.core.geo import valid_lat, valid_lon
 from volunteer_hub.core.timeutil import now
@@ -52,6 +56,10 @@ NAME_MAX = 50
 REASON_MAX = 500
 THANKS_MAX = 200
 MAX_DAYS_AHEAD = 14
+# A request's task: one shift, for a few helpers (a heavy delivery, an interpreter with a companion), at about
+# the time the resident asked for (moved to suit them, not into another day's call-out).
+HELP_TASK_MAX_PLACES = 3
+HELP_TASK_WINDOW = timedelta(hours=12)
 
 
 def type_label(code: str) -> str:
@@ -217,6 +225,37 @@ def task_contact(user, task: Task) -> Contact | None:
         return None
     request = queries.get_request(task.help_request_id)
     return private_contact(user, request) if request is not None else None
+
+
+def task_limits_hint() -> str:
+    """What a request's task may become, for its edit page."""
+    return str(_l("This task answers a resident's request for help: it keeps its one shift, with at most %(n)d "
+                  "places, within %(hours)d hours of the time they asked for.", n=HELP_TASK_MAX_PLACES,
+                  hours=HELP_TASK_WINDOW // timedelta(hours=1)))
+
+
+def check_shifts_fixed(task: Task) -> None:
+    """No shift is added to a request's task: it keeps the one shift it was made with."""
+    if task.help_request_id is not None:
+        raise Conflict(_l("This task answers a resident's request for help and keeps its one shift. Change that "
+                          "shift's time or places instead."), code="help_task_fixed")
+
+
+def check_help_shift(task: Task, starts: datetime | None, ends: datetime | None, capacity: int | None, prefix: str,
+                     errors: dict) -> None:
+    """A request's shift, as changed: at most HELP_TASK_MAX_PLACES places (capacity None: unchanged) and times
+    (None: unchanged) within HELP_TASK_WINDOW of the time the resident asked for."""
+    request = queries.get_request(task.help_request_id) if task.help_request_id is not None else None
+    if request is None:
+        return
+    if capacity is not None and capacity > HELP_TASK_MAX_PLACES:
+        errors[f"{prefix}capacity"] = _l("A resident's request has at most %(n)d places: their address and phone "
+                                         "go to each confirmed volunteer.", n=HELP_TASK_MAX_PLACES)
+    if starts is not None and ends is not None and not (
+            request.needed_at - HELP_TASK_WINDOW <= starts and ends <= request.needed_at + HELP_TASK_WINDOW):
+        errors[f"{prefix}starts_at"] = _l("The resident asked for help %(when)s: the shift starts and ends within "
+                                          "%(n)d hours of that.", when=formatting.when(request.needed_at),
+                                          n=HELP_TASK_WINDOW // timedelta(hours=1))
 
 
 def check_thanks(request: HelpRequest, message: str | None) -> str:

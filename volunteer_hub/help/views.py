@@ -1,15 +1,16 @@
 """Help pages. Residents: ask for help (with or without an account), follow a request, thank the volunteer.
 Organizers: the inbox of their communities' open requests, accept or decline."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from volunteer_hub.core.errors import DomainError, NotFound, ValidationError
 from volunteer_hub.core.forms import apply_errors
-from volunteer_hub.extensions import limiter
+from volunteer_hub.core.responses import no_store
 from volunteer_hub.help import queries, rules, services
 from volunteer_hub.help.forms import AcceptForm, DeclineForm, RequestForm, ThanksForm
+from volunteer_hub.help.throttle import help_request_limits
 from volunteer_hub.orgs.access import staff_required
 
 bp = Blueprint("help", __name__)
@@ -17,22 +18,17 @@ bp.add_app_template_filter(rules.type_label, "help_type")
 bp.add_app_template_filter(rules.status_label, "help_status")
 # Task pages show the resident's contact block only where help.rules allows it.
 bp.add_app_template_global(lambda task: rules.task_contact(current_user, task), "help_contact")
+bp.add_app_template_global(rules.task_limits_hint, "help_task_limits")
 # The volunteer's service history shows residents' thanks.
 bp.add_app_template_global(lambda: queries.thanks_for(current_user), "residents_thanks")
-
-
-def _public_limit() -> str:
-    return current_app.config["HELP_REQUEST_LIMIT_PER_IP"]
 
 
 # --- residents ---
 
 @bp.route("/help/new", methods=["GET", "POST"])
-@limiter.limit(_public_limit, methods=["POST"], scope="help-request-ip",
-               deduct_when=lambda response: response.status_code == 302,
-               exempt_when=lambda: current_user.is_authenticated)
+@help_request_limits
 def ask():
-    """Ask for help: logged in, or with just a name and a mobile number (throttled per address)."""
+    """Ask for help: logged in, or with just a name and a mobile number (throttled per account or address)."""
     user = current_user if current_user.is_authenticated else None
     form = RequestForm(communities=queries.community_choices())
     if request.method == "GET" and user is not None:
@@ -70,6 +66,7 @@ def _by_token(token: str):
 
 
 @bp.get("/help/r/<token>")
+@no_store
 def follow(token: str):
     """A request asked without an account, opened from its private follow-up link."""
     found = _by_token(token)

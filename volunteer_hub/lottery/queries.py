@@ -10,6 +10,7 @@ from volunteer_hub.claims.models import Claim, ClaimStatus
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.extensions import db
 from volunteer_hub.lottery.rules import draw_order
+from volunteer_hub.orgs.rules import shows_party_badge
 from volunteer_hub.tasks.models import Shift
 
 DRAWN = "lottery.drawn"
@@ -36,7 +37,7 @@ class DrawnEntry:
     claim_id: int
     user_id: int
     name: str
-    party_member: bool
+    party_member: bool  # the badge, shown only if the volunteer opted in (亮身份); the draw itself used the real flag
     status: str
     skipped: str | None  # the safety rule that kept a drawn volunteer from a free place
 
@@ -62,15 +63,14 @@ def get_draw(shift: Shift) -> Draw | None:
     seed, entrants = int(details["seed"]), [(e["claim_id"], e["party_member"]) for e in details["entrants"]]
     order = draw_order(seed, entrants, details["party_first"])
     rows = db.session.execute(
-        sa.select(Claim, User.name).join(User, User.id == Claim.user_id)
+        sa.select(Claim, User).join(User, User.id == Claim.user_id)
         .where(Claim.id.in_([claim_id for claim_id, _ in entrants]))
     ).all()
-    by_id = {claim.id: (claim, name) for claim, name in rows}
-    party = dict(entrants)
+    by_id = {claim.id: (claim, user) for claim, user in rows}
     skipped = {int(k): v for k, v in (details.get("skipped") or {}).items()}
     stored = sorted((claim.lottery_rank or 0, claim.id) for claim, _ in by_id.values())
-    entries = [DrawnEntry(rank, claim_id, by_id[claim_id][0].user_id, by_id[claim_id][1], party[claim_id],
-                          by_id[claim_id][0].status, skipped.get(claim_id))
+    entries = [DrawnEntry(rank, claim_id, by_id[claim_id][0].user_id, by_id[claim_id][1].name,
+                          shows_party_badge(by_id[claim_id][1]), by_id[claim_id][0].status, skipped.get(claim_id))
                for rank, claim_id in enumerate(order, start=1) if claim_id in by_id]
     verified = [claim_id for _, claim_id in stored] == order and [r for r, _ in stored] == list(
         range(1, len(order) + 1))

@@ -18,6 +18,7 @@ from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound, Validation
 from volunteer_hub.core.timeutil import local_day_bounds, now, to_local
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
+from volunteer_hub.help import rules as help_rules
 from volunteer_hub.matching import jobs as matching_jobs
 from volunteer_hub.matching.scoring import band_of
 from volunteer_hub.notifications.services import notify
@@ -73,6 +74,7 @@ def create_series(actor: User, task_id: int, *, from_date, to_date, daily) -> Sh
     task = get_task(task_id)
     permissions.require_manage(actor, task.org)
     rules.check_series_task(task)
+    help_rules.check_shifts_fixed(task)
     slots, spans, errors = series.plan(from_date, to_date, daily, len(task.shifts))
     if errors:
         raise ValidationError(fields=errors)

@@ -5,7 +5,6 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from volunteer_hub.core.errors import Conflict
-from volunteer_hub.core.responses import no_store
 from volunteer_hub.core.timeutil import now, to_local
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.access import staff_required
@@ -76,7 +75,6 @@ def dashboard(org_id: int):
 
 @bp.post("/review/<int:org_id>/exports")
 @staff_required
-@no_store
 def export(org_id: int):
     """A table of the dashboard or the ledger rows as CSV/XLSX: at once when small, else by a job."""
     org = _reviewed(org_id)
@@ -108,7 +106,6 @@ def exports():
 
 @bp.get("/review/exports/<int:export_id>")
 @staff_required
-@no_store
 def export_status(export_id: int):
     """One export: progress while it is made (the page refreshes itself), then the download link."""
     record = services.get_own_export(current_user, export_id)
@@ -123,7 +120,6 @@ def export_status(export_id: int):
 
 @bp.get("/review/exports/<int:export_id>/download")
 @staff_required
-@no_store
 def download(export_id: int):
     """The finished file, for the person who asked for it only."""
     record = services.get_own_export(current_user, export_id)

@@ -14,7 +14,6 @@ from volunteer_hub.claims import services as claim_services
 from volunteer_hub.claims.export import roster_csv
 from volunteer_hub.core.errors import Conflict, NotAllowed, ValidationError
 from volunteer_hub.core.forms import apply_errors
-from volunteer_hub.core.responses import no_store
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.access import organizes_anywhere, staff_required
 from volunteer_hub.orgs.services import list_manageable
@@ -138,7 +137,6 @@ def cancel(task_id: int):
 
 @bp.get("/shifts/<int:shift_id>/roster")
 @staff_required
-@no_store
 def roster(shift_id: int):
     """Everyone on a shift with their attendance; full phone numbers, approve/reject and attendance marks for the
     task's organizers only. While the shift runs, those not yet present come first."""
@@ -153,7 +151,6 @@ def roster(shift_id: int):
 
 @bp.get("/shifts/<int:shift_id>/roster.csv")
 @staff_required
-@no_store
 def roster_export(shift_id: int):
     """The roster as a CSV file (same phone visibility as the page)."""
     shift = _reviewed_shift(shift_id)
