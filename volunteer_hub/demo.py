@@ -23,38 +23,42 @@ from volunteer_hub.teams import services as teams
 
 PASSWORD = "Volunteer2020"
 
-# (name, lat, lon, children) — centroids are approximate WGS-84 coordinates.
-TREE = ("深圳市", 22.5431, 114.0579, [
-    ("龙华区", 22.6963, 114.0448, [
-        ("民治街道", 22.6253, 114.0385, [
-            ("白石龙社区", 22.6108, 114.0346, ["白石龙一区", "白石龙二区"]),
-            ("民泰社区", 22.6296, 114.0486, ["民泰花园", "锦绣江南"]),
+# (name, English name, lat, lon, children) — centroids are approximate WGS-84 coordinates; a community's
+# children are its compounds (小区) as (name, English name). English names: pinyin + City/District/Subdistrict/
+# Community, the usual rendering of Shenzhen's own English signage.
+TREE = ("深圳市", "Shenzhen City", 22.5431, 114.0579, [
+    ("龙华区", "Longhua District", 22.6963, 114.0448, [
+        ("民治街道", "Minzhi Subdistrict", 22.6253, 114.0385, [
+            ("白石龙社区", "Baishilong Community", 22.6108, 114.0346,
+             [("白石龙一区", "Baishilong Zone 1"), ("白石龙二区", "Baishilong Zone 2")]),
+            ("民泰社区", "Mintai Community", 22.6296, 114.0486,
+             [("民泰花园", "Mintai Garden"), ("锦绣江南", "Jinxiu Jiangnan")]),
         ]),
-        ("大浪街道", 22.6756, 114.0188, [
-            ("浪口社区", 22.6710, 114.0130, ["浪口新村"]),
-        ]),
-    ]),
-    ("福田区", 22.5410, 114.0550, [
-        ("香蜜湖街道", 22.5500, 114.0250, [
-            ("侨香社区", 22.5440, 114.0090, ["侨香村"]),
-        ]),
-    ]),
-    ("大鹏新区", 22.5930, 114.4800, [
-        ("南澳街道", 22.5320, 114.4780, [
-            ("东山社区", 22.5450, 114.5050, ["东山村"]),
+        ("大浪街道", "Dalang Subdistrict", 22.6756, 114.0188, [
+            ("浪口社区", "Langkou Community", 22.6710, 114.0130, [("浪口新村", "Langkou New Village")]),
         ]),
     ]),
-    ("龙岗区", 22.7200, 114.2470, [
-        ("南湾街道", 22.6150, 114.1280, [
-            ("南岭村社区", 22.6350, 114.1370, ["南岭花园"]),
+    ("福田区", "Futian District", 22.5410, 114.0550, [
+        ("香蜜湖街道", "Xiangmihu Subdistrict", 22.5500, 114.0250, [
+            ("侨香社区", "Qiaoxiang Community", 22.5440, 114.0090, [("侨香村", "Qiaoxiang Village")]),
         ]),
     ]),
-    ("南山区", 22.5333, 113.9304, []),
-    ("罗湖区", 22.5484, 114.1315, []),
-    ("宝安区", 22.5553, 113.8833, []),
-    ("盐田区", 22.5579, 114.2366, []),
-    ("坪山区", 22.6908, 114.3461, []),
-    ("光明区", 22.7489, 113.9358, []),
+    ("大鹏新区", "Dapeng New District", 22.5930, 114.4800, [
+        ("南澳街道", "Nan'ao Subdistrict", 22.5320, 114.4780, [
+            ("东山社区", "Dongshan Community", 22.5450, 114.5050, [("东山村", "Dongshan Village")]),
+        ]),
+    ]),
+    ("龙岗区", "Longgang District", 22.7200, 114.2470, [
+        ("南湾街道", "Nanwan Subdistrict", 22.6150, 114.1280, [
+            ("南岭村社区", "Nanlingcun Community", 22.6350, 114.1370, [("南岭花园", "Nanling Garden")]),
+        ]),
+    ]),
+    ("南山区", "Nanshan District", 22.5333, 113.9304, []),
+    ("罗湖区", "Luohu District", 22.5484, 114.1315, []),
+    ("宝安区", "Bao'an District", 22.5553, 113.8833, []),
+    ("盐田区", "Yantian District", 22.5579, 114.2366, []),
+    ("坪山区", "Pingshan District", 22.6908, 114.3461, []),
+    ("光明区", "Guangming District", 22.7489, 113.9358, []),
 ])
 
 
@@ -232,21 +236,24 @@ def _skip_matching_of_seeded_tasks() -> None:
 
 
 def _build_tree(actor, node, parent) -> dict[str, Organisation]:
-    name, lat, lon, children = node
+    name, name_en, lat, lon, children = node
     kind = {0: "city", 1: "district", 2: "street", 3: "community"}[_depth(parent)]
-    org = orgs.create_org(actor, name=name, kind=kind, parent_id=parent.id if parent else None, lat=lat, lon=lon)
+    org = orgs.create_org(actor, name=name, name_en=name_en, kind=kind, parent_id=parent.id if parent else None,
+                          lat=lat, lon=lon)
     made = {name: org}
-    for child in children:
-        if isinstance(child, str):  # a compound (小区) inside a community
-            orgs.create_org(actor, name=child, kind="compound", parent_id=org.id, lat=lat, lon=lon)
-        else:
-            made |= _build_tree(actor, child, org)
     if kind == "community":
-        committee = orgs.create_org(actor, name=f"{name}党委", kind="party_committee", parent_id=org.id,
-                                    lat=lat, lon=lon)
+        for compound, compound_en in children:
+            orgs.create_org(actor, name=compound, name_en=compound_en, kind="compound", parent_id=org.id,
+                            lat=lat, lon=lon)
+        committee = orgs.create_org(actor, name=f"{name}党委", name_en=f"{name_en} Party Committee",
+                                    kind="party_committee", parent_id=org.id, lat=lat, lon=lon)
         if name == "白石龙社区":
-            orgs.create_org(actor, name="白石龙一区卡口临时党支部", kind="party_branch", parent_id=committee.id,
-                            lat=lat, lon=lon, temporary=True)
+            orgs.create_org(actor, name="白石龙一区卡口临时党支部",
+                            name_en="Baishilong Zone 1 Checkpoint Temporary Party Branch", kind="party_branch",
+                            parent_id=committee.id, lat=lat, lon=lon, temporary=True)
+    else:
+        for child in children:
+            made |= _build_tree(actor, child, org)
     return made
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from volunteer_hub import catalogue
 from volunteer_hub.core import formatting
 from volunteer_hub.core.timeutil import isoformat, to_local
+from volunteer_hub.orgs.names import org_name
 from volunteer_hub.orgs.rules import shows_party_badge
 from volunteer_hub.tasks.geocoding import failure_message
 
@@ -56,6 +57,7 @@ def init_templating(app) -> None:
         band=lambda code: catalogue.band_name(code, _locale()),
         qualification=lambda code: catalogue.qualification_name(code, _locale()),
         party_badge=shows_party_badge,
+        org_name=org_name,
     )
 
     @app.context_processor

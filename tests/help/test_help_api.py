@@ -73,7 +73,7 @@ def test_accepting_publishes_a_one_place_task_and_an_english_speaking_neighbour_
             "foreign_language", ["english"], request_id, "Wang Organizer", world.community.id)
         assert [(s.capacity, s.starts_at, (s.ends_at - s.starts_at).total_seconds()) for s in task.shifts] == [
             (1, tomorrow_at(10), 3600)]
-        assert task.title.startswith("外语协助 Foreign-language help · Help me talk")
+        assert task.title == "Help me talk to the pharmacist."
 
     run_worker(app, burst=True)
 

@@ -156,6 +156,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("orgs.detail", "GET"): rule(MANAGE_A),
     ("orgs.create_child", "POST"): rule(MANAGE_A, form={"name": "白石龙二区", "kind": "compound"}),
     ("orgs.grant", "POST"): rule(MANAGE_A, form=lambda w: {"phone": _phone(w, "team_leader"), "role": "reviewer"}),
+    ("orgs.english_name", "POST"): rule(MANAGE_A, form={"english_name": "Baishilong Community"}),
     # --- reviewers: statistics and exports ---
     ("stats.index", "GET"): rule(STAFF),
     ("stats.dashboard", "GET"): rule(REVIEW_A),
@@ -179,6 +180,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_orgs.create_org", "POST"): rule(MANAGE_A, json=lambda w: {
         "name": "白石龙二区", "kind": "compound", "parent_id": w.community}),
     ("api_orgs.get_org", "GET"): rule(EVERYONE),
+    ("api_orgs.update_org", "PATCH"): rule(MANAGE_A, json={"name_en": "Baishilong Community"}),
     ("api_orgs.grant_role", "POST"): rule(MANAGE_A, json=lambda w: {
         "user_id": w.users["team_leader"].id, "role": "reviewer"}),
     ("api_tasks.list_nearby", "GET"): rule(EVERYONE, query={"lat": 22.5431, "lon": 114.0579}),

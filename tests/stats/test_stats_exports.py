@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from volunteer_hub.extensions import db
+from volunteer_hub.orgs.models import Organisation
 from volunteer_hub.stats import exports
 from volunteer_hub.stats.models import Export
 from volunteer_hub.worker import run_worker
@@ -240,3 +241,28 @@ def test_an_export_whose_job_was_lost_says_so_after_an_hour(app, tree, reviewer,
     response = browser.get(f"/review/exports/{export_id}")
     assert "Refresh" not in response.headers
     assert "Please export it again" in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def english_names(app, tree):
+    """民治街道 and 白石龙社区 get English names; 民泰社区 has none."""
+    with app.app_context():
+        for org, name_en in ((tree.minzhi, "Minzhi Subdistrict"), (tree.bsl, "Baishilong Community")):
+            db.session.get(Organisation, org.id).name_en = name_en
+        db.session.commit()
+
+
+def test_an_english_export_names_the_organisations_in_english_where_they_can(tree, ledger, english_names, post):
+    table = csv_rows(post(tree.minzhi, what="org", format="csv"))
+    records = csv_rows(post(tree.minzhi, what="ledger", format="csv"))
+
+    assert [row[0] for row in table[1:]] == ["Baishilong Community", "民泰社区"]
+    assert [row[7] for row in records[1:]] == ["Baishilong Community", "民泰社区", "民泰社区"]
+
+
+def test_the_english_dashboard_names_the_organisation_and_its_children_in_english(tree, ledger, english_names,
+                                                                                  browser):
+    page = browser.get(f"/review/{tree.minzhi.id}?period=month&on=2026-03-01").get_data(as_text=True)
+
+    assert "<title>Statistics of Minzhi Subdistrict" in page
+    assert ">Baishilong Community</span>" in page and ">民泰社区</span>" in page and "白石龙社区" not in page

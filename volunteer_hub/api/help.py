@@ -83,7 +83,7 @@ def request_out(item, user) -> dict:
     contact = rules.private_contact(user, item)
     return {"id": item.id, "type": item.type, "description": item.description, "languages": item.languages,
             "status": rules.display_status(item), "needed_at": item.needed_at,
-            "community": {"id": community.id, "name": community.name}, "decline_reason": item.decline_reason,
+            "community": community, "decline_reason": item.decline_reason,
             "task_id": item.task_id, "volunteers": queries.coming_names(item), "thanks": item.thanks,
             "can_thank": rules.is_requester(user, item) and rules.can_thank(item),
             "contact": asdict(contact) if contact else None, "created_at": item.created_at}

@@ -28,6 +28,21 @@ def get_org(org_id):
     return services.get_org(org_id)
 
 
+class OrgPatchIn(Schema):
+    name_en = fields.String(required=True, allow_none=True, metadata={
+        "description": "The English name; null or empty removes it (readers of English then see name)."})
+
+
+@blp.patch("/orgs/<int:org_id>")
+@blp.arguments(OrgPatchIn)
+@blp.response(200, OrgOut)
+@blp.errors(400, 401, 403, 404)
+@auth_required
+def update_org(data, org_id, user):
+    """Set or remove an organisation's English name (organizers of its subtree)."""
+    return services.set_english_name(user, org_id, data["name_en"])
+
+
 @blp.post("/orgs/<int:org_id>/roles")
 @blp.arguments(RoleIn)
 @blp.response(201, RoleOut)

@@ -162,6 +162,8 @@ class SkillsOut(Schema):
 
 class OrgIn(Schema):
     name = fields.String(required=True, validate=_length(ORG_NAME_MAX, 1))
+    name_en = fields.String(load_default=None, allow_none=True, validate=_length(ORG_NAME_MAX), metadata={
+        "description": "An English name (optional), shown instead of name to readers of English."})
     kind = fields.String(required=True, validate=_one_of(set(OrgKind)))
     parent_id = Int(allow_none=True, load_default=None)
     lat = Lat(allow_none=True, load_default=None)
@@ -169,9 +171,14 @@ class OrgIn(Schema):
     temporary = fields.Boolean(load_default=False)
 
 
-class OrgOut(Schema):
+class OrgRef(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
+    name_en = fields.String(allow_none=True, metadata={
+        "description": "The English name, or null; pages in English show it instead of name when given."})
+
+
+class OrgOut(OrgRef):
     kind = fields.String(required=True)
     parent_id = fields.Integer(allow_none=True)
     temporary = fields.Boolean()
@@ -213,11 +220,6 @@ class ShiftOut(Schema):
     capacity = fields.Integer(required=True)
     confirmed = fields.Integer(required=True)
     places_left = fields.Integer()
-
-
-class OrgRef(Schema):
-    id = fields.Integer(required=True)
-    name = fields.String(required=True)
 
 
 class _TaskFields(Schema):

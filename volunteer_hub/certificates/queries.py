@@ -8,10 +8,12 @@ from volunteer_hub.certificates.models import Certificate, CertificateStatus, no
 from volunteer_hub.extensions import db
 from volunteer_hub.hours.models import HourEntry
 from volunteer_hub.orgs.models import Organisation
+from volunteer_hub.orgs.names import org_name
 
 
-def services_in_period(volunteer_id: int, start: date, end: date) -> list[dict]:
-    """The volunteer's credited services whose service date lies in [start, end], oldest first.
+def services_in_period(volunteer_id: int, start: date, end: date, locale: str) -> list[dict]:
+    """The volunteer's credited services whose service date lies in [start, end], oldest first, with the
+    recording organisation's name in locale (the certificate's language).
 
     Corrections are folded into the entry they correct (following chains of corrections), so each service
     appears once with its net minutes; a correction written without an entry to correct (a missing record
@@ -20,7 +22,7 @@ def services_in_period(volunteer_id: int, start: date, end: date) -> list[dict]:
     """
     rows = db.session.execute(
         sa.select(HourEntry.id, HourEntry.service_date, HourEntry.activity_name, HourEntry.service_content,
-                  HourEntry.task_type, HourEntry.org_id, Organisation.name, HourEntry.minutes)
+                  HourEntry.task_type, HourEntry.org_id, Organisation.name, Organisation.name_en, HourEntry.minutes)
         .join(Organisation, Organisation.id == HourEntry.org_id)
         .where(HourEntry.volunteer_id == volunteer_id, HourEntry.corrects_id.is_(None),
                HourEntry.service_date.between(start, end))
@@ -29,7 +31,7 @@ def services_in_period(volunteer_id: int, start: date, end: date) -> list[dict]:
     services = {
         row.id: {"entry_id": row.id, "date": row.service_date.isoformat(), "activity": row.activity_name,
                  "content": row.service_content, "task_type": row.task_type, "org_id": row.org_id,
-                 "org": row.name, "minutes": row.minutes, "corrected": False}
+                 "org": org_name(row, locale), "minutes": row.minutes, "corrected": False}
         for row in rows
     }
     corrections = db.session.execute(

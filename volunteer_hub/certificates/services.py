@@ -46,7 +46,7 @@ def request_certificate(user: User, start: date | None = None, end: date | None 
     end = end or today
     start = start or min(queries.first_service_date(user.id) or end, end)
     rules.check_period(start, end, today)
-    services = queries.services_in_period(user.id, start, end)
+    services = queries.services_in_period(user.id, start, end, locale)
     rules.check_has_hours(services)
     facts = _facts(user, start, end, services)
     same = queries.find_same(user.id, start, end, locale, facts)

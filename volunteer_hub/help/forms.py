@@ -12,6 +12,7 @@ from volunteer_hub.catalogue import SKILLS
 from volunteer_hub.core.forms import CheckboxListField, optional_int
 from volunteer_hub.core.timeutil import local_to_utc
 from volunteer_hub.help import rules
+from volunteer_hub.orgs.names import org_name
 
 
 class RequestForm(FlaskForm):
@@ -34,7 +35,7 @@ class RequestForm(FlaskForm):
         self.type.choices = [(code, label) for code, label in rules.TYPE_LABELS.items()]
         self.languages.choices = [SelectChoice(e.code, e.name(locale)) for e in SKILLS if e.kind == "language"]
         self.community_id.choices = [SelectChoice("", _l("The community nearest to my location"))] + [
-            SelectChoice(org.id, org.name) for org in communities]
+            SelectChoice(org.id, org_name(org, locale)) for org in communities]
 
     def values(self) -> dict:
         """The service's keyword arguments: the local time becomes UTC."""

@@ -7,7 +7,6 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.audit.services import record as audit
-from volunteer_hub.catalogue import TASK_TYPES
 from volunteer_hub.core.errors import Conflict, ValidationError
 from volunteer_hub.core.timeutil import isoformat, now
 from volunteer_hub.core.transactions import atomic
@@ -65,9 +64,14 @@ def _save(request: HelpRequest, community: Organisation) -> HelpRequest:
     db.session.add(request)
     db.session.flush()
     for user_id in organizers_to_notify(community):
-        notify(user_id, "help_requested", dedupe_key=f"help:{request.id}:new", community=community.name,
+        notify(user_id, "help_requested", dedupe_key=f"help:{request.id}:new", **_community_names(community),
                type=request.type, needed_at=isoformat(request.needed_at))
     return request
+
+
+def _community_names(community: Organisation) -> dict:
+    """Both names of the community for a notification, which is worded when read in the reader's language."""
+    return {"community": community.name, "community_en": community.name_en}
 
 
 def accept_request(actor, request: HelpRequest) -> Task:
@@ -88,12 +92,11 @@ def accept_request(actor, request: HelpRequest) -> Task:
 
 def _task_fields(request: HelpRequest, community: Organisation) -> dict:
     task_type = rules.TASK_TYPE[request.type]
-    entry = next(e for e in TASK_TYPES if e.code == task_type)
-    # A request naming a language is for volunteers who speak it: the title carries both languages.
-    label = f"{entry.zh} {entry.en}" if request.languages else entry.zh
+    # The title is the resident's own words only. The kind of help and the languages asked for are the task's
+    # type and required skills, which every page shows beside the title in the reader's language: a stored
+    # label would be one language for every reader (or both mixed).
     short = " ".join(request.description.split())
-    room = TITLE_MAX - len(label) - 3
-    title = f"{label} · {short if len(short) <= room else short[: room - 1] + '…'}"
+    title = short if len(short) <= TITLE_MAX else short[: TITLE_MAX - 1] + "…"
     if request.lat is not None:
         lat, lon = round(request.lat, TASK_POINT_DECIMALS), round(request.lon, TASK_POINT_DECIMALS)
     else:
@@ -123,7 +126,7 @@ def _link_task(request: HelpRequest, task: Task, actor, community: Organisation)
     audit(actor.id, "help_request.accept", "help_request", request.id, task_id=task.id)
     if request.requester_id is not None:
         notify(request.requester_id, "help_accepted", task_id=None, dedupe_key=f"help:{request.id}:decided",
-               community=community.name)
+               **_community_names(community))
     return task
 
 
@@ -141,7 +144,7 @@ def _decline(request: HelpRequest, actor, reason: str) -> HelpRequest:
     audit(actor.id, "help_request.decline", "help_request", request.id)
     if request.requester_id is not None:
         notify(request.requester_id, "help_declined", dedupe_key=f"help:{request.id}:decided",
-               community=queries.community_of(request).name, reason=reason)
+               **_community_names(queries.community_of(request)), reason=reason)
     return request
 
 

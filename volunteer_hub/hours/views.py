@@ -16,6 +16,7 @@ from volunteer_hub.hours import labels, queries, rules, services
 from volunteer_hub.hours.forms import AcceptForm, ConfirmForm, CorrectForm, RefuseForm, RequestForm, as_hours
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.access import staff_required
+from volunteer_hub.orgs.names import org_name
 from volunteer_hub.tasks.services import get_shift
 
 bp = Blueprint("hours", __name__)
@@ -82,7 +83,7 @@ def request_correction(entry_id: int):
     entry = queries.record_root(_own_entry(entry_id))
     return _request_page(
         RequestForm(), lambda reason: services.open_dispute(current_user, entry, reason),
-        sent=_("Your request is sent to %(org)s. You will be told their answer.", org=entry.org.name),
+        sent=_("Your request is sent to %(org)s. You will be told their answer.", org=org_name(entry.org)),
         activity=entry.activity_name, day=entry.service_date, org=entry.org, minutes=queries.net_minutes(entry))
 
 
@@ -94,7 +95,7 @@ def report_missing(claim_id: int):
     task = claim.shift.task
     return _request_page(
         RequestForm(), lambda reason: services.report_missing(current_user, claim, reason),
-        sent=_("Your report is sent to %(org)s. You will be told their answer.", org=task.org.name),
+        sent=_("Your report is sent to %(org)s. You will be told their answer.", org=org_name(task.org)),
         activity=task.title, shift=claim.shift, org=task.org, minutes=None)
 
 

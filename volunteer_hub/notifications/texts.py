@@ -10,6 +10,7 @@ from volunteer_hub.core.formatting import calendar_date, distance, parse_iso, se
 from volunteer_hub.core.formatting import when as format_when
 from volunteer_hub.help.rules import type_label as help_type_label
 from volunteer_hub.notifications.models import Notification
+from volunteer_hub.orgs.names import localized_name
 
 
 def render(note: Notification) -> str:
@@ -126,13 +127,13 @@ def render(note: Notification) -> str:
         # Requests for help (volunteer_hub.help): never the resident's address or phone in a notification.
         case "help_requested":
             return _("A resident of %(community)s asks for help (%(type)s), needed %(when)s. See Requests for help.",
-                     community=p.get("community", ""), type=help_type_label(p.get("type", "")),
+                     community=_community(p), type=help_type_label(p.get("type", "")),
                      when=format_when(parse_iso(p.get("needed_at"))) if p.get("needed_at") else "")
         case "help_accepted":
             return _("%(community)s accepted your request for help and is finding a volunteer.",
-                     community=p.get("community", ""))
+                     community=_community(p))
         case "help_declined":
-            return _("%(community)s cannot help with your request: %(reason)s", community=p.get("community", ""),
+            return _("%(community)s cannot help with your request: %(reason)s", community=_community(p),
                      reason=p.get("reason", ""))
         case "help_thanks":
             return _("The resident you helped with “%(task)s” thanks you: %(message)s", task=task,
@@ -140,7 +141,8 @@ def render(note: Notification) -> str:
         # Party branches (volunteer_hub.orgs): "branch" is its name, "org" where it is set up, "until" the expiry.
         case "branch_invitation":
             return _("You are invited to join the Party branch “%(branch)s” of %(org)s. Accept or decline the "
-                     "invitation by %(date)s.", branch=p.get("branch", ""), org=p.get("org", ""),
+                     "invitation by %(date)s.", branch=localized_name(p.get("branch", ""), p.get("branch_en")),
+                     org=localized_name(p.get("org", ""), p.get("org_en")),
                      date=_service_day(p, "until"))
         # Lottery draws (volunteer_hub.lottery).
         case "lottery_won":
@@ -149,6 +151,11 @@ def render(note: Notification) -> str:
             return _("The draw for “%(task)s” %(when)s is made: you are on the waitlist, drawn number %(rank)s. "
                      "You get a place automatically if one comes free.", task=task, when=when, rank=p.get("rank"))
     return _("You have a new notification.")
+
+
+def _community(params: dict) -> str:
+    """The community a help notification names, in the reader's language (older ones hold only its name)."""
+    return localized_name(params.get("community", ""), params.get("community_en"))
 
 
 def _service_day(params: dict, key: str = "date") -> str:

@@ -30,8 +30,13 @@ def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
 
+def _english_name_field():
+    return StringField(_l("English name (optional)"), render_kw={"maxlength": NAME_MAX, "lang": "en"})
+
+
 class ChildOrgForm(FlaskForm):
     name = StringField(_l("Organisation name"), render_kw={"maxlength": NAME_MAX})
+    name_en = _english_name_field()
     kind = SelectField(_l("Kind"), validate_choice=False)
     temporary = BooleanField(_l("Temporary Party branch"))
     lat = FloatField(_l("Latitude"), validators=[Optional()], render_kw={"inputmode": "decimal"})
@@ -42,6 +47,13 @@ class ChildOrgForm(FlaskForm):
         # Offer only the kinds that may sit under this parent; orgs.services checks it again.
         self.kind.choices = [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()
                              if parent.kind in ALLOWED_PARENTS[kind]]
+
+
+class EnglishNameForm(FlaskForm):
+    """The name readers of the English pages see; empty: they see the Chinese name. Named apart from the
+    sub-organisation form's field, which is on the same page."""
+
+    english_name = _english_name_field()
 
 
 class GrantRoleForm(FlaskForm):

@@ -38,6 +38,7 @@ class Organisation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(100))
+    name_en: Mapped[str | None] = mapped_column(sa.String(100))  # shown instead of name in English; see orgs.names
     kind: Mapped[str] = mapped_column(sa.String(20))
     temporary: Mapped[bool] = mapped_column(default=False)  # temporary Party branch (临时党支部)
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orgs.id"), index=True)

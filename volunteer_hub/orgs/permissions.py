@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from volunteer_hub.core.errors import NotAllowed
 from volunteer_hub.extensions import db
 from volunteer_hub.orgs.models import Organisation, Role, RoleGrant
+from volunteer_hub.orgs.names import org_name
 
 READ_ROLES = (Role.ORGANIZER, Role.REVIEWER)
 
@@ -48,12 +49,12 @@ def can_review(user, org: Organisation) -> bool:
 
 def require_manage(user, org: Organisation) -> None:
     if not can_manage(user, org):
-        raise NotAllowed(_l("Only organizers of %(org)s or above can do this.", org=org.name))
+        raise NotAllowed(_l("Only organizers of %(org)s or above can do this.", org=org_name(org)))
 
 
 def require_review(user, org: Organisation) -> None:
     if not can_review(user, org):
-        raise NotAllowed(_l("Only organizers or reviewers of %(org)s or above can see this.", org=org.name))
+        raise NotAllowed(_l("Only organizers or reviewers of %(org)s or above can see this.", org=org_name(org)))
 
 
 def is_staff(user) -> bool:

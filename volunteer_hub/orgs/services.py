@@ -30,6 +30,7 @@ from volunteer_hub.orgs.models import (
     Role,
     RoleGrant,
 )
+from volunteer_hub.orgs.names import org_name
 from volunteer_hub.tasks.models import Task, TaskStatus
 
 NAME_MAX = 100
@@ -54,13 +55,22 @@ def get_org(org_id) -> Organisation:
     return org
 
 
+def _english_name(name_en: str | None, errors: dict) -> str | None:
+    """The optional English name, stripped; empty means none."""
+    name_en = (name_en or "").strip() or None
+    if name_en is not None and len(name_en) > NAME_MAX:
+        errors["name_en"] = _l("Use at most %(n)d characters.", n=NAME_MAX)
+    return name_en
+
+
 def create_org(actor: User, *, name: str, kind: str, parent_id: int | None, lat=None, lon=None,
-               temporary: bool = False) -> Organisation:
+               temporary: bool = False, name_en: str | None = None) -> Organisation:
     """Add an organisation under parent_id (organizers of the parent's subtree; roots by admins only)."""
     errors = {}
     name = (name or "").strip()
     if not name or len(name) > NAME_MAX:
         errors["name"] = _l("Enter a name of 1 to %(n)d characters.", n=NAME_MAX)
+    name_en = _english_name(name_en, errors)
     if kind not in set(OrgKind):
         errors["kind"] = _l("Unknown kind of organisation.")
     if (lat is None) != (lon is None):
@@ -80,10 +90,24 @@ def create_org(actor: User, *, name: str, kind: str, parent_id: int | None, lat=
         raise ValidationError(fields={"parent_id": _l("A %(kind)s cannot be placed here.", kind=kind)})
     if temporary and kind != OrgKind.PARTY_BRANCH:
         raise ValidationError(fields={"temporary": _l("Only a Party branch can be temporary.")})
-    org = Organisation(name=name, kind=kind, parent_id=parent_id, lat=lat, lon=lon, temporary=temporary)
+    org = Organisation(name=name, name_en=name_en, kind=kind, parent_id=parent_id, lat=lat, lon=lon,
+                       temporary=temporary)
     db.session.add(org)
     db.session.flush()  # the path needs the new id
     org.path = f"{parent.path if parent else '/'}{org.id}/"
+    db.session.commit()
+    return org
+
+
+def set_english_name(actor: User, org_id: int, name_en: str | None) -> Organisation:
+    """Give an organisation an English name, or take it away with an empty one (organizers of its subtree)."""
+    org = get_org(org_id)
+    permissions.require_manage(actor, org)
+    errors: dict = {}
+    name_en = _english_name(name_en, errors)
+    if errors:
+        raise ValidationError(fields=errors)
+    org.name_en = name_en
     db.session.commit()
     return org
 
@@ -170,7 +194,7 @@ def create_temporary_branch(actor: User, parent_id, *, name: str | None, task_id
     if task_id is not None:
         task = db.session.get(Task, task_id) if isinstance(task_id, int) else None
         if task is None or not parent.contains(task.org):
-            raise ValidationError(fields={"task_id": _l("Choose a task of %(org)s.", org=parent.name)})
+            raise ValidationError(fields={"task_id": _l("Choose a task of %(org)s.", org=org_name(parent))})
         if not name:
             with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
                 name = str(_l("%(task)s temporary Party branch", task=task.title))[:NAME_MAX]
@@ -229,7 +253,9 @@ def _invite(actor: User, branch: Organisation, phone: str) -> None:
     db.session.flush()
     audit.record(actor.id, "orgs.branch_member_invited", "org", branch.id, invitation_id=invitation.id)
     if holder is not None:
-        notify(holder.id, "branch_invitation", branch=branch.name, org=branch.parent.name if branch.parent else "",
+        parent = branch.parent
+        notify(holder.id, "branch_invitation", branch=branch.name, branch_en=branch.name_en,
+               org=parent.name if parent else "", org_en=parent.name_en if parent else None,
                until=to_local(invitation.expires_at).date().isoformat())
 
 

@@ -11,9 +11,18 @@ from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
 from volunteer_hub.core.forms import apply_errors
 from volunteer_hub.orgs import permissions, rules, services
 from volunteer_hub.orgs.access import staff_required
-from volunteer_hub.orgs.forms import BranchForm, BranchMemberForm, ChildOrgForm, GrantRoleForm, kind_label, role_label
+from volunteer_hub.orgs.forms import (
+    BranchForm,
+    BranchMemberForm,
+    ChildOrgForm,
+    EnglishNameForm,
+    GrantRoleForm,
+    kind_label,
+    role_label,
+)
 from volunteer_hub.orgs.models import OrgKind
 from volunteer_hub.orgs.throttle import invite_limits
+from volunteer_hub.orgs.names import org_name
 
 bp = Blueprint("orgs", __name__)
 bp.add_app_template_filter(kind_label, "org_kind")
@@ -28,10 +37,15 @@ def _managed(org_id: int):
     return org
 
 
-def _page(org, child_form, grant_form, status=200):
+def _page(org, child_form=None, grant_form=None, name_form=None, status=200):
+    """The organisation's page with its three forms; the one given (just posted) shows its errors."""
+    child_form = ChildOrgForm(parent=org) if child_form is None else child_form
+    grant_form = GrantRoleForm() if grant_form is None else grant_form
+    name_form = EnglishNameForm(english_name=org.name_en) if name_form is None else name_form
+    failed = next((form for form in (child_form, name_form) if form.errors), grant_form)
     return render_template("orgs/detail.html", org=org, children=services.list_children(org),
                            grants=services.list_grants(org), child_form=child_form, grant_form=grant_form,
-                           form=child_form if child_form.errors else grant_form), status
+                           name_form=name_form, form=failed), status
 
 
 @bp.get("/org/orgs")
@@ -47,8 +61,7 @@ def index():
 @staff_required
 def detail(org_id: int):
     """One organisation I manage: add a sub-organisation, grant roles."""
-    org = _managed(org_id)
-    return _page(org, ChildOrgForm(parent=org), GrantRoleForm())
+    return _page(_managed(org_id))
 
 
 @bp.post("/org/orgs/<int:org_id>/children")
@@ -60,13 +73,14 @@ def create_child(org_id: int):
     if form.validate_on_submit():
         try:
             child = services.create_org(current_user, name=form.name.data, kind=form.kind.data, parent_id=org.id,
-                                        lat=form.lat.data, lon=form.lon.data, temporary=form.temporary.data)
+                                        lat=form.lat.data, lon=form.lon.data, temporary=form.temporary.data,
+                                        name_en=form.name_en.data)
         except ValidationError as exc:
             apply_errors(form, exc.fields, {"parent_id": "kind"})
         else:
-            flash(_("%(name)s was added under %(parent)s.", name=child.name, parent=org.name), "success")
+            flash(_("%(name)s was added under %(parent)s.", name=org_name(child), parent=org_name(org)), "success")
             return redirect(url_for("orgs.detail", org_id=org.id))
-    return _page(org, form, GrantRoleForm(), 400)
+    return _page(org, child_form=form, status=400)
 
 
 @bp.post("/org/orgs/<int:org_id>/roles")
@@ -91,9 +105,26 @@ def grant(org_id: int):
                 form.phone.errors.append(str(exc.message))
             else:
                 flash(_("%(name)s is now %(role)s of %(org)s.", name=user.name, role=role_label(form.role.data),
-                        org=org.name), "success")
+                        org=org_name(org)), "success")
                 return redirect(url_for("orgs.detail", org_id=org.id))
-    return _page(org, ChildOrgForm(parent=org), form, 400)
+    return _page(org, grant_form=form, status=400)
+
+
+@bp.post("/org/orgs/<int:org_id>/english-name")
+@staff_required
+def english_name(org_id: int):
+    """Set or clear the organisation's English name."""
+    org = _managed(org_id)
+    form = EnglishNameForm()
+    if form.validate_on_submit():
+        try:
+            services.set_english_name(current_user, org.id, form.english_name.data)
+        except ValidationError as exc:
+            apply_errors(form, exc.fields, {"name_en": "english_name"})
+        else:
+            flash(_("The English name is saved."), "success")
+            return redirect(url_for("orgs.detail", org_id=org.id), 303)
+    return _page(org, name_form=form, status=400)
 
 
 # --- temporary Party branches ---
@@ -124,7 +155,7 @@ def create_branch(org_id: int):
         except ValidationError as exc:
             apply_errors(form, exc.fields, {"parent_id": "name"})
         else:
-            flash(_("%(name)s was set up. Now add its members.", name=branch.name), "success")
+            flash(_("%(name)s was set up. Now add its members.", name=org_name(branch)), "success")
             return redirect(url_for("orgs.branch", branch_id=branch.id), 303)
     return _branches_page(org, form, 400)
 
@@ -172,7 +203,7 @@ def remove_member(branch_id: int, user_id: int):
     """Take a member off the branch."""
     branch = _managed_branch(branch_id)
     services.remove_branch_member(current_user, branch, user_id)
-    flash(_("The member was removed from %(branch)s.", branch=branch.name), "success")
+    flash(_("The member was removed from %(branch)s.", branch=org_name(branch)), "success")
     return redirect(url_for("orgs.branch", branch_id=branch.id), 303)
 
 
@@ -194,7 +225,7 @@ def accept_invitation(invitation_id: int):
     except Conflict as exc:
         flash(str(exc.message), "error")
     else:
-        flash(_("You joined %(branch)s.", branch=services.get_org(member.org_id).name), "success")
+        flash(_("You joined %(branch)s.", branch=org_name(services.get_org(member.org_id))), "success")
     return redirect(url_for("orgs.invitations"), 303)
 
 

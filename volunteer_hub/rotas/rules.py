@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.claims.models import Claim, ClaimStatus
 from volunteer_hub.core.errors import Conflict, NotAllowed, ValidationError
+from volunteer_hub.orgs.names import org_name
 from volunteer_hub.tasks.models import Task, TaskStatus
 from volunteer_hub.teams.models import ShiftSwap, SwapStatus, Team
 
@@ -22,7 +23,7 @@ def check_adoptable(team: Team, task: Task) -> None:
         raise Conflict(_l("This task was cancelled."), code="task_cancelled")
     if not (team.org.contains(task.org) or task.org.contains(team.org)):
         raise NotAllowed(_l("Your team can adopt series of %(org)s and the organisations above or below it only.",
-                            org=team.org.name))
+                            org=org_name(team.org)))
 
 
 def check_range(from_date, to_date, within_from: date, within_to: date) -> None:

@@ -25,6 +25,7 @@ from volunteer_hub.extensions import db
 from volunteer_hub.hours.labels import source_label
 from volunteer_hub.hours.models import HourEntry
 from volunteer_hub.orgs.models import Organisation
+from volunteer_hub.orgs.names import org_name
 from volunteer_hub.stats import queries
 from volunteer_hub.stats.periods import Period
 
@@ -145,7 +146,7 @@ def _ledger_rows(scope, period: Period, locale: str) -> Iterator[list]:
             ).all()
             for entry, person, confirmer_name in page:
                 yield [entry.id, entry.service_date, entry.activity_name, entry.place, entry.service_content,
-                       hours_value(entry.minutes), entry.minutes, org.name, entry.leader_name, person.name,
+                       hours_value(entry.minutes), entry.minutes, org_name(org, locale), entry.leader_name, person.name,
                        person.volunteer_no, task_type_name(entry.task_type, locale),
                        source_label(entry.source), entry.corrects_id, entry.reason or "", confirmer_name,
                        to_local(entry.confirmed_at).replace(tzinfo=None, microsecond=0)]

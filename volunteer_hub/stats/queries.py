@@ -28,6 +28,7 @@ from volunteer_hub.extensions import db
 from volunteer_hub.hours.models import AnomalyFlag, HourEntry
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.models import BranchMember, Organisation, OrgKind
+from volunteer_hub.orgs.names import org_name
 from volunteer_hub.stats import shift_tallies, spans, tallies
 from volunteer_hub.stats.models import OrgDayTally, TeamMonthTally, VolunteerSpanTally
 from volunteer_hub.stats.periods import Period, as_date, month_start, next_month
@@ -45,6 +46,7 @@ class OrgNode:
     name: str
     kind: str
     path: str
+    name_en: str | None = None
 
     @property
     def depth(self) -> int:
@@ -75,7 +77,8 @@ class Scope:
 def load_scope(org: Organisation) -> Scope:
     """The subtree of org, its direct children sorted by name."""
     rows = db.session.execute(
-        sa.select(Organisation.id, Organisation.parent_id, Organisation.name, Organisation.kind, Organisation.path)
+        sa.select(Organisation.id, Organisation.parent_id, Organisation.name, Organisation.kind, Organisation.path,
+                  Organisation.name_en)
         .where(Organisation.path.startswith(org.path, autoescape=True))
     ).all()
     orgs = {row.id: OrgNode(*row) for row in rows}
@@ -387,15 +390,15 @@ def branch_figures(scope: Scope, period: Period, groups: VolunteerGroups | None 
         sa.select(BranchMember.org_id, sa.func.count()).where(BranchMember.org_id.in_(ids))
         .group_by(BranchMember.org_id)).all())
     sums = (groups or volunteer_groups(scope, period, ids)).branches
-    figures = [GroupFigures(row.id, row.name, *sums.get(row.id, (Sums(), 0)), members=members.get(row.id, 0),
+    figures = [GroupFigures(row.id, org_name(row), *sums.get(row.id, (Sums(), 0)), members=members.get(row.id, 0),
                             temporary=row.temporary) for row in branches]
     return sorted(figures, key=lambda f: (-f.sums.minutes, f.name, f.id))
 
 
 def party_branches(scope: Scope) -> list:
-    """(id, name, temporary) of the Party branches in the scope."""
+    """(id, name, name_en, temporary) of the Party branches in the scope."""
     return db.session.execute(
-        sa.select(Organisation.id, Organisation.name, Organisation.temporary)
+        sa.select(Organisation.id, Organisation.name, Organisation.name_en, Organisation.temporary)
         .where(Organisation.kind == OrgKind.PARTY_BRANCH,
                Organisation.path.startswith(scope.org.path, autoescape=True))
     ).all()
@@ -572,7 +575,7 @@ def _ancestors(user, org: OrgNode) -> list[tuple[OrgNode, bool]]:
     ids = [int(part) for part in org.path.strip("/").split("/")]
     rows = {row.id: row for row in db.session.execute(sa.select(Organisation).where(Organisation.id.in_(ids)))
             .scalars()}
-    return [(OrgNode(o.id, o.parent_id, o.name, o.kind, o.path), permissions.can_review(user, o))
+    return [(OrgNode(o.id, o.parent_id, o.name, o.kind, o.path, o.name_en), permissions.can_review(user, o))
             for o in (rows[i] for i in ids)]
 
 
@@ -604,7 +607,7 @@ def hours_rows(org: Organisation, period: Period, group_by: str, *, locale: str 
         totals = org_day_sums(scope, period).get((scope.org.id,), Sums())
         children = _children(scope, org_day_sums(scope, period, by_child=True), totals,
                              volunteer_groups(scope, period).active_by_child, {}, {}, {})
-        return [HoursRow(c.org.id, c.org.name, c.sums.minutes, c.sums.entries, c.volunteers, own=c.own)
+        return [HoursRow(c.org.id, org_name(c.org, locale), c.sums.minutes, c.sums.entries, c.volunteers, own=c.own)
                 for c in children]
     if group_by == "volunteer":
         _active, ranking = volunteer_ranking(scope, period, limit=None)

@@ -33,6 +33,7 @@ from wtforms.widgets import HiddenInput
 from volunteer_hub.catalogue import QUALIFICATIONS, RISK_DEFAULTS, SKILL_CODES, SKILLS, TASK_TYPE_CODES, TASK_TYPES
 from volunteer_hub.core.forms import CheckboxListField, optional_int
 from volunteer_hub.core.timeutil import local_to_utc, now, to_local
+from volunteer_hub.orgs.names import org_name
 from volunteer_hub.tasks import rules
 from volunteer_hub.tasks.models import MAX_CAPACITY, MAX_SHIFTS_PER_TASK
 from volunteer_hub.tasks.services import TASK_FIELDS
@@ -183,7 +184,7 @@ class PostTaskForm(TaskFieldsForm):
 
     def __init__(self, *args, orgs=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.org_id.choices = [SelectChoice(org.id, org.name) for org in orgs]
+        self.org_id.choices = [SelectChoice(org.id, org_name(org)) for org in orgs]
 
 
 class EditTaskForm(TaskFieldsForm):

@@ -37,6 +37,7 @@ MAX_CACHED_PER_REQUEST = 400  # a wider box (a 50 km radius near the poles) is r
 class OrgRef:
     id: int
     name: str
+    name_en: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,17 +179,19 @@ def _read_tiles(rows: range, cols: range) -> dict[tuple[int, int], list[ListedTa
     tiles: dict[tuple[int, int], list[ListedTask]] = {}
     for row in db.session.execute(
         sa.select(Task.id, Task.title, Task.type, Task.lat, Task.lon, Task.address, Task.requires_approval,
-                  Organisation.id.label("org_id"), Organisation.name.label("org_name"))
+                  Organisation.id.label("org_id"), Organisation.name.label("org_name"),
+                  Organisation.name_en.label("org_name_en"))
         .join(Organisation, Organisation.id == Task.org_id).where(in_rect)
     ):
         key = (_tile(row.lat), _tile(row.lon))
         if key[0] not in rows or key[1] not in cols or row.id not in shifts:
             continue
         required = tuple(skills.get(row.id, ()))
+        org = OrgRef(row.org_id, row.org_name, row.org_name_en)
         api = {"id": row.id, "title": row.title, "type": row.type, "address": row.address,
-               "org": {"id": row.org_id, "name": row.org_name}, "requires_approval": row.requires_approval,
-               "required_skills": list(required)}
+               "org": {"id": org.id, "name": org.name, "name_en": org.name_en},
+               "requires_approval": row.requires_approval, "required_skills": list(required)}
         tiles.setdefault(key, []).append(ListedTask(
-            row.id, row.title, row.type, row.lat, row.lon, row.address, OrgRef(row.org_id, row.org_name),
+            row.id, row.title, row.type, row.lat, row.lon, row.address, org,
             row.requires_approval, required, tuple(shifts[row.id]), api))
     return tiles

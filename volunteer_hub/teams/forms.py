@@ -6,6 +6,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from volunteer_hub.core.forms import CheckboxListField, optional_int
+from volunteer_hub.orgs.names import org_name
 from volunteer_hub.teams.services import DESCRIPTION_MAX, NAME_MAX
 
 
@@ -17,7 +18,7 @@ class FoundTeamForm(FlaskForm):
 
     def __init__(self, orgs, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.org_id.choices = [("", _l("Choose…"))] + [(org.id, org.name) for org in orgs]
+        self.org_id.choices = [("", _l("Choose…"))] + [(org.id, org_name(org)) for org in orgs]
 
 
 class TeamClaimForm(FlaskForm):
