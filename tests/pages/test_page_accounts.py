@@ -108,6 +108,22 @@ def test_login_ignores_a_next_that_leaves_the_site(client, make_user, post, targ
     assert response.headers["Location"] == "/tasks"
 
 
+@pytest.mark.parametrize("role, home", [(None, "/tasks"), ("organizer", "/org/tasks"), ("reviewer", "/review")])
+def test_login_without_next_lands_on_the_home_of_the_role(client, make_user, make_org, grant, post, role, home):
+    user = make_user()
+    if role:
+        grant(user, make_org(), role)
+    response = post(client, "/login", login_data(user))
+    assert response.headers["Location"] == home
+
+
+def test_an_organizer_logging_in_with_next_still_goes_there(client, make_user, make_org, grant, post):
+    user = make_user()
+    grant(user, make_org())
+    response = post(client, "/login", login_data(user, next="/me/shifts"))
+    assert response.headers["Location"] == "/me/shifts"
+
+
 def test_login_returns_to_a_page_of_this_site(client, make_user, post):
     response = post(client, "/login", login_data(make_user(), next="/me/shifts"))
     assert response.headers["Location"] == "/me/shifts"
