@@ -53,6 +53,13 @@ def test_bad_registration_fields_are_400_with_a_message_for_the_field(api, body,
     assert field in response.json["error"]["fields"]
 
 
+def test_every_bad_registration_field_is_named_in_one_answer(api):
+    response = register(api, phone="12345", name=" ", password="short")
+
+    assert response.status_code == 400
+    assert set(response.json["error"]["fields"]) == {"phone", "name", "password"}
+
+
 def test_missing_fields_and_unknown_fields_are_named(api):
     response = api.post("/auth/register", json={"phone": "13912345678", "is_admin": True})
 

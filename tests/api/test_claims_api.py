@@ -214,6 +214,33 @@ def test_rejecting_frees_the_place_and_tells_the_volunteer(api, community, make_
     assert api.get("/me/claims", token=waiting).json["items"][0]["status"] == "confirmed"
 
 
+def test_a_rejection_reason_is_shown_to_the_volunteer(api, community, make_task, volunteer, organizer):
+    shift_id = make_task(community["community"], requires_approval=True).shifts[0].id
+    _, token = volunteer()
+    pending = claim(api, token, shift_id).json
+
+    response = api.post(f"/claims/{pending['id']}/reject", token=organizer,
+                        json={"reason": "  This shift needs a first-aid certificate.  "})
+
+    assert response.json["organizer_reason"] == "This shift needs a first-aid certificate."
+    note = api.get("/me/notifications", token=token).json["items"][0]
+    assert note["kind"] == "claim_rejected" and "This shift needs a first-aid certificate." in note["text"]
+    assert api.get("/me/claims", token=token).json["items"][0]["organizer_reason"] == (
+        "This shift needs a first-aid certificate.")
+
+
+def test_a_rejection_reason_longer_than_500_characters_is_400(api, community, make_task, volunteer, organizer):
+    shift_id = make_task(community["community"], requires_approval=True).shifts[0].id
+    _, token = volunteer()
+    pending = claim(api, token, shift_id).json
+
+    response = api.post(f"/claims/{pending['id']}/reject", token=organizer, json={"reason": "x" * 501})
+
+    assert (response.status_code, response.json["error"]["code"]) == (400, "validation_error")
+    assert "reason" in response.json["error"]["fields"]
+    assert api.get("/me/claims", token=token).json["items"][0]["status"] == "pending"
+
+
 @pytest.mark.parametrize("who", ["volunteer", "sibling_organizer", "reviewer"])
 def test_only_organizers_of_the_tasks_subtree_approve_or_reject(api, community, make_task, make_user, grant,
                                                                   api_token, volunteer, who):

@@ -273,6 +273,21 @@ def test_nearby_answers_exactly_what_its_schema_would_dump(app, api, make_task, 
     assert answer["items"][0]["shifts"][0]["confirmed"] == 1 and answer["items"][0]["shifts"][0]["places_left"] == 1
 
 
+def test_a_cancellation_reason_reaches_every_volunteer(api, organizer, make_user, api_token):
+    task = post(api, organizer, shifts=[shift(24, 4, 1)])
+    volunteer = api_token(make_user())
+    api.post(f"/shifts/{task['shifts'][0]['id']}/claims", token=volunteer)
+
+    response = api.post(f"/tasks/{task['id']}/cancel", token=organizer["token"],
+                        json={"reason": "The testing site moved indoors."})
+
+    assert response.json["status"] == "cancelled"
+    note = api.get("/me/notifications", token=volunteer).json["items"][0]
+    assert note["kind"] == "task_cancelled" and note["text"].endswith("The testing site moved indoors.")
+    assert api.get("/me/claims", token=volunteer).json["items"][0]["organizer_reason"] == (
+        "The testing site moved indoors.")
+
+
 def test_nearby_hides_cancelled_and_finished_tasks(api, make_task):
     make_task(status="cancelled")
     with time_machine.travel(now() - timedelta(days=3)):

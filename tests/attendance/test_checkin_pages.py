@@ -100,6 +100,53 @@ def test_checking_out_on_the_page_shows_the_time_on_site(scene, browser):
     assert "on site for 3 h 42 min" in page and "data-checkin-button" not in page
 
 
+def check_out_after(s, client, on_site: timedelta, **extra):
+    """Check in at the shift's start, then post a check-out on_site later; returns the check-out's response."""
+    with at(s.shift.starts_at):
+        form_post(client, checkin_url(s), {"action": "in", **point(10)})
+    with at(s.shift.starts_at + on_site):
+        return form_post(client, checkin_url(s), {"action": "out", **point(10), **extra})
+
+
+def test_a_check_out_soon_after_check_in_is_asked_about_first(scene, browser, stored):
+    s = scene()
+    response = check_out_after(s, browser(s.volunteer), timedelta(minutes=1))
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 200 and "Check out now?" in html
+    assert "Checking out now records 1 minute of this 4 h 0 min shift." in html
+    assert 'name="short_confirmed" value="1"' in html and 'name="lat" value="' in html
+    assert f'href="{checkin_url(s)}"' in html  # "No, I am staying"
+    assert stored(s.claim_id).checked_out_at is None
+
+
+def test_a_confirmed_short_check_out_is_recorded(scene, browser, stored):
+    s = scene()
+    response = check_out_after(s, browser(s.volunteer), timedelta(minutes=1), short_confirmed="1")
+
+    assert response.status_code == 302 and stored(s.claim_id).checked_out_at is not None
+
+
+def test_a_check_out_after_half_the_shift_is_not_asked_about(scene, browser, stored):
+    s = scene()
+    response = check_out_after(s, browser(s.volunteer), timedelta(hours=2))
+
+    assert response.status_code == 302 and stored(s.claim_id).checked_out_at is not None
+
+
+def test_the_organizer_sees_a_short_record_flagged_and_can_change_its_hours(scene, browser):
+    s = scene()
+    check_out_after(s, browser(s.volunteer), timedelta(minutes=1), short_confirmed="1")
+    organizer = browser(s.organizer)
+    with at(s.shift.starts_at + timedelta(minutes=2)):
+        roster = organizer.get(f"/org/shifts/{s.shift.id}/roster").get_data(as_text=True)
+        hours = organizer.get(f"/org/shifts/{s.shift.id}/hours").get_data(as_text=True)
+
+    assert "short record: check the hours" in roster
+    assert "Short record: on site 1 minute of a 4 h 0 min shift." in hours
+    assert f'action="/org/claims/{s.claim_id}/hours/confirm"' in hours  # confirm, or change the hours with a reason
+
+
 def test_before_the_window_the_page_says_when_check_in_opens(scene, browser):
     s = scene(starts_in=timedelta(days=1))
     client = browser(s.volunteer)

@@ -149,6 +149,20 @@ def test_a_repeated_tap_on_confirm_check_in_does_not_check_out(api, on_site, bro
     assert stored(on_site.claim_id).checked_out_at is None
 
 
+def test_a_short_check_out_by_code_is_asked_about_then_recorded(api, on_site, browser, stored):
+    client = browser(on_site.volunteer)
+    with at(on_site.shift.starts_at):
+        url = scanned_url(api, on_site)
+        form_post(client, url, {"action": "in"})
+        asked = form_post(client, url, {"action": "out"})
+        assert stored(on_site.claim_id).checked_out_at is None
+        done = form_post(client, url, {"action": "out", "short_confirmed": "1"})
+
+    assert asked.status_code == 200 and "Check out now?" in asked.get_data(as_text=True)
+    assert f'action="{url}"' in asked.get_data(as_text=True)
+    assert done.status_code == 302 and stored(on_site.claim_id).checked_out_at is not None
+
+
 def test_an_expired_code_gives_a_refusal_page_that_says_what_to_do(api, app, on_site, browser):
     client = browser(on_site.volunteer)
     with at(on_site.shift.starts_at):

@@ -24,7 +24,9 @@ def test_check_in_and_out_confirm_see_the_hours_and_verify_the_certificate(phone
     expect(page.locator("input[name=action]")).to_have_value("out", timeout=15_000)
     expect(page.locator(".result-title").first).to_contain_text("签到")
     page.click("[data-checkin-button]")
-    expect(page.locator(".result-title").first).to_contain_text("签退", timeout=15_000)
+    expect(page.locator(".result-title").first).to_contain_text("现在签退吗", timeout=15_000)  # a minute on site
+    page.click("form button[type=submit].btn-danger")  # 是的，我要离开：签退
+    expect(page.locator(".result-title").first).to_contain_text(re.compile(r"已于 \S+ 签退"), timeout=15_000)
 
     organizer = phone()
     organizer.login("13800138001")  # 王书记, organizer of 白石龙社区

@@ -130,6 +130,16 @@ def test_the_form_shows_what_is_wrong(app, english, world, changes, field, messa
     assert_english(html)
 
 
+@pytest.mark.parametrize("needed_at", ["", "not a time"])
+def test_the_form_shows_every_problem_at_once(app, english, world, needed_at):
+    response = english.post("/help/new", data=_form(app, english, world, needed_at=needed_at, address="",
+                                                     contact_phone="12345", lat="north", lon="1"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for field in ("needed_at", "address", "contact_phone", "lat"):
+        assert f'href="#{field}"' in html, field
+
+
 def test_a_time_in_the_past_or_beyond_14_days_is_refused(app, english, world):
     with app.test_request_context():
         past = to_local(now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")

@@ -36,6 +36,21 @@ def test_register_shows_each_problem_next_to_its_field_and_saves_nothing(client,
         assert db.session.query(User).count() == 0
 
 
+def test_register_shows_every_problem_at_once(client, post):
+    response = post(client, "/register", {"phone": "12345", "name": "", "password": "abc"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="phone-error"' in html and 'id="name-error"' in html and 'id="password-error"' in html
+
+
+def test_register_says_the_number_is_taken_together_with_the_other_problems(client, post, make_user):
+    user = make_user()
+    response = post(client, "/register", {"phone": user.phone[3:], "name": "", "password": STRONG})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="name-error"' in html and "already registered" in html
+
+
 def test_register_with_a_taken_number_says_so(client, post, make_user):
     user = make_user()
     response = post(client, "/register", {"phone": user.phone[3:], "name": "韩梅梅", "password": STRONG})
@@ -93,6 +108,22 @@ def test_login_ignores_a_next_that_leaves_the_site(client, make_user, post, targ
     assert response.headers["Location"] == "/tasks"
 
 
+@pytest.mark.parametrize("role, home", [(None, "/tasks"), ("organizer", "/org/tasks"), ("reviewer", "/review")])
+def test_login_without_next_lands_on_the_home_of_the_role(client, make_user, make_org, grant, post, role, home):
+    user = make_user()
+    if role:
+        grant(user, make_org(), role)
+    response = post(client, "/login", login_data(user))
+    assert response.headers["Location"] == home
+
+
+def test_an_organizer_logging_in_with_next_still_goes_there(client, make_user, make_org, grant, post):
+    user = make_user()
+    grant(user, make_org())
+    response = post(client, "/login", login_data(user, next="/me/shifts"))
+    assert response.headers["Location"] == "/me/shifts"
+
+
 def test_login_returns_to_a_page_of_this_site(client, make_user, post):
     response = post(client, "/login", login_data(make_user(), next="/me/shifts"))
     assert response.headers["Location"] == "/me/shifts"
@@ -116,6 +147,15 @@ def test_changing_the_password_ends_every_other_session(client, login, make_user
     assert other_phone.get("/me").status_code == 302
     response = post(new_client(), "/login", {"phone": user.phone[3:], "password": STRONG})
     assert response.status_code == 302
+
+
+def test_a_wrong_current_password_and_a_weak_new_one_are_shown_at_once(client, login, make_user, post):
+    login(make_user())
+    response = post(client, "/me/password", {"current_password": "not-my-password", "new_password": "abc",
+                                             "confirm": "abc"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="current_password-error"' in html and 'id="new_password-error"' in html
 
 
 def test_a_wrong_current_password_is_shown_next_to_its_field(client, login, make_user, post):

@@ -89,11 +89,22 @@ def test_cancelling_asks_first_then_frees_the_place(client, login, make_user, ma
     login(make_user())
     claim_url = post(client, f"/shifts/{task.shifts[0].id}/claim").headers["Location"]
     page = client.get(f"{claim_url}/cancel").get_data(as_text=True)
-    assert "Your place goes to the first volunteer on the waitlist" in page
+    assert "Your place becomes free for other volunteers to claim." in page
+    assert "waitlist" not in page  # nobody is waiting: no promise of a promotion
     response = post(client, f"{claim_url}/cancel")
     assert response.headers["Location"] == "/me/shifts"
     assert "You cancelled “东门卡口值守”" in client.get("/me/shifts").get_data(as_text=True)
     assert [status for *_, status in claims_in_db(app)] == ["cancelled"]
+
+
+def test_the_cancel_page_promises_the_place_to_the_waitlist_when_someone_waits(client, login, make_user, make_task,
+                                                                               post, claim_as):
+    task = make_task(shifts=((timedelta(days=1), 4, 1),))
+    login(make_user())
+    claim_url = post(client, f"/shifts/{task.shifts[0].id}/claim").headers["Location"]
+    assert claim_as(make_user(), task.shifts[0].id)[1] == "waitlisted"
+    page = client.get(f"{claim_url}/cancel").get_data(as_text=True)
+    assert "Your place goes to the first volunteer on the waitlist" in page
 
 
 def move_to_the_past(app, shift_id):

@@ -194,6 +194,31 @@ def test_cancelling_states_the_consequence_then_notifies_volunteers(client, logi
         assert db.session.execute(sa.select(Notification.user_id)).scalar_one() == volunteer.id
 
 
+def test_a_cancellation_reason_is_shown_to_the_volunteer(client, login, organizer, org, make_task, make_user, post,
+                                                         claim_as):
+    task = make_task(org)
+    volunteer = make_user()
+    claim_as(volunteer, task.shifts[0].id)
+    login(organizer)
+    assert 'name="reason"' in client.get(f"/org/tasks/{task.id}/cancel").get_data(as_text=True)
+    assert post(client, f"/org/tasks/{task.id}/cancel", {"reason": "Heavy rain: the site is closed."}
+                ).status_code == 302
+    login(volunteer)
+    assert "Heavy rain: the site is closed." in client.get("/me/notifications").get_data(as_text=True)
+    assert "The organizer’s reason: Heavy rain: the site is closed." in client.get("/me/shifts").get_data(
+        as_text=True)
+
+
+def test_a_too_long_cancellation_reason_is_shown_on_the_field_and_cancels_nothing(client, login, organizer, org,
+                                                                                 make_task, post, app):
+    task = make_task(org)
+    login(organizer)
+    response = post(client, f"/org/tasks/{task.id}/cancel", {"reason": "x" * 501})
+    assert response.status_code == 400 and 'id="reason-error"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Task, task.id).status == "open"
+
+
 @pytest.fixture
 def roster_setup(org, make_task, make_user, claim_as):
     task = make_task(org, requires_approval=True)
@@ -224,6 +249,18 @@ def test_organizers_can_reject_a_request(client, login, organizer, roster_setup,
     assert post(client, f"/org/claims/{claim_id}/reject").headers["Location"] == f"/org/shifts/{shift_id}/roster"
     with app.app_context():
         assert db.session.get(Claim, claim_id).status == "rejected"
+
+
+def test_a_rejection_reason_is_shown_to_the_volunteer(client, login, organizer, roster_setup, post, app):
+    shift_id, claim_id = roster_setup
+    login(organizer)
+    assert f'id="reason-{claim_id}"' in client.get(f"/org/shifts/{shift_id}/roster").get_data(as_text=True)
+    post(client, f"/org/claims/{claim_id}/reject", {"reason": "We need Cantonese speakers for this shift."})
+    with app.app_context():
+        claim = db.session.get(Claim, claim_id)
+        note = db.session.execute(sa.select(Notification).where(Notification.user_id == claim.user_id)).scalar_one()
+        assert claim.organizer_reason == "We need Cantonese speakers for this shift."
+        assert note.kind == "claim_rejected" and note.params["reason"] == claim.organizer_reason
 
 
 def test_reviewers_see_masked_phones_and_cannot_approve(client, login, make_user, grant, org, roster_setup, post,

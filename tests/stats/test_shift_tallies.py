@@ -124,3 +124,26 @@ def test_the_dashboard_says_when_shift_figures_were_counted(app, community, make
     assert board.shifts.shifts == 1 and board.shifts_as_of is not None
     page = client.get(f"/review/{community.id}?period=month", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "figures as of Today 10:00" in page
+
+
+def test_the_dashboard_says_when_the_hours_were_counted(community, make_user, grant, login, client):
+    reviewer = make_user("陈主任")
+    grant(reviewer, community, "reviewer")
+    login(reviewer)
+    page = client.get(f"/review/{community.id}?period=month", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Counted Today 10:00: hours and volunteers include every confirmation up to then." in page
+
+
+def test_the_dashboard_says_when_the_shift_recount_is_behind(app, community, make_task, make_user, grant, login,
+                                                             client):
+    reviewer = make_user("陈主任")
+    grant(reviewer, community, "reviewer")
+    make_task(community, shifts=((timedelta(days=-1), 4, 2),))
+    with app.app_context():
+        shift_tallies.refresh_window()
+    login(reviewer)
+    with time_machine.travel(NOW + timedelta(minutes=30), tick=False):
+        page = client.get(f"/review/{community.id}?period=month",
+                          headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "figures were last counted Today 10:00; their recount is behind." in page
+    assert "recounted every few minutes" not in page

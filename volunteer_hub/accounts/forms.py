@@ -26,13 +26,9 @@ from volunteer_hub.orgs.names import org_name
 PHONE_KW = {"autocomplete": "tel", "inputmode": "tel", "enterkeyhint": "next"}
 
 
-def _phone_field():
-    return TelField(_l("Mobile number"), render_kw=PHONE_KW,
-                    validators=[InputRequired(_l("Enter your 11-digit mobile number.")), Length(max=32)])
-
-
 class LoginForm(FlaskForm):
-    phone = _phone_field()
+    phone = TelField(_l("Mobile number"), render_kw=PHONE_KW,
+                     validators=[InputRequired(_l("Enter your 11-digit mobile number.")), Length(max=32)])
     password = PasswordField(_l("Password"), render_kw={"autocomplete": "current-password"},
                              validators=[InputRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)])
     remember = BooleanField(_l("Keep me logged in on this phone for 30 days"))
@@ -40,11 +36,11 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    phone = _phone_field()
-    name = StringField(_l("Name"), render_kw={"autocomplete": "name", "maxlength": NAME_MAX},
-                       validators=[InputRequired(_l("Enter your name."))])
-    password = PasswordField(_l("Password"), render_kw={"autocomplete": "new-password"},
-                             validators=[InputRequired(_l("Choose a password.")), Length(max=PASSWORD_MAX)])
+    """No field validators: accounts.services.register checks every field and reports all problems at once."""
+
+    phone = TelField(_l("Mobile number"), render_kw=PHONE_KW)
+    name = StringField(_l("Name"), render_kw={"autocomplete": "name", "maxlength": NAME_MAX})
+    password = PasswordField(_l("Password"), render_kw={"autocomplete": "new-password"})
     next = HiddenField()
 
 

@@ -19,6 +19,8 @@ LOCALES = ("zh", "en")
 MAX_WEEKLY_HOURS = 168
 MAX_NOTIFY_PER_DAY = 20
 INSURANCE_PROVIDER_MAX = 100
+PHONE_INVALID = _l("Enter an 11-digit mainland mobile number, e.g. 13812345678.")
+PHONE_TAKEN = _l("This phone number is already registered. Log in instead.")
 
 
 def _clean_name(name) -> str:
@@ -33,19 +35,36 @@ def _clean_name(name) -> str:
 def _clean_phone(raw) -> str:
     phone = normalise_mobile(raw or "")
     if phone is None:
-        raise ValidationError(fields={"phone": _l("Enter an 11-digit mainland mobile number, e.g. 13812345678.")})
+        raise ValidationError(fields={"phone": PHONE_INVALID})
     return phone
+
+
+def _check_registration(phone, name, password) -> tuple[str, str]:
+    """The normalised phone and name. Every field's problem is reported in one ValidationError; a taken number
+    alone stays a Conflict (the API's phone_taken), beside other problems it is one more field error."""
+    errors: dict = {}
+    normalised = normalise_mobile(phone or "")
+    if normalised is None:
+        errors["phone"] = PHONE_INVALID
+    try:
+        name = _clean_name(name)
+    except ValidationError as exc:
+        errors.update(exc.fields)
+    problem = passwords.password_problem(password or "", user_inputs=((normalised or "")[3:], name or ""))
+    if problem:
+        errors["password"] = problem
+    if normalised is not None and get_user_by_phone(normalised) is not None:
+        if not errors:
+            raise Conflict(PHONE_TAKEN, code="phone_taken")
+        errors["phone"] = PHONE_TAKEN
+    if errors:
+        raise ValidationError(fields=errors)
+    return normalised, name
 
 
 def register(phone: str, name: str, password: str, *, locale: str | None = None) -> User:
     """Create a volunteer account; the phone number is the login."""
-    phone = _clean_phone(phone)
-    name = _clean_name(name)
-    problem = passwords.password_problem(password or "", user_inputs=(phone[3:], name))
-    if problem:
-        raise ValidationError(fields={"password": problem})
-    if get_user_by_phone(phone) is not None:
-        raise Conflict(_l("This phone number is already registered. Log in instead."), code="phone_taken")
+    phone, name = _check_registration(phone, name, password)
     user = User(phone=phone, name=name, password_hash=passwords.hash_password(password))
     user.locale = locale if locale in LOCALES else None
     db.session.add(user)
@@ -53,7 +72,7 @@ def register(phone: str, name: str, password: str, *, locale: str | None = None)
         db.session.commit()
     except sa.exc.IntegrityError:  # two registrations raced for the same number
         db.session.rollback()
-        raise Conflict(_l("This phone number is already registered. Log in instead."), code="phone_taken") from None
+        raise Conflict(PHONE_TAKEN, code="phone_taken") from None
     return user
 
 
@@ -106,12 +125,15 @@ def end_session(raw: str | None) -> None:
 
 def change_password(user: User, current: str, new: str) -> str:
     """Set a new password, end every session and token of the user, and return a fresh web session."""
+    errors = {}
     ok, _ = passwords.verify_password(user.password_hash, current or "")
     if not ok:
-        raise ValidationError(fields={"current_password": _l("The current password is not correct.")})
+        errors["current_password"] = _l("The current password is not correct.")
     problem = passwords.password_problem(new or "", user_inputs=(user.phone[3:], user.name))
     if problem:
-        raise ValidationError(fields={"new_password": problem})
+        errors["new_password"] = problem
+    if errors:
+        raise ValidationError(fields=errors)
     user.password_hash = passwords.hash_password(new)
     tokens.revoke_all(user)
     raw = tokens.issue(user, tokens.SESSION)

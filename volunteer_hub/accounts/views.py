@@ -11,6 +11,7 @@ from volunteer_hub.accounts.throttle import login_limits, register_limits
 from volunteer_hub.core.errors import Conflict, NotAuthenticated, ValidationError
 from volunteer_hub.core.forms import apply_errors
 from volunteer_hub.core.security import safe_next
+from volunteer_hub.orgs.access import home_endpoint
 from volunteer_hub.orgs.services import list_communities
 
 bp = Blueprint("accounts", __name__)
@@ -43,7 +44,8 @@ def register():
 @bp.route("/login", methods=["GET", "POST"])
 @login_limits
 def login():
-    """Log in with mobile number and password; afterwards follow `next`, but only to a page of this site."""
+    """Log in with mobile number and password; afterwards follow `next`, but only to a page of this site, else go
+    to the user's home: management for organizers, the dashboard for reviewers, nearby tasks for volunteers."""
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
@@ -53,7 +55,7 @@ def login():
         else:
             services.start_session(user)
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next(form.next.data, url_for("tasks.index")))
+            return redirect(safe_next(form.next.data, url_for(home_endpoint(user))))
     # A failed login answers 200 with the form again: the throttle counts exactly these as failures.
     return render_template("accounts/login.html", form=form)
 

@@ -3,7 +3,7 @@
 from marshmallow import fields
 
 from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import ClaimOut, RosterOut, Schema
+from volunteer_hub.api.schemas import ClaimOut, OrganizerReasonIn, RosterOut, Schema
 from volunteer_hub.claims import queries, reminders, services
 from volunteer_hub.claims.terms import shift_terms
 from volunteer_hub.orgs import permissions
@@ -22,7 +22,7 @@ def claim_out(claim) -> dict:
     return {"id": claim.id, "status": claim.status, "shift_id": claim.shift_id, "user_id": claim.user_id,
             "created_at": claim.created_at,
             "waitlist_position": queries.waitlist_position(claim),
-            "attendance_confirmed_at": claim.attendance_confirmed_at}
+            "attendance_confirmed_at": claim.attendance_confirmed_at, "organizer_reason": claim.organizer_reason}
 
 
 @blp.post("/shifts/<int:shift_id>/claims")
@@ -63,12 +63,14 @@ def approve_claim(claim_id, user):
 
 
 @blp.post("/claims/<int:claim_id>/reject")
+@blp.arguments(OrganizerReasonIn)
 @blp.response(200, ClaimOut)
-@blp.errors(401, 403, 404, 409)
+@blp.errors(400, 401, 403, 404, 409)
 @auth_required
-def reject_claim(claim_id, user):
-    """Turn down a request or remove a volunteer; a freed place goes to the waitlist."""
-    return claim_out(services.reject_claim(user, services.get_claim(claim_id)))
+def reject_claim(data, claim_id, user):
+    """Turn down a request or remove a volunteer, optionally saying why (the volunteer is told); a freed place
+    goes to the waitlist."""
+    return claim_out(services.reject_claim(user, services.get_claim(claim_id), data["reason"]))
 
 
 @blp.get("/shifts/<int:shift_id>/roster")

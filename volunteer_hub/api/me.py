@@ -95,6 +95,7 @@ def my_claims(user):
         items.append({
             "id": claim.id, "status": claim.status, "shift_id": shift.id, "created_at": claim.created_at,
             "waitlist_position": waitlist_position(claim), "shift": shift, "task": task,
+            "organizer_reason": claim.organizer_reason,
         })
     return {"items": items}
 

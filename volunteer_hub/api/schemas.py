@@ -370,6 +370,13 @@ class ClaimOut(Schema):
     created_at = LocalDateTime()
     attendance_confirmed_at = LocalDateTime(allow_none=True, metadata={
         "description": "When the volunteer confirmed they will come (the day-before check)."})
+    organizer_reason = fields.String(allow_none=True, metadata={
+        "description": "What the organizer told the volunteer when rejecting the claim or cancelling the task."})
+
+
+class OrganizerReasonIn(Schema):
+    reason = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "Optional, at most 500 characters: why (the volunteers are told, in the app)."})
 
 
 class TaskRef(Schema):

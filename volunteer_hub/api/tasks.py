@@ -4,7 +4,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.api.common import Blueprint, auth_required, bearer_user
-from volunteer_hub.api.schemas import NearbyOut, NearbyQuery, TaskIn, TaskOut, TaskPatch
+from volunteer_hub.api.schemas import NearbyOut, NearbyQuery, OrganizerReasonIn, TaskIn, TaskOut, TaskPatch
 from volunteer_hub.core.errors import ValidationError
 from volunteer_hub.tasks import services
 from volunteer_hub.tasks.nearby import nearby_tasks
@@ -71,9 +71,10 @@ def patch_task(data, task_id, user):
 
 
 @blp.post("/tasks/<int:task_id>/cancel")
+@blp.arguments(OrganizerReasonIn)
 @blp.response(200, TaskOut)
-@blp.errors(401, 403, 404, 409)
+@blp.errors(400, 401, 403, 404, 409)
 @auth_required
-def cancel_task(task_id, user):
-    """Cancel a task; every volunteer with an active claim is notified."""
-    return services.cancel_task(user, task_id)
+def cancel_task(data, task_id, user):
+    """Cancel a task; every volunteer with an active claim is notified, with the reason when one is given."""
+    return services.cancel_task(user, task_id, data["reason"])

@@ -19,6 +19,12 @@ class ScanForm(FlaskForm):
 
     action = HiddenField(validators=[AnyOf(("in", "out"))])
     device = HiddenField(validators=[Optional(), Length(max=200)])
+    # "1" once the volunteer answered yes to "check out now?" for a short record (attendance.rules).
+    short_confirmed = HiddenField(validators=[Optional(), AnyOf(("1",))])
+
+    @property
+    def ask_if_short(self) -> bool:
+        return self.short_confirmed.data != "1"
 
 
 class PositionForm(ScanForm):

@@ -23,6 +23,10 @@ from volunteer_hub.tasks.models import Shift, Task
 # on the way home; later, the organizer confirms the hours.
 CHECKOUT_GRACE = timedelta(hours=2)
 MAX_ACCURACY_M = 1_000_000  # what a phone reports without any fix is still a number; beyond this it is noise
+# 签退 sits where 签到 was, so one tap too many leaves a record of a minute. A record under this share of the
+# shift's length is short: the pages ask before such a check-out while the shift runs, and organizers see it
+# flagged on the roster and the shift's hours (where they correct the hours if it was a slip).
+SHORT_RECORD_SHARE = 0.5
 
 
 def checkin_opens(shift: Shift) -> datetime:
@@ -89,6 +93,25 @@ def check_checkout_window(claim: Claim, at: datetime) -> None:
             _l("Check-out closed at %(closes)s, %(hours)d hours after the shift ended. The organizer will confirm "
                "your hours.", closes=formatting.when(closes), hours=CHECKOUT_GRACE.seconds // 3600),
             code="outside_window")
+
+
+def short_record(shift: Shift, checked_in_at: datetime | None, checked_out_at: datetime | None) -> bool:
+    """Checked in and out, with less than SHORT_RECORD_SHARE of the shift's length in between."""
+    if checked_in_at is None or checked_out_at is None:
+        return False
+    return checked_out_at - checked_in_at < (shift.ends_at - shift.starts_at) * SHORT_RECORD_SHARE
+
+
+def check_not_short(claim: Claim, at: datetime) -> None:
+    """Before the shift ends, a check-out that would leave a short record is asked about first (409
+    short_checkout, with the numbers the question needs); the volunteer then confirms it."""
+    shift = claim.shift
+    if at < shift.ends_at and short_record(shift, claim.checked_in_at, at):
+        raise Conflict(
+            _l("You checked in at %(time)s. Checking out now records %(served)s of this %(length)s shift.",
+               time=formatting.clock(claim.checked_in_at), served=duration_text(at - claim.checked_in_at),
+               length=duration_text(shift.ends_at - shift.starts_at)),
+            code="short_checkout")
 
 
 def distance_m(task: Task, lat: float, lon: float) -> float:

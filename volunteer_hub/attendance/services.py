@@ -66,9 +66,11 @@ def check_in(user: User, claim: Claim, position: Position, *, device: str) -> Ou
     return _check_in_by(user, claim, AttendanceMethod.GPS, device, position)
 
 
-def check_out(user: User, claim: Claim, position: Position, *, device: str) -> Outcome:
-    """Check out of the volunteer's own claim by GPS, from the check-in until CHECKOUT_GRACE after the end."""
-    return _check_out_by(user, claim, AttendanceMethod.GPS, device, position)
+def check_out(user: User, claim: Claim, position: Position, *, device: str, ask_if_short: bool = False) -> Outcome:
+    """Check out of the volunteer's own claim by GPS, from the check-in until CHECKOUT_GRACE after the end.
+    With ask_if_short a check-out that would leave a short record is refused (409 short_checkout) until the
+    volunteer confirms it."""
+    return _check_out_by(user, claim, AttendanceMethod.GPS, device, position, ask_if_short=ask_if_short)
 
 
 def _check_in_by(user: User, claim: Claim, method: str, device: str, position: Position | None = None) -> Outcome:
@@ -80,12 +82,15 @@ def _check_in_by(user: User, claim: Claim, method: str, device: str, position: P
     return atomic(_check_in, claim.id, user.id, at, method, device=device, **_located(claim, position))
 
 
-def _check_out_by(user: User, claim: Claim, method: str, device: str, position: Position | None = None) -> Outcome:
+def _check_out_by(user: User, claim: Claim, method: str, device: str, position: Position | None = None, *,
+                  ask_if_short: bool = False) -> Outcome:
     if claim.checked_out_at is not None:
         return _repeat(claim, AttendanceKind.CHECK_OUT)
     rules.check_confirmed(claim)
     at = now()
     rules.check_checkout_window(claim, at)
+    if ask_if_short:
+        rules.check_not_short(claim, at)
     return atomic(_check_out, claim.id, user.id, at, method, device=device, **_located(claim, position))
 
 
@@ -114,16 +119,16 @@ def own_claim_on(user: User, shift: Shift) -> Claim:
     return claim
 
 
-def scan(user: User, token: str, *, device: str, action: str | None = None) -> Outcome:
+def scan(user: User, token: str, *, device: str, action: str | None = None, ask_if_short: bool = False) -> Outcome:
     """The volunteer scanned the shift's code: check in, or out when already in; no geofence (method qr).
 
     ``action`` ("in" or "out") is what the page offered; a repeated tap then never turns a check-in into a
-    check-out. Without it (the API), the scan toggles.
+    check-out. Without it (the API), the scan toggles. ``ask_if_short`` as for check_out.
     """
     claim = own_claim_on(user, shift_for_token(token))
     wants_out = action == "out" if action else claim.checked_in_at is not None
     if wants_out:
-        return _check_out_by(user, claim, AttendanceMethod.QR, device)
+        return _check_out_by(user, claim, AttendanceMethod.QR, device, ask_if_short=ask_if_short)
     return _check_in_by(user, claim, AttendanceMethod.QR, device)
 
 

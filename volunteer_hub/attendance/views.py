@@ -17,6 +17,8 @@ from volunteer_hub.tasks.services import get_shift
 bp = Blueprint("attendance", __name__)
 bp.add_app_template_filter(queries.checkin_action, "checkin_action")
 bp.add_app_template_filter(rules.duration_text, "duration")
+# Rosters and the shift's hours flag short records (a check-out tapped too early), for the organizer to correct.
+bp.add_app_template_global(rules.short_record, "short_record")
 
 
 def _device(form) -> str:
@@ -44,12 +46,22 @@ def checkin_post(claim_id: int):
         flash(_("Your location did not reach us. Try again, or use one of the other ways below."), "error")
         return redirect(url_for("attendance.checkin", claim_id=claim.id))
     position = services.Position(form.lat.data, form.lon.data, form.accuracy_m.data)
-    use_case = services.check_out if form.action.data == "out" else services.check_in
     try:
-        use_case(current_user, claim, position, device=_device(form))
+        if form.action.data == "out":
+            services.check_out(current_user, claim, position, device=_device(form), ask_if_short=form.ask_if_short)
+        else:
+            services.check_in(current_user, claim, position, device=_device(form))
     except DomainError as exc:
+        if exc.code == "short_checkout":
+            return _confirm_short(exc, claim, form, url_for("attendance.checkin_post", claim_id=claim.id))
         flash(str(exc.message), "error")
     return redirect(url_for("attendance.checkin", claim_id=claim.id))
+
+
+def _confirm_short(exc: DomainError, claim, form, action_url: str):
+    """Ask before a check-out that would record much less than the shift: the same post again, confirmed."""
+    return render_template("attendance/confirm_checkout.html", message=exc.message, claim=claim, shift=claim.shift,
+                           task=claim.shift.task, form=form, action_url=action_url)
 
 
 def _refused(exc: DomainError, shift=None):
@@ -79,8 +91,12 @@ def scan_post(token: str):
     if not form.validate():
         return _refused(ValidationError(_("The form was incomplete. Scan the code again."), code="token_invalid"))
     try:
-        outcome = services.scan(current_user, token, device=_device(form), action=form.action.data)
+        outcome = services.scan(current_user, token, device=_device(form), action=form.action.data,
+                                ask_if_short=form.ask_if_short)
     except DomainError as exc:
+        if exc.code == "short_checkout":
+            claim = services.own_claim_on(current_user, services.shift_for_token(token))
+            return _confirm_short(exc, claim, form, url_for("attendance.scan_post", token=token))
         return _refused(exc)
     return redirect(url_for("attendance.checkin", claim_id=outcome.claim.id))
 

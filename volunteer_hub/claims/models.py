@@ -65,6 +65,8 @@ class Claim(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(sa.String(20))  # see CancelReason
+    # What the organizer told the volunteer when rejecting or removing them, or when cancelling the task.
+    organizer_reason: Mapped[str | None] = mapped_column(sa.String(500))
     # The volunteer answered "yes, I will come" to the day-before check.
     attendance_confirmed_at: Mapped[datetime | None]
     # On-site attendance (the history of every change is in attendance_events).

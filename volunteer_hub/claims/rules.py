@@ -11,10 +11,21 @@ from volunteer_hub.accounts.models import Qualification
 from volunteer_hub.catalogue import qualification_name
 from volunteer_hub.claims.models import Claim, ClaimStatus
 from volunteer_hub.core import formatting
-from volunteer_hub.core.errors import Conflict
+from volunteer_hub.core.errors import Conflict, ValidationError
 from volunteer_hub.core.timeutil import local_day_bounds, to_local
 from volunteer_hub.extensions import db
 from volunteer_hub.tasks.models import Shift, Task, TaskStatus
+
+ORGANIZER_REASON_MAX = 500
+
+
+def check_organizer_reason(reason: str | None) -> str | None:
+    """An organizer's optional reason for rejecting a claim or cancelling a task (the volunteer reads it):
+    trimmed, None when empty, at most ORGANIZER_REASON_MAX characters."""
+    reason = (reason or "").strip()
+    if len(reason) > ORGANIZER_REASON_MAX:
+        raise ValidationError(fields={"reason": _l("Use at most %(max)d characters.", max=ORGANIZER_REASON_MAX)})
+    return reason or None
 
 
 def check_task_open(task: Task) -> None:

@@ -316,21 +316,25 @@ def cancel_claim(user: User, claim: Claim) -> Claim:
     return claim
 
 
-def withdraw(claim: Claim, new_status: str, *, reason: str | None = None, decided_by_id: int | None = None) -> None:
-    """In the caller's transaction: end an active claim (cancelled, or rejected by an organizer) and refill
-    its place from the waitlist."""
+def withdraw(claim: Claim, new_status: str, *, reason: str | None = None, decided_by_id: int | None = None,
+             organizer_reason: str | None = None) -> None:
+    """In the caller's transaction: end an active claim (cancelled, or rejected by an organizer, whose reason
+    the volunteer is told) and refill its place from the waitlist."""
     _lock_volunteer(claim.user_id)
     claim = db.session.get(Claim, claim.id, populate_existing=True)
     old = claim.status
     if old not in ACTIVE_STATUSES:
         raise Conflict(_l("This sign-up is no longer active."), code="claim_not_active")
     values = {"decided_by_id": decided_by_id} if decided_by_id else {}
+    if organizer_reason:
+        values["organizer_reason"] = organizer_reason
     if new_status == ClaimStatus.CANCELLED:
         values |= {"cancelled_at": now(), "cancel_reason": reason}
     if not _set_status(claim.id, old, new_status, **values):
         raise Conflict(_l("This sign-up changed meanwhile; please reload."), code="claim_changed")
     if new_status == ClaimStatus.REJECTED:  # the organizer acted: tell the volunteer
-        _notify_claim(claim, claim.shift, "claim_removed" if old == ClaimStatus.CONFIRMED else "claim_rejected")
+        _notify_claim(claim, claim.shift, "claim_removed" if old == ClaimStatus.CONFIRMED else "claim_rejected",
+                      **({"reason": organizer_reason} if organizer_reason else {}))
     if old == ClaimStatus.CONFIRMED:
         _release_place(claim.shift_id)
         fill_from_waitlist(db.session.get(Shift, claim.shift_id, populate_existing=True))
@@ -420,9 +424,9 @@ def place_drawn_entry(claim: Claim, shift: Shift, rank: int) -> Conflict | None:
     return problem
 
 
-def _notify_claim(claim: Claim, shift: Shift, kind: str) -> None:
+def _notify_claim(claim: Claim, shift: Shift, kind: str, **extra) -> None:
     notify(claim.user_id, kind, task_id=shift.task_id, task=shift.task.title,
-           starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat())
+           starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat(), **extra)
 
 
 def approve_claim(actor: User, claim: Claim) -> Claim:
@@ -452,13 +456,15 @@ def _approve(claim_id: int, actor_id: int) -> None:
     _notify_claim(claim, shift, "claim_approved")
 
 
-def reject_claim(actor: User, claim: Claim) -> Claim:
-    """An organizer turns down a request or removes a volunteer; a freed place is refilled from the waitlist."""
+def reject_claim(actor: User, claim: Claim, reason: str | None = None) -> Claim:
+    """An organizer turns down a request or removes a volunteer, optionally saying why (the volunteer is told);
+    a freed place is refilled from the waitlist."""
     permissions.require_manage(actor, claim.shift.task.org)
+    reason = rules.check_organizer_reason(reason)
     if claim.status == ClaimStatus.REJECTED:
         return claim
     if not claim.is_active:
         raise Conflict(_l("This sign-up is no longer active."), code="claim_not_active")
-    atomic(withdraw, claim, ClaimStatus.REJECTED, decided_by_id=actor.id)
+    atomic(withdraw, claim, ClaimStatus.REJECTED, decided_by_id=actor.id, organizer_reason=reason)
     db.session.refresh(claim)
     return claim

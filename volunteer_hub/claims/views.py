@@ -85,9 +85,11 @@ def will_attend(claim_id: int):
 @bp.get("/claims/<int:claim_id>/cancel")
 @login_required
 def cancel_confirm(claim_id: int):
-    """Ask before cancelling one of my claims, saying what happens to the place."""
+    """Ask before cancelling one of my claims, saying what happens to the place (the waitlist's first gets it
+    only if someone is waiting)."""
     claim = services.get_own_claim(current_user, claim_id)
-    return render_template("claims/cancel.html", claim=claim, shift=claim.shift, task=claim.shift.task)
+    return render_template("claims/cancel.html", claim=claim, shift=claim.shift, task=claim.shift.task,
+                           waiting=queries.count_waitlisted(claim.shift))
 
 
 @bp.post("/claims/<int:claim_id>/cancel")

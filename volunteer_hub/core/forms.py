@@ -15,16 +15,19 @@ def optional_int(value):
     return None if value in (None, "") else int(value)
 
 
-def apply_errors(form, fields: dict, aliases: dict | None = None) -> None:
+def apply_errors(form, fields: dict, aliases: dict | None = None, *, keep_own: bool = False) -> None:
     """Show a service's ValidationError.fields ({"title": msg, "shifts.0.capacity": msg}) next to form fields.
 
     ``aliases`` renames service field names to form field names; names the form lacks become form errors,
-    so the error summary still shows them.
+    so the error summary still shows them. ``keep_own`` leaves a field that already has the form's own error
+    (it could not be read, so the service saw it as missing) with that error only.
     """
     for path, message in fields.items():
         field = _resolve(form, path, aliases or {})
         if field is None:
             form.form_errors.append(str(message))
+        elif keep_own and field.errors:
+            continue
         else:
             field.errors = [*field.errors, str(message)]
     # A FieldList copies its rows' errors when validated; copy them again so form.errors sees the new ones.

@@ -28,6 +28,17 @@ TASK_POINT_DECIMALS = 3
 def create_request(requester, *, community_id=None, **data) -> tuple[HelpRequest, str | None]:
     """Record a resident's request and tell the community's organizers. Without an account the resident gets
     a secret follow-up token (returned once; only its hash is stored)."""
+    clean, community = check_request(requester, community_id=community_id, **data)
+    token = None if requester is not None else secrets.token_urlsafe(32)
+    request = HelpRequest(requester_id=requester.id if requester is not None else None,
+                          access_token_hash=queries.token_hash(token) if token else None,
+                          community_id=community.id, status=HelpStatus.OPEN, **clean)
+    return atomic(_save, request, community), token
+
+
+def check_request(requester, *, community_id=None, **data) -> tuple[dict, Organisation]:
+    """The cleaned fields and the community of a request; a ValidationError names every field's problem at once.
+    Saves nothing, so a page can show these problems beside those of fields its form could not read."""
     errors: dict = {}
     if requester is not None and not data.get("contact_name"):
         data["contact_name"] = requester.name
@@ -35,11 +46,7 @@ def create_request(requester, *, community_id=None, **data) -> tuple[HelpRequest
     community = _community(community_id, clean, requester, errors)
     if errors:
         raise ValidationError(fields=errors)
-    token = None if requester is not None else secrets.token_urlsafe(32)
-    request = HelpRequest(requester_id=requester.id if requester is not None else None,
-                          access_token_hash=queries.token_hash(token) if token else None,
-                          community_id=community.id, status=HelpStatus.OPEN, **clean)
-    return atomic(_save, request, community), token
+    return clean, community
 
 
 def _community(community_id, clean: dict, requester, errors: dict) -> Organisation | None:

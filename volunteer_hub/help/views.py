@@ -34,7 +34,13 @@ def ask():
     if request.method == "GET" and user is not None:
         form.contact_name.data, form.contact_phone.data = user.name, user.phone.removeprefix("+86")
         form.community_id.data = user.home_org_id
-    if form.validate_on_submit():
+    if form.is_submitted() and not form.validate():
+        # A field the form could not read (a time, a coordinate) must not hide the other fields' problems.
+        try:
+            services.check_request(user, **form.values())
+        except ValidationError as exc:
+            apply_errors(form, exc.fields, keep_own=True)
+    elif form.is_submitted():
         try:
             created, token = services.create_request(user, **form.values())
         except ValidationError as exc:

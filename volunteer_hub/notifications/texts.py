@@ -19,6 +19,10 @@ def render(note: Notification) -> str:
     starts, ends = parse_iso(p.get("starts_at")), parse_iso(p.get("ends_at"))
     when = shift_span(starts, ends) if starts and ends else ""
     match note.kind:
+        # An organizer's reason, when they gave one, ends the message (volunteer_hub.claims.rules).
+        case "task_cancelled" if p.get("reason"):
+            return _("The task “%(task)s” was cancelled by the organizer; your place on %(when)s is released. "
+                     "Reason: %(reason)s", task=task, when=when, reason=p["reason"])
         case "task_cancelled":
             return _("The task “%(task)s” was cancelled by the organizer; your place on %(when)s is released.",
                      task=task, when=when)
@@ -29,10 +33,16 @@ def render(note: Notification) -> str:
                      task=task, when=when)
         case "claim_approved":
             return _("Your request for “%(task)s” on %(when)s was approved.", task=task, when=when)
+        case "claim_rejected" if p.get("reason"):
+            return _("Your request for “%(task)s” on %(when)s was not accepted. Reason: %(reason)s", task=task,
+                     when=when, reason=p["reason"])
         case "claim_rejected":
             return _("Your request for “%(task)s” on %(when)s was not accepted.", task=task, when=when)
         case "shift_time_changed":
             return _("The times of your shift for “%(task)s” changed: now %(when)s.", task=task, when=when)
+        case "claim_removed" if p.get("reason"):
+            return _("The organizer removed you from “%(task)s” on %(when)s. Reason: %(reason)s", task=task,
+                     when=when, reason=p["reason"])
         case "claim_removed":
             return _("The organizer removed you from “%(task)s” on %(when)s.", task=task, when=when)
         case "shift_reminder":

@@ -25,3 +25,13 @@ def staff_required(view):
 def organizes_anywhere(user) -> bool:
     """Holds the organizer role somewhere (or is an admin): may post tasks."""
     return user.is_admin or any(role == Role.ORGANIZER for role, _ in permissions.grants(user))
+
+
+def home_endpoint(user) -> str:
+    """Where a login lands without a `next`: organizers (and admins) on their tasks to manage, reviewers on the
+    statistics dashboard, volunteers on the nearby task list."""
+    if organizes_anywhere(user):
+        return "organizer.tasks"
+    if permissions.is_staff(user):
+        return "stats.index"
+    return "tasks.index"

@@ -491,6 +491,13 @@ class Dashboard:
     branches: list[GroupFigures] = field(default_factory=list)
     teams: list[GroupFigures] = field(default_factory=list)
     shifts_as_of: datetime | None = None  # when shift and overdue figures were counted (stats.shift_tallies)
+    counted_at: datetime | None = None  # hours and volunteers: every confirmation up to this moment
+
+    @property
+    def shifts_behind(self) -> bool:
+        """The shift figures missed their recounts (the job is down or late): the page says so."""
+        return bool(self.shifts_as_of and self.counted_at
+                    and self.counted_at - self.shifts_as_of > shift_tallies.STALE_AFTER)
 
     @property
     def max_child_minutes(self) -> int:
@@ -535,6 +542,7 @@ def dashboard(user, org: Organisation, period: Period) -> Dashboard:
         branches=branch_figures(scope, period, volunteers, branches),
         teams=teams,
         shifts_as_of=shifts_as_of,
+        counted_at=now(),
     )
 
 

@@ -25,6 +25,7 @@ from volunteer_hub.tasks.models import Shift, Task, TaskStatus
 
 CURSOR = "shifts"
 REFRESH_S = 300
+STALE_AFTER = timedelta(seconds=3 * REFRESH_S)  # older figures say that their recount is behind
 WINDOW_PAST = timedelta(days=35)  # the recording deadline (10 working days) and its disputes, with room
 WINDOW_AHEAD = timedelta(days=120)
 

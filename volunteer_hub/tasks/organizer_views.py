@@ -12,13 +12,14 @@ from volunteer_hub.attendance import rules as attendance_rules
 from volunteer_hub.claims import queries as claim_queries
 from volunteer_hub.claims import services as claim_services
 from volunteer_hub.claims.export import roster_csv
+from volunteer_hub.claims.rules import ORGANIZER_REASON_MAX
 from volunteer_hub.core.errors import Conflict, NotAllowed, ValidationError
 from volunteer_hub.core.forms import apply_errors
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.access import organizes_anywhere, staff_required
 from volunteer_hub.orgs.services import list_manageable
 from volunteer_hub.tasks import queries, services
-from volunteer_hub.tasks.forms import SHIFT_ALIASES, EditTaskForm, PostTaskForm, row_errors
+from volunteer_hub.tasks.forms import SHIFT_ALIASES, EditTaskForm, OrganizerReasonForm, PostTaskForm, row_errors
 from volunteer_hub.tasks.models import TaskStatus
 
 bp = Blueprint("organizer", __name__, url_prefix="/org")
@@ -112,22 +113,29 @@ def edit_task(task_id: int):
     return _form_page(form, task)
 
 
+def _cancel_page(task, form):
+    return render_template("organizer/cancel.html", task=task, form=form,
+                           affected=claim_queries.count_active_on_task(task)), 400 if form.errors else 200
+
+
 @bp.get("/tasks/<int:task_id>/cancel")
 @staff_required
 def cancel_confirm(task_id: int):
-    """Ask before cancelling a task, saying how many volunteers will be told."""
-    task = _managed_task(task_id)
-    return render_template("organizer/cancel.html", task=task,
-                           affected=claim_queries.count_active_on_task(task))
+    """Ask before cancelling a task, saying how many volunteers will be told, with room for a reason."""
+    return _cancel_page(_managed_task(task_id), OrganizerReasonForm())
 
 
 @bp.post("/tasks/<int:task_id>/cancel")
 @staff_required
 def cancel(task_id: int):
-    """Cancel the task: every active claim ends and its volunteer is notified."""
+    """Cancel the task: every active claim ends and its volunteer is notified, with the reason if given."""
     task = _managed_task(task_id)
+    form = OrganizerReasonForm()
     try:
-        services.cancel_task(current_user, task.id)
+        services.cancel_task(current_user, task.id, form.reason.data)
+    except ValidationError as exc:
+        apply_errors(form, exc.fields)
+        return _cancel_page(task, form)
     except Conflict as exc:
         flash(str(exc.message), "error")
     else:
@@ -146,7 +154,8 @@ def roster(shift_id: int):
     return render_template("organizer/roster.html", shift=shift, task=shift.task, rows=rows, can_manage=can_manage,
                            attendance=attendance_queries.attendance_of(row.claim for row in rows),
                            arrived=attendance_queries.count_present(shift), started=shift.has_started,
-                           can_mark=can_manage and attendance_rules.marks_open(shift))
+                           can_mark=can_manage and attendance_rules.marks_open(shift),
+                           reason_max=ORGANIZER_REASON_MAX)
 
 
 @bp.get("/shifts/<int:shift_id>/roster.csv")
@@ -176,10 +185,12 @@ def approve(claim_id: int):
 @bp.post("/claims/<int:claim_id>/reject")
 @staff_required
 def reject(claim_id: int):
-    """Turn down a request; a freed place goes to the waitlist."""
+    """Turn down a request, with an optional reason the volunteer is told; a freed place goes to the waitlist."""
     claim = claim_services.get_claim(claim_id)
     try:
-        claim_services.reject_claim(current_user, claim)
+        claim_services.reject_claim(current_user, claim, OrganizerReasonForm().reason.data)
+    except ValidationError as exc:  # the reason is the only field; the roster keeps its maxlength
+        flash(str(exc.fields["reason"]), "error")
     except Conflict as exc:
         flash(str(exc.message), "error")
     else:

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub import outbox
 from volunteer_hub.accounts.models import User
+from volunteer_hub.claims import rules as claim_rules
 from volunteer_hub.claims import services as claim_services
 from volunteer_hub.claims.models import ACTIVE_STATUSES, CancelReason, Claim, ClaimStatus
 from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
@@ -202,26 +203,29 @@ def _change_shift(task: Task, shift: Shift, change: dict) -> None:
                    starts_at=starts.isoformat(), ends_at=ends.isoformat())
 
 
-def cancel_task(actor: User, task_id: int) -> Task:
-    """Cancel a task: every active claim is cancelled and its volunteer notified."""
+def cancel_task(actor: User, task_id: int, reason: str | None = None) -> Task:
+    """Cancel a task: every active claim is cancelled and its volunteer notified, with the organizer's reason
+    when one is given."""
     task = get_task(task_id)
     permissions.require_manage(actor, task.org)
+    reason = claim_rules.check_organizer_reason(reason)
     if task.status == TaskStatus.CANCELLED:
         return task
     if task.display_status == TaskStatus.COMPLETED:
         raise Conflict(_l("This task is already completed."), code="task_completed")
-    return atomic(_apply_cancel, task)
+    return atomic(_apply_cancel, task, reason)
 
 
-def _apply_cancel(task: Task) -> Task:
+def _apply_cancel(task: Task, reason: str | None) -> Task:
     task.status = TaskStatus.CANCELLED
     shifts = {shift.id: shift for shift in task.shifts}
     for claim in _active_claims(task_id=task.id):
         claim.status, claim.cancelled_at = ClaimStatus.CANCELLED, now()
-        claim.cancel_reason = CancelReason.TASK_CANCELLED
+        claim.cancel_reason, claim.organizer_reason = CancelReason.TASK_CANCELLED, reason
         shift = shifts[claim.shift_id]
         notify(claim.user_id, "task_cancelled", task_id=task.id, task=task.title,
-               starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat())
+               starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat(),
+               **({"reason": reason} if reason else {}))
     db.session.execute(sa.update(Shift).where(Shift.task_id == task.id).values(confirmed=0))
     return task
 
