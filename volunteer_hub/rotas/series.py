@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.core.timeutil import local_to_utc, now
 from volunteer_hub.tasks.models import MAX_CAPACITY, MAX_SHIFTS_PER_TASK
+from volunteer_hub.tasks.rules import MAX_SHIFT_LENGTH, shift_too_long
 
 MAX_DAYS = 62
 MAX_SLOTS = 6
@@ -74,6 +75,9 @@ def parse_daily(daily, errors: dict) -> list[Slot]:
         if end <= start:
             end += 1440  # ends the next day
         slot = Slot(start, end, capacity)
+        if timedelta(minutes=end - start) > MAX_SHIFT_LENGTH:
+            errors[f"{prefix}end"] = shift_too_long()
+            continue
         if any((s.start_min, s.end_min) == (slot.start_min, slot.end_min) for s in slots):
             errors[f"{prefix}start"] = _l("This shift is already in the pattern; raise its places instead.")
             continue
