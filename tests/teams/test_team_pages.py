@@ -8,8 +8,10 @@ import sqlalchemy as sa
 from tests.conftest import csrf_token
 from volunteer_hub.accounts.models import User
 from volunteer_hub.claims.models import Claim
+from volunteer_hub.core.timeutil import now
 from volunteer_hub.extensions import db
 from volunteer_hub.hours.models import HourEntry
+from volunteer_hub.tasks.models import Shift
 from volunteer_hub.teams.models import Team, TeamMember
 
 
@@ -238,3 +240,20 @@ def test_team_hours_count_entries_for_the_team_and_for_its_claims(app, api, make
     body = api.get(f"/teams/{team.id}", token=api_token(member)).get_json()
 
     assert body["hours"] == 5.5
+
+
+def test_a_team_shift_under_way_is_labelled_so(app, client, login, make_team, make_task):
+    team = make_team(deputies=0, members=1)
+    task = make_task(title="东门卡口值守")
+    login(team.leader)
+    post_form(client, f"/shifts/{task.shifts[0].id}/team-claim",
+              {"team_id": str(team.id), "member_ids": [str(m.id) for m in team.members]})
+    with app.app_context():
+        shift = db.session.get(Shift, task.shifts[0].id)
+        shift.starts_at, shift.ends_at = now() - timedelta(hours=1), now() + timedelta(hours=3)
+        db.session.commit()
+
+    html = client.get(f"/teams/{team.id}").get_data(as_text=True)
+
+    assert "Team shifts under way and coming up" in html
+    assert '<p class="tag">Under way</p>' in html.split("东门卡口值守")[1]

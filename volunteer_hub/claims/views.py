@@ -60,11 +60,12 @@ def result(claim_id: int):
 @bp.get("/me/shifts")
 @login_required
 def my_shifts():
-    """My shifts: coming up, waiting (waitlist or approval), and past or cancelled."""
+    """My shifts: under way, coming up, waiting (waitlist or approval), and past or cancelled."""
     upcoming = queries.claims_of(current_user, upcoming=True)
     confirmed = [c for c in upcoming if c.status == ClaimStatus.CONFIRMED]
     waiting = [c for c in upcoming if c.status != ClaimStatus.CONFIRMED]
-    return render_template("claims/my_shifts.html", confirmed=confirmed, waiting=waiting,
+    return render_template("claims/my_shifts.html", under_way=[c for c in confirmed if c.shift.has_started],
+                           confirmed=[c for c in confirmed if not c.shift.has_started], waiting=waiting,
                            positions={c.id: queries.waitlist_position(c) for c in waiting},
                            past=queries.claims_of(current_user, upcoming=False, limit=50))
 
