@@ -135,7 +135,11 @@ def test_the_task_page_shows_my_status_and_clashes_in_words(client, login, make_
     claim_as(volunteer, mine.shifts[0].id)
     login(volunteer)
     assert "Your status: Confirmed" in client.get(f"/tasks/{mine.id}").get_data(as_text=True)
-    assert "Clashes with your shift “我的班次”" in client.get(f"/tasks/{other.id}").get_data(as_text=True)
+    html = client.get(f"/tasks/{other.id}").get_data(as_text=True)
+    assert "Clashes with your shift “我的班次”" in html
+    # what to do instead, and no live claim button under the refusal
+    assert 'href="/me/shifts">See my shifts</a>' in html
+    assert f'/shifts/{other.shifts[0].id}/claim"' not in html
 
 
 def test_a_cancelled_task_is_labelled_and_cannot_be_claimed(client, make_task):
@@ -194,3 +198,4 @@ def test_the_demo_task_under_way_is_not_listed(app, client):
     html = client.get("/tasks?everywhere=1").get_data(as_text=True)
     assert "党群服务中心防疫物资清点" not in titles(html) and titles(html)
     assert "(0/0)" not in html
+

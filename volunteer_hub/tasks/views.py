@@ -89,6 +89,6 @@ def detail(task_id: int):
                 if clash:
                     clashes[shift.id] = clash
                 elif problem := claim_problem(current_user, shift):  # a safety rule or a task requirement
-                    problems[shift.id] = problem
+                    problems[shift.id] = problem  # its message and, by its code, what to do instead
     return render_template("tasks/detail.html", task=task, mine=mine, positions=positions, clashes=clashes,
                            problems=problems)
