@@ -36,6 +36,31 @@ def test_an_organizer_creates_a_series_from_the_task_page(app, client, login, ma
 
 
 @time_machine.travel(NOW, tick=False)
+def test_a_series_row_that_would_last_23_hours_is_refused_and_shows_its_length(app, client, login, make_user,
+                                                                               make_org, make_task, grant):
+    org = make_org()
+    organizer = make_user("组织者")
+    grant(organizer, org)
+    task = make_task(org)
+    login(organizer, english(client))
+    page = f"/org/tasks/{task.id}/series"
+    assert "Lasts 8 hours." in client.get(page).get_data(as_text=True)  # the checkpoint pattern it starts with
+
+    response = client.post(page, data={
+        "csrf_token": csrf_token(client, page), "from_date": "2026-03-03", "to_date": "2026-03-03",
+        "daily-0-start": "08:00", "daily-0-end": "07:00", "daily-0-capacity": "2"})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="daily-0-end-error"' in html and "at most 12 hours" in html
+    row = html.split("data-shift-row")[1]
+    assert "Lasts 23 hours." in row and "<span data-next-day>" in row and 'hidden>Longer than' not in row
+    with app.app_context():
+        assert db.session.execute(sa.select(sa.func.count()).select_from(Shift).where(
+            Shift.series_id.is_not(None))).scalar_one() == 0
+
+
+@time_machine.travel(NOW, tick=False)
 def test_a_bad_row_is_shown_next_to_its_fields(app, client, login, make_user, make_org, make_task, grant):
     org = make_org()
     organizer = make_user("组织者")

@@ -42,7 +42,7 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _minutes(value) -> int | None:
+def clock_minutes(value) -> int | None:
     """Minutes after midnight of "HH:MM" (00:00 to 24:00), or None when it is not such a time."""
     match = _CLOCK.match(value.strip()) if isinstance(value, str) else None
     if not match:
@@ -63,7 +63,8 @@ def parse_daily(daily, errors: dict) -> list[Slot]:
     for index, row in enumerate(daily):
         prefix = f"daily.{index}."
         row = row if isinstance(row, dict) else {}
-        start, end, capacity = _minutes(row.get("start")), _minutes(row.get("end")), row.get("capacity")
+        start, end = clock_minutes(row.get("start")), clock_minutes(row.get("end"))
+        capacity = row.get("capacity")
         if start is None or start == 1440:
             errors[f"{prefix}start"] = _l("Enter the start as HH:MM, from 00:00 to 23:59.")
         if end is None:

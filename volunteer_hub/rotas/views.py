@@ -16,6 +16,7 @@ from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.access import staff_required
 from volunteer_hub.rotas import queries, services
 from volunteer_hub.rotas.forms import AdoptForm, RangeForm, SeriesForm, slot_errors
+from volunteer_hub.tasks import rules as task_rules
 from volunteer_hub.tasks.models import ShiftSeries
 from volunteer_hub.tasks.services import get_task
 from volunteer_hub.teams import rules as team_rules
@@ -45,7 +46,8 @@ def new_series(task_id: int):
             flash(_("%(num)d shifts were added to “%(task)s”. Each can still be edited on its own.",
                     num=len(services.series_shifts(made.id)), task=task.title), "success")
             return redirect(url_for("organizer.task", task_id=task.id))
-    return render_template("rotas/series_form.html", form=form, task=task), 400 if form.errors else 200
+    return render_template("rotas/series_form.html", form=form, task=task,
+                           max_shift_hours=task_rules.max_shift_hours()), 400 if form.errors else 200
 
 
 def _led_team(team_id: int):

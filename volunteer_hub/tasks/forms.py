@@ -109,11 +109,6 @@ class ShiftRowForm(Form):
     def ends_next_day(self) -> bool:
         return self.starts.data is not None and self.ends.data is not None and self.ends.data <= self.starts.data
 
-    def too_long(self) -> bool:
-        """Longer than any volunteer may serve: saving it is refused (tasks.rules.check_shift)."""
-        length = self.length()
-        return length is not None and length > rules.MAX_SHIFT_LENGTH
-
     @staticmethod
     def values(shift) -> dict:
         """A saved shift as row values, in local time."""

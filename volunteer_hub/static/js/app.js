@@ -60,12 +60,14 @@
     return String(tenths / 10);
   }
   document.querySelectorAll('[data-shift-row]').forEach(function (row) {
-    var starts = row.querySelector('[name$="-starts"]'), ends = row.querySelector('[name$="-ends"]');
+    // Task form: time inputs "-starts"/"-ends"; series form: "HH:MM" text "-start"/"-end" (24:00 is midnight).
+    var starts = row.querySelector('[name$="-starts"], [name$="-start"]');
+    var ends = row.querySelector('[name$="-ends"], [name$="-end"]');
     var note = row.querySelector('[data-next-day]'), length = row.querySelector('[data-shift-length]');
     var tooLong = row.querySelector('[data-too-long]');
     if (!starts || !ends || !note || !length || !tooLong) return;
     function update() {
-      var both = starts.value && ends.value, minutes = 0;
+      var clock = /^([01]\d|2[0-4]):[0-5]\d$/, both = clock.test(starts.value) && clock.test(ends.value), minutes = 0;
       if (both) {
         minutes = minutesOf(ends.value) - minutesOf(starts.value);
         if (minutes <= 0) minutes += 1440;
