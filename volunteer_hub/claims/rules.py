@@ -1,5 +1,6 @@
 """Claim policy as named checks. Pages use them to say why a button is unavailable; services enforce them."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -17,18 +18,18 @@ from volunteer_hub.extensions import db
 from volunteer_hub.tasks.models import Shift, Task, TaskStatus
 
 
-def _refusal(message, about, *, code: str, **extra) -> Conflict:
-    """A refusal worded for the volunteer, plus about(name): the same refusal about them in the third person, for
-    a leader claiming for them (team claims, rotas, swaps)."""
-    refusal = Conflict(message, code=code, **extra)
-    refusal.about = about
-    return refusal
+class Refusal(Conflict):
+    """A rule's refusal worded for the volunteer, plus about(name): the same refusal about them in the third
+    person, for a leader claiming for them (team claims, rotas)."""
+
+    def __init__(self, message, about: Callable[[str], object], **kwargs):
+        super().__init__(message, **kwargs)
+        self.about = about
 
 
 def refusal_about(refusal: Conflict, name: str) -> str:
     """The refusal in words for whoever acts for the volunteer called name."""
-    about = getattr(refusal, "about", None)
-    return str(about(name)) if about else str(refusal.message)
+    return str(refusal.about(name)) if isinstance(refusal, Refusal) else str(refusal.message)
 
 
 def check_task_open(task: Task) -> None:
@@ -102,7 +103,7 @@ def check_no_overlap_among(booked: list["Booked"], shift: Shift) -> None:
 
 def _overlap_conflict(clash) -> Conflict:
     when = formatting.shift_span(clash.starts_at, clash.ends_at)
-    return _refusal(
+    return Refusal(
         _l("This overlaps your shift “%(task)s” %(when)s.", task=clash.task_title, when=when),
         lambda name: _l("%(name)s already has “%(task)s” %(when)s at that time.", name=name, task=clash.task_title,
                         when=when),
@@ -197,13 +198,13 @@ def check_night_allowed(user, shift: Shift) -> None:
     if not is_night(shift.starts_at, shift.ends_at):
         return
     if user.birth_date is None:
-        raise _refusal(_l("Night shifts (touching 00:00–06:00) are for adults only: add your birth date on your "
+        raise Refusal(_l("Night shifts (touching 00:00–06:00) are for adults only: add your birth date on your "
                           "profile first."),
                        lambda name: _l("Night shifts (touching 00:00–06:00) are for adults only, and %(name)s has no "
                                        "birth date on their profile.", name=name),
                        code="birth_date_required")
     if _age_on(user.birth_date, to_local(shift.starts_at).date()) < ADULT_AGE:
-        raise _refusal(_l("Night shifts (touching 00:00–06:00) are for volunteers aged %(age)d or over.",
+        raise Refusal(_l("Night shifts (touching 00:00–06:00) are for volunteers aged %(age)d or over.",
                           age=ADULT_AGE),
                        lambda name: _l("Night shifts (touching 00:00–06:00) are for volunteers aged %(age)d or over, "
                                        "and %(name)s is younger.", name=name, age=ADULT_AGE),
@@ -222,7 +223,7 @@ def check_rest_after_night(shift: Shift, booked: list[Booked]) -> None:
     for other in booked:
         if other.ends_at <= shift.starts_at:
             if shift.starts_at - other.ends_at < REST_AFTER_NIGHT and is_night(other.starts_at, other.ends_at):
-                raise _refusal(_l("You need %(rest)d hours' rest after your night shift “%(task)s” %(when)s "
+                raise Refusal(_l("You need %(rest)d hours' rest after your night shift “%(task)s” %(when)s "
                                   "before this one.", rest=rest, task=other.task_title, when=_span(other)),
                                lambda name, other=other: _l(
                                    "%(name)s needs %(rest)d hours' rest after their night shift “%(task)s” %(when)s "
@@ -230,7 +231,7 @@ def check_rest_after_night(shift: Shift, booked: list[Booked]) -> None:
                                    when=_span(other)),
                                code="rest_after_night", other_shift_id=other.shift_id)
         elif night and other.starts_at >= shift.ends_at and other.starts_at - shift.ends_at < REST_AFTER_NIGHT:
-            raise _refusal(_l("This is a night shift: you need %(rest)d hours' rest before your next shift "
+            raise Refusal(_l("This is a night shift: you need %(rest)d hours' rest before your next shift "
                               "“%(task)s” %(when)s.", rest=rest, task=other.task_title, when=_span(other)),
                            lambda name, other=other: _l(
                                "This is a night shift: %(name)s needs %(rest)d hours' rest before their next shift "
@@ -257,7 +258,7 @@ def check_hours_in_24(shift: Shift, booked: list[Booked]) -> None:
             if biggest is None or not any(p for p, _ in parts):
                 raise Conflict(_l("A shift longer than %(max)d hours cannot be taken.", max=most),
                                code="too_many_hours_in_24h")
-            raise _refusal(_l("With your shift “%(task)s” %(when)s this would be more than %(max)d hours within "
+            raise Refusal(_l("With your shift “%(task)s” %(when)s this would be more than %(max)d hours within "
                               "24 hours.", task=biggest.task_title, when=_span(biggest), max=most),
                            lambda name, biggest=biggest, most=most: _l(
                                "With their shift “%(task)s” %(when)s %(name)s would serve more than %(max)d hours "
@@ -276,13 +277,13 @@ def check_weekly_cap(max_weekly_hours: int, shift: Shift, booked: list[Booked]) 
         already = sum((_overlap(week_from, week_end, i.starts_at, i.ends_at) for i in others), timedelta(0))
         if mine and already + mine > cap:
             if not others:
-                raise _refusal(_l("This shift is longer than your limit of %(cap)d hours a week.",
+                raise Refusal(_l("This shift is longer than your limit of %(cap)d hours a week.",
                                   cap=max_weekly_hours),
                                lambda name: _l("This shift is longer than the limit of %(cap)d hours a week that "
                                                "%(name)s set.", name=name, cap=max_weekly_hours),
                                code="weekly_cap_exceeded")
             last = others[-1]
-            raise _refusal(
+            raise Refusal(
                 _l("This would take you over your limit of %(cap)d hours a week: you already have %(hours)s hours "
                    "that week, the latest “%(task)s” %(when)s.", cap=max_weekly_hours,
                    hours=formatting.hours(already), task=last.task_title, when=_span(last)),
@@ -311,27 +312,27 @@ def check_requirements(user, shift: Shift, *, health_declared: bool = False) -> 
     task = shift.task
     if task.requires_insurance:
         if user.insurance_valid_until is None:
-            raise _refusal(_l("This task requires accident insurance: add your insurance (provider and valid-until "
+            raise Refusal(_l("This task requires accident insurance: add your insurance (provider and valid-until "
                               "date) on your profile."),
                            lambda name: _l("This task requires accident insurance, and %(name)s has none on their "
                                            "profile.", name=name),
                            code="insurance_required")
         if user.insurance_valid_until < to_local(shift.ends_at).date():
             until = formatting.calendar_date(user.insurance_valid_until)
-            raise _refusal(_l("Your insurance is valid until %(date)s, before this shift ends: renew it and update "
+            raise Refusal(_l("Your insurance is valid until %(date)s, before this shift ends: renew it and update "
                               "your profile.", date=until),
                            lambda name: _l("The insurance of %(name)s is valid until %(date)s, before this shift "
                                            "ends.", name=name, date=until),
                            code="insurance_expired")
     if task.requires_qualification and not has_qualification(user.id, task.requires_qualification, shift):
         qualification = qualification_name(task.requires_qualification, str(get_locale() or "zh"))
-        raise _refusal(_l("This task requires the qualification “%(name)s”: add it on your profile.",
+        raise Refusal(_l("This task requires the qualification “%(name)s”: add it on your profile.",
                           name=qualification),
                        lambda name: _l("This task requires the qualification “%(qualification)s”, and %(name)s has "
                                        "not recorded it.", name=name, qualification=qualification),
                        code="qualification_required")
     if task.requires_health_declaration and not health_declared:
-        raise _refusal(_l("This task asks for a health self-declaration: confirm that you have no fever or other "
+        raise Refusal(_l("This task asks for a health self-declaration: confirm that you have no fever or other "
                           "symptoms."),
                        lambda name: _l("This task asks each volunteer for a health self-declaration: %(name)s signs "
                                        "up in person.", name=name),
