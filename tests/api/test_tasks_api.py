@@ -351,3 +351,29 @@ def test_bad_nearby_queries_are_400(api, query, code):
 
     assert response.status_code == 400
     assert response.json["error"]["code"] == code
+
+
+@pytest.mark.parametrize("hours", [13, 23, 24])
+def test_a_shift_longer_than_any_volunteer_may_serve_is_refused_on_its_end(api, organizer, hours):
+    response = api.post("/tasks", token=organizer["token"],
+                        json=task_body(organizer["community"], shifts=[shift(24), shift(30, hours, 2)]))
+
+    assert response.status_code == 400, response.json
+    assert response.json["error"]["code"] == "validation_error"
+    assert list(response.json["error"]["fields"]) == ["shifts.1.ends_at"]
+    assert "最长 12 小时" in response.json["error"]["fields"]["shifts.1.ends_at"]
+    assert api.get("/tasks", query_string={"lat": 22.6108, "lon": 114.0346}).json["items"] == []
+
+
+def test_moving_or_adding_a_shift_longer_than_12_hours_is_refused(api, organizer):
+    task = post(api, organizer, shifts=[shift(24)])
+    first = task["shifts"][0]
+
+    moved = api.patch(f"/tasks/{task['id']}", token=organizer["token"],
+                      json={"shifts": [{"id": first["id"], "ends_at": shift(24, 23)["ends_at"]}]})
+    added = api.patch(f"/tasks/{task['id']}", token=organizer["token"], json={"shifts": [shift(48, 13)]})
+
+    assert moved.status_code == 400 and list(moved.json["error"]["fields"]) == ["shifts.0.ends_at"]
+    assert added.status_code == 400 and list(added.json["error"]["fields"]) == ["shifts.0.ends_at"]
+    assert [(s["starts_at"], s["ends_at"]) for s in api.get(f"/tasks/{task['id']}").json["shifts"]] == [
+        (first["starts_at"], first["ends_at"])]

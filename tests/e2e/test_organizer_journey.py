@@ -42,3 +42,45 @@ def test_organizer_posts_a_task_with_two_shifts_and_a_nearby_volunteer_is_told(p
         volunteer.page.wait_for_timeout(500)
         volunteer.page.reload()
     assert "白石龙二区核酸采样秩序维护" in volunteer.page.inner_text("main")
+
+
+def test_shift_rows_show_their_length_and_the_next_day_while_typing_at_360_px(phone):
+    organizer = phone()
+    organizer.login("13800138001")
+    organizer.go("/org/tasks/new")
+    page = organizer.page
+    row = page.locator("[data-shift-row]").first
+    length, next_day, too_long = (row.locator(s) for s in ("[data-shift-length]", "[data-next-day]",
+                                                           "[data-too-long]"))
+
+    page.fill("input[name='shifts-0-starts']", "08:00")
+    page.fill("input[name='shifts-0-ends']", "07:00")  # meant 17:00: read as the next morning
+    expect(length).to_have_text("时长 23 小时。")
+    expect(next_day).to_be_visible()
+    expect(too_long).to_have_text("超过 12 小时：没有志愿者能认领这个班次。")
+    expect(too_long).to_be_visible()
+
+    page.fill("input[name='shifts-0-ends']", "17:00")
+    expect(length).to_have_text("时长 9 小时。")
+    expect(next_day).to_be_hidden()
+    expect(too_long).to_be_hidden()
+
+    page.fill("input[name='shifts-0-starts']", "20:00")
+    page.fill("input[name='shifts-0-ends']", "08:15")
+    expect(length).to_have_text("时长 12.2 小时。")
+    expect(next_day).to_be_visible()
+    expect(too_long).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # The same on the shift series form, where times are typed as HH:MM and 24:00 is midnight.
+    organizer.go("/org/tasks")
+    task_url = page.evaluate("[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))"
+                             ".find(h => /^\\/org\\/tasks\\/\\d+$/.test(h))")
+    organizer.go(f"{task_url}/series")
+    slot = page.locator("[data-shift-row]").nth(1)  # the checkpoint's 16:00-24:00
+    expect(slot.locator("[data-shift-length]")).to_have_text("时长 8 小时。")
+    page.fill("input[name='daily-1-end']", "15:00")
+    expect(slot.locator("[data-shift-length]")).to_have_text("时长 23 小时。")
+    expect(slot.locator("[data-next-day]")).to_be_visible()
+    expect(slot.locator("[data-too-long]")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

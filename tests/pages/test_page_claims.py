@@ -148,3 +148,20 @@ def test_another_volunteers_claim_is_not_found(client, login, make_user, make_ta
     assert client.get(f"/claims/{claim_id}/cancel").status_code == 404
     assert post(client, f"/claims/{claim_id}/cancel").status_code == 404
     assert [status for *_, status in claims_in_db(app)] == ["confirmed"]
+
+
+def test_a_shift_under_way_is_filed_under_way_not_coming_up(client, login, make_user, make_task, claim_as, app):
+    volunteer = make_user()
+    running = make_task(title="进行中的班次", shifts=((timedelta(hours=1), 4, 5),))
+    later = make_task(title="明天的班次", shifts=((timedelta(days=1), 4, 5),))
+    for task in (running, later):
+        claim_as(volunteer, task.shifts[0].id)
+    with app.app_context():  # it began an hour ago
+        shift = db.session.get(Shift, running.shifts[0].id)
+        shift.starts_at, shift.ends_at = now() - timedelta(hours=1), now() + timedelta(hours=3)
+        db.session.commit()
+    login(volunteer)
+    html = client.get("/me/shifts").get_data(as_text=True)
+    under_way, coming_up = html.split('<h2 class="section-title">Under way</h2>')[1].split("Coming up")
+    assert "进行中的班次" in under_way and "明天的班次" not in under_way
+    assert "明天的班次" in coming_up and "进行中的班次" not in coming_up

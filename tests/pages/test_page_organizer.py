@@ -338,3 +338,25 @@ def test_clearing_a_saved_shifts_time_is_an_error_not_ignored(client, login, org
     response = post(client, f"/org/tasks/{task.id}/edit", data)
     assert response.status_code == 400
     assert 'id="shifts-0-starts-error"' in response.get_data(as_text=True)
+
+
+def test_an_end_before_the_start_that_makes_a_23_hour_shift_is_refused_next_to_its_end(client, login, organizer, org,
+                                                                                      post, app):
+    login(organizer)
+    response = post(client, "/org/tasks/new", task_form(org.id, rows=[("08:00", "07:00", "5")]))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="shifts-0-ends-error"' in html and "at most 12 hours" in html
+    assert "Lasts 23 hours." in html and "Ends the next day." in html
+    assert saved_tasks(app) == []
+
+
+def test_each_row_shows_its_length_and_the_next_day_before_saving(client, login, organizer, org, post):
+    login(organizer)
+    data = task_form(org.id, rows=[("08:00", "12:30", "5"), ("20:00", "08:00", "3")], add_row="Add a shift row")
+    del data["submit"]
+    html = post(client, "/org/tasks/new", data).get_data(as_text=True)
+    rows = html.split("data-shift-row")[1:]
+    assert "Lasts 4.5 hours." in rows[0] and "Lasts 12 hours." in rows[1]
+    assert "<span data-next-day hidden>" in rows[0] and "<span data-next-day>" in rows[1]
+    assert all("<p class=\"warn\" data-too-long" in row and "hidden>Longer than" in row for row in rows[:2])

@@ -8,6 +8,10 @@ import pytest
 import time_machine
 
 from tests.conftest import SHENZHEN
+from volunteer_hub import demo
+from volunteer_hub.core.timeutil import now
+from volunteer_hub.extensions import db
+from volunteer_hub.tasks.models import Shift
 
 HERE = f"lat={SHENZHEN[0]}&lon={SHENZHEN[1]}"
 
@@ -131,7 +135,11 @@ def test_the_task_page_shows_my_status_and_clashes_in_words(client, login, make_
     claim_as(volunteer, mine.shifts[0].id)
     login(volunteer)
     assert "Your status: Confirmed" in client.get(f"/tasks/{mine.id}").get_data(as_text=True)
-    assert "Clashes with your shift “我的班次”" in client.get(f"/tasks/{other.id}").get_data(as_text=True)
+    html = client.get(f"/tasks/{other.id}").get_data(as_text=True)
+    assert "Clashes with your shift “我的班次”" in html
+    # what to do instead, and no live claim button under the refusal
+    assert 'href="/me/shifts">See my shifts</a>' in html
+    assert f'/shifts/{other.shifts[0].id}/claim"' not in html
 
 
 def test_a_cancelled_task_is_labelled_and_cannot_be_claimed(client, make_task):
@@ -152,3 +160,42 @@ def test_user_text_is_escaped(client, make_task):
     html = client.get(f"/tasks/{task.id}").get_data(as_text=True)
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html
+
+
+def _start_an_hour_ago(app, shift_id):
+    """Move a shift back as the demo does, leaving the task's schedule columns as they were."""
+    with app.app_context():
+        shift = db.session.get(Shift, shift_id)
+        shift.starts_at, shift.ends_at = now() - timedelta(hours=1), now() + timedelta(hours=3)
+        db.session.commit()
+
+
+@pytest.mark.parametrize("query", ["", "?everywhere=1", f"?{HERE}"])
+def test_a_task_whose_only_shift_is_under_way_gets_no_full_0_of_0_card(app, client, make_task, query):
+    running = make_task(title="进行中的任务", shifts=((timedelta(minutes=15), 4, 4),))
+    make_task(title="明天的任务")
+    _start_an_hour_ago(app, running.shifts[0].id)
+    html = client.get(f"/tasks{query}").get_data(as_text=True)
+    assert titles(html) == ["明天的任务"]
+    assert "(0/0)" not in html
+
+
+def test_the_task_page_tag_says_under_way_or_full_in_the_list_cards_words(app, client, make_task, make_user,
+                                                                          claim_as):
+    running = make_task(shifts=((timedelta(minutes=15), 4, 4),))
+    _start_an_hour_ago(app, running.shifts[0].id)
+    full = make_task(shifts=((timedelta(days=1), 4, 1),))
+    claim_as(make_user(), full.shifts[0].id)
+    assert '<span class="tag">Under way · Checkpoint duty</span>' in client.get(f"/tasks/{running.id}").get_data(
+        as_text=True)
+    assert '<span class="tag tag-full">Full · waitlist open · Checkpoint duty</span>' in client.get(
+        f"/tasks/{full.id}").get_data(as_text=True)
+
+
+def test_the_demo_task_under_way_is_not_listed(app, client):
+    with app.app_context():
+        demo.seed()
+    html = client.get("/tasks?everywhere=1").get_data(as_text=True)
+    assert "党群服务中心防疫物资清点" not in titles(html) and titles(html)
+    assert "(0/0)" not in html
+

@@ -108,6 +108,20 @@ def test_bad_patterns_get_an_error_per_field_and_create_nothing(app, api, make_u
 
 
 @time_machine.travel(NOW, tick=False)
+def test_a_daily_slot_longer_than_a_volunteer_may_serve_is_refused_on_its_end(app, api, make_user, make_org,
+                                                                              make_task, grant, api_token):
+    task, token = organizer_of_task(make_user, make_org, make_task, grant, api_token)
+
+    response = post_series(api, task.id, token, daily=[{"start": "20:00", "end": "08:00", "capacity": 2},
+                                                       {"start": "08:00", "end": "07:00", "capacity": 2},
+                                                       {"start": "00:00", "end": "24:00", "capacity": 2}])
+
+    assert response.status_code == 400
+    assert set(response.json["error"]["fields"]) == {"daily.1.end", "daily.2.end"}
+    assert "12" in response.json["error"]["fields"]["daily.1.end"]
+
+
+@time_machine.travel(NOW, tick=False)
 def test_more_than_six_slots_a_day_or_a_day_already_begun_are_refused(app, api, make_user, make_org, make_task,
                                                                       grant, api_token):
     task, token = organizer_of_task(make_user, make_org, make_task, grant, api_token)

@@ -129,3 +129,32 @@ def test_the_task_page_says_why_a_shift_cannot_be_claimed(client, login, make_ta
     page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
 
     assert "add your birth date on your profile" in page
+    # ...and offers what to do instead, never a live claim or waitlist button beside the refusal
+    assert 'href="/me/edit#birth_date">Add my date of birth</a>' in page
+    assert f'/shifts/{task.shifts[0].id}/claim"' not in page
+
+
+def test_a_refusal_on_a_full_shift_offers_no_waitlist_button(client, login, make_task, make_user, api, api_token):
+    volunteer = make_user(birth_date=ADULT, max_weekly_hours=4, locale="en")
+    task = make_task(shifts=[(local(1, 9), 6, 1)])
+    claim(api, api_token, make_user(birth_date=ADULT), task.shifts[0].id)
+    login(volunteer)
+
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+
+    assert "longer than your limit of 4 hours a week" in page
+    assert 'href="/me/edit#max_weekly_hours">Change my weekly hours limit</a>' in page
+    assert "Join the waitlist" not in page and f'/shifts/{task.shifts[0].id}/claim"' not in page
+
+
+def test_the_claim_page_of_a_refused_shift_offers_the_fix_and_no_confirm_button(client, login, make_task,
+                                                                                make_user):
+    volunteer = make_user(birth_date=ADULT, locale="en")
+    task = make_task(shifts=[(local(1, 9), 4, 5)], requires_insurance=True)
+    login(volunteer)
+
+    page = client.get(f"/shifts/{task.shifts[0].id}/claim").get_data(as_text=True)
+
+    assert "This task requires accident insurance" in page
+    assert 'href="/me/edit#insurance_provider">Add my insurance</a>' in page
+    assert "Confirm claim" not in page

@@ -1,6 +1,7 @@
 """The team pages a volunteer uses on the phone: my teams, founding, invites, the team page, team claims,
 declining, leaving."""
 
+import re
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -8,8 +9,10 @@ import sqlalchemy as sa
 from tests.conftest import csrf_token
 from volunteer_hub.accounts.models import User
 from volunteer_hub.claims.models import Claim
+from volunteer_hub.core.timeutil import now
 from volunteer_hub.extensions import db
 from volunteer_hub.hours.models import HourEntry
+from volunteer_hub.tasks.models import Shift
 from volunteer_hub.teams.models import Team, TeamMember
 
 
@@ -161,7 +164,7 @@ def test_a_blocked_team_claim_page_names_who_blocked_and_claims_nothing(app, api
 
     assert response.status_code == 409
     html = response.get_data(as_text=True)
-    assert f"{busy.name}: This overlaps your shift" in html
+    assert f"{busy.name} already has “消杀”" in html
     with app.app_context():
         assert db.session.execute(sa.select(sa.func.count()).where(Claim.shift_id == shift_id)).scalar_one() == 0
 
@@ -238,3 +241,56 @@ def test_team_hours_count_entries_for_the_team_and_for_its_claims(app, api, make
     body = api.get(f"/teams/{team.id}", token=api_token(member)).get_json()
 
     assert body["hours"] == 5.5
+
+
+def test_a_team_shift_under_way_is_labelled_so(app, client, login, make_team, make_task):
+    team = make_team(deputies=0, members=1)
+    task = make_task(title="东门卡口值守")
+    login(team.leader)
+    post_form(client, f"/shifts/{task.shifts[0].id}/team-claim",
+              {"team_id": str(team.id), "member_ids": [str(m.id) for m in team.members]})
+    with app.app_context():
+        shift = db.session.get(Shift, task.shifts[0].id)
+        shift.starts_at, shift.ends_at = now() - timedelta(hours=1), now() + timedelta(hours=3)
+        db.session.commit()
+
+    html = client.get(f"/teams/{team.id}").get_data(as_text=True)
+
+    assert "Team shifts under way and coming up" in html
+    assert '<p class="tag">Under way</p>' in html.split("东门卡口值守")[1]
+
+
+def test_the_team_claim_page_checks_every_rule_for_each_member_before_ticking(app, api, client, login, make_team,
+                                                                               make_task, api_token):
+    team = make_team(deputies=0, members=3)
+    capped, uninsured, free = team.members
+    with app.app_context():
+        db.session.get(User, capped.id).max_weekly_hours = 4
+        db.session.commit()
+    shift_id = make_task(shifts=[(timedelta(days=2), 5, 5)], requires_insurance=True).shifts[0].id
+    with app.app_context():  # insurance for two of them
+        for user_id in (capped.id, free.id, team.leader.id):
+            db.session.get(User, user_id).insurance_valid_until = date.today() + timedelta(days=30)
+        db.session.commit()
+    login(team.leader)
+
+    html = client.get(f"/shifts/{shift_id}/team-claim").get_data(as_text=True)
+
+    assert f"This shift is longer than the limit of 4 hours a week that {capped.name} set." in html
+    assert f"This task requires accident insurance, and {uninsured.name} has none on their profile." in html
+    ticks = {int(value): "disabled" in tag for tag, value in re.findall(r'(<input[^>]*value="(\d+)"[^>]*>)', html)
+             if 'name="member_ids"' in tag}
+    assert ticks == {team.leader.id: False, capped.id: True, uninsured.id: True, free.id: False}
+    assert "Claim the places" in html
+
+
+def test_the_team_claim_page_says_why_instead_of_a_button_when_the_task_needs_approval(client, login, make_team,
+                                                                                      make_task):
+    team = make_team(deputies=0, members=1)
+    shift_id = make_task(requires_approval=True).shifts[0].id
+    login(team.leader)
+
+    html = client.get(f"/shifts/{shift_id}/team-claim").get_data(as_text=True)
+
+    assert "approval for each volunteer; claim one by one." in html
+    assert "Claim the places" not in html and "Choose another shift" in html

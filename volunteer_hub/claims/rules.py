@@ -1,5 +1,6 @@
 """Claim policy as named checks. Pages use them to say why a button is unavailable; services enforce them."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -26,6 +27,20 @@ def check_organizer_reason(reason: str | None) -> str | None:
     if len(reason) > ORGANIZER_REASON_MAX:
         raise ValidationError(fields={"reason": _l("Use at most %(max)d characters.", max=ORGANIZER_REASON_MAX)})
     return reason or None
+
+
+class Refusal(Conflict):
+    """A rule's refusal worded for the volunteer, plus about(name): the same refusal about them in the third
+    person, for a leader claiming for them (team claims, rotas)."""
+
+    def __init__(self, message, about: Callable[[str], object], **kwargs):
+        super().__init__(message, **kwargs)
+        self.about = about
+
+
+def refusal_about(refusal: Conflict, name: str) -> str:
+    """The refusal in words for whoever acts for the volunteer called name."""
+    return str(refusal.about(name)) if isinstance(refusal, Refusal) else str(refusal.message)
 
 
 def check_task_open(task: Task) -> None:
@@ -98,9 +113,11 @@ def check_no_overlap_among(booked: list["Booked"], shift: Shift) -> None:
 
 
 def _overlap_conflict(clash) -> Conflict:
-    return Conflict(
-        _l("This overlaps your shift “%(task)s” %(when)s.", task=clash.task_title,
-           when=formatting.shift_span(clash.starts_at, clash.ends_at)),
+    when = formatting.shift_span(clash.starts_at, clash.ends_at)
+    return Refusal(
+        _l("This overlaps your shift “%(task)s” %(when)s.", task=clash.task_title, when=when),
+        lambda name: _l("%(name)s already has “%(task)s” %(when)s at that time.", name=name, task=clash.task_title,
+                        when=when),
         code="shift_overlap",
         other_shift_id=clash.shift_id,
     )
@@ -192,11 +209,17 @@ def check_night_allowed(user, shift: Shift) -> None:
     if not is_night(shift.starts_at, shift.ends_at):
         return
     if user.birth_date is None:
-        raise Conflict(_l("Night shifts (touching 00:00–06:00) are for adults only: add your birth date on your "
-                          "profile first."), code="birth_date_required")
+        raise Refusal(_l("Night shifts (touching 00:00–06:00) are for adults only: add your birth date on your "
+                          "profile first."),
+                       lambda name: _l("Night shifts (touching 00:00–06:00) are for adults only, and %(name)s has no "
+                                       "birth date on their profile.", name=name),
+                       code="birth_date_required")
     if _age_on(user.birth_date, to_local(shift.starts_at).date()) < ADULT_AGE:
-        raise Conflict(_l("Night shifts (touching 00:00–06:00) are for volunteers aged %(age)d or over.",
-                          age=ADULT_AGE), code="adults_only_night")
+        raise Refusal(_l("Night shifts (touching 00:00–06:00) are for volunteers aged %(age)d or over.",
+                          age=ADULT_AGE),
+                       lambda name: _l("Night shifts (touching 00:00–06:00) are for volunteers aged %(age)d or over, "
+                                       "and %(name)s is younger.", name=name, age=ADULT_AGE),
+                       code="adults_only_night")
 
 
 def _overlap(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> timedelta:
@@ -211,12 +234,20 @@ def check_rest_after_night(shift: Shift, booked: list[Booked]) -> None:
     for other in booked:
         if other.ends_at <= shift.starts_at:
             if shift.starts_at - other.ends_at < REST_AFTER_NIGHT and is_night(other.starts_at, other.ends_at):
-                raise Conflict(_l("You need %(rest)d hours' rest after your night shift “%(task)s” %(when)s "
+                raise Refusal(_l("You need %(rest)d hours' rest after your night shift “%(task)s” %(when)s "
                                   "before this one.", rest=rest, task=other.task_title, when=_span(other)),
+                               lambda name, other=other: _l(
+                                   "%(name)s needs %(rest)d hours' rest after their night shift “%(task)s” %(when)s "
+                                   "before this one.", name=name, rest=rest, task=other.task_title,
+                                   when=_span(other)),
                                code="rest_after_night", other_shift_id=other.shift_id)
         elif night and other.starts_at >= shift.ends_at and other.starts_at - shift.ends_at < REST_AFTER_NIGHT:
-            raise Conflict(_l("This is a night shift: you need %(rest)d hours' rest before your next shift "
+            raise Refusal(_l("This is a night shift: you need %(rest)d hours' rest before your next shift "
                               "“%(task)s” %(when)s.", rest=rest, task=other.task_title, when=_span(other)),
+                           lambda name, other=other: _l(
+                               "This is a night shift: %(name)s needs %(rest)d hours' rest before their next shift "
+                               "“%(task)s” %(when)s.", name=name, rest=rest, task=other.task_title,
+                               when=_span(other)),
                            code="rest_after_night", other_shift_id=other.shift_id)
         # overlapping shifts are refused by the overlap rule
 
@@ -234,12 +265,15 @@ def check_hours_in_24(shift: Shift, booked: list[Booked]) -> None:
         total = _overlap(start, end, shift.starts_at, shift.ends_at) + sum((p for p, _ in parts), timedelta(0))
         if total > MAX_HOURS_IN_24:
             biggest = max(parts, key=lambda part: part[0], default=(timedelta(0), None))[1]
+            most = MAX_HOURS_IN_24 // timedelta(hours=1)
             if biggest is None or not any(p for p, _ in parts):
-                raise Conflict(_l("A shift longer than %(max)d hours cannot be taken.",
-                                  max=MAX_HOURS_IN_24 // timedelta(hours=1)), code="too_many_hours_in_24h")
-            raise Conflict(_l("With your shift “%(task)s” %(when)s this would be more than %(max)d hours within "
-                              "24 hours.", task=biggest.task_title, when=_span(biggest),
-                              max=MAX_HOURS_IN_24 // timedelta(hours=1)),
+                raise Conflict(_l("A shift longer than %(max)d hours cannot be taken.", max=most),
+                               code="too_many_hours_in_24h")
+            raise Refusal(_l("With your shift “%(task)s” %(when)s this would be more than %(max)d hours within "
+                              "24 hours.", task=biggest.task_title, when=_span(biggest), max=most),
+                           lambda name, biggest=biggest, most=most: _l(
+                               "With their shift “%(task)s” %(when)s %(name)s would serve more than %(max)d hours "
+                               "within 24 hours.", name=name, task=biggest.task_title, when=_span(biggest), max=most),
                            code="too_many_hours_in_24h", other_shift_id=biggest.shift_id)
 
 
@@ -254,13 +288,20 @@ def check_weekly_cap(max_weekly_hours: int, shift: Shift, booked: list[Booked]) 
         already = sum((_overlap(week_from, week_end, i.starts_at, i.ends_at) for i in others), timedelta(0))
         if mine and already + mine > cap:
             if not others:
-                raise Conflict(_l("This shift is longer than your limit of %(cap)d hours a week.",
-                                  cap=max_weekly_hours), code="weekly_cap_exceeded")
+                raise Refusal(_l("This shift is longer than your limit of %(cap)d hours a week.",
+                                  cap=max_weekly_hours),
+                               lambda name: _l("This shift is longer than the limit of %(cap)d hours a week that "
+                                               "%(name)s set.", name=name, cap=max_weekly_hours),
+                               code="weekly_cap_exceeded")
             last = others[-1]
-            raise Conflict(
+            raise Refusal(
                 _l("This would take you over your limit of %(cap)d hours a week: you already have %(hours)s hours "
                    "that week, the latest “%(task)s” %(when)s.", cap=max_weekly_hours,
                    hours=formatting.hours(already), task=last.task_title, when=_span(last)),
+                lambda name, already=already, last=last: _l(
+                    "This would take %(name)s over their limit of %(cap)d hours a week: they already have %(hours)s "
+                    "hours that week, the latest “%(task)s” %(when)s.", name=name, cap=max_weekly_hours,
+                    hours=formatting.hours(already), task=last.task_title, when=_span(last)),
                 code="weekly_cap_exceeded", other_shift_id=last.shift_id)
         week_from = week_end
 
@@ -282,19 +323,31 @@ def check_requirements(user, shift: Shift, *, health_declared: bool = False) -> 
     task = shift.task
     if task.requires_insurance:
         if user.insurance_valid_until is None:
-            raise Conflict(_l("This task requires accident insurance: add your insurance (provider and valid-until "
-                              "date) on your profile."), code="insurance_required")
+            raise Refusal(_l("This task requires accident insurance: add your insurance (provider and valid-until "
+                              "date) on your profile."),
+                           lambda name: _l("This task requires accident insurance, and %(name)s has none on their "
+                                           "profile.", name=name),
+                           code="insurance_required")
         if user.insurance_valid_until < to_local(shift.ends_at).date():
-            raise Conflict(_l("Your insurance is valid until %(date)s, before this shift ends: renew it and update "
-                              "your profile.", date=formatting.calendar_date(user.insurance_valid_until)),
+            until = formatting.calendar_date(user.insurance_valid_until)
+            raise Refusal(_l("Your insurance is valid until %(date)s, before this shift ends: renew it and update "
+                              "your profile.", date=until),
+                           lambda name: _l("The insurance of %(name)s is valid until %(date)s, before this shift "
+                                           "ends.", name=name, date=until),
                            code="insurance_expired")
     if task.requires_qualification and not has_qualification(user.id, task.requires_qualification, shift):
-        raise Conflict(_l("This task requires the qualification “%(name)s”: add it on your profile.",
-                          name=qualification_name(task.requires_qualification, str(get_locale() or "zh"))),
+        qualification = qualification_name(task.requires_qualification, str(get_locale() or "zh"))
+        raise Refusal(_l("This task requires the qualification “%(name)s”: add it on your profile.",
+                          name=qualification),
+                       lambda name: _l("This task requires the qualification “%(qualification)s”, and %(name)s has "
+                                       "not recorded it.", name=name, qualification=qualification),
                        code="qualification_required")
     if task.requires_health_declaration and not health_declared:
-        raise Conflict(_l("This task asks for a health self-declaration: confirm that you have no fever or other "
-                          "symptoms."), code="health_declaration_required")
+        raise Refusal(_l("This task asks for a health self-declaration: confirm that you have no fever or other "
+                          "symptoms."),
+                       lambda name: _l("This task asks each volunteer for a health self-declaration: %(name)s signs "
+                                       "up in person.", name=name),
+                       code="health_declaration_required")
 
 
 def has_qualification(user_id: int, code: str, shift: Shift) -> bool:
@@ -318,10 +371,36 @@ def check_claimable(user, shift: Shift) -> None:
     check_safety(user, shift, booked_around(user.id, shift))
 
 
-def claim_problem(user, shift: Shift) -> str | None:
-    """Why the volunteer cannot claim shift, in words for the page, or None."""
+def claim_problem(user, shift: Shift) -> Conflict | None:
+    """Why the volunteer cannot claim shift (its message for the page, its code for what to do instead), or None."""
     try:
         check_claimable(user, shift)
     except Conflict as exc:
-        return str(exc.message)
+        return exc
+    return None
+
+
+def check_group_claimable(shift: Shift) -> None:
+    """What must hold before a leader claims places for others on shift (a team claim, a rota)."""
+    check_task_open(shift.task)
+    check_not_started(shift)
+    if shift.task.requires_approval:
+        raise Conflict(_l("This task needs the organizer's approval for each volunteer; claim one by one."),
+                       code="approval_required", blocked=[])
+    if shift.lottery_until is not None and shift.lottery_drawn_at is None:
+        raise Conflict(_l("Places on this shift are drawn by lottery; each volunteer signs up in person."),
+                       code="lottery_open", blocked=[])
+
+
+def member_problem(user, shift: Shift, *, about: bool = True) -> dict | None:
+    """Every rule a leader's claim applies to one volunteer (overlaps, gates, night rest, 12 h in 24 h, weekly
+    cap) as {reason, message}, the message naming them in the third person (about=False: addressed to them);
+    None when they can be signed up."""
+    try:
+        check_no_overlap(user.id, shift)
+        # Nobody can declare another person's health: on such tasks each member claims in person.
+        check_requirements(user, shift, health_declared=False)
+        check_safety(user, shift, booked_around(user.id, shift))
+    except Conflict as exc:
+        return {"reason": exc.code, "message": refusal_about(exc, user.name) if about else str(exc.message)}
     return None

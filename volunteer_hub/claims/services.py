@@ -123,14 +123,7 @@ def claim_places(shift: Shift, user_ids: list[int], *, team_id: int | None = Non
 def claim_places_in_transaction(shift: Shift, user_ids: list[int], *, team_id: int | None = None,
                                 claimed_by_id: int | None = None) -> list[Claim]:
     """claim_places inside the caller's transaction, so a published rota claims all its shifts or none."""
-    rules.check_task_open(shift.task)
-    rules.check_not_started(shift)
-    if shift.task.requires_approval:
-        raise Conflict(_l("This task needs the organizer's approval for each volunteer; claim one by one."),
-                       code="approval_required", blocked=[])
-    if shift.lottery_until is not None and shift.lottery_drawn_at is None:
-        raise Conflict(_l("Places on this shift are drawn by lottery; each volunteer signs up in person."),
-                       code="lottery_open", blocked=[])
+    rules.check_group_claimable(shift)
     return _claim_places(shift, sorted(set(user_ids)), team_id, claimed_by_id)
 
 
@@ -138,7 +131,7 @@ def _claim_places(shift: Shift, user_ids: list[int], team_id: int | None, claime
     for user_id in user_ids:  # in id order, so concurrent multi-claims cannot deadlock each other
         _lock_volunteer(user_id)
     blocked = [{"user_id": user_id, **problem} for user_id in user_ids
-               if (problem := _blocking_problem(user_id, shift))]
+               if (problem := blocking_problem(user_id, shift))]
     if blocked:
         raise Conflict(_l("Nothing was claimed: %(num)d of the volunteers cannot take this shift.", num=len(blocked)),
                        code="claim_blocked", blocked=blocked)
@@ -164,7 +157,7 @@ def transfer_claim(claim_id: int, to_user_id: int, *, team_id: int | None = None
     shift = db.session.get(Shift, claim.shift_id, populate_existing=True)
     rules.check_task_open(shift.task)
     rules.check_not_started(shift)
-    problem = _blocking_problem(to_user_id, shift)
+    problem = blocking_problem(to_user_id, shift, about=False)  # the new holder accepts the swap themselves
     if problem:
         raise Conflict(problem["message"], code=problem["reason"], blocked=[{"user_id": to_user_id, **problem}])
     if not _set_status(claim.id, ClaimStatus.CONFIRMED, ClaimStatus.CANCELLED, cancelled_at=now(),
@@ -176,19 +169,16 @@ def transfer_claim(claim_id: int, to_user_id: int, *, team_id: int | None = None
     return taken
 
 
-def _blocking_problem(user_id: int, shift: Shift) -> dict | None:
-    """Why this volunteer cannot take a place on shift right now (inside the transaction), or None."""
-    if _active_claim_row(shift.id, user_id):
-        return {"reason": "already_claimed", "message": str(_l("Already signed up for this shift."))}
+def blocking_problem(user_id: int, shift: Shift, *, about: bool = True) -> dict | None:
+    """Why this volunteer cannot take a place on shift right now, or None; the message names them, for the leader
+    who claims for them (about=False: addressed to them). Inside a claim's transaction it decides; on the team
+    claim page it is the pre-check."""
     user = db.session.get(User, user_id)
-    try:
-        rules.check_no_overlap(user_id, shift)
-        # Nobody can declare another person's health: on such tasks each member claims in person.
-        rules.check_requirements(user, shift, health_declared=False)
-        rules.check_safety(user, shift, rules.booked_around(user_id, shift))
-    except Conflict as exc:
-        return {"reason": exc.code, "message": str(exc.message)}
-    return None
+    if _active_claim_row(shift.id, user_id):
+        message = (_l("%(name)s is already signed up for this shift.", name=user.name) if about
+                   else _l("You have already signed up for this shift."))
+        return {"reason": "already_claimed", "message": str(message)}
+    return rules.member_problem(user, shift, about=about)
 
 
 def _has_room_check_then_write(shift_id: int) -> bool:

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from volunteer_hub.claims import queries, reminders, rules, services
-from volunteer_hub.claims.labels import status_label
+from volunteer_hub.claims.labels import refusal_fix, status_label
 from volunteer_hub.claims.models import ClaimStatus
 from volunteer_hub.claims.terms import shift_terms
 from volunteer_hub.core.errors import Conflict, DomainError
@@ -14,6 +14,7 @@ from volunteer_hub.tasks.services import get_shift
 
 bp = Blueprint("claims", __name__)
 bp.add_app_template_filter(status_label, "claim_status")
+bp.add_app_template_global(refusal_fix)
 
 
 @bp.get("/shifts/<int:shift_id>/claim")
@@ -24,12 +25,8 @@ def confirm(shift_id: int):
     existing = queries.claims_by_shift(current_user, [shift.id]).get(shift.id)
     if existing is not None:
         return redirect(url_for("claims.result", claim_id=existing.id))
-    try:
-        rules.check_claimable(current_user, shift)
-        problem = None
-    except Conflict as exc:
-        problem = exc.message
-    return render_template("claims/confirm.html", shift=shift, task=shift.task, problem=problem,
+    return render_template("claims/confirm.html", shift=shift, task=shift.task,
+                           problem=rules.claim_problem(current_user, shift),
                            waitlist_place=queries.count_waitlisted(shift) + 1)
 
 
@@ -60,11 +57,12 @@ def result(claim_id: int):
 @bp.get("/me/shifts")
 @login_required
 def my_shifts():
-    """My shifts: coming up, waiting (waitlist or approval), and past or cancelled."""
+    """My shifts: under way, coming up, waiting (waitlist or approval), and past or cancelled."""
     upcoming = queries.claims_of(current_user, upcoming=True)
     confirmed = [c for c in upcoming if c.status == ClaimStatus.CONFIRMED]
     waiting = [c for c in upcoming if c.status != ClaimStatus.CONFIRMED]
-    return render_template("claims/my_shifts.html", confirmed=confirmed, waiting=waiting,
+    return render_template("claims/my_shifts.html", under_way=[c for c in confirmed if c.shift.has_started],
+                           confirmed=[c for c in confirmed if not c.shift.has_started], waiting=waiting,
                            positions={c.id: queries.waitlist_position(c) for c in waiting},
                            past=queries.claims_of(current_user, upcoming=False, limit=50))
 

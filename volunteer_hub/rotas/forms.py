@@ -1,12 +1,14 @@
 """Rota forms: the organizer's series form and the leader's adoption form. The services decide what is valid."""
 
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, FieldList, Form, FormField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Optional
 
 from volunteer_hub.core.forms import optional_int
-from volunteer_hub.rotas.series import MAX_SLOTS
+from volunteer_hub.rotas.series import MAX_SLOTS, clock_minutes
 
 CHECKPOINT = [("08:00", "16:00"), ("16:00", "24:00"), ("00:00", "08:00")]
 
@@ -21,6 +23,19 @@ class SlotRow(Form):
     @property
     def is_blank(self) -> bool:
         return not (self.start.data or "").strip() and not (self.end.data or "").strip()
+
+    def _clocks(self) -> tuple[int | None, int | None]:
+        start, end = clock_minutes(self.start.data), clock_minutes(self.end.data)
+        return (None, None) if start is None or start == 1440 or end is None else (start, end)
+
+    def length(self) -> timedelta | None:
+        """How long the daily shift lasts (an end at or before the start is the next day), shown before saving."""
+        start, end = self._clocks()
+        return None if start is None else timedelta(minutes=end - start + (1440 if end <= start else 0))
+
+    def ends_next_day(self) -> bool:
+        start, end = self._clocks()
+        return start is not None and end <= start
 
 
 class SeriesForm(FlaskForm):

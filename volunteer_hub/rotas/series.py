@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.core.timeutil import local_to_utc, now
 from volunteer_hub.tasks.models import MAX_CAPACITY, MAX_SHIFTS_PER_TASK
+from volunteer_hub.tasks.rules import MAX_SHIFT_LENGTH, shift_too_long
 
 MAX_DAYS = 62
 MAX_SLOTS = 6
@@ -41,7 +42,7 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _minutes(value) -> int | None:
+def clock_minutes(value) -> int | None:
     """Minutes after midnight of "HH:MM" (00:00 to 24:00), or None when it is not such a time."""
     match = _CLOCK.match(value.strip()) if isinstance(value, str) else None
     if not match:
@@ -62,7 +63,8 @@ def parse_daily(daily, errors: dict) -> list[Slot]:
     for index, row in enumerate(daily):
         prefix = f"daily.{index}."
         row = row if isinstance(row, dict) else {}
-        start, end, capacity = _minutes(row.get("start")), _minutes(row.get("end")), row.get("capacity")
+        start, end = clock_minutes(row.get("start")), clock_minutes(row.get("end"))
+        capacity = row.get("capacity")
         if start is None or start == 1440:
             errors[f"{prefix}start"] = _l("Enter the start as HH:MM, from 00:00 to 23:59.")
         if end is None:
@@ -74,6 +76,9 @@ def parse_daily(daily, errors: dict) -> list[Slot]:
         if end <= start:
             end += 1440  # ends the next day
         slot = Slot(start, end, capacity)
+        if timedelta(minutes=end - start) > MAX_SHIFT_LENGTH:
+            errors[f"{prefix}end"] = shift_too_long()
+            continue
         if any((s.start_min, s.end_min) == (slot.start_min, slot.end_min) for s in slots):
             errors[f"{prefix}start"] = _l("This shift is already in the pattern; raise its places instead.")
             continue

@@ -16,6 +16,7 @@ from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.access import staff_required
 from volunteer_hub.rotas import queries, services
 from volunteer_hub.rotas.forms import AdoptForm, RangeForm, SeriesForm, slot_errors
+from volunteer_hub.tasks import rules as task_rules
 from volunteer_hub.tasks.models import ShiftSeries
 from volunteer_hub.tasks.services import get_task
 from volunteer_hub.teams import rules as team_rules
@@ -45,7 +46,8 @@ def new_series(task_id: int):
             flash(_("%(num)d shifts were added to “%(task)s”. Each can still be edited on its own.",
                     num=len(services.series_shifts(made.id)), task=task.title), "success")
             return redirect(url_for("organizer.task", task_id=task.id))
-    return render_template("rotas/series_form.html", form=form, task=task), 400 if form.errors else 200
+    return render_template("rotas/series_form.html", form=form, task=task,
+                           max_shift_hours=task_rules.max_shift_hours()), 400 if form.errors else 200
 
 
 def _led_team(team_id: int):
@@ -125,7 +127,7 @@ def proposal(team_id: int, adoption_id: int):
     return _proposal_page(team, adoption, series, proposed, chosen)
 
 
-def _proposal_page(team, adoption, series, proposed, chosen, *, problems=(), status=200):
+def _proposal_page(team, adoption, series, proposed, chosen, *, problems=(), refused=None, status=200):
     days: OrderedDict = OrderedDict()
     for item in proposed["assignments"]:
         days.setdefault(to_local(item["starts_at"]).date(), []).append(item)
@@ -135,6 +137,7 @@ def _proposal_page(team, adoption, series, proposed, chosen, *, problems=(), sta
     return render_template(
         "rotas/proposal.html", team=team, adoption=adoption, task=get_task(series.task_id), days=days,
         names=names, chosen=chosen, unfilled=unfilled, members=proposed["members"], problems=problems,
+        refused=refused or {},
         first=proposed["from_date"], last=proposed["to_date"],
         earlier=proposed["from_date"] - step if proposed["from_date"] > adoption.from_date else None,
         later=proposed["to_date"] + timedelta(days=1) if proposed["to_date"] < adoption.to_date else None,
@@ -164,11 +167,15 @@ def publish(team_id: int, adoption_id: int):
         claims = services.publish_rota(current_user, team.id, series.task_id,
                                        [{"shift_id": sid, "user_ids": ids} for sid, ids in chosen.items() if ids])
     except (Conflict, ValidationError) as exc:
-        names = {m["user_id"]: m["name"] for m in proposed["members"]}
-        problems = [str(exc.message)] + [
-            f"{names.get(b.get('user_id'), '')} {b['message']}".strip() for b in exc.extra.get("blocked", [])
-        ] + [str(message) for message in exc.fields.values()]
-        return _proposal_page(team, adoption, series, proposed, chosen, problems=problems, status=exc.status)
+        # Each refusal already names the member; it is listed at the top and shown on its slot, linked.
+        blocked = exc.extra.get("blocked", [])
+        problems = [(None, str(exc.message))] + [(b.get("shift_id"), b["message"]) for b in blocked] + [
+            (None, str(message)) for message in exc.fields.values()]
+        refused: dict = {}
+        for b in blocked:
+            refused.setdefault(b.get("shift_id"), []).append(b["message"])
+        return _proposal_page(team, adoption, series, proposed, chosen, problems=problems, refused=refused,
+                              status=exc.status)
     return render_template("rotas/published.html", team=team, adoption=adoption, count=len(claims),
                            members=len({c.user_id for c in claims}))
 

@@ -103,6 +103,14 @@ class ShiftRowForm(Form):
         end_day = self.day.data + timedelta(days=1 if self.ends.data <= self.starts.data else 0)
         return starts, local_to_utc(end_day, self.ends.data)
 
+    def length(self) -> timedelta | None:
+        """How long the row's shift lasts, shown beside it before saving; None until both times are typed."""
+        starts, ends = self.times()
+        return ends - starts if starts is not None and ends is not None else None
+
+    def ends_next_day(self) -> bool:
+        return self.starts.data is not None and self.ends.data is not None and self.ends.data <= self.starts.data
+
     @staticmethod
     def values(shift) -> dict:
         """A saved shift as row values, in local time."""

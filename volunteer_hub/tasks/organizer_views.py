@@ -19,6 +19,7 @@ from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.access import organizes_anywhere, staff_required
 from volunteer_hub.orgs.services import list_manageable
 from volunteer_hub.tasks import queries, services
+from volunteer_hub.tasks import rules as task_rules
 from volunteer_hub.tasks.forms import SHIFT_ALIASES, EditTaskForm, OrganizerReasonForm, PostTaskForm, row_errors
 from volunteer_hub.tasks.models import TaskStatus
 
@@ -38,7 +39,8 @@ def _reviewed_shift(shift_id: int):
 
 
 def _form_page(form, task=None, status=None):
-    return render_template("organizer/task_form.html", form=form, task=task), status or (400 if form.errors else 200)
+    return render_template("organizer/task_form.html", form=form, task=task,
+                           max_shift_hours=task_rules.max_shift_hours()), status or (400 if form.errors else 200)
 
 
 @bp.get("/tasks")

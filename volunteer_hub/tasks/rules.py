@@ -5,14 +5,17 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.catalogue import QUALIFICATION_CODES, SKILL_CODES, TASK_TYPE_CODES
+from volunteer_hub.claims.rules import MAX_HOURS_IN_24
 from volunteer_hub.core.geo import valid_lat, valid_lon
 from volunteer_hub.core.timeutil import now
-from volunteer_hub.tasks.models import MAX_CAPACITY, MAX_SHIFT_HOURS, MAX_SHIFTS_PER_TASK
+from volunteer_hub.tasks.models import MAX_CAPACITY, MAX_SHIFTS_PER_TASK
 
 TITLE_MAX = 100
 DESCRIPTION_MAX = 2000
 ADDRESS_MAX = 200
 MATCH_RADIUS_KM = (0.5, 50)
+# No volunteer may serve more than this within 24 hours (claims.rules), so a longer shift could never be claimed.
+MAX_SHIFT_LENGTH = MAX_HOURS_IN_24
 
 
 def check_task_fields(data: dict, errors: dict) -> None:
@@ -48,7 +51,8 @@ def check_task_fields(data: dict, errors: dict) -> None:
 
 def check_shift(starts: datetime | None, ends: datetime | None, capacity, prefix: str, errors: dict,
                 *, new: bool = True) -> None:
-    """One shift: ends after it starts, lasts at most 24 h, has 1..10000 places; new shifts start in the future."""
+    """One shift: ends after it starts, has 1..10000 places; new or moved shifts start in the future and last no
+    longer than a volunteer may serve (a shift saved before that rule keeps its times while other fields change)."""
     if starts is None:
         errors[f"{prefix}starts_at"] = _l("Enter the start time.")
     if ends is None:
@@ -56,12 +60,22 @@ def check_shift(starts: datetime | None, ends: datetime | None, capacity, prefix
     if starts is not None and ends is not None:
         if ends <= starts:
             errors[f"{prefix}ends_at"] = _l("The end must be after the start. For a night shift choose the next day.")
-        elif ends - starts > timedelta(hours=MAX_SHIFT_HOURS):
-            errors[f"{prefix}ends_at"] = _l("A shift lasts at most %(n)d hours.", n=MAX_SHIFT_HOURS)
+        elif new and ends - starts > MAX_SHIFT_LENGTH:
+            errors[f"{prefix}ends_at"] = shift_too_long()
         if new and starts <= now():
             errors[f"{prefix}starts_at"] = _l("The shift must start in the future.")
     if not isinstance(capacity, int) or isinstance(capacity, bool) or not 1 <= capacity <= MAX_CAPACITY:
         errors[f"{prefix}capacity"] = _l("Places must be a whole number from 1 to %(n)d.", n=MAX_CAPACITY)
+
+
+def shift_too_long():
+    """The refusal of a shift longer than MAX_SHIFT_LENGTH, for the end field (posting, editing, series)."""
+    return _l("A shift lasts at most %(n)d hours: no volunteer may serve longer within 24 hours. Check the end "
+              "time, or split the shift in two.", n=max_shift_hours())
+
+
+def max_shift_hours() -> int:
+    return MAX_SHIFT_LENGTH // timedelta(hours=1)
 
 
 def check_shift_count(count: int, errors: dict) -> None:

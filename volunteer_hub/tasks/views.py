@@ -43,7 +43,9 @@ def _one_page(filters: ListFilters, lat, lon, radius: float):
         return items, (_list_url(request.args, cursor=cursor) if cursor else None)
     offset = filters.offset.data or 0
     tasks = queries.upcoming_tasks(offset=offset, limit=page_size + 1, **criteria)
-    items = [nearby.NearbyTask(task, None, queries.upcoming_shifts(task)) for task in tasks[:page_size]]
+    # Like the nearby list, never a card without a shift still to start (it would read "full (0/0)").
+    items = [nearby.NearbyTask(task, None, upcoming) for task in tasks[:page_size]
+             if (upcoming := queries.upcoming_shifts(task))]
     return items, (_list_url(request.args, offset=offset + page_size) if len(tasks) > page_size else None)
 
 
@@ -87,6 +89,6 @@ def detail(task_id: int):
                 if clash:
                     clashes[shift.id] = clash
                 elif problem := claim_problem(current_user, shift):  # a safety rule or a task requirement
-                    problems[shift.id] = problem
+                    problems[shift.id] = problem  # its message and, by its code, what to do instead
     return render_template("tasks/detail.html", task=task, mine=mine, positions=positions, clashes=clashes,
                            problems=problems)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from volunteer_hub.attendance import qr
 from volunteer_hub.claims import rules as claim_rules
-from volunteer_hub.claims.services import get_own_claim
+from volunteer_hub.claims.services import blocking_problem, get_own_claim
 from volunteer_hub.core.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationError
 from volunteer_hub.core.formatting import shift_span
 from volunteer_hub.core.forms import apply_errors
@@ -236,15 +236,18 @@ def _claim_page(shift, form_or_none=None, blocked=None, status=200):
     team = next((t for t in led if t.id == chosen), led[0])
     members = queries.list_members(team.id)
     form = form_or_none or TeamClaimForm(members)
-    notes = {}
-    for m in members:
-        clash = claim_rules.find_overlap(m.user_id, shift)
-        if clash:
-            notes[m.user_id] = _("Clashes with “%(task)s” %(when)s.", task=clash.task_title,
-                                 when=shift_span(clash.starts_at, clash.ends_at))
-    names = {m.user_id: m.user.name for m in members}
+    try:  # approval, lottery, started, closed or full: the page says so instead of offering the button
+        claim_rules.check_group_claimable(shift)
+        if shift.places_left <= 0:
+            raise Conflict(_("This shift is full: there are no places left to claim for your team."), code="full")
+        problem = None
+    except Conflict as exc:
+        problem = str(exc.message)
+    # Every rule the claim will apply, member by member, before the leader ticks anyone.
+    notes = {} if problem else {m.user_id: found["message"] for m in members
+                                if (found := blocking_problem(m.user_id, shift))}
     return render_template("teams/claim.html", shift=shift, task=shift.task, team=team, teams=led, form=form,
-                           members=members, notes=notes, names=names, blocked=blocked or []), status
+                           members=members, notes=notes, problem=problem, blocked=blocked or []), status
 
 
 @bp.get("/shifts/<int:shift_id>/team-claim")

@@ -51,12 +51,31 @@
     });
   });
 
-  // Shift rows: an end time at or before the start means the next day; say so while typing.
+  // Shift rows: how long the shift lasts, whether it ends the next day (an end at or before the start) and
+  // whether it is too long for anyone to claim, while typing. The server re-checks on saving.
+  function minutesOf(value) { var p = value.split(':'); return p[0] * 60 + +p[1]; }
+  function hoursText(minutes) {  // one decimal, halves to even like the server's formatting.hours
+    var tenths = minutes / 6, whole = Math.floor(tenths);
+    tenths = tenths - whole === 0.5 ? whole + whole % 2 : Math.round(tenths);
+    return String(tenths / 10);
+  }
   document.querySelectorAll('[data-shift-row]').forEach(function (row) {
-    var starts = row.querySelector('[name$="-starts"]'), ends = row.querySelector('[name$="-ends"]');
-    var note = row.querySelector('[data-next-day]');
-    if (!starts || !ends || !note) return;
-    function update() { note.hidden = !(starts.value && ends.value && ends.value <= starts.value); }
+    // Task form: time inputs "-starts"/"-ends"; series form: "HH:MM" text "-start"/"-end" (24:00 is midnight).
+    var starts = row.querySelector('[name$="-starts"], [name$="-start"]');
+    var ends = row.querySelector('[name$="-ends"], [name$="-end"]');
+    var note = row.querySelector('[data-next-day]'), length = row.querySelector('[data-shift-length]');
+    var tooLong = row.querySelector('[data-too-long]');
+    if (!starts || !ends || !note || !length || !tooLong) return;
+    function update() {
+      var clock = /^([01]\d|2[0-4]):[0-5]\d$/, both = clock.test(starts.value) && clock.test(ends.value), minutes = 0;
+      if (both) {
+        minutes = minutesOf(ends.value) - minutesOf(starts.value);
+        if (minutes <= 0) minutes += 1440;
+      }
+      note.hidden = !(both && ends.value <= starts.value);
+      length.textContent = both ? length.dataset.msg.replace('{hours}', hoursText(minutes)) : '';
+      tooLong.hidden = !(minutes > +tooLong.dataset.maxMinutes);
+    }
     starts.addEventListener('input', update); ends.addEventListener('input', update); update();
   });
 })();
