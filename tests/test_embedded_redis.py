@@ -23,7 +23,7 @@ def embedded(tmp_path):
 
 
 def _server_process(folder: Path) -> psutil.Process:
-    return next(p for p in psutil.Process().children() if str(folder) in " ".join(p.cmdline() + [p.cwd()]))
+    return next(p for p in psutil.Process().children() if str(folder) in " ".join([*p.cmdline(), p.cwd()]))
 
 
 def test_the_embedded_redis_listens_on_no_tcp_port(embedded, tmp_path):
