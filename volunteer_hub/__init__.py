@@ -16,6 +16,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.config.update(settings.load(app.instance_path))
     if config:
         app.config.update(config)
+    settings.require_shared_settings(app.config)
+    app.config["SECRET_KEY"] = settings.secret_key(app.config["SECRET_KEY"], app.instance_path)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
