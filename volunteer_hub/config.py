@@ -158,9 +158,10 @@ def load(instance_path: str) -> dict:
         "DEVICE_BURST_MINUTES": _env_int("DEVICE_BURST_MINUTES", 10),  # ...within this many minutes is flagged
         "FAR_CHECKIN_FACTOR": _env_float("FAR_CHECKIN_FACTOR", 0.8),  # flag check-ins beyond 80% of the radius
         "EXPORT_SYNC_MAX_ROWS": _env_int("EXPORT_SYNC_MAX_ROWS", 2000),  # larger exports run as a job
-        # Certificates: the public address printed in their QR codes (jobs have no request to take it from),
-        # and how many lookups of unknown codes one address may make (valid codes are not counted).
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # The public address of links that leave the app (QR codes, PDFs, messages); empty: the host each
+        # request came in on, and for jobs (no request) the address `make run` serves, see core.links.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        # Certificates: how many lookups of unknown codes one address may make (valid codes are not counted).
         "CERT_LOOKUP_MISS_LIMIT": os.environ.get("CERT_LOOKUP_MISS_LIMIT", "10/minute;50/day"),
         # Channels beyond the in-app inbox (comma-separated sender classes); empty turns them off.
         "NOTIFICATION_SENDERS": os.environ.get(
