@@ -14,6 +14,7 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
+import brotli
 import psutil
 import pytest
 import sqlalchemy as sa
@@ -119,3 +120,28 @@ def test_a_certificate_made_under_make_run_on_any_port_has_a_qr_code_that_opens(
     assert link.startswith(f"{base}/cert/")
     page = urllib.request.urlopen(link, timeout=10)
     assert page.status == 200 and certificate.code in page.read().decode()
+
+
+def test_phones_that_connect_and_send_nothing_do_not_stall_make_run(dev_server):
+    base, _ = dev_server
+    port = int(base.rsplit(":", 1)[1])
+    # Two phones' browsers preconnecting three sockets each: with sync workers each held one until its 30 s
+    # timeout, and every other request waited.
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(6)]
+    try:
+        time.sleep(1)  # accepted by the web workers by now
+        started = time.monotonic()
+        with urllib.request.urlopen(f"{base}/login", timeout=10) as page:
+            assert page.status == 200
+        assert time.monotonic() - started < 2
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_make_run_sends_pages_compressed(dev_server):
+    base, _ = dev_server
+    request = urllib.request.Request(f"{base}/login", headers={"Accept-Encoding": "br"})
+    with urllib.request.urlopen(request, timeout=10) as page:
+        assert page.headers["Content-Encoding"] == "br"
+        assert "<html" in brotli.decompress(page.read()).decode()

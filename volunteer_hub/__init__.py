@@ -31,7 +31,7 @@ def register_extensions(app: Flask) -> None:
     from volunteer_hub.core import i18n, redis
     from volunteer_hub.core.db import configure_postgresql, configure_sqlite, engine_options
     from volunteer_hub.core.security import init_security
-    from volunteer_hub.extensions import babel, csrf, db, limiter, migrate
+    from volunteer_hub.extensions import babel, compress, csrf, db, limiter, migrate
     from volunteer_hub.tasks.nearby import TileCache
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
@@ -55,6 +55,8 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     init_login(app)
     init_security(app)
+    if app.config["COMPRESS_RESPONSES"]:
+        compress.init_app(app)
     app.extensions["nearby_tiles"] = TileCache(app.config["NEARBY_CACHE_SECONDS"])
     import volunteer_hub.models  # noqa: F401  (every model registered before the first query)
 

@@ -98,6 +98,9 @@ def load(instance_path: str) -> dict:
         "API_TOKEN_DAYS": _env_int("API_TOKEN_DAYS", 30),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session; forms are not timed
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 256 * 1024),
+        # HTML, CSS, JS and JSON compressed (zstd, brotli or gzip, as the browser accepts): phones on weak
+        # networks pay for transferred bytes. 0 leaves it to a reverse proxy that compresses.
+        "COMPRESS_RESPONSES": os.environ.get("COMPRESS_RESPONSES", "1") == "1",
         # Behind a TLS-terminating proxy set TRUSTED_PROXIES=1 so X-Forwarded-Proto is honoured.
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         # Throttling (Flask-Limiter on the same Redis; in-memory fallback while Redis is down).

@@ -15,6 +15,8 @@ from volunteer_hub import demo
 from volunteer_hub.accounts.models import User
 from volunteer_hub.extensions import db
 
+WEB_THREADS = 8  # per web worker
+
 
 def serve(host: str, port: int, web_workers: int) -> None:
     """Migrate, seed demo data into an empty database, then run gunicorn, an RQ worker and the scheduler."""
@@ -32,8 +34,12 @@ def serve(host: str, port: int, web_workers: int) -> None:
     jobs_env = {**env, "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL") or f"http://{_local(host)}:{port}"}
     bin_dir = os.path.dirname(sys.executable)
     children = [
-        subprocess.Popen([os.path.join(bin_dir, "gunicorn"), "--workers", str(web_workers), "--bind",
-                          f"{host}:{port}", "--access-logfile", "-", "wsgi:app"], env=env),
+        # Threads, not sync workers: a phone that opens a connection and sends nothing (a browser's
+        # preconnect, a weak network) holds one sync worker until its 30 s timeout and froze `make run`;
+        # gthread gives such a connection a thread for at most 5 s, then waits for it without one.
+        subprocess.Popen([os.path.join(bin_dir, "gunicorn"), "--workers", str(web_workers), "--worker-class",
+                          "gthread", "--threads", str(WEB_THREADS), "--bind", f"{host}:{port}", "--access-logfile",
+                          "-", "wsgi:app"], env=env),
         subprocess.Popen([os.path.join(bin_dir, "flask"), "--app", "wsgi", "worker"], env=jobs_env),
         subprocess.Popen([os.path.join(bin_dir, "flask"), "--app", "wsgi", "scheduler"], env=jobs_env),
     ]
