@@ -2,7 +2,6 @@
 its own secret key: without REDIS_URL or SECRET_KEY it refuses to start and names what is missing."""
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -16,12 +15,6 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 # Nothing listens there: the process must give up before it ever needs the database.
 POSTGRES = "postgresql://postgres@127.0.0.1:9/volunteer_hub"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _start(command, **settings):
@@ -41,7 +34,7 @@ def _start(command, **settings):
     ({"REDIS_URL": "redis://127.0.0.1:9/0"}, "SECRET_KEY"),
 ])
 def test_gunicorn_on_postgresql_refuses_to_start_without_a_shared_setting(settings, missing):
-    code, output = _start([BIN / "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{_free_port()}", "wsgi:app"],
+    code, output = _start([BIN / "gunicorn", "--workers", "2", "--bind", "127.0.0.1:0", "wsgi:app"],
                           **settings)
 
     assert code != 0

@@ -19,6 +19,7 @@ import psutil
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import free_port
 from volunteer_hub import create_app, demo
 from volunteer_hub.accounts.models import User
 from volunteer_hub.certificates.models import Certificate
@@ -28,12 +29,6 @@ from volunteer_hub.hours.models import HourEntry
 from volunteer_hub.orgs.models import Organisation
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _start(folder: Path, port: int, redis_url: str) -> subprocess.Popen:
@@ -65,7 +60,7 @@ def _kill(dev: subprocess.Popen) -> None:
 @pytest.fixture(scope="module")
 def dev_server(tmp_path_factory, redis_url):
     """One `make run` for the tests that only talk to it: (base URL, its folder)."""
-    folder, port = tmp_path_factory.mktemp("dev"), _free_port()
+    folder, port = tmp_path_factory.mktemp("dev"), free_port()
     dev = _start(folder, port, redis_url)
     yield f"http://127.0.0.1:{port}", folder
     _kill(dev)
@@ -73,7 +68,7 @@ def dev_server(tmp_path_factory, redis_url):
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
 def test_a_stop_signal_ends_web_worker_and_scheduler(tmp_path, redis_url, stop):
-    port = _free_port()
+    port = free_port()
     dev = _start(tmp_path, port, redis_url)
     try:
         started = psutil.Process(dev.pid).children(recursive=True)

@@ -5,7 +5,6 @@ import contextlib
 import os
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,13 +15,9 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.conftest import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _procfile_command(name: str, port: int) -> list[str]:
@@ -39,7 +34,7 @@ def start(tmp_path, redis_url):
     started = []
 
     def run(name: str) -> tuple[subprocess.Popen, int]:
-        port = _free_port()
+        port = free_port()
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}", "REDIS_URL": redis_url,
                "SECRET_KEY": "lifetime-test", "GEOCODER_DOMAIN": "", "WORKER_LOG_LEVEL": "INFO"}
         log = (tmp_path / f"{name}.log").open("w")
