@@ -6,6 +6,7 @@ import logging
 import os
 import re
 import shutil
+import socket
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -28,6 +29,13 @@ from volunteer_hub.tasks.models import Shift, Task
 PASSWORD = "Volunteer2020"
 SHENZHEN = (22.5431, 114.0579)
 ADULT = date(1990, 1, 1)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on, for a server a test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def pytest_report_header(config):

@@ -4,43 +4,73 @@ instance folder, which a developer's own `make run` uses.)"""
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
+import brotli
 import psutil
 import pytest
+import sqlalchemy as sa
+
+from tests.conftest import free_port
+from volunteer_hub import create_app, demo
+from volunteer_hub.accounts.models import User
+from volunteer_hub.certificates.models import Certificate
+from volunteer_hub.certificates.services import request_certificate
+from volunteer_hub.extensions import db
+from volunteer_hub.hours.models import HourEntry
+from volunteer_hub.orgs.models import Organisation
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _start(folder: Path, port: int, redis_url: str) -> subprocess.Popen:
+    """`flask dev` on its own SQLite database, serving once /healthz answers."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'dev.db'}", "REDIS_URL": redis_url,
+           "SECRET_KEY": "dev-test", "GEOCODER_DOMAIN": ""}
+    env.pop("PUBLIC_BASE_URL", None)
+    with (folder / "dev.log").open("w") as log:
+        dev = subprocess.Popen([Path(sys.executable).parent / "flask", "--app", "wsgi", "dev", "--port", str(port)],
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return dev
+        except OSError:
+            if dev.poll() is not None or time.monotonic() > deadline:
+                _kill(dev)
+                pytest.fail((folder / "dev.log").read_text())
+            time.sleep(0.3)
+
+
+def _kill(dev: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):  # whatever is left of the process group
+        os.killpg(dev.pid, signal.SIGKILL)
+    dev.wait()
+
+
+@pytest.fixture(scope="module")
+def dev_server(tmp_path_factory, redis_url):
+    """One `make run` for the tests that only talk to it: (base URL, its folder)."""
+    folder, port = tmp_path_factory.mktemp("dev"), free_port()
+    dev = _start(folder, port, redis_url)
+    yield f"http://127.0.0.1:{port}", folder
+    _kill(dev)
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
 def test_a_stop_signal_ends_web_worker_and_scheduler(tmp_path, redis_url, stop):
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'dev.db'}", "REDIS_URL": redis_url,
-           "SECRET_KEY": "dev-test", "GEOCODER_DOMAIN": ""}
-    log = (tmp_path / "dev.log").open("w")
-    dev = subprocess.Popen([Path(sys.executable).parent / "flask", "--app", "wsgi", "dev", "--port", str(port)],
-                           cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    port = free_port()
+    dev = _start(tmp_path, port, redis_url)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except OSError:
-                assert dev.poll() is None and time.monotonic() < deadline, (tmp_path / "dev.log").read_text()
-                time.sleep(0.3)
         started = psutil.Process(dev.pid).children(recursive=True)
         names = " ".join(" ".join(child.cmdline()) for child in started)
         assert "gunicorn" in names and "worker" in names and "scheduler" in names
@@ -56,6 +86,57 @@ def test_a_stop_signal_ends_web_worker_and_scheduler(tmp_path, redis_url, stop):
             sock.listen()
         assert "Traceback" not in (tmp_path / "dev.log").read_text()
     finally:
-        with contextlib.suppress(ProcessLookupError):  # whatever a failure left of the process group
-            os.killpg(dev.pid, signal.SIGKILL)
-        log.close()
+        _kill(dev)
+
+
+def test_a_certificate_made_under_make_run_on_any_port_has_a_qr_code_that_opens(dev_server, redis_url):
+    base, folder = dev_server
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'dev.db'}", "REDIS_URL": redis_url,
+                      "SECRET_KEY": "dev-test"})
+    with app.app_context():
+        volunteer = db.session.execute(sa.select(User).filter_by(phone="+86" + demo.VOLUNTEER.phone)).scalar_one()
+        organizer = db.session.execute(sa.select(User).filter_by(phone="+86" + demo.ORGANIZER.phone)).scalar_one()
+        org = db.session.execute(sa.select(Organisation).order_by(Organisation.id)).scalars().first()
+        db.session.add(HourEntry(volunteer_id=volunteer.id, org_id=org.id, activity_name="东门卡口值守", place="东门",
+                                 service_date=date(2024, 2, 3), service_content="", task_type="checkpoint",
+                                 leader_name=organizer.name, minutes=240, source="manual",
+                                 confirmed_by_id=organizer.id))
+        db.session.commit()
+        certificate, _ = request_certificate(volunteer, date(2024, 1, 1), date(2024, 6, 1), "zh")
+        certificate_id = certificate.id
+
+        deadline = time.monotonic() + 60  # the scheduler hands the job over within seconds
+        while (document := db.session.get(Certificate, certificate_id).pdf) is None:
+            assert time.monotonic() < deadline, (folder / "dev.log").read_text()
+            db.session.expire_all()
+            time.sleep(0.5)
+
+    link = re.search(rb"/URI \((http[^)]+)\)", document).group(1).decode()
+    assert link.startswith(f"{base}/cert/")
+    page = urllib.request.urlopen(link, timeout=10)
+    assert page.status == 200 and certificate.code in page.read().decode()
+
+
+def test_phones_that_connect_and_send_nothing_do_not_stall_make_run(dev_server):
+    base, _ = dev_server
+    port = int(base.rsplit(":", 1)[1])
+    # Two phones' browsers preconnecting three sockets each: with sync workers each held one until its 30 s
+    # timeout, and every other request waited.
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(6)]
+    try:
+        time.sleep(1)  # accepted by the web workers by now
+        started = time.monotonic()
+        with urllib.request.urlopen(f"{base}/login", timeout=10) as page:
+            assert page.status == 200
+        assert time.monotonic() - started < 2
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_make_run_sends_pages_compressed(dev_server):
+    base, _ = dev_server
+    request = urllib.request.Request(f"{base}/login", headers={"Accept-Encoding": "br"})
+    with urllib.request.urlopen(request, timeout=10) as page:
+        assert page.headers["Content-Encoding"] == "br"
+        assert "<html" in brotli.decompress(page.read()).decode()

@@ -16,6 +16,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.config.update(settings.load(app.instance_path))
     if config:
         app.config.update(config)
+    settings.require_shared_settings(app.config)
+    app.config["SECRET_KEY"] = settings.secret_key(app.config["SECRET_KEY"], app.instance_path)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -29,7 +31,7 @@ def register_extensions(app: Flask) -> None:
     from volunteer_hub.core import i18n, redis
     from volunteer_hub.core.db import configure_postgresql, configure_sqlite, engine_options
     from volunteer_hub.core.security import init_security
-    from volunteer_hub.extensions import babel, csrf, db, limiter, migrate
+    from volunteer_hub.extensions import babel, compress, csrf, db, limiter, migrate
     from volunteer_hub.tasks.nearby import TileCache
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
@@ -46,13 +48,15 @@ def register_extensions(app: Flask) -> None:
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis.limits_storage_uri(app.config["REDIS_URL"]))
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "vh-limits")
     limiter.init_app(app)
     init_login(app)
     init_security(app)
+    if app.config["COMPRESS_RESPONSES"]:
+        compress.init_app(app)
     app.extensions["nearby_tiles"] = TileCache(app.config["NEARBY_CACHE_SECONDS"])
     import volunteer_hub.models  # noqa: F401  (every model registered before the first query)
 

@@ -5,6 +5,7 @@ Tests and tools pass a mapping to ``create_app(config)`` which wins over both.
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -32,14 +33,36 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def secret_key(instance_path: str) -> str:
-    """SECRET_KEY from the environment, else one generated once into instance/secret_key.
+class MissingSetting(RuntimeError):
+    """A setting that this deployment cannot start without."""
+
+
+def single_machine(database_uri: str) -> bool:
+    """SQLite means one machine (`make run`, tests, a small install); any other database means several
+    processes, perhaps on several hosts, that must share one Redis and one secret key."""
+    return database_uri.startswith("sqlite")
+
+
+def require_shared_settings(config: Mapping) -> None:
+    """Refuse to start a process of a multi-process deployment that lacks REDIS_URL or SECRET_KEY: with an
+    embedded Redis of its own it would enqueue jobs no worker reads, and with a key of its own it would sign
+    sessions the other hosts reject."""
+    if single_machine(config["SQLALCHEMY_DATABASE_URI"]):
+        return
+    missing = [name for name in ("REDIS_URL", "SECRET_KEY") if not config.get(name)]
+    if missing:
+        raise MissingSetting(
+            f"{' and '.join(missing)} must be set: with a database other than SQLite every web, worker and "
+            "scheduler process has to share one Redis and one secret key, so none starts its own.")
+
+
+def secret_key(configured: str, instance_path: str) -> str:
+    """The configured SECRET_KEY, else (single machine only) one generated once into instance/secret_key.
 
     The file is created exclusively so that several processes starting at once agree on one key.
     """
-    key = os.environ.get("SECRET_KEY")
-    if key:
-        return key
+    if configured:
+        return configured
     path = Path(instance_path) / "secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -54,7 +77,8 @@ def secret_key(instance_path: str) -> str:
 def load(instance_path: str) -> dict:
     """All settings, read from the environment at app creation."""
     return {
-        "SECRET_KEY": secret_key(instance_path),
+        # Empty means: generated into instance/ (single machine only, see require_shared_settings).
+        "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         # Empty means: start (or reuse) the embedded server, see core.redis.
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
@@ -74,6 +98,9 @@ def load(instance_path: str) -> dict:
         "API_TOKEN_DAYS": _env_int("API_TOKEN_DAYS", 30),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session; forms are not timed
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 256 * 1024),
+        # HTML, CSS, JS and JSON compressed (zstd, brotli or gzip, as the browser accepts): phones on weak
+        # networks pay for transferred bytes. 0 leaves it to a reverse proxy that compresses.
+        "COMPRESS_RESPONSES": os.environ.get("COMPRESS_RESPONSES", "1") == "1",
         # Behind a TLS-terminating proxy set TRUSTED_PROXIES=1 so X-Forwarded-Proto is honoured.
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         # Throttling (Flask-Limiter on the same Redis; in-memory fallback while Redis is down).
@@ -139,9 +166,10 @@ def load(instance_path: str) -> dict:
         "DEVICE_BURST_MINUTES": _env_int("DEVICE_BURST_MINUTES", 10),  # ...within this many minutes is flagged
         "FAR_CHECKIN_FACTOR": _env_float("FAR_CHECKIN_FACTOR", 0.8),  # flag check-ins beyond 80% of the radius
         "EXPORT_SYNC_MAX_ROWS": _env_int("EXPORT_SYNC_MAX_ROWS", 2000),  # larger exports run as a job
-        # Certificates: the public address printed in their QR codes (jobs have no request to take it from),
-        # and how many lookups of unknown codes one address may make (valid codes are not counted).
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # The public address of links that leave the app (QR codes, PDFs, messages); empty: the host each
+        # request came in on, and for jobs (no request) the address `make run` serves, see core.links.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        # Certificates: how many lookups of unknown codes one address may make (valid codes are not counted).
         "CERT_LOOKUP_MISS_LIMIT": os.environ.get("CERT_LOOKUP_MISS_LIMIT", "10/minute;50/day"),
         # Channels beyond the in-app inbox (comma-separated sender classes); empty turns them off.
         "NOTIFICATION_SENDERS": os.environ.get(

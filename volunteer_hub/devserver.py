@@ -15,6 +15,8 @@ from volunteer_hub import demo
 from volunteer_hub.accounts.models import User
 from volunteer_hub.extensions import db
 
+WEB_THREADS = 8  # per web worker
+
 
 def serve(host: str, port: int, web_workers: int) -> None:
     """Migrate, seed demo data into an empty database, then run gunicorn, an RQ worker and the scheduler."""
@@ -27,12 +29,19 @@ def serve(host: str, port: int, web_workers: int) -> None:
     # Job logs at WARNING unless asked for: at INFO the outbox's five-second beat scrolls the banner away.
     env = {"WORKER_LOG_LEVEL": "WARNING", **os.environ, "REDIS_URL": app.config["REDIS_URL"],
            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
+    # Links made by jobs (a certificate's QR code) point at this server; web pages take the host each request
+    # came in on, so the web processes are not told (a phone on the LAN gets links it can open).
+    jobs_env = {**env, "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL") or f"http://{_local(host)}:{port}"}
     bin_dir = os.path.dirname(sys.executable)
     children = [
-        subprocess.Popen([os.path.join(bin_dir, "gunicorn"), "--workers", str(web_workers), "--bind",
-                          f"{host}:{port}", "--access-logfile", "-", "wsgi:app"], env=env),
-        subprocess.Popen([os.path.join(bin_dir, "flask"), "--app", "wsgi", "worker"], env=env),
-        subprocess.Popen([os.path.join(bin_dir, "flask"), "--app", "wsgi", "scheduler"], env=env),
+        # Threads, not sync workers: a phone that opens a connection and sends nothing (a browser's
+        # preconnect, a weak network) holds one sync worker until its 30 s timeout and froze `make run`;
+        # gthread gives such a connection a thread for at most 5 s, then waits for it without one.
+        subprocess.Popen([os.path.join(bin_dir, "gunicorn"), "--workers", str(web_workers), "--worker-class",
+                          "gthread", "--threads", str(WEB_THREADS), "--bind", f"{host}:{port}", "--access-logfile",
+                          "-", "wsgi:app"], env=env),
+        subprocess.Popen([os.path.join(bin_dir, "flask"), "--app", "wsgi", "worker"], env=jobs_env),
+        subprocess.Popen([os.path.join(bin_dir, "flask"), "--app", "wsgi", "scheduler"], env=jobs_env),
     ]
     _print_banner(host, port)
     # A closed terminal (SIGHUP) or a process manager's SIGTERM stops the children too, as Ctrl-C does: left
@@ -55,6 +64,11 @@ def serve(host: str, port: int, web_workers: int) -> None:
             except subprocess.TimeoutExpired:
                 child.kill()
         click.echo("Stopped web, worker, scheduler and the embedded Redis.")
+
+
+def _local(host: str) -> str:
+    """An address for links to a server listening on ``host`` (all interfaces: this machine's loopback)."""
+    return "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
 
 
 def _exit(_signum, _frame) -> None:

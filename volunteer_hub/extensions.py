@@ -8,6 +8,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from volunteer_hub.core.compression import ClosingCompress
 from volunteer_hub.core.db import Base
 
 # Objects keep their loaded state after commit: services refresh explicitly where another transaction may
@@ -17,5 +18,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Bound only when COMPRESS_RESPONSES is on (production may leave compression to its reverse proxy).
+compress = ClosingCompress()
 # Limits are declared per view (login, token, register); storage is the app's Redis, see create_app().
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

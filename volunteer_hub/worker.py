@@ -11,6 +11,7 @@ from rq import Queue, SimpleWorker
 from rq.cron import CronScheduler
 from rq.exceptions import StopRequested
 
+from volunteer_hub.core.processes import children_die_with_this_process
 from volunteer_hub.core.queue import DEFAULT_QUEUE
 from volunteer_hub.schedule import RECURRING
 
@@ -49,6 +50,9 @@ def run_worker(app, *, burst: bool = False, queues=(DEFAULT_QUEUE,)) -> None:
     # which otherwise pause a job for up to ~100 ms on a small machine.
     gc.collect()
     gc.freeze()
+    # RQ forks its scheduler for delayed and retried jobs: it must not outlive a worker that is SIGKILLed (an
+    # out-of-memory kill, a deploy), or every crash leaves one more scheduler behind.
+    children_die_with_this_process()
     while True:
         connection, worker = _connection(app), None
         try:

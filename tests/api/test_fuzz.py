@@ -80,6 +80,8 @@ def test_the_api_conforms_to_its_openapi_document(app, world, label):
               phases=[Phase.explicit, Phase.generate],
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     def fuzz(case):
-        case.call_and_validate(headers={"Authorization": f"Bearer {token()}"}, checks=CHECKS)
+        # Uncompressed: schemathesis' WSGI client does not decode a zstd body (tests/test_compression.py covers it).
+        case.call_and_validate(headers={"Authorization": f"Bearer {token()}", "Accept-Encoding": "identity"},
+                               checks=CHECKS)
 
     fuzz()

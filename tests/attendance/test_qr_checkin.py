@@ -201,3 +201,19 @@ def test_reviewers_cannot_open_the_code_page(on_site, browser, make_user, grant)
     reviewer = make_user("审核员")
     grant(reviewer, on_site.org, "reviewer")
     assert browser(reviewer).get(f"/org/shifts/{on_site.shift.id}/checkin-code").status_code == 403
+
+
+def test_the_check_in_code_opens_the_host_the_organizer_asked(api, on_site):
+    with at(on_site.shift.starts_at):
+        body = api.post(f"/shifts/{on_site.shift.id}/checkin-token", token=on_site.organizer_token,
+                        headers={"Host": "192.168.1.20:5101"}).json
+
+    assert body["url"] == f"http://192.168.1.20:5101/c/{body['token']}"
+
+
+def test_the_check_in_code_opens_the_public_address_when_one_is_configured(app, api, on_site, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://zhiyuan.example.cn/hub")
+    with at(on_site.shift.starts_at):
+        body = issue(api, on_site).json
+
+    assert body["url"] == f"https://zhiyuan.example.cn/hub/c/{body['token']}"

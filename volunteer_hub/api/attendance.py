@@ -1,6 +1,6 @@
 """Attendance: check-in and check-out by GPS or the shift's QR code, organizers' marks."""
 
-from flask import request, url_for
+from flask import request
 from flask_babel import gettext as _
 from marshmallow import fields, validate
 
@@ -8,6 +8,7 @@ from volunteer_hub.api.common import Blueprint, auth_required
 from volunteer_hub.api.schemas import Lat, LocalDateTime, Lon, Schema
 from volunteer_hub.attendance import qr, rules, services
 from volunteer_hub.claims.services import get_claim, get_own_claim
+from volunteer_hub.core.links import external_url
 from volunteer_hub.tasks.services import get_shift
 
 blp = Blueprint("api_attendance", __name__, description="Attendance: check-in, check-out and marks")
@@ -92,7 +93,7 @@ def check_out(data, claim_id, user):
 def checkin_token(shift_id, user):
     """A fresh signed QR check-in code for the shift, valid CHECKIN_TOKEN_TTL_S seconds (organizers)."""
     issued = services.issue_checkin_token(user, get_shift(shift_id))
-    url = url_for("attendance.scan", token=issued.token, _external=True)
+    url = external_url("attendance.scan", token=issued.token)
     return {"token": issued.token, "url": url, "expires_at": issued.expires_at,
             "qr_svg": str(qr.svg(url, label=_("Check-in code")))}
 

@@ -10,6 +10,7 @@ from volunteer_hub.attendance.forms import PositionForm, ScanForm
 from volunteer_hub.claims.models import Attendance
 from volunteer_hub.claims.services import get_own_claim
 from volunteer_hub.core.errors import DomainError, ValidationError
+from volunteer_hub.core.links import external_url
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.orgs.access import staff_required
 from volunteer_hub.tasks.services import get_shift
@@ -107,7 +108,7 @@ def code(shift_id: int):
     """The organizer's rotating check-in QR code, shown large; the page reloads itself before the code expires."""
     shift = get_shift(shift_id)
     issued = services.issue_checkin_token(current_user, shift)
-    url = url_for("attendance.scan", token=issued.token, _external=True)
+    url = external_url("attendance.scan", token=issued.token)
     # Rotate at half the lifetime: a code scanned just before the page reloads stays valid a while longer.
     refresh_s = max(current_app.config["CHECKIN_TOKEN_TTL_S"] // 2, 5)
     response = current_app.make_response(render_template(

@@ -8,7 +8,6 @@ recorded the hours it counts, each with its share.
 import logging
 from collections import defaultdict
 from datetime import date
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
@@ -21,6 +20,7 @@ from volunteer_hub.audit.services import record as audit
 from volunteer_hub.certificates import jobs, pdf, queries, rules
 from volunteer_hub.certificates.models import Certificate, CertificateStatus, new_code
 from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound
+from volunteer_hub.core.links import external_url
 from volunteer_hub.core.timeutil import now, to_local
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
@@ -109,11 +109,8 @@ def _finish(certificate_id: int, **values) -> None:
 
 
 def verification_url(code: str) -> str:
-    """The absolute public address of a certificate's verification page, built from PUBLIC_BASE_URL so that a
-    job (which has no request) and every web process print the same address."""
-    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http")
-    return adapter.build("certificates.verify", {"code": code}, force_external=True)
+    """The absolute public address of a certificate's verification page (its QR code and printed link)."""
+    return external_url("certificates.verify", code=code)
 
 
 def get_own_certificate(user: User, certificate_id: int) -> Certificate:

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from volunteer_hub.core.errors import DomainError, NotFound, ValidationError
 from volunteer_hub.core.forms import apply_errors
+from volunteer_hub.core.links import external_url
 from volunteer_hub.core.responses import no_store
 from volunteer_hub.help import queries, rules, services
 from volunteer_hub.help.forms import AcceptForm, DeclineForm, RequestForm, ThanksForm
@@ -77,7 +78,7 @@ def follow(token: str):
     """A request asked without an account, opened from its private follow-up link."""
     found = _by_token(token)
     return _status_page(found, thank_url=url_for("help.thank_by_token", token=token),
-                        follow_url=url_for("help.follow", token=token, _external=True) if request.args.get("new")
+                        follow_url=external_url("help.follow", token=token) if request.args.get("new")
                         else None)
 
 

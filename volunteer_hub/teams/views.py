@@ -11,6 +11,7 @@ from volunteer_hub.claims.services import blocking_problem, get_own_claim
 from volunteer_hub.core.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationError
 from volunteer_hub.core.formatting import shift_span
 from volunteer_hub.core.forms import apply_errors
+from volunteer_hub.core.links import external_url
 from volunteer_hub.tasks.services import get_shift
 from volunteer_hub.teams import queries, rules, services
 from volunteer_hub.teams.forms import FoundTeamForm, TeamClaimForm
@@ -188,7 +189,7 @@ def invite_share(team_id: int):
     """The invite link and QR code, for the leader and deputies to share."""
     team = services.get_team(team_id)
     rules.require_lead(current_user, team)
-    link = url_for("teams.invite", code=team.invite_code, _external=True)
+    link = external_url("teams.invite", code=team.invite_code)
     return render_template("teams/invite_share.html", team=team, link=link,
                            svg=qr.svg(link, label=_("Invite code for the team %(team)s", team=team.name)))
 
