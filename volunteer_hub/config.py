@@ -111,9 +111,11 @@ def load(instance_path: str) -> dict:
         # together). Only sent requests count.
         "HELP_REQUEST_LIMIT_PER_IP": os.environ.get("HELP_REQUEST_LIMIT_PER_IP", "5/hour;20/day"),
         "HELP_REQUEST_LIMIT_PER_ACCOUNT": os.environ.get("HELP_REQUEST_LIMIT_PER_ACCOUNT", "5/hour;20/day"),
-        # Invitations to a Party branch: how many one organizer may send (only sent ones count), how long they wait.
+        # Invitations to a Party branch and to a role: how many one organizer may send of each (only sent ones
+        # count), how long any invitation waits for its answer.
         "BRANCH_INVITE_LIMIT_PER_ORGANIZER": os.environ.get("BRANCH_INVITE_LIMIT_PER_ORGANIZER", "30/hour;100/day"),
-        "BRANCH_INVITATION_DAYS": _env_int("BRANCH_INVITATION_DAYS", 14),
+        "ROLE_INVITE_LIMIT_PER_ORGANIZER": os.environ.get("ROLE_INVITE_LIMIT_PER_ORGANIZER", "10/hour;30/day"),
+        "INVITATION_DAYS": _env_int("INVITATION_DAYS", 14),
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") == "1",
         # Domain knobs (units in the names).
         "NEARBY_RADIUS_KM": _env_float("NEARBY_RADIUS_KM", 5.0),

@@ -84,7 +84,7 @@ def test_a_temporary_party_branch_can_sit_under_a_compound(api, tree, make_user,
     assert response.json["temporary"] is True
 
 
-def test_a_street_organizer_grants_roles_in_a_community_below(api, tree, make_user, grant, api_token):
+def test_a_street_organizer_invites_to_a_role_in_a_community_below(api, tree, make_user, grant, api_token):
     organizer, newcomer = make_user(), make_user()
     grant(organizer, tree["street"])
     token = api_token(organizer)
@@ -94,9 +94,10 @@ def test_a_street_organizer_grants_roles_in_a_community_below(api, tree, make_us
     again = api.post(f"/orgs/{tree['community'].id}/roles", token=token,
                      json={"user_id": newcomer.id, "role": "reviewer"})
 
-    assert response.status_code == 201
-    assert again.status_code == 409
-    assert again.json["error"]["code"] == "role_exists"
+    assert response.status_code == again.status_code == 202
+    assert api.get("/me", token=api_token(newcomer)).json["roles"] == []
+    [invitation] = api.get("/me/invitations", token=api_token(newcomer)).json
+    assert api.post(f"/me/invitations/{invitation['id']}/accept", token=api_token(newcomer)).status_code == 204
     roles = api.get("/me", token=api_token(newcomer)).json["roles"]
     assert roles == [{"org_id": tree["community"].id, "org_name": "白石龙社区", "role": "reviewer"}]
 
@@ -108,7 +109,7 @@ def test_a_street_organizer_grants_roles_in_a_community_below(api, tree, make_us
         ("reviewer", {"role": "organizer"}, 403),
         ("volunteer", {"role": "organizer"}, 403),
         ("organizer", {"role": "king"}, 400),
-        ("organizer", {"role": "organizer", "user_id": 999999}, 400),
+        ("organizer", {"role": "organizer", "user_id": None, "phone": "1370000"}, 400),
     ],
 )
 def test_role_grants_are_refused_outside_ones_scope_or_with_bad_input(api, tree, make_user, grant, api_token,

@@ -15,7 +15,7 @@ from volunteer_hub.core.timeutil import now
 from volunteer_hub.extensions import db
 from volunteer_hub.notifications.models import Notification
 from volunteer_hub.orgs import services
-from volunteer_hub.orgs.models import BranchInvitation
+from volunteer_hub.orgs.models import Invitation
 from volunteer_hub.schedule import RECURRING
 
 UNREGISTERED = "13700002222"
@@ -26,14 +26,14 @@ def branch_id(api, site):
     return create_branch(api, site, site.tokens.organizer, name="东门卡口临时党支部").json["id"]
 
 
-def open_invitations(api, token) -> list[dict]:
-    response = api.get("/me/branch-invitations", token=token)
+def open_invitations(api, token, path="/me/branch-invitations") -> list[dict]:
+    response = api.get(path, token=token)
     assert response.status_code == 200
     return response.json
 
 
-def answer(api, token, invitation_id, verb):
-    return api.post(f"/me/branch-invitations/{invitation_id}/{verb}", token=token)
+def answer(api, token, invitation_id, verb, path="/me/branch-invitations"):
+    return api.post(f"{path}/{invitation_id}/{verb}", token=token)
 
 
 def notified(app, user) -> list[str]:
@@ -130,7 +130,7 @@ def test_invitations_expire(api, app, site, branch_id, api_token):
     invite(api, branch_id, site.tokens.organizer, site.people.zhang.phone)
     [invitation] = open_invitations(api, zhang)
 
-    with time_machine.travel(now() + timedelta(days=app.config["BRANCH_INVITATION_DAYS"], minutes=1)):
+    with time_machine.travel(now() + timedelta(days=app.config["INVITATION_DAYS"], minutes=1)):
         assert open_invitations(api, zhang) == []
         assert answer(api, zhang, invitation["id"], "accept").status_code == 404
         with app.app_context():  # the daily job forgets the expired invitation and the number it names
@@ -170,8 +170,8 @@ def test_invitations_are_throttled_per_organizer_across_page_and_api(api, app, c
     assert refused.json["error"]["code"] == "rate_limited"
     assert invite(api, sibling_branch, site.tokens.sibling, "13700000004").status_code == 202  # their own count
     with app.app_context():
-        assert db.session.execute(sa.select(sa.func.count()).select_from(BranchInvitation)
-                                  .where(BranchInvitation.org_id == branch_id)).scalar() == 2
+        assert db.session.execute(sa.select(sa.func.count()).select_from(Invitation)
+                                  .where(Invitation.org_id == branch_id)).scalar() == 2
 
 
 # --- pages ---
@@ -183,12 +183,12 @@ def test_the_invitee_answers_from_the_inbox_and_the_invitations_page(api, app, c
 
     inbox = client.get("/me/notifications").get_data(as_text=True)
     assert "You are invited to join the Party branch “东门卡口临时党支部” of 白石龙社区" in inbox
-    assert "/me/branch-invitations" in inbox
-    assert "1 invitation to a Party branch" in client.get("/me").get_data(as_text=True)
+    assert "/me/invitations" in inbox
+    assert "1 invitation waiting for your answer" in client.get("/me").get_data(as_text=True)
     page = client.get("/me/branch-invitations").get_data(as_text=True)
     assert "王书记 invites you to join this Party branch." in page
     with app.app_context():
-        invitation_id = db.session.execute(sa.select(BranchInvitation.id)).scalar_one()
+        invitation_id = db.session.execute(sa.select(Invitation.id)).scalar_one()
 
     accepted = client.post(f"/me/branch-invitations/{invitation_id}/accept",
                            data={"csrf_token": csrf_token(client, "/me/branch-invitations")})
@@ -206,7 +206,7 @@ def test_a_volunteer_declines_on_the_page_and_the_refusal_of_a_non_member_is_exp
     client.set_cookie("lang", "en")
     login(site.people.hong)
     with app.app_context():
-        invitation_id = db.session.execute(sa.select(BranchInvitation.id)).scalar_one()
+        invitation_id = db.session.execute(sa.select(Invitation.id)).scalar_one()
     token = csrf_token(client, "/me/branch-invitations")
 
     refused = client.post(f"/me/branch-invitations/{invitation_id}/accept", data={"csrf_token": token},

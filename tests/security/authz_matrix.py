@@ -182,7 +182,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_orgs.get_org", "GET"): rule(EVERYONE),
     ("api_orgs.update_org", "PATCH"): rule(MANAGE_A, json={"name_en": "Baishilong Community"}),
     ("api_orgs.grant_role", "POST"): rule(MANAGE_A, json=lambda w: {
-        "user_id": w.users["team_leader"].id, "role": "reviewer"}),
+        "phone": _phone(w, "team_leader"), "role": "reviewer"}),
     ("api_tasks.list_nearby", "GET"): rule(EVERYONE, query={"lat": 22.5431, "lon": 114.0579}),
     ("api_tasks.get_task", "GET"): rule(EVERYONE),
     ("api_tasks.post_task", "POST"): rule(MANAGE_A, json=lambda w: {
@@ -336,4 +336,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_orgs.my_branch_invitations", "GET"): rule(SIGNED_IN),
     ("api_orgs.accept_branch_invitation", "POST"): rule(OWNER),
     ("api_orgs.decline_branch_invitation", "POST"): rule(OWNER),
+    ("api_orgs.my_invitations", "GET"): rule(SIGNED_IN),
+    ("api_orgs.accept_invitation", "POST"): rule(OWNER),
+    ("api_orgs.decline_invitation", "POST"): rule(OWNER),
 }

@@ -194,7 +194,7 @@ def _issue5(admin, organizer, volunteer, team_id, task_id, community, applicants
     for member in (volunteer, leader):
         orgs.invite_branch_member(organizer, db.session.get(Organisation, branch.id), member.phone)
         [invitation] = orgs.list_invitations(member)
-        orgs.accept_branch_invitation(member, invitation.id)
+        orgs.accept_invitation(member, invitation.id)
     second = orgs.create_temporary_branch(organizer, community, name="白石龙一区临时党支部")
     orgs.invite_branch_member(organizer, second, volunteer.phone)
     [invitation] = orgs.list_invitations(volunteer)

@@ -1,13 +1,19 @@
-"""The organisation tree, role grants, and temporary Party branches with their members and invitations."""
+"""The organisation tree, invitations to roles and to temporary Party branches, and the branches' members."""
 
 from marshmallow import fields
 
 from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import Int, LocalDateTime, OrgIn, OrgOut, RoleIn, RoleOut, Schema
+from volunteer_hub.api.schemas import Int, LocalDateTime, OrgIn, OrgOut, RoleIn, Schema
 from volunteer_hub.orgs import permissions, rules, services
+from volunteer_hub.orgs.models import InvitationKind, Role
 from volunteer_hub.orgs.throttle import invite_limits
 
 blp = Blueprint("api_orgs", __name__, description="Organisations and roles")
+
+
+class InvitationSentOut(Schema):
+    status = fields.String(required=True, metadata={"enum": ["invitation_sent"]})
+    message = fields.String(required=True)
 
 
 @blp.post("/orgs")
@@ -45,12 +51,17 @@ def update_org(data, org_id, user):
 
 @blp.post("/orgs/<int:org_id>/roles")
 @blp.arguments(RoleIn)
-@blp.response(201, RoleOut)
-@blp.errors(400, 401, 403, 404, 409)
+@blp.response(202, InvitationSentOut, description="The invitation is sent, whoever holds the number (or account): "
+              "the answer is the same for an unregistered number or unknown account, anyone's, and a holder's of "
+              "the role.")
+@blp.errors(400, 401, 403, 404, 429)
+@invite_limits("ROLE_INVITE_LIMIT_PER_ORGANIZER")
 @auth_required
 def grant_role(data, org_id, user):
-    """Grant organizer or reviewer on this organisation's subtree."""
-    return services.grant_role(user, org_id, data["user_id"], data["role"])
+    """Invite a mobile number (or an account by id) to organizer or reviewer on this organisation's subtree; its
+    holder gets the role only by accepting. Throttled per organizer."""
+    services.invite_role(user, services.get_org(org_id), data["role"], phone=data["phone"], user_id=data["user_id"])
+    return {"status": "invitation_sent", "message": services.invitation_sent(InvitationKind(data["role"]))}
 
 
 class BranchIn(Schema):
@@ -71,11 +82,6 @@ class BranchMemberOut(Schema):
     name = fields.String(required=True)
 
 
-class InvitationSentOut(Schema):
-    status = fields.String(required=True, metadata={"enum": ["invitation_sent"]})
-    message = fields.String(required=True)
-
-
 class BranchInvitationOut(Schema):
     id = fields.Integer(required=True)
     branch_id = fields.Integer(required=True)
@@ -83,6 +89,25 @@ class BranchInvitationOut(Schema):
     org = fields.String(required=True, allow_none=True, metadata={"description": "Where the branch is set up."})
     invited_by = fields.String(required=True, allow_none=True, metadata={"description": "The organizer's name."})
     expires_at = LocalDateTime(required=True, metadata={"description": "Answer before this time."})
+
+
+class InvitationOut(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, metadata={"enum": list(InvitationKind), "description": (
+        "branch_member: join the Party branch org_id; organizer or reviewer: that role on org_id's subtree.")})
+    org_id = fields.Integer(required=True)
+    org = fields.String(required=True, metadata={"description": "The organisation's (or branch's) name."})
+    parent = fields.String(required=True, allow_none=True, metadata={"description": "Where it sits."})
+    role = fields.String(required=True, allow_none=True, metadata={"enum": list(Role)})
+    invited_by = fields.String(required=True, allow_none=True, metadata={"description": "The organizer's name."})
+    expires_at = LocalDateTime(required=True, metadata={"description": "Answer before this time."})
+
+
+BRANCH_ONLY = (InvitationKind.BRANCH_MEMBER,)
+
+
+def _inviter(invitation) -> str | None:
+    return invitation.invited_by.name if invitation.invited_by else None
 
 
 def _member(branch, user) -> dict:
@@ -121,7 +146,7 @@ def list_branch_members(org_id, user):
 @blp.response(202, InvitationSentOut, description="The invitation is sent, whoever holds the number: the answer "
               "is the same for an unregistered number, anyone's number and a member's.")
 @blp.errors(400, 401, 403, 404, 429)
-@invite_limits
+@invite_limits("BRANCH_INVITE_LIMIT_PER_ORGANIZER")
 @auth_required
 def add_branch_member(data, org_id, user):
     """Invite a mobile number to a Party branch I organize; its holder joins only by accepting. Throttled per
@@ -144,11 +169,11 @@ def remove_branch_member(org_id, member_id, user):
 @blp.errors(401)
 @auth_required
 def my_branch_invitations(user):
-    """Invitations to Party branches waiting for my answer, newest first."""
-    return [{"id": invitation.id, "branch_id": invitation.org_id, "branch": invitation.branch.name,
-             "org": invitation.branch.parent.name if invitation.branch.parent else None,
-             "invited_by": invitation.invited_by.name if invitation.invited_by else None,
-             "expires_at": invitation.expires_at} for invitation in services.list_invitations(user)]
+    """Invitations to Party branches waiting for my answer, newest first (/me/invitations lists every kind)."""
+    return [{"id": invitation.id, "branch_id": invitation.org_id, "branch": invitation.org.name,
+             "org": invitation.org.parent.name if invitation.org.parent else None,
+             "invited_by": _inviter(invitation), "expires_at": invitation.expires_at}
+            for invitation in services.list_invitations(user, BRANCH_ONLY)]
 
 
 @blp.post("/me/branch-invitations/<int:invitation_id>/accept")
@@ -157,7 +182,7 @@ def my_branch_invitations(user):
 @auth_required
 def accept_branch_invitation(invitation_id, user):
     """Join the Party branch of one of my invitations (409 not_party_member unless my profile says I am one)."""
-    member = services.accept_branch_invitation(user, invitation_id)
+    member = services.accept_invitation(user, invitation_id, BRANCH_ONLY)
     return _member(services.get_org(member.org_id), user)
 
 
@@ -166,5 +191,36 @@ def accept_branch_invitation(invitation_id, user):
 @blp.errors(401, 404)
 @auth_required
 def decline_branch_invitation(invitation_id, user):
+    """Turn one of my invitations to a Party branch down; the organizer is not told."""
+    services.decline_invitation(user, invitation_id, BRANCH_ONLY)
+
+
+@blp.get("/me/invitations")
+@blp.response(200, InvitationOut(many=True))
+@blp.errors(401)
+@auth_required
+def my_invitations(user):
+    """Invitations to Party branches and to roles waiting for my answer, newest first."""
+    return [{"id": invitation.id, "kind": invitation.kind, "org_id": invitation.org_id, "org": invitation.org.name,
+             "parent": invitation.org.parent.name if invitation.org.parent else None, "role": invitation.role,
+             "invited_by": _inviter(invitation), "expires_at": invitation.expires_at}
+            for invitation in services.list_invitations(user)]
+
+
+@blp.post("/me/invitations/<int:invitation_id>/accept")
+@blp.response(204)
+@blp.errors(401, 404, 409)
+@auth_required
+def accept_invitation(invitation_id, user):
+    """Accept one of my invitations: join the Party branch (409 not_party_member unless my profile says I am
+    one) or take the role (then listed in GET /me roles)."""
+    services.accept_invitation(user, invitation_id)
+
+
+@blp.post("/me/invitations/<int:invitation_id>/decline")
+@blp.response(204)
+@blp.errors(401, 404)
+@auth_required
+def decline_invitation(invitation_id, user):
     """Turn one of my invitations down; the organizer is not told."""
-    services.decline_branch_invitation(user, invitation_id)
+    services.decline_invitation(user, invitation_id)

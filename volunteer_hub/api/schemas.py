@@ -187,15 +187,11 @@ class OrgOut(OrgRef):
 
 
 class RoleIn(Schema):
-    user_id = Int(required=True)
+    phone = fields.String(load_default=None, metadata={"description": "The mobile number to invite.",
+                                                       "example": "13812345678"})
+    user_id = Int(load_default=None, metadata={"description": "Instead of phone: the account to invite (by its "
+                                                              "number)."})
     role = fields.String(required=True, validate=_one_of(set(Role)))
-
-
-class RoleOut(Schema):
-    id = fields.Integer(required=True)
-    user_id = fields.Integer(required=True)
-    org_id = fields.Integer(required=True)
-    role = fields.String(required=True)
 
 
 # --- tasks and shifts ---

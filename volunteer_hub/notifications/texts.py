@@ -154,6 +154,13 @@ def render(note: Notification) -> str:
                      "invitation by %(date)s.", branch=localized_name(p.get("branch", ""), p.get("branch_en")),
                      org=localized_name(p.get("org", ""), p.get("org_en")),
                      date=_service_day(p, "until"))
+        # Roles (volunteer_hub.orgs): "role" is organizer or reviewer, "org" the organisation's name.
+        case "role_invitation":
+            from volunteer_hub.orgs.forms import role_label  # orgs.services notifies: import when shown
+
+            return _("You are invited to be %(role)s of %(org)s. Accept or decline the invitation by %(date)s.",
+                     role=role_label(p.get("role", "")), org=localized_name(p.get("org", ""), p.get("org_en")),
+                     date=_service_day(p, "until"))
         # Lottery draws (volunteer_hub.lottery).
         case "lottery_won":
             return _("You were drawn for “%(task)s” %(when)s: your place is confirmed.", task=task, when=when)

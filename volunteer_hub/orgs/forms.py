@@ -1,4 +1,4 @@
-"""Organisation forms: add a sub-organisation, grant a role by phone number."""
+"""Organisation forms: add a sub-organisation, invite a phone number to a role or a Party branch."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -58,7 +58,7 @@ class EnglishNameForm(FlaskForm):
 
 class GrantRoleForm(FlaskForm):
     phone = TelField(_l("Their mobile number"), render_kw={"autocomplete": "off", "inputmode": "tel"},
-                     validators=[InputRequired(_l("Enter the mobile number they registered with.")), Length(max=32)])
+                     validators=[InputRequired(_l("Enter their mobile number.")), Length(max=32)])
     role = SelectField(_l("Role"), validate_choice=False,
                        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()])
 

@@ -6,5 +6,5 @@ from volunteer_hub.schedule import once_per_period
 
 @once_per_period(seconds=86_400)
 def purge_expired_invitations() -> None:
-    """Recurring: forget Party branch invitations past their expiry, with the mobile numbers they name."""
+    """Recurring: forget invitations (to Party branches, to roles) past their expiry, with the numbers they name."""
     services.purge_expired_invitations()

@@ -90,23 +90,38 @@ class BranchMember(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class BranchInvitation(db.Model):
-    """An organizer's invitation of a mobile number to a Party branch: only its holder, by accepting, becomes a
-    member. It names the number, not an account, so an invitation to a number nobody registered yet waits for
-    whoever registers with it, and the organizer's side never depends on whether the number is known."""
+class InvitationKind(enum.StrEnum):
+    """What accepting an invitation gives: membership of a Party branch, or a role on the organisation."""
+
+    BRANCH_MEMBER = "branch_member"
+    ORGANIZER = Role.ORGANIZER.value
+    REVIEWER = Role.REVIEWER.value
+
+
+class Invitation(db.Model):
+    """An organizer's invitation of a mobile number to a Party branch or to a role on an organisation: only its
+    holder, by accepting, becomes a member or gets the role. It names the number, not an account, so an
+    invitation to a number nobody registered yet waits for whoever registers with it, and the organizer's side
+    never depends on whether the number is known. (The table kept the name it had when it held branch
+    invitations only.)"""
 
     __tablename__ = "branch_invitations"
-    __table_args__ = (sa.UniqueConstraint("org_id", "phone"),)
+    __table_args__ = (sa.UniqueConstraint("org_id", "phone", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id", ondelete="CASCADE"))
     phone: Mapped[str] = mapped_column(sa.String(16), index=True)  # E.164, as users.phone
+    kind: Mapped[str] = mapped_column(sa.String(20), default=InvitationKind.BRANCH_MEMBER)
     status: Mapped[str] = mapped_column(sa.String(10), default=InvitationStatus.PENDING)
     invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     responded_at: Mapped[datetime | None]
 
-    branch: Mapped[Organisation] = relationship()
+    org: Mapped[Organisation] = relationship()
     invited_by = relationship("User", foreign_keys=[invited_by_id])
 
+    @property
+    def role(self) -> Role | None:
+        """The role accepting gives; None for an invitation to a Party branch."""
+        return None if self.kind == InvitationKind.BRANCH_MEMBER else Role(self.kind)

@@ -1,4 +1,5 @@
-"""Organisation use cases: build the tree, grant roles, run temporary Party branches and their members."""
+"""Organisation use cases: build the tree, grant roles, run temporary Party branches and their members, invite
+numbers to a branch or a role (only the invitee's acceptance makes a member or a role holder)."""
 
 import contextlib
 from datetime import timedelta
@@ -22,8 +23,9 @@ from volunteer_hub.extensions import db
 from volunteer_hub.notifications.services import notify
 from volunteer_hub.orgs import permissions, rules
 from volunteer_hub.orgs.models import (
-    BranchInvitation,
     BranchMember,
+    Invitation,
+    InvitationKind,
     InvitationStatus,
     Organisation,
     OrgKind,
@@ -113,7 +115,8 @@ def set_english_name(actor: User, org_id: int, name_en: str | None) -> Organisat
 
 
 def grant_role(actor: User, org_id: int, user_id: int, role: str) -> RoleGrant:
-    """Give user_id a role on org_id; admins and organizers of the org's subtree may grant."""
+    """Give user_id a role on org_id at once, without asking them: for seeding the demo and for tests, never for an
+    organizer's request (that is an invitation the person accepts: invite_role)."""
     org = get_org(org_id)
     permissions.require_manage(actor, org)
     if role not in set(Role):
@@ -213,119 +216,167 @@ def _create_branch(actor: User, parent: Organisation, name: str, task_id: int | 
 
 
 def invite_branch_member(actor: User, branch: Organisation, phone: str | None) -> None:
-    """Invite a mobile number to a Party branch the actor organizes.
-
-    Whoever holds the number (nobody yet, a volunteer anywhere in the city, a member already) the actor gets the
-    same answer after nearly the same work, so inviting tells nothing about the number. Its holder joins only by
-    accepting (accept_branch_invitation)."""
+    """Invite a mobile number to a Party branch the actor organizes; its holder joins only by accepting."""
     permissions.require_manage(actor, branch)
     rules.check_branch(branch)
+    _send_invitation(actor, branch, _invited_phone(phone), InvitationKind.BRANCH_MEMBER)
+
+
+def invite_role(actor: User, org: Organisation, role: str, *, phone: str | None = None,
+                user_id: int | None = None) -> None:
+    """Invite a mobile number (or the account user_id, by its number) to a role on an organisation the actor
+    organizes; its holder gets the role only by accepting. An unknown user_id is answered like any number."""
+    permissions.require_manage(actor, org)
+    if role not in set(Role):
+        raise ValidationError(fields={"role": _l("Role must be organizer or reviewer.")})
+    if user_id is None:
+        phone = _invited_phone(phone)
+    else:
+        user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+        phone = user.phone if user is not None else None
+    if phone is not None:
+        _send_invitation(actor, org, phone, InvitationKind(role))
+
+
+def _invited_phone(phone: str | None) -> str:
     normalised = normalise_mobile(phone or "")
     if normalised is None:
         raise ValidationError(fields={"phone": _l("Enter an 11-digit mainland mobile number, e.g. 13812345678.")})
-    # A simultaneous invitation of the same number to the same branch may go in first: then it is sent.
+    return normalised
+
+
+def _send_invitation(actor: User, org: Organisation, phone: str, kind: InvitationKind) -> None:
+    # Whoever holds the number (nobody yet, anyone anywhere in the city, a member or role holder already) the
+    # actor gets the same answer after nearly the same work, so inviting tells nothing about the number.
+    # A simultaneous invitation of the same number to the same place may go in first: then it is sent.
     with contextlib.suppress(sa.exc.IntegrityError):
-        atomic(_invite, actor, branch, normalised)
+        atomic(_invite, actor, org, phone, kind)
 
 
-def invitation_sent() -> str:
+def invitation_sent(kind: InvitationKind = InvitationKind.BRANCH_MEMBER) -> str:
     """What the organizer is told about an invitation, whoever holds the number (word for word the same)."""
-    return _("Invitation sent. Whoever holds this number sees it after signing in with it and joins the branch "
-             "only by accepting it, within %(days)d days.", days=current_app.config["BRANCH_INVITATION_DAYS"])
+    days = current_app.config["INVITATION_DAYS"]
+    if kind == InvitationKind.BRANCH_MEMBER:
+        return _("Invitation sent. Whoever holds this number sees it after signing in with it and joins the branch "
+                 "only by accepting it, within %(days)d days.", days=days)
+    return _("Invitation sent. Whoever holds this number sees it after signing in with it and gets the role only "
+             "by accepting it, within %(days)d days.", days=days)
 
 
-def _invite(actor: User, branch: Organisation, phone: str) -> None:
+def _invite(actor: User, org: Organisation, phone: str, kind: InvitationKind) -> None:
     at = now()
     holder = get_user_by_phone(phone)
-    invitation = db.session.execute(sa.select(BranchInvitation).where(
-        BranchInvitation.org_id == branch.id, BranchInvitation.phone == phone)).scalar_one_or_none()
-    if holder is not None and _is_member(branch.id, holder.id):
+    invitation = db.session.execute(sa.select(Invitation).where(
+        Invitation.org_id == org.id, Invitation.phone == phone, Invitation.kind == kind)).scalar_one_or_none()
+    if holder is not None and _already_has(holder, org, kind):
         return
     # An open invitation is not sent twice, and a "no" stands until the invitation would have expired.
     if invitation is not None and invitation.status != InvitationStatus.ACCEPTED and invitation.expires_at > at:
         return
     if invitation is None:
-        invitation = BranchInvitation(org_id=branch.id, phone=phone)
+        invitation = Invitation(org_id=org.id, phone=phone, kind=kind)
         db.session.add(invitation)
     invitation.status, invitation.invited_by_id, invitation.created_at = InvitationStatus.PENDING, actor.id, at
-    invitation.expires_at = at + timedelta(days=current_app.config["BRANCH_INVITATION_DAYS"])
+    invitation.expires_at = at + timedelta(days=current_app.config["INVITATION_DAYS"])
     invitation.responded_at = None
     db.session.flush()
-    audit.record(actor.id, "orgs.branch_member_invited", "org", branch.id, invitation_id=invitation.id)
-    if holder is not None:
-        parent = branch.parent
-        notify(holder.id, "branch_invitation", branch=branch.name, branch_en=branch.name_en,
-               org=parent.name if parent else "", org_en=parent.name_en if parent else None,
-               until=to_local(invitation.expires_at).date().isoformat())
+    until = to_local(invitation.expires_at).date().isoformat()
+    if kind == InvitationKind.BRANCH_MEMBER:
+        audit.record(actor.id, "orgs.branch_member_invited", "org", org.id, invitation_id=invitation.id)
+        if holder is not None:
+            parent = org.parent
+            notify(holder.id, "branch_invitation", branch=org.name, branch_en=org.name_en,
+                   org=parent.name if parent else "", org_en=parent.name_en if parent else None, until=until)
+    else:
+        audit.record(actor.id, "orgs.role_invited", "org", org.id, invitation_id=invitation.id, role=kind)
+        if holder is not None:
+            notify(holder.id, "role_invitation", role=str(kind), org=org.name, org_en=org.name_en, until=until)
 
 
-def _is_member(branch_id: int, user_id: int) -> bool:
-    return db.session.execute(sa.select(BranchMember.id).where(
-        BranchMember.org_id == branch_id, BranchMember.user_id == user_id)).first() is not None
+def _already_has(user: User, org: Organisation, kind: InvitationKind) -> bool:
+    if kind == InvitationKind.BRANCH_MEMBER:
+        held = sa.select(BranchMember.id).where(BranchMember.org_id == org.id, BranchMember.user_id == user.id)
+    else:
+        held = sa.select(RoleGrant.id).where(RoleGrant.org_id == org.id, RoleGrant.user_id == user.id,
+                                             RoleGrant.role == kind)
+    return db.session.execute(held).first() is not None
 
 
-def _open_invitations(user: User):
-    return sa.select(BranchInvitation).where(
-        BranchInvitation.phone == user.phone, BranchInvitation.status == InvitationStatus.PENDING,
-        BranchInvitation.expires_at > now())
+ALL_KINDS = tuple(InvitationKind)
 
 
-def list_invitations(user: User) -> list[BranchInvitation]:
-    """The Party branch invitations waiting for user's answer, newest first."""
-    return list(db.session.execute(_open_invitations(user).order_by(BranchInvitation.id.desc())).scalars())
+def _open_invitations(user: User, kinds=ALL_KINDS):
+    return sa.select(Invitation).where(
+        Invitation.phone == user.phone, Invitation.status == InvitationStatus.PENDING, Invitation.expires_at > now(),
+        Invitation.kind.in_(kinds))
+
+
+def list_invitations(user: User, kinds=ALL_KINDS) -> list[Invitation]:
+    """The invitations (of the given kinds) waiting for user's answer, newest first."""
+    return list(db.session.execute(_open_invitations(user, kinds).order_by(Invitation.id.desc())).scalars())
 
 
 def count_invitations(user: User) -> int:
     return db.session.execute(sa.select(sa.func.count()).select_from(_open_invitations(user).subquery())).scalar_one()
 
 
-def get_open_invitation(user: User, invitation_id: int) -> BranchInvitation:
+def get_open_invitation(user: User, invitation_id: int, kinds=ALL_KINDS) -> Invitation:
     """One of user's invitations still waiting for an answer; anyone else's (or an answered one) is not found."""
     invitation = db.session.execute(
-        _open_invitations(user).where(BranchInvitation.id == invitation_id)).scalar_one_or_none()
+        _open_invitations(user, kinds).where(Invitation.id == invitation_id)).scalar_one_or_none()
     if invitation is None:
         raise NotFound(_l("This invitation is not open any more: it was answered or has expired."))
     return invitation
 
 
-def accept_branch_invitation(user: User, invitation_id: int) -> BranchMember:
-    """Accept an invitation to a Party branch: only now does user become its member."""
-    invitation = get_open_invitation(user, invitation_id)
-    rules.check_party_member(user)
+def accept_invitation(user: User, invitation_id: int, kinds=ALL_KINDS) -> BranchMember | RoleGrant:
+    """Accept an invitation: only now does user become the branch's member or get the role."""
+    invitation = get_open_invitation(user, invitation_id, kinds)
+    if invitation.kind == InvitationKind.BRANCH_MEMBER:
+        rules.check_party_member(user)
+    # What the organizer offered, they must still be able to give: a revoked organizer's invitations lapse.
+    if invitation.invited_by is None or not permissions.can_manage(invitation.invited_by, invitation.org):
+        raise NotFound(_l("This invitation is not open any more: it was answered or has expired."))
     return atomic(_accept, user, invitation)
 
 
-def _respond(user: User, invitation: BranchInvitation, status: InvitationStatus) -> None:
+def _respond(user: User, invitation: Invitation, status: InvitationStatus) -> None:
     # Conditional on still being open, so a double tap or a parallel answer does not count twice.
     answered = db.session.execute(
-        sa.update(BranchInvitation).where(BranchInvitation.id == invitation.id,
-                                          BranchInvitation.status == InvitationStatus.PENDING,
-                                          BranchInvitation.phone == user.phone, BranchInvitation.expires_at > now())
+        sa.update(Invitation).where(Invitation.id == invitation.id, Invitation.status == InvitationStatus.PENDING,
+                                    Invitation.phone == user.phone, Invitation.expires_at > now())
         .values(status=status, responded_at=now())
     ).rowcount
     if not answered:
         raise NotFound(_l("This invitation is not open any more: it was answered or has expired."))
-    audit.record(user.id, f"orgs.branch_invitation_{status}", "org", invitation.org_id, invitation_id=invitation.id)
+    action = "branch_invitation" if invitation.kind == InvitationKind.BRANCH_MEMBER else "role_invitation"
+    audit.record(user.id, f"orgs.{action}_{status}", "org", invitation.org_id, invitation_id=invitation.id)
 
 
-def _accept(user: User, invitation: BranchInvitation) -> BranchMember:
+def _accept(user: User, invitation: Invitation) -> BranchMember | RoleGrant:
     _respond(user, invitation, InvitationStatus.ACCEPTED)
-    db.session.execute(insert_ignoring_duplicates(db.session, BranchMember, [
-        {"org_id": invitation.org_id, "user_id": user.id, "added_by_id": invitation.invited_by_id,
-         "created_at": now()}]))
-    return db.session.execute(sa.select(BranchMember).where(
-        BranchMember.org_id == invitation.org_id, BranchMember.user_id == user.id)).scalar_one()
+    if invitation.kind == InvitationKind.BRANCH_MEMBER:
+        model, row = BranchMember, {"added_by_id": invitation.invited_by_id}
+        held = sa.select(BranchMember).where(BranchMember.org_id == invitation.org_id,
+                                             BranchMember.user_id == user.id)
+    else:
+        model, row = RoleGrant, {"role": invitation.kind, "granted_by_id": invitation.invited_by_id}
+        held = sa.select(RoleGrant).where(RoleGrant.org_id == invitation.org_id, RoleGrant.user_id == user.id,
+                                          RoleGrant.role == invitation.kind)
+    db.session.execute(insert_ignoring_duplicates(db.session, model, [
+        row | {"org_id": invitation.org_id, "user_id": user.id, "created_at": now()}]))
+    return db.session.execute(held).scalar_one()
 
 
-def decline_branch_invitation(user: User, invitation_id: int) -> None:
-    """Decline an invitation to a Party branch; the organizer is not told."""
-    atomic(_respond, user, get_open_invitation(user, invitation_id), InvitationStatus.DECLINED)
+def decline_invitation(user: User, invitation_id: int, kinds=ALL_KINDS) -> None:
+    """Decline an invitation; the organizer is not told."""
+    atomic(_respond, user, get_open_invitation(user, invitation_id, kinds), InvitationStatus.DECLINED)
 
 
 def purge_expired_invitations() -> int:
     """Delete invitations past their expiry, answered or not: the numbers they name are kept no longer than
     needed. Returns how many went."""
-    gone = db.session.execute(sa.delete(BranchInvitation).where(BranchInvitation.expires_at <= now())).rowcount
+    gone = db.session.execute(sa.delete(Invitation).where(Invitation.expires_at <= now())).rowcount
     db.session.commit()
     return gone
 

@@ -1,5 +1,5 @@
-"""Invitations to Party branches are throttled per organizer, shared by the page and the API (Flask-Limiter on
-the shared Redis): a number is invited only by typing it, and only sent invitations count."""
+"""Invitations (to a Party branch, to a role) are throttled per organizer, shared by the page and the API
+(Flask-Limiter on the shared Redis): a number is invited only by typing it, and only sent invitations count."""
 
 from flask import current_app
 from flask_limiter.util import get_remote_address
@@ -7,10 +7,6 @@ from flask_login import current_user
 
 from volunteer_hub.accounts.tokens import bearer_user
 from volunteer_hub.extensions import limiter
-
-
-def _limit() -> str:
-    return current_app.config["BRANCH_INVITE_LIMIT_PER_ORGANIZER"]
 
 
 def _organizer_key() -> str:
@@ -23,7 +19,10 @@ def _sent(response) -> bool:
     return response.status_code in (202, 303)
 
 
-def invite_limits(view):
-    """Throttle a view that sends an invitation to a Party branch, per organizer."""
-    return limiter.shared_limit(_limit, scope="branch-invite", key_func=_organizer_key, deduct_when=_sent,
-                                methods=["POST"])(view)
+def invite_limits(setting: str):
+    """Throttle views that send one kind of invitation, per organizer, at the rate named by config[setting]; the
+    views given the same setting share one count."""
+    def decorate(view):
+        return limiter.shared_limit(lambda: current_app.config[setting], scope=setting, key_func=_organizer_key,
+                                    deduct_when=_sent, methods=["POST"])(view)
+    return decorate

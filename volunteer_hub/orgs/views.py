@@ -1,12 +1,10 @@
-"""Management pages for the organisation tree: my organisations, sub-organisations, role grants and temporary
+"""Management pages for the organisation tree: my organisations, sub-organisations, role invitations and temporary
 Party branches with their members."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from volunteer_hub.accounts.phones import normalise_mobile
-from volunteer_hub.accounts.services import get_user_by_phone
 from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
 from volunteer_hub.core.forms import apply_errors
 from volunteer_hub.orgs import permissions, rules, services
@@ -20,15 +18,15 @@ from volunteer_hub.orgs.forms import (
     kind_label,
     role_label,
 )
-from volunteer_hub.orgs.models import OrgKind
-from volunteer_hub.orgs.throttle import invite_limits
+from volunteer_hub.orgs.models import InvitationKind, OrgKind, RoleGrant
 from volunteer_hub.orgs.names import org_name
+from volunteer_hub.orgs.throttle import invite_limits
 
 bp = Blueprint("orgs", __name__)
 bp.add_app_template_filter(kind_label, "org_kind")
 bp.add_app_template_filter(role_label, "role_name")
-# My profile links to Party branch invitations waiting for my answer.
-bp.add_app_template_global(lambda: services.count_invitations(current_user), "open_branch_invitations")
+# My profile links to invitations (to Party branches, to roles) waiting for my answer.
+bp.add_app_template_global(lambda: services.count_invitations(current_user), "open_invitations")
 
 
 def _managed(org_id: int):
@@ -85,28 +83,20 @@ def create_child(org_id: int):
 
 @bp.post("/org/orgs/<int:org_id>/roles")
 @staff_required
+@invite_limits("ROLE_INVITE_LIMIT_PER_ORGANIZER")
 def grant(org_id: int):
-    """Give a registered user a role on this organisation (valid for everything below it)."""
+    """Invite a mobile number to a role on this organisation (valid for everything below it); its holder gets the
+    role only by accepting."""
     org = _managed(org_id)
     form = GrantRoleForm()
     if form.validate_on_submit():
-        phone = normalise_mobile(form.phone.data)
-        user = get_user_by_phone(phone) if phone else None
-        if phone is None:
-            form.phone.errors.append(_("Enter an 11-digit mainland mobile number, e.g. 13812345678."))
-        elif user is None:
-            form.phone.errors.append(_("No one has registered with this number. Ask them to register first."))
+        try:
+            services.invite_role(current_user, org, form.role.data, phone=form.phone.data)
+        except ValidationError as exc:
+            apply_errors(form, exc.fields)
         else:
-            try:
-                services.grant_role(current_user, org.id, user.id, form.role.data)
-            except ValidationError as exc:
-                apply_errors(form, exc.fields, {"user_id": "phone"})
-            except Conflict as exc:
-                form.phone.errors.append(str(exc.message))
-            else:
-                flash(_("%(name)s is now %(role)s of %(org)s.", name=user.name, role=role_label(form.role.data),
-                        org=org_name(org)), "success")
-                return redirect(url_for("orgs.detail", org_id=org.id))
+            flash(services.invitation_sent(InvitationKind(form.role.data)), "success")
+            return redirect(url_for("orgs.detail", org_id=org.id), 303)
     return _page(org, grant_form=form, status=400)
 
 
@@ -181,7 +171,7 @@ def branch(branch_id: int):
 
 @bp.post("/org/branches/<int:branch_id>/members")
 @staff_required
-@invite_limits
+@invite_limits("BRANCH_INVITE_LIMIT_PER_ORGANIZER")
 def add_member(branch_id: int):
     """Invite a mobile number to the branch; its holder joins only by accepting."""
     branch = _managed_branch(branch_id)
@@ -207,32 +197,41 @@ def remove_member(branch_id: int, user_id: int):
     return redirect(url_for("orgs.branch", branch_id=branch.id), 303)
 
 
-# --- the invitee's side ---
+# --- the invitee's side: one page for invitations of every kind; links use /me/invitations (registered first),
+# the older /me/branch-invitations paths still answer ---
 
 @bp.get("/me/branch-invitations")
+@bp.get("/me/invitations")
 @login_required
 def invitations():
-    """Invitations to Party branches waiting for my answer."""
+    """Invitations to Party branches and to roles waiting for my answer."""
     return render_template("orgs/invitations.html", invitations=services.list_invitations(current_user))
 
 
 @bp.post("/me/branch-invitations/<int:invitation_id>/accept")
+@bp.post("/me/invitations/<int:invitation_id>/accept")
 @login_required
 def accept_invitation(invitation_id: int):
-    """Join the Party branch of one of my invitations."""
+    """Join the Party branch, or take the role, of one of my invitations."""
     try:
-        member = services.accept_branch_invitation(current_user, invitation_id)
+        accepted = services.accept_invitation(current_user, invitation_id)
     except Conflict as exc:
         flash(str(exc.message), "error")
     else:
-        flash(_("You joined %(branch)s.", branch=org_name(services.get_org(member.org_id))), "success")
+        org = services.get_org(accepted.org_id)
+        if isinstance(accepted, RoleGrant):
+            flash(_("You are now %(role)s of %(org)s.", role=role_label(accepted.role), org=org_name(org)),
+                  "success")
+        else:
+            flash(_("You joined %(branch)s.", branch=org_name(org)), "success")
     return redirect(url_for("orgs.invitations"), 303)
 
 
 @bp.post("/me/branch-invitations/<int:invitation_id>/decline")
+@bp.post("/me/invitations/<int:invitation_id>/decline")
 @login_required
 def decline_invitation(invitation_id: int):
     """Turn one of my invitations down; the organizer is not told."""
-    services.decline_branch_invitation(current_user, invitation_id)
+    services.decline_invitation(current_user, invitation_id)
     flash(_("You declined the invitation."), "success")
     return redirect(url_for("orgs.invitations"), 303)
