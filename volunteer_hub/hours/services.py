@@ -20,6 +20,7 @@ from volunteer_hub.audit import services as audit
 from volunteer_hub.catalogue import task_type_name
 from volunteer_hub.claims.models import Claim, ClaimStatus
 from volunteer_hub.core.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationError
+from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.core.timeutil import local_to_utc, now, to_local
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
@@ -263,7 +264,7 @@ def _plan_outside_shifts(actor: User, volunteer: User, org_id, minutes: int, rea
     if org is None:
         errors["org_id"] = (_l("No such organisation.") if org_id is not None
                             else _l("Give shift_id, entry_id, or org_id with the activity."))
-    if not (activity_name or "").strip():
+    if not strip_text(activity_name):
         errors["activity_name"] = _l("Name the activity.")
     if service_date is None:
         errors["service_date"] = _l("Give the date of the service.")

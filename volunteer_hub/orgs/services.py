@@ -11,6 +11,7 @@ from volunteer_hub.accounts.services import get_user_by_phone
 from volunteer_hub.audit import services as audit
 from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from volunteer_hub.core.geo import valid_lat, valid_lon
+from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
 from volunteer_hub.orgs import permissions, rules
@@ -43,7 +44,7 @@ def create_org(actor: User, *, name: str, kind: str, parent_id: int | None, lat=
                temporary: bool = False) -> Organisation:
     """Add an organisation under parent_id (organizers of the parent's subtree; roots by admins only)."""
     errors = {}
-    name = (name or "").strip()
+    name = strip_text(name)
     if not name or len(name) > NAME_MAX:
         errors["name"] = _l("Enter a name of 1 to %(n)d characters.", n=NAME_MAX)
     if kind not in set(OrgKind):
@@ -151,7 +152,7 @@ def create_temporary_branch(actor: User, parent_id, *, name: str | None, task_id
     parent = get_org(parent_id)
     permissions.require_manage(actor, parent)
     rules.check_branch_site(parent)
-    name = (name or "").strip()
+    name = strip_text(name)
     if task_id is not None:
         task = db.session.get(Task, task_id) if isinstance(task_id, int) else None
         if task is None or not parent.contains(task.org):
