@@ -89,7 +89,7 @@ class ConfirmSkippedOut(Schema):
     claim_id = fields.Integer(required=True)
     volunteer_id = fields.Integer(required=True)
     code = fields.String(required=True, metadata={
-        "description": "already_confirmed, no_show, no_attendance, shift_not_over, own_hours, ..."})
+        "description": "already_confirmed, no_show, no_attendance, shift_not_started, shift_not_over, own_hours, ..."})
     message = fields.String(required=True)
 
 
@@ -292,8 +292,8 @@ def _one_dispute_out(dispute: HourDispute) -> dict:
 def confirm(data, claim_id, user):
     """Confirm an attendee's minutes into the ledger (organizers of the task's organisation subtree; not your own
     hours, nor a shift you served on). Without minutes the proposal is confirmed; other minutes need a reason.
-    409 `already_confirmed` when the claim has its entry (correct it instead), `shift_not_over`, `no_show`,
-    `no_attendance`."""
+    409 `already_confirmed` when the claim has its entry (correct it instead), `shift_not_started`,
+    `shift_not_over`, `no_show`, `no_attendance`. Minutes are at most the time since the shift began."""
     claim = claim_services.get_claim(claim_id)
     return entry_out(services.confirm_hours(user, claim, minutes=data.get("minutes"), reason=data.get("reason")))
 

@@ -93,7 +93,7 @@ def confirm_hours(actor: User, claim: Claim, *, minutes: int | None = None, reas
     rules.check_proposal(proposal)
     minutes = proposal.minutes if minutes is None else minutes
     reason = (reason or "").strip() or None
-    rules.check_minutes(minutes, proposal.minutes, reason)
+    rules.check_minutes(minutes, proposal.minutes, reason, served_at_most=rules.minutes_since_start(shift))
     try:
         return atomic(_write_confirmation, actor, claim, facts, proposal, minutes, reason)
     except sa.exc.IntegrityError:
@@ -252,7 +252,7 @@ def _plan_claim_record(actor: User, claim: Claim, minutes: int, reason: str | No
     permissions.require_manage(actor, shift.task.org)
     _check_confirmer(actor, claim.user_id, shift, claim.id)
     rules.check_shift_over(shift, queries.attendance_facts([claim])[claim.id])
-    rules.check_correction(minutes, reason, net_before=None)
+    rules.check_correction(minutes, reason, net_before=None, served_at_most=rules.minutes_since_start(shift))
     return _Correction(claim.user_id, record_fields(shift.task, shift, actor) | {"claim_id": claim.id,
                                                                                  "team_id": claim.team_id}, None)
 
