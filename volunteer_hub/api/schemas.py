@@ -10,7 +10,7 @@ from marshmallow import fields, validate
 from volunteer_hub.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
 from volunteer_hub.accounts.services import MAX_NOTIFY_PER_DAY, MAX_WEEKLY_HOURS, NAME_MAX
 from volunteer_hub.catalogue import AVAILABILITY_CODES, QUALIFICATION_CODES, SKILL_CODES, TASK_TYPE_CODES
-from volunteer_hub.core.inputs import control_character_error
+from volunteer_hub.core.inputs import control_character_error, date_error
 from volunteer_hub.core.routing import DB_INT_MAX
 from volunteer_hub.core.timeutil import isoformat
 from volunteer_hub.orgs.models import OrgKind, Role
@@ -67,10 +67,13 @@ class Schema(ma.Schema):
         unknown = ma.RAISE  # fields a client does not own (status, confirmed, roles...) are refused
 
     def on_bind_field(self, field_name, field_obj):
-        """Every text field, alone or in a list, refuses control characters (as the pages' forms do)."""
+        """Every text field, alone or in a list, refuses control characters; every date or date and time keeps to
+        the supported years (as the pages' forms do)."""
         for field in (field_obj, getattr(field_obj, "inner", None)):
             if isinstance(field, fields.String):
                 field.validators.append(_refuse(partial(control_character_error, multiline=isinstance(field, Text))))
+            elif isinstance(field, fields.DateTime | fields.Date):
+                field.validators.append(_refuse(date_error))
 
 
 # --- errors (documentation only) ---

@@ -4,6 +4,7 @@ on fields."""
 import flask_wtf
 import wtforms
 from wtforms import (
+    DateTimeField,
     FieldList,
     FormField,
     SelectMultipleField,
@@ -14,7 +15,7 @@ from wtforms import (
 )
 from wtforms.meta import DefaultMeta
 
-from volunteer_hub.core.inputs import control_character_error
+from volunteer_hub.core.inputs import control_character_error, date_error
 
 
 def _no_control_characters(form, field) -> None:
@@ -23,13 +24,22 @@ def _no_control_characters(form, field) -> None:
         raise ValidationError(message)
 
 
+def _supported_date(form, field) -> None:
+    message = date_error(field.data)
+    if message:
+        raise ValidationError(message)
+
+
 class _InputMeta(DefaultMeta):
-    """Every text field (text, text area, phone, password, hidden) refuses control characters."""
+    """Every text field (text, text area, phone, password, hidden) refuses control characters; every date or
+    date-and-time field keeps to the supported years."""
 
     def bind_field(self, form, unbound_field, options):
         field = super().bind_field(form, unbound_field, options)
         if isinstance(field, StringField):
             field.validators = [*field.validators, _no_control_characters]
+        elif isinstance(field, DateTimeField):  # DateField and DateTimeLocalField too
+            field.validators = [*field.validators, _supported_date]
         return field
 
 

@@ -1,11 +1,14 @@
-"""What people and clients may send: text without control characters, names with something visible in them.
+"""What people and clients may send: text without control characters, names with something visible in them,
+dates within the years the application handles.
 
 Every page form (core.forms) and every API schema (api.schemas.Schema) checks its text fields with
-``control_character_error``, so PostgreSQL, which refuses NUL, and SQLite, which stores it, keep the same data.
+``control_character_error`` (so PostgreSQL, which refuses NUL, and SQLite, which stores it, keep the same data) and
+its date and time fields with ``date_error``.
 """
 
 import re
 import unicodedata
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
@@ -36,3 +39,17 @@ def strip_text(value: str | None) -> str:
 def _invisible(char: str) -> bool:
     return char.isspace() or char in _FILLERS or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp")
 
+
+# Wide enough for birth dates and long insurance cover, narrow enough that date arithmetic (weeks, months, time
+# zones, ranges) never leaves Python's years 1 to 9999.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2099, 12, 31)
+
+
+def date_error(value):
+    """The message for a date (or a date and time, on its own calendar) outside EARLIEST_DATE..LATEST_DATE, or
+    None."""
+    day = value.date() if isinstance(value, datetime) else value
+    if isinstance(day, date) and not EARLIEST_DATE <= day <= LATEST_DATE:
+        return _l("Enter a date from %(first)s to %(last)s.", first=EARLIEST_DATE.isoformat(),
+                  last=LATEST_DATE.isoformat())
+    return None

@@ -24,11 +24,12 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.claims.models import Attendance, ClaimStatus
 from volunteer_hub.core.errors import Conflict, NotAllowed, ValidationError
-from volunteer_hub.core.formatting import service_hours
+from volunteer_hub.core.formatting import calendar_date, service_hours
 from volunteer_hub.core.timeutil import now, to_local
 from volunteer_hub.tasks.models import MAX_SHIFT_HOURS
 
 MAX_ENTRY_MINUTES = MAX_SHIFT_HOURS * 60  # one record never counts more than a day
+EARLIEST_SERVICE_DATE = date(2000, 1, 1)  # service recorded by hand (outside shifts) is at most this old
 REASON_MAX = 500
 
 
@@ -234,6 +235,17 @@ def _check_credit(minutes: int, served_at_most: int, errors: dict) -> None:
     elif minutes > served_at_most:
         errors["minutes"] = _l("Only %(hours)s hours have passed since the shift began: credit at most that.",
                                hours=_hours_text(served_at_most))
+
+
+def check_service_date(service_date: date | None, errors: dict) -> None:
+    """Service recorded outside the platform's shifts took place between EARLIEST_SERVICE_DATE and today."""
+    if service_date is None:
+        errors["service_date"] = _l("Give the date of the service.")
+    elif service_date > local_today():
+        errors["service_date"] = _l("The service date cannot be in the future.")
+    elif service_date < EARLIEST_SERVICE_DATE:
+        errors["service_date"] = _l("The service date cannot be before %(day)s.",
+                                    day=calendar_date(EARLIEST_SERVICE_DATE))
 
 
 def check_reason_length(reason: str | None, errors: dict, field: str = "reason") -> None:

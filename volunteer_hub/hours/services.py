@@ -266,10 +266,7 @@ def _plan_outside_shifts(actor: User, volunteer: User, org_id, minutes: int, rea
                             else _l("Give shift_id, entry_id, or org_id with the activity."))
     if not strip_text(activity_name):
         errors["activity_name"] = _l("Name the activity.")
-    if service_date is None:
-        errors["service_date"] = _l("Give the date of the service.")
-    elif service_date > rules.local_today():
-        errors["service_date"] = _l("The service date cannot be in the future.")
+    rules.check_service_date(service_date, errors)
     if errors:
         raise ValidationError(fields=errors)
     permissions.require_manage(actor, org)

@@ -1,5 +1,6 @@
-"""Text fields of the API refuse control characters (PostgreSQL cannot store NUL: that was a 500) with the usual
-400 validation_error naming the field; names and titles need a visible character."""
+"""What the API checks in every request: text fields refuse control characters (PostgreSQL cannot store NUL: that
+was a 500) and dates keep to the supported years (year 1 or 9999 overflowed: a 500), each with the usual 400
+validation_error naming the field; names and titles need a visible character."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -18,8 +19,8 @@ def _document() -> dict:
     return app.test_client().get("/api/v1/openapi.json").get_json()
 
 
-def _text_fields(document: dict):
-    """(method, path, where, field path, has a list of choices) for every free or chosen string a client sends."""
+def _fields(document: dict, wanted):
+    """(method, path, where, field path, schema) for every value a client sends whose schema is wanted(schema)."""
     components = document["components"]["schemas"]
 
     def resolve(schema):
@@ -32,12 +33,12 @@ def _text_fields(document: dict):
             prop = resolve(prop)
             if prop.get("readOnly"):
                 continue
-            if prop.get("type") == "string" and "format" not in prop:
-                yield prefix + name, "enum" in prop
+            if wanted(prop):
+                yield prefix + name, prop
             elif prop.get("type") == "array":
                 item = resolve(prop["items"])
-                if item.get("type") == "string":
-                    yield f"{prefix}{name}.0", "enum" in item
+                if wanted(item):
+                    yield f"{prefix}{name}.0", item
                 else:
                     yield from strings(item, f"{prefix}{name}.0.")
             elif "properties" in prop:
@@ -49,15 +50,19 @@ def _text_fields(document: dict):
             if not isinstance(operation, dict):
                 continue
             if "requestBody" in operation:
-                for field, chosen in strings(operation["requestBody"]["content"]["application/json"]["schema"]):
-                    yield method.upper(), concrete, "json", field, chosen
+                for field, schema in strings(operation["requestBody"]["content"]["application/json"]["schema"]):
+                    yield method.upper(), concrete, "json", field, schema
             for parameter in operation.get("parameters", []):
                 schema = resolve(parameter.get("schema", {}))
-                if parameter["in"] == "query" and schema.get("type") == "string" and "format" not in schema:
-                    yield method.upper(), concrete, "query", parameter["name"], "enum" in schema
+                if parameter["in"] == "query" and wanted(schema):
+                    yield method.upper(), concrete, "query", parameter["name"], schema
 
 
-FIELDS = list(_text_fields(_document()))
+DOCUMENT = _document()
+FIELDS = [(*where, "enum" in schema) for *where, schema in _fields(
+    DOCUMENT, lambda schema: schema.get("type") == "string" and "format" not in schema)]
+DATES = [(*where, schema["format"]) for *where, schema in _fields(
+    DOCUMENT, lambda schema: schema.get("format") in ("date", "date-time"))]
 
 
 def _body(field: str, value):
@@ -91,6 +96,23 @@ def test_every_text_field_refuses_control_characters(client, make_user, api_toke
     assert error["code"] == "validation_error"
     # A field with a list of choices may say "Choose one of ..." first; a free text field says why.
     assert field in error["fields"] if chosen else error["fields"][field] == MESSAGE, error
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1899-12-31", "2100-01-01"])
+@pytest.mark.parametrize(("method", "path", "where", "field", "kind"), DATES,
+                         ids=[f"{m} {p} {f}" for m, p, _w, f, _k in DATES])
+def test_every_date_outside_the_supported_years_is_refused(client, make_user, api_token, method, path, where, field,
+                                                           kind, day):
+    """Anonymous or not, with the other fields missing or not: the field is named in a 400 validation_error."""
+    headers = {"Authorization": f"Bearer {api_token(make_user())}", "Accept-Language": "en"}
+    value = day if kind == "date" else f"{day}T12:00:00+08:00"
+    if where == "json":
+        response = client.open(path, method=method, json=_body(field, value), headers=headers)
+    else:
+        response = client.open(path, method=method, query_string={field: value}, headers=headers)
+
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.json["error"]["fields"][field] == "Enter a date from 1900-01-01 to 2099-12-31."
 
 
 INVISIBLE = ["\u200b", " \u200d\u200c ", "\u202e\u2066\u2069", "\ufeff\u3164"]
