@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from flask import Flask
 
 from volunteer_hub import config as settings
+from volunteer_hub.core.jsonbody import JSONProvider
 from volunteer_hub.core.routing import IdConverter
 
 
 def create_app(config: Mapping | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.json = JSONProvider(app)
     app.url_map.converters["int"] = IdConverter
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(settings.load(app.instance_path))

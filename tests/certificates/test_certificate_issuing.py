@@ -90,6 +90,18 @@ def test_without_a_period_the_certificate_covers_everything_up_to_today(ctx, mak
     assert (certificate.period_from, certificate.period_to) == (date(2021, 5, 4), date(2024, 6, 15))
 
 
+def test_without_a_period_a_record_dated_before_2000_stored_earlier_is_left_out(ctx, make_user, make_org,
+                                                                                make_entry):
+    """A correction dated 0001-01-01 was once accepted; the ledger keeps it, but "all my service" still works."""
+    volunteer, org = make_user(), make_org()
+    make_entry(volunteer, org, date(1, 1, 1), 60)
+    make_entry(volunteer, org, date(2021, 5, 4), 90)
+
+    certificate, _ = services.request_certificate(volunteer, None, None, "zh")
+
+    assert (certificate.period_from, certificate.total_minutes) == (date(2021, 5, 4), 90)
+
+
 def test_the_facts_are_frozen_when_the_certificate_is_issued(ctx, make_user, make_org, make_entry):
     volunteer, org = make_user(), make_org()
     entry = make_entry(volunteer, org, date(2024, 2, 3), 240)

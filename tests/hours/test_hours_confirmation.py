@@ -174,3 +174,35 @@ def test_an_entry_written_by_confirm_all_is_in_the_ledger_once(app, api, world, 
     assert again["entries"] == [] and [s["code"] for s in again["skipped"]] == ["already_confirmed"]
     with app.app_context():
         assert db.session.execute(sa.select(sa.func.count()).select_from(HourEntry)).scalar_one() == 1
+
+
+def test_hours_of_a_shift_that_has_not_started_cannot_be_confirmed(api, world, clock, make_shift, attend, volunteer):
+    """A check-out inside the early check-in window comes before the start: nothing has been served yet."""
+    shift = make_shift("2026-03-02", "08:00", hours=2)
+    user, _token = volunteer()
+    claim_id = attend(shift, user, local("2026-03-02", "07:40"), local("2026-03-02", "07:45"))
+    clock.move_to(local("2026-03-02", "07:50"))
+
+    confirmed = confirm(api, world.tokens["organizer"], claim_id, minutes=1440, reason="全天值守")
+    recorded = api.post("/hours/corrections", token=world.tokens["organizer"], json={
+        "volunteer_id": user.id, "shift_id": shift.id, "minutes": 120, "reason": "补录"})
+
+    assert (confirmed.status_code, confirmed.json["error"]["code"]) == (409, "shift_not_started")
+    assert (recorded.status_code, recorded.json["error"]["code"]) == (409, "shift_not_started")
+
+
+def test_no_more_hours_are_credited_than_have_passed_since_the_shift_began(api, world, clock, make_shift, attend,
+                                                                          volunteer):
+    shift = make_shift("2026-03-02", "08:00", hours=2)
+    left_early = attend(shift, volunteer()[0], local("2026-03-02", "08:00"), local("2026-03-02", "08:30"))
+    clock.move_to(local("2026-03-02", "09:00"))
+    english = {"Accept-Language": "en"}
+
+    too_many = api.post(f"/claims/{left_early}/confirm", json={"minutes": 1440, "reason": "全天值守"},
+                        token=world.tokens["organizer"], headers=english)
+    an_hour = confirm(api, world.tokens["organizer"], left_early, minutes=60, reason="提前到岗")
+
+    assert too_many.status_code == 400
+    assert too_many.json["error"]["fields"]["minutes"] == \
+        "Only 1.00 hours have passed since the shift began: credit at most that."
+    assert (an_hour.status_code, an_hour.json["minutes"]) == (201, 60)

@@ -119,6 +119,23 @@ def test_hours_outside_any_shift_are_recorded_by_an_organisation(api, world, ent
     assert sorted(without_activity.json["error"]["fields"]) == ["activity_name", "service_date"]
 
 
+@pytest.mark.parametrize(("day", "message"), [
+    ("1999-12-31", "The service date cannot be before Jan 1, 2000."),
+    ("0001-01-01", "Enter a date from 1900-01-01 to 2099-12-31."),
+    ("2026-03-03", "The service date cannot be in the future."),
+])
+def test_service_outside_any_shift_lies_between_2000_and_today(api, world, entry, day, message):
+    _, user, _token, _ = entry
+
+    response = api.post("/hours/corrections", json={
+        "volunteer_id": user.id, "org_id": world.community.id, "minutes": 90, "reason": "平台外的入户走访",
+        "activity_name": "入户走访", "service_date": day}, token=world.tokens["organizer"],
+        headers={"Accept-Language": "en"})
+
+    assert response.status_code == 400
+    assert response.json["error"]["fields"] == {"service_date": message}
+
+
 def test_the_volunteer_is_told_of_a_correction(app, api, world, entry):
     _, user, _, shift = entry
 

@@ -97,6 +97,9 @@ def test_an_unknown_organisation_is_404(api, token):
     ("from=2025-01-01&to=2026-03-01", "to", "Choose a range of at most 366 days."),
     ("from=2026-03-01&to=2026-03-31&group_by=street", "group_by", "Choose one of: org, volunteer, type, team"),
     ("to=2026-03-31", "from", "This field is required."),
+    ("from=0001-01-01&to=0001-01-31", "from", "Enter a date from 1900-01-01 to 2099-12-31."),
+    ("from=9999-12-01&to=9999-12-31", "from", "Enter a date from 1900-01-01 to 2099-12-31."),
+    ("from=2099-12-01&to=2100-01-01", "to", "Enter a date from 1900-01-01 to 2099-12-31."),
 ])
 def test_bad_input_is_a_400_naming_the_field(api, token, tree, query, field, message):
     response = get(api, token, f"org_id={tree.minzhi.id}&{query}")

@@ -194,6 +194,23 @@ def test_the_dashboard_page_shows_the_figures_and_the_drill_down(march, reviewer
     assert "<svg class=\"spark\"" in page and "<table class=\"numbers\">" in page
 
 
+@pytest.mark.parametrize("query", ["period=day&on=0001-01-01", "period=week&on=0001-01-01",
+                                   "period=month&on=9999-12-31", "period=custom&start=0001-01-01&end=0001-01-02",
+                                   "period=custom&start=9999-12-30&end=9999-12-31"])
+def test_a_date_outside_the_supported_years_is_a_field_error(march, reviewer_client, query):
+    """Year 1 or 9999 overflowed while stepping to the neighbouring period (a 500)."""
+    response = reviewer_client.get(f"/review/{march.minzhi.id}?{query}")
+
+    assert response.status_code == 400
+    assert "Enter a date from 1900-01-01 to 2099-12-31." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["period=month&on=1900-01-01", "period=week&on=2099-12-31",
+                                   "period=custom&start=2099-01-01&end=2099-12-31"])
+def test_the_first_and_last_supported_days_show_a_dashboard(march, reviewer_client, query):
+    assert reviewer_client.get(f"/review/{march.minzhi.id}?{query}").status_code == 200
+
+
 def test_a_long_period_shows_its_numbers_per_month(march, reviewer_client, run_tally):
     run_tally()
     page = reviewer_client.get(f"/review/{march.minzhi.id}?period=custom&start=2025-12-10&end=2026-03-31")

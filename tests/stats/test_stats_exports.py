@@ -114,6 +114,20 @@ def test_text_that_looks_like_a_formula_stays_text(tree, make_user, add_entry, r
     assert (sheet["C2"].data_type, sheet["C2"].value) == ("s", "=HYPERLINK(\"http://x\")")
 
 
+def test_names_with_control_characters_stored_earlier_still_export_as_xlsx(tree, make_user, add_entry, run_tally,
+                                                                          post):
+    """XLSX cannot hold U+0001: each such character becomes U+FFFD instead of failing the whole file."""
+    volunteer = make_user("a\u0001b")
+    add_entry(volunteer, tree.bsl, date(2026, 3, 2), 60, activity_name="夜\x1b班")
+    run_tally()
+
+    table = xlsx_rows(post(tree.minzhi, what="volunteer", format="xlsx").get_data())
+    ledger = xlsx_rows(post(tree.minzhi, what="ledger", format="xlsx").get_data())
+
+    assert table[1][:2] == ("a\ufffdb", volunteer.volunteer_no)
+    assert (ledger[1][2], ledger[1][9]) == ("夜\ufffd班", "a\ufffdb")
+
+
 def test_another_streets_table_cannot_be_exported(tree, ledger, post):
     assert post(tree.dalang, what="org", format="csv").status_code == 403
 

@@ -2,7 +2,6 @@
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,7 +19,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, Optional
 from volunteer_hub.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
 from volunteer_hub.accounts.services import NAME_MAX
 from volunteer_hub.catalogue import AVAILABILITY, QUALIFICATIONS, SKILLS
-from volunteer_hub.core.forms import CheckboxListField, optional_int
+from volunteer_hub.core.forms import CheckboxListField, FlaskForm, optional_int
 from volunteer_hub.orgs.names import org_name
 
 PHONE_KW = {"autocomplete": "tel", "inputmode": "tel", "enterkeyhint": "next"}

@@ -11,6 +11,7 @@ from volunteer_hub.accounts.phones import normalise_mobile
 from volunteer_hub.catalogue import AVAILABILITY_CODES, QUALIFICATION_CODES, SKILL_CODES
 from volunteer_hub.core.errors import Conflict, NotAuthenticated, NotFound, ValidationError
 from volunteer_hub.core.geo import valid_lat, valid_lon
+from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.extensions import db
 from volunteer_hub.orgs.models import Organisation
 
@@ -24,7 +25,7 @@ PHONE_TAKEN = _l("This phone number is already registered. Log in instead.")
 
 
 def _clean_name(name) -> str:
-    name = (name or "").strip()
+    name = strip_text(name)
     if not name:
         raise ValidationError(fields={"name": _l("Please enter your name.")})
     if len(name) > NAME_MAX:

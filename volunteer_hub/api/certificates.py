@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import LocalDateTime, Schema
+from volunteer_hub.api.schemas import LocalDateTime, Schema, Text
 from volunteer_hub.certificates import queries, services, texts
 from volunteer_hub.certificates.pdf import as_download
 from volunteer_hub.certificates.rules import REASON_MAX
@@ -79,7 +79,7 @@ class CertificateVerificationOut(Schema):
 
 
 class RevokeIn(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=REASON_MAX))
+    reason = Text(required=True, validate=validate.Length(min=1, max=REASON_MAX))
 
 
 def certificate_out(certificate) -> dict:

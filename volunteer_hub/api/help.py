@@ -9,7 +9,7 @@ from dataclasses import asdict
 from marshmallow import fields, validate
 
 from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import ContactOut, Int, Lat, LocalDateTime, Lon, OrgRef, Schema, _length, _one_of
+from volunteer_hub.api.schemas import ContactOut, Int, Lat, LocalDateTime, Lon, OrgRef, Schema, Text, _length, _one_of
 from volunteer_hub.catalogue import LANGUAGE_CODES
 from volunteer_hub.core.errors import NotFound
 from volunteer_hub.help import queries, rules, services
@@ -20,7 +20,7 @@ blp = Blueprint("api_help", __name__, description="Residents' requests for help"
 
 class HelpRequestIn(Schema):
     type = fields.String(required=True, validate=_one_of(rules.TYPES))
-    description = fields.String(required=True, validate=_length(rules.DESCRIPTION_MAX, 1))
+    description = Text(required=True, validate=_length(rules.DESCRIPTION_MAX, 1))
     address = fields.String(required=True, validate=_length(rules.ADDRESS_MAX, 1))
     lat = Lat(allow_none=True, load_default=None)
     lon = Lon(allow_none=True, load_default=None)
@@ -38,11 +38,11 @@ class HelpRequestIn(Schema):
 
 
 class DeclineIn(Schema):
-    reason = fields.String(required=True, validate=_length(rules.REASON_MAX, 1))
+    reason = Text(required=True, validate=_length(rules.REASON_MAX, 1))
 
 
 class ThanksIn(Schema):
-    message = fields.String(required=True, validate=_length(rules.THANKS_MAX, 1))
+    message = Text(required=True, validate=_length(rules.THANKS_MAX, 1))
 
 
 class ListQuery(Schema):

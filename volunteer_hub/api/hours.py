@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import Int, LocalDateTime, OrgRef, QueryId, Schema
+from volunteer_hub.api.schemas import Int, LocalDateTime, OrgRef, QueryId, Schema, Text
 from volunteer_hub.catalogue import TASK_TYPE_CODES
 from volunteer_hub.claims import services as claim_services
 from volunteer_hub.core.errors import NotFound
@@ -81,7 +81,7 @@ class MeHoursOut(Schema):
 
 class ConfirmHoursIn(Schema):
     minutes = Int(metadata={"description": "Leave out to confirm the proposed minutes."})
-    reason = fields.String(validate=_REASON, metadata={
+    reason = Text(validate=_REASON, metadata={
         "description": "Required when minutes differ from the proposal."})
 
 
@@ -89,7 +89,7 @@ class ConfirmSkippedOut(Schema):
     claim_id = fields.Integer(required=True)
     volunteer_id = fields.Integer(required=True)
     code = fields.String(required=True, metadata={
-        "description": "already_confirmed, no_show, no_attendance, shift_not_over, own_hours, ..."})
+        "description": "already_confirmed, no_show, no_attendance, shift_not_started, shift_not_over, own_hours, ..."})
     message = fields.String(required=True)
 
 
@@ -131,7 +131,7 @@ class ShiftHoursOut(Schema):
 
 
 class HoursRequestIn(Schema):
-    reason = fields.String(required=True, validate=_REASON)
+    reason = Text(required=True, validate=_REASON)
 
 
 class DisputeOut(Schema):
@@ -164,11 +164,11 @@ class DisputesQuery(Schema):
 class DisputeAcceptIn(Schema):
     total_minutes = Int(required=True, validate=validate.Range(min=0, max=rules.MAX_ENTRY_MINUTES), metadata={
         "description": "What the record should count; a correction entry adds the difference."})
-    response = fields.String(validate=_REASON)
+    response = Text(validate=_REASON)
 
 
 class DisputeRefuseIn(Schema):
-    response = fields.String(required=True, validate=_REASON)
+    response = Text(required=True, validate=_REASON)
 
 
 class DisputeAcceptOut(Schema):
@@ -179,7 +179,7 @@ class DisputeAcceptOut(Schema):
 class CorrectionIn(Schema):
     volunteer_id = Int(required=True)
     minutes = Int(required=True, validate=_MINUTES, metadata={"description": "Signed change; not 0."})
-    reason = fields.String(required=True, validate=_REASON)
+    reason = Text(required=True, validate=_REASON)
     shift_id = Int(metadata={"description": "A shift the volunteer claimed: corrects that claim's record, or "
                                             "records hours it never got."})
     entry_id = Int(metadata={"description": "Or: a record of the volunteer's to correct."})
@@ -188,7 +188,7 @@ class CorrectionIn(Schema):
     activity_name = fields.String(validate=validate.Length(max=100))
     service_date = fields.Date()
     place = fields.String(validate=validate.Length(max=200))
-    service_content = fields.String(validate=validate.Length(max=200))
+    service_content = Text(validate=validate.Length(max=200))
     task_type = fields.String(validate=_one_of(TASK_TYPE_CODES))
 
 
@@ -292,8 +292,8 @@ def _one_dispute_out(dispute: HourDispute) -> dict:
 def confirm(data, claim_id, user):
     """Confirm an attendee's minutes into the ledger (organizers of the task's organisation subtree; not your own
     hours, nor a shift you served on). Without minutes the proposal is confirmed; other minutes need a reason.
-    409 `already_confirmed` when the claim has its entry (correct it instead), `shift_not_over`, `no_show`,
-    `no_attendance`."""
+    409 `already_confirmed` when the claim has its entry (correct it instead), `shift_not_started`,
+    `shift_not_over`, `no_show`, `no_attendance`. Minutes are at most the time since the shift began."""
     claim = claim_services.get_claim(claim_id)
     return entry_out(services.confirm_hours(user, claim, minutes=data.get("minutes"), reason=data.get("reason")))
 

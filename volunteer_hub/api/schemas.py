@@ -2,6 +2,7 @@
 the services apply the business rules."""
 
 from dataclasses import asdict
+from functools import partial
 
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,7 @@ from volunteer_hub.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
 from volunteer_hub.accounts.services import MAX_NOTIFY_PER_DAY, MAX_WEEKLY_HOURS, NAME_MAX
 from volunteer_hub.accounts.tokens import bearer_user
 from volunteer_hub.catalogue import AVAILABILITY_CODES, QUALIFICATION_CODES, SKILL_CODES, TASK_TYPE_CODES
+from volunteer_hub.core.inputs import control_character_error, date_error
 from volunteer_hub.core.routing import DB_INT_MAX
 from volunteer_hub.core.timeutil import isoformat
 from volunteer_hub.help import rules as help_rules
@@ -48,9 +50,33 @@ class LocalDateTime(fields.AwareDateTime):
         return isoformat(value)
 
 
+class Text(fields.String):
+    """Several lines of text (a text area on the pages): tabs and line breaks are allowed."""
+
+
+def _refuse(find_error):
+    """A marshmallow validator raising find_error(value)'s message, in the request's language."""
+
+    def check(value):
+        message = find_error(value)
+        if message:
+            raise ma.ValidationError(str(message))
+
+    return check
+
+
 class Schema(ma.Schema):
     class Meta:
         unknown = ma.RAISE  # fields a client does not own (status, confirmed, roles...) are refused
+
+    def on_bind_field(self, field_name, field_obj):
+        """Every text field, alone or in a list, refuses control characters; every date or date and time keeps to
+        the supported years (as the pages' forms do)."""
+        for field in (field_obj, getattr(field_obj, "inner", None)):
+            if isinstance(field, fields.String):
+                field.validators.append(_refuse(partial(control_character_error, multiline=isinstance(field, Text))))
+            elif isinstance(field, fields.DateTime | fields.Date):
+                field.validators.append(_refuse(date_error))
 
 
 # --- errors (documentation only) ---
@@ -220,7 +246,7 @@ class ShiftOut(Schema):
 
 class _TaskFields(Schema):
     title = fields.String(validate=_length(task_rules.TITLE_MAX, 1))
-    description = fields.String(validate=_length(task_rules.DESCRIPTION_MAX))
+    description = Text(validate=_length(task_rules.DESCRIPTION_MAX))
     type = fields.String(validate=_one_of(TASK_TYPE_CODES))
     lat = Lat()
     lon = Lon()
@@ -371,7 +397,7 @@ class ClaimOut(Schema):
 
 
 class OrganizerReasonIn(Schema):
-    reason = fields.String(load_default=None, allow_none=True, metadata={
+    reason = Text(load_default=None, allow_none=True, metadata={
         "description": "Optional, at most 500 characters: why (the volunteers are told, in the app)."})
 
 

@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 
 from volunteer_hub.api.claims import claim_out
 from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import ClaimOut, ErrorBody, Int, LocalDateTime, Schema
+from volunteer_hub.api.schemas import ClaimOut, ErrorBody, Int, LocalDateTime, Schema, Text
 from volunteer_hub.claims.services import get_own_claim
 from volunteer_hub.orgs.rules import shows_party_badge
 from volunteer_hub.tasks.services import get_shift
@@ -17,7 +17,7 @@ class TeamIn(Schema):
     name = fields.String(required=True, validate=validate.Length(max=services.NAME_MAX),
                          metadata={"example": "民治东门先锋队"})
     org_id = Int(required=True, metadata={"description": "A community, Party branch or Party committee."})
-    description = fields.String(validate=validate.Length(max=services.DESCRIPTION_MAX))
+    description = Text(validate=validate.Length(max=services.DESCRIPTION_MAX))
 
 
 class JoinIn(Schema):

@@ -2,11 +2,11 @@
 
 import math
 
-from flask_wtf import FlaskForm
 from wtforms import FloatField, HiddenField
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from volunteer_hub.attendance.rules import MAX_ACCURACY_M
+from volunteer_hub.core.forms import FlaskForm
 
 
 def _finite(form, field):

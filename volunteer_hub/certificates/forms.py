@@ -1,12 +1,12 @@
 """Certificate forms: the period and language of a request, and the reason for a revocation."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from volunteer_hub.certificates.rules import REASON_MAX
+from volunteer_hub.core.forms import FlaskForm
 
 PERIODS = (SelectChoice("all", _l("All my service")), SelectChoice("year", _l("This year")),
            SelectChoice("custom", _l("Choose dates")))

@@ -49,10 +49,11 @@ def services_in_period(volunteer_id: int, start: date, end: date, locale: str) -
     return [service for service in services.values() if service["minutes"] > 0]
 
 
-def first_service_date(volunteer_id: int) -> date | None:
-    """The earliest service date in the volunteer's record."""
+def first_service_date(volunteer_id: int, since: date) -> date | None:
+    """The earliest service date on or after since in the volunteer's record."""
     return db.session.execute(
-        sa.select(sa.func.min(HourEntry.service_date)).where(HourEntry.volunteer_id == volunteer_id)
+        sa.select(sa.func.min(HourEntry.service_date))
+        .where(HourEntry.volunteer_id == volunteer_id, HourEntry.service_date >= since)
     ).scalar_one()
 
 

@@ -24,6 +24,7 @@ from volunteer_hub.core.links import external_url
 from volunteer_hub.core.timeutil import now, to_local
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
+from volunteer_hub.hours.rules import EARLIEST_SERVICE_DATE
 from volunteer_hub.notifications.services import notify
 from volunteer_hub.orgs.models import Organisation
 from volunteer_hub.orgs.permissions import can_manage
@@ -36,15 +37,16 @@ def request_certificate(user: User, start: date | None = None, end: date | None 
                         locale: str | None = None) -> tuple[Certificate, bool]:
     """Freeze the facts of a certificate for [start, end] and start making its PDF; (certificate, created).
 
-    Without a start the period begins at the volunteer's first service; without an end it ends today. A
-    request that would state exactly the same as a pending or ready certificate returns that one (a repeated
-    tap does not issue twice).
+    Without a start the period begins at the volunteer's first service since EARLIEST_SERVICE_DATE (a record
+    dated earlier, stored before such dates were refused, would make the period too long to certify); without an
+    end it ends today. A request that would state exactly the same as a pending or ready certificate
+    returns that one (a repeated tap does not issue twice).
     """
     today = to_local(now()).date()
     locale = locale or str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
     rules.check_locale(locale)
     end = end or today
-    start = start or min(queries.first_service_date(user.id) or end, end)
+    start = start or min(queries.first_service_date(user.id, EARLIEST_SERVICE_DATE) or end, end)
     rules.check_period(start, end, today)
     services = queries.services_in_period(user.id, start, end, locale)
     rules.check_has_hours(services)

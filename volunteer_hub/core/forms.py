@@ -1,6 +1,58 @@
-"""Form helpers shared by the pages: checkbox lists, optional numbers, and service errors shown on fields."""
+"""Form helpers shared by the pages: the base forms, checkbox lists, optional numbers, and service errors shown
+on fields."""
 
-from wtforms import FieldList, FormField, SelectMultipleField, widgets
+import flask_wtf
+import wtforms
+from wtforms import (
+    DateTimeField,
+    FieldList,
+    FormField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+    widgets,
+)
+from wtforms.meta import DefaultMeta
+
+from volunteer_hub.core.inputs import control_character_error, date_error
+
+
+def _no_control_characters(form, field) -> None:
+    message = control_character_error(field.data, multiline=isinstance(field, TextAreaField))
+    if message:
+        raise ValidationError(message)
+
+
+def _supported_date(form, field) -> None:
+    message = date_error(field.data)
+    if message:
+        raise ValidationError(message)
+
+
+class _InputMeta(DefaultMeta):
+    """Every text field (text, text area, phone, password, hidden) refuses control characters; every date or
+    date-and-time field keeps to the supported years."""
+
+    def bind_field(self, form, unbound_field, options):
+        field = super().bind_field(form, unbound_field, options)
+        if isinstance(field, StringField):
+            field.validators = [*field.validators, _no_control_characters]
+        elif isinstance(field, DateTimeField):  # DateField and DateTimeLocalField too
+            field.validators = [*field.validators, _supported_date]
+        return field
+
+
+class Form(wtforms.Form):
+    """The base of forms without a CSRF token (query-string filters, rows inside a FieldList)."""
+
+    Meta = _InputMeta
+
+
+class FlaskForm(flask_wtf.FlaskForm):
+    """The base of every posted form."""
+
+    Meta = _InputMeta
 
 
 class CheckboxListField(SelectMultipleField):

@@ -24,6 +24,7 @@ from volunteer_hub.catalogue import LANGUAGE_CODES
 from volunteer_hub.core import formatting
 from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from volunteer_hub.core.geo import valid_lat, valid_lon
+from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.help import queries
 from volunteer_hub.help.models import HelpRequest, HelpStatus
@@ -86,7 +87,7 @@ def check_request_fields(data: dict, errors: dict) -> dict:
     if not address or len(address) > ADDRESS_MAX:
         errors["address"] = _l("Enter the address where help is needed (at most %(n)d characters).", n=ADDRESS_MAX)
     clean["address"] = address
-    name = (data.get("contact_name") or "").strip()
+    name = strip_text(data.get("contact_name"))
     if not name or len(name) > NAME_MAX:
         errors["contact_name"] = _l("Enter a name of 1 to %(n)d characters.", n=NAME_MAX)
     clean["contact_name"] = name

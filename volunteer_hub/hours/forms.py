@@ -4,10 +4,10 @@ allowed, and whether a reason is needed, is for hours.rules through the services
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from volunteer_hub.core.forms import FlaskForm
 from volunteer_hub.hours.rules import MAX_ENTRY_MINUTES, REASON_MAX
 
 HOURS_KW = {"inputmode": "decimal", "step": "0.01", "min": "0", "max": str(MAX_ENTRY_MINUTES // 60)}

@@ -24,11 +24,12 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.claims.models import Attendance, ClaimStatus
 from volunteer_hub.core.errors import Conflict, NotAllowed, ValidationError
-from volunteer_hub.core.formatting import service_hours
+from volunteer_hub.core.formatting import calendar_date, service_hours
 from volunteer_hub.core.timeutil import now, to_local
 from volunteer_hub.tasks.models import MAX_SHIFT_HOURS
 
 MAX_ENTRY_MINUTES = MAX_SHIFT_HOURS * 60  # one record never counts more than a day
+EARLIEST_SERVICE_DATE = date(2000, 1, 1)  # service recorded by hand (outside shifts) is at most this old
 REASON_MAX = 500
 
 
@@ -167,8 +168,16 @@ def check_not_attendee(actor, attendee_ids) -> None:
                          code="attended_shift")
 
 
+def minutes_since_start(shift) -> int:
+    """The time that has passed since the shift began: no one has served longer than that on it."""
+    return _minutes(shift.starts_at, now())
+
+
 def check_shift_over(shift, facts: AttendanceFacts) -> None:
-    """Hours are confirmed after the shift ends, or once the volunteer has checked out."""
+    """Hours are confirmed after the shift ends, or once the volunteer has checked out of a shift that has begun
+    (a check-out during the early check-in window comes before the start)."""
+    if shift.starts_at > now():
+        raise Conflict(_l("The shift has not started yet: there are no hours to confirm."), code="shift_not_started")
     if shift.ends_at > now() and facts.checked_out_at is None:
         raise Conflict(_l("The shift has not ended and the volunteer has not checked out yet."),
                        code="shift_not_over")
@@ -188,11 +197,11 @@ def check_proposal(proposal: Proposal) -> None:
                        code="no_attendance")
 
 
-def check_minutes(minutes: int, proposal_minutes: int | None, reason: str | None) -> None:
-    """Confirmed minutes are 1 to MAX_ENTRY_MINUTES; a change from the proposal needs a reason."""
+def check_minutes(minutes: int, proposal_minutes: int | None, reason: str | None, *, served_at_most: int) -> None:
+    """Confirmed minutes are 1 to MAX_ENTRY_MINUTES and no more than served_at_most (the time since the shift
+    began); a change from the proposal needs a reason."""
     errors = {}
-    if not 1 <= minutes <= MAX_ENTRY_MINUTES:
-        errors["minutes"] = _l("Enter between %(low)s and %(high)s hours.", low="0.01", high=MAX_SHIFT_HOURS)
+    _check_credit(minutes, served_at_most, errors)
     if minutes != proposal_minutes and not (reason or "").strip():
         errors["reason"] = _l("Say why the hours differ from the proposed %(hours)s.",
                               hours=_hours_text(proposal_minutes))
@@ -201,21 +210,42 @@ def check_minutes(minutes: int, proposal_minutes: int | None, reason: str | None
         raise ValidationError(fields=errors)
 
 
-def check_correction(minutes: int, reason: str | None, *, net_before: int | None) -> None:
-    """A correction changes something, says why, and never leaves a record below zero or above a day."""
+def check_correction(minutes: int, reason: str | None, *, net_before: int | None,
+                     served_at_most: int = MAX_ENTRY_MINUTES) -> None:
+    """A correction changes something, says why, and never leaves a record below zero or above a day; a new
+    record of a shift counts no more than served_at_most (the time since the shift began)."""
     errors = {}
     if minutes == 0:
         errors["minutes"] = _l("A correction must add or take away some time.")
     elif net_before is not None and not 0 <= net_before + minutes <= MAX_ENTRY_MINUTES:
         errors["minutes"] = _l("The record would then count %(hours)s hours; it must stay between 0 and %(max)s.",
                                hours=_hours_text(net_before + minutes), max=MAX_SHIFT_HOURS)
-    elif net_before is None and not 0 < minutes <= MAX_ENTRY_MINUTES:
-        errors["minutes"] = _l("Enter between %(low)s and %(high)s hours.", low="0.01", high=MAX_SHIFT_HOURS)
+    elif net_before is None:
+        _check_credit(minutes, served_at_most, errors)
     if not (reason or "").strip():
         errors["reason"] = _l("Give the reason for the correction.")
     check_reason_length(reason, errors)
     if errors:
         raise ValidationError(fields=errors)
+
+
+def _check_credit(minutes: int, served_at_most: int, errors: dict) -> None:
+    if not 1 <= minutes <= MAX_ENTRY_MINUTES:
+        errors["minutes"] = _l("Enter between %(low)s and %(high)s hours.", low="0.01", high=MAX_SHIFT_HOURS)
+    elif minutes > served_at_most:
+        errors["minutes"] = _l("Only %(hours)s hours have passed since the shift began: credit at most that.",
+                               hours=_hours_text(served_at_most))
+
+
+def check_service_date(service_date: date | None, errors: dict) -> None:
+    """Service recorded outside the platform's shifts took place between EARLIEST_SERVICE_DATE and today."""
+    if service_date is None:
+        errors["service_date"] = _l("Give the date of the service.")
+    elif service_date > local_today():
+        errors["service_date"] = _l("The service date cannot be in the future.")
+    elif service_date < EARLIEST_SERVICE_DATE:
+        errors["service_date"] = _l("The service date cannot be before %(day)s.",
+                                    day=calendar_date(EARLIEST_SERVICE_DATE))
 
 
 def check_reason_length(reason: str | None, errors: dict, field: str = "reason") -> None:

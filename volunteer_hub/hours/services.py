@@ -20,6 +20,7 @@ from volunteer_hub.audit import services as audit
 from volunteer_hub.catalogue import task_type_name
 from volunteer_hub.claims.models import Claim, ClaimStatus
 from volunteer_hub.core.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationError
+from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.core.timeutil import local_to_utc, now, to_local
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
@@ -92,7 +93,7 @@ def confirm_hours(actor: User, claim: Claim, *, minutes: int | None = None, reas
     rules.check_proposal(proposal)
     minutes = proposal.minutes if minutes is None else minutes
     reason = (reason or "").strip() or None
-    rules.check_minutes(minutes, proposal.minutes, reason)
+    rules.check_minutes(minutes, proposal.minutes, reason, served_at_most=rules.minutes_since_start(shift))
     try:
         return atomic(_write_confirmation, actor, claim, facts, proposal, minutes, reason)
     except sa.exc.IntegrityError:
@@ -251,7 +252,7 @@ def _plan_claim_record(actor: User, claim: Claim, minutes: int, reason: str | No
     permissions.require_manage(actor, shift.task.org)
     _check_confirmer(actor, claim.user_id, shift, claim.id)
     rules.check_shift_over(shift, queries.attendance_facts([claim])[claim.id])
-    rules.check_correction(minutes, reason, net_before=None)
+    rules.check_correction(minutes, reason, net_before=None, served_at_most=rules.minutes_since_start(shift))
     return _Correction(claim.user_id, record_fields(shift.task, shift, actor) | {"claim_id": claim.id,
                                                                                  "team_id": claim.team_id}, None)
 
@@ -263,12 +264,9 @@ def _plan_outside_shifts(actor: User, volunteer: User, org_id, minutes: int, rea
     if org is None:
         errors["org_id"] = (_l("No such organisation.") if org_id is not None
                             else _l("Give shift_id, entry_id, or org_id with the activity."))
-    if not (activity_name or "").strip():
+    if not strip_text(activity_name):
         errors["activity_name"] = _l("Name the activity.")
-    if service_date is None:
-        errors["service_date"] = _l("Give the date of the service.")
-    elif service_date > rules.local_today():
-        errors["service_date"] = _l("The service date cannot be in the future.")
+    rules.check_service_date(service_date, errors)
     if errors:
         raise ValidationError(fields=errors)
     permissions.require_manage(actor, org)

@@ -1,10 +1,10 @@
 """The organizer's lottery form: when sign-up closes, and whether Party members are drawn first."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, TimeField
 from wtforms.validators import InputRequired
 
+from volunteer_hub.core.forms import FlaskForm
 from volunteer_hub.core.timeutil import local_to_utc
 
 

@@ -1,12 +1,12 @@
 """Organisation forms: add a sub-organisation, invite a phone number to a role or a Party branch."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, SelectField, StringField
 from wtforms.fields import TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from volunteer_hub.core.forms import FlaskForm
 from volunteer_hub.orgs.models import OrgKind, Role
 from volunteer_hub.orgs.services import ALLOWED_PARENTS, NAME_MAX
 

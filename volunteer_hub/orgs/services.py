@@ -17,6 +17,7 @@ from volunteer_hub.audit import services as audit
 from volunteer_hub.core.db import insert_ignoring_duplicates
 from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from volunteer_hub.core.geo import valid_lat, valid_lon
+from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.core.timeutil import now, to_local
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
@@ -59,7 +60,7 @@ def get_org(org_id) -> Organisation:
 
 def _english_name(name_en: str | None, errors: dict) -> str | None:
     """The optional English name, stripped; empty means none."""
-    name_en = (name_en or "").strip() or None
+    name_en = strip_text(name_en) or None
     if name_en is not None and len(name_en) > NAME_MAX:
         errors["name_en"] = _l("Use at most %(n)d characters.", n=NAME_MAX)
     return name_en
@@ -69,7 +70,7 @@ def create_org(actor: User, *, name: str, kind: str, parent_id: int | None, lat=
                temporary: bool = False, name_en: str | None = None) -> Organisation:
     """Add an organisation under parent_id (organizers of the parent's subtree; roots by admins only)."""
     errors = {}
-    name = (name or "").strip()
+    name = strip_text(name)
     if not name or len(name) > NAME_MAX:
         errors["name"] = _l("Enter a name of 1 to %(n)d characters.", n=NAME_MAX)
     name_en = _english_name(name_en, errors)
@@ -193,7 +194,7 @@ def create_temporary_branch(actor: User, parent_id, *, name: str | None, task_id
     parent = get_org(parent_id)
     permissions.require_manage(actor, parent)
     rules.check_branch_site(parent)
-    name = (name or "").strip()
+    name = strip_text(name)
     if task_id is not None:
         task = db.session.get(Task, task_id) if isinstance(task_id, int) else None
         if task is None or not parent.contains(task.org):

@@ -3,11 +3,10 @@
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, Form, FormField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import DateField, FieldList, FormField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Optional
 
-from volunteer_hub.core.forms import optional_int
+from volunteer_hub.core.forms import FlaskForm, Form, optional_int
 from volunteer_hub.rotas.series import MAX_SLOTS, clock_minutes
 
 CHECKPOINT = [("08:00", "16:00"), ("16:00", "24:00"), ("00:00", "08:00")]

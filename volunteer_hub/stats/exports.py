@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.orm import aliased
 
 from volunteer_hub.accounts.models import User
@@ -204,6 +205,10 @@ def _write_xlsx(data: Table, rows: Iterator[list]) -> bytes:
 
 
 def _xlsx_cell(sheet, value):
+    if isinstance(value, str):
+        # XLSX cannot hold most control characters (openpyxl refuses them); rows stored before the forms
+        # refused them still export, with U+FFFD where each one was.
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with

@@ -1,12 +1,12 @@
 """Statistics forms: the period of a dashboard (GET parameters) and what to export."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, Form, RadioField, SelectField
+from wtforms import DateField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from volunteer_hub.core.errors import ValidationError
-from volunteer_hub.core.forms import apply_errors
+from volunteer_hub.core.forms import Form, apply_errors
 from volunteer_hub.stats import rules
 from volunteer_hub.stats.periods import KINDS as PERIOD_KINDS
 from volunteer_hub.stats.periods import Period

@@ -10,13 +10,11 @@ from types import SimpleNamespace
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
     FloatField,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -32,7 +30,7 @@ from wtforms.widgets import HiddenInput
 
 from volunteer_hub.catalogue import QUALIFICATIONS, RISK_DEFAULTS, SKILL_CODES, SKILLS, TASK_TYPE_CODES, TASK_TYPES
 from volunteer_hub.claims.rules import ORGANIZER_REASON_MAX
-from volunteer_hub.core.forms import CheckboxListField, optional_int
+from volunteer_hub.core.forms import CheckboxListField, FlaskForm, Form, optional_int
 from volunteer_hub.core.timeutil import local_to_utc, now, to_local
 from volunteer_hub.orgs.names import org_name
 from volunteer_hub.tasks import rules

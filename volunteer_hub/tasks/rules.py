@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from volunteer_hub.catalogue import QUALIFICATION_CODES, SKILL_CODES, TASK_TYPE_CODES
 from volunteer_hub.claims.rules import MAX_HOURS_IN_24
 from volunteer_hub.core.geo import valid_lat, valid_lon
+from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.tasks.models import MAX_CAPACITY, MAX_SHIFTS_PER_TASK
 
@@ -21,7 +22,7 @@ MAX_SHIFT_LENGTH = MAX_HOURS_IN_24
 def check_task_fields(data: dict, errors: dict) -> None:
     """Validate whichever task fields are present in data (posting passes all of them)."""
     if "title" in data:
-        title = (data["title"] or "").strip()
+        title = strip_text(data["title"])
         if not title or len(title) > TITLE_MAX:
             errors["title"] = _l("Enter a title of 1 to %(n)d characters.", n=TITLE_MAX)
     if "description" in data and len(data["description"] or "") > DESCRIPTION_MAX:

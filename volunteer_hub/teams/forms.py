@@ -1,11 +1,10 @@
 """Team forms: founding a team, and choosing the members a leader claims a shift for."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from volunteer_hub.core.forms import CheckboxListField, optional_int
+from volunteer_hub.core.forms import CheckboxListField, FlaskForm, optional_int
 from volunteer_hub.orgs.names import org_name
 from volunteer_hub.teams.services import DESCRIPTION_MAX, NAME_MAX
 

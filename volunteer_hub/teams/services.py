@@ -11,6 +11,7 @@ from volunteer_hub.claims import rules as claim_rules
 from volunteer_hub.claims import services as claim_services
 from volunteer_hub.claims.models import CancelReason, Claim, ClaimStatus
 from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound, ValidationError
+from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
 from volunteer_hub.notifications.services import notify
@@ -34,7 +35,7 @@ def get_team(team_id) -> Team:
 
 def found_team(user: User, *, name: str, org_id, description: str = "") -> Team:
     """Found a team under a community or Party branch; the founder becomes its leader."""
-    name, description = (name or "").strip(), (description or "").strip()
+    name, description = strip_text(name), (description or "").strip()
     errors = {}
     if not 1 <= len(name) <= NAME_MAX:
         errors["name"] = _l("Give the team a name of 1 to %(max)d characters.", max=NAME_MAX)
