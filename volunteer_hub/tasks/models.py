@@ -1,7 +1,7 @@
 """Tasks and their shifts. A shift's ``confirmed`` counter is the database-backed capacity guard."""
 
 import enum
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -108,20 +108,6 @@ class TaskSkill(db.Model):
 
     task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(32), primary_key=True, index=True)
-
-
-class ShiftSeries(db.Model):
-    """A daily pattern of shifts over a date range (e.g. 08–16, 16–24, 00–08, two people each)."""
-
-    __tablename__ = "shift_series"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
-    from_date: Mapped[date]
-    to_date: Mapped[date]
-    pattern: Mapped[list] = mapped_column(sa.JSON)  # [{"start": "08:00", "end": "16:00", "capacity": 2}, ...]
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Shift(db.Model):
