@@ -127,7 +127,8 @@ class Shift(db.Model):
     confirmed: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shift_series.id", ondelete="SET NULL"), index=True)
-    # Lottery mode: sign-ups until lottery_until enter a draw; a job then confirms the drawn in order.
+    # Lottery mode (volunteer_hub.lottery): sign-ups until lottery_until enter a draw; a job then confirms the
+    # drawn in order.
     lottery_until: Mapped[datetime | None]
     lottery_party_first: Mapped[bool] = mapped_column(default=False)
     lottery_seed: Mapped[str | None] = mapped_column(sa.String(64))
