@@ -8,7 +8,7 @@ import time_machine
 from flask_babel import force_locale
 
 from volunteer_hub.notifications.models import Notification
-from volunteer_hub.notifications.texts import render
+from volunteer_hub.notifications.texts import notification_text, render
 
 SHIFT = {"task": "东门卡口值守", "starts_at": "2026-03-05T01:00:00+00:00", "ends_at": "2026-03-05T05:00:00+00:00"}
 OVERNIGHT = {"task": "夜间巡逻", "starts_at": "2026-03-05T12:00:00+00:00", "ends_at": "2026-03-06T00:00:00+00:00"}
@@ -249,3 +249,8 @@ def test_every_kind_reads_as_before_in_both_languages(app, kind, params, zh, en)
             assert render(note) == zh
         with force_locale("en"):
             assert render(note) == en
+
+
+def test_a_kind_has_its_words_in_one_place(app):
+    with pytest.raises(ValueError, match="claim_approved"):
+        notification_text("claim_approved")(lambda params: "")
