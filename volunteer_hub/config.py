@@ -129,8 +129,6 @@ def load(instance_path: str) -> dict:
         "MATCH_NOTIFY_FACTOR": _env_int("MATCH_NOTIFY_FACTOR", 3),
         "MATCH_MAX_NOTIFY": _env_int("MATCH_MAX_NOTIFY", 200),
         "DIGEST_HOUR": _env_int("DIGEST_HOUR", 8),
-        # Only tests switch this off: the control run that proves the concurrency test can fail.
-        "CLAIM_ATOMIC_GUARD": True,
         "SQLITE_BUSY_TIMEOUT_S": _env_float("SQLITE_BUSY_TIMEOUT_S", 30.0),
         # Background jobs.
         "WORKER_TTL_S": _env_int("WORKER_TTL_S", 30),

@@ -14,10 +14,7 @@ nights, 12 hours in 24, the weekly cap; claims.rules). Task requirements (insura
 declaration) are checked before the transaction: nothing another claim does can change them.
 """
 
-import time
-
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -73,8 +70,6 @@ def _claim(user: User, shift: Shift, health_declared_at) -> Claim:
     volunteer's shifts around this one, take a place and insert the claim), each a round trip; on SQLite, where
     the lock takes the database's single write lock, taking the place and inserting are two."""
     user_id = user.id
-    guard = current_app.config["CLAIM_ATOMIC_GUARD"]
-    room_seen = None if guard else _has_room_check_then_write(shift.id)
     volunteer = _lock_volunteer(user_id)
     booked = rules.booked_around(user_id, shift)
     rules.check_safety(volunteer, shift, booked)
@@ -86,8 +81,6 @@ def _claim(user: User, shift: Shift, health_declared_at) -> Claim:
     elif shift.task.requires_approval:
         # A pending request holds no place (approval takes one atomically), so a slightly stale count is fine.
         status = ClaimStatus.PENDING if shift.confirmed < shift.capacity else ClaimStatus.WAITLISTED
-    elif not guard:
-        status = ClaimStatus.CONFIRMED if room_seen else ClaimStatus.WAITLISTED
     else:
         status = None  # confirmed if a place is left when the row is written, else waitlisted
     values = {"shift_id": shift.id, "user_id": user_id, "status": status and status.value, "created_at": now(),
@@ -179,21 +172,6 @@ def blocking_problem(user_id: int, shift: Shift, *, about: bool = True) -> dict 
                    else _l("You have already signed up for this shift."))
         return {"reason": "already_claimed", "message": str(message)}
     return rules.member_problem(user, shift, about=about)
-
-
-def _has_room_check_then_write(shift_id: int) -> bool:
-    """The broken pattern the concurrency test must catch: count, then decide, then write.
-
-    Used only when CLAIM_ATOMIC_GUARD is off (the control run of the test suite).
-    """
-    shift = db.session.get(Shift, shift_id, populate_existing=True)
-    taken = db.session.execute(
-        sa.select(sa.func.count()).where(Claim.shift_id == shift_id, Claim.status == ClaimStatus.CONFIRMED)
-    ).scalar_one()
-    # The time a real request spends between its check and its write (validation, rendering, a busy
-    # machine), made explicit so the control run overbooks however fast or loaded the machine is.
-    time.sleep(0.05)
-    return taken < shift.capacity
 
 
 # The hot statements, built once as Core statements (no ORM bookkeeping inside the lock).
