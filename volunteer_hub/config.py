@@ -126,8 +126,6 @@ def load(instance_path: str) -> dict:
         "MATCH_NOTIFY_FACTOR": env.int("MATCH_NOTIFY_FACTOR", 3),
         "MATCH_MAX_NOTIFY": env.int("MATCH_MAX_NOTIFY", 200),
         "DIGEST_HOUR": env.int("DIGEST_HOUR", 8),
-        # Only tests switch this off: the control run that proves the concurrency test can fail.
-        "CLAIM_ATOMIC_GUARD": True,
         "SQLITE_BUSY_TIMEOUT_S": env.float("SQLITE_BUSY_TIMEOUT_S", 30.0),
         # Background jobs.
         "WORKER_TTL_S": env.int("WORKER_TTL_S", 30),
