@@ -15,14 +15,15 @@ from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
 from volunteer_hub.help import rules as help_rules
-from volunteer_hub.matching import jobs as matching_jobs
 from volunteer_hub.notifications.services import notify
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.models import Organisation
-from volunteer_hub.tasks import jobs as tasks_jobs
 from volunteer_hub.tasks import rules
 from volunteer_hub.tasks.models import GeocodeStatus, Shift, Task, TaskStatus
 
+# Outbox jobs by name: the task's own geocoding, and matching (a package above tasks) once it has its point.
+GEOCODE_TASK = "volunteer_hub.tasks.jobs.geocode_task"
+MATCH_TASK = "volunteer_hub.matching.jobs.match_task"
 TASK_FIELDS = ("title", "description", "type", "lat", "lon", "address", "required_skills", "requires_approval",
                "match_radius_km", "urgent", "release_unconfirmed", "requires_insurance", "requires_qualification",
                "requires_health_declaration")
@@ -96,9 +97,9 @@ def _publish(task: Task, on_publish: Callable[[Task], None] | None = None) -> Ta
     if on_publish is not None:
         on_publish(task)
     if task.geocode_status == GeocodeStatus.PENDING:
-        outbox.record(tasks_jobs.geocode_task, task_id=task.id)  # matched once it has its point
+        outbox.record(GEOCODE_TASK, task_id=task.id)  # matched once it has its point
     else:
-        outbox.record(matching_jobs.match_task, task_id=task.id)
+        outbox.record(MATCH_TASK, task_id=task.id)
     return task
 
 
@@ -151,7 +152,7 @@ def _apply_task_update(task: Task, fields: dict, shift_changes: list[dict]) -> T
         task.geocode_status, task.geocode_error = GeocodeStatus.OK, None
     elif "address" in fields and task.geocode_status == GeocodeStatus.FAILED:
         task.geocode_status, task.geocode_error = GeocodeStatus.PENDING, None  # a corrected address: try again
-        outbox.record(tasks_jobs.geocode_task, task_id=task.id)
+        outbox.record(GEOCODE_TASK, task_id=task.id)
     for name, value in fields.items():
         if name == "required_skills":
             task.required_skills = value or []
@@ -174,7 +175,7 @@ def _apply_task_update(task: Task, fields: dict, shift_changes: list[dict]) -> T
     db.session.flush()
     task.refresh_schedule()
     if (grown or located) and task.lat is not None:  # matching tells more volunteers, never the same ones
-        outbox.record(matching_jobs.match_task, task_id=task.id)
+        outbox.record(MATCH_TASK, task_id=task.id)
     return task
 
 
