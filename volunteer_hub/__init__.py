@@ -29,8 +29,9 @@ def create_app(config: Mapping | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from volunteer_hub.accounts import locale
     from volunteer_hub.accounts.login import init_login
-    from volunteer_hub.core import i18n, redis
+    from volunteer_hub.core import redis
     from volunteer_hub.core.db import configure_postgresql, configure_sqlite, engine_options
     from volunteer_hub.core.security import init_security
     from volunteer_hub.extensions import babel, compress, csrf, db, limiter, migrate
@@ -49,7 +50,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    babel.init_app(app, locale_selector=locale.select_locale, timezone_selector=locale.select_timezone)
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis.limits_storage_uri(app.config["REDIS_URL"]))
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)

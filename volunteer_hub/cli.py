@@ -92,7 +92,7 @@ def ops_command() -> None:
     from rq.registry import FailedJobRegistry
 
     from volunteer_hub.core import queue
-    from volunteer_hub.core.health import check
+    from volunteer_hub.health import check
 
     report = check()
     click.echo(json.dumps(report, indent=2, ensure_ascii=False))

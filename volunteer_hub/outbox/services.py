@@ -11,6 +11,7 @@ from rq.job import Job, JobStatus
 
 from volunteer_hub.core import queue
 from volunteer_hub.core.timeutil import now
+from volunteer_hub.core.transactions import after_commit
 from volunteer_hub.extensions import db
 from volunteer_hub.outbox.models import OutboxEvent
 
@@ -26,7 +27,7 @@ def record(job: str, **payload) -> OutboxEvent:
     above its own) just to name them; tests/jobs/test_outbox.py checks every recorded path exists."""
     event = OutboxEvent(job=job, payload=payload)
     db.session.add(event)
-    db.session.info["outbox_pending"] = True
+    after_commit(kick)
     return event
 
 
@@ -37,7 +38,7 @@ def record_many(job: str, payloads: list[dict]) -> None:
         db.session.execute(sa.insert(OutboxEvent), [
             {"job": job, "payload": payload, "created_at": created, "attempts": 0} for payload in payloads
         ])
-        db.session.info["outbox_pending"] = True
+        after_commit(kick)
 
 
 def kick() -> None:
@@ -47,7 +48,6 @@ def kick() -> None:
     delivers the events once Redis is back.
     """
     global _redis_down_until
-    db.session.info.pop("outbox_pending", None)
     if time.monotonic() < _redis_down_until:
         return
     try:
