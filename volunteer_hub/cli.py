@@ -1,14 +1,15 @@
-"""Flask CLI commands: create-admin, seed-demo."""
+"""Flask CLI commands: create-admin, seed-demo, dev, worker, scheduler, ops; each domain's command group."""
 
 import click
 from flask.cli import with_appcontext
 
 from volunteer_hub.core.errors import DomainError
+from volunteer_hub.stats.cli import stats_cli
 
 
 def init_cli(app) -> None:
     for command in (create_admin_command, seed_demo_command, dev_command, worker_command, scheduler_command,
-                    ops_command):
+                    ops_command, stats_cli):
         app.cli.add_command(command)
 
 
