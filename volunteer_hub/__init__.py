@@ -21,6 +21,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     settings.require_shared_settings(app.config)
     app.config["SECRET_KEY"] = settings.secret_key(app.config["SECRET_KEY"], app.instance_path)
     register_extensions(app)
+    register_hooks()
     register_blueprints(app)
     register_template_helpers(app)
     register_error_handlers(app)
@@ -62,6 +63,14 @@ def register_extensions(app: Flask) -> None:
         compress.init_app(app)
     app.extensions["nearby_tiles"] = TileCache(app.config["NEARBY_CACHE_SECONDS"])
     import volunteer_hub.models  # noqa: F401  (every model registered before the first query)
+
+
+def register_hooks() -> None:
+    """Where a package restricts or reacts to one below it, which never imports it (see ARCHITECTURE.md)."""
+    from volunteer_hub.help.rules import check_help_shift, check_shifts_fixed
+    from volunteer_hub.tasks.rules import register_edit_checks
+
+    register_edit_checks(adding_shifts=check_shifts_fixed, shift_change=check_help_shift)
 
 
 def register_blueprints(app: Flask) -> None:

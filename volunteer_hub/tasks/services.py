@@ -14,7 +14,6 @@ from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
-from volunteer_hub.help import rules as help_rules
 from volunteer_hub.notifications.services import notify
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.models import Organisation
@@ -124,7 +123,7 @@ def update_task(actor: User, task_id: int, **changes) -> Task:
     existing = {shift.id: shift for shift in task.shifts}
     added = [s for s in shift_changes if s.get("id") is None]
     if added:
-        help_rules.check_shifts_fixed(task)
+        rules.check_adding_shifts(task)
     rules.check_shift_count(len(existing) + len(added), errors)
     for index, change in enumerate(shift_changes):
         prefix = f"shifts.{index}."
@@ -138,9 +137,9 @@ def update_task(actor: User, task_id: int, **changes) -> Task:
             moved = any(change.get(k) not in (None, getattr(shift, k)) for k in ("starts_at", "ends_at"))
             starts, ends = change.get("starts_at") or shift.starts_at, change.get("ends_at") or shift.ends_at
             rules.check_shift(starts, ends, change.get("capacity", shift.capacity), prefix, errors, new=moved)
-            help_rules.check_help_shift(task, starts if moved else None, ends if moved else None,
-                                        change.get("capacity") if change.get("capacity") != shift.capacity else None,
-                                        prefix, errors)
+            rules.check_shift_change(task, starts if moved else None, ends if moved else None,
+                                     change.get("capacity") if change.get("capacity") != shift.capacity else None,
+                                     prefix, errors)
     if errors:
         raise ValidationError(fields=errors)
     return atomic(_apply_task_update, task, fields, shift_changes)
