@@ -12,6 +12,15 @@ from volunteer_hub.orgs.models import Organisation
 from volunteer_hub.tasks.models import Shift, Task, TaskSkill, TaskStatus
 
 
+def list_open_tasks_under(org: Organisation, limit: int) -> list[Task]:
+    """Open tasks of org's subtree, newest first (what a temporary Party branch may be set up for)."""
+    return list(db.session.execute(
+        sa.select(Task).join(Organisation, Organisation.id == Task.org_id)
+        .where(Organisation.path.startswith(org.path, autoescape=True), Task.status == TaskStatus.OPEN)
+        .order_by(Task.id.desc()).limit(limit)
+    ).scalars())
+
+
 def _open_task_filter(query, *, task_type=None, skill=None, day: date | None = None):
     current = now()
     query = query.where(Task.status == TaskStatus.OPEN, Task.last_start_at > current)
