@@ -67,13 +67,18 @@ def register_extensions(app: Flask) -> None:
 
 def register_hooks() -> None:
     """Where a package restricts or reacts to one below it, which never imports it (see ARCHITECTURE.md)."""
+    from volunteer_hub.accounts.services import register_orgs
     from volunteer_hub.extensions import db
     from volunteer_hub.help.rules import check_help_shift, check_shifts_fixed
-    from volunteer_hub.orgs.services import register_site_tasks
+    from volunteer_hub.orgs.access import home_endpoint
+    from volunteer_hub.orgs.models import Organisation
+    from volunteer_hub.orgs.services import community_choices, register_site_tasks
     from volunteer_hub.tasks.models import Task
     from volunteer_hub.tasks.queries import list_open_tasks_under
     from volunteer_hub.tasks.rules import register_edit_checks
 
+    register_orgs(get=lambda org_id: db.session.get(Organisation, org_id), choices=community_choices,
+                  landing=home_endpoint)
     register_edit_checks(adding_shifts=check_shifts_fixed, shift_change=check_help_shift)
     register_site_tasks(get=lambda task_id: db.session.get(Task, task_id), list_open=list_open_tasks_under)
 

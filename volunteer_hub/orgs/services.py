@@ -179,15 +179,13 @@ def list_grants(org: Organisation) -> list[RoleGrant]:
     )
 
 
-def list_communities() -> list[Organisation]:
-    """Communities and compounds, for a volunteer picking a home community."""
-    return list(
-        db.session.execute(
-            sa.select(Organisation)
-            .where(Organisation.kind.in_((OrgKind.COMMUNITY, OrgKind.COMPOUND)))
-            .order_by(Organisation.path)
-        ).scalars()
-    )
+def community_choices() -> list[tuple[int, str]]:
+    """(id, name for the reader) of the communities and compounds, for a volunteer picking a home community."""
+    return [(org.id, org_name(org)) for org in db.session.execute(
+        sa.select(Organisation)
+        .where(Organisation.kind.in_((OrgKind.COMMUNITY, OrgKind.COMPOUND)))
+        .order_by(Organisation.path)
+    ).scalars()]
 
 
 # --- temporary Party branches (临时党支部) and their members ---
