@@ -2,19 +2,36 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# Pinned sets compiled from requirements*.in (`make requirements`); a stamp named after their checksum reinstalls
+# whenever one changes. The load-test stack (requirements-bench.txt) is installed by `make bench` only.
+REQUIREMENTS := requirements.txt requirements-dev.txt
+STAMP := $(VENV)/.installed-$(shell cat $(REQUIREMENTS) | cksum | cut -d' ' -f1)
+BENCH_STAMP := $(VENV)/.bench-installed-$(shell cat $(REQUIREMENTS) requirements-bench.txt | cksum | cut -d' ' -f1)
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make requirements" $(BIN)/pip-compile --quiet --strip-extras \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 TRANSLATIONS := volunteer_hub/translations
 PO := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: setup run test lint fmt translations extract bench bench-micro bench-data bench-hours-data clean
+.PHONY: setup requirements run test lint fmt translations extract bench bench-micro bench-data bench-hours-data clean
 
 setup: $(STAMP) $(MO)
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): $(REQUIREMENTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
+
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	rm -f $(VENV)/.bench-installed-* && touch $@
+
+## Recompile the pinned requirements*.txt after editing a requirements*.in (pip-tools, part of the dev set).
+## Every other pin stays as it is; to move one: make requirements PIP_COMPILE_ARGS="--upgrade-package NAME".
+requirements: setup
+	$(PIP_COMPILE) $(PIP_COMPILE_ARGS) -o requirements.txt requirements.in
+	$(PIP_COMPILE) $(PIP_COMPILE_ARGS) -o requirements-dev.txt requirements-dev.in
+	$(PIP_COMPILE) $(PIP_COMPILE_ARGS) -o requirements-bench.txt requirements-bench.in
 
 %.mo: %.po $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ --statistics
@@ -47,7 +64,8 @@ translations: $(MO)
 ## 2 web processes, 2 RQ workers, scheduler) under the busiest day's traffic x100 (locust), then again with faults
 ## (a worker SIGKILLed, Redis down 10 s, a web process killed), with the invariant checks and the claim/bare ratio.
 ## BENCH_LOAD_ARGS="--seconds 15 --scale 0.1" for a quick run; --pg-port reuses a running PostgreSQL. Needs `wrk`.
-bench: setup
+## Installs the load-test stack (requirements-bench.txt: locust, gevent, pyzmq, pyinstrument) first.
+bench: setup $(BENCH_STAMP)
 	$(BIN)/python bench/load/run.py $(BENCH_LOAD_ARGS)
 	$(MAKE) --no-print-directory bench-micro
 

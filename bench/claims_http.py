@@ -27,8 +27,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask_migrate import upgrade  # noqa: E402
-
+from bench.matching_data import create_schema  # noqa: E402
 from volunteer_hub import create_app  # noqa: E402
 from volunteer_hub.accounts import tokens  # noqa: E402
 from volunteer_hub.accounts.models import User  # noqa: E402
@@ -49,15 +48,13 @@ def free_port() -> int:
 
 
 def prepare(database_url: str, redis_url: str, out: Path) -> dict:
-    """Fresh schema, one task with many non-overlapping big shifts, and USERS volunteers with API tokens."""
+    """An empty database (every round starts from the same state), one task with many non-overlapping big
+    shifts, and USERS volunteers with API tokens."""
+    create_schema(database_url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url,
                       "SECRET_KEY": "bench", "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024,
                       "ARGON2_PARALLELISM": 1})
     with app.app_context():
-        if database_url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade()
         org = Organisation(name="白石龙社区", kind="community", lat=22.61, lon=114.03, path="")
         db.session.add(org)
         db.session.flush()

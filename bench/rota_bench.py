@@ -31,8 +31,9 @@ from volunteer_hub.extensions import db  # noqa: E402
 from volunteer_hub.orgs.models import Organisation  # noqa: E402
 from volunteer_hub.rotas import series as series_layout  # noqa: E402
 from volunteer_hub.rotas import services  # noqa: E402
-from volunteer_hub.tasks.models import Shift, ShiftSeries, Task  # noqa: E402
-from volunteer_hub.teams.models import MemberRole, SeriesAdoption, Team, TeamMember  # noqa: E402
+from volunteer_hub.rotas.models import SeriesAdoption, ShiftSeries  # noqa: E402
+from volunteer_hub.tasks.models import Shift, Task  # noqa: E402
+from volunteer_hub.teams.models import MemberRole, Team, TeamMember  # noqa: E402
 
 DEFAULT_SQLITE = ROOT / "bench" / "out" / "rota.db"
 TARGET_S = 1.0

@@ -1,6 +1,8 @@
 """Volunteer Hub: a volunteer task marketplace for emergencies. create_app() is the table of contents."""
 
+import importlib.util
 import os
+import pkgutil
 from collections.abc import Mapping
 
 from flask import Flask
@@ -23,6 +25,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     register_extensions(app)
     register_hooks()
     register_blueprints(app)
+    register_domain_modules()
     register_template_helpers(app)
     register_error_handlers(app)
     register_cli(app)
@@ -105,6 +108,15 @@ def register_blueprints(app: Flask) -> None:
                       hours, stats, help_pages, teams, lottery, rotas):
         app.register_blueprint(blueprint)
     init_api(app)
+
+
+def register_domain_modules() -> None:
+    """A domain declares the texts of the notifications it sends in its texts.py (@notification_text) and its
+    recurring jobs in its jobs.py (@recurring): import every domain's, so each declaration registers itself."""
+    for domain in pkgutil.iter_modules(__path__, f"{__name__}."):
+        for module in ("texts", "jobs"):
+            if domain.ispkg and importlib.util.find_spec(f"{domain.name}.{module}"):
+                importlib.import_module(f"{domain.name}.{module}")
 
 
 def register_template_helpers(app: Flask) -> None:

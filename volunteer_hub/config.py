@@ -1,6 +1,8 @@
 """Configuration: safe defaults that run with nothing installed; environment variables override.
 
-Tests and tools pass a mapping to ``create_app(config)`` which wins over both.
+Tests and tools pass a mapping to ``create_app(config)`` which wins over both. Values are parsed by environs: a
+malformed one (``NEARBY_RADIUS_KM=abc``) stops the start with an error that names the variable. Booleans take
+1/0 (or true/false, yes/no, on/off); lists are comma-separated.
 """
 
 import os
@@ -8,18 +10,11 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-
-def _env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+from environs import Env
 
 
-def _env_float(name: str, default: float) -> float:
-    return float(os.environ.get(name, default))
-
-
-def database_url(instance_path: str) -> str:
+def database_url(url: str, instance_path: str) -> str:
     """The SQLAlchemy URL from DATABASE_URL (Heroku-style postgres:// accepted), else SQLite in instance/."""
-    url = os.environ.get("DATABASE_URL", "")
     if not url:
         return f"sqlite:///{Path(instance_path) / 'volunteer_hub.db'}"
     return normalise_database_url(url)
@@ -76,15 +71,17 @@ def secret_key(configured: str, instance_path: str) -> str:
 
 def load(instance_path: str) -> dict:
     """All settings, read from the environment at app creation."""
+    env = Env()
+    timezone = env.str("TIMEZONE", "Asia/Shanghai")
     return {
         # Empty means: generated into instance/ (single machine only, see require_shared_settings).
-        "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
-        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SECRET_KEY": env.str("SECRET_KEY", ""),
+        "SQLALCHEMY_DATABASE_URI": database_url(env.str("DATABASE_URL", ""), instance_path),
         # Empty means: start (or reuse) the embedded server, see core.redis.
-        "REDIS_URL": os.environ.get("REDIS_URL", ""),
-        "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
+        "REDIS_URL": env.str("REDIS_URL", ""),
+        "TIMEZONE": timezone,
         "BABEL_DEFAULT_LOCALE": "zh",
-        "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
+        "BABEL_DEFAULT_TIMEZONE": timezone,
         "LANGUAGES": ("zh", "en"),
         # Sessions: at most 30 days remembered, HttpOnly, SameSite=Lax; Secure is added per request
         # when served over HTTPS (see core.security).
@@ -95,86 +92,76 @@ def load(instance_path: str) -> dict:
         "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
         "PERMANENT_SESSION_LIFETIME": 30 * 24 * 3600,
         "SESSION_TOKEN_DAYS": 30,
-        "API_TOKEN_DAYS": _env_int("API_TOKEN_DAYS", 30),
+        "API_TOKEN_DAYS": env.int("API_TOKEN_DAYS", 30),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session; forms are not timed
-        "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 256 * 1024),
+        "MAX_CONTENT_LENGTH": env.int("MAX_CONTENT_LENGTH", 256 * 1024),
         # HTML, CSS, JS and JSON compressed (zstd, brotli or gzip, as the browser accepts): phones on weak
         # networks pay for transferred bytes. 0 leaves it to a reverse proxy that compresses.
-        "COMPRESS_RESPONSES": os.environ.get("COMPRESS_RESPONSES", "1") == "1",
+        "COMPRESS_RESPONSES": env.bool("COMPRESS_RESPONSES", True),
         # Behind a TLS-terminating proxy set TRUSTED_PROXIES=1 so X-Forwarded-Proto is honoured.
-        "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
+        "TRUSTED_PROXIES": env.int("TRUSTED_PROXIES", 0),
         # Throttling (Flask-Limiter on the same Redis; in-memory fallback while Redis is down).
-        "LOGIN_LIMIT_PER_IP": os.environ.get("LOGIN_LIMIT_PER_IP", "20/minute;200/hour"),
-        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5/minute;30/hour"),
-        "REGISTER_LIMIT_PER_IP": os.environ.get("REGISTER_LIMIT_PER_IP", "10/hour"),
+        "LOGIN_LIMIT_PER_IP": env.str("LOGIN_LIMIT_PER_IP", "20/minute;200/hour"),
+        "LOGIN_LIMIT_PER_ACCOUNT": env.str("LOGIN_LIMIT_PER_ACCOUNT", "5/minute;30/hour"),
+        "REGISTER_LIMIT_PER_IP": env.str("REGISTER_LIMIT_PER_IP", "10/hour"),
         # Requests for help sent without an account, per IP address; with one, per account (page and API
         # together). Only sent requests count.
-        "HELP_REQUEST_LIMIT_PER_IP": os.environ.get("HELP_REQUEST_LIMIT_PER_IP", "5/hour;20/day"),
-        "HELP_REQUEST_LIMIT_PER_ACCOUNT": os.environ.get("HELP_REQUEST_LIMIT_PER_ACCOUNT", "5/hour;20/day"),
+        "HELP_REQUEST_LIMIT_PER_IP": env.str("HELP_REQUEST_LIMIT_PER_IP", "5/hour;20/day"),
+        "HELP_REQUEST_LIMIT_PER_ACCOUNT": env.str("HELP_REQUEST_LIMIT_PER_ACCOUNT", "5/hour;20/day"),
         # Invitations to a Party branch and to a role: how many one organizer may send of each (only sent ones
         # count), how long any invitation waits for its answer.
-        "BRANCH_INVITE_LIMIT_PER_ORGANIZER": os.environ.get("BRANCH_INVITE_LIMIT_PER_ORGANIZER", "30/hour;100/day"),
-        "ROLE_INVITE_LIMIT_PER_ORGANIZER": os.environ.get("ROLE_INVITE_LIMIT_PER_ORGANIZER", "10/hour;30/day"),
-        "INVITATION_DAYS": _env_int("INVITATION_DAYS", 14),
-        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") == "1",
+        "BRANCH_INVITE_LIMIT_PER_ORGANIZER": env.str("BRANCH_INVITE_LIMIT_PER_ORGANIZER", "30/hour;100/day"),
+        "ROLE_INVITE_LIMIT_PER_ORGANIZER": env.str("ROLE_INVITE_LIMIT_PER_ORGANIZER", "10/hour;30/day"),
+        "INVITATION_DAYS": env.int("INVITATION_DAYS", 14),
+        "RATELIMIT_ENABLED": env.bool("RATELIMIT_ENABLED", True),
         # Domain knobs (units in the names).
-        "NEARBY_RADIUS_KM": _env_float("NEARBY_RADIUS_KM", 5.0),
-        "NEARBY_MAX_RADIUS_KM": _env_float("NEARBY_MAX_RADIUS_KM", 50.0),
-        "NEARBY_PAGE_SIZE": _env_int("NEARBY_PAGE_SIZE", 20),
+        "NEARBY_RADIUS_KM": env.float("NEARBY_RADIUS_KM", 5.0),
+        "NEARBY_MAX_RADIUS_KM": env.float("NEARBY_MAX_RADIUS_KM", 50.0),
+        "NEARBY_PAGE_SIZE": env.int("NEARBY_PAGE_SIZE", 20),
         # Each web process answers the nearby list from tiles it read at most this long ago (0: always read).
-        "NEARBY_CACHE_SECONDS": _env_float("NEARBY_CACHE_SECONDS", 5.0),
+        "NEARBY_CACHE_SECONDS": env.float("NEARBY_CACHE_SECONDS", 5.0),
         # Matching: recommendations' radius (a task's own match_radius_km decides whom it notifies), how many
         # volunteers a task notifies (factor × open places, at most the cap) and the local hour of the digest.
-        "MATCH_RADIUS_KM": _env_float("MATCH_RADIUS_KM", 5.0),
-        "MATCH_NOTIFY_FACTOR": _env_int("MATCH_NOTIFY_FACTOR", 3),
-        "MATCH_MAX_NOTIFY": _env_int("MATCH_MAX_NOTIFY", 200),
-        "DIGEST_HOUR": _env_int("DIGEST_HOUR", 8),
-        # Only tests switch this off: the control run that proves the concurrency test can fail.
-        "CLAIM_ATOMIC_GUARD": True,
-        "SQLITE_BUSY_TIMEOUT_S": _env_float("SQLITE_BUSY_TIMEOUT_S", 30.0),
+        "MATCH_RADIUS_KM": env.float("MATCH_RADIUS_KM", 5.0),
+        "MATCH_NOTIFY_FACTOR": env.int("MATCH_NOTIFY_FACTOR", 3),
+        "MATCH_MAX_NOTIFY": env.int("MATCH_MAX_NOTIFY", 200),
+        "DIGEST_HOUR": env.int("DIGEST_HOUR", 8),
+        "SQLITE_BUSY_TIMEOUT_S": env.float("SQLITE_BUSY_TIMEOUT_S", 30.0),
         # Background jobs.
-        "WORKER_TTL_S": _env_int("WORKER_TTL_S", 30),
-        "JOB_TIMEOUT_S": _env_int("JOB_TIMEOUT_S", 30),
+        "WORKER_TTL_S": env.int("WORKER_TTL_S", 30),
+        "JOB_TIMEOUT_S": env.int("JOB_TIMEOUT_S", 30),
         # Back-off between the bounded retries of a failed (or abandoned) job, in seconds.
-        "JOB_RETRY_INTERVALS_S": tuple(
-            int(s) for s in os.environ.get("JOB_RETRY_INTERVALS_S", "10,60,300").split(",") if s.strip()
-        ),
-        "WORKER_HEARTBEAT_GRACE_S": _env_int("WORKER_HEARTBEAT_GRACE_S", 60),
-        "WORKER_MAINTENANCE_S": _env_int("WORKER_MAINTENANCE_S", 30),
-        "WORKER_LOG_LEVEL": os.environ.get("WORKER_LOG_LEVEL", "INFO"),
-        "OUTBOX_REDELIVER_AFTER_S": _env_int("OUTBOX_REDELIVER_AFTER_S", 180),
-        "OUTBOX_MAX_ATTEMPTS": _env_int("OUTBOX_MAX_ATTEMPTS", 5),
+        "JOB_RETRY_INTERVALS_S": tuple(env.list("JOB_RETRY_INTERVALS_S", [10, 60, 300], subcast=int)),
+        "WORKER_HEARTBEAT_GRACE_S": env.int("WORKER_HEARTBEAT_GRACE_S", 60),
+        "WORKER_MAINTENANCE_S": env.int("WORKER_MAINTENANCE_S", 30),
+        "WORKER_LOG_LEVEL": env.str("WORKER_LOG_LEVEL", "INFO"),
+        "OUTBOX_REDELIVER_AFTER_S": env.int("OUTBOX_REDELIVER_AFTER_S", 180),
+        "OUTBOX_MAX_ATTEMPTS": env.int("OUTBOX_MAX_ATTEMPTS", 5),
         # Geocoding of address-only tasks (geopy's Nominatim; an empty domain turns it off).
-        "GEOCODER_DOMAIN": os.environ.get("GEOCODER_DOMAIN", "nominatim.openstreetmap.org"),
-        "GEOCODER_SCHEME": os.environ.get("GEOCODER_SCHEME", "https"),
-        "GEOCODER_USER_AGENT": os.environ.get("GEOCODER_USER_AGENT", "volunteer-hub/1.0 (city volunteer platform)"),
-        "GEOCODER_TIMEOUT_S": _env_float("GEOCODER_TIMEOUT_S", 5.0),
+        "GEOCODER_DOMAIN": env.str("GEOCODER_DOMAIN", "nominatim.openstreetmap.org"),
+        "GEOCODER_SCHEME": env.str("GEOCODER_SCHEME", "https"),
+        "GEOCODER_USER_AGENT": env.str("GEOCODER_USER_AGENT", "volunteer-hub/1.0 (city volunteer platform)"),
+        "GEOCODER_TIMEOUT_S": env.float("GEOCODER_TIMEOUT_S", 5.0),
         # Reminders and stale-claim hygiene.
-        "REMINDER_HOURS_BEFORE": tuple(
-            int(s) for s in os.environ.get("REMINDER_HOURS_BEFORE", "12,1").split(",") if s.strip()
-        ),
-        "ATTENDANCE_CHECK_HOUR": _env_int("ATTENDANCE_CHECK_HOUR", 18),  # local hour, the evening before
-        "RELEASE_HOURS_BEFORE": _env_int("RELEASE_HOURS_BEFORE", 3),
-        "UNDERFILLED_ALERT_HOURS": _env_int("UNDERFILLED_ALERT_HOURS", 12),
+        "REMINDER_HOURS_BEFORE": tuple(env.list("REMINDER_HOURS_BEFORE", [12, 1], subcast=int)),
+        "ATTENDANCE_CHECK_HOUR": env.int("ATTENDANCE_CHECK_HOUR", 18),  # local hour, the evening before
+        "RELEASE_HOURS_BEFORE": env.int("RELEASE_HOURS_BEFORE", 3),
+        "UNDERFILLED_ALERT_HOURS": env.int("UNDERFILLED_ALERT_HOURS", 12),
         # Attendance and service hours.
-        "CHECKIN_EARLY_MIN": _env_int("CHECKIN_EARLY_MIN", 30),  # check-in opens this long before the start
-        "CHECKIN_TOKEN_TTL_S": _env_int("CHECKIN_TOKEN_TTL_S", 120),  # the organizer's rotating QR code
-        "NO_SHOW_AFTER_MIN": _env_int("NO_SHOW_AFTER_MIN", 30),  # after the shift ends, unmarked = no-show
-        "HOURS_DEADLINE_WORKING_DAYS": _env_int("HOURS_DEADLINE_WORKING_DAYS", 10),  # 办法 §11
-        "HOURS_REMIND_AT_WORKING_DAYS": tuple(
-            int(s) for s in os.environ.get("HOURS_REMIND_AT_WORKING_DAYS", "7,9").split(",") if s.strip()
-        ),
-        "DEVICE_BURST_CHECKINS": _env_int("DEVICE_BURST_CHECKINS", 3),  # this many check-ins from one device...
-        "DEVICE_BURST_MINUTES": _env_int("DEVICE_BURST_MINUTES", 10),  # ...within this many minutes is flagged
-        "FAR_CHECKIN_FACTOR": _env_float("FAR_CHECKIN_FACTOR", 0.8),  # flag check-ins beyond 80% of the radius
-        "EXPORT_SYNC_MAX_ROWS": _env_int("EXPORT_SYNC_MAX_ROWS", 2000),  # larger exports run as a job
+        "CHECKIN_EARLY_MIN": env.int("CHECKIN_EARLY_MIN", 30),  # check-in opens this long before the start
+        "CHECKIN_TOKEN_TTL_S": env.int("CHECKIN_TOKEN_TTL_S", 120),  # the organizer's rotating QR code
+        "NO_SHOW_AFTER_MIN": env.int("NO_SHOW_AFTER_MIN", 30),  # after the shift ends, unmarked = no-show
+        "HOURS_DEADLINE_WORKING_DAYS": env.int("HOURS_DEADLINE_WORKING_DAYS", 10),  # 办法 §11
+        "HOURS_REMIND_AT_WORKING_DAYS": tuple(env.list("HOURS_REMIND_AT_WORKING_DAYS", [7, 9], subcast=int)),
+        "DEVICE_BURST_CHECKINS": env.int("DEVICE_BURST_CHECKINS", 3),  # this many check-ins from one device...
+        "DEVICE_BURST_MINUTES": env.int("DEVICE_BURST_MINUTES", 10),  # ...within this many minutes is flagged
+        "FAR_CHECKIN_FACTOR": env.float("FAR_CHECKIN_FACTOR", 0.8),  # flag check-ins beyond 80% of the radius
+        "EXPORT_SYNC_MAX_ROWS": env.int("EXPORT_SYNC_MAX_ROWS", 2000),  # larger exports run as a job
         # The public address of links that leave the app (QR codes, PDFs, messages); empty: the host each
         # request came in on, and for jobs (no request) the address `make run` serves, see core.links.
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        "PUBLIC_BASE_URL": env.str("PUBLIC_BASE_URL", ""),
         # Certificates: how many lookups of unknown codes one address may make (valid codes are not counted).
-        "CERT_LOOKUP_MISS_LIMIT": os.environ.get("CERT_LOOKUP_MISS_LIMIT", "10/minute;50/day"),
+        "CERT_LOOKUP_MISS_LIMIT": env.str("CERT_LOOKUP_MISS_LIMIT", "10/minute;50/day"),
         # Channels beyond the in-app inbox (comma-separated sender classes); empty turns them off.
-        "NOTIFICATION_SENDERS": os.environ.get(
-            "NOTIFICATION_SENDERS", "volunteer_hub.notifications.channels.LoggingSender"
-        ),
+        "NOTIFICATION_SENDERS": env.str("NOTIFICATION_SENDERS", "volunteer_hub.notifications.channels.LoggingSender"),
     }

@@ -11,9 +11,10 @@ from volunteer_hub.matching.models import MatchNotice
 from volunteer_hub.notifications.models import DeliveryAttempt, Notification
 from volunteer_hub.orgs.models import BranchMember, Organisation, RoleGrant
 from volunteer_hub.outbox.models import OutboxEvent
+from volunteer_hub.rotas.models import SeriesAdoption, ShiftSeries, ShiftSwap
 from volunteer_hub.stats.models import Export, OrgDayTally, TallyCursor, TeamMonthTally, VolunteerSpanTally
-from volunteer_hub.tasks.models import Shift, ShiftSeries, Task, TaskSkill
-from volunteer_hub.teams.models import SeriesAdoption, ShiftSwap, Team, TeamMember
+from volunteer_hub.tasks.models import Shift, Task, TaskSkill
+from volunteer_hub.teams.models import Team, TeamMember
 
 __all__ = [
            "AnomalyFlag",

@@ -5,12 +5,14 @@ released at once by a barrier) and then checks both the responses and the databa
 """
 
 import threading
+import time
 from collections import Counter
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from volunteer_hub.claims import services as claim_services
 from volunteer_hub.claims.models import Claim
 from volunteer_hub.extensions import db
 from volunteer_hub.tasks.models import Shift
@@ -123,15 +125,27 @@ def test_cancellations_racing_new_claims_never_exceed_capacity(app, make_task, c
     assert confirmed_in_db(app, shift_id) == (10, 10)
 
 
-def test_control_run_without_the_atomic_guard_overbooks(app, make_task, claimers):
-    """Proves the capacity test can fail: the check-then-write pattern lets concurrent claimers overbook."""
+def test_control_run_with_a_check_then_write_claim_overbooks(app, make_task, claimers, monkeypatch):
+    """Proves the capacity test can fail: with the guarded claim step swapped for check-then-write, concurrent
+    claimers overbook."""
     shift_id = make_task(shifts=[(timedelta(days=1), 4, 5)]).shifts[0].id
     tokens = claimers(50)
-    app.config["CLAIM_ATOMIC_GUARD"] = False
-    try:
-        results = run_concurrently(app, [claim_call(app, token, shift_id) for token in tokens])
-    finally:
-        app.config["CLAIM_ATOMIC_GUARD"] = True
+
+    def naive_claim(user, shift, health_declared_at):
+        taken = db.session.execute(
+            sa.select(sa.func.count()).where(Claim.shift_id == shift.id, Claim.status == "confirmed")
+        ).scalar_one()
+        # The time a real request spends between its check and its write (validation, rendering, a busy
+        # machine), made explicit so the control run overbooks however fast or loaded the machine is.
+        time.sleep(0.05)
+        status = "confirmed" if taken < shift.capacity else "waitlisted"
+        claim = Claim(shift_id=shift.id, user_id=user.id, status=status)
+        db.session.add(claim)
+        db.session.flush()
+        return claim
+
+    monkeypatch.setattr(claim_services, "_claim", naive_claim)
+    results = run_concurrently(app, [claim_call(app, token, shift_id) for token in tokens])
 
     confirmed_responses = sum(1 for r in results if outcome(r) == (201, "confirmed"))
     claims, _ = confirmed_in_db(app, shift_id)

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 
 from volunteer_hub.extensions import db
-from volunteer_hub.teams.models import SeriesAdoption
+from volunteer_hub.rotas.models import SeriesAdoption
 
 # Monday 2 March 2026, 09:00 in Shanghai; the series runs from Tuesday 3 March.
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

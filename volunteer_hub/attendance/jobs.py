@@ -1,10 +1,10 @@
 """RQ entry points for attendance."""
 
 from volunteer_hub.attendance import services
-from volunteer_hub.schedule import once_per_period
+from volunteer_hub.schedule import recurring
 
 
-@once_per_period(seconds=300)
+@recurring(seconds=300)
 def mark_no_shows() -> None:
     """Recurring: confirmed volunteers who never checked in become no-shows after their shift ended."""
     services.mark_no_shows()

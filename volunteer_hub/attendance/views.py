@@ -9,6 +9,7 @@ from volunteer_hub.attendance import qr, queries, rules, services
 from volunteer_hub.attendance.forms import PositionForm, ScanForm
 from volunteer_hub.claims.models import Attendance
 from volunteer_hub.claims.services import get_own_claim
+from volunteer_hub.claims.views import extend_roster
 from volunteer_hub.core.errors import DomainError, ValidationError
 from volunteer_hub.core.links import external_url
 from volunteer_hub.core.timeutil import now
@@ -20,6 +21,16 @@ bp.add_app_template_filter(queries.checkin_action, "checkin_action")
 bp.add_app_template_filter(rules.duration_text, "duration")
 # Rosters and the shift's hours flag short records (a check-out tapped too early), for the organizer to correct.
 bp.add_app_template_global(rules.short_record, "short_record")
+
+
+@extend_roster
+def _roster_attendance(shift, rows, can_manage: bool) -> dict:
+    """The roster's attendance: each confirmed volunteer's record, who arrived, the marks for its organizers;
+    while the shift runs, those not yet present first."""
+    rows = queries.sort_roster(rows, shift)
+    return {"rows": rows, "attendance": queries.attendance_of(row.claim for row in rows),
+            "arrived": queries.count_present(shift), "started": shift.has_started,
+            "can_mark": can_manage and rules.marks_open(shift)}
 
 
 def _device(form) -> str:
@@ -138,4 +149,4 @@ def mark(shift_id: int):
     else:
         flash(ngettext("Attendance saved: %(num)d change.", "Attendance saved: %(num)d changes.", changed),
               "success")
-    return redirect(url_for("organizer.roster", shift_id=shift.id))
+    return redirect(url_for("claims.roster", shift_id=shift.id))

@@ -1,5 +1,5 @@
 """How a certificate's facts read, shared by the PDF, the pages and the API: hours with two decimals,
-dates, the service-content summary and the status in words."""
+dates, the service-content summary and the status in words; and the words of the certificate notifications."""
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from volunteer_hub import catalogue
 from volunteer_hub.certificates.models import Certificate, CertificateStatus
 from volunteer_hub.core.timeutil import to_local
+from volunteer_hub.notifications.texts import notification_text
 
 
 def _locale(locale: str | None) -> str:
@@ -69,3 +70,9 @@ def status_label(certificate: Certificate) -> str:
         case CertificateStatus.REVOKED:
             return _("Revoked")
     return certificate.status
+
+
+@notification_text("certificate_revoked")
+def certificate_revoked(p: dict) -> str:
+    return _("Your certificate %(code)s was revoked by an issuing organisation: %(reason)s", code=p.get("code", ""),
+             reason=p.get("reason", ""))

@@ -14,10 +14,7 @@ nights, 12 hours in 24, the weekly cap; claims.rules). Task requirements (insura
 declaration) are checked before the transaction: nothing another claim does can change them.
 """
 
-import time
-
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -25,6 +22,7 @@ from volunteer_hub.accounts.models import User
 from volunteer_hub.claims import rules
 from volunteer_hub.claims.models import ACTIVE_STATUSES, CancelReason, Claim, ClaimStatus
 from volunteer_hub.claims.terms import ShiftTerms
+from volunteer_hub.claims.transitions import transition
 from volunteer_hub.core import formatting
 from volunteer_hub.core.errors import Conflict, NotFound
 from volunteer_hub.core.timeutil import now
@@ -32,7 +30,7 @@ from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
 from volunteer_hub.notifications.services import notify
 from volunteer_hub.orgs import permissions
-from volunteer_hub.tasks.models import Shift
+from volunteer_hub.tasks.models import Shift, Task
 
 
 def get_claim(claim_id) -> Claim:
@@ -73,8 +71,6 @@ def _claim(user: User, shift: Shift, health_declared_at) -> Claim:
     volunteer's shifts around this one, take a place and insert the claim), each a round trip; on SQLite, where
     the lock takes the database's single write lock, taking the place and inserting are two."""
     user_id = user.id
-    guard = current_app.config["CLAIM_ATOMIC_GUARD"]
-    room_seen = None if guard else _has_room_check_then_write(shift.id)
     volunteer = _lock_volunteer(user_id)
     booked = rules.booked_around(user_id, shift)
     rules.check_safety(volunteer, shift, booked)
@@ -86,8 +82,6 @@ def _claim(user: User, shift: Shift, health_declared_at) -> Claim:
     elif shift.task.requires_approval:
         # A pending request holds no place (approval takes one atomically), so a slightly stale count is fine.
         status = ClaimStatus.PENDING if shift.confirmed < shift.capacity else ClaimStatus.WAITLISTED
-    elif not guard:
-        status = ClaimStatus.CONFIRMED if room_seen else ClaimStatus.WAITLISTED
     else:
         status = None  # confirmed if a place is left when the row is written, else waitlisted
     values = {"shift_id": shift.id, "user_id": user_id, "status": status and status.value, "created_at": now(),
@@ -160,8 +154,8 @@ def transfer_claim(claim_id: int, to_user_id: int, *, team_id: int | None = None
     problem = blocking_problem(to_user_id, shift, about=False)  # the new holder accepts the swap themselves
     if problem:
         raise Conflict(problem["message"], code=problem["reason"], blocked=[{"user_id": to_user_id, **problem}])
-    if not _set_status(claim.id, ClaimStatus.CONFIRMED, ClaimStatus.CANCELLED, cancelled_at=now(),
-                       cancel_reason=CancelReason.VOLUNTEER):
+    if not transition(claim.id, ClaimStatus.CANCELLED, from_=[ClaimStatus.CONFIRMED], cancelled_at=now(),
+                      cancel_reason=CancelReason.VOLUNTEER):
         raise Conflict(_l("This sign-up changed meanwhile; please reload."), code="claim_changed")
     taken = Claim(shift_id=shift.id, user_id=to_user_id, status=ClaimStatus.CONFIRMED, team_id=team_id)
     db.session.add(taken)
@@ -179,21 +173,6 @@ def blocking_problem(user_id: int, shift: Shift, *, about: bool = True) -> dict 
                    else _l("You have already signed up for this shift."))
         return {"reason": "already_claimed", "message": str(message)}
     return rules.member_problem(user, shift, about=about)
-
-
-def _has_room_check_then_write(shift_id: int) -> bool:
-    """The broken pattern the concurrency test must catch: count, then decide, then write.
-
-    Used only when CLAIM_ATOMIC_GUARD is off (the control run of the test suite).
-    """
-    shift = db.session.get(Shift, shift_id, populate_existing=True)
-    taken = db.session.execute(
-        sa.select(sa.func.count()).where(Claim.shift_id == shift_id, Claim.status == ClaimStatus.CONFIRMED)
-    ).scalar_one()
-    # The time a real request spends between its check and its write (validation, rendering, a busy
-    # machine), made explicit so the control run overbooks however fast or loaded the machine is.
-    time.sleep(0.05)
-    return taken < shift.capacity
 
 
 # The hot statements, built once as Core statements (no ORM bookkeeping inside the lock).
@@ -281,16 +260,6 @@ def _already_claimed(shift_id: int, user_id: int) -> Conflict:
     return Conflict(_l("You have already signed up for this shift."), code="already_claimed", **extra)
 
 
-def _set_status(claim_id: int, expected: str, status: str, **values) -> bool:
-    """Move a claim from expected to status; False when someone else changed it first."""
-    return db.session.execute(
-        sa.update(Claim)
-        .where(Claim.id == claim_id, Claim.status == expected)
-        .values(status=status, **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
-
-
 def cancel_claim(user: User, claim: Claim) -> Claim:
     """A volunteer withdraws before the shift starts; a freed place goes to the oldest waitlisted claim."""
     if claim.status == ClaimStatus.CANCELLED:
@@ -320,7 +289,7 @@ def withdraw(claim: Claim, new_status: str, *, reason: str | None = None, decide
         values["organizer_reason"] = organizer_reason
     if new_status == ClaimStatus.CANCELLED:
         values |= {"cancelled_at": now(), "cancel_reason": reason}
-    if not _set_status(claim.id, old, new_status, **values):
+    if not transition(claim.id, new_status, from_=[old], **values):
         raise Conflict(_l("This sign-up changed meanwhile; please reload."), code="claim_changed")
     if new_status == ClaimStatus.REJECTED:  # the organizer acted: tell the volunteer
         _notify_claim(claim, claim.shift, "claim_removed" if old == ClaimStatus.CONFIRMED else "claim_rejected",
@@ -328,6 +297,20 @@ def withdraw(claim: Claim, new_status: str, *, reason: str | None = None, decide
     if old == ClaimStatus.CONFIRMED:
         _release_place(claim.shift_id)
         fill_from_waitlist(db.session.get(Shift, claim.shift_id, populate_existing=True))
+
+
+def cancel_for_task(task: Task, reason: str | None) -> None:
+    """In the caller's transaction (the task's cancellation): cancel every active claim on the task, free its
+    places and tell each volunteer, with the organizer's reason when one is given."""
+    shifts = {shift.id: shift for shift in task.shifts}
+    cancelled = transition(Claim.shift_id.in_(shifts), ClaimStatus.CANCELLED, cancelled_at=now(),
+                           cancel_reason=CancelReason.TASK_CANCELLED, organizer_reason=reason)
+    for claim in sorted(cancelled):
+        shift = shifts[claim.shift_id]
+        notify(claim.user_id, "task_cancelled", task_id=task.id, task=task.title,
+               starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat(),
+               **({"reason": reason} if reason else {}))
+    db.session.execute(sa.update(Shift).where(Shift.task_id == task.id).values(confirmed=0))
 
 
 def fill_from_waitlist(shift: Shift) -> list[Claim]:
@@ -359,13 +342,13 @@ def fill_from_waitlist(shift: Shift) -> list[Claim]:
             skipped.add(candidate.id)
             continue
         if task.requires_approval:
-            if _set_status(candidate.id, ClaimStatus.WAITLISTED, ClaimStatus.PENDING):
+            if transition(candidate.id, ClaimStatus.PENDING, from_=[ClaimStatus.WAITLISTED]):
                 promoted.append(candidate)
                 _notify_claim(candidate, shift, "claim_promoted_pending")
             continue
         if not _take_place(shift.id):
             break
-        if _set_status(candidate.id, ClaimStatus.WAITLISTED, ClaimStatus.CONFIRMED):
+        if transition(candidate.id, ClaimStatus.CONFIRMED, from_=[ClaimStatus.WAITLISTED]):
             promoted.append(candidate)
             _notify_claim(candidate, shift, "claim_promoted")
         else:  # the volunteer withdrew meanwhile: give the place back and try the next one
@@ -407,7 +390,7 @@ def place_drawn_entry(claim: Claim, shift: Shift, rank: int) -> Conflict | None:
                if clash else safety_problem(claim.user, shift))
     confirmed = problem is None and _take_place(shift.id)
     status = ClaimStatus.CONFIRMED if confirmed else ClaimStatus.WAITLISTED
-    if not _set_status(claim.id, ClaimStatus.LOTTERY, status, lottery_rank=rank):
+    if not transition(claim.id, status, from_=[ClaimStatus.LOTTERY], lottery_rank=rank):
         if confirmed:  # the volunteer withdrew meanwhile
             _release_place(shift.id)
         return None
@@ -441,7 +424,7 @@ def _approve(claim_id: int, actor_id: int) -> None:
     if not _take_place(shift.id):
         raise Conflict(_l("The shift is full. Raise the number of places or reject the request."),
                        code="shift_full")
-    if not _set_status(claim.id, ClaimStatus.PENDING, ClaimStatus.CONFIRMED, decided_by_id=actor_id):
+    if not transition(claim.id, ClaimStatus.CONFIRMED, from_=[ClaimStatus.PENDING], decided_by_id=actor_id):
         raise Conflict(_l("This sign-up changed meanwhile; please reload."), code="claim_changed")
     _notify_claim(claim, shift, "claim_approved")
 

@@ -1,15 +1,22 @@
-"""Volunteer claim pages: confirm and claim a shift, the result, my shifts, cancelling."""
+"""Claim pages. The volunteer's: confirm and claim a shift, the result, my shifts, cancelling. The organizer's:
+a shift's roster (and its CSV), approving and rejecting requests."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from volunteer_hub.claims import queries, reminders, rules, services
+from volunteer_hub.claims.export import roster_csv
 from volunteer_hub.claims.labels import refusal_fix, status_label
 from volunteer_hub.claims.models import ClaimStatus
 from volunteer_hub.claims.terms import shift_terms
-from volunteer_hub.core.errors import Conflict, DomainError
+from volunteer_hub.core.errors import Conflict, DomainError, ValidationError
 from volunteer_hub.core.formatting import shift_span
+from volunteer_hub.orgs import permissions
+from volunteer_hub.orgs.access import staff_required
+from volunteer_hub.tasks.forms import OrganizerReasonForm
 from volunteer_hub.tasks.services import get_shift
 
 bp = Blueprint("claims", __name__)
@@ -103,3 +110,75 @@ def cancel(claim_id: int):
         flash(_("You cancelled “%(task)s” %(when)s.", task=claim.shift.task.title,
                 when=shift_span(claim.shift.starts_at, claim.shift.ends_at)), "success")
     return redirect(url_for("claims.my_shifts"))
+
+
+# --- the organizer ---
+
+_roster_extensions: list[Callable] = []
+
+
+def extend_roster(extension: Callable) -> Callable:
+    """Register extension(shift, rows, can_manage) -> dict, merged into the roster page's context, for a package
+    built on claims (attendance adds its marks and puts those not yet present first by returning ``rows``)."""
+    _roster_extensions.append(extension)
+    return extension
+
+
+def _reviewed_shift(shift_id: int):
+    shift = get_shift(shift_id)
+    permissions.require_review(current_user, shift.task.org)
+    return shift
+
+
+@bp.get("/org/shifts/<int:shift_id>/roster")
+@staff_required
+def roster(shift_id: int):
+    """Everyone on a shift with their attendance; full phone numbers, approve/reject and attendance marks for the
+    task's organizers only. While the shift runs, those not yet present come first."""
+    shift = _reviewed_shift(shift_id)
+    can_manage = permissions.can_manage(current_user, shift.task.org)
+    context = {"rows": queries.roster(shift)}
+    for extension in _roster_extensions:
+        context |= extension(shift, context["rows"], can_manage)
+    return render_template("claims/roster.html", shift=shift, task=shift.task, can_manage=can_manage,
+                           reason_max=rules.ORGANIZER_REASON_MAX, **context)
+
+
+@bp.get("/org/shifts/<int:shift_id>/roster.csv")
+@staff_required
+def roster_export(shift_id: int):
+    """The roster as a CSV file (same phone visibility as the page)."""
+    shift = _reviewed_shift(shift_id)
+    body = roster_csv(queries.roster(shift), full_phone=permissions.can_manage(current_user, shift.task.org))
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="roster-{shift.id}.csv"'})
+
+
+@bp.post("/org/claims/<int:claim_id>/approve")
+@staff_required
+def approve(claim_id: int):
+    """Approve a pending request; it takes a place or fails as full."""
+    claim = services.get_claim(claim_id)
+    try:
+        services.approve_claim(current_user, claim)
+    except Conflict as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("%(name)s is confirmed.", name=claim.user.name), "success")
+    return redirect(url_for("claims.roster", shift_id=claim.shift_id))
+
+
+@bp.post("/org/claims/<int:claim_id>/reject")
+@staff_required
+def reject(claim_id: int):
+    """Turn down a request, with an optional reason the volunteer is told; a freed place goes to the waitlist."""
+    claim = services.get_claim(claim_id)
+    try:
+        services.reject_claim(current_user, claim, OrganizerReasonForm().reason.data)
+    except ValidationError as exc:  # the reason is the only field; the roster keeps its maxlength
+        flash(str(exc.fields["reason"]), "error")
+    except Conflict as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("%(name)s was told the request is not accepted.", name=claim.user.name), "success")
+    return redirect(url_for("claims.roster", shift_id=claim.shift_id))

@@ -1,10 +1,10 @@
 """RQ entry points of requests for help."""
 
 from volunteer_hub.help import services
-from volunteer_hub.schedule import once_per_period
+from volunteer_hub.schedule import recurring
 
 
-@once_per_period(seconds=3600)
+@recurring(seconds=3600)
 def close_finished_requests() -> None:
     """Recurring, hourly: store 'completed' (or 'cancelled') on accepted requests whose task ended (pages show
     it at once anyway)."""

@@ -1,10 +1,10 @@
 """RQ entry points for service hours."""
 
 from volunteer_hub.hours import services
-from volunteer_hub.schedule import once_per_period
+from volunteer_hub.schedule import recurring
 
 
-@once_per_period(seconds=3600)
+@recurring(seconds=3600)
 def remind_unconfirmed_hours() -> None:
     """Recurring: remind organizers of hours still unconfirmed 7 and 9 working days after a shift."""
     services.remind_unconfirmed()

@@ -1,7 +1,7 @@
 """RQ entry points of matching: thin, take ids, call the services."""
 
 from volunteer_hub.matching import services
-from volunteer_hub.schedule import once_per_period
+from volunteer_hub.schedule import recurring
 
 
 def match_task(task_id: int) -> None:
@@ -9,7 +9,7 @@ def match_task(task_id: int) -> None:
     services.match_task(task_id)
 
 
-@once_per_period(seconds=600)
+@recurring(seconds=600)
 def send_digests() -> None:
     """Recurring: the daily digest of matches that waited, once a volunteer's local digest hour has come."""
     services.send_digests()

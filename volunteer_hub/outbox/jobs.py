@@ -5,7 +5,7 @@ import importlib
 from volunteer_hub.extensions import db
 from volunteer_hub.outbox import services
 from volunteer_hub.outbox.models import OutboxEvent
-from volunteer_hub.schedule import once_per_period
+from volunteer_hub.schedule import recurring
 
 
 def run_event(event_id: int) -> None:
@@ -22,7 +22,7 @@ def run_event(event_id: int) -> None:
     db.session.commit()
 
 
-@once_per_period(seconds=5)
+@recurring(seconds=5)
 def dispatch_outbox() -> None:
     """Recurring: hand over pending events and re-send stale ones (this is what drains a Redis outage)."""
     services.dispatch_pending()

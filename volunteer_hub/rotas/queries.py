@@ -10,8 +10,9 @@ from volunteer_hub.claims.models import Claim, ClaimStatus
 from volunteer_hub.core.timeutil import local_day_bounds, now
 from volunteer_hub.extensions import db
 from volunteer_hub.orgs.models import Organisation
-from volunteer_hub.tasks.models import Shift, ShiftSeries, Task, TaskStatus
-from volunteer_hub.teams.models import MemberRole, MemberStatus, SeriesAdoption, ShiftSwap, SwapStatus, TeamMember
+from volunteer_hub.rotas.models import SeriesAdoption, ShiftSeries, ShiftSwap, SwapStatus
+from volunteer_hub.tasks.models import Shift, Task, TaskStatus
+from volunteer_hub.teams.models import MemberRole, MemberStatus, TeamMember
 
 
 def adoptions_of(team_id: int, task_id: int | None = None) -> list[tuple[SeriesAdoption, ShiftSeries]]:

@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from volunteer_hub.claims.models import Claim, ClaimStatus
 from volunteer_hub.core.errors import Conflict, NotAllowed, ValidationError
 from volunteer_hub.orgs.names import org_name
+from volunteer_hub.rotas.models import ShiftSwap, SwapStatus
 from volunteer_hub.tasks.models import Task, TaskStatus
-from volunteer_hub.teams.models import ShiftSwap, SwapStatus, Team
+from volunteer_hub.teams.models import Team
 
 
 def check_series_task(task: Task) -> None:

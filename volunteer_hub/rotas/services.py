@@ -23,10 +23,11 @@ from volunteer_hub.matching.scoring import band_of
 from volunteer_hub.notifications.services import notify
 from volunteer_hub.orgs import permissions
 from volunteer_hub.rotas import proposal, queries, rules, series
-from volunteer_hub.tasks.models import Shift, ShiftSeries, Task
+from volunteer_hub.rotas.models import SeriesAdoption, ShiftSeries, ShiftSwap, SwapStatus
+from volunteer_hub.tasks.models import Shift, Task
 from volunteer_hub.tasks.services import MATCH_TASK, get_task
 from volunteer_hub.teams import rules as team_rules
-from volunteer_hub.teams.models import SeriesAdoption, ShiftSwap, SwapStatus, Team
+from volunteer_hub.teams.models import Team
 
 ADULT_AGE = 18
 

@@ -16,11 +16,10 @@ from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.access import staff_required
 from volunteer_hub.rotas import queries, services
 from volunteer_hub.rotas.forms import AdoptForm, RangeForm, SeriesForm, slot_errors
+from volunteer_hub.rotas.models import SeriesAdoption, ShiftSeries
 from volunteer_hub.tasks import rules as task_rules
-from volunteer_hub.tasks.models import ShiftSeries
 from volunteer_hub.tasks.services import get_task
 from volunteer_hub.teams import rules as team_rules
-from volunteer_hub.teams.models import SeriesAdoption
 
 bp = Blueprint("rotas", __name__)
 PAGE_DAYS = 7  # a proposal page shows a week at a time: a phone page stays light

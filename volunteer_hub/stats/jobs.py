@@ -1,24 +1,24 @@
 """RQ entry points of statistics: the recurring tally and large exports."""
 
 from volunteer_hub.core import queue
-from volunteer_hub.schedule import once_per_period
+from volunteer_hub.schedule import recurring
 from volunteer_hub.stats import services, shift_tallies, tallies
 
 
-@once_per_period(seconds=60)
+@recurring(seconds=60)
 def tally_new_entries() -> None:
     """Recurring: add the ledger entries written since the last run to the tallies (a long backlog is worked
     off over several runs, each well inside the scheduler's 60 s job timeout)."""
     tallies.tally_new_entries(max_seconds=40)
 
 
-@once_per_period(seconds=shift_tallies.REFRESH_S)
+@recurring(seconds=shift_tallies.REFRESH_S)
 def refresh_shift_tallies() -> None:
     """Recurring: recount the shift figures of the days around today and the overdue records."""
     shift_tallies.refresh_window()
 
 
-@once_per_period(seconds=86_400)
+@recurring(seconds=86_400)
 def refresh_all_shift_tallies() -> None:
     """Recurring, daily: recount the shift figures of every day (late attendance changes on old shifts)."""
     shift_tallies.refresh_all()

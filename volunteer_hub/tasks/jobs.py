@@ -1,6 +1,6 @@
 """RQ entry points for tasks."""
 
-from volunteer_hub.schedule import once_per_period
+from volunteer_hub.schedule import recurring
 from volunteer_hub.tasks import geocoding, upkeep
 
 
@@ -9,13 +9,13 @@ def geocode_task(task_id: int) -> None:
     geocoding.geocode_task(task_id)
 
 
-@once_per_period(seconds=3600)
+@recurring(seconds=3600)
 def close_expired_tasks() -> None:
     """Recurring, hourly: store 'completed' on tasks whose shifts have all ended."""
     upkeep.close_expired_tasks()
 
 
-@once_per_period(seconds=600)
+@recurring(seconds=600)
 def alert_underfilled() -> None:
     """Recurring: warn organizers of shifts still short of people before they start."""
     upkeep.alert_underfilled()

@@ -1,7 +1,7 @@
 """Tasks and their shifts. A shift's ``confirmed`` counter is the database-backed capacity guard."""
 
 import enum
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -110,20 +110,6 @@ class TaskSkill(db.Model):
     code: Mapped[str] = mapped_column(sa.String(32), primary_key=True, index=True)
 
 
-class ShiftSeries(db.Model):
-    """A daily pattern of shifts over a date range (e.g. 08–16, 16–24, 00–08, two people each)."""
-
-    __tablename__ = "shift_series"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
-    from_date: Mapped[date]
-    to_date: Mapped[date]
-    pattern: Mapped[list] = mapped_column(sa.JSON)  # [{"start": "08:00", "end": "16:00", "capacity": 2}, ...]
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
 class Shift(db.Model):
     __tablename__ = "shifts"
     __table_args__ = (
@@ -141,7 +127,8 @@ class Shift(db.Model):
     confirmed: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shift_series.id", ondelete="SET NULL"), index=True)
-    # Lottery mode: sign-ups until lottery_until enter a draw; a job then confirms the drawn in order.
+    # Lottery mode (volunteer_hub.lottery): sign-ups until lottery_until enter a draw; a job then confirms the
+    # drawn in order.
     lottery_until: Mapped[datetime | None]
     lottery_party_first: Mapped[bool] = mapped_column(default=False)
     lottery_seed: Mapped[str | None] = mapped_column(sa.String(64))

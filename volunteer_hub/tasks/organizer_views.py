@@ -1,18 +1,13 @@
-"""Organizer pages: my organisations' tasks, post and edit with shift rows, cancel, rosters and approvals."""
+"""Organizer pages: my organisations' tasks, post and edit with shift rows, cancel."""
 
 from uuid import uuid4
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from volunteer_hub.attendance import queries as attendance_queries
-from volunteer_hub.attendance import rules as attendance_rules
 from volunteer_hub.claims import queries as claim_queries
-from volunteer_hub.claims import services as claim_services
-from volunteer_hub.claims.export import roster_csv
-from volunteer_hub.claims.rules import ORGANIZER_REASON_MAX
 from volunteer_hub.core.errors import Conflict, NotAllowed, ValidationError
 from volunteer_hub.core.forms import apply_errors
 from volunteer_hub.orgs import permissions
@@ -30,12 +25,6 @@ def _managed_task(task_id: int):
     task = services.get_task(task_id)
     permissions.require_manage(current_user, task.org)
     return task
-
-
-def _reviewed_shift(shift_id: int):
-    shift = services.get_shift(shift_id)
-    permissions.require_review(current_user, shift.task.org)
-    return shift
 
 
 def _form_page(form, task=None, status=None):
@@ -143,58 +132,3 @@ def cancel(task_id: int):
     else:
         flash(_("“%(task)s” is cancelled and its volunteers were notified.", task=task.title), "success")
     return redirect(url_for("organizer.task", task_id=task.id))
-
-
-@bp.get("/shifts/<int:shift_id>/roster")
-@staff_required
-def roster(shift_id: int):
-    """Everyone on a shift with their attendance; full phone numbers, approve/reject and attendance marks for the
-    task's organizers only. While the shift runs, those not yet present come first."""
-    shift = _reviewed_shift(shift_id)
-    rows = attendance_queries.sort_roster(claim_queries.roster(shift), shift)
-    can_manage = permissions.can_manage(current_user, shift.task.org)
-    return render_template("organizer/roster.html", shift=shift, task=shift.task, rows=rows, can_manage=can_manage,
-                           attendance=attendance_queries.attendance_of(row.claim for row in rows),
-                           arrived=attendance_queries.count_present(shift), started=shift.has_started,
-                           can_mark=can_manage and attendance_rules.marks_open(shift),
-                           reason_max=ORGANIZER_REASON_MAX)
-
-
-@bp.get("/shifts/<int:shift_id>/roster.csv")
-@staff_required
-def roster_export(shift_id: int):
-    """The roster as a CSV file (same phone visibility as the page)."""
-    shift = _reviewed_shift(shift_id)
-    body = roster_csv(claim_queries.roster(shift), full_phone=permissions.can_manage(current_user, shift.task.org))
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="roster-{shift.id}.csv"'})
-
-
-@bp.post("/claims/<int:claim_id>/approve")
-@staff_required
-def approve(claim_id: int):
-    """Approve a pending request; it takes a place or fails as full."""
-    claim = claim_services.get_claim(claim_id)
-    try:
-        claim_services.approve_claim(current_user, claim)
-    except Conflict as exc:
-        flash(str(exc.message), "error")
-    else:
-        flash(_("%(name)s is confirmed.", name=claim.user.name), "success")
-    return redirect(url_for("organizer.roster", shift_id=claim.shift_id))
-
-
-@bp.post("/claims/<int:claim_id>/reject")
-@staff_required
-def reject(claim_id: int):
-    """Turn down a request, with an optional reason the volunteer is told; a freed place goes to the waitlist."""
-    claim = claim_services.get_claim(claim_id)
-    try:
-        claim_services.reject_claim(current_user, claim, OrganizerReasonForm().reason.data)
-    except ValidationError as exc:  # the reason is the only field; the roster keeps its maxlength
-        flash(str(exc.fields["reason"]), "error")
-    except Conflict as exc:
-        flash(str(exc.message), "error")
-    else:
-        flash(_("%(name)s was told the request is not accepted.", name=claim.user.name), "success")
-    return redirect(url_for("organizer.roster", shift_id=claim.shift_id))

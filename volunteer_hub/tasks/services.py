@@ -9,9 +9,8 @@ from volunteer_hub import outbox
 from volunteer_hub.accounts.models import User
 from volunteer_hub.claims import rules as claim_rules
 from volunteer_hub.claims import services as claim_services
-from volunteer_hub.claims.models import ACTIVE_STATUSES, CancelReason, Claim, ClaimStatus
+from volunteer_hub.claims.models import ACTIVE_STATUSES, Claim
 from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
-from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
 from volunteer_hub.notifications.services import notify
@@ -198,7 +197,7 @@ def _change_shift(task: Task, shift: Shift, change: dict) -> None:
             raise Conflict(_l("This shift has already started; its times can no longer change."),
                            code="shift_started")
         shift.starts_at, shift.ends_at = starts, ends
-        for claim in _active_claims(shift_id=shift.id):
+        for claim in _active_claims(shift.id):
             notify(claim.user_id, "shift_time_changed", task_id=task.id, task=task.title,
                    starts_at=starts.isoformat(), ends_at=ends.isoformat())
 
@@ -218,22 +217,11 @@ def cancel_task(actor: User, task_id: int, reason: str | None = None) -> Task:
 
 def _apply_cancel(task: Task, reason: str | None) -> Task:
     task.status = TaskStatus.CANCELLED
-    shifts = {shift.id: shift for shift in task.shifts}
-    for claim in _active_claims(task_id=task.id):
-        claim.status, claim.cancelled_at = ClaimStatus.CANCELLED, now()
-        claim.cancel_reason, claim.organizer_reason = CancelReason.TASK_CANCELLED, reason
-        shift = shifts[claim.shift_id]
-        notify(claim.user_id, "task_cancelled", task_id=task.id, task=task.title,
-               starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat(),
-               **({"reason": reason} if reason else {}))
-    db.session.execute(sa.update(Shift).where(Shift.task_id == task.id).values(confirmed=0))
+    claim_services.cancel_for_task(task, reason)
     return task
 
 
-def _active_claims(*, task_id: int | None = None, shift_id: int | None = None) -> list[Claim]:
-    query = sa.select(Claim).where(Claim.status.in_(ACTIVE_STATUSES))
-    if shift_id is not None:
-        query = query.where(Claim.shift_id == shift_id)
-    if task_id is not None:
-        query = query.join(Shift, Shift.id == Claim.shift_id).where(Shift.task_id == task_id)
-    return list(db.session.execute(query).scalars())
+def _active_claims(shift_id: int) -> list[Claim]:
+    return list(db.session.execute(
+        sa.select(Claim).where(Claim.status.in_(ACTIVE_STATUSES), Claim.shift_id == shift_id)
+    ).scalars())

@@ -1,1 +1,1 @@
-"""Volunteer teams (先锋队): membership, team claims, rotas for round-the-clock posts, shift swaps."""
+"""Volunteer teams (先锋队): membership and team claims. A team's rotas and its members' shift swaps are in rotas."""

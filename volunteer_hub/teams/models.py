@@ -1,7 +1,7 @@
-"""Teams, their members, the shift series they adopt and the swaps between members."""
+"""Teams and their members (the series a team adopts and its members' swaps are in rotas.models)."""
 
 import enum
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -52,40 +52,3 @@ class TeamMember(db.Model):
 
     team: Mapped[Team] = relationship(back_populates="members")
     user = relationship("User", foreign_keys=[user_id])
-
-
-class SeriesAdoption(db.Model):
-    """A team takes on (a date range of) a shift series and fills it with a rota."""
-
-    __tablename__ = "series_adoptions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), index=True)
-    series_id: Mapped[int] = mapped_column(sa.ForeignKey("shift_series.id", ondelete="CASCADE"), index=True)
-    from_date: Mapped[date]
-    to_date: Mapped[date]
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class SwapStatus(enum.StrEnum):
-    OPEN = "open"
-    ACCEPTED = "accepted"
-    CANCELLED = "cancelled"
-
-
-class ShiftSwap(db.Model):
-    """A member offers their place on a shift; another member accepts and takes it over (atomically)."""
-
-    __tablename__ = "shift_swaps"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    claim_id: Mapped[int] = mapped_column(sa.ForeignKey("claims.id", ondelete="CASCADE"), index=True)
-    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"))
-    offered_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    accepted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    # Optional: the accepter gives back a shift of theirs in exchange.
-    exchange_claim_id: Mapped[int | None] = mapped_column(sa.ForeignKey("claims.id"))
-    status: Mapped[str] = mapped_column(sa.String(10), default=SwapStatus.OPEN)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    decided_at: Mapped[datetime | None]
