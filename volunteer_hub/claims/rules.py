@@ -12,21 +12,11 @@ from volunteer_hub.accounts.models import Qualification
 from volunteer_hub.catalogue import qualification_name
 from volunteer_hub.claims.models import Claim, ClaimStatus
 from volunteer_hub.core import formatting
-from volunteer_hub.core.errors import Conflict, ValidationError
+from volunteer_hub.core.errors import Conflict
 from volunteer_hub.core.timeutil import local_day_bounds, to_local
 from volunteer_hub.extensions import db
 from volunteer_hub.tasks.models import Shift, Task, TaskStatus
-
-ORGANIZER_REASON_MAX = 500
-
-
-def check_organizer_reason(reason: str | None) -> str | None:
-    """An organizer's optional reason for rejecting a claim or cancelling a task (the volunteer reads it):
-    trimmed, None when empty, at most ORGANIZER_REASON_MAX characters."""
-    reason = (reason or "").strip()
-    if len(reason) > ORGANIZER_REASON_MAX:
-        raise ValidationError(fields={"reason": _l("Use at most %(max)d characters.", max=ORGANIZER_REASON_MAX)})
-    return reason or None
+from volunteer_hub.tasks.rules import MAX_HOURS_IN_24
 
 
 class Refusal(Conflict):
@@ -130,7 +120,6 @@ def _overlap_conflict(clash) -> Conflict:
 # Monday-Sunday week more than the volunteer's own cap, and only adults take night shifts.
 NIGHT_FROM, NIGHT_UNTIL = time(0, 0), time(6, 0)
 REST_AFTER_NIGHT = timedelta(hours=8)
-MAX_HOURS_IN_24 = timedelta(hours=12)
 DAY = timedelta(hours=24)
 ADULT_AGE = 18
 # How far around a shift the rest and 24-hour rules can look: 24 h of window plus 8 h of rest.

@@ -30,6 +30,7 @@ from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
 from volunteer_hub.notifications.services import notify
 from volunteer_hub.orgs import permissions
+from volunteer_hub.tasks import rules as task_rules
 from volunteer_hub.tasks.models import Shift, Task
 
 
@@ -433,7 +434,7 @@ def reject_claim(actor: User, claim: Claim, reason: str | None = None) -> Claim:
     """An organizer turns down a request or removes a volunteer, optionally saying why (the volunteer is told);
     a freed place is refilled from the waitlist."""
     permissions.require_manage(actor, claim.shift.task.org)
-    reason = rules.check_organizer_reason(reason)
+    reason = task_rules.check_organizer_reason(reason)
     if claim.status == ClaimStatus.REJECTED:
         return claim
     if not claim.is_active:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.catalogue import QUALIFICATION_CODES, SKILL_CODES, TASK_TYPE_CODES
-from volunteer_hub.claims.rules import MAX_HOURS_IN_24
+from volunteer_hub.core.errors import ValidationError
 from volunteer_hub.core.geo import valid_lat, valid_lon
 from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.core.timeutil import now
@@ -16,7 +16,10 @@ TITLE_MAX = 100
 DESCRIPTION_MAX = 2000
 ADDRESS_MAX = 200
 MATCH_RADIUS_KM = (0.5, 50)
-# No volunteer may serve more than this within 24 hours (claims.rules), so a longer shift could never be claimed.
+ORGANIZER_REASON_MAX = 500  # why an organizer cancels a task or turns a volunteer down
+# No volunteer may serve more than this within 24 hours (claims.rules checks each volunteer's shifts against it), so
+# no shift may be longer: it could never be claimed.
+MAX_HOURS_IN_24 = timedelta(hours=12)
 MAX_SHIFT_LENGTH = MAX_HOURS_IN_24
 # What packages built on tasks add to the checks of an edit (help: a resident's request keeps its one shift, near
 # the time they asked for). Registered at app creation, so tasks never imports those packages.
@@ -43,6 +46,15 @@ def check_shift_change(task: Task, starts: datetime | None, ends: datetime | Non
     """A shift of task as changed (None: unchanged) passes the registered checks, which add to errors."""
     for check in _SHIFT_CHANGE_CHECKS:
         check(task, starts, ends, capacity, prefix, errors)
+
+
+def check_organizer_reason(reason: str | None) -> str | None:
+    """An organizer's optional reason for rejecting a claim or cancelling a task (the volunteer reads it):
+    trimmed, None when empty, at most ORGANIZER_REASON_MAX characters."""
+    reason = (reason or "").strip()
+    if len(reason) > ORGANIZER_REASON_MAX:
+        raise ValidationError(fields={"reason": _l("Use at most %(max)d characters.", max=ORGANIZER_REASON_MAX)})
+    return reason or None
 
 
 def check_task_fields(data: dict, errors: dict) -> None:

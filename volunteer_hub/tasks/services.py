@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub import outbox
 from volunteer_hub.accounts.models import User
-from volunteer_hub.claims import rules as claim_rules
 from volunteer_hub.claims import services as claim_services
 from volunteer_hub.claims.models import ACTIVE_STATUSES, Claim
 from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
@@ -207,7 +206,7 @@ def cancel_task(actor: User, task_id: int, reason: str | None = None) -> Task:
     when one is given."""
     task = get_task(task_id)
     permissions.require_manage(actor, task.org)
-    reason = claim_rules.check_organizer_reason(reason)
+    reason = rules.check_organizer_reason(reason)
     if task.status == TaskStatus.CANCELLED:
         return task
     if task.display_status == TaskStatus.COMPLETED:
