@@ -314,6 +314,16 @@ def cancel_for_task(task: Task, reason: str | None) -> None:
     db.session.execute(sa.update(Shift).where(Shift.task_id == task.id).values(confirmed=0))
 
 
+def tell_shift_moved(task: Task, shift: Shift) -> None:
+    """In the caller's transaction (the task's edit): tell every volunteer with an active claim on shift its new
+    times."""
+    for claim in db.session.execute(
+        sa.select(Claim).where(Claim.status.in_(ACTIVE_STATUSES), Claim.shift_id == shift.id)
+    ).scalars():
+        notify(claim.user_id, "shift_time_changed", task_id=task.id, task=task.title,
+               starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat())
+
+
 def fill_from_waitlist(shift: Shift) -> list[Claim]:
     """Promote waitlisted claims, in drawn order then oldest first, while the shift has places (in the caller's
     transaction).

@@ -7,12 +7,9 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub import outbox
 from volunteer_hub.accounts.models import User
-from volunteer_hub.claims import services as claim_services
-from volunteer_hub.claims.models import ACTIVE_STATUSES, Claim
 from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
-from volunteer_hub.notifications.services import notify
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.models import Organisation
 from volunteer_hub.tasks import rules
@@ -21,12 +18,21 @@ from volunteer_hub.tasks.models import GeocodeStatus, Shift, Task, TaskStatus
 # Outbox jobs by name: the task's own geocoding, and matching (a package above tasks) once it has its point.
 GEOCODE_TASK = "volunteer_hub.tasks.jobs.geocode_task"
 MATCH_TASK = "volunteer_hub.matching.jobs.match_task"
+# What claims (built on tasks) does when a task changes, in the task's transaction; registered at app creation:
+# "capacity_changed"(shift) fills it from its waitlist, "shift_moved"(task, shift) tells its volunteers the new
+# times, "task_cancelled"(task, reason) cancels every claim on the task.
+_CLAIMS: dict[str, Callable] = {}
 TASK_FIELDS = ("title", "description", "type", "lat", "lon", "address", "required_skills", "requires_approval",
                "match_radius_km", "urgent", "release_unconfirmed", "requires_insurance", "requires_qualification",
                "requires_health_declaration")
 DEFAULTS = {"description": "", "address": "", "required_skills": [], "requires_approval": False,
             "match_radius_km": 5.0, "urgent": False, "release_unconfirmed": False, "requires_insurance": False,
             "requires_health_declaration": False}
+
+
+def register_claim_reactions(*, capacity_changed: Callable, shift_moved: Callable, task_cancelled: Callable) -> None:
+    """How a task's changes reach its claims (see _CLAIMS)."""
+    _CLAIMS.update(capacity_changed=capacity_changed, shift_moved=shift_moved, task_cancelled=task_cancelled)
 
 
 def get_task(task_id) -> Task:
@@ -189,16 +195,14 @@ def _change_shift(task: Task, shift: Shift, change: dict) -> None:
                 code="capacity_below_confirmed",
             )
         db.session.refresh(shift)
-        claim_services.fill_from_waitlist(shift)
+        _CLAIMS["capacity_changed"](shift)
     starts, ends = change.get("starts_at") or shift.starts_at, change.get("ends_at") or shift.ends_at
     if (starts, ends) != (shift.starts_at, shift.ends_at):
         if shift.has_started:
             raise Conflict(_l("This shift has already started; its times can no longer change."),
                            code="shift_started")
         shift.starts_at, shift.ends_at = starts, ends
-        for claim in _active_claims(shift.id):
-            notify(claim.user_id, "shift_time_changed", task_id=task.id, task=task.title,
-                   starts_at=starts.isoformat(), ends_at=ends.isoformat())
+        _CLAIMS["shift_moved"](task, shift)
 
 
 def cancel_task(actor: User, task_id: int, reason: str | None = None) -> Task:
@@ -216,11 +220,5 @@ def cancel_task(actor: User, task_id: int, reason: str | None = None) -> Task:
 
 def _apply_cancel(task: Task, reason: str | None) -> Task:
     task.status = TaskStatus.CANCELLED
-    claim_services.cancel_for_task(task, reason)
+    _CLAIMS["task_cancelled"](task, reason)
     return task
-
-
-def _active_claims(shift_id: int) -> list[Claim]:
-    return list(db.session.execute(
-        sa.select(Claim).where(Claim.status.in_(ACTIVE_STATUSES), Claim.shift_id == shift_id)
-    ).scalars())
