@@ -71,6 +71,8 @@ def register_extensions(app: Flask) -> None:
 def register_hooks() -> None:
     """Where a package restricts or reacts to one below it, which never imports it (see ARCHITECTURE.md)."""
     from volunteer_hub.accounts.services import register_orgs
+    from volunteer_hub.claims.queries import count_active_on_task, status_counts
+    from volunteer_hub.claims.rules import shift_states
     from volunteer_hub.claims.services import cancel_for_task, fill_from_waitlist, tell_shift_moved
     from volunteer_hub.extensions import db
     from volunteer_hub.help.rules import check_help_shift, check_shifts_fixed
@@ -78,7 +80,7 @@ def register_hooks() -> None:
     from volunteer_hub.orgs.models import Organisation
     from volunteer_hub.orgs.services import community_choices, register_site_tasks
     from volunteer_hub.tasks.models import Task
-    from volunteer_hub.tasks.queries import list_open_tasks_under
+    from volunteer_hub.tasks.queries import list_open_tasks_under, register_claim_reads
     from volunteer_hub.tasks.rules import register_edit_checks
     from volunteer_hub.tasks.services import register_claim_reactions
 
@@ -88,6 +90,7 @@ def register_hooks() -> None:
     register_site_tasks(get=lambda task_id: db.session.get(Task, task_id), list_open=list_open_tasks_under)
     register_claim_reactions(capacity_changed=fill_from_waitlist, shift_moved=tell_shift_moved,
                              task_cancelled=cancel_for_task)
+    register_claim_reads(states=shift_states, counts=status_counts, active=count_active_on_task)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.accounts.models import Qualification
 from volunteer_hub.catalogue import qualification_name
+from volunteer_hub.claims import queries
 from volunteer_hub.claims.models import Claim, ClaimStatus
 from volunteer_hub.core import formatting
 from volunteer_hub.core.errors import Conflict
@@ -367,6 +368,23 @@ def claim_problem(user, shift: Shift) -> Conflict | None:
     except Conflict as exc:
         return exc
     return None
+
+
+def shift_states(user, task: Task) -> dict:
+    """For a task's page: my claim on each shift (mine), my waitlist positions, and on each shift I may still claim
+    what would clash with it (clashes) or why I cannot claim it (problems: a safety rule or a task requirement)."""
+    mine = queries.claims_by_shift(user, [shift.id for shift in task.shifts])
+    positions = {shift_id: queries.waitlist_position(claim) for shift_id, claim in mine.items()}
+    clashes, problems = {}, {}
+    if user.is_authenticated and task.is_open:
+        for shift in task.shifts:
+            if shift.id not in mine and not shift.has_started:
+                clash = find_overlap(user.id, shift)
+                if clash:
+                    clashes[shift.id] = clash
+                elif problem := claim_problem(user, shift):
+                    problems[shift.id] = problem  # its message and, by its code, what to do instead
+    return {"mine": mine, "positions": positions, "clashes": clashes, "problems": problems}
 
 
 def check_group_claimable(shift: Shift) -> None:

@@ -4,8 +4,6 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from volunteer_hub.claims import queries as claim_queries
-from volunteer_hub.claims.rules import claim_problem, find_overlap
 from volunteer_hub.core.errors import ValidationError
 from volunteer_hub.tasks import nearby, queries, services
 from volunteer_hub.tasks.forms import ListFilters
@@ -68,16 +66,4 @@ def index():
 def detail(task_id: int):
     """One task: what, where, and its shifts by day with places left and my status on each."""
     task = services.get_task(task_id)
-    mine = claim_queries.claims_by_shift(current_user, [shift.id for shift in task.shifts])
-    positions = {shift_id: claim_queries.waitlist_position(claim) for shift_id, claim in mine.items()}
-    clashes, problems = {}, {}
-    if current_user.is_authenticated and task.is_open:
-        for shift in task.shifts:
-            if shift.id not in mine and not shift.has_started:
-                clash = find_overlap(current_user.id, shift)
-                if clash:
-                    clashes[shift.id] = clash
-                elif problem := claim_problem(current_user, shift):  # a safety rule or a task requirement
-                    problems[shift.id] = problem  # its message and, by its code, what to do instead
-    return render_template("tasks/detail.html", task=task, mine=mine, positions=positions, clashes=clashes,
-                           problems=problems)
+    return render_template("tasks/detail.html", task=task, **queries.claim_states(current_user, task))
