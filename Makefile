@@ -44,8 +44,10 @@ run: setup
 test: setup
 	$(BIN)/pytest
 
+## ruff, then the import contract in pyproject.toml ([tool.importlinter]: arrows point down, see ARCHITECTURE.md).
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 fmt: setup
 	$(BIN)/ruff format volunteer_hub tests bench

@@ -23,6 +23,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     settings.require_shared_settings(app.config)
     app.config["SECRET_KEY"] = settings.secret_key(app.config["SECRET_KEY"], app.instance_path)
     register_extensions(app)
+    register_hooks()
     register_blueprints(app)
     register_domain_modules()
     register_template_helpers(app)
@@ -32,8 +33,9 @@ def create_app(config: Mapping | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from volunteer_hub.accounts import locale
     from volunteer_hub.accounts.login import init_login
-    from volunteer_hub.core import i18n, redis
+    from volunteer_hub.core import redis
     from volunteer_hub.core.db import configure_postgresql, configure_sqlite, engine_options
     from volunteer_hub.core.security import init_security
     from volunteer_hub.extensions import babel, compress, csrf, db, limiter, migrate
@@ -52,7 +54,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    babel.init_app(app, locale_selector=locale.select_locale, timezone_selector=locale.select_timezone)
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis.limits_storage_uri(app.config["REDIS_URL"]))
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
@@ -64,6 +66,31 @@ def register_extensions(app: Flask) -> None:
         compress.init_app(app)
     app.extensions["nearby_tiles"] = TileCache(app.config["NEARBY_CACHE_SECONDS"])
     import volunteer_hub.models  # noqa: F401  (every model registered before the first query)
+
+
+def register_hooks() -> None:
+    """Where a package restricts or reacts to one below it, which never imports it (see ARCHITECTURE.md)."""
+    from volunteer_hub.accounts.services import register_orgs
+    from volunteer_hub.claims.queries import count_active_on_task, status_counts
+    from volunteer_hub.claims.rules import shift_states
+    from volunteer_hub.claims.services import cancel_for_task, fill_from_waitlist, tell_shift_moved
+    from volunteer_hub.extensions import db
+    from volunteer_hub.help.rules import check_help_shift, check_shifts_fixed
+    from volunteer_hub.orgs.access import home_endpoint
+    from volunteer_hub.orgs.models import Organisation
+    from volunteer_hub.orgs.services import community_choices, register_site_tasks
+    from volunteer_hub.tasks.models import Task
+    from volunteer_hub.tasks.queries import list_open_tasks_under, register_claim_reads
+    from volunteer_hub.tasks.rules import register_edit_checks
+    from volunteer_hub.tasks.services import register_claim_reactions
+
+    register_orgs(get=lambda org_id: db.session.get(Organisation, org_id), choices=community_choices,
+                  landing=home_endpoint)
+    register_edit_checks(adding_shifts=check_shifts_fixed, shift_change=check_help_shift)
+    register_site_tasks(get=lambda task_id: db.session.get(Task, task_id), list_open=list_open_tasks_under)
+    register_claim_reactions(capacity_changed=fill_from_waitlist, shift_moved=tell_shift_moved,
+                             task_cancelled=cancel_for_task)
+    register_claim_reads(states=shift_states, counts=status_counts, active=count_active_on_task)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,14 +1,15 @@
-"""Flask CLI commands: create-admin, seed-demo."""
+"""Flask CLI commands: create-admin, seed-demo, dev, worker, scheduler, ops; each domain's command group."""
 
 import click
 from flask.cli import with_appcontext
 
 from volunteer_hub.core.errors import DomainError
+from volunteer_hub.stats.cli import stats_cli
 
 
 def init_cli(app) -> None:
     for command in (create_admin_command, seed_demo_command, dev_command, worker_command, scheduler_command,
-                    ops_command):
+                    ops_command, stats_cli):
         app.cli.add_command(command)
 
 
@@ -92,7 +93,7 @@ def ops_command() -> None:
     from rq.registry import FailedJobRegistry
 
     from volunteer_hub.core import queue
-    from volunteer_hub.core.health import check
+    from volunteer_hub.health import check
 
     report = check()
     click.echo(json.dumps(report, indent=2, ensure_ascii=False))

@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, jsonify, make_response, redirect, request, url_for
 from flask_login import current_user
 
-from volunteer_hub.core.i18n import LANG_COOKIE
+from volunteer_hub.accounts.locale import LANG_COOKIE
 from volunteer_hub.core.security import safe_next
 from volunteer_hub.extensions import db
 from volunteer_hub.templating import serve_asset
@@ -41,7 +41,7 @@ def set_language():
 @bp.get("/healthz")
 def healthz():
     """Database and Redis reachability, queue lengths, failed jobs and the outbox backlog (503 when down)."""
-    from volunteer_hub.core.health import check
+    from volunteer_hub.health import check
 
     report = check()
     return jsonify(report), (200 if report["ok"] else 503)

@@ -1,4 +1,5 @@
-"""Jinja helpers: formatting filters, catalogue names, hashed static URLs, the current user's context."""
+"""Jinja helpers: formatting filters, catalogue names, hashed static URLs, the current user's context, and what
+a package adds to the pages of one below it (matching's recommendations on the task list)."""
 
 import hashlib
 from functools import cache
@@ -11,11 +12,14 @@ from flask_login import current_user
 from volunteer_hub import catalogue
 from volunteer_hub.core import formatting
 from volunteer_hub.core.timeutil import isoformat, to_local
+from volunteer_hub.matching.services import recommendations_for
+from volunteer_hub.matching.texts import with_texts
 from volunteer_hub.orgs.names import org_name
 from volunteer_hub.orgs.rules import shows_party_badge
 from volunteer_hub.tasks.geocoding import failure_message
 
 ASSET_MAX_AGE = 365 * 24 * 3600
+RECOMMENDED_ON_LIST = 3
 
 
 @cache
@@ -32,6 +36,14 @@ def serve_asset(digest: str, filename: str):
     response = send_from_directory(current_app.static_folder, filename, max_age=ASSET_MAX_AGE)
     response.headers["Cache-Control"] = f"public, max-age={ASSET_MAX_AGE}, immutable"
     return response
+
+
+def recommended_for_me() -> list[dict]:
+    """The best few tasks for the logged-in volunteer with a saved location, each with why."""
+    if not (current_user.is_authenticated and current_user.has_location):
+        return []
+    return [{"task_id": item.task_id, "title": item.title, "reasons": with_texts(item.reasons)}
+            for item in recommendations_for(current_user, limit=RECOMMENDED_ON_LIST)]
 
 
 def _locale() -> str:
@@ -68,6 +80,7 @@ def init_templating(app) -> None:
         authenticated = current_user.is_authenticated
         return {
             "asset_url": asset_url,
+            "recommended_for_me": recommended_for_me,
             "geocode_message": failure_message,
             "locale": _locale(),
             "unread_count": count_unread(current_user) if authenticated else 0,

@@ -1,11 +1,15 @@
 """Work triggered by a request is written to the outbox in the same transaction and delivered by RQ
 workers: nothing is lost while Redis is down, and running a job twice changes nothing more."""
 
+import ast
+import importlib
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+import volunteer_hub
 from tests.jobs.senders import FlakySender
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.extensions import db
@@ -146,3 +150,25 @@ def test_health_reports_queues_and_the_outbox_backlog(app, client, promotion, co
     assert up["database"]["outbox"]["undelivered"] == 1
     assert up["database"]["outbox"]["oldest_age_s"] >= 0
     assert up["redis"]["queues"]["default"]["failed"] == 0
+
+
+def test_every_job_the_code_records_by_name_exists_in_a_jobs_module():
+    """Services name outbox jobs by dotted path (so they never import the jobs that call them): a typo would only
+    show when the worker runs the event, so every recorded path is resolved here."""
+    package = Path(volunteer_hub.__file__).parent
+    recorded = []
+    for source in package.rglob("*.py"):
+        module = ".".join(source.relative_to(package.parent).with_suffix("").parts)
+        for node in ast.walk(ast.parse(source.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("record", "record_many") and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "outbox"):
+                first = node.args[0]
+                path = first.value if isinstance(first, ast.Constant) else getattr(
+                    importlib.import_module(module), first.id)
+                recorded.append(path)
+    assert len(recorded) >= 8
+    for path in recorded:
+        module, _, name = path.rpartition(".")
+        assert module.startswith("volunteer_hub.") and module.endswith(".jobs"), path
+        assert callable(getattr(importlib.import_module(module), name)), path

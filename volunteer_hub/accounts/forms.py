@@ -20,7 +20,6 @@ from volunteer_hub.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
 from volunteer_hub.accounts.services import NAME_MAX
 from volunteer_hub.catalogue import AVAILABILITY, QUALIFICATIONS, SKILLS
 from volunteer_hub.core.forms import CheckboxListField, FlaskForm, optional_int
-from volunteer_hub.orgs.names import org_name
 
 PHONE_KW = {"autocomplete": "tel", "inputmode": "tel", "enterkeyhint": "next"}
 
@@ -81,7 +80,7 @@ class ProfileForm(FlaskForm):
         self.availability.choices = [SelectChoice(e.code, e.name(locale)) for e in AVAILABILITY]
         self.qualifications.choices = [SelectChoice(e.code, e.name(locale)) for e in QUALIFICATIONS]
         self.home_org_id.choices = [SelectChoice("", _l("None chosen"))] + [
-            SelectChoice(org.id, org_name(org, locale)) for org in communities]
+            SelectChoice(org_id, name) for org_id, name in communities]
 
     def load(self, user, qualifications=()) -> None:
         """Split the saved skills into the two checkbox groups (shown grouped, stored as one list)."""

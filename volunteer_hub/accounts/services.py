@@ -1,5 +1,6 @@
 """Account use cases: register, authenticate, sessions and tokens, profile, password."""
 
+from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
@@ -13,7 +14,6 @@ from volunteer_hub.core.errors import Conflict, NotAuthenticated, NotFound, Vali
 from volunteer_hub.core.geo import valid_lat, valid_lon
 from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.extensions import db
-from volunteer_hub.orgs.models import Organisation
 
 NAME_MAX = 50
 LOCALES = ("zh", "en")
@@ -22,6 +22,26 @@ MAX_NOTIFY_PER_DAY = 20
 INSURANCE_PROVIDER_MAX = 100
 PHONE_INVALID = _l("Enter an 11-digit mainland mobile number, e.g. 13812345678.")
 PHONE_TAKEN = _l("This phone number is already registered. Log in instead.")
+# A home community is an organisation, and the page a login lands on depends on roles in organisations; orgs builds
+# on accounts, so it registers at app creation: "get"(org_id) -> the organisation (lat, lon) or None, "choices"() ->
+# [(id, name)] of the communities a volunteer may pick, "landing"(user) -> the endpoint a login lands on.
+_ORGS: dict[str, Callable] = {}
+
+
+def register_orgs(*, get: Callable, choices: Callable, landing: Callable) -> None:
+    """How accounts reaches organisations (see _ORGS)."""
+    _ORGS.update(get=get, choices=choices, landing=landing)
+
+
+def home_community_choices() -> list[tuple[int, str]]:
+    """(id, name) of the communities a volunteer may pick as home, in the reader's language."""
+    return _ORGS["choices"]()
+
+
+def landing_endpoint(user: User) -> str:
+    """Where a login lands without a `next`: management for organizers, the dashboard for reviewers, else the
+    nearby tasks."""
+    return _ORGS["landing"](user)
 
 
 def _clean_name(name) -> str:
@@ -283,7 +303,7 @@ def _apply_home_org(user: User, org_id, errors: dict) -> None:
     if org_id is None:
         user.home_org_id = None
         return
-    org = db.session.get(Organisation, org_id)
+    org = _ORGS["get"](org_id)
     if org is None:
         errors["home_org_id"] = _l("No such community.")
         return

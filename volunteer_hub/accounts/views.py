@@ -11,8 +11,6 @@ from volunteer_hub.accounts.throttle import login_limits, register_limits
 from volunteer_hub.core.errors import Conflict, NotAuthenticated, ValidationError
 from volunteer_hub.core.forms import apply_errors
 from volunteer_hub.core.security import safe_next
-from volunteer_hub.orgs.access import home_endpoint
-from volunteer_hub.orgs.services import list_communities
 
 bp = Blueprint("accounts", __name__)
 
@@ -55,7 +53,7 @@ def login():
         else:
             services.start_session(user)
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next(form.next.data, url_for(home_endpoint(user))))
+            return redirect(safe_next(form.next.data, url_for(services.landing_endpoint(user))))
     # A failed login answers 200 with the form again: the throttle counts exactly these as failures.
     return render_template("accounts/login.html", form=form)
 
@@ -83,7 +81,7 @@ def me():
 def edit_profile():
     """Edit name, skills, availability, Party badge, weekly hours, home community and location."""
     user = current_user._get_current_object()
-    form = ProfileForm(obj=user, communities=list_communities())
+    form = ProfileForm(obj=user, communities=services.home_community_choices())
     held = services.list_qualifications(user)
     if not form.is_submitted():
         form.load(user, held)

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from volunteer_hub import outbox
 from volunteer_hub.accounts.models import User
 from volunteer_hub.audit.services import record as audit
-from volunteer_hub.certificates import jobs, pdf, queries, rules
+from volunteer_hub.certificates import pdf, queries, rules
 from volunteer_hub.certificates.models import Certificate, CertificateStatus, new_code
 from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound
 from volunteer_hub.core.links import external_url
@@ -85,7 +85,7 @@ def _issue(certificate: Certificate) -> Certificate:
     audit(certificate.volunteer_id, "certificate.requested", "certificate", certificate.id, code=certificate.code,
           period_from=certificate.period_from.isoformat(), period_to=certificate.period_to.isoformat(),
           total_minutes=certificate.total_minutes)
-    outbox.record(jobs.render_certificate, certificate_id=certificate.id)
+    outbox.record("volunteer_hub.certificates.jobs.render_certificate", certificate_id=certificate.id)
     return certificate
 
 

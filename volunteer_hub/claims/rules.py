@@ -10,23 +10,14 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.accounts.models import Qualification
 from volunteer_hub.catalogue import qualification_name
+from volunteer_hub.claims import queries
 from volunteer_hub.claims.models import Claim, ClaimStatus
 from volunteer_hub.core import formatting
-from volunteer_hub.core.errors import Conflict, ValidationError
+from volunteer_hub.core.errors import Conflict
 from volunteer_hub.core.timeutil import local_day_bounds, to_local
 from volunteer_hub.extensions import db
 from volunteer_hub.tasks.models import Shift, Task, TaskStatus
-
-ORGANIZER_REASON_MAX = 500
-
-
-def check_organizer_reason(reason: str | None) -> str | None:
-    """An organizer's optional reason for rejecting a claim or cancelling a task (the volunteer reads it):
-    trimmed, None when empty, at most ORGANIZER_REASON_MAX characters."""
-    reason = (reason or "").strip()
-    if len(reason) > ORGANIZER_REASON_MAX:
-        raise ValidationError(fields={"reason": _l("Use at most %(max)d characters.", max=ORGANIZER_REASON_MAX)})
-    return reason or None
+from volunteer_hub.tasks.rules import MAX_HOURS_IN_24
 
 
 class Refusal(Conflict):
@@ -130,7 +121,6 @@ def _overlap_conflict(clash) -> Conflict:
 # Monday-Sunday week more than the volunteer's own cap, and only adults take night shifts.
 NIGHT_FROM, NIGHT_UNTIL = time(0, 0), time(6, 0)
 REST_AFTER_NIGHT = timedelta(hours=8)
-MAX_HOURS_IN_24 = timedelta(hours=12)
 DAY = timedelta(hours=24)
 ADULT_AGE = 18
 # How far around a shift the rest and 24-hour rules can look: 24 h of window plus 8 h of rest.
@@ -378,6 +368,23 @@ def claim_problem(user, shift: Shift) -> Conflict | None:
     except Conflict as exc:
         return exc
     return None
+
+
+def shift_states(user, task: Task) -> dict:
+    """For a task's page: my claim on each shift (mine), my waitlist positions, and on each shift I may still claim
+    what would clash with it (clashes) or why I cannot claim it (problems: a safety rule or a task requirement)."""
+    mine = queries.claims_by_shift(user, [shift.id for shift in task.shifts])
+    positions = {shift_id: queries.waitlist_position(claim) for shift_id, claim in mine.items()}
+    clashes, problems = {}, {}
+    if user.is_authenticated and task.is_open:
+        for shift in task.shifts:
+            if shift.id not in mine and not shift.has_started:
+                clash = find_overlap(user.id, shift)
+                if clash:
+                    clashes[shift.id] = clash
+                elif problem := claim_problem(user, shift):
+                    problems[shift.id] = problem  # its message and, by its code, what to do instead
+    return {"mine": mine, "positions": positions, "clashes": clashes, "problems": problems}
 
 
 def check_group_claimable(shift: Shift) -> None:

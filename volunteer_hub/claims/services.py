@@ -30,6 +30,7 @@ from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
 from volunteer_hub.notifications.services import notify
 from volunteer_hub.orgs import permissions
+from volunteer_hub.tasks import rules as task_rules
 from volunteer_hub.tasks.models import Shift, Task
 
 
@@ -313,6 +314,16 @@ def cancel_for_task(task: Task, reason: str | None) -> None:
     db.session.execute(sa.update(Shift).where(Shift.task_id == task.id).values(confirmed=0))
 
 
+def tell_shift_moved(task: Task, shift: Shift) -> None:
+    """In the caller's transaction (the task's edit): tell every volunteer with an active claim on shift its new
+    times."""
+    for claim in db.session.execute(
+        sa.select(Claim).where(Claim.status.in_(ACTIVE_STATUSES), Claim.shift_id == shift.id)
+    ).scalars():
+        notify(claim.user_id, "shift_time_changed", task_id=task.id, task=task.title,
+               starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat())
+
+
 def fill_from_waitlist(shift: Shift) -> list[Claim]:
     """Promote waitlisted claims, in drawn order then oldest first, while the shift has places (in the caller's
     transaction).
@@ -433,7 +444,7 @@ def reject_claim(actor: User, claim: Claim, reason: str | None = None) -> Claim:
     """An organizer turns down a request or removes a volunteer, optionally saying why (the volunteer is told);
     a freed place is refilled from the waitlist."""
     permissions.require_manage(actor, claim.shift.task.org)
-    reason = rules.check_organizer_reason(reason)
+    reason = task_rules.check_organizer_reason(reason)
     if claim.status == ClaimStatus.REJECTED:
         return claim
     if not claim.is_active:

@@ -17,6 +17,7 @@ from volunteer_hub.core.formatting import shift_span
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.access import staff_required
 from volunteer_hub.tasks.forms import OrganizerReasonForm
+from volunteer_hub.tasks.rules import ORGANIZER_REASON_MAX
 from volunteer_hub.tasks.services import get_shift
 
 bp = Blueprint("claims", __name__)
@@ -141,7 +142,7 @@ def roster(shift_id: int):
     for extension in _roster_extensions:
         context |= extension(shift, context["rows"], can_manage)
     return render_template("claims/roster.html", shift=shift, task=shift.task, can_manage=can_manage,
-                           reason_max=rules.ORGANIZER_REASON_MAX, **context)
+                           reason_max=ORGANIZER_REASON_MAX, **context)
 
 
 @bp.get("/org/shifts/<int:shift_id>/roster.csv")

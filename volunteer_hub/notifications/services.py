@@ -11,9 +11,11 @@ from volunteer_hub.accounts.models import User
 from volunteer_hub.core.db import insert_ignoring_duplicates
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.extensions import db
-from volunteer_hub.notifications import channels, jobs
+from volunteer_hub.notifications import channels
 from volunteer_hub.notifications.models import DeliveryAttempt, Notification
 from volunteer_hub.notifications.texts import render
+
+DELIVER = "volunteer_hub.notifications.jobs.deliver_notification"
 
 
 def notify(user_id: int, kind: str, *, task_id: int | None = None, dedupe_key: str | None = None,
@@ -32,7 +34,7 @@ def notify(user_id: int, kind: str, *, task_id: int | None = None, dedupe_key: s
     db.session.add(note)
     if current_app.config["NOTIFICATION_SENDERS"]:
         db.session.flush()
-        outbox.record(jobs.deliver_notification, notification_id=note.id)
+        outbox.record(DELIVER, notification_id=note.id)
     return note
 
 
@@ -49,7 +51,7 @@ def notify_many(kind: str, items: list[dict]) -> list[int]:
         insert_ignoring_duplicates(db.session, Notification, rows).returning(Notification.id)
     ).scalars())
     if ids and current_app.config["NOTIFICATION_SENDERS"]:
-        outbox.record_many(jobs.deliver_notification, [{"notification_id": note_id} for note_id in ids])
+        outbox.record_many(DELIVER, [{"notification_id": note_id} for note_id in ids])
     return ids
 
 

@@ -2,6 +2,7 @@
 numbers to a branch or a role (only the invitee's acceptance makes a member or a role holder)."""
 
 import contextlib
+from collections.abc import Callable
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -34,9 +35,12 @@ from volunteer_hub.orgs.models import (
     RoleGrant,
 )
 from volunteer_hub.orgs.names import org_name
-from volunteer_hub.tasks.models import Task, TaskStatus
 
 NAME_MAX = 100
+# Tasks build on organisations, so the tasks a temporary branch may be set up for come through two functions tasks
+# registers at app creation: "get"(task_id) -> the task or None, "list_open"(org, limit) -> open tasks of org's
+# subtree, newest first.
+_SITE_TASKS: dict[str, Callable] = {}
 
 # Which kinds may sit directly under which. Party bodies attach to the administrative units they serve;
 # a temporary branch may also sit under a compound or another branch's committee.
@@ -175,15 +179,13 @@ def list_grants(org: Organisation) -> list[RoleGrant]:
     )
 
 
-def list_communities() -> list[Organisation]:
-    """Communities and compounds, for a volunteer picking a home community."""
-    return list(
-        db.session.execute(
-            sa.select(Organisation)
-            .where(Organisation.kind.in_((OrgKind.COMMUNITY, OrgKind.COMPOUND)))
-            .order_by(Organisation.path)
-        ).scalars()
-    )
+def community_choices() -> list[tuple[int, str]]:
+    """(id, name for the reader) of the communities and compounds, for a volunteer picking a home community."""
+    return [(org.id, org_name(org)) for org in db.session.execute(
+        sa.select(Organisation)
+        .where(Organisation.kind.in_((OrgKind.COMMUNITY, OrgKind.COMPOUND)))
+        .order_by(Organisation.path)
+    ).scalars()]
 
 
 # --- temporary Party branches (临时党支部) and their members ---
@@ -196,7 +198,7 @@ def create_temporary_branch(actor: User, parent_id, *, name: str | None, task_id
     rules.check_branch_site(parent)
     name = strip_text(name)
     if task_id is not None:
-        task = db.session.get(Task, task_id) if isinstance(task_id, int) else None
+        task = _SITE_TASKS["get"](task_id) if isinstance(task_id, int) else None
         if task is None or not parent.contains(task.org):
             raise ValidationError(fields={"task_id": _l("Choose a task of %(org)s.", org=org_name(parent))})
         if not name:
@@ -412,10 +414,11 @@ def list_branches(org: Organisation) -> list[Organisation]:
     ).scalars())
 
 
-def list_site_tasks(org: Organisation, limit: int = 50) -> list[Task]:
+def register_site_tasks(*, get: Callable, list_open: Callable) -> None:
+    """How orgs finds the tasks a temporary Party branch may be set up for (see _SITE_TASKS)."""
+    _SITE_TASKS.update(get=get, list_open=list_open)
+
+
+def list_site_tasks(org: Organisation, limit: int = 50) -> list:
     """Open tasks of org's subtree, newest first: what a temporary Party branch may be set up for."""
-    return list(db.session.execute(
-        sa.select(Task).join(Organisation, Organisation.id == Task.org_id)
-        .where(Organisation.path.startswith(org.path, autoescape=True), Task.status == TaskStatus.OPEN)
-        .order_by(Task.id.desc()).limit(limit)
-    ).scalars())
+    return _SITE_TASKS["list_open"](org, limit)

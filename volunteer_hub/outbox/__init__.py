@@ -1,6 +1,6 @@
 """The transactional outbox: work a change triggers is written in the change's own transaction, then handed
 to RQ by a dispatcher that re-sends whatever was never confirmed done."""
 
-from volunteer_hub.outbox.services import kick, record, record_many
+from volunteer_hub.outbox.services import record, record_many
 
-__all__ = ["kick", "record", "record_many"]
+__all__ = ["record", "record_many"]

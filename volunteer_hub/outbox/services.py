@@ -11,6 +11,7 @@ from rq.job import Job, JobStatus
 
 from volunteer_hub.core import queue
 from volunteer_hub.core.timeutil import now
+from volunteer_hub.core.transactions import after_commit
 from volunteer_hub.extensions import db
 from volunteer_hub.outbox.models import OutboxEvent
 
@@ -20,22 +21,24 @@ _LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEF
 _redis_down_until = 0.0  # after a failed hand-over, web requests stop trying for a few seconds
 
 
-def record(job, **payload) -> OutboxEvent:
-    """Add an event to the current transaction: ``job`` is a function in a volunteer_hub *.jobs module."""
-    event = OutboxEvent(job=f"{job.__module__}.{job.__name__}", payload=payload)
+def record(job: str, **payload) -> OutboxEvent:
+    """Add an event to the current transaction: ``job`` is the dotted path of a function in a volunteer_hub *.jobs
+    module. A path rather than the function, so a service never imports the jobs that call it (or a package
+    above its own) just to name them; tests/jobs/test_outbox.py checks every recorded path exists."""
+    event = OutboxEvent(job=job, payload=payload)
     db.session.add(event)
-    db.session.info["outbox_pending"] = True
+    after_commit(kick)
     return event
 
 
-def record_many(job, payloads: list[dict]) -> None:
-    """Add one event per payload in a single INSERT (bulk producers such as matching)."""
+def record_many(job: str, payloads: list[dict]) -> None:
+    """Add one event per payload in a single INSERT (bulk producers such as matching); ``job`` as in record."""
     if payloads:
-        path, created = f"{job.__module__}.{job.__name__}", now()
+        created = now()
         db.session.execute(sa.insert(OutboxEvent), [
-            {"job": path, "payload": payload, "created_at": created, "attempts": 0} for payload in payloads
+            {"job": job, "payload": payload, "created_at": created, "attempts": 0} for payload in payloads
         ])
-        db.session.info["outbox_pending"] = True
+        after_commit(kick)
 
 
 def kick() -> None:
@@ -45,7 +48,6 @@ def kick() -> None:
     delivers the events once Redis is back.
     """
     global _redis_down_until
-    db.session.info.pop("outbox_pending", None)
     if time.monotonic() < _redis_down_until:
         return
     try:

@@ -19,14 +19,13 @@ from volunteer_hub.core.timeutil import local_day_bounds, now, to_local
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
 from volunteer_hub.help import rules as help_rules
-from volunteer_hub.matching import jobs as matching_jobs
 from volunteer_hub.matching.scoring import band_of
 from volunteer_hub.notifications.services import notify
 from volunteer_hub.orgs import permissions
 from volunteer_hub.rotas import proposal, queries, rules, series
 from volunteer_hub.rotas.models import SeriesAdoption, ShiftSeries, ShiftSwap, SwapStatus
 from volunteer_hub.tasks.models import Shift, Task
-from volunteer_hub.tasks.services import get_task
+from volunteer_hub.tasks.services import MATCH_TASK, get_task
 from volunteer_hub.teams import rules as team_rules
 from volunteer_hub.teams.models import Team
 
@@ -92,7 +91,7 @@ def _add_series(task: Task, made: ShiftSeries, spans: list, actor_id: int) -> Sh
     db.session.flush()
     task.refresh_schedule()
     if task.lat is not None:  # like added shifts in update_task: matching tells more volunteers
-        outbox.record(matching_jobs.match_task, task_id=task.id)
+        outbox.record(MATCH_TASK, task_id=task.id)
     audit.record(actor_id, "series.created", "task", task.id, series_id=made.id, shifts=len(spans))
     return made
 

@@ -2,14 +2,15 @@
 `flask stats refresh-shift-tallies [--all] [--verify]`: recount the shift figures now."""
 
 import click
-from flask.cli import with_appcontext
+from flask.cli import AppGroup
 
 from volunteer_hub.stats import shift_tallies, tallies
 
+stats_cli = AppGroup("stats")  # registered by volunteer_hub.cli
 
-@click.command("verify-tallies")
+
+@stats_cli.command("verify-tallies")
 @click.option("--rebuild", is_flag=True, help="Recompute every tally from the ledger first.")
-@with_appcontext
 def verify_tallies_command(rebuild: bool) -> None:
     """Check that the tallies equal a fresh sum over the ledger (exit status 1 if not); --rebuild fixes them."""
     if rebuild:
@@ -23,10 +24,9 @@ def verify_tallies_command(rebuild: bool) -> None:
     click.echo(f"Tallies equal the ledger up to entry {check.cursor}.")
 
 
-@click.command("refresh-shift-tallies")
+@stats_cli.command("refresh-shift-tallies")
 @click.option("--all", "everything", is_flag=True, help="Every day, not only the days around today.")
 @click.option("--verify", is_flag=True, help="Afterwards compare every stored day with a fresh count.")
-@with_appcontext
 def refresh_shift_tallies_command(everything: bool, verify: bool) -> None:
     """Recount shifts offered and filled, attendance and overdue records (exit status 1 if --verify differs)."""
     shift_tallies.refresh_all() if everything else shift_tallies.refresh_window()

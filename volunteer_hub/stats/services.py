@@ -15,7 +15,7 @@ from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.models import Organisation
-from volunteer_hub.stats import exports, jobs
+from volunteer_hub.stats import exports
 from volunteer_hub.stats.models import Export
 
 MAX_UNFINISHED_EXPORTS = 3  # per person: a reviewer waits for one before asking for many more
@@ -67,7 +67,7 @@ def _record_export(user, spec: exports.ExportSpec, total: int) -> Export:
                     params=spec.params(), status=ExportStatus.PENDING, total=total, filename=spec.filename)
     db.session.add(record)
     db.session.flush()
-    outbox.record(jobs.start_export, export_id=record.id)
+    outbox.record("volunteer_hub.stats.jobs.start_export", export_id=record.id)
     return record
 
 

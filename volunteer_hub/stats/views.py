@@ -10,15 +10,12 @@ from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.access import staff_required
 from volunteer_hub.orgs.services import get_org
 from volunteer_hub.stats import display, queries, services
-from volunteer_hub.stats.cli import refresh_shift_tallies_command, verify_tallies_command
 from volunteer_hub.stats.exports import FORMATS, ExportSpec
 from volunteer_hub.stats.forms import ExportForm, PeriodForm
 from volunteer_hub.stats.models import Export
 from volunteer_hub.stats.services import ExportStatus
 
 bp = Blueprint("stats", __name__)
-bp.cli.add_command(verify_tallies_command)
-bp.cli.add_command(refresh_shift_tallies_command)
 for _filter in (display.number, display.percent, display.period_label, display.bar):
     bp.add_app_template_filter(_filter, f"stats_{_filter.__name__}")
 REFRESH_S = 5

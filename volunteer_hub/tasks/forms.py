@@ -29,7 +29,6 @@ from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from volunteer_hub.catalogue import QUALIFICATIONS, RISK_DEFAULTS, SKILL_CODES, SKILLS, TASK_TYPE_CODES, TASK_TYPES
-from volunteer_hub.claims.rules import ORGANIZER_REASON_MAX
 from volunteer_hub.core.forms import CheckboxListField, FlaskForm, Form, optional_int
 from volunteer_hub.core.timeutil import local_to_utc, now, to_local
 from volunteer_hub.orgs.names import org_name
@@ -230,7 +229,7 @@ class OrganizerReasonForm(FlaskForm):
     """Why an organizer cancels a task or turns a volunteer down: optional, and the volunteer reads it."""
 
     reason = TextAreaField(_l("Reason (optional; the volunteers are told)"),
-                           render_kw={"maxlength": ORGANIZER_REASON_MAX, "rows": 3})
+                           render_kw={"maxlength": rules.ORGANIZER_REASON_MAX, "rows": 3})
 
 
 def row_errors(fields: dict, rows: list[int]) -> dict:

@@ -16,8 +16,8 @@ from geopy.geocoders import Nominatim
 from volunteer_hub import outbox
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
-from volunteer_hub.matching import jobs as matching_jobs
 from volunteer_hub.tasks.models import GeocodeStatus, Task
+from volunteer_hub.tasks.services import MATCH_TASK
 
 log = logging.getLogger(__name__)
 NOT_FOUND, UNAVAILABLE = "not_found", "unavailable"  # stored in Task.geocode_error
@@ -78,4 +78,4 @@ def _locate(task_id: int, point: tuple[float, float]) -> None:
         return  # the organizer picked the point meanwhile
     task.lat, task.lon = point
     task.geocode_status, task.geocode_error = GeocodeStatus.OK, None
-    outbox.record(matching_jobs.match_task, task_id=task.id)
+    outbox.record(MATCH_TASK, task_id=task.id)

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from volunteer_hub.claims import queries as claim_queries
 from volunteer_hub.core.errors import Conflict, NotAllowed, ValidationError
 from volunteer_hub.core.forms import apply_errors
 from volunteer_hub.orgs import permissions
@@ -75,7 +74,7 @@ def task(task_id: int):
     task = services.get_task(task_id)
     permissions.require_review(current_user, task.org)
     return render_template("organizer/task.html", task=task, can_manage=permissions.can_manage(current_user, task.org),
-                           counts=claim_queries.status_counts([shift.id for shift in task.shifts]))
+                           counts=queries.claim_counts([shift.id for shift in task.shifts]))
 
 
 @bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
@@ -106,7 +105,7 @@ def edit_task(task_id: int):
 
 def _cancel_page(task, form):
     return render_template("organizer/cancel.html", task=task, form=form,
-                           affected=claim_queries.count_active_on_task(task)), 400 if form.errors else 200
+                           affected=queries.count_active_claims(task)), 400 if form.errors else 200
 
 
 @bp.get("/tasks/<int:task_id>/cancel")

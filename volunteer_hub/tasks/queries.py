@@ -1,5 +1,6 @@
 """Read-side queries for tasks: the list without a location and organizers' task lists (nearby: see nearby.py)."""
 
+from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
@@ -10,6 +11,39 @@ from volunteer_hub.extensions import db
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.models import Organisation
 from volunteer_hub.tasks.models import Shift, Task, TaskSkill, TaskStatus
+
+# What the task pages show of claims (built on tasks), registered at app creation: "states"(user, task), "counts"
+# (shift_ids) and "active"(task), read by the three functions below.
+_CLAIMS: dict[str, Callable] = {}
+
+
+def register_claim_reads(*, states: Callable, counts: Callable, active: Callable) -> None:
+    """How the task pages read claims (see _CLAIMS)."""
+    _CLAIMS.update(states=states, counts=counts, active=active)
+
+
+def claim_states(user, task: Task) -> dict:
+    """mine, positions, clashes and problems per shift of task, for the volunteer's page (claims.rules.shift_states)."""
+    return _CLAIMS["states"](user, task)
+
+
+def claim_counts(shift_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{shift_id: {status: number of claims}}, for the organizer's page."""
+    return _CLAIMS["counts"](shift_ids)
+
+
+def count_active_claims(task: Task) -> int:
+    """The claims a cancellation of task would cancel."""
+    return _CLAIMS["active"](task)
+
+
+def list_open_tasks_under(org: Organisation, limit: int) -> list[Task]:
+    """Open tasks of org's subtree, newest first (what a temporary Party branch may be set up for)."""
+    return list(db.session.execute(
+        sa.select(Task).join(Organisation, Organisation.id == Task.org_id)
+        .where(Organisation.path.startswith(org.path, autoescape=True), Task.status == TaskStatus.OPEN)
+        .order_by(Task.id.desc()).limit(limit)
+    ).scalars())
 
 
 def _open_task_filter(query, *, task_type=None, skill=None, day: date | None = None):

@@ -1,22 +1,60 @@
 """What makes a task and its shifts acceptable. Each check adds a localized message to a field-error dict."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.catalogue import QUALIFICATION_CODES, SKILL_CODES, TASK_TYPE_CODES
-from volunteer_hub.claims.rules import MAX_HOURS_IN_24
+from volunteer_hub.core.errors import ValidationError
 from volunteer_hub.core.geo import valid_lat, valid_lon
 from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.core.timeutil import now
-from volunteer_hub.tasks.models import MAX_CAPACITY, MAX_SHIFTS_PER_TASK
+from volunteer_hub.tasks.models import MAX_CAPACITY, MAX_SHIFTS_PER_TASK, Task
 
 TITLE_MAX = 100
 DESCRIPTION_MAX = 2000
 ADDRESS_MAX = 200
 MATCH_RADIUS_KM = (0.5, 50)
-# No volunteer may serve more than this within 24 hours (claims.rules), so a longer shift could never be claimed.
+ORGANIZER_REASON_MAX = 500  # why an organizer cancels a task or turns a volunteer down
+# No volunteer may serve more than this within 24 hours (claims.rules checks each volunteer's shifts against it), so
+# no shift may be longer: it could never be claimed.
+MAX_HOURS_IN_24 = timedelta(hours=12)
 MAX_SHIFT_LENGTH = MAX_HOURS_IN_24
+# What packages built on tasks add to the checks of an edit (help: a resident's request keeps its one shift, near
+# the time they asked for). Registered at app creation, so tasks never imports those packages.
+_ADDING_SHIFTS_CHECKS: list[Callable[[Task], None]] = []
+_SHIFT_CHANGE_CHECKS: list[Callable[..., None]] = []
+
+
+def register_edit_checks(*, adding_shifts: Callable[[Task], None], shift_change: Callable[..., None]) -> None:
+    """adding_shifts(task) raises when no shift may be added to task; shift_change(task, starts, ends, capacity,
+    prefix, errors) adds field errors about a shift as changed (None: unchanged)."""
+    for checks, check in ((_ADDING_SHIFTS_CHECKS, adding_shifts), (_SHIFT_CHANGE_CHECKS, shift_change)):
+        if check not in checks:  # create_app runs once per app; tests make many
+            checks.append(check)
+
+
+def check_adding_shifts(task: Task) -> None:
+    """Shifts may be added to task, as far as the registered checks say."""
+    for check in _ADDING_SHIFTS_CHECKS:
+        check(task)
+
+
+def check_shift_change(task: Task, starts: datetime | None, ends: datetime | None, capacity: int | None,
+                       prefix: str, errors: dict) -> None:
+    """A shift of task as changed (None: unchanged) passes the registered checks, which add to errors."""
+    for check in _SHIFT_CHANGE_CHECKS:
+        check(task, starts, ends, capacity, prefix, errors)
+
+
+def check_organizer_reason(reason: str | None) -> str | None:
+    """An organizer's optional reason for rejecting a claim or cancelling a task (the volunteer reads it):
+    trimmed, None when empty, at most ORGANIZER_REASON_MAX characters."""
+    reason = (reason or "").strip()
+    if len(reason) > ORGANIZER_REASON_MAX:
+        raise ValidationError(fields={"reason": _l("Use at most %(max)d characters.", max=ORGANIZER_REASON_MAX)})
+    return reason or None
 
 
 def check_task_fields(data: dict, errors: dict) -> None:

@@ -7,27 +7,32 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub import outbox
 from volunteer_hub.accounts.models import User
-from volunteer_hub.claims import rules as claim_rules
-from volunteer_hub.claims import services as claim_services
-from volunteer_hub.claims.models import ACTIVE_STATUSES, Claim
 from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
-from volunteer_hub.help import rules as help_rules
-from volunteer_hub.matching import jobs as matching_jobs
-from volunteer_hub.notifications.services import notify
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.models import Organisation
-from volunteer_hub.tasks import jobs as tasks_jobs
 from volunteer_hub.tasks import rules
 from volunteer_hub.tasks.models import GeocodeStatus, Shift, Task, TaskStatus
 
+# Outbox jobs by name: the task's own geocoding, and matching (a package above tasks) once it has its point.
+GEOCODE_TASK = "volunteer_hub.tasks.jobs.geocode_task"
+MATCH_TASK = "volunteer_hub.matching.jobs.match_task"
+# What claims (built on tasks) does when a task changes, in the task's transaction; registered at app creation:
+# "capacity_changed"(shift) fills it from its waitlist, "shift_moved"(task, shift) tells its volunteers the new
+# times, "task_cancelled"(task, reason) cancels every claim on the task.
+_CLAIMS: dict[str, Callable] = {}
 TASK_FIELDS = ("title", "description", "type", "lat", "lon", "address", "required_skills", "requires_approval",
                "match_radius_km", "urgent", "release_unconfirmed", "requires_insurance", "requires_qualification",
                "requires_health_declaration")
 DEFAULTS = {"description": "", "address": "", "required_skills": [], "requires_approval": False,
             "match_radius_km": 5.0, "urgent": False, "release_unconfirmed": False, "requires_insurance": False,
             "requires_health_declaration": False}
+
+
+def register_claim_reactions(*, capacity_changed: Callable, shift_moved: Callable, task_cancelled: Callable) -> None:
+    """How a task's changes reach its claims (see _CLAIMS)."""
+    _CLAIMS.update(capacity_changed=capacity_changed, shift_moved=shift_moved, task_cancelled=task_cancelled)
 
 
 def get_task(task_id) -> Task:
@@ -95,9 +100,9 @@ def _publish(task: Task, on_publish: Callable[[Task], None] | None = None) -> Ta
     if on_publish is not None:
         on_publish(task)
     if task.geocode_status == GeocodeStatus.PENDING:
-        outbox.record(tasks_jobs.geocode_task, task_id=task.id)  # matched once it has its point
+        outbox.record(GEOCODE_TASK, task_id=task.id)  # matched once it has its point
     else:
-        outbox.record(matching_jobs.match_task, task_id=task.id)
+        outbox.record(MATCH_TASK, task_id=task.id)
     return task
 
 
@@ -122,7 +127,7 @@ def update_task(actor: User, task_id: int, **changes) -> Task:
     existing = {shift.id: shift for shift in task.shifts}
     added = [s for s in shift_changes if s.get("id") is None]
     if added:
-        help_rules.check_shifts_fixed(task)
+        rules.check_adding_shifts(task)
     rules.check_shift_count(len(existing) + len(added), errors)
     for index, change in enumerate(shift_changes):
         prefix = f"shifts.{index}."
@@ -136,9 +141,9 @@ def update_task(actor: User, task_id: int, **changes) -> Task:
             moved = any(change.get(k) not in (None, getattr(shift, k)) for k in ("starts_at", "ends_at"))
             starts, ends = change.get("starts_at") or shift.starts_at, change.get("ends_at") or shift.ends_at
             rules.check_shift(starts, ends, change.get("capacity", shift.capacity), prefix, errors, new=moved)
-            help_rules.check_help_shift(task, starts if moved else None, ends if moved else None,
-                                        change.get("capacity") if change.get("capacity") != shift.capacity else None,
-                                        prefix, errors)
+            rules.check_shift_change(task, starts if moved else None, ends if moved else None,
+                                     change.get("capacity") if change.get("capacity") != shift.capacity else None,
+                                     prefix, errors)
     if errors:
         raise ValidationError(fields=errors)
     return atomic(_apply_task_update, task, fields, shift_changes)
@@ -150,7 +155,7 @@ def _apply_task_update(task: Task, fields: dict, shift_changes: list[dict]) -> T
         task.geocode_status, task.geocode_error = GeocodeStatus.OK, None
     elif "address" in fields and task.geocode_status == GeocodeStatus.FAILED:
         task.geocode_status, task.geocode_error = GeocodeStatus.PENDING, None  # a corrected address: try again
-        outbox.record(tasks_jobs.geocode_task, task_id=task.id)
+        outbox.record(GEOCODE_TASK, task_id=task.id)
     for name, value in fields.items():
         if name == "required_skills":
             task.required_skills = value or []
@@ -173,7 +178,7 @@ def _apply_task_update(task: Task, fields: dict, shift_changes: list[dict]) -> T
     db.session.flush()
     task.refresh_schedule()
     if (grown or located) and task.lat is not None:  # matching tells more volunteers, never the same ones
-        outbox.record(matching_jobs.match_task, task_id=task.id)
+        outbox.record(MATCH_TASK, task_id=task.id)
     return task
 
 
@@ -190,16 +195,14 @@ def _change_shift(task: Task, shift: Shift, change: dict) -> None:
                 code="capacity_below_confirmed",
             )
         db.session.refresh(shift)
-        claim_services.fill_from_waitlist(shift)
+        _CLAIMS["capacity_changed"](shift)
     starts, ends = change.get("starts_at") or shift.starts_at, change.get("ends_at") or shift.ends_at
     if (starts, ends) != (shift.starts_at, shift.ends_at):
         if shift.has_started:
             raise Conflict(_l("This shift has already started; its times can no longer change."),
                            code="shift_started")
         shift.starts_at, shift.ends_at = starts, ends
-        for claim in _active_claims(shift.id):
-            notify(claim.user_id, "shift_time_changed", task_id=task.id, task=task.title,
-                   starts_at=starts.isoformat(), ends_at=ends.isoformat())
+        _CLAIMS["shift_moved"](task, shift)
 
 
 def cancel_task(actor: User, task_id: int, reason: str | None = None) -> Task:
@@ -207,7 +210,7 @@ def cancel_task(actor: User, task_id: int, reason: str | None = None) -> Task:
     when one is given."""
     task = get_task(task_id)
     permissions.require_manage(actor, task.org)
-    reason = claim_rules.check_organizer_reason(reason)
+    reason = rules.check_organizer_reason(reason)
     if task.status == TaskStatus.CANCELLED:
         return task
     if task.display_status == TaskStatus.COMPLETED:
@@ -217,11 +220,5 @@ def cancel_task(actor: User, task_id: int, reason: str | None = None) -> Task:
 
 def _apply_cancel(task: Task, reason: str | None) -> Task:
     task.status = TaskStatus.CANCELLED
-    claim_services.cancel_for_task(task, reason)
+    _CLAIMS["task_cancelled"](task, reason)
     return task
-
-
-def _active_claims(shift_id: int) -> list[Claim]:
-    return list(db.session.execute(
-        sa.select(Claim).where(Claim.status.in_(ACTIVE_STATUSES), Claim.shift_id == shift_id)
-    ).scalars())

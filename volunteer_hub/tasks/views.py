@@ -4,18 +4,13 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from volunteer_hub.claims import queries as claim_queries
-from volunteer_hub.claims.rules import claim_problem, find_overlap
 from volunteer_hub.core.errors import ValidationError
-from volunteer_hub.matching import services as matching
-from volunteer_hub.matching.texts import with_texts
 from volunteer_hub.tasks import nearby, queries, services
 from volunteer_hub.tasks.forms import ListFilters
 
 bp = Blueprint("tasks", __name__)
 
 WIDE_RADIUS_KM = 10.0
-RECOMMENDED_ON_LIST = 3
 
 
 def _location(filters: ListFilters):
@@ -63,32 +58,12 @@ def index():
     return render_template(
         "tasks/index.html", items=items, filters=filters, source=source, nearby=nearby, radius=radius,
         wide_radius=WIDE_RADIUS_KM, more_url=more_url, list_url=lambda **changes: _list_url(request.args, **changes),
-        first_page=first_page, recommended=_recommended() if first_page else [],
+        first_page=first_page,  # which shows the tasks recommended for me (templating.recommended_for_me)
     )
-
-
-def _recommended() -> list[dict]:
-    """The best few tasks for the logged-in volunteer with a saved location, each with why."""
-    if not (current_user.is_authenticated and current_user.has_location):
-        return []
-    return [{"task_id": item.task_id, "title": item.title, "reasons": with_texts(item.reasons)}
-            for item in matching.recommendations_for(current_user, limit=RECOMMENDED_ON_LIST)]
 
 
 @bp.get("/tasks/<int:task_id>")
 def detail(task_id: int):
     """One task: what, where, and its shifts by day with places left and my status on each."""
     task = services.get_task(task_id)
-    mine = claim_queries.claims_by_shift(current_user, [shift.id for shift in task.shifts])
-    positions = {shift_id: claim_queries.waitlist_position(claim) for shift_id, claim in mine.items()}
-    clashes, problems = {}, {}
-    if current_user.is_authenticated and task.is_open:
-        for shift in task.shifts:
-            if shift.id not in mine and not shift.has_started:
-                clash = find_overlap(current_user.id, shift)
-                if clash:
-                    clashes[shift.id] = clash
-                elif problem := claim_problem(current_user, shift):  # a safety rule or a task requirement
-                    problems[shift.id] = problem  # its message and, by its code, what to do instead
-    return render_template("tasks/detail.html", task=task, mine=mine, positions=positions, clashes=clashes,
-                           problems=problems)
+    return render_template("tasks/detail.html", task=task, **queries.claim_states(current_user, task))

@@ -1,4 +1,5 @@
-"""Which language a request gets: saved preference, cookie, WeChat's own language, Accept-Language, Chinese."""
+"""Which language a request gets: saved preference, cookie, WeChat's own language, Accept-Language, Chinese.
+(In accounts, not core: the first answer is the signed-in user's own preference.)"""
 
 import re
 
