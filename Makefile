@@ -44,13 +44,15 @@ run: setup
 test: setup
 	$(BIN)/pytest
 
-## ruff, then the import contract in pyproject.toml ([tool.importlinter]: arrows point down, see ARCHITECTURE.md).
+## ruff (lint and the format check), then the import contract in pyproject.toml ([tool.importlinter]: arrows point
+## down, see ARCHITECTURE.md).
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
 fmt: setup
-	$(BIN)/ruff format volunteer_hub tests bench
+	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 ## Refresh the message catalogue after changing user-facing strings.

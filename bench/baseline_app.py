@@ -9,8 +9,10 @@ import os
 import sqlalchemy as sa
 from flask import Flask, jsonify
 
-engine = sa.create_engine(os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1),
-                          connect_args={"timeout": 30} if os.environ["DATABASE_URL"].startswith("sqlite") else {})
+engine = sa.create_engine(
+    os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1),
+    connect_args={"timeout": 30} if os.environ["DATABASE_URL"].startswith("sqlite") else {},
+)
 app = Flask(__name__)
 
 TAKE_PLACE = sa.text("UPDATE shifts SET confirmed = confirmed + 1 WHERE id = :shift AND confirmed < capacity")

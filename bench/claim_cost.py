@@ -42,8 +42,11 @@ class Claims:
             if mode == "baseline":
                 builder = EnvironBuilder(path=f"/claim/{shifts[shift]}/{users[user]}", method="POST")
             else:
-                builder = EnvironBuilder(path=f"/api/v1/shifts/{shifts[shift]}/claims", method="POST",
-                                         headers={"Authorization": f"Bearer {tokens[user]}"})
+                builder = EnvironBuilder(
+                    path=f"/api/v1/shifts/{shifts[shift]}/claims",
+                    method="POST",
+                    headers={"Authorization": f"Bearer {tokens[user]}"},
+                )
             result.append(builder.get_environ())
         self.count += n
         return result
@@ -72,12 +75,16 @@ def main() -> None:
     args = parser.parse_args()
     out = ROOT / "bench" / "out" / time.strftime("%Y%m%d-%H%M%S")
     out.mkdir(parents=True, exist_ok=True)
-    url = args.database.replace("postgresql://", "postgresql+psycopg://", 1) if args.database \
+    url = (
+        args.database.replace("postgresql://", "postgresql+psycopg://", 1)
+        if args.database
         else f"sqlite:///{out / 'cost.db'}"
+    )
     redis_url = os.environ.get("REDIS_URL") or embedded_redis.start_embedded(str(out))
     claims = Claims(prepare(url, redis_url, out))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": redis_url, "SECRET_KEY": "bench",
-                      "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": redis_url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False}
+    )
     os.environ["DATABASE_URL"] = url.replace("+psycopg", "")
     from bench import baseline_app
 
@@ -107,8 +114,10 @@ def main() -> None:
     for mode, label in (("baseline", "bare atomic claim"), ("app", "POST /api/v1/shifts/<id>/claims")):
         print(f"  {label:<34} CPU {best[mode][0]:.2f} ms  wall {best[mode][1]:.2f} ms")
     print(f"  endpoint CPU / bare CPU: {best['app'][0] / best['baseline'][0]:.2f}")
-    print(f"  statements of one claim besides BEGIN and COMMIT: {len(statements)}; "
-          f"Python function calls per claim: {calls:.0f}")
+    print(
+        f"  statements of one claim besides BEGIN and COMMIT: {len(statements)}; "
+        f"Python function calls per claim: {calls:.0f}"
+    )
     embedded_redis.stop_embedded()
 
 

@@ -51,9 +51,16 @@ def prepare(database_url: str, redis_url: str, out: Path) -> dict:
     """An empty database (every round starts from the same state), one task with many non-overlapping big
     shifts, and USERS volunteers with API tokens."""
     create_schema(database_url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url,
-                      "SECRET_KEY": "bench", "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024,
-                      "ARGON2_PARALLELISM": 1})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "REDIS_URL": redis_url,
+            "SECRET_KEY": "bench",
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_KIB": 1024,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
     with app.app_context():
         org = Organisation(name="白石龙社区", kind="community", lat=22.61, lon=114.03, path="")
         db.session.add(org)
@@ -67,12 +74,16 @@ def prepare(database_url: str, redis_url: str, out: Path) -> dict:
         # stay within the volunteers' cap), so both apps measure the same successful transaction.
         start = local_to_utc(to_local(now()).date() + timedelta(days=1), clock_time(9, 0))
         task = Task(org_id=org.id, title="bench", type="checkpoint", lat=22.61, lon=114.03, created_by_id=creator.id)
-        task.shifts = [Shift(starts_at=start + timedelta(days=i), ends_at=start + timedelta(days=i, hours=4),
-                             capacity=10000) for i in range(SHIFTS)]
+        task.shifts = [
+            Shift(starts_at=start + timedelta(days=i), ends_at=start + timedelta(days=i, hours=4), capacity=10000)
+            for i in range(SHIFTS)
+        ]
         task.refresh_schedule()
         db.session.add(task)
-        users = [User(phone=f"+86137{i:08d}", name=f"v{i}", password_hash="x", max_weekly_hours=40)
-                 for i in range(1, USERS + 1)]
+        users = [
+            User(phone=f"+86137{i:08d}", name=f"v{i}", password_hash="x", max_weekly_hours=40)
+            for i in range(1, USERS + 1)
+        ]
         db.session.add_all(users)
         db.session.flush()
         raw = [tokens.issue(user, tokens.API) for user in users]
@@ -86,15 +97,29 @@ def lua_table(data: dict, mode: str, threads: int) -> str:
     def seq(values):
         return "{" + ",".join(f'"{v}"' if isinstance(v, str) else str(v) for v in values) + "}"
 
-    return (f'return {{mode="{mode}", threads={threads}, users={seq(data["users"])}, '
-            f'tokens={seq(data["tokens"])}, shifts={seq(data["shifts"])}}}')
+    return (
+        f'return {{mode="{mode}", threads={threads}, users={seq(data["users"])}, '
+        f"tokens={seq(data['tokens'])}, shifts={seq(data['shifts'])}}}"
+    )
 
 
 def run_wrk(url: str, data_file: Path, seconds: int, connections: int, threads: int) -> dict:
     env = {**os.environ, "BENCH_DATA": str(data_file)}
     output = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s",
-         str(ROOT / "bench" / "claims.lua"), url], env=env, capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(ROOT / "bench" / "claims.lua"),
+            url,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return parse_wrk(output)
 
@@ -115,9 +140,20 @@ def parse_wrk(output: str) -> dict:
 
 def serve(module: str, port: int, env: dict, workers: int) -> subprocess.Popen:
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers), "--worker-class", "sync",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", module],
-        cwd=ROOT, env=env,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            module,
+        ],
+        cwd=ROOT,
+        env=env,
     )
     # Warm up until every worker has imported the app (gunicorn binds the port before workers are ready),
     # so the measurement does not start with requests queued behind worker start-up.
@@ -138,10 +174,12 @@ def serve(module: str, port: int, env: dict, workers: int) -> subprocess.Popen:
 def overbooked(database_url: str) -> int:
     engine = sa.create_engine(database_url)
     with engine.connect() as conn:
-        count = conn.execute(sa.text(
-            "SELECT count(*) FROM shifts s WHERE s.confirmed > s.capacity OR s.confirmed <> "
-            "(SELECT count(*) FROM claims c WHERE c.shift_id = s.id AND c.status = 'confirmed')"
-        )).scalar_one()
+        count = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM shifts s WHERE s.confirmed > s.capacity OR s.confirmed <> "
+                "(SELECT count(*) FROM claims c WHERE c.shift_id = s.id AND c.status = 'confirmed')"
+            )
+        ).scalar_one()
     engine.dispose()
     return count
 
@@ -151,8 +189,13 @@ def measure(label, module, database_url, redis_url, out, args, mode):
     data_file = out / f"{mode}.lua"
     data_file.write_text(lua_table(data, mode, args.threads))
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url.replace("+psycopg", ""), "REDIS_URL": redis_url,
-           "SECRET_KEY": "bench", "RATELIMIT_ENABLED": "0"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url.replace("+psycopg", ""),
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "bench",
+        "RATELIMIT_ENABLED": "0",
+    }
     server = serve(module, port, env, args.workers)
     try:
         result = run_wrk(f"http://127.0.0.1:{port}", data_file, args.seconds, args.connections, args.threads)
@@ -160,9 +203,12 @@ def measure(label, module, database_url, redis_url, out, args, mode):
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     result["overbooked_shifts"] = overbooked(database_url)
-    print(f"{label:<34} {result['rps']:>8.0f}/s  p50 {result['p50_ms']:6.1f} ms  p90 {result['p90_ms']:6.1f} ms  "
-          f"p99 {result['p99_ms']:6.1f} ms  non-2xx {result['non_2xx']}  socket errors: {result['socket_errors']}  "
-          f"overbooked shifts: {result['overbooked_shifts']}", flush=True)
+    print(
+        f"{label:<34} {result['rps']:>8.0f}/s  p50 {result['p50_ms']:6.1f} ms  p90 {result['p90_ms']:6.1f} ms  "
+        f"p99 {result['p99_ms']:6.1f} ms  non-2xx {result['non_2xx']}  socket errors: {result['socket_errors']}  "
+        f"overbooked shifts: {result['overbooked_shifts']}",
+        flush=True,
+    )
     return result
 
 
@@ -180,15 +226,20 @@ def main() -> None:
     out = ROOT / "bench" / "out" / time.strftime("%Y%m%d-%H%M%S")
     out.mkdir(parents=True, exist_ok=True)
     redis_url = os.environ.get("REDIS_URL") or embedded_redis.start_embedded(str(out))
-    print(f"claims over HTTP, gunicorn {args.workers} sync workers, wrk {args.threads} threads / "
-          f"{args.connections} connections / {args.seconds} s", flush=True)
+    print(
+        f"claims over HTTP, gunicorn {args.workers} sync workers, wrk {args.threads} threads / "
+        f"{args.connections} connections / {args.seconds} s",
+        flush=True,
+    )
     # Alternate the two apps round by round: this virtual machine's speed drifts by a third within minutes,
     # so only figures measured side by side compare, and the median round is the one to quote.
     rounds = []
     for number in range(1, args.rounds + 1):
         results = {}
-        for mode, module, label in (("baseline", "bench.baseline_app:app", "bare atomic claim (baseline)"),
-                                    ("app", "wsgi:app", "POST /api/v1/shifts/<id>/claims")):
+        for mode, module, label in (
+            ("baseline", "bench.baseline_app:app", "bare atomic claim (baseline)"),
+            ("app", "wsgi:app", "POST /api/v1/shifts/<id>/claims"),
+        ):
             url = args.database or f"sqlite:///{out / (mode + '.db')}"
             if url.startswith("postgresql://"):
                 url = url.replace("postgresql://", "postgresql+psycopg://", 1)
@@ -197,8 +248,10 @@ def main() -> None:
         print(f"round {number}: full endpoint / baseline throughput: {results['ratio']:.2f}x", flush=True)
         rounds.append(results)
     middle = sorted(rounds, key=lambda results: results["ratio"])[len(rounds) // 2]
-    print(f"median round: claims {middle['app']['rps']:.0f}/s, p99 {middle['app']['p99_ms']:.1f} ms; bare "
-          f"{middle['baseline']['rps']:.0f}/s; full endpoint / baseline throughput: {middle['ratio']:.2f}x")
+    print(
+        f"median round: claims {middle['app']['rps']:.0f}/s, p99 {middle['app']['p99_ms']:.1f} ms; bare "
+        f"{middle['baseline']['rps']:.0f}/s; full endpoint / baseline throughput: {middle['ratio']:.2f}x"
+    )
     embedded_redis.stop_embedded()
 
 

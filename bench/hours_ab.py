@@ -61,8 +61,17 @@ def serve(root: Path, database: str) -> None:
         sql["seconds"] = 0.0
         wall, cpu = time.perf_counter(), time.process_time()
         status = client.get(line.strip()).status_code
-        print(json.dumps({"status": status, "page": (time.perf_counter() - wall) * 1000,
-                          "sql": sql["seconds"] * 1000, "cpu": (time.process_time() - cpu) * 1000}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "status": status,
+                    "page": (time.perf_counter() - wall) * 1000,
+                    "sql": sql["seconds"] * 1000,
+                    "cpu": (time.process_time() - cpu) * 1000,
+                }
+            ),
+            flush=True,
+        )
 
 
 class Side:
@@ -70,7 +79,10 @@ class Side:
         self.label = label
         self.process = subprocess.Popen(
             [sys.executable, __file__, "--serve", str(root), "--database", database],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         if self.process.stdout.readline().strip() != "ready":
             sys.exit(f"{label}: the app under {root} did not start")
 
@@ -107,8 +119,11 @@ def compare(args) -> None:
     first, last = as_date(first), as_date(last)
     kinds = args.kinds.split(",") if args.kinds else list(KINDS)
     rng = random.Random(args.seed)
-    views = [(kind, f"/review/{rng.choice(districts)}?{view_query(rng, kind, first, last)}")
-             for kind in kinds for _ in range(args.views)]
+    views = [
+        (kind, f"/review/{rng.choice(districts)}?{view_query(rng, kind, first, last)}")
+        for kind in kinds
+        for _ in range(args.views)
+    ]
     rng.shuffle(views)
     sides = [Side("this checkout", ROOT, args.database), Side("other", Path(args.other).resolve(), args.database)]
     for district in districts:  # warm, as a running server would be
@@ -116,7 +131,7 @@ def compare(args) -> None:
             side.get(f"/review/{district}?period=month&on={last.replace(day=1)}")
     results = {kind: ([], []) for kind in kinds}
     for number, (kind, url) in enumerate(views):
-        for index in ((0, 1) if number % 2 else (1, 0)):
+        for index in (0, 1) if number % 2 else (1, 0):
             results[kind][index].append(sides[index].get(url))
     for side in sides:
         side.close()
@@ -126,11 +141,15 @@ def compare(args) -> None:
             rows = results[kind][index]
             figures = "  ".join(
                 f"{name} {pick([r[name] for r in rows], 0.5):6.1f} / {pick([r[name] for r in rows], 0.95):6.1f} / "
-                f"{max(r[name] for r in rows):6.1f}" for name in ("page", "sql", "cpu"))
+                f"{max(r[name] for r in rows):6.1f}"
+                for name in ("page", "sql", "cpu")
+            )
             print(f"  {kind:<7} {label:<6} {figures}")
         differences = [mine["page"] - theirs["page"] for mine, theirs in zip(*results[kind], strict=True)]
-        print(f"  {kind:<7} this - other: median {statistics.median(differences):+.1f} ms, this faster in "
-              f"{sum(d < 0 for d in differences)} of {len(differences)} views")
+        print(
+            f"  {kind:<7} this - other: median {statistics.median(differences):+.1f} ms, this faster in "
+            f"{sum(d < 0 for d in differences)} of {len(differences)} views"
+        )
 
 
 def main() -> None:

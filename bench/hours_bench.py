@@ -50,8 +50,7 @@ TYPES = sorted(TASK_TYPE_CODES)
 def percentiles(values: list[float]) -> str:
     ordered = sorted(values)
     pick = lambda q: ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]  # noqa: E731
-    return (f"p50 {pick(0.5):6.1f} ms  p95 {pick(0.95):6.1f} ms  p99 {pick(0.99):6.1f} ms  "
-            f"max {ordered[-1]:6.1f} ms")
+    return f"p50 {pick(0.5):6.1f} ms  p95 {pick(0.95):6.1f} ms  p99 {pick(0.99):6.1f} ms  max {ordered[-1]:6.1f} ms"
 
 
 def data_range() -> tuple[date, date, int]:
@@ -78,8 +77,9 @@ def bench_dashboard(app, args) -> float:
     rng = random.Random(args.seed)
     with app.app_context():
         first, last, entries = data_range()
-        districts = db.session.execute(
-            sa.select(Organisation.id).where(Organisation.kind == "district")).scalars().all()
+        districts = (
+            db.session.execute(sa.select(Organisation.id).where(Organisation.kind == "district")).scalars().all()
+        )
         admin = db.session.execute(sa.select(User).where(User.is_admin)).scalars().first()
         raw = tokens.issue(admin, tokens.SESSION)
         db.session.commit()
@@ -87,16 +87,24 @@ def bench_dashboard(app, args) -> float:
     with client.session_transaction() as session:
         session["_user_id"] = raw
     warm_up = [("month", f"/review/{district}?period=month&on={last.replace(day=1)}") for district in districts]
-    views = [(kind, f"/review/{rng.choice(districts)}?{view_query(rng, kind, first, last)}")
-             for kind in KINDS for _ in range(args.views // len(KINDS))]
+    views = [
+        (kind, f"/review/{rng.choice(districts)}?{view_query(rng, kind, first, last)}")
+        for kind in KINDS
+        for _ in range(args.views // len(KINDS))
+    ]
     rng.shuffle(views)
-    print(f"district dashboard: {len(views)} random views of {len(districts)} districts, "
-          f"{entries:,} ledger entries from {first} to {last} (target < {DASHBOARD_TARGET_MS} ms)", flush=True)
+    print(
+        f"district dashboard: {len(views)} random views of {len(districts)} districts, "
+        f"{entries:,} ledger entries from {first} to {last} (target < {DASHBOARD_TARGET_MS} ms)",
+        flush=True,
+    )
     p99 = _time_views(client, views, warm_up, "whole page")
     # Shift, attendance and overdue figures come from tallies a recurring job recounts: its cost, apart.
     with app.app_context():
-        for name, refresh in (("days around today (every 5 min)", shift_tallies.refresh_window),
-                              ("every day (daily)", shift_tallies.refresh_all)):
+        for name, refresh in (
+            ("days around today (every 5 min)", shift_tallies.refresh_window),
+            ("every day (daily)", shift_tallies.refresh_all),
+        ):
             started = time.perf_counter()
             refresh()
             print(f"  shift figures recounted by the job, {name}: {time.perf_counter() - started:.1f} s")
@@ -128,8 +136,11 @@ def append_entries(count: int, seed: int) -> tuple[int, int]:
     rng = random.Random(seed)
     last_id = db.session.execute(sa.select(sa.func.max(HourEntry.id))).scalar()
     homes = db.session.execute(sa.select(User.id, User.home_org_id).where(User.home_org_id.is_not(None))).all()
-    streets = dict(db.session.execute(
-        sa.select(Organisation.id, Organisation.parent_id).where(Organisation.kind == "community")).all())
+    streets = dict(
+        db.session.execute(
+            sa.select(Organisation.id, Organisation.parent_id).where(Organisation.kind == "community")
+        ).all()
+    )
     neighbours = defaultdict(list)
     for community, street in streets.items():
         neighbours[street].append(community)
@@ -140,16 +151,29 @@ def append_entries(count: int, seed: int) -> tuple[int, int]:
     for n in range(1, count + 1):
         volunteer, home = rng.choice(homes)
         org = home if rng.random() < 0.85 else rng.choice(neighbours[streets[home]])
-        rows.append({"id": last_id + n, "volunteer_id": volunteer, "org_id": org, "activity_name": "东门卡口值守",
-                     "service_date": today - timedelta(days=rng.randrange(3)), "place": "东门",
-                     "service_content": "卡口值守", "task_type": rng.choice(TYPES), "leader_name": "负责人",
-                     "minutes": rng.choice((240, 360, 720)), "source": "attendance", "confirmed_by_id": confirmer,
-                     "confirmed_at": now})
+        rows.append(
+            {
+                "id": last_id + n,
+                "volunteer_id": volunteer,
+                "org_id": org,
+                "activity_name": "东门卡口值守",
+                "service_date": today - timedelta(days=rng.randrange(3)),
+                "place": "东门",
+                "service_content": "卡口值守",
+                "task_type": rng.choice(TYPES),
+                "leader_name": "负责人",
+                "minutes": rng.choice((240, 360, 720)),
+                "source": "attendance",
+                "confirmed_by_id": confirmer,
+                "confirmed_at": now,
+            }
+        )
     for start in range(0, count, 10_000):
-        db.session.execute(sa.insert(HourEntry), rows[start:start + 10_000])
+        db.session.execute(sa.insert(HourEntry), rows[start : start + 10_000])
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.text("SELECT setval(pg_get_serial_sequence('hour_entries', 'id'), :id)"),
-                           {"id": last_id + count})
+        db.session.execute(
+            sa.text("SELECT setval(pg_get_serial_sequence('hour_entries', 'id'), :id)"), {"id": last_id + count}
+        )
     db.session.commit()
     return last_id + 1, last_id + count
 
@@ -159,8 +183,10 @@ def bench_tally(app, args) -> float:
     until pages have free room); the second is what a running system sees. Returns the second's seconds."""
     with app.app_context():
         behind = tallies.tally_new_entries()  # start from a caught-up cursor
-        print(f"incremental tally of {args.new:,} new entries ({behind:,} caught up first) "
-              f"(target < {TALLY_TARGET_S} s)", flush=True)
+        print(
+            f"incremental tally of {args.new:,} new entries ({behind:,} caught up first) (target < {TALLY_TARGET_S} s)",
+            flush=True,
+        )
         added_from = tallies.cursor_position() + 1
         for round_ in (1, 2):
             first_id, last_id = append_entries(args.new, args.seed + round_)
@@ -168,9 +194,11 @@ def bench_tally(app, args) -> float:
             added = tallies.tally_new_entries()
             elapsed = time.perf_counter() - started
             cursor = tallies.cursor_position()
-            print(f"  round {round_}: entries {first_id:,}-{last_id:,}: {added:,} tallied in {elapsed:.2f} s "
-                  f"({added / elapsed:,.0f}/s){'' if cursor == last_id else '; the cursor did NOT reach the end'}",
-                  flush=True)
+            print(
+                f"  round {round_}: entries {first_id:,}-{last_id:,}: {added:,} tallied in {elapsed:.2f} s "
+                f"({added / elapsed:,.0f}/s){'' if cursor == last_id else '; the cursor did NOT reach the end'}",
+                flush=True,
+            )
         remove_entries(added_from, last_id)
     return elapsed
 
@@ -179,6 +207,7 @@ def remove_entries(first_id: int, last_id: int) -> None:
     """Undo append_entries: subtract entries first_id..last_id from the tallies (the tally job's sums, negated;
     rows left at zero are deleted) and delete them from the ledger with its triggers off, in one transaction.
     Only for this benchmark's own database: the ledger is append-only everywhere else."""
+
     def negated(sums):
         rows = sums.subquery()
         keys = [column for column in rows.c if column.name not in ("minutes", "entries")]
@@ -186,11 +215,15 @@ def remove_entries(first_id: int, last_id: int) -> None:
 
     after = first_id - 1
     tallies.lock_cursor()
-    tallies._upsert(OrgDayTally, ("org_id", "day", "task_type"),
-                    negated(tallies._expected_org_days(last_id, after=after)))
+    tallies._upsert(
+        OrgDayTally, ("org_id", "day", "task_type"), negated(tallies._expected_org_days(last_id, after=after))
+    )
     for span in tallies.SPANS:
-        tallies._upsert(VolunteerSpanTally, ("org_id", "span", "first_day", "volunteer_id"),
-                        negated(tallies._with_span(span, tallies._expected_volunteer_spans(span, last_id, after))))
+        tallies._upsert(
+            VolunteerSpanTally,
+            ("org_id", "span", "first_day", "volunteer_id"),
+            negated(tallies._with_span(span, tallies._expected_volunteer_spans(span, last_id, after))),
+        )
     tallies._upsert(TeamMonthTally, ("team_id", "month"), negated(tallies._expected_team_months(last_id, after)))
     for model in (OrgDayTally, VolunteerSpanTally, TeamMonthTally):
         db.session.execute(sa.delete(model).where(model.minutes == 0, model.entries == 0))
@@ -199,18 +232,17 @@ def remove_entries(first_id: int, last_id: int) -> None:
         db.session.execute(sa.text("ALTER TABLE hour_entries DISABLE TRIGGER ALL"))
         db.session.execute(delete)
         db.session.execute(sa.text("ALTER TABLE hour_entries ENABLE TRIGGER ALL"))
-        db.session.execute(sa.text("SELECT setval(pg_get_serial_sequence('hour_entries', 'id'), :id)"),
-                           {"id": after})
+        db.session.execute(sa.text("SELECT setval(pg_get_serial_sequence('hour_entries', 'id'), :id)"), {"id": after})
     else:
-        triggers = db.session.execute(sa.text(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'hour_entries'")).all()
+        triggers = db.session.execute(
+            sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'hour_entries'")
+        ).all()
         for name, _sql in triggers:
             db.session.execute(sa.text(f'DROP TRIGGER "{name}"'))
         db.session.execute(delete)
         for _name, sql in triggers:
             db.session.execute(sa.text(sql))
-    db.session.execute(sa.update(TallyCursor).where(TallyCursor.name == tallies.CURSOR)
-                       .values(last_entry_id=after))
+    db.session.execute(sa.update(TallyCursor).where(TallyCursor.name == tallies.CURSOR).values(last_entry_id=after))
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         # Now, not by autovacuum during the next run's views (a vacuum of the ledger takes a core for a minute).
@@ -234,8 +266,10 @@ def main() -> None:
     gc.freeze()
     p99 = bench_dashboard(app, args)
     tally_s = bench_tally(app, args)
-    print(f"summary: district dashboard p99 {p99:.0f} ms (target < {DASHBOARD_TARGET_MS}), incremental tally of "
-          f"{args.new:,} entries {tally_s:.2f} s (target < {TALLY_TARGET_S})")
+    print(
+        f"summary: district dashboard p99 {p99:.0f} ms (target < {DASHBOARD_TARGET_MS}), incremental tally of "
+        f"{args.new:,} entries {tally_s:.2f} s (target < {TALLY_TARGET_S})"
+    )
     with app.app_context():
         db.engine.dispose()
 

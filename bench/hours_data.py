@@ -42,19 +42,82 @@ TYPE_WEIGHTS = [30, 15, 3, 15, 10, 12, 3, 5, 5, 2]
 
 COLUMNS = {
     "orgs": ("id", "name", "kind", "temporary", "parent_id", "path", "lat", "lon", "created_at"),
-    "users": ("id", "phone", "name", "password_hash", "is_admin", "active", "party_member", "max_weekly_hours",
-              "avail_weekday_day", "avail_weekday_night", "avail_weekend_day", "avail_weekend_night",
-              "notify_max_per_day", "quiet_start_min", "quiet_end_min", "match_opt_out", "claim_lock", "created_at",
-              "home_org_id"),
-    "tasks": ("id", "org_id", "title", "description", "type", "lat", "lon", "address", "geocode_status",
-              "match_radius_km", "urgent", "release_unconfirmed", "requires_approval", "status", "last_start_at",
-              "last_end_at", "created_by_id", "created_at", "updated_at", "checkin_radius_m", "leader_name"),
+    "users": (
+        "id",
+        "phone",
+        "name",
+        "password_hash",
+        "is_admin",
+        "active",
+        "party_member",
+        "max_weekly_hours",
+        "avail_weekday_day",
+        "avail_weekday_night",
+        "avail_weekend_day",
+        "avail_weekend_night",
+        "notify_max_per_day",
+        "quiet_start_min",
+        "quiet_end_min",
+        "match_opt_out",
+        "claim_lock",
+        "created_at",
+        "home_org_id",
+    ),
+    "tasks": (
+        "id",
+        "org_id",
+        "title",
+        "description",
+        "type",
+        "lat",
+        "lon",
+        "address",
+        "geocode_status",
+        "match_radius_km",
+        "urgent",
+        "release_unconfirmed",
+        "requires_approval",
+        "status",
+        "last_start_at",
+        "last_end_at",
+        "created_by_id",
+        "created_at",
+        "updated_at",
+        "checkin_radius_m",
+        "leader_name",
+    ),
     "shifts": ("id", "task_id", "starts_at", "ends_at", "capacity", "confirmed", "created_at"),
-    "claims": ("id", "shift_id", "user_id", "status", "created_at", "updated_at", "attendance", "checked_in_at",
-               "hours_confirmed_at"),
-    "hour_entries": ("id", "volunteer_id", "claim_id", "shift_id", "task_id", "org_id", "activity_name",
-                     "service_date", "place", "service_content", "task_type", "leader_name", "minutes", "source",
-                     "reason", "corrects_id", "confirmed_by_id", "confirmed_at"),
+    "claims": (
+        "id",
+        "shift_id",
+        "user_id",
+        "status",
+        "created_at",
+        "updated_at",
+        "attendance",
+        "checked_in_at",
+        "hours_confirmed_at",
+    ),
+    "hour_entries": (
+        "id",
+        "volunteer_id",
+        "claim_id",
+        "shift_id",
+        "task_id",
+        "org_id",
+        "activity_name",
+        "service_date",
+        "place",
+        "service_content",
+        "task_type",
+        "leader_name",
+        "minutes",
+        "source",
+        "reason",
+        "corrects_id",
+        "confirmed_by_id",
+        "confirmed_at",
+    ),
 }
 
 
@@ -74,9 +137,11 @@ class Generator:
         self.home = {}  # community id -> volunteer ids
         for offset in range(volunteers):
             self.home.setdefault(self.communities[offset % len(self.communities)], []).append(
-                self.first_volunteer + offset)
-        self.street_pool = {street: [v for c in self.street_communities(street) for v in self.home[c]]
-                            for street in self.streets}
+                self.first_volunteer + offset
+            )
+        self.street_pool = {
+            street: [v for c in self.street_communities(street) for v in self.home[c]] for street in self.streets
+        }
         per_day = entries / (days * ENTRIES_PER_SHIFT)
         self.community_tasks = max(1.0, (per_day - STREET_TASKS * len(self.streets)) / len(self.communities))
         self.ids = {"tasks": 0, "shifts": 0, "claims": 0, "hour_entries": 0}
@@ -92,12 +157,34 @@ class Generator:
             for s in range(STREETS):
                 street = next_id
                 streets.append(street)
-                rows.append((street, f"第{d + 1}区第{s + 1}街道", "street", False, district,
-                             f"/1/{district}/{street}/", None, None, self.now))
+                rows.append(
+                    (
+                        street,
+                        f"第{d + 1}区第{s + 1}街道",
+                        "street",
+                        False,
+                        district,
+                        f"/1/{district}/{street}/",
+                        None,
+                        None,
+                        self.now,
+                    )
+                )
                 next_id += 1
                 for c in range(COMMUNITIES):
-                    rows.append((next_id, f"第{d + 1}区第{s + 1}街道第{c + 1}社区", "community", False, street,
-                                 f"/1/{district}/{street}/{next_id}/", None, None, self.now))
+                    rows.append(
+                        (
+                            next_id,
+                            f"第{d + 1}区第{s + 1}街道第{c + 1}社区",
+                            "community",
+                            False,
+                            street,
+                            f"/1/{district}/{street}/{next_id}/",
+                            None,
+                            None,
+                            self.now,
+                        )
+                    )
                     communities.append(next_id)
                     next_id += 1
         return rows, communities, streets
@@ -108,20 +195,61 @@ class Generator:
     def users(self):
         now = self.now
         for org_id, user_id in self.organizer.items():
-            yield (user_id, f"+86139{user_id:08d}", f"负责人{org_id}", "x", user_id == 1, True, True, 20,
-                   True, False, True, False, 3, 1320, 420, True, 0, now, None)
+            yield (
+                user_id,
+                f"+86139{user_id:08d}",
+                f"负责人{org_id}",
+                "x",
+                user_id == 1,
+                True,
+                True,
+                20,
+                True,
+                False,
+                True,
+                False,
+                3,
+                1320,
+                420,
+                True,
+                0,
+                now,
+                None,
+            )
         for community, members in self.home.items():
             for user_id in members:
-                yield (user_id, f"+86150{user_id:08d}", f"志愿者{user_id}", "x", False, True, user_id % 10 == 0, 20,
-                       True, False, True, False, 3, 1320, 420, False, 0, now, community)
+                yield (
+                    user_id,
+                    f"+86150{user_id:08d}",
+                    f"志愿者{user_id}",
+                    "x",
+                    False,
+                    True,
+                    user_id % 10 == 0,
+                    20,
+                    True,
+                    False,
+                    True,
+                    False,
+                    3,
+                    1320,
+                    420,
+                    False,
+                    0,
+                    now,
+                    community,
+                )
 
     def months(self):
         """Dicts of table -> rows, one per calendar month of the year, until the target entries are written."""
         first = self.first_day.replace(day=1)
         while first <= self.last_day and self.written < self.target:
             following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-            days = [first + timedelta(days=n) for n in range((following - first).days)
-                    if self.first_day <= first + timedelta(days=n) <= self.last_day]
+            days = [
+                first + timedelta(days=n)
+                for n in range((following - first).days)
+                if self.first_day <= first + timedelta(days=n) <= self.last_day
+            ]
             yield self._month(days)
             first = following
 
@@ -142,9 +270,31 @@ class Generator:
         hour, length = SLOTS[index % len(SLOTS)]
         title, address, leader = f"{task_type} {org_id}-{index}", f"{org_id}号小区东门", f"负责人{org_id}"
         starts = [datetime(d.year, d.month, d.day, hour, tzinfo=UTC) for d in days]
-        out["tasks"].append((task_id, org_id, title, "", task_type, 22.54, 114.06, address, "ok", 5.0, False,
-                             False, False, "open", starts[-1], starts[-1] + timedelta(hours=length),
-                             self.organizer[org_id], now, now, 300, leader))
+        out["tasks"].append(
+            (
+                task_id,
+                org_id,
+                title,
+                "",
+                task_type,
+                22.54,
+                114.06,
+                address,
+                "ok",
+                5.0,
+                False,
+                False,
+                False,
+                "open",
+                starts[-1],
+                starts[-1] + timedelta(hours=length),
+                self.organizer[org_id],
+                now,
+                now,
+                300,
+                leader,
+            )
+        )
         for day, start in zip(days, starts, strict=True):
             end = start + timedelta(hours=length)
             shift_id = self._next("shifts")
@@ -160,27 +310,89 @@ class Generator:
                 present = rng.random() < 0.93
                 recorded = None  # hours_confirmed_at: when the claim's first ledger entry was written
                 if present and self.written < self.target:
-                    recorded = self._entry(out, volunteer, claim_id, shift_id, task_id, org_id, title, day, address,
-                                           task_type, leader, length * 60 - rng.choice((0, 0, 0, 0, 15, 30)), end)
-                out["claims"].append((claim_id, shift_id, volunteer, "confirmed", start - timedelta(days=2), end,
-                                      "present" if present else "no_show", start if present else None, recorded))
+                    recorded = self._entry(
+                        out,
+                        volunteer,
+                        claim_id,
+                        shift_id,
+                        task_id,
+                        org_id,
+                        title,
+                        day,
+                        address,
+                        task_type,
+                        leader,
+                        length * 60 - rng.choice((0, 0, 0, 0, 15, 30)),
+                        end,
+                    )
+                out["claims"].append(
+                    (
+                        claim_id,
+                        shift_id,
+                        volunteer,
+                        "confirmed",
+                        start - timedelta(days=2),
+                        end,
+                        "present" if present else "no_show",
+                        start if present else None,
+                        recorded,
+                    )
+                )
 
-    def _entry(self, out, volunteer, claim_id, shift_id, task_id, org_id, title, day, address, task_type, leader,
-               minutes, end):
+    def _entry(
+        self, out, volunteer, claim_id, shift_id, task_id, org_id, title, day, address, task_type, leader, minutes, end
+    ):
         rng = self.rng
         entry_id = self._next("hour_entries")
         confirmed_at = end + timedelta(minutes=rng.randint(60, 72 * 60))
         source = "attendance" if rng.random() < 0.8 else "manual"
-        out["hour_entries"].append((entry_id, volunteer, claim_id, shift_id, task_id, org_id, title, day, address,
-                                    title, task_type, leader, minutes, source, None, None,
-                                    self.organizer[org_id], confirmed_at))
+        out["hour_entries"].append(
+            (
+                entry_id,
+                volunteer,
+                claim_id,
+                shift_id,
+                task_id,
+                org_id,
+                title,
+                day,
+                address,
+                title,
+                task_type,
+                leader,
+                minutes,
+                source,
+                None,
+                None,
+                self.organizer[org_id],
+                confirmed_at,
+            )
+        )
         self.written += 1
         if rng.random() < 0.01 and self.written < self.target:
             change = rng.choice((-30, -60, 30, -minutes))
-            out["hour_entries"].append((self._next("hour_entries"), volunteer, claim_id, shift_id, task_id, org_id,
-                                        title, day, address, title, task_type, leader, change, "correction",
-                                        "更正", entry_id, self.organizer[org_id],
-                                        confirmed_at + timedelta(days=2)))
+            out["hour_entries"].append(
+                (
+                    self._next("hour_entries"),
+                    volunteer,
+                    claim_id,
+                    shift_id,
+                    task_id,
+                    org_id,
+                    title,
+                    day,
+                    address,
+                    title,
+                    task_type,
+                    leader,
+                    change,
+                    "correction",
+                    "更正",
+                    entry_id,
+                    self.organizer[org_id],
+                    confirmed_at + timedelta(days=2),
+                )
+            )
             self.written += 1
         return confirmed_at
 
@@ -190,8 +402,10 @@ class Generator:
 
 
 def _sqlite_row(row):
-    return [value.isoformat() if isinstance(value, date) and not isinstance(value, datetime) else sqlite_value(value)
-            for value in row]
+    return [
+        value.isoformat() if isinstance(value, date) and not isinstance(value, datetime) else sqlite_value(value)
+        for value in row
+    ]
 
 
 def load(gen: Generator, write, commit) -> None:
@@ -224,6 +438,7 @@ def load_sqlite(path: Path, gen: Generator) -> None:
 
 def load_postgresql(url: str, gen: Generator) -> None:
     with psycopg.connect(url) as conn:
+
         def copy(table, rows):
             with conn.cursor().copy(f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN") as writer:
                 for row in rows:
@@ -238,8 +453,14 @@ def load_postgresql(url: str, gen: Generator) -> None:
 
 
 def bench_app(url: str):
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": "redis://127.0.0.1:1/0", "SECRET_KEY": "bench",
-                       "SQLITE_BUSY_TIMEOUT_S": 600})
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "REDIS_URL": "redis://127.0.0.1:1/0",
+            "SECRET_KEY": "bench",
+            "SQLITE_BUSY_TIMEOUT_S": 600,
+        }
+    )
 
 
 def main() -> None:
@@ -259,9 +480,12 @@ def main() -> None:
     else:
         load_postgresql(args.database, gen)
     loaded = time.perf_counter()
-    print(f"{gen.written:,} ledger entries ({gen.ids['claims']:,} claims, {gen.ids['shifts']:,} shifts, "
-          f"{gen.ids['tasks']:,} tasks, {args.volunteers:,} volunteers, {len(gen.org_rows)} organisations, "
-          f"{gen.first_day} to {gen.last_day}) into {url.split('@')[-1]} in {loaded - started:.0f} s", flush=True)
+    print(
+        f"{gen.written:,} ledger entries ({gen.ids['claims']:,} claims, {gen.ids['shifts']:,} shifts, "
+        f"{gen.ids['tasks']:,} tasks, {args.volunteers:,} volunteers, {len(gen.org_rows)} organisations, "
+        f"{gen.first_day} to {gen.last_day}) into {url.split('@')[-1]} in {loaded - started:.0f} s",
+        flush=True,
+    )
     app = bench_app(url)
     with app.app_context():
         cursor = tallies.rebuild_tallies()

@@ -46,8 +46,7 @@ WARM_UP = 20
 def percentiles(values: list[float]) -> str:
     ordered = sorted(values)
     pick = lambda q: ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]  # noqa: E731
-    return (f"p50 {pick(0.5):6.1f} ms  p95 {pick(0.95):6.1f} ms  p99 {pick(0.99):6.1f} ms  "
-            f"max {ordered[-1]:6.1f} ms")
+    return f"p50 {pick(0.5):6.1f} ms  p95 {pick(0.95):6.1f} ms  p99 {pick(0.99):6.1f} ms  max {ordered[-1]:6.1f} ms"
 
 
 def timed_matches(task_ids: list[int], *, write: bool) -> tuple[list[float], list[int]]:
@@ -67,19 +66,27 @@ def timed_matches(task_ids: list[int], *, write: bool) -> tuple[list[float], lis
 
 def bench_matching(app, args) -> float:
     with app.test_request_context():
-        open_ids = db.session.execute(
-            sa.select(Task.id).where(Task.status == "open", Task.lat.is_not(None)).order_by(Task.id)
-        ).scalars().all()
+        open_ids = (
+            db.session.execute(sa.select(Task.id).where(Task.status == "open", Task.lat.is_not(None)).order_by(Task.id))
+            .scalars()
+            .all()
+        )
         volunteers = db.session.execute(sa.text("SELECT count(*) FROM users WHERE lat IS NOT NULL")).scalar_one()
         if not open_ids or volunteers < 1000:
             sys.exit("No benchmark data: run `make bench-data` (or bench/matching_data.py) first.")
         sample = random.Random(args.seed).sample(open_ids, min(args.tasks, len(open_ids)))
-        print(f"matching one task: {len(sample)} random tasks of {len(open_ids):,} open, "
-              f"{volunteers:,} volunteers (target < {MATCH_TARGET_MS} ms p99)", flush=True)
+        print(
+            f"matching one task: {len(sample)} random tasks of {len(open_ids):,} open, "
+            f"{volunteers:,} volunteers (target < {MATCH_TARGET_MS} ms p99)",
+            flush=True,
+        )
         timed_matches(sample[:WARM_UP], write=False)
         select_ms, chosen = timed_matches(sample, write=False)
-        print(f"  choose candidates              {percentiles(select_ms)}   "
-              f"(~{statistics.mean(chosen):.0f} volunteers chosen per task)", flush=True)
+        print(
+            f"  choose candidates              {percentiles(select_ms)}   "
+            f"(~{statistics.mean(chosen):.0f} volunteers chosen per task)",
+            flush=True,
+        )
         print(f"  ... and record them (rollback) {percentiles(timed_matches(sample, write=True)[0])}", flush=True)
         # A full collection of the app's long-lived objects pauses ~70 ms; a worker that freezes them after
         # start-up (gc.freeze()) no longer pays that inside a job.
@@ -102,9 +109,12 @@ def bench_baseline(app, args, match_p50_ms: float) -> None:
     per_call = (time.perf_counter() - started) / len(sample)
     total_s = read_s + per_call * len(points)
     how = "all" if args.full_baseline else f"a sample of {len(sample):,}, extrapolated to"
-    print(f"naive baseline: geopy geodesic over {how} {len(points):,} volunteers: {per_call * 1e6:.0f} µs a call, "
-          f"{total_s:.1f} s per task (reading coordinates {read_s:.1f} s) = {total_s * 1000 / match_p50_ms:,.0f}x "
-          f"the indexed match's p50 (nearest volunteer found: {nearest:.2f} km)", flush=True)
+    print(
+        f"naive baseline: geopy geodesic over {how} {len(points):,} volunteers: {per_call * 1e6:.0f} µs a call, "
+        f"{total_s:.1f} s per task (reading coordinates {read_s:.1f} s) = {total_s * 1000 / match_p50_ms:,.0f}x "
+        f"the indexed match's p50 (nearest volunteer found: {nearest:.2f} km)",
+        flush=True,
+    )
 
 
 def bench_nearby(database: str, args) -> None:
@@ -114,25 +124,43 @@ def bench_nearby(database: str, args) -> None:
     out = ROOT / "bench" / "out"
     redis_url = os.environ.get("REDIS_URL") or embedded_redis.start_embedded(str(out))
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database, "REDIS_URL": redis_url, "SECRET_KEY": "bench",
-           "RATELIMIT_ENABLED": "0"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "bench",
+        "RATELIMIT_ENABLED": "0",
+    }
     server = serve("wsgi:app", port, env, workers=2)
     try:
         output = subprocess.run(
-            ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.seconds}s", "--latency", "-s",
-             str(ROOT / "bench" / "nearby.lua"), f"http://127.0.0.1:{port}"],
-            capture_output=True, text=True, check=True,
+            [
+                "wrk",
+                f"-t{args.threads}",
+                f"-c{args.connections}",
+                f"-d{args.seconds}s",
+                "--latency",
+                "-s",
+                str(ROOT / "bench" / "nearby.lua"),
+                f"http://127.0.0.1:{port}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         embedded_redis.stop_embedded()
     result = parse_wrk(output)
-    print(f"nearby tasks over HTTP (GET /api/v1/tasks?lat&lon, 5 km, 20 a page; gunicorn 2 sync workers, wrk "
-          f"{args.threads} threads / {args.connections} connections / {args.seconds} s; target < "
-          f"{NEARBY_TARGET_MS} ms p99):\n  {result['rps']:,.0f} req/s  p50 {result['p50_ms']:.1f} ms  "
-          f"p90 {result['p90_ms']:.1f} ms  p99 {result['p99_ms']:.1f} ms  non-2xx {result['non_2xx']}  "
-          f"socket errors: {result['socket_errors']}", flush=True)
+    print(
+        f"nearby tasks over HTTP (GET /api/v1/tasks?lat&lon, 5 km, 20 a page; gunicorn 2 sync workers, wrk "
+        f"{args.threads} threads / {args.connections} connections / {args.seconds} s; target < "
+        f"{NEARBY_TARGET_MS} ms p99):\n  {result['rps']:,.0f} req/s  p50 {result['p50_ms']:.1f} ms  "
+        f"p90 {result['p90_ms']:.1f} ms  p99 {result['p99_ms']:.1f} ms  non-2xx {result['non_2xx']}  "
+        f"socket errors: {result['socket_errors']}",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -147,8 +175,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2020)
     args = parser.parse_args()
     database = args.database or f"sqlite:///{DEFAULT_SQLITE}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database), "REDIS_URL": "redis://127.0.0.1:1/0",
-                      "SECRET_KEY": "bench"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database),
+            "REDIS_URL": "redis://127.0.0.1:1/0",
+            "SECRET_KEY": "bench",
+        }
+    )
     print(f"database: {database.split('@')[-1]}", flush=True)
     match_p50 = bench_matching(app, args)
     bench_nearby(database, args)

@@ -63,14 +63,50 @@ def create_schema(url: str) -> None:
 # Rows are plain tuples in these column orders.
 COLUMNS = {
     "orgs": ("id", "name", "kind", "temporary", "parent_id", "path", "lat", "lon", "created_at"),
-    "users": ("id", "phone", "name", "password_hash", "is_admin", "active", "party_member", "max_weekly_hours",
-              "lat", "lon", "avail_weekday_day", "avail_weekday_night", "avail_weekend_day",
-              "avail_weekend_night", "notify_max_per_day", "quiet_start_min", "quiet_end_min", "match_opt_out",
-              "claim_lock", "created_at"),
+    "users": (
+        "id",
+        "phone",
+        "name",
+        "password_hash",
+        "is_admin",
+        "active",
+        "party_member",
+        "max_weekly_hours",
+        "lat",
+        "lon",
+        "avail_weekday_day",
+        "avail_weekday_night",
+        "avail_weekend_day",
+        "avail_weekend_night",
+        "notify_max_per_day",
+        "quiet_start_min",
+        "quiet_end_min",
+        "match_opt_out",
+        "claim_lock",
+        "created_at",
+    ),
     "user_skills": ("user_id", "code"),
-    "tasks": ("id", "org_id", "title", "description", "type", "lat", "lon", "address", "geocode_status",
-              "match_radius_km", "urgent", "release_unconfirmed", "requires_approval", "status",
-              "last_start_at", "last_end_at", "created_by_id", "created_at", "updated_at"),
+    "tasks": (
+        "id",
+        "org_id",
+        "title",
+        "description",
+        "type",
+        "lat",
+        "lon",
+        "address",
+        "geocode_status",
+        "match_radius_km",
+        "urgent",
+        "release_unconfirmed",
+        "requires_approval",
+        "status",
+        "last_start_at",
+        "last_end_at",
+        "created_by_id",
+        "created_at",
+        "updated_at",
+    ),
     "task_skills": ("task_id", "code"),
     "shifts": ("id", "task_id", "starts_at", "ends_at", "capacity", "confirmed", "created_at"),
     "claims": ("id", "shift_id", "user_id", "status", "created_at", "updated_at"),
@@ -96,15 +132,52 @@ class Generator:
 
     def users(self):
         rng, now = self.rng, self.now
-        yield (1, "+8613800000000", "organizer", "x", True, True, False, 20, None, None, True, False, True, False,
-               3, 1320, 420, True, 0, now)
+        yield (
+            1,
+            "+8613800000000",
+            "organizer",
+            "x",
+            True,
+            True,
+            False,
+            20,
+            None,
+            None,
+            True,
+            False,
+            True,
+            False,
+            3,
+            1320,
+            420,
+            True,
+            0,
+            now,
+        )
         for user_id in range(2, self.volunteers + 2):
             lat, lon = self.point()
             bands = [rng.random() < share for share in BANDS.values()]
             if not any(bands):
                 bands[0] = True
-            yield (user_id, f"+86150{user_id:08d}", f"v{user_id}", "x", False, True, rng.random() < 0.3,
-                   rng.choice((8, 10, 20, 40)), lat, lon, *bands, 3, 1320, 420, rng.random() < 0.05, 0, now)
+            yield (
+                user_id,
+                f"+86150{user_id:08d}",
+                f"v{user_id}",
+                "x",
+                False,
+                True,
+                rng.random() < 0.3,
+                rng.choice((8, 10, 20, 40)),
+                lat,
+                lon,
+                *bands,
+                3,
+                1320,
+                420,
+                rng.random() < 0.05,
+                0,
+                now,
+            )
 
     def user_skills(self):
         rng = self.rng
@@ -142,9 +215,29 @@ class Generator:
                 if history:
                     self.past_shifts.append((shift_id, start))
             lat, lon = self.point()
-            tasks.append((task_id, 1, f"task {task_id}", "", kind, lat, lon, "", "ok", 5.0, rng.random() < 0.05,
-                          False, False, "completed" if history else "open", max(s for s, _ in starts),
-                          max(e for _, e in starts), 1, now, now))
+            tasks.append(
+                (
+                    task_id,
+                    1,
+                    f"task {task_id}",
+                    "",
+                    kind,
+                    lat,
+                    lon,
+                    "",
+                    "ok",
+                    5.0,
+                    rng.random() < 0.05,
+                    False,
+                    False,
+                    "completed" if history else "open",
+                    max(s for s, _ in starts),
+                    max(e for _, e in starts),
+                    1,
+                    now,
+                    now,
+                )
+            )
             skills.extend((task_id, code) for code in sorted(codes))
         return tasks, skills
 
@@ -227,8 +320,10 @@ def main() -> None:
         load_sqlite(Path(url.removeprefix("sqlite:///")), gen)
     else:
         load_postgresql(args.database, gen)
-    print(f"{args.volunteers:,} volunteers, {args.tasks:,} open tasks ({len(gen.shift_rows):,} shifts incl. "
-          f"{HISTORY_TASKS:,} finished tasks) into {url.split('@')[-1]} in {time.perf_counter() - started:.1f} s")
+    print(
+        f"{args.volunteers:,} volunteers, {args.tasks:,} open tasks ({len(gen.shift_rows):,} shifts incl. "
+        f"{HISTORY_TASKS:,} finished tasks) into {url.split('@')[-1]} in {time.perf_counter() - started:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,11 @@ from volunteer_hub.teams.models import MemberRole, Team, TeamMember  # noqa: E40
 DEFAULT_SQLITE = ROOT / "bench" / "out" / "rota.db"
 TARGET_S = 1.0
 DAYS, MEMBERS = 14, 20
-PATTERN = [{"start": "08:00", "end": "16:00", "capacity": 2}, {"start": "16:00", "end": "24:00", "capacity": 2},
-           {"start": "00:00", "end": "08:00", "capacity": 2}]
+PATTERN = [
+    {"start": "08:00", "end": "16:00", "capacity": 2},
+    {"start": "16:00", "end": "24:00", "capacity": 2},
+    {"start": "00:00", "end": "08:00", "capacity": 2},
+]
 
 
 def build(seed: int) -> tuple[int, int, int, date, date]:
@@ -52,16 +55,27 @@ def build(seed: int) -> tuple[int, int, int, date, date]:
     users = []
     for n in range(MEMBERS):
         nights = n % 2 == 0
-        users.append(User(phone=f"+8613900000{n:03d}", name=f"队员{n}", password_hash="x", birth_date=date(1990, 1, 1),
-                          max_weekly_hours=rng.choice((20, 30, 40)), avail_weekday_night=nights,
-                          avail_weekend_night=nights, avail_weekend_day=rng.random() < 0.8))
+        users.append(
+            User(
+                phone=f"+8613900000{n:03d}",
+                name=f"队员{n}",
+                password_hash="x",
+                birth_date=date(1990, 1, 1),
+                max_weekly_hours=rng.choice((20, 30, 40)),
+                avail_weekday_night=nights,
+                avail_weekend_night=nights,
+                avail_weekend_day=rng.random() < 0.8,
+            )
+        )
     db.session.add_all(users)
     db.session.flush()
     team = Team(name="东门先锋队", org_id=org.id, founder_id=users[0].id, invite_code="bench")
     db.session.add(team)
     db.session.flush()
-    db.session.add_all(TeamMember(team_id=team.id, user_id=u.id, role=MemberRole.LEADER if i == 0 else
-                                  MemberRole.MEMBER) for i, u in enumerate(users))
+    db.session.add_all(
+        TeamMember(team_id=team.id, user_id=u.id, role=MemberRole.LEADER if i == 0 else MemberRole.MEMBER)
+        for i, u in enumerate(users)
+    )
     first = to_local(now()).date() + timedelta(days=1)
     last = first + timedelta(days=DAYS - 1)
     task = Task(org_id=org.id, title="东门卡口值守", type="checkpoint", lat=22.6, lon=114.03, created_by_id=users[0].id)
@@ -73,19 +87,22 @@ def build(seed: int) -> tuple[int, int, int, date, date]:
     made = ShiftSeries(task_id=task.id, from_date=first, to_date=last, pattern=PATTERN, created_by_id=users[0].id)
     db.session.add(made)
     db.session.flush()
-    db.session.add_all(Shift(task_id=task.id, starts_at=s, ends_at=e, capacity=c, series_id=made.id)
-                       for s, e, c in spans)
+    db.session.add_all(
+        Shift(task_id=task.id, starts_at=s, ends_at=e, capacity=c, series_id=made.id) for s, e, c in spans
+    )
     for user in users:  # two shifts elsewhere per member
         for _ in range(2):
             day = first + timedelta(days=rng.randrange(DAYS))
             starts = local_to_utc(day, clock(rng.choice((9, 14, 19))))
-            shift = Shift(task_id=other.id, starts_at=starts, ends_at=starts + timedelta(hours=3), capacity=5,
-                          confirmed=1)
+            shift = Shift(
+                task_id=other.id, starts_at=starts, ends_at=starts + timedelta(hours=3), capacity=5, confirmed=1
+            )
             db.session.add(shift)
             db.session.flush()
             db.session.add(Claim(shift_id=shift.id, user_id=user.id, status=ClaimStatus.CONFIRMED))
-    db.session.add(SeriesAdoption(team_id=team.id, series_id=made.id, from_date=first, to_date=last,
-                                  created_by_id=users[0].id))
+    db.session.add(
+        SeriesAdoption(team_id=team.id, series_id=made.id, from_date=first, to_date=last, created_by_id=users[0].id)
+    )
     db.session.commit()
     return users[0].id, team.id, task.id, first, last
 
@@ -112,11 +129,15 @@ def main() -> None:
     missing = sum(u["missing"] for u in answer["unfilled"])
     # Members with an even number in their name are the ones available for nights.
     nights = sorted(m["nights"] for m in answer["members"] if int(m["name"].removeprefix("队员")) % 2 == 0)
-    print(f"{len(answer['assignments'])} shifts, {places} places proposed, {missing} unfilled, "
-          f"{MEMBERS} members; nights per night-available member {nights[0]}-{nights[-1]}")
-    print(f"propose_rota over {args.runs} runs (fresh session, DB reads included): "
-          f"median {statistics.median(timings) * 1000:.0f} ms, max {max(timings) * 1000:.0f} ms "
-          f"(target < {TARGET_S * 1000:.0f} ms) on {url.split('@')[-1]}")
+    print(
+        f"{len(answer['assignments'])} shifts, {places} places proposed, {missing} unfilled, "
+        f"{MEMBERS} members; nights per night-available member {nights[0]}-{nights[-1]}"
+    )
+    print(
+        f"propose_rota over {args.runs} runs (fresh session, DB reads included): "
+        f"median {statistics.median(timings) * 1000:.0f} ms, max {max(timings) * 1000:.0f} ms "
+        f"(target < {TARGET_S * 1000:.0f} ms) on {url.split('@')[-1]}"
+    )
 
 
 if __name__ == "__main__":

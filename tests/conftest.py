@@ -171,8 +171,12 @@ def make_user(app):
                 _password_hash["hash"] = hash_password(PASSWORD)
             number = next(_phones)
             fields.setdefault("birth_date", ADULT)
-            user = User(phone=phone or f"+86{number}", name=name or f"志愿者{number % 1000}",
-                        password_hash=_password_hash["hash"], **fields)
+            user = User(
+                phone=phone or f"+86{number}",
+                name=name or f"志愿者{number % 1000}",
+                password_hash=_password_hash["hash"],
+                **fields,
+            )
             user.skills = list(skills)
             db.session.add(user)
             db.session.commit()
@@ -189,8 +193,9 @@ def make_org(app):
 
     def factory(name="民治社区", kind="community", parent=None, *, lat=SHENZHEN[0], lon=SHENZHEN[1], **fields):
         with app.app_context():
-            org = Organisation(name=name, kind=kind, parent_id=parent.id if parent else None, lat=lat, lon=lon,
-                               **fields)
+            org = Organisation(
+                name=name, kind=kind, parent_id=parent.id if parent else None, lat=lat, lon=lon, **fields
+            )
             db.session.add(org)
             db.session.flush()
             org.path = f"{parent.path if parent else '/'}{org.id}/"
@@ -221,18 +226,37 @@ def make_task(app, make_org, make_user):
     Shift starts are given as timedeltas from now, so tests read as 'a shift in 2 hours for 5 people'.
     """
 
-    def factory(org=None, *, shifts=((timedelta(days=1), 4, 5),), lat=SHENZHEN[0], lon=SHENZHEN[1],
-                title="东门卡口值守", type="checkpoint", skills=(), created_by=None, **fields):
+    def factory(
+        org=None,
+        *,
+        shifts=((timedelta(days=1), 4, 5),),
+        lat=SHENZHEN[0],
+        lon=SHENZHEN[1],
+        title="东门卡口值守",
+        type="checkpoint",
+        skills=(),
+        created_by=None,
+        **fields,
+    ):
         org = org or make_org()
         creator = created_by or make_user("组织者")
         with app.app_context():
-            task = Task(org_id=org.id, title=title, type=type, lat=lat, lon=lon, created_by_id=creator.id,
-                        address=fields.pop("address", "民治街道东门"), **fields)
+            task = Task(
+                org_id=org.id,
+                title=title,
+                type=type,
+                lat=lat,
+                lon=lon,
+                created_by_id=creator.id,
+                address=fields.pop("address", "民治街道东门"),
+                **fields,
+            )
             task.required_skills = list(skills)
             current = now()
             task.shifts = [
-                Shift(starts_at=current + start_in, ends_at=current + start_in + timedelta(hours=hours),
-                      capacity=capacity)
+                Shift(
+                    starts_at=current + start_in, ends_at=current + start_in + timedelta(hours=hours), capacity=capacity
+                )
                 for start_in, hours, capacity in shifts
             ]
             task.refresh_schedule()
@@ -253,9 +277,7 @@ def login(client, app):
     def do_login(user, test_client=None):
         test_client = test_client or client
         token = csrf_token(test_client)
-        response = test_client.post(
-            "/login", data={"phone": user.phone[3:], "password": PASSWORD, "csrf_token": token}
-        )
+        response = test_client.post("/login", data={"phone": user.phone[3:], "password": PASSWORD, "csrf_token": token})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return test_client
 

@@ -11,11 +11,14 @@ PHONE = {"Accept-Encoding": "gzip, deflate, br, zstd"}
 OLD_BROWSER = {"Accept-Encoding": "gzip"}
 
 
-@pytest.mark.parametrize(("path", "mimetype"), [
-    ("/login", "text/html"),
-    ("/static/css/app.css", "text/css"),
-    ("/static/js/app.js", "text/javascript"),
-])
+@pytest.mark.parametrize(
+    ("path", "mimetype"),
+    [
+        ("/login", "text/html"),
+        ("/static/css/app.css", "text/css"),
+        ("/static/js/app.js", "text/javascript"),
+    ],
+)
 def test_pages_styles_and_scripts_are_sent_compressed(client, path, mimetype):
     with client.get(path, headers=PHONE) as response, client.get(path) as uncompressed:
         sent, plain = response.get_data(), uncompressed.get_data()

@@ -13,8 +13,10 @@ def test_each_connection_is_configured_for_its_backend(app):
                 settings = {"jit": conn.execute(sa.text("SHOW jit")).scalar()}
                 expected = {"jit": "off"}
             else:
-                settings = {"journal_mode": conn.execute(sa.text("PRAGMA journal_mode")).scalar(),
-                            "foreign_keys": conn.execute(sa.text("PRAGMA foreign_keys")).scalar()}
+                settings = {
+                    "journal_mode": conn.execute(sa.text("PRAGMA journal_mode")).scalar(),
+                    "foreign_keys": conn.execute(sa.text("PRAGMA foreign_keys")).scalar(),
+                }
                 expected = {"journal_mode": "wal", "foreign_keys": 1}
 
     assert settings == expected

@@ -19,8 +19,14 @@ POSTGRES = "postgresql://postgres@127.0.0.1:9/volunteer_hub"
 
 def _start(command, **settings):
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "SECRET_KEY", "DATABASE_URL")}
-    process = subprocess.Popen(command, cwd=ROOT, env={**env, "DATABASE_URL": POSTGRES, **settings},
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": POSTGRES, **settings},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         output, _ = process.communicate(timeout=20)
     finally:
@@ -29,13 +35,15 @@ def _start(command, **settings):
     return process.returncode, output
 
 
-@pytest.mark.parametrize(("settings", "missing"), [
-    ({"SECRET_KEY": "shared"}, "REDIS_URL"),
-    ({"REDIS_URL": "redis://127.0.0.1:9/0"}, "SECRET_KEY"),
-])
+@pytest.mark.parametrize(
+    ("settings", "missing"),
+    [
+        ({"SECRET_KEY": "shared"}, "REDIS_URL"),
+        ({"REDIS_URL": "redis://127.0.0.1:9/0"}, "SECRET_KEY"),
+    ],
+)
 def test_gunicorn_on_postgresql_refuses_to_start_without_a_shared_setting(settings, missing):
-    code, output = _start([BIN / "gunicorn", "--workers", "2", "--bind", "127.0.0.1:0", "wsgi:app"],
-                          **settings)
+    code, output = _start([BIN / "gunicorn", "--workers", "2", "--bind", "127.0.0.1:0", "wsgi:app"], **settings)
 
     assert code != 0
     assert f"{missing} must be set" in output
@@ -54,6 +62,7 @@ def test_a_configured_app_on_postgresql_starts_with_both_settings(monkeypatch):
     with pytest.raises(MissingSetting, match="SECRET_KEY"):
         create_app({"SQLALCHEMY_DATABASE_URI": POSTGRES, "REDIS_URL": "redis://127.0.0.1:9/0"})
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": POSTGRES, "REDIS_URL": "redis://127.0.0.1:9/0",
-                      "SECRET_KEY": "shared"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": POSTGRES, "REDIS_URL": "redis://127.0.0.1:9/0", "SECRET_KEY": "shared"}
+    )
     assert app.config["SECRET_KEY"] == "shared"

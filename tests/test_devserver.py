@@ -33,12 +33,23 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _start(folder: Path, port: int, redis_url: str) -> subprocess.Popen:
     """`flask dev` on its own SQLite database, serving once /healthz answers."""
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'dev.db'}", "REDIS_URL": redis_url,
-           "SECRET_KEY": "dev-test", "GEOCODER_DOMAIN": ""}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'dev.db'}",
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "dev-test",
+        "GEOCODER_DOMAIN": "",
+    }
     env.pop("PUBLIC_BASE_URL", None)
     with (folder / "dev.log").open("w") as log:
-        dev = subprocess.Popen([Path(sys.executable).parent / "flask", "--app", "wsgi", "dev", "--port", str(port)],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        dev = subprocess.Popen(
+            [Path(sys.executable).parent / "flask", "--app", "wsgi", "dev", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + 120
     while True:
         try:
@@ -91,16 +102,28 @@ def test_a_stop_signal_ends_web_worker_and_scheduler(tmp_path, redis_url, stop):
 
 def test_a_certificate_made_under_make_run_on_any_port_has_a_qr_code_that_opens(dev_server, redis_url):
     base, folder = dev_server
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'dev.db'}", "REDIS_URL": redis_url,
-                      "SECRET_KEY": "dev-test"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'dev.db'}", "REDIS_URL": redis_url, "SECRET_KEY": "dev-test"}
+    )
     with app.app_context():
         volunteer = db.session.execute(sa.select(User).filter_by(phone="+86" + demo.VOLUNTEER.phone)).scalar_one()
         organizer = db.session.execute(sa.select(User).filter_by(phone="+86" + demo.ORGANIZER.phone)).scalar_one()
         org = db.session.execute(sa.select(Organisation).order_by(Organisation.id)).scalars().first()
-        db.session.add(HourEntry(volunteer_id=volunteer.id, org_id=org.id, activity_name="东门卡口值守", place="东门",
-                                 service_date=date(2024, 2, 3), service_content="", task_type="checkpoint",
-                                 leader_name=organizer.name, minutes=240, source="manual",
-                                 confirmed_by_id=organizer.id))
+        db.session.add(
+            HourEntry(
+                volunteer_id=volunteer.id,
+                org_id=org.id,
+                activity_name="东门卡口值守",
+                place="东门",
+                service_date=date(2024, 2, 3),
+                service_content="",
+                task_type="checkpoint",
+                leader_name=organizer.name,
+                minutes=240,
+                source="manual",
+                confirmed_by_id=organizer.id,
+            )
+        )
         db.session.commit()
         certificate, _ = request_certificate(volunteer, date(2024, 1, 1), date(2024, 6, 1), "zh")
         certificate_id = certificate.id

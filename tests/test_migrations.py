@@ -31,5 +31,7 @@ def test_upgrading_a_database_that_holds_data_keeps_it(app, api, make_task, make
     assert down.exit_code == 0 and up.exit_code == 0, down.output + up.output
     with app.app_context():
         db.engine.dispose()
-        assert db.session.execute(sa.text("SELECT status FROM claims WHERE id = :id"), {"id": claim_id}).scalar_one() \
+        assert (
+            db.session.execute(sa.text("SELECT status FROM claims WHERE id = :id"), {"id": claim_id}).scalar_one()
             == "confirmed"
+        )

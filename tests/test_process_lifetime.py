@@ -35,11 +35,23 @@ def start(tmp_path, redis_url):
 
     def run(name: str) -> tuple[subprocess.Popen, int]:
         port = free_port()
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}", "REDIS_URL": redis_url,
-               "SECRET_KEY": "lifetime-test", "GEOCODER_DOMAIN": "", "WORKER_LOG_LEVEL": "INFO"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+            "REDIS_URL": redis_url,
+            "SECRET_KEY": "lifetime-test",
+            "GEOCODER_DOMAIN": "",
+            "WORKER_LOG_LEVEL": "INFO",
+        }
         log = (tmp_path / f"{name}.log").open("w")
-        process = subprocess.Popen(_procfile_command(name, port), cwd=ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            _procfile_command(name, port),
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         log.close()
         started.append(process)
         return process, port

@@ -6,12 +6,15 @@ import pytest
 from volunteer_hub import create_app
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("NEARBY_RADIUS_KM", "abc"),
-    ("NEARBY_PAGE_SIZE", "20.5"),
-    ("JOB_RETRY_INTERVALS_S", "10,soon"),
-    ("RATELIMIT_ENABLED", "maybe"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("NEARBY_RADIUS_KM", "abc"),
+        ("NEARBY_PAGE_SIZE", "20.5"),
+        ("JOB_RETRY_INTERVALS_S", "10,soon"),
+        ("RATELIMIT_ENABLED", "maybe"),
+    ],
+)
 def test_a_malformed_setting_stops_the_start_naming_its_variable(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
 

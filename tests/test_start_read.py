@@ -11,8 +11,11 @@ from volunteer_hub.extensions import db
 
 
 def _who_read(caller_session):
-    return (threading.current_thread() is threading.main_thread(), db.session() is caller_session,
-            db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar())
+    return (
+        threading.current_thread() is threading.main_thread(),
+        db.session() is caller_session,
+        db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar(),
+    )
 
 
 def test_the_read_runs_beside_the_caller_and_sees_what_is_committed(app, make_user):

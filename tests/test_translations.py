@@ -28,9 +28,23 @@ def strings(message):
 def test_every_text_in_the_code_is_in_the_chinese_catalogue(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [Path(sys.executable).parent / "pybabel", "extract", "-F", ROOT / "babel.cfg", "-k", "_l",
-         "-k", "lazy_gettext", "-k", "pgettext:1c,2", "-o", pot, ROOT / "volunteer_hub"],
-        check=True, capture_output=True,
+        [
+            Path(sys.executable).parent / "pybabel",
+            "extract",
+            "-F",
+            ROOT / "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-k",
+            "pgettext:1c,2",
+            "-o",
+            pot,
+            ROOT / "volunteer_hub",
+        ],
+        check=True,
+        capture_output=True,
     )
     with pot.open("rb") as fh:
         extracted = {(m.context, ids(m)[0]) for m in read_po(fh) if m.id}

@@ -51,8 +51,13 @@ def register_extensions(app: Flask) -> None:
             configure_sqlite(db.engine)
         elif db.engine.dialect.name == "postgresql":
             configure_postgresql(db.engine)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
-                     render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=locale.select_locale, timezone_selector=locale.select_timezone)
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis.limits_storage_uri(app.config["REDIS_URL"]))
@@ -84,12 +89,14 @@ def register_hooks() -> None:
     from volunteer_hub.tasks.rules import register_edit_checks
     from volunteer_hub.tasks.services import register_claim_reactions
 
-    register_orgs(get=lambda org_id: db.session.get(Organisation, org_id), choices=community_choices,
-                  landing=home_endpoint)
+    register_orgs(
+        get=lambda org_id: db.session.get(Organisation, org_id), choices=community_choices, landing=home_endpoint
+    )
     register_edit_checks(adding_shifts=check_shifts_fixed, shift_change=check_help_shift)
     register_site_tasks(get=lambda task_id: db.session.get(Task, task_id), list_open=list_open_tasks_under)
-    register_claim_reactions(capacity_changed=fill_from_waitlist, shift_moved=tell_shift_moved,
-                             task_cancelled=cancel_for_task)
+    register_claim_reactions(
+        capacity_changed=fill_from_waitlist, shift_moved=tell_shift_moved, task_cancelled=cancel_for_task
+    )
     register_claim_reads(states=shift_states, counts=status_counts, active=count_active_on_task)
 
 
@@ -111,8 +118,23 @@ def register_blueprints(app: Flask) -> None:
     from volunteer_hub.tasks.views import bp as tasks
     from volunteer_hub.teams.views import bp as teams
 
-    for blueprint in (pages, accounts, tasks, claims, notifications, organizer, orgs, attendance, certificates,
-                      hours, stats, help_pages, teams, lottery, rotas):
+    for blueprint in (
+        pages,
+        accounts,
+        tasks,
+        claims,
+        notifications,
+        organizer,
+        orgs,
+        attendance,
+        certificates,
+        hours,
+        stats,
+        help_pages,
+        teams,
+        lottery,
+        rotas,
+    ):
         app.register_blueprint(blueprint)
     init_api(app)
 

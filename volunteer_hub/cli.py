@@ -8,8 +8,15 @@ from volunteer_hub.stats.cli import stats_cli
 
 
 def init_cli(app) -> None:
-    for command in (create_admin_command, seed_demo_command, dev_command, worker_command, scheduler_command,
-                    ops_command, stats_cli):
+    for command in (
+        create_admin_command,
+        seed_demo_command,
+        dev_command,
+        worker_command,
+        scheduler_command,
+        ops_command,
+        stats_cli,
+    ):
         app.cli.add_command(command)
 
 

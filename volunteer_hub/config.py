@@ -48,7 +48,8 @@ def require_shared_settings(config: Mapping) -> None:
     if missing:
         raise MissingSetting(
             f"{' and '.join(missing)} must be set: with a database other than SQLite every web, worker and "
-            "scheduler process has to share one Redis and one secret key, so none starts its own.")
+            "scheduler process has to share one Redis and one secret key, so none starts its own."
+        )
 
 
 def secret_key(configured: str, instance_path: str) -> str:

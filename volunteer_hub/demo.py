@@ -26,40 +26,110 @@ PASSWORD = "Volunteer2020"
 # (name, English name, lat, lon, children) — centroids are approximate WGS-84 coordinates; a community's
 # children are its compounds (小区) as (name, English name). English names: pinyin + City/District/Subdistrict/
 # Community, the usual rendering of Shenzhen's own English signage.
-TREE = ("深圳市", "Shenzhen City", 22.5431, 114.0579, [
-    ("龙华区", "Longhua District", 22.6963, 114.0448, [
-        ("民治街道", "Minzhi Subdistrict", 22.6253, 114.0385, [
-            ("白石龙社区", "Baishilong Community", 22.6108, 114.0346,
-             [("白石龙一区", "Baishilong Zone 1"), ("白石龙二区", "Baishilong Zone 2")]),
-            ("民泰社区", "Mintai Community", 22.6296, 114.0486,
-             [("民泰花园", "Mintai Garden"), ("锦绣江南", "Jinxiu Jiangnan")]),
-        ]),
-        ("大浪街道", "Dalang Subdistrict", 22.6756, 114.0188, [
-            ("浪口社区", "Langkou Community", 22.6710, 114.0130, [("浪口新村", "Langkou New Village")]),
-        ]),
-    ]),
-    ("福田区", "Futian District", 22.5410, 114.0550, [
-        ("香蜜湖街道", "Xiangmihu Subdistrict", 22.5500, 114.0250, [
-            ("侨香社区", "Qiaoxiang Community", 22.5440, 114.0090, [("侨香村", "Qiaoxiang Village")]),
-        ]),
-    ]),
-    ("大鹏新区", "Dapeng New District", 22.5930, 114.4800, [
-        ("南澳街道", "Nan'ao Subdistrict", 22.5320, 114.4780, [
-            ("东山社区", "Dongshan Community", 22.5450, 114.5050, [("东山村", "Dongshan Village")]),
-        ]),
-    ]),
-    ("龙岗区", "Longgang District", 22.7200, 114.2470, [
-        ("南湾街道", "Nanwan Subdistrict", 22.6150, 114.1280, [
-            ("南岭村社区", "Nanlingcun Community", 22.6350, 114.1370, [("南岭花园", "Nanling Garden")]),
-        ]),
-    ]),
-    ("南山区", "Nanshan District", 22.5333, 113.9304, []),
-    ("罗湖区", "Luohu District", 22.5484, 114.1315, []),
-    ("宝安区", "Bao'an District", 22.5553, 113.8833, []),
-    ("盐田区", "Yantian District", 22.5579, 114.2366, []),
-    ("坪山区", "Pingshan District", 22.6908, 114.3461, []),
-    ("光明区", "Guangming District", 22.7489, 113.9358, []),
-])
+TREE = (
+    "深圳市",
+    "Shenzhen City",
+    22.5431,
+    114.0579,
+    [
+        (
+            "龙华区",
+            "Longhua District",
+            22.6963,
+            114.0448,
+            [
+                (
+                    "民治街道",
+                    "Minzhi Subdistrict",
+                    22.6253,
+                    114.0385,
+                    [
+                        (
+                            "白石龙社区",
+                            "Baishilong Community",
+                            22.6108,
+                            114.0346,
+                            [("白石龙一区", "Baishilong Zone 1"), ("白石龙二区", "Baishilong Zone 2")],
+                        ),
+                        (
+                            "民泰社区",
+                            "Mintai Community",
+                            22.6296,
+                            114.0486,
+                            [("民泰花园", "Mintai Garden"), ("锦绣江南", "Jinxiu Jiangnan")],
+                        ),
+                    ],
+                ),
+                (
+                    "大浪街道",
+                    "Dalang Subdistrict",
+                    22.6756,
+                    114.0188,
+                    [
+                        ("浪口社区", "Langkou Community", 22.6710, 114.0130, [("浪口新村", "Langkou New Village")]),
+                    ],
+                ),
+            ],
+        ),
+        (
+            "福田区",
+            "Futian District",
+            22.5410,
+            114.0550,
+            [
+                (
+                    "香蜜湖街道",
+                    "Xiangmihu Subdistrict",
+                    22.5500,
+                    114.0250,
+                    [
+                        ("侨香社区", "Qiaoxiang Community", 22.5440, 114.0090, [("侨香村", "Qiaoxiang Village")]),
+                    ],
+                ),
+            ],
+        ),
+        (
+            "大鹏新区",
+            "Dapeng New District",
+            22.5930,
+            114.4800,
+            [
+                (
+                    "南澳街道",
+                    "Nan'ao Subdistrict",
+                    22.5320,
+                    114.4780,
+                    [
+                        ("东山社区", "Dongshan Community", 22.5450, 114.5050, [("东山村", "Dongshan Village")]),
+                    ],
+                ),
+            ],
+        ),
+        (
+            "龙岗区",
+            "Longgang District",
+            22.7200,
+            114.2470,
+            [
+                (
+                    "南湾街道",
+                    "Nanwan Subdistrict",
+                    22.6150,
+                    114.1280,
+                    [
+                        ("南岭村社区", "Nanlingcun Community", 22.6350, 114.1370, [("南岭花园", "Nanling Garden")]),
+                    ],
+                ),
+            ],
+        ),
+        ("南山区", "Nanshan District", 22.5333, 113.9304, []),
+        ("罗湖区", "Luohu District", 22.5484, 114.1315, []),
+        ("宝安区", "Bao'an District", 22.5553, 113.8833, []),
+        ("盐田区", "Yantian District", 22.5579, 114.2366, []),
+        ("坪山区", "Pingshan District", 22.6908, 114.3461, []),
+        ("光明区", "Guangming District", 22.7489, 113.9358, []),
+    ],
+)
 
 
 @dataclass(frozen=True)
@@ -78,25 +148,32 @@ VOLUNTEER_EN = DemoAccount("volunteer (English)", "13800138011", "Anna Schmidt")
 VOLUNTEER_NIGHT = DemoAccount("volunteer (night shifts)", "13800138012", "张伟")
 TEAM_LEADER = DemoAccount("team leader, 白石龙一区先锋队", "13800138020", "周晓东")
 RESIDENT_EN = DemoAccount("resident asking for help (English)", "13800138030", "John Miller")
-ACCOUNTS = (ADMIN, ORGANIZER, ORGANIZER_2, REVIEWER, VOLUNTEER, VOLUNTEER_EN, VOLUNTEER_NIGHT, TEAM_LEADER,
-            RESIDENT_EN)
+ACCOUNTS = (ADMIN, ORGANIZER, ORGANIZER_2, REVIEWER, VOLUNTEER, VOLUNTEER_EN, VOLUNTEER_NIGHT, TEAM_LEADER, RESIDENT_EN)
 
 # The leader's team: (phone, name, birth year, availability). The young take the nights, as at the real gates.
 ALL_WEEK = ["weekday_day", "weekday_night", "weekend_day", "weekend_night"]
 DAYS_ONLY = ["weekday_day", "weekend_day"]
 TEAM_MEMBERS = [
-    ("13800138021", "赵磊", 1998, ALL_WEEK), ("13800138022", "孙悦", 2001, ALL_WEEK),
-    ("13800138023", "钱进", 1995, ALL_WEEK), ("13800138024", "吴芳", 1988, DAYS_ONLY),
-    ("13800138025", "郑浩", 2000, ALL_WEEK), ("13800138026", "冯丽", 1979, DAYS_ONLY),
-    ("13800138027", "陈晨", 1999, ALL_WEEK), ("13800138028", "褚建国", 1968, DAYS_ONLY),
-    ("13800138029", "卫东", 1993, ALL_WEEK), ("13800138040", "蒋琳", 1985, ["weekday_day", "weekend_day",
-                                                                         "weekend_night"]),
-    ("13800138041", "沈阳", 2002, ALL_WEEK), ("13800138042", "韩梅", 1990, DAYS_ONLY),
+    ("13800138021", "赵磊", 1998, ALL_WEEK),
+    ("13800138022", "孙悦", 2001, ALL_WEEK),
+    ("13800138023", "钱进", 1995, ALL_WEEK),
+    ("13800138024", "吴芳", 1988, DAYS_ONLY),
+    ("13800138025", "郑浩", 2000, ALL_WEEK),
+    ("13800138026", "冯丽", 1979, DAYS_ONLY),
+    ("13800138027", "陈晨", 1999, ALL_WEEK),
+    ("13800138028", "褚建国", 1968, DAYS_ONLY),
+    ("13800138029", "卫东", 1993, ALL_WEEK),
+    ("13800138040", "蒋琳", 1985, ["weekday_day", "weekend_day", "weekend_night"]),
+    ("13800138041", "沈阳", 2002, ALL_WEEK),
+    ("13800138042", "韩梅", 1990, DAYS_ONLY),
 ]
 # The round-the-clock checkpoint the team can adopt: three 8-hour shifts a day, two people each, two weeks.
 SERIES_DAYS = 14
-SERIES_PATTERN = [{"start": "08:00", "end": "16:00", "capacity": 2}, {"start": "16:00", "end": "24:00", "capacity": 2},
-                  {"start": "00:00", "end": "08:00", "capacity": 2}]
+SERIES_PATTERN = [
+    {"start": "08:00", "end": "16:00", "capacity": 2},
+    {"start": "16:00", "end": "24:00", "capacity": 2},
+    {"start": "00:00", "end": "08:00", "capacity": 2},
+]
 
 DAY = (time(8, 0), time(20, 0))
 NIGHT = (time(20, 0), time(8, 0))
@@ -105,17 +182,37 @@ AFTERNOON = (time(14, 0), time(17, 30))
 
 # (community, title, type, offset metres north/east of the centroid, skills, approval, [(day, band, places)])
 TASKS = [
-    ("白石龙社区", "白石龙一区东门卡口值守", "checkpoint", (120, 80), [], False,
-     [(1, DAY, 4), (1, NIGHT, 3), (2, DAY, 4), (2, NIGHT, 3)]),
+    (
+        "白石龙社区",
+        "白石龙一区东门卡口值守",
+        "checkpoint",
+        (120, 80),
+        [],
+        False,
+        [(1, DAY, 4), (1, NIGHT, 3), (2, DAY, 4), (2, NIGHT, 3)],
+    ),
     ("白石龙社区", "白石龙二区北门卡口值守", "checkpoint", (-150, 60), [], False, [(1, DAY, 3), (1, NIGHT, 2)]),
     ("白石龙社区", "楼栋公共区域消杀", "disinfection", (40, -90), [], False, [(1, MORNING, 6), (3, MORNING, 6)]),
-    ("白石龙社区", "居家隔离住户代购配送", "delivery", (0, 0), ["driving"], False,
-     [(1, AFTERNOON, 5), (2, AFTERNOON, 5)]),
-    ("白石龙社区", "外籍住户防疫政策英语翻译", "foreign_language", (60, 30), ["english"], False,
-     [(2, AFTERNOON, 2)]),
+    (
+        "白石龙社区",
+        "居家隔离住户代购配送",
+        "delivery",
+        (0, 0),
+        ["driving"],
+        False,
+        [(1, AFTERNOON, 5), (2, AFTERNOON, 5)],
+    ),
+    ("白石龙社区", "外籍住户防疫政策英语翻译", "foreign_language", (60, 30), ["english"], False, [(2, AFTERNOON, 2)]),
     ("白石龙社区", "入户排查登记", "door_to_door", (-80, -40), [], True, [(1, MORNING, 8)]),
-    ("民泰社区", "民泰花园南门卡口值守", "checkpoint", (90, 90), [], False,
-     [(1, DAY, 4), (1, NIGHT, 2), (2, DAY, 4), (2, NIGHT, 2)]),
+    (
+        "民泰社区",
+        "民泰花园南门卡口值守",
+        "checkpoint",
+        (90, 90),
+        [],
+        False,
+        [(1, DAY, 4), (1, NIGHT, 2), (2, DAY, 4), (2, NIGHT, 2)],
+    ),
     ("民泰社区", "社区居民测温登记", "temperature_check", (-60, 120), [], False, [(1, MORNING, 4), (2, MORNING, 4)]),
     ("民泰社区", "防疫知识宣传海报张贴", "publicity", (30, -30), ["photography"], False, [(3, AFTERNOON, 3)]),
     ("民泰社区", "居民心理疏导热线值守", "psychological_support", (0, 50), ["psychology"], True, [(2, AFTERNOON, 2)]),
@@ -154,13 +251,26 @@ def seed() -> None:
     orgs.grant_role(admin, communities["民泰社区"].id, users[ORGANIZER_2.phone].id, "organizer")
     orgs.grant_role(admin, street.id, users[REVIEWER.phone].id, "reviewer")
     bsl = communities["白石龙社区"]
-    accounts.update_profile(users[VOLUNTEER.phone], lat=bsl.lat + 0.004, lon=bsl.lon + 0.003, party_member=True,
-                            skills=["driving", "english"], home_org_id=bsl.id, birth_date=date(1992, 10, 1))
-    accounts.update_profile(users[VOLUNTEER_EN.phone], lat=bsl.lat - 0.003, lon=bsl.lon + 0.002,
-                            skills=["english", "german"], locale="en")
-    accounts.update_profile(users[VOLUNTEER_NIGHT.phone], lat=bsl.lat + 0.001, lon=bsl.lon - 0.004,
-                            availability=["weekday_night", "weekend_night", "weekend_day"], skills=["logistics"],
-                            birth_date=date(1996, 8, 12))  # night shifts are for adults with a birth date
+    accounts.update_profile(
+        users[VOLUNTEER.phone],
+        lat=bsl.lat + 0.004,
+        lon=bsl.lon + 0.003,
+        party_member=True,
+        skills=["driving", "english"],
+        home_org_id=bsl.id,
+        birth_date=date(1992, 10, 1),
+    )
+    accounts.update_profile(
+        users[VOLUNTEER_EN.phone], lat=bsl.lat - 0.003, lon=bsl.lon + 0.002, skills=["english", "german"], locale="en"
+    )
+    accounts.update_profile(
+        users[VOLUNTEER_NIGHT.phone],
+        lat=bsl.lat + 0.001,
+        lon=bsl.lon - 0.004,
+        availability=["weekday_night", "weekend_night", "weekend_day"],
+        skills=["logistics"],
+        birth_date=date(1996, 8, 12),
+    )  # night shifts are for adults with a birth date
     posted = [_post(admin, communities, spec) for spec in TASKS]
     _seed_self_organisation(admin, users, bsl)
     _seed_shift_under_way(users[ORGANIZER.phone], users[VOLUNTEER.phone], bsl)
@@ -177,31 +287,64 @@ def _seed_self_organisation(admin, users, community) -> None:
     series it can adopt, and a resident who asks for help in English."""
     insured_until = to_local(now()).date() + timedelta(days=365)
     leader = users[TEAM_LEADER.phone]
-    accounts.update_profile(leader, lat=community.lat + 0.002, lon=community.lon + 0.001, home_org_id=community.id,
-                            party_member=True, show_party_badge=True, availability=DAYS_ONLY,
-                            birth_date=date(1984, 5, 4), insurance_provider="中国人民保险",
-                            insurance_valid_until=insured_until)
-    team = teams.found_team(leader, name="白石龙一区先锋队", org_id=community.id,
-                            description="白石龙一区居民自发组建，负责小区卡口和楼栋服务。")
+    accounts.update_profile(
+        leader,
+        lat=community.lat + 0.002,
+        lon=community.lon + 0.001,
+        home_org_id=community.id,
+        party_member=True,
+        show_party_badge=True,
+        availability=DAYS_ONLY,
+        birth_date=date(1984, 5, 4),
+        insurance_provider="中国人民保险",
+        insurance_valid_until=insured_until,
+    )
+    team = teams.found_team(
+        leader,
+        name="白石龙一区先锋队",
+        org_id=community.id,
+        description="白石龙一区居民自发组建，负责小区卡口和楼栋服务。",
+    )
     for index, (phone, name, born, availability) in enumerate(TEAM_MEMBERS):
         member = accounts.register(phone, name, PASSWORD)
-        accounts.update_profile(member, lat=community.lat + 0.001 * (index % 4), lon=community.lon - 0.001,
-                                home_org_id=community.id, availability=availability, birth_date=date(born, 3, 1),
-                                party_member=index % 3 == 0, show_party_badge=index % 3 == 0,
-                                insurance_provider="中国人民保险", insurance_valid_until=insured_until)
+        accounts.update_profile(
+            member,
+            lat=community.lat + 0.001 * (index % 4),
+            lon=community.lon - 0.001,
+            home_org_id=community.id,
+            availability=availability,
+            birth_date=date(born, 3, 1),
+            party_member=index % 3 == 0,
+            show_party_badge=index % 3 == 0,
+            insurance_provider="中国人民保险",
+            insurance_valid_until=insured_until,
+        )
         teams.join_by_code(member, team, team.invite_code)
         users[phone] = member
     first_day = to_local(now()).date() + timedelta(days=1)
     gate = tasks.post_task(
-        users[ORGANIZER.phone], org_id=community.id, title="白石龙一区西门24小时卡口", type="checkpoint",
-        description=_description("checkpoint"), lat=community.lat + 0.0012, lon=community.lon - 0.0008,
-        address="白石龙一区西门", requires_insurance=True,
-        shifts=[_shift(first_day, (time(8, 0), time(16, 0)), 2)])
-    rotas.create_series(users[ORGANIZER.phone], gate.id, from_date=first_day + timedelta(days=1),
-                        to_date=first_day + timedelta(days=SERIES_DAYS), daily=SERIES_PATTERN)
+        users[ORGANIZER.phone],
+        org_id=community.id,
+        title="白石龙一区西门24小时卡口",
+        type="checkpoint",
+        description=_description("checkpoint"),
+        lat=community.lat + 0.0012,
+        lon=community.lon - 0.0008,
+        address="白石龙一区西门",
+        requires_insurance=True,
+        shifts=[_shift(first_day, (time(8, 0), time(16, 0)), 2)],
+    )
+    rotas.create_series(
+        users[ORGANIZER.phone],
+        gate.id,
+        from_date=first_day + timedelta(days=1),
+        to_date=first_day + timedelta(days=SERIES_DAYS),
+        daily=SERIES_PATTERN,
+    )
     resident = users[RESIDENT_EN.phone]
-    accounts.update_profile(resident, home_org_id=community.id, locale="en",
-                            lat=community.lat - 0.001, lon=community.lon + 0.001)
+    accounts.update_profile(
+        resident, home_org_id=community.id, locale="en", lat=community.lat - 0.001, lon=community.lon + 0.001
+    )
     # Anna hears about English-language help at any hour during the demo.
     accounts.update_profile(users[VOLUNTEER_EN.phone], quiet_hours=None)
 
@@ -213,10 +356,16 @@ def _seed_shift_under_way(organizer, volunteer, community) -> None:
     hour and a quarter."""
     soon = now().replace(second=0, microsecond=0) + timedelta(minutes=15)
     task = tasks.post_task(
-        organizer, org_id=community.id, title="党群服务中心防疫物资清点", type="logistics",
-        description=_description("logistics"), lat=community.lat + 40 / METRES_PER_DEGREE,
-        lon=community.lon + 60 / METRES_PER_DEGREE, address="白石龙社区党群服务中心",
-        shifts=[{"starts_at": soon, "ends_at": soon + timedelta(hours=4), "capacity": 4}])
+        organizer,
+        org_id=community.id,
+        title="党群服务中心防疫物资清点",
+        type="logistics",
+        description=_description("logistics"),
+        lat=community.lat + 40 / METRES_PER_DEGREE,
+        lon=community.lon + 60 / METRES_PER_DEGREE,
+        address="白石龙社区党群服务中心",
+        shifts=[{"starts_at": soon, "ends_at": soon + timedelta(hours=4), "capacity": 4}],
+    )
     shift = task.shifts[0]
     claims.claim_shift(volunteer, shift)
     shift.starts_at -= timedelta(minutes=75)
@@ -239,19 +388,35 @@ def _skip_matching_of_seeded_tasks() -> None:
 def _build_tree(actor, node, parent) -> dict[str, Organisation]:
     name, name_en, lat, lon, children = node
     kind = {0: "city", 1: "district", 2: "street", 3: "community"}[_depth(parent)]
-    org = orgs.create_org(actor, name=name, name_en=name_en, kind=kind, parent_id=parent.id if parent else None,
-                          lat=lat, lon=lon)
+    org = orgs.create_org(
+        actor, name=name, name_en=name_en, kind=kind, parent_id=parent.id if parent else None, lat=lat, lon=lon
+    )
     made = {name: org}
     if kind == "community":
         for compound, compound_en in children:
-            orgs.create_org(actor, name=compound, name_en=compound_en, kind="compound", parent_id=org.id,
-                            lat=lat, lon=lon)
-        committee = orgs.create_org(actor, name=f"{name}党委", name_en=f"{name_en} Party Committee",
-                                    kind="party_committee", parent_id=org.id, lat=lat, lon=lon)
+            orgs.create_org(
+                actor, name=compound, name_en=compound_en, kind="compound", parent_id=org.id, lat=lat, lon=lon
+            )
+        committee = orgs.create_org(
+            actor,
+            name=f"{name}党委",
+            name_en=f"{name_en} Party Committee",
+            kind="party_committee",
+            parent_id=org.id,
+            lat=lat,
+            lon=lon,
+        )
         if name == "白石龙社区":
-            orgs.create_org(actor, name="白石龙一区卡口临时党支部",
-                            name_en="Baishilong Zone 1 Checkpoint Temporary Party Branch", kind="party_branch",
-                            parent_id=committee.id, lat=lat, lon=lon, temporary=True)
+            orgs.create_org(
+                actor,
+                name="白石龙一区卡口临时党支部",
+                name_en="Baishilong Zone 1 Checkpoint Temporary Party Branch",
+                kind="party_branch",
+                parent_id=committee.id,
+                lat=lat,
+                lon=lon,
+                temporary=True,
+            )
     else:
         for child in children:
             made |= _build_tree(actor, child, org)
@@ -267,9 +432,16 @@ def _post(actor, communities, spec):
     org = communities[community]
     today = to_local(now()).date()
     return tasks.post_task(
-        actor, org_id=org.id, title=title, type=task_type, description=_description(task_type),
-        lat=org.lat + north_m / METRES_PER_DEGREE, lon=org.lon + east_m / METRES_PER_DEGREE,
-        address=f"{community}{title[:6]}", required_skills=skills, requires_approval=approval,
+        actor,
+        org_id=org.id,
+        title=title,
+        type=task_type,
+        description=_description(task_type),
+        lat=org.lat + north_m / METRES_PER_DEGREE,
+        lon=org.lon + east_m / METRES_PER_DEGREE,
+        address=f"{community}{title[:6]}",
+        required_skills=skills,
+        requires_approval=approval,
         shifts=[_shift(today + timedelta(days=day), band, places) for day, band, places in shifts],
     )
 

@@ -27,8 +27,12 @@ def serve(host: str, port: int, web_workers: int) -> None:
         demo.seed()
     # The children share this process's Redis (embedded unless REDIS_URL was given) and database.
     # Job logs at WARNING unless asked for: at INFO the outbox's five-second beat scrolls the banner away.
-    env = {"WORKER_LOG_LEVEL": "WARNING", **os.environ, "REDIS_URL": app.config["REDIS_URL"],
-           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
+    env = {
+        "WORKER_LOG_LEVEL": "WARNING",
+        **os.environ,
+        "REDIS_URL": app.config["REDIS_URL"],
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+    }
     # Links made by jobs (a certificate's QR code) point at this server; web pages take the host each request
     # came in on, so the web processes are not told (a phone on the LAN gets links it can open).
     jobs_env = {**env, "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL") or f"http://{_local(host)}:{port}"}
@@ -37,9 +41,23 @@ def serve(host: str, port: int, web_workers: int) -> None:
         # Threads, not sync workers: a phone that opens a connection and sends nothing (a browser's
         # preconnect, a weak network) holds one sync worker until its 30 s timeout and froze `make run`;
         # gthread gives such a connection a thread for at most 5 s, then waits for it without one.
-        subprocess.Popen([os.path.join(bin_dir, "gunicorn"), "--workers", str(web_workers), "--worker-class",
-                          "gthread", "--threads", str(WEB_THREADS), "--bind", f"{host}:{port}", "--access-logfile",
-                          "-", "wsgi:app"], env=env),
+        subprocess.Popen(
+            [
+                os.path.join(bin_dir, "gunicorn"),
+                "--workers",
+                str(web_workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(WEB_THREADS),
+                "--bind",
+                f"{host}:{port}",
+                "--access-logfile",
+                "-",
+                "wsgi:app",
+            ],
+            env=env,
+        ),
         subprocess.Popen([os.path.join(bin_dir, "flask"), "--app", "wsgi", "worker"], env=jobs_env),
         subprocess.Popen([os.path.join(bin_dir, "flask"), "--app", "wsgi", "scheduler"], env=jobs_env),
     ]

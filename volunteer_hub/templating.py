@@ -42,8 +42,10 @@ def recommended_for_me() -> list[dict]:
     """The best few tasks for the logged-in volunteer with a saved location, each with why."""
     if not (current_user.is_authenticated and current_user.has_location):
         return []
-    return [{"task_id": item.task_id, "title": item.title, "reasons": with_texts(item.reasons)}
-            for item in recommendations_for(current_user, limit=RECOMMENDED_ON_LIST)]
+    return [
+        {"task_id": item.task_id, "title": item.title, "reasons": with_texts(item.reasons)}
+        for item in recommendations_for(current_user, limit=RECOMMENDED_ON_LIST)
+    ]
 
 
 def _locale() -> str:

@@ -82,8 +82,9 @@ def run_scheduler(app) -> None:
         scheduler = CronScheduler(connection=_connection(app), logging_level=app.config["WORKER_LOG_LEVEL"])
         for path, seconds in RECURRING:
             module, _, name = path.rpartition(".")
-            scheduler.register(getattr(importlib.import_module(module), name), DEFAULT_QUEUE, interval=seconds,
-                               job_timeout=60)
+            scheduler.register(
+                getattr(importlib.import_module(module), name), DEFAULT_QUEUE, interval=seconds, job_timeout=60
+            )
         try:
             scheduler.start()
             return  # stopped by a signal

@@ -62,8 +62,9 @@ def prepare(database_url: str, redis_url: str, out: Path, *, scale: float = 1.0)
         communities = []
         for index in range(COMMUNITIES):
             lat, lon = _point(rng)
-            community = Organisation(name=f"社区{index + 1}", kind="community", parent_id=street.id, lat=lat, lon=lon,
-                                     path="")
+            community = Organisation(
+                name=f"社区{index + 1}", kind="community", parent_id=street.id, lat=lat, lon=lon, path=""
+            )
             db.session.add(community)
             db.session.flush()
             community.path = f"{street.path}{community.id}/"
@@ -71,29 +72,53 @@ def prepare(database_url: str, redis_url: str, out: Path, *, scale: float = 1.0)
         organizers = [User(phone=f"+86136{i:08d}", name=f"组织者{i}", password_hash="x") for i in range(COMMUNITIES)]
         db.session.add_all(organizers)
         db.session.flush()
-        db.session.add_all(RoleGrant(user_id=o.id, org_id=c.id, role="organizer")
-                           for o, c in zip(organizers, communities, strict=True))
-        db.session.execute(sa.insert(User), [
-            {"phone": f"+86137{i:08d}", "name": f"志愿者{i}", "password_hash": "x", "lat": lat, "lon": lon,
-             "birth_date": date(1990, 1, 1)}  # adults: night shifts are open to them
-            for i, (lat, lon) in ((i, _point(rng)) for i in range(1, volunteers + 1))
-        ])
-        volunteer_ids = db.session.scalars(sa.select(User.id).where(User.phone.like("+86137%")).order_by(User.id)
-                                           ).all()
+        db.session.add_all(
+            RoleGrant(user_id=o.id, org_id=c.id, role="organizer") for o, c in zip(organizers, communities, strict=True)
+        )
+        db.session.execute(
+            sa.insert(User),
+            [
+                {
+                    "phone": f"+86137{i:08d}",
+                    "name": f"志愿者{i}",
+                    "password_hash": "x",
+                    "lat": lat,
+                    "lon": lon,
+                    "birth_date": date(1990, 1, 1),
+                }  # adults: night shifts are open to them
+                for i, (lat, lon) in ((i, _point(rng)) for i in range(1, volunteers + 1))
+            ],
+        )
+        volunteer_ids = db.session.scalars(sa.select(User.id).where(User.phone.like("+86137%")).order_by(User.id)).all()
         start, current = now() + timedelta(days=1), now()
         tasks = []
         for index in range(task_count):
             lat, lon = _point(rng)
             community = communities[index % COMMUNITIES]
-            task = Task(org_id=community.id, title=f"卡口值守 {index}", type="checkpoint", lat=lat, lon=lon,
-                        address=f"{community.name}东门", created_by_id=organizers[index % COMMUNITIES].id)
+            task = Task(
+                org_id=community.id,
+                title=f"卡口值守 {index}",
+                type="checkpoint",
+                lat=lat,
+                lon=lon,
+                address=f"{community.name}东门",
+                created_by_id=organizers[index % COMMUNITIES].id,
+            )
             hour = timedelta(hours=index % 8)
             task.shifts = [
                 Shift(starts_at=start + hour, ends_at=start + hour + timedelta(hours=3), capacity=rng.randint(3, 12)),
-                Shift(starts_at=current - timedelta(hours=1), ends_at=current + timedelta(hours=3),
-                      capacity=ATTENDEES, confirmed=ATTENDEES),
-                Shift(starts_at=current - timedelta(hours=6), ends_at=current - timedelta(hours=2),
-                      capacity=ATTENDEES, confirmed=ATTENDEES),
+                Shift(
+                    starts_at=current - timedelta(hours=1),
+                    ends_at=current + timedelta(hours=3),
+                    capacity=ATTENDEES,
+                    confirmed=ATTENDEES,
+                ),
+                Shift(
+                    starts_at=current - timedelta(hours=6),
+                    ends_at=current - timedelta(hours=2),
+                    capacity=ATTENDEES,
+                    confirmed=ATTENDEES,
+                ),
             ]
             task.refresh_schedule()
             tasks.append(task)
@@ -107,29 +132,55 @@ def prepare(database_url: str, redis_url: str, out: Path, *, scale: float = 1.0)
                 user_id = volunteer_ids[attendee % active]
                 attendee += 1
                 claims.append({"shift_id": running.id, "user_id": user_id, "status": "confirmed"})
-                claims.append({"shift_id": ended.id, "user_id": user_id, "status": "confirmed",
-                               "checked_in_at": ended.starts_at, "checked_out_at": ended.ends_at,
-                               "attendance": "present"})
+                claims.append(
+                    {
+                        "shift_id": ended.id,
+                        "user_id": user_id,
+                        "status": "confirmed",
+                        "checked_in_at": ended.starts_at,
+                        "checked_out_at": ended.ends_at,
+                        "attendance": "present",
+                    }
+                )
         db.session.execute(sa.insert(Claim), claims)
-        raw = {user_id: f"bench-{user_id}-{rng.getrandbits(64):x}" for user_id in [*volunteer_ids[:active],
-                                                                                  *[o.id for o in organizers]]}
-        db.session.execute(sa.insert(AuthToken), [
-            {"user_id": user_id, "kind": tokens.API, "token_hash": tokens._digest(secret),
-             "expires_at": current + timedelta(days=30)} for user_id, secret in raw.items()
-        ])
+        raw = {
+            user_id: f"bench-{user_id}-{rng.getrandbits(64):x}"
+            for user_id in [*volunteer_ids[:active], *[o.id for o in organizers]]
+        }
+        db.session.execute(
+            sa.insert(AuthToken),
+            [
+                {
+                    "user_id": user_id,
+                    "kind": tokens.API,
+                    "token_hash": tokens._digest(secret),
+                    "expires_at": current + timedelta(days=30),
+                }
+                for user_id, secret in raw.items()
+            ],
+        )
         teams = _teams(rng, volunteer_ids[:active], communities, max(1, int(TEAMS * scale)))
         running_claims = db.session.execute(
-            sa.select(Claim.id, Claim.user_id, Task.lat, Task.lon).join(Shift, Shift.id == Claim.shift_id)
-            .join(Task, Task.id == Shift.task_id).where(Claim.checked_in_at.is_(None))
+            sa.select(Claim.id, Claim.user_id, Task.lat, Task.lon)
+            .join(Shift, Shift.id == Claim.shift_id)
+            .join(Task, Task.id == Shift.task_id)
+            .where(Claim.checked_in_at.is_(None))
         ).all()
         scenario = {
             "volunteers": [{"id": uid, "token": raw[uid]} for uid in volunteer_ids[:active]],
-            "organizers": [{"id": o.id, "token": raw[o.id], "org_id": c.id,
-                            "ended_shifts": [t.shifts[2].id for t in tasks if t.org_id == c.id]}
-                           for o, c in zip(organizers, communities, strict=True)],
+            "organizers": [
+                {
+                    "id": o.id,
+                    "token": raw[o.id],
+                    "org_id": c.id,
+                    "ended_shifts": [t.shifts[2].id for t in tasks if t.org_id == c.id],
+                }
+                for o, c in zip(organizers, communities, strict=True)
+            ],
             "open_shifts": [t.shifts[0].id for t in tasks],
-            "running_claims": [{"claim_id": c.id, "user_id": c.user_id, "lat": c.lat, "lon": c.lon}
-                               for c in running_claims],
+            "running_claims": [
+                {"claim_id": c.id, "user_id": c.user_id, "lat": c.lat, "lon": c.lon} for c in running_claims
+            ],
             "teams": [{"id": team_id, "token": raw[members[0]], "members": members} for team_id, members in teams],
             "communities": [c.id for c in communities],
             "box": BOX,
@@ -144,13 +195,24 @@ def prepare(database_url: str, redis_url: str, out: Path, *, scale: float = 1.0)
 def _teams(rng: random.Random, active_ids: list[int], communities: list, count: int) -> list[tuple[int, list[int]]]:
     """count teams of TEAM_SIZE distinct active volunteers (the first one leads); [(team id, member ids)]."""
     people = rng.sample(active_ids, count * TEAM_SIZE)
-    teams = [Team(name=f"青年突击队{n + 1}", org_id=communities[n % len(communities)].id,
-                  founder_id=people[n * TEAM_SIZE], invite_code=f"bench{n:06d}{rng.getrandbits(32):08x}")
-             for n in range(count)]
+    teams = [
+        Team(
+            name=f"青年突击队{n + 1}",
+            org_id=communities[n % len(communities)].id,
+            founder_id=people[n * TEAM_SIZE],
+            invite_code=f"bench{n:06d}{rng.getrandbits(32):08x}",
+        )
+        for n in range(count)
+    ]
     db.session.add_all(teams)
     db.session.flush()
-    members = [people[n * TEAM_SIZE:(n + 1) * TEAM_SIZE] for n in range(count)]
-    db.session.execute(sa.insert(TeamMember), [
-        {"team_id": team.id, "user_id": user_id, "role": MemberRole.LEADER if index == 0 else MemberRole.MEMBER}
-        for team, ids in zip(teams, members, strict=True) for index, user_id in enumerate(ids)])
+    members = [people[n * TEAM_SIZE : (n + 1) * TEAM_SIZE] for n in range(count)]
+    db.session.execute(
+        sa.insert(TeamMember),
+        [
+            {"team_id": team.id, "user_id": user_id, "role": MemberRole.LEADER if index == 0 else MemberRole.MEMBER}
+            for team, ids in zip(teams, members, strict=True)
+            for index, user_id in enumerate(ids)
+        ],
+    )
     return [(team.id, ids) for team, ids in zip(teams, members, strict=True)]

@@ -46,15 +46,20 @@ class Volunteer(FastHttpUser):
     @task(10)
     def nearby(self):
         lat, lon = random.uniform(BOX[0], BOX[1]), random.uniform(BOX[2], BOX[3])
-        with self.client.get(f"/api/v1/tasks?lat={lat:.5f}&lon={lon:.5f}", headers=self.headers,
-                             name="GET /tasks (nearby)", catch_response=True) as response:
+        with self.client.get(
+            f"/api/v1/tasks?lat={lat:.5f}&lon={lon:.5f}",
+            headers=self.headers,
+            name="GET /tasks (nearby)",
+            catch_response=True,
+        ) as response:
             _expected(response, 200)
 
     @task(5)
     def claim(self):
         shift = random.choice(SCENARIO["open_shifts"])
-        with self.client.post(f"/api/v1/shifts/{shift}/claims", headers=self.headers, name="POST /shifts/:id/claims",
-                              catch_response=True) as response:
+        with self.client.post(
+            f"/api/v1/shifts/{shift}/claims", headers=self.headers, name="POST /shifts/:id/claims", catch_response=True
+        ) as response:
             _expected(response, 201, 409)
             if response.status_code == 201:
                 claim_id = response.json()["id"]
@@ -65,8 +70,9 @@ class Volunteer(FastHttpUser):
     def cancel(self):
         if self.mine:
             claim_id = self.mine.pop(random.randrange(len(self.mine)))
-            with self.client.delete(f"/api/v1/claims/{claim_id}", headers=self.headers, name="DELETE /claims/:id",
-                                    catch_response=True) as response:
+            with self.client.delete(
+                f"/api/v1/claims/{claim_id}", headers=self.headers, name="DELETE /claims/:id", catch_response=True
+            ) as response:
                 _expected(response, 200, 204, 409)
 
     @task(1)
@@ -74,18 +80,29 @@ class Volunteer(FastHttpUser):
         if self.running:
             claim = self.running.pop()
             body = {"lat": claim["lat"], "lon": claim["lon"], "accuracy_m": 15}
-            with self.client.post(f"/api/v1/claims/{claim['claim_id']}/check-in", json=body, headers=self.headers,
-                                  name="POST /claims/:id/check-in", catch_response=True) as response:
+            with self.client.post(
+                f"/api/v1/claims/{claim['claim_id']}/check-in",
+                json=body,
+                headers=self.headers,
+                name="POST /claims/:id/check-in",
+                catch_response=True,
+            ) as response:
                 _expected(response, 200, 409)
 
     @task(1)
     def ask_for_help(self):
         needed_at = (datetime.now(UTC) + timedelta(hours=random.randint(2, 48))).replace(microsecond=0)
-        body = {"type": "delivery", "description": "居家隔离，请帮忙买菜送到门口。", "address": "3栋501",
-                "needed_at": needed_at.isoformat(), "contact_phone": "13800138000",
-                "community_id": random.choice(SCENARIO["communities"])}
-        with self.client.post("/api/v1/help-requests", json=body, headers=self.headers, name="POST /help-requests",
-                              catch_response=True) as response:
+        body = {
+            "type": "delivery",
+            "description": "居家隔离，请帮忙买菜送到门口。",
+            "address": "3栋501",
+            "needed_at": needed_at.isoformat(),
+            "contact_phone": "13800138000",
+            "community_id": random.choice(SCENARIO["communities"]),
+        }
+        with self.client.post(
+            "/api/v1/help-requests", json=body, headers=self.headers, name="POST /help-requests", catch_response=True
+        ) as response:
             _expected(response, 201)
 
 
@@ -102,16 +119,22 @@ class TeamLeader(FastHttpUser):
         """A place each for two or three members on one shift, all or nothing (409 names who blocked it)."""
         shift = random.choice(SCENARIO["open_shifts"])
         body = {"team_id": self.team["id"], "member_ids": random.sample(self.team["members"], random.randint(2, 3))}
-        with self.client.post(f"/api/v1/shifts/{shift}/team-claims", json=body, headers=self.headers,
-                              name="POST /shifts/:id/team-claims", catch_response=True) as response:
+        with self.client.post(
+            f"/api/v1/shifts/{shift}/team-claims",
+            json=body,
+            headers=self.headers,
+            name="POST /shifts/:id/team-claims",
+            catch_response=True,
+        ) as response:
             _expected(response, 201, 409)
             if response.status_code == 201:
                 created_claims.extend((claim["id"], claim["user_id"]) for claim in response.json()["claims"])
 
     @task(1)
     def team_page(self):
-        with self.client.get(f"/api/v1/teams/{self.team['id']}", headers=self.headers, name="GET /teams/:id",
-                             catch_response=True) as response:
+        with self.client.get(
+            f"/api/v1/teams/{self.team['id']}", headers=self.headers, name="GET /teams/:id", catch_response=True
+        ) as response:
             _expected(response, 200)
 
 
@@ -127,33 +150,49 @@ class Organizer(FastHttpUser):
     @task(2)
     def post_task(self):
         start = (datetime.now(UTC) + timedelta(days=2, hours=random.randint(0, 48))).replace(microsecond=0)
-        body = {"org_id": self.me["org_id"], "title": "临时卡口值守", "type": "checkpoint",
-                "lat": random.uniform(BOX[0], BOX[1]), "lon": random.uniform(BOX[2], BOX[3]),
-                "shifts": [{"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=4)).isoformat(),
-                            "capacity": 5}]}
-        with self.client.post("/api/v1/tasks", json=body, headers=self.headers, name="POST /tasks",
-                              catch_response=True) as response:
+        body = {
+            "org_id": self.me["org_id"],
+            "title": "临时卡口值守",
+            "type": "checkpoint",
+            "lat": random.uniform(BOX[0], BOX[1]),
+            "lon": random.uniform(BOX[2], BOX[3]),
+            "shifts": [
+                {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=4)).isoformat(), "capacity": 5}
+            ],
+        }
+        with self.client.post(
+            "/api/v1/tasks", json=body, headers=self.headers, name="POST /tasks", catch_response=True
+        ) as response:
             _expected(response, 201)
 
     @task(2)
     def confirm_hours(self):
         if self.to_confirm:
             shift = self.to_confirm.pop()
-            with self.client.post(f"/api/v1/shifts/{shift}/confirm-all", headers=self.headers,
-                                  name="POST /shifts/:id/confirm-all", catch_response=True) as response:
+            with self.client.post(
+                f"/api/v1/shifts/{shift}/confirm-all",
+                headers=self.headers,
+                name="POST /shifts/:id/confirm-all",
+                catch_response=True,
+            ) as response:
                 _expected(response, 200)
 
     @task(1)
     def roster(self):
         shift = random.choice(self.me["ended_shifts"])
-        with self.client.get(f"/api/v1/shifts/{shift}/roster", headers=self.headers, name="GET /shifts/:id/roster",
-                             catch_response=True) as response:
+        with self.client.get(
+            f"/api/v1/shifts/{shift}/roster", headers=self.headers, name="GET /shifts/:id/roster", catch_response=True
+        ) as response:
             _expected(response, 200)
 
     @task(1)
     def help_inbox(self):
-        with self.client.get("/api/v1/help-requests?view=inbox", headers=self.headers,
-                             name="GET /help-requests (inbox)", catch_response=True) as response:
+        with self.client.get(
+            "/api/v1/help-requests?view=inbox",
+            headers=self.headers,
+            name="GET /help-requests (inbox)",
+            catch_response=True,
+        ) as response:
             _expected(response, 200)
 
 

@@ -53,14 +53,18 @@ def log(message: str) -> None:
 
 # --- servers ---
 
+
 def postgres(port: int, out: Path) -> str:
     """The server URL: one already answering on port, or a new cluster of our own there."""
     if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", str(port)], capture_output=True).returncode != 0:
         version = sorted(os.listdir("/usr/lib/postgresql"), key=int)[-1]
         data = out / "pgdata"
         out.chmod(0o755)
-        subprocess.run(["pg_createcluster", version, "bench", "-p", str(port), "-d", str(data), "--", "-A", "trust"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["pg_createcluster", version, "bench", "-p", str(port), "-d", str(data), "--", "-A", "trust"],
+            check=True,
+            capture_output=True,
+        )
         subprocess.run(["pg_ctlcluster", version, "bench", "start", "-o", "-c max_connections=200"], check=True)
         log(f"PostgreSQL {version} cluster 'bench' on port {port} (pg_dropcluster --stop {version} bench removes it)")
     else:
@@ -69,8 +73,9 @@ def postgres(port: int, out: Path) -> str:
 
 
 def create_database(server: str, name: str) -> str:
-    engine = sa.create_engine(f"{server.replace('postgresql://', 'postgresql+psycopg://')}/postgres",
-                              isolation_level="AUTOCOMMIT")
+    engine = sa.create_engine(
+        f"{server.replace('postgresql://', 'postgresql+psycopg://')}/postgres", isolation_level="AUTOCOMMIT"
+    )
     with engine.connect() as conn:
         if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
@@ -84,9 +89,16 @@ class Stack:
     def __init__(self, database_url: str, out: Path):
         self.out, self.redis_port, self.port = out, free_port(), free_port()
         self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
-        self.env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": self.redis_url, "SECRET_KEY": "bench",
-                    "RATELIMIT_ENABLED": "0", "WORKER_LOG_LEVEL": "WARNING", "GEOCODER_DOMAIN": "",
-                    "PUBLIC_BASE_URL": f"http://127.0.0.1:{self.port}"}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": self.redis_url,
+            "SECRET_KEY": "bench",
+            "RATELIMIT_ENABLED": "0",
+            "WORKER_LOG_LEVEL": "WARNING",
+            "GEOCODER_DOMAIN": "",
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{self.port}",
+        }
         self.logs = (out / "stack.log").open("a")
         self.redis = self.web = self.scheduler = None
         self.workers: list[subprocess.Popen] = []
@@ -96,12 +108,29 @@ class Stack:
         return f"http://127.0.0.1:{self.port}"
 
     def _spawn(self, *args) -> subprocess.Popen:
-        return subprocess.Popen([str(a) for a in args], cwd=ROOT, env=self.env, stdout=self.logs,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            [str(a) for a in args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.logs,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def start_redis(self) -> None:
-        self.redis = self._spawn("redis-server", "--bind", "127.0.0.1", "--port", self.redis_port, "--save", "",
-                                 "--appendonly", "yes", "--dir", self.out)
+        self.redis = self._spawn(
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            self.redis_port,
+            "--save",
+            "",
+            "--appendonly",
+            "yes",
+            "--dir",
+            self.out,
+        )
         client = redis.Redis.from_url(self.redis_url)
         for _ in range(100):
             try:
@@ -118,8 +147,18 @@ class Stack:
 
     def start(self) -> None:
         self.start_redis()
-        self.web = self._spawn(BIN / "gunicorn", "--workers", "2", "--worker-class", "sync", "--bind",
-                               f"127.0.0.1:{self.port}", "--log-level", "warning", "wsgi:app")
+        self.web = self._spawn(
+            BIN / "gunicorn",
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        )
         self.workers = [self.start_worker(), self.start_worker()]
         self.scheduler = self._spawn(BIN / "flask", "--app", "wsgi", "scheduler")
         deadline = time.monotonic() + 60
@@ -152,6 +191,7 @@ class Stack:
 
 # --- the faults of phase 2 ---
 
+
 def inject_faults(stack: Stack, seconds: int) -> None:
     """At 1/5 of the run SIGKILL an RQ worker (respawned 5 s later); at 2/5 stop Redis for 10 s; at 3/5 SIGKILL
     one web process (gunicorn's master starts another)."""
@@ -178,14 +218,38 @@ def inject_faults(stack: Stack, seconds: int) -> None:
 
 # --- load ---
 
+
 def run_locust(stack: Stack, scenario: Path, out: Path, label: str, args) -> dict:
     claims_file = out / f"{label}-claims.json"
     env = {**os.environ, "BENCH_SCENARIO": str(scenario), "BENCH_CLAIMS": str(claims_file)}
-    subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench/load/locustfile.py"), "--headless", "--host",
-                    stack.base, "-u", str(args.users), "-r", str(args.users), "-t", f"{args.seconds}s",
-                    "--csv", str(out / label), "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING"],
-                   env=env, cwd=ROOT, check=False, stdout=(out / f"{label}-locust.log").open("w"),
-                   stderr=subprocess.STDOUT)
+    subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "bench/load/locustfile.py"),
+            "--headless",
+            "--host",
+            stack.base,
+            "-u",
+            str(args.users),
+            "-r",
+            str(args.users),
+            "-t",
+            f"{args.seconds}s",
+            "--csv",
+            str(out / label),
+            "--only-summary",
+            "--stop-timeout",
+            "5",
+            "--loglevel",
+            "WARNING",
+        ],
+        env=env,
+        cwd=ROOT,
+        check=False,
+        stdout=(out / f"{label}-locust.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
     with (out / f"{label}_stats.csv").open() as stats:
         rows = list(csv.DictReader(stats))
     with (out / f"{label}_failures.csv").open() as failures:
@@ -196,14 +260,17 @@ def run_locust(stack: Stack, scenario: Path, out: Path, label: str, args) -> dic
 def print_figures(result: dict) -> None:
     print(f"{'request':<34}{'count':>8}{'req/s':>9}{'p50':>7}{'p95':>7}{'p99':>7}{'failures':>10}")
     for row in result["rows"]:
-        print(f"{row['Name']:<34}{row['Request Count']:>8}{float(row['Requests/s']):>9.1f}{row['50%']:>7}"
-              f"{row['95%']:>7}{row['99%']:>7}{row['Failure Count']:>10}")
+        print(
+            f"{row['Name']:<34}{row['Request Count']:>8}{float(row['Requests/s']):>9.1f}{row['50%']:>7}"
+            f"{row['95%']:>7}{row['99%']:>7}{row['Failure Count']:>10}"
+        )
     print("(latencies in ms)")
     for error in result["errors"]:
         print(f"  error: {error['Method']} {error['Name']}: {error['Error']} x{error['Occurrences']}")
 
 
 # --- invariants ---
+
 
 def drain(stack: Stack, database_url: str, timeout: int) -> float:
     """Seconds until every outbox event is done and the queue is empty (or the timeout)."""
@@ -223,24 +290,40 @@ def drain(stack: Stack, database_url: str, timeout: int) -> float:
 def check_invariants(stack: Stack, database_url: str, claims: list) -> dict:
     engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as conn:
-        overbooked = conn.execute(sa.text(
-            "SELECT count(*) FROM shifts s WHERE s.confirmed > s.capacity OR s.confirmed <> "
-            "(SELECT count(*) FROM claims c WHERE c.shift_id = s.id AND c.status = 'confirmed')")).scalar()
+        overbooked = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM shifts s WHERE s.confirmed > s.capacity OR s.confirmed <> "
+                "(SELECT count(*) FROM claims c WHERE c.shift_id = s.id AND c.status = 'confirmed')"
+            )
+        ).scalar()
         stored = dict(conn.execute(sa.text("SELECT id, user_id FROM claims")).all())
         open_events = conn.execute(sa.text("SELECT count(*) FROM outbox_events WHERE done_at IS NULL")).scalar()
         events = conn.execute(sa.text("SELECT count(*) FROM outbox_events")).scalar()
-        duplicates = conn.execute(sa.text(
-            "SELECT count(*) FROM (SELECT user_id, dedupe_key FROM notifications WHERE dedupe_key IS NOT NULL "
-            "GROUP BY user_id, dedupe_key HAVING count(*) > 1) d")).scalar()
+        duplicates = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM (SELECT user_id, dedupe_key FROM notifications WHERE dedupe_key IS NOT NULL "
+                "GROUP BY user_id, dedupe_key HAVING count(*) > 1) d"
+            )
+        ).scalar()
     engine.dispose()
     lost = [claim_id for claim_id, user_id in claims if stored.get(claim_id) != user_id]
-    tallies = subprocess.run([str(BIN / "flask"), "--app", "wsgi", "stats", "verify-tallies"], cwd=ROOT,
-                             env=stack.env, capture_output=True, text=True)
-    return {"overbooked shifts": overbooked, "claims answered 201": len(claims), "claims lost": len(lost),
-            "outbox events": events, "outbox events not done": open_events,
-            "duplicate notifications": duplicates, "queued jobs": redis.Redis.from_url(stack.redis_url).llen(
-                "rq:queue:default"),
-            "tallies": "match" if tallies.returncode == 0 else f"MISMATCH: {tallies.stdout.strip()[-300:]}"}
+    tallies = subprocess.run(
+        [str(BIN / "flask"), "--app", "wsgi", "stats", "verify-tallies"],
+        cwd=ROOT,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+    )
+    return {
+        "overbooked shifts": overbooked,
+        "claims answered 201": len(claims),
+        "claims lost": len(lost),
+        "outbox events": events,
+        "outbox events not done": open_events,
+        "duplicate notifications": duplicates,
+        "queued jobs": redis.Redis.from_url(stack.redis_url).llen("rq:queue:default"),
+        "tallies": "match" if tallies.returncode == 0 else f"MISMATCH: {tallies.stdout.strip()[-300:]}",
+    }
 
 
 def measure_nearby(stack: Stack, scenario: Path, out: Path, seconds: int) -> None:
@@ -251,12 +334,18 @@ def measure_nearby(stack: Stack, scenario: Path, out: Path, seconds: int) -> Non
     tokens_file.write_text("\n".join(v["token"] for v in json.loads(scenario.read_text())["volunteers"]))
     output = subprocess.run(
         ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", str(ROOT / "bench/nearby.lua"), stack.base],
-        env={**os.environ, "BENCH_TOKENS": str(tokens_file)}, capture_output=True, text=True, check=True,
+        env={**os.environ, "BENCH_TOKENS": str(tokens_file)},
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     result = parse_wrk(output)
-    print(f"nearby list alone (wrk 2 threads / 16 connections / {seconds} s): {result['rps']:.0f}/s, "
-          f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, non-2xx {result['non_2xx']}, "
-          f"socket errors: {result['socket_errors']}", flush=True)
+    print(
+        f"nearby list alone (wrk 2 threads / 16 connections / {seconds} s): {result['rps']:.0f}/s, "
+        f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, non-2xx {result['non_2xx']}, "
+        f"socket errors: {result['socket_errors']}",
+        flush=True,
+    )
 
 
 def phase(label: str, server: str, out: Path, args, faults: bool) -> None:
@@ -264,8 +353,9 @@ def phase(label: str, server: str, out: Path, args, faults: bool) -> None:
     log(f"{label}: seeding the day (scale {args.scale})")
     stack = Stack(database_url, out)
     stack.start_redis()
-    scenario = dataset.prepare(database_url.replace("postgresql://", "postgresql+psycopg://", 1), stack.redis_url,
-                               out, scale=args.scale)
+    scenario = dataset.prepare(
+        database_url.replace("postgresql://", "postgresql+psycopg://", 1), stack.redis_url, out, scale=args.scale
+    )
     stack.stop_redis()
     stack.start()
     try:
@@ -278,8 +368,11 @@ def phase(label: str, server: str, out: Path, args, faults: bool) -> None:
             injector.join()
         print_figures(result)
         waited = drain(stack, database_url, args.drain_timeout)
-        log(f"{label}: backlog drained in {waited:.0f} s" if waited < args.drain_timeout
-            else f"{label}: backlog NOT drained after {args.drain_timeout} s")
+        log(
+            f"{label}: backlog drained in {waited:.0f} s"
+            if waited < args.drain_timeout
+            else f"{label}: backlog NOT drained after {args.drain_timeout} s"
+        )
         for name, value in check_invariants(stack, database_url, result["claims"]).items():
             print(f"  {name}: {value}")
         if not faults and shutil.which("wrk"):
@@ -306,9 +399,18 @@ def main() -> None:
     phase("phase2", server, out, args, faults=True)
     if not args.skip_baseline and shutil.which("wrk"):
         log("claim endpoint vs. bare atomic claim (bench/claims_http.py)")
-        subprocess.run([sys.executable, str(ROOT / "bench/claims_http.py"), "--database",
-                        create_database(server, "vh_bench_baseline"), "--seconds", str(min(args.seconds, 20))],
-                       cwd=ROOT, check=False)
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench/claims_http.py"),
+                "--database",
+                create_database(server, "vh_bench_baseline"),
+                "--seconds",
+                str(min(args.seconds, 20)),
+            ],
+            cwd=ROOT,
+            check=False,
+        )
     print(TARGETS, flush=True)
 
 

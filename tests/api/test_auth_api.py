@@ -159,10 +159,8 @@ def test_failed_logins_for_one_account_are_throttled_with_retry_after(api, make_
 
 
 def test_error_messages_follow_accept_language(api):
-    zh = api.post("/auth/token", json={"phone": "13912345678", "password": "x"},
-                  headers={"Accept-Language": "zh-CN"})
-    en = api.post("/auth/token", json={"phone": "13912345678", "password": "x"},
-                  headers={"Accept-Language": "en"})
+    zh = api.post("/auth/token", json={"phone": "13912345678", "password": "x"}, headers={"Accept-Language": "zh-CN"})
+    en = api.post("/auth/token", json={"phone": "13912345678", "password": "x"}, headers={"Accept-Language": "en"})
 
     assert en.json["error"]["message"] == "Wrong phone number or password."
     assert zh.json["error"]["message"] != en.json["error"]["message"]

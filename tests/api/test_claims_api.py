@@ -12,8 +12,11 @@ from volunteer_hub.core.timeutil import now
 @pytest.fixture
 def community(make_org):
     street = make_org("民治街道", "street")
-    return {"street": street, "community": make_org("白石龙社区", "community", street),
-            "sibling": make_org("民泰社区", "community", street)}
+    return {
+        "street": street,
+        "community": make_org("白石龙社区", "community", street),
+        "sibling": make_org("民泰社区", "community", street),
+    }
 
 
 @pytest.fixture
@@ -169,6 +172,7 @@ def test_claiming_needs_a_token(api, make_task):
 
 # --- approval ---
 
+
 @pytest.fixture
 def organizer(community, make_user, grant, api_token):
     user = make_user("王书记")
@@ -176,8 +180,9 @@ def organizer(community, make_user, grant, api_token):
     return api_token(user)
 
 
-def test_organizer_approves_a_pending_request_and_the_volunteer_is_told(api, community, make_task, volunteer,
-                                                                       organizer):
+def test_organizer_approves_a_pending_request_and_the_volunteer_is_told(
+    api, community, make_task, volunteer, organizer
+):
     shift_id = make_task(community["community"], requires_approval=True).shifts[0].id
     _, token = volunteer()
     pending = claim(api, token, shift_id).json
@@ -189,8 +194,9 @@ def test_organizer_approves_a_pending_request_and_the_volunteer_is_told(api, com
 
 
 def test_approval_respects_capacity(api, community, make_task, volunteer, organizer):
-    shift_id = make_task(community["community"], requires_approval=True,
-                         shifts=[(timedelta(days=1), 4, 1)]).shifts[0].id
+    shift_id = (
+        make_task(community["community"], requires_approval=True, shifts=[(timedelta(days=1), 4, 1)]).shifts[0].id
+    )
     first = claim(api, volunteer()[1], shift_id).json
     second = claim(api, volunteer()[1], shift_id).json
     api.post(f"/claims/{first['id']}/approve", token=organizer)
@@ -219,14 +225,18 @@ def test_a_rejection_reason_is_shown_to_the_volunteer(api, community, make_task,
     _, token = volunteer()
     pending = claim(api, token, shift_id).json
 
-    response = api.post(f"/claims/{pending['id']}/reject", token=organizer,
-                        json={"reason": "  This shift needs a first-aid certificate.  "})
+    response = api.post(
+        f"/claims/{pending['id']}/reject",
+        token=organizer,
+        json={"reason": "  This shift needs a first-aid certificate.  "},
+    )
 
     assert response.json["organizer_reason"] == "This shift needs a first-aid certificate."
     note = api.get("/me/notifications", token=token).json["items"][0]
     assert note["kind"] == "claim_rejected" and "This shift needs a first-aid certificate." in note["text"]
     assert api.get("/me/claims", token=token).json["items"][0]["organizer_reason"] == (
-        "This shift needs a first-aid certificate.")
+        "This shift needs a first-aid certificate."
+    )
 
 
 def test_a_rejection_reason_longer_than_500_characters_is_400(api, community, make_task, volunteer, organizer):
@@ -242,8 +252,9 @@ def test_a_rejection_reason_longer_than_500_characters_is_400(api, community, ma
 
 
 @pytest.mark.parametrize("who", ["volunteer", "sibling_organizer", "reviewer"])
-def test_only_organizers_of_the_tasks_subtree_approve_or_reject(api, community, make_task, make_user, grant,
-                                                                  api_token, volunteer, who):
+def test_only_organizers_of_the_tasks_subtree_approve_or_reject(
+    api, community, make_task, make_user, grant, api_token, volunteer, who
+):
     shift_id = make_task(community["community"], requires_approval=True).shifts[0].id
     _, token = volunteer()
     pending = claim(api, token, shift_id).json
@@ -263,8 +274,10 @@ def test_only_organizers_of_the_tasks_subtree_approve_or_reject(api, community, 
 
 # --- rosters ---
 
-def test_roster_shows_full_phones_to_organizers_and_masked_ones_to_reviewers(api, community, make_task, make_user,
-                                                                            grant, api_token, organizer):
+
+def test_roster_shows_full_phones_to_organizers_and_masked_ones_to_reviewers(
+    api, community, make_task, make_user, grant, api_token, organizer
+):
     shift_id = make_task(community["community"]).shifts[0].id
     member = make_user("党员张三", party_member=True, show_party_badge=True, skills=["english"])
     claim(api, api_token(member), shift_id)
@@ -281,8 +294,9 @@ def test_roster_shows_full_phones_to_organizers_and_masked_ones_to_reviewers(api
 
 
 @pytest.mark.parametrize("who", ["volunteer", "sibling_organizer"])
-def test_roster_is_hidden_from_volunteers_and_other_communities(api, community, make_task, make_user, grant,
-                                                               api_token, who):
+def test_roster_is_hidden_from_volunteers_and_other_communities(
+    api, community, make_task, make_user, grant, api_token, who
+):
     shift_id = make_task(community["community"]).shifts[0].id
     actor = make_user()
     if who == "sibling_organizer":
@@ -294,6 +308,7 @@ def test_roster_is_hidden_from_volunteers_and_other_communities(api, community, 
 
 
 # --- notifications ---
+
 
 def test_notifications_are_marked_read_only_by_their_owner(api, community, make_task, volunteer, organizer):
     shift_id = make_task(community["community"], requires_approval=True).shifts[0].id
@@ -314,8 +329,9 @@ def test_a_volunteer_who_checked_in_cannot_cancel_any_more(api, make_task, volun
     task = make_task(shifts=[(timedelta(minutes=10), 4, 5)])
     _, token = volunteer()
     held = claim(api, token, task.shifts[0].id).json
-    checked_in = api.post(f"/claims/{held['id']}/check-in", token=token,
-                          json={"lat": task.lat, "lon": task.lon, "accuracy_m": 15})
+    checked_in = api.post(
+        f"/claims/{held['id']}/check-in", token=token, json={"lat": task.lat, "lon": task.lon, "accuracy_m": 15}
+    )
     assert checked_in.status_code == 200
 
     response = api.delete(f"/claims/{held['id']}", token=token)

@@ -31,8 +31,12 @@ from volunteer_hub.tasks.models import Shift
 
 OPENAPI = "/api/v1/openapi.json"
 MAX_EXAMPLES = 30
-CHECKS = [schemathesis.checks.not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture
@@ -48,8 +52,10 @@ def world(app, make_org, make_user, make_task, grant, api_token):
     volunteer = make_user("李晓明", lat=22.61, lon=114.03, birth_date=date(1990, 1, 1))  # night shifts: adults
     task = make_task(community, created_by=organizer, shifts=[(timedelta(days=1), 4, 3), (timedelta(hours=-5), 3, 3)])
     with app.test_request_context(), time_machine.travel(now() - timedelta(hours=6)):
-        claim_ids = [claims.claim_shift(db.session.get(User, volunteer.id), db.session.get(Shift, shift.id)).id
-                     for shift in task.shifts]
+        claim_ids = [
+            claims.claim_shift(db.session.get(User, volunteer.id), db.session.get(Shift, shift.id)).id
+            for shift in task.shifts
+        ]
         db.session.remove()
     ids = {"org_id": community.id, "task_id": task.id, "shift_id": task.shifts[1].id, "claim_id": claim_ids[1]}
     return ids, lambda: api_token(organizer)
@@ -57,11 +63,21 @@ def world(app, make_org, make_user, make_task, grant, api_token):
 
 def _operations() -> list[str]:
     """The document's operations ("GET /api/v1/me", ...), read from an app that touches no database or Redis."""
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "REDIS_URL": "redis://127.0.0.1:1/0",
-                      "SECRET_KEY": "collection-only"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "REDIS_URL": "redis://127.0.0.1:1/0",
+            "SECRET_KEY": "collection-only",
+        }
+    )
     document = app.test_client().get(OPENAPI).get_json()
-    return [f"{method.upper()} {path}" for path, item in document["paths"].items() for method in item
-            if method in ("get", "post", "put", "patch", "delete")]
+    return [
+        f"{method.upper()} {path}"
+        for path, item in document["paths"].items()
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
 
 
 @pytest.mark.parametrize("label", _operations())
@@ -76,12 +92,18 @@ def test_the_api_conforms_to_its_openapi_document(app, world, label):
         strategies.append(operation.as_strategy(GenerationMode.POSITIVE, path_parameters=seeded))
 
     @given(st.one_of(strategies))
-    @settings(max_examples=MAX_EXAMPLES, derandomize=True, database=None, deadline=None,
-              phases=[Phase.explicit, Phase.generate],
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
     def fuzz(case):
         # Uncompressed: schemathesis' WSGI client does not decode a zstd body (tests/test_compression.py covers it).
-        case.call_and_validate(headers={"Authorization": f"Bearer {token()}", "Accept-Encoding": "identity"},
-                               checks=CHECKS)
+        case.call_and_validate(
+            headers={"Authorization": f"Bearer {token()}", "Accept-Encoding": "identity"}, checks=CHECKS
+        )
 
     fuzz()

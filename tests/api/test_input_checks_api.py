@@ -14,8 +14,14 @@ MESSAGE = "Remove the invisible control characters from this text (they often co
 
 
 def _document() -> dict:
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "REDIS_URL": "redis://127.0.0.1:1/0",
-                      "SECRET_KEY": "collection-only"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "REDIS_URL": "redis://127.0.0.1:1/0",
+            "SECRET_KEY": "collection-only",
+        }
+    )
     return app.test_client().get("/api/v1/openapi.json").get_json()
 
 
@@ -59,10 +65,14 @@ def _fields(document: dict, wanted):
 
 
 DOCUMENT = _document()
-FIELDS = [(*where, "enum" in schema) for *where, schema in _fields(
-    DOCUMENT, lambda schema: schema.get("type") == "string" and "format" not in schema)]
-DATES = [(*where, schema["format"]) for *where, schema in _fields(
-    DOCUMENT, lambda schema: schema.get("format") in ("date", "date-time"))]
+FIELDS = [
+    (*where, "enum" in schema)
+    for *where, schema in _fields(DOCUMENT, lambda schema: schema.get("type") == "string" and "format" not in schema)
+]
+DATES = [
+    (*where, schema["format"])
+    for *where, schema in _fields(DOCUMENT, lambda schema: schema.get("format") in ("date", "date-time"))
+]
 
 
 def _body(field: str, value):
@@ -75,15 +85,20 @@ def _body(field: str, value):
 
 def test_the_fields_tried_include_those_that_failed_on_postgresql():
     tried = {(method, path, field) for method, path, _where, field, _chosen in FIELDS}
-    assert {("POST", "/api/v1/auth/register", "name"), ("POST", "/api/v1/help-requests", "contact_name"),
-            ("PATCH", "/api/v1/me", "name"), ("POST", "/api/v1/tasks", "title"), ("POST", "/api/v1/teams", "name"),
-            ("POST", "/api/v1/hours/corrections", "reason")} <= tried
+    assert {
+        ("POST", "/api/v1/auth/register", "name"),
+        ("POST", "/api/v1/help-requests", "contact_name"),
+        ("PATCH", "/api/v1/me", "name"),
+        ("POST", "/api/v1/tasks", "title"),
+        ("POST", "/api/v1/teams", "name"),
+        ("POST", "/api/v1/hours/corrections", "reason"),
+    } <= tried
 
 
-@pytest.mark.parametrize(("method", "path", "where", "field", "chosen"), FIELDS,
-                         ids=[f"{m} {p} {f}" for m, p, _w, f, _c in FIELDS])
-def test_every_text_field_refuses_control_characters(client, make_user, api_token, method, path, where, field,
-                                                     chosen):
+@pytest.mark.parametrize(
+    ("method", "path", "where", "field", "chosen"), FIELDS, ids=[f"{m} {p} {f}" for m, p, _w, f, _c in FIELDS]
+)
+def test_every_text_field_refuses_control_characters(client, make_user, api_token, method, path, where, field, chosen):
     """Anonymous or not, with the other fields missing or not: the field is named in a 400 validation_error."""
     headers = {"Authorization": f"Bearer {api_token(make_user())}", "Accept-Language": "en"}
     if where == "json":
@@ -99,10 +114,12 @@ def test_every_text_field_refuses_control_characters(client, make_user, api_toke
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1899-12-31", "2100-01-01"])
-@pytest.mark.parametrize(("method", "path", "where", "field", "kind"), DATES,
-                         ids=[f"{m} {p} {f}" for m, p, _w, f, _k in DATES])
-def test_every_date_outside_the_supported_years_is_refused(client, make_user, api_token, method, path, where, field,
-                                                           kind, day):
+@pytest.mark.parametrize(
+    ("method", "path", "where", "field", "kind"), DATES, ids=[f"{m} {p} {f}" for m, p, _w, f, _k in DATES]
+)
+def test_every_date_outside_the_supported_years_is_refused(
+    client, make_user, api_token, method, path, where, field, kind, day
+):
     """Anonymous or not, with the other fields missing or not: the field is named in a 400 validation_error."""
     headers = {"Authorization": f"Bearer {api_token(make_user())}", "Accept-Language": "en"}
     value = day if kind == "date" else f"{day}T12:00:00+08:00"
@@ -128,23 +145,40 @@ def send_name(api, make_org, make_user, grant, api_token):
     token = api_token(organizer)
     starts = datetime(2030, 3, 2, 8, tzinfo=UTC)
     requests = {
-        "user": lambda text: api.post("/auth/register", json={"phone": "13912345678", "password": "Lantern-river-42",
-                                                               "name": text}),
+        "user": lambda text: api.post(
+            "/auth/register", json={"phone": "13912345678", "password": "Lantern-river-42", "name": text}
+        ),
         "profile": lambda text: api.patch("/me", token=token, json={"name": text}),
         "team": lambda text: api.post("/teams", token=token, json={"name": text, "org_id": community.id}),
-        "org": lambda text: api.post("/orgs", token=token, json={"name": text, "kind": "community",
-                                                                 "parent_id": street.id}),
-        "task": lambda text: api.post("/tasks", token=token, json={
-            "org_id": community.id, "title": text, "type": "checkpoint", "lat": 22.6, "lon": 114.0,
-            "shifts": [{"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=4)).isoformat(),
-                        "capacity": 2}]}),
+        "org": lambda text: api.post(
+            "/orgs", token=token, json={"name": text, "kind": "community", "parent_id": street.id}
+        ),
+        "task": lambda text: api.post(
+            "/tasks",
+            token=token,
+            json={
+                "org_id": community.id,
+                "title": text,
+                "type": "checkpoint",
+                "lat": 22.6,
+                "lon": 114.0,
+                "shifts": [
+                    {
+                        "starts_at": starts.isoformat(),
+                        "ends_at": (starts + timedelta(hours=4)).isoformat(),
+                        "capacity": 2,
+                    }
+                ],
+            },
+        ),
     }
     return lambda what, text: requests[what](text)
 
 
 @pytest.mark.parametrize("text", INVISIBLE, ids=["zero-width space", "joiners", "bidi", "BOM and filler"])
-@pytest.mark.parametrize(("what", "field"), [("user", "name"), ("profile", "name"), ("team", "name"),
-                                             ("org", "name"), ("task", "title")])
+@pytest.mark.parametrize(
+    ("what", "field"), [("user", "name"), ("profile", "name"), ("team", "name"), ("org", "name"), ("task", "title")]
+)
 def test_a_name_or_title_of_invisible_characters_only_is_missing(send_name, what, field, text):
     response = send_name(what, text)
 

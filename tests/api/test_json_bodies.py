@@ -7,8 +7,12 @@ DEEP = "[" * 1000 + "]" * 1000
 
 def _operations_with_a_body(app) -> list[tuple[str, str]]:
     document = app.test_client().get("/api/v1/openapi.json").get_json()
-    return [(method.upper(), re.sub(r"\{[^}]+\}", "1", path)) for path, item in document["paths"].items()
-            for method, operation in item.items() if "requestBody" in operation]
+    return [
+        (method.upper(), re.sub(r"\{[^}]+\}", "1", path))
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if "requestBody" in operation
+    ]
 
 
 def test_a_body_nested_a_thousand_levels_deep_is_invalid_json_on_every_endpoint(app, client, make_user, api_token):
@@ -17,10 +21,17 @@ def test_a_body_nested_a_thousand_levels_deep_is_invalid_json_on_every_endpoint(
     operations = _operations_with_a_body(app)
     assert ("POST", "/api/v1/auth/token") in operations and ("POST", "/api/v1/help-requests") in operations
 
-    answers = {f"{method} {path}": client.open(path, method=method, data=DEEP, content_type="application/json",
-                                               headers={"Authorization": f"Bearer {token}"})
-               for method, path in operations}
+    answers = {
+        f"{method} {path}": client.open(
+            path,
+            method=method,
+            data=DEEP,
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        for method, path in operations
+    }
 
     assert {label: (r.status_code, r.json["error"]["code"]) for label, r in answers.items()} == {
-        label: (400, "invalid_json") for label in answers}
-
+        label: (400, "invalid_json") for label in answers
+    }

@@ -12,11 +12,20 @@ def me(make_user, api_token):
 def test_profile_changes_are_saved_and_returned(api, me):
     _, token = me
 
-    response = api.patch("/me", token=token, json={
-        "name": "王芳芳", "lat": 22.61, "lon": 114.03, "skills": ["english", "driving"],
-        "availability": ["weekday_night", "weekend_day"], "party_member": True, "max_weekly_hours": 12,
-        "locale": "en",
-    })
+    response = api.patch(
+        "/me",
+        token=token,
+        json={
+            "name": "王芳芳",
+            "lat": 22.61,
+            "lon": 114.03,
+            "skills": ["english", "driving"],
+            "availability": ["weekday_night", "weekend_day"],
+            "party_member": True,
+            "max_weekly_hours": 12,
+            "locale": "en",
+        },
+    )
 
     assert response.status_code == 200
     again = api.get("/me", token=token).json
@@ -82,8 +91,23 @@ def test_skills_catalogue_lists_codes_with_both_names(api):
     items = api.get("/skills").json["items"]
 
     codes = {item["code"] for item in items}
-    assert {"medical", "nursing", "psychology", "driving", "logistics", "it_support", "photography",
-            "sign_language", "english", "japanese", "korean", "french", "german", "spanish", "russian",
-            "arabic"} <= codes
+    assert {
+        "medical",
+        "nursing",
+        "psychology",
+        "driving",
+        "logistics",
+        "it_support",
+        "photography",
+        "sign_language",
+        "english",
+        "japanese",
+        "korean",
+        "french",
+        "german",
+        "spanish",
+        "russian",
+        "arabic",
+    } <= codes
     english = next(item for item in items if item["code"] == "english")
     assert (english["zh"], english["en"], english["kind"]) == ("英语", "English", "language")

@@ -32,8 +32,11 @@ def test_organizer_adds_a_compound_below_their_community(api, tree, make_user, g
     organizer = make_user()
     grant(organizer, tree["community"])
 
-    response = api.post("/orgs", token=api_token(organizer),
-                        json={"name": "白石龙一区", "kind": "compound", "parent_id": tree["community"].id})
+    response = api.post(
+        "/orgs",
+        token=api_token(organizer),
+        json={"name": "白石龙一区", "kind": "compound", "parent_id": tree["community"].id},
+    )
 
     assert response.status_code == 201
     assert api.get(f"/orgs/{response.json['id']}").json["parent_id"] == tree["community"].id
@@ -43,8 +46,11 @@ def test_organizer_cannot_add_below_a_sibling_community(api, tree, make_user, gr
     organizer = make_user()
     grant(organizer, tree["community"])
 
-    response = api.post("/orgs", token=api_token(organizer),
-                        json={"name": "民泰花园", "kind": "compound", "parent_id": tree["sibling"].id})
+    response = api.post(
+        "/orgs",
+        token=api_token(organizer),
+        json={"name": "民泰花园", "kind": "compound", "parent_id": tree["sibling"].id},
+    )
 
     assert response.status_code == 403
 
@@ -74,11 +80,15 @@ def test_bad_organisations_are_refused(api, tree, make_user, api_token, body, st
 
 def test_a_temporary_party_branch_can_sit_under_a_compound(api, tree, make_user, api_token):
     token = api_token(make_user(is_admin=True))
-    compound = api.post("/orgs", token=token, json={"name": "一区", "kind": "compound",
-                                                    "parent_id": tree["community"].id}).json
+    compound = api.post(
+        "/orgs", token=token, json={"name": "一区", "kind": "compound", "parent_id": tree["community"].id}
+    ).json
 
-    response = api.post("/orgs", token=token, json={"name": "一区卡口临时党支部", "kind": "party_branch",
-                                                    "parent_id": compound["id"], "temporary": True})
+    response = api.post(
+        "/orgs",
+        token=token,
+        json={"name": "一区卡口临时党支部", "kind": "party_branch", "parent_id": compound["id"], "temporary": True},
+    )
 
     assert response.status_code == 201
     assert response.json["temporary"] is True
@@ -89,10 +99,12 @@ def test_a_street_organizer_invites_to_a_role_in_a_community_below(api, tree, ma
     grant(organizer, tree["street"])
     token = api_token(organizer)
 
-    response = api.post(f"/orgs/{tree['community'].id}/roles", token=token,
-                        json={"user_id": newcomer.id, "role": "reviewer"})
-    again = api.post(f"/orgs/{tree['community'].id}/roles", token=token,
-                     json={"user_id": newcomer.id, "role": "reviewer"})
+    response = api.post(
+        f"/orgs/{tree['community'].id}/roles", token=token, json={"user_id": newcomer.id, "role": "reviewer"}
+    )
+    again = api.post(
+        f"/orgs/{tree['community'].id}/roles", token=token, json={"user_id": newcomer.id, "role": "reviewer"}
+    )
 
     assert response.status_code == again.status_code == 202
     assert api.get("/me", token=api_token(newcomer)).json["roles"] == []
@@ -112,8 +124,9 @@ def test_a_street_organizer_invites_to_a_role_in_a_community_below(api, tree, ma
         ("organizer", {"role": "organizer", "user_id": None, "phone": "1370000"}, 400),
     ],
 )
-def test_role_grants_are_refused_outside_ones_scope_or_with_bad_input(api, tree, make_user, grant, api_token,
-                                                                     who, body, status):
+def test_role_grants_are_refused_outside_ones_scope_or_with_bad_input(
+    api, tree, make_user, grant, api_token, who, body, status
+):
     actor, target = make_user(), make_user()
     if who == "sibling_organizer":
         grant(actor, tree["sibling"])
@@ -122,8 +135,9 @@ def test_role_grants_are_refused_outside_ones_scope_or_with_bad_input(api, tree,
     elif who == "organizer":
         grant(actor, tree["community"])
 
-    response = api.post(f"/orgs/{tree['community'].id}/roles", token=api_token(actor),
-                        json={"user_id": target.id} | body)
+    response = api.post(
+        f"/orgs/{tree['community'].id}/roles", token=api_token(actor), json={"user_id": target.id} | body
+    )
 
     assert response.status_code == status
     assert api.get("/me", token=api_token(target)).json["roles"] == []

@@ -15,8 +15,11 @@ from volunteer_hub.tasks.models import Task
 
 def shift(start_h=24, hours=4, capacity=5):
     start = now().replace(microsecond=0) + timedelta(hours=start_h)
-    return {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=hours)).isoformat(),
-            "capacity": capacity}
+    return {
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=hours)).isoformat(),
+        "capacity": capacity,
+    }
 
 
 @pytest.fixture
@@ -30,9 +33,18 @@ def organizer(make_org, make_user, grant, api_token):
 
 
 def task_body(org, **overrides):
-    body = {"org_id": org.id, "title": "白石龙一区东门卡口值守", "description": "核验通行码", "type": "checkpoint",
-            "lat": 22.6118, "lon": 114.0354, "address": "白石龙一区东门", "required_skills": [],
-            "requires_approval": False, "shifts": [shift(24), shift(36, 12, 3)]}
+    body = {
+        "org_id": org.id,
+        "title": "白石龙一区东门卡口值守",
+        "description": "核验通行码",
+        "type": "checkpoint",
+        "lat": 22.6118,
+        "lon": 114.0354,
+        "address": "白石龙一区东门",
+        "required_skills": [],
+        "requires_approval": False,
+        "shifts": [shift(24), shift(36, 12, 3)],
+    }
     return body | overrides
 
 
@@ -49,8 +61,9 @@ def test_posting_a_task_returns_it_with_its_shift_ids(api, organizer):
 
 
 def test_an_overnight_twelve_hour_shift_is_accepted(api, organizer):
-    response = api.post("/tasks", token=organizer["token"],
-                        json=task_body(organizer["community"], shifts=[shift(30, 12, 2)]))
+    response = api.post(
+        "/tasks", token=organizer["token"], json=task_body(organizer["community"], shifts=[shift(30, 12, 2)])
+    )
 
     assert response.status_code == 201
 
@@ -67,8 +80,10 @@ def test_an_overnight_twelve_hour_shift_is_accepted(api, organizer):
         ({"shifts": [shift(-2, 4)]}, "shifts.0.starts_at"),
         ({"shifts": []}, "shifts"),
         ({"shifts": [shift(24 + i) for i in range(201)]}, "shifts"),
-        ({"shifts": [{"starts_at": "2030-02-03T08:00:00", "ends_at": "2030-02-03T12:00:00", "capacity": 2}]},
-         "shifts.0.starts_at"),
+        (
+            {"shifts": [{"starts_at": "2030-02-03T08:00:00", "ends_at": "2030-02-03T12:00:00", "capacity": 2}]},
+            "shifts.0.starts_at",
+        ),
         ({"shifts": [{"starts_at": "tomorrow", "ends_at": "later", "capacity": 2}]}, "shifts.0.starts_at"),
         ({"lat": 91}, "lat"),
         ({"lon": 200}, "lon"),
@@ -131,8 +146,9 @@ def test_capacity_cannot_drop_below_the_confirmed_count(api, organizer, make_use
     for _ in range(2):
         api.post(f"/shifts/{shift_id}/claims", token=api_token(make_user()))
 
-    response = api.patch(f"/tasks/{task['id']}", token=organizer["token"],
-                         json={"shifts": [{"id": shift_id, "capacity": 1}]})
+    response = api.patch(
+        f"/tasks/{task['id']}", token=organizer["token"], json={"shifts": [{"id": shift_id, "capacity": 1}]}
+    )
 
     assert response.status_code == 409
     assert response.json["error"]["code"] == "capacity_below_confirmed"
@@ -158,8 +174,11 @@ def test_raising_capacity_promotes_the_waitlist(api, organizer, make_user, api_t
 def test_edit_changes_fields_and_adds_a_shift(api, organizer):
     task = post(api, organizer, shifts=[shift(24)])
 
-    response = api.patch(f"/tasks/{task['id']}", token=organizer["token"],
-                         json={"title": "东门卡口（夜班）", "requires_approval": True, "shifts": [shift(48, 12, 2)]})
+    response = api.patch(
+        f"/tasks/{task['id']}",
+        token=organizer["token"],
+        json={"title": "东门卡口（夜班）", "requires_approval": True, "shifts": [shift(48, 12, 2)]},
+    )
 
     assert response.status_code == 200
     assert response.json["title"] == "东门卡口（夜班）"
@@ -170,8 +189,11 @@ def test_edit_changes_fields_and_adds_a_shift(api, organizer):
 def test_edit_refuses_a_shift_of_another_task(api, organizer):
     task, other = post(api, organizer), post(api, organizer)
 
-    response = api.patch(f"/tasks/{task['id']}", token=organizer["token"],
-                         json={"shifts": [{"id": other["shifts"][0]["id"], "capacity": 9}]})
+    response = api.patch(
+        f"/tasks/{task['id']}",
+        token=organizer["token"],
+        json={"shifts": [{"id": other["shifts"][0]["id"], "capacity": 9}]},
+    )
 
     assert response.status_code == 400
     assert api.get(f"/tasks/{other['id']}").json["shifts"][0]["capacity"] == 5
@@ -183,8 +205,9 @@ def test_moving_a_shift_notifies_its_volunteers(api, organizer, make_user, api_t
     api.post(f"/shifts/{task['shifts'][0]['id']}/claims", token=token)
     moved = shift(26)
 
-    api.patch(f"/tasks/{task['id']}", token=organizer["token"],
-              json={"shifts": [{"id": task["shifts"][0]["id"], **moved}]})
+    api.patch(
+        f"/tasks/{task['id']}", token=organizer["token"], json={"shifts": [{"id": task["shifts"][0]["id"], **moved}]}
+    )
 
     assert [n["kind"] for n in api.get("/me/notifications", token=token).json["items"]] == ["shift_time_changed"]
 
@@ -239,6 +262,7 @@ def test_unknown_task_is_404(api):
 
 # --- the nearby list ---
 
+
 def test_nearby_lists_tasks_within_the_radius_nearest_first(api, make_task):
     far = make_task(lat=22.70, lon=114.04, title="远")  # ~10 km north
     near = make_task(lat=22.6118, lon=114.0354, title="近")
@@ -255,8 +279,10 @@ def test_nearby_lists_tasks_within_the_radius_nearest_first(api, make_task):
 
 def test_nearby_answers_exactly_what_its_schema_would_dump(app, api, make_task, make_user, api_token):
     """The list is assembled from prepared parts, not dumped through NearbyOut: it must still say the same."""
-    task = make_task(skills=["english", "driving"],
-                     shifts=[(timedelta(hours=-1), 4, 3), (timedelta(days=1), 4, 2), (timedelta(days=2), 12, 1)])
+    task = make_task(
+        skills=["english", "driving"],
+        shifts=[(timedelta(hours=-1), 4, 3), (timedelta(days=1), 4, 2), (timedelta(days=2), 12, 1)],
+    )
     assert api.post(f"/shifts/{task.shifts[1].id}/claims", json={}, token=api_token(make_user())).status_code == 201
 
     answer = api.get("/tasks", query_string={"lat": 22.5431, "lon": 114.0579}).json
@@ -264,11 +290,24 @@ def test_nearby_answers_exactly_what_its_schema_would_dump(app, api, make_task, 
     with app.test_request_context():
         stored = db.session.get(Task, task.id)
         distance = round(distance_km((22.5431, 114.0579), (stored.lat, stored.lon)), 3)
-        expected = NearbyOut().dump({"items": [{
-            "id": stored.id, "title": stored.title, "type": stored.type, "distance_km": distance,
-            "address": stored.address, "org": stored.org, "requires_approval": False,
-            "required_skills": ["driving", "english"], "shifts": stored.shifts[1:],
-        }], "next_cursor": None})
+        expected = NearbyOut().dump(
+            {
+                "items": [
+                    {
+                        "id": stored.id,
+                        "title": stored.title,
+                        "type": stored.type,
+                        "distance_km": distance,
+                        "address": stored.address,
+                        "org": stored.org,
+                        "requires_approval": False,
+                        "required_skills": ["driving", "english"],
+                        "shifts": stored.shifts[1:],
+                    }
+                ],
+                "next_cursor": None,
+            }
+        )
     assert answer == expected
     assert answer["items"][0]["shifts"][0]["confirmed"] == 1 and answer["items"][0]["shifts"][0]["places_left"] == 1
 
@@ -278,14 +317,16 @@ def test_a_cancellation_reason_reaches_every_volunteer(api, organizer, make_user
     volunteer = api_token(make_user())
     api.post(f"/shifts/{task['shifts'][0]['id']}/claims", token=volunteer)
 
-    response = api.post(f"/tasks/{task['id']}/cancel", token=organizer["token"],
-                        json={"reason": "The testing site moved indoors."})
+    response = api.post(
+        f"/tasks/{task['id']}/cancel", token=organizer["token"], json={"reason": "The testing site moved indoors."}
+    )
 
     assert response.json["status"] == "cancelled"
     note = api.get("/me/notifications", token=volunteer).json["items"][0]
     assert note["kind"] == "task_cancelled" and note["text"].endswith("The testing site moved indoors.")
     assert api.get("/me/claims", token=volunteer).json["items"][0]["organizer_reason"] == (
-        "The testing site moved indoors.")
+        "The testing site moved indoors."
+    )
 
 
 def test_nearby_hides_cancelled_and_finished_tasks(api, make_task):
@@ -355,8 +396,11 @@ def test_bad_nearby_queries_are_400(api, query, code):
 
 @pytest.mark.parametrize("hours", [13, 23, 24])
 def test_a_shift_longer_than_any_volunteer_may_serve_is_refused_on_its_end(api, organizer, hours):
-    response = api.post("/tasks", token=organizer["token"],
-                        json=task_body(organizer["community"], shifts=[shift(24), shift(30, hours, 2)]))
+    response = api.post(
+        "/tasks",
+        token=organizer["token"],
+        json=task_body(organizer["community"], shifts=[shift(24), shift(30, hours, 2)]),
+    )
 
     assert response.status_code == 400, response.json
     assert response.json["error"]["code"] == "validation_error"
@@ -369,11 +413,15 @@ def test_moving_or_adding_a_shift_longer_than_12_hours_is_refused(api, organizer
     task = post(api, organizer, shifts=[shift(24)])
     first = task["shifts"][0]
 
-    moved = api.patch(f"/tasks/{task['id']}", token=organizer["token"],
-                      json={"shifts": [{"id": first["id"], "ends_at": shift(24, 23)["ends_at"]}]})
+    moved = api.patch(
+        f"/tasks/{task['id']}",
+        token=organizer["token"],
+        json={"shifts": [{"id": first["id"], "ends_at": shift(24, 23)["ends_at"]}]},
+    )
     added = api.patch(f"/tasks/{task['id']}", token=organizer["token"], json={"shifts": [shift(48, 13)]})
 
     assert moved.status_code == 400 and list(moved.json["error"]["fields"]) == ["shifts.0.ends_at"]
     assert added.status_code == 400 and list(added.json["error"]["fields"]) == ["shifts.0.ends_at"]
     assert [(s["starts_at"], s["ends_at"]) for s in api.get(f"/tasks/{task['id']}").json["shifts"]] == [
-        (first["starts_at"], first["ends_at"])]
+        (first["starts_at"], first["ends_at"])
+    ]

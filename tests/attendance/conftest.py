@@ -27,8 +27,16 @@ def scene(app, api, make_org, make_user, make_task, grant, api_token):
         token = api_token(volunteer)
         response = api.post(f"/shifts/{shift.id}/claims", token=token)
         assert response.json["status"] == "confirmed"
-        return SimpleNamespace(org=org, organizer=organizer, organizer_token=api_token(organizer), volunteer=volunteer,
-                               token=token, task=task, shift=shift, claim_id=response.json["id"])
+        return SimpleNamespace(
+            org=org,
+            organizer=organizer,
+            organizer_token=api_token(organizer),
+            volunteer=volunteer,
+            token=token,
+            task=task,
+            shift=shift,
+            claim_id=response.json["id"],
+        )
 
     return build
 
@@ -65,9 +73,12 @@ def events(app):
 
     def read(claim_id):
         with app.app_context():
-            return [(e.kind, e.method, e.actor_id) for e in db.session.execute(
-                sa.select(AttendanceEvent).where(AttendanceEvent.claim_id == claim_id).order_by(AttendanceEvent.id)
-            ).scalars()]
+            return [
+                (e.kind, e.method, e.actor_id)
+                for e in db.session.execute(
+                    sa.select(AttendanceEvent).where(AttendanceEvent.claim_id == claim_id).order_by(AttendanceEvent.id)
+                ).scalars()
+            ]
 
     return read
 
@@ -78,10 +89,14 @@ def audits(app):
 
     def read(claim_id):
         with app.app_context():
-            return [(a.action, a.actor_id) for a in db.session.execute(
-                sa.select(AuditEvent).where(AuditEvent.subject_type == "claim", AuditEvent.subject_id == claim_id)
-                .order_by(AuditEvent.id)
-            ).scalars()]
+            return [
+                (a.action, a.actor_id)
+                for a in db.session.execute(
+                    sa.select(AuditEvent)
+                    .where(AuditEvent.subject_type == "claim", AuditEvent.subject_id == claim_id)
+                    .order_by(AuditEvent.id)
+                ).scalars()
+            ]
 
     return read
 
@@ -96,4 +111,3 @@ def browser(app, login):
         return login(user, client)
 
     return open_as
-

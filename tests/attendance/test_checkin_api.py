@@ -216,8 +216,9 @@ def test_ten_simultaneous_check_ins_record_one(app, scene, events, audits):
     def tap():
         client = app.test_client()
         barrier.wait()
-        response = client.post(f"/api/v1/claims/{s.claim_id}/check-in", json=point(30),
-                               headers={"Authorization": f"Bearer {s.token}"})
+        response = client.post(
+            f"/api/v1/claims/{s.claim_id}/check-in", json=point(30), headers={"Authorization": f"Bearer {s.token}"}
+        )
         statuses.append(response.status_code)
 
     with at(s.shift.starts_at):

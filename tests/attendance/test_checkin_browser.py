@@ -37,8 +37,9 @@ def served(app):
 @pytest.fixture
 def chromium():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
         yield browser
         browser.close()
 
@@ -49,12 +50,19 @@ def phone(chromium, served):
     contexts = []
 
     def open_as(user, at_metres=None, javascript=True):
-        options = {"viewport": PHONE, "locale": "en-US", "is_mobile": True, "has_touch": True,
-                   "java_script_enabled": javascript}
+        options = {
+            "viewport": PHONE,
+            "locale": "en-US",
+            "is_mobile": True,
+            "has_touch": True,
+            "java_script_enabled": javascript,
+        }
         if at_metres is not None:
             position = point(at_metres)
-            options |= {"geolocation": {"latitude": position["lat"], "longitude": position["lon"], "accuracy": 15},
-                        "permissions": ["geolocation"]}
+            options |= {
+                "geolocation": {"latitude": position["lat"], "longitude": position["lon"], "accuracy": 15},
+                "permissions": ["geolocation"],
+            }
         context = chromium.new_context(**options)
         contexts.append(context)
         page = context.new_page()

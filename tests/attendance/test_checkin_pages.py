@@ -16,9 +16,13 @@ def checkin_url(s):
 def self_hosted(html: str) -> bool:
     """Nothing from other hosts, no inline style or script: what the CSP and the page budget demand."""
     scripts = re.findall(r"<script[^>]*>", html)
-    return (not re.search(r'(?:src|href|action)="(?:[a-z]+:)?//', html) and "style=" not in html
-            and "<style" not in html and len(scripts) == 1 and re.match(r'<script src="/assets/[^"]+" defer>',
-                                                                         scripts[0]) is not None)
+    return (
+        not re.search(r'(?:src|href|action)="(?:[a-z]+:)?//', html)
+        and "style=" not in html
+        and "<style" not in html
+        and len(scripts) == 1
+        and re.match(r'<script src="/assets/[^"]+" defer>', scripts[0]) is not None
+    )
 
 
 def test_my_shifts_offers_check_in_only_within_the_window(scene, browser):
@@ -71,8 +75,7 @@ def test_a_position_outside_the_radius_shows_the_distance_and_the_alternatives(s
         page = client.get(response.headers["Location"]).get_data(as_text=True)
 
     assert 'role="alert"' in page
-    assert "You are about 850 m from the post (location accurate to about ±60 m); you need to be within 300 m." \
-        in page
+    assert "You are about 850 m from the post (location accurate to about ±60 m); you need to be within 300 m." in page
     assert "Other ways to check in" in page
     assert stored(s.claim_id).checked_in_at is None
 

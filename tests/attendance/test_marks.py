@@ -14,8 +14,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")  # the configured zone of the test app
 
 
 def mark(api, s, present, token=None, claim_id=None):
-    return api.post(f"/claims/{claim_id or s.claim_id}/attendance", json={"present": present},
-                    token=token or s.organizer_token)
+    return api.post(
+        f"/claims/{claim_id or s.claim_id}/attendance", json={"present": present}, token=token or s.organizer_token
+    )
 
 
 def test_the_organizer_marks_a_volunteer_present_by_hand(api, scene, stored, events, audits):
@@ -46,13 +47,11 @@ def test_marking_present_after_a_no_show_is_a_reversal(api, scene, events, audit
         mark(api, s, True)
 
     assert [kind for kind, _, _ in events(s.claim_id)] == ["marked_no_show", "no_show_reversed"]
-    assert [action for action, _ in audits(s.claim_id)] == ["attendance.marked_no_show",
-                                                            "attendance.no_show_reversed"]
+    assert [action for action, _ in audits(s.claim_id)] == ["attendance.marked_no_show", "attendance.no_show_reversed"]
 
 
 @pytest.mark.parametrize("who", ["reviewer", "other_organizer", "volunteer"])
-def test_only_organizers_of_the_tasks_subtree_may_mark(api, scene, make_user, make_org, grant, api_token, stored,
-                                                       who):
+def test_only_organizers_of_the_tasks_subtree_may_mark(api, scene, make_user, make_org, grant, api_token, stored, who):
     s = scene()
     user = make_user(who)
     if who == "reviewer":
@@ -112,6 +111,7 @@ def test_a_manual_mark_is_reported_as_manual_for_the_hours_confirmation(api, sce
 
 # --- the roster page ---
 
+
 def roster(client, s):
     return client.get(f"/org/shifts/{s.shift.id}/roster").get_data(as_text=True)
 
@@ -121,8 +121,11 @@ def test_saving_attendance_on_the_roster_marks_every_row_that_was_set(api, scene
     _, _, other = join(s)
     client = browser(s.organizer)
     with at(s.shift.starts_at + timedelta(minutes=10)):
-        response = form_post(client, f"/org/shifts/{s.shift.id}/attendance",
-                             {f"attendance-{s.claim_id}": "present", f"attendance-{other}": "no_show"})
+        response = form_post(
+            client,
+            f"/org/shifts/{s.shift.id}/attendance",
+            {f"attendance-{s.claim_id}": "present", f"attendance-{other}": "no_show"},
+        )
         page = client.get(response.headers["Location"]).get_data(as_text=True)
 
     assert response.status_code == 302

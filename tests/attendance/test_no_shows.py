@@ -18,13 +18,14 @@ def run_job(app, moment):
 
 def notes(app, user):
     with app.app_context():
-        return list(db.session.execute(
-            sa.select(Notification.kind).where(Notification.user_id == user.id).order_by(Notification.id)
-        ).scalars())
+        return list(
+            db.session.execute(
+                sa.select(Notification.kind).where(Notification.user_id == user.id).order_by(Notification.id)
+            ).scalars()
+        )
 
 
-def test_a_volunteer_who_never_checked_in_becomes_a_no_show_after_the_grace_period(app, scene, stored, events,
-                                                                                     audits):
+def test_a_volunteer_who_never_checked_in_becomes_a_no_show_after_the_grace_period(app, scene, stored, events, audits):
     s = scene()
     grace = timedelta(minutes=app.config["NO_SHOW_AFTER_MIN"])
 

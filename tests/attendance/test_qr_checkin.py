@@ -38,8 +38,9 @@ def test_reviewers_volunteers_and_other_communities_get_no_token(api, on_site, m
     grant(reviewer, on_site.org, "reviewer")
     grant(other, make_org("民泰社区"))
     with at(on_site.shift.starts_at):
-        statuses = [issue(api, on_site, token).status_code
-                    for token in (api_token(reviewer), api_token(other), on_site.token)]
+        statuses = [
+            issue(api, on_site, token).status_code for token in (api_token(reviewer), api_token(other), on_site.token)
+        ]
 
     assert statuses == [403, 403, 403]
 
@@ -55,8 +56,10 @@ def test_scanning_checks_in_then_out_without_a_location(api, on_site, stored, ev
     assert second.status_code == 200 and second.json["checked_out_at"] is not None
     claim = stored(on_site.claim_id)
     assert claim.checked_in_at == on_site.shift.starts_at and claim.attendance == "present"
-    assert events(on_site.claim_id) == [("check_in", "qr", on_site.volunteer.id),
-                                        ("check_out", "qr", on_site.volunteer.id)]
+    assert events(on_site.claim_id) == [
+        ("check_in", "qr", on_site.volunteer.id),
+        ("check_out", "qr", on_site.volunteer.id),
+    ]
 
 
 def test_a_token_expires_after_its_lifetime(api, on_site, app, stored):
@@ -84,8 +87,12 @@ def test_a_tampered_token_is_invalid(api, on_site, make_task, stored):
         token = issue(api, on_site).json["token"]
         payload, timestamp, signature = token.split(".")
         # The payload of another shift with this signature, and this payload with a changed signature.
-        forged = [f"{payload[:-1]}{'A' if payload[-1] != 'A' else 'B'}.{timestamp}.{signature}",
-                  f"{payload}.{timestamp}.{signature[:-2]}xx", "not-a-token", str(other_shift.id)]
+        forged = [
+            f"{payload[:-1]}{'A' if payload[-1] != 'A' else 'B'}.{timestamp}.{signature}",
+            f"{payload}.{timestamp}.{signature[:-2]}xx",
+            "not-a-token",
+            str(other_shift.id),
+        ]
         responses = [api.post("/checkin", json={"token": t}, token=on_site.token) for t in forged]
 
     assert [(r.status_code, r.json["error"]["code"]) for r in responses] == [(400, "token_invalid")] * 4
@@ -110,6 +117,7 @@ def test_scanning_still_respects_the_check_in_window(api, on_site):
 
 
 # --- the pages ---
+
 
 def scanned_url(api, s):
     return "/c/" + issue(api, s).json["token"]
@@ -205,8 +213,11 @@ def test_reviewers_cannot_open_the_code_page(on_site, browser, make_user, grant)
 
 def test_the_check_in_code_opens_the_host_the_organizer_asked(api, on_site):
     with at(on_site.shift.starts_at):
-        body = api.post(f"/shifts/{on_site.shift.id}/checkin-token", token=on_site.organizer_token,
-                        headers={"Host": "192.168.1.20:5101"}).json
+        body = api.post(
+            f"/shifts/{on_site.shift.id}/checkin-token",
+            token=on_site.organizer_token,
+            headers={"Host": "192.168.1.20:5101"},
+        ).json
 
     assert body["url"] == f"http://192.168.1.20:5101/c/{body['token']}"
 

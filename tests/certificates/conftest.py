@@ -22,16 +22,35 @@ def make_entry(app, make_user):
     """
     confirmer = {}
 
-    def factory(volunteer, org, day: date, minutes: int, *, activity="东门卡口值守", task_type="checkpoint",
-                content="", corrects=None, reason=None):
+    def factory(
+        volunteer,
+        org,
+        day: date,
+        minutes: int,
+        *,
+        activity="东门卡口值守",
+        task_type="checkpoint",
+        content="",
+        corrects=None,
+        reason=None,
+    ):
         if "user" not in confirmer:
             confirmer["user"] = make_user("王书记")
         with app.app_context():
             entry = HourEntry(
-                volunteer_id=volunteer.id, org_id=org.id, activity_name=activity, service_date=day,
-                place="民治街道东门", service_content=content, task_type=task_type, leader_name="王书记",
-                minutes=minutes, source="correction" if corrects or reason else "manual", reason=reason,
-                corrects_id=corrects, confirmed_by_id=confirmer["user"].id,
+                volunteer_id=volunteer.id,
+                org_id=org.id,
+                activity_name=activity,
+                service_date=day,
+                place="民治街道东门",
+                service_content=content,
+                task_type=task_type,
+                leader_name="王书记",
+                minutes=minutes,
+                source="correction" if corrects or reason else "manual",
+                reason=reason,
+                corrects_id=corrects,
+                confirmed_by_id=confirmer["user"].id,
             )
             db.session.add(entry)
             db.session.commit()
@@ -64,8 +83,8 @@ def _unescape(literal: bytes) -> bytes:
             out.append(char)
             i += 1
             continue
-        nxt = literal[i + 1:i + 2]
-        octal = re.match(rb"[0-7]{1,3}", literal[i + 1:i + 4])
+        nxt = literal[i + 1 : i + 2]
+        octal = re.match(rb"[0-7]{1,3}", literal[i + 1 : i + 4])
         if octal:
             out.append(int(octal.group(), 8))
             i += 1 + len(octal.group())

@@ -66,15 +66,18 @@ def test_the_language_defaults_to_the_volunteers_and_english_can_be_asked_for(ap
     assert chinese.json["id"] != english.json["id"]
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"from": "2024-03-01", "to": "2024-02-01"}, "from"),
-    ({"from": "2024-02-30", "to": "2024-03-01"}, "from"),
-    ({"from": "yesterday"}, "from"),
-    ({"from": "2010-01-01", "to": "2024-01-01"}, "from"),
-    ({"to": "2024-12-31"}, "to"),
-    ({"locale": "fr"}, "locale"),
-    ({"period": "all"}, "period"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"from": "2024-03-01", "to": "2024-02-01"}, "from"),
+        ({"from": "2024-02-30", "to": "2024-03-01"}, "from"),
+        ({"from": "yesterday"}, "from"),
+        ({"from": "2010-01-01", "to": "2024-01-01"}, "from"),
+        ({"to": "2024-12-31"}, "to"),
+        ({"locale": "fr"}, "locale"),
+        ({"period": "all"}, "period"),
+    ],
+)
 def test_bad_periods_answer_400_with_the_field(api, served, body, field):
     _, token, _ = served
 
@@ -96,8 +99,9 @@ def test_asking_needs_a_token(api):
     assert api.post("/me/certificates", json=PERIOD).status_code == 401
 
 
-def test_my_certificates_lists_mine_newest_first_with_the_pdf_link_once_ready(app, api, served, make_user,
-                                                                              make_org, make_entry, api_token):
+def test_my_certificates_lists_mine_newest_first_with_the_pdf_link_once_ready(
+    app, api, served, make_user, make_org, make_entry, api_token
+):
     _, token, _ = served
     older = api.post("/me/certificates", json=PERIOD, token=token).json
     newer = api.post("/me/certificates", json={**PERIOD, "locale": "en"}, token=token).json
@@ -137,21 +141,22 @@ def test_the_pdf_answers_409_while_it_is_being_made(api, served):
     assert answer.status_code == 409 and answer.json["error"]["code"] == "certificate_not_ready"
 
 
-def test_an_organizer_of_the_issuing_organisation_revokes_with_a_reason(app, api, served, make_user, grant,
-                                                                         api_token):
+def test_an_organizer_of_the_issuing_organisation_revokes_with_a_reason(app, api, served, make_user, grant, api_token):
     volunteer, token, org = served
     certificate = api.post("/me/certificates", json=PERIOD, token=token).json
     make_ready(app, certificate["id"])
     organizer = make_user("王书记")
     grant(organizer, org)
 
-    answer = api.post(f"/certificates/{certificate['code']}/revoke", json={"reason": "时长记录有误，已更正"},
-                      token=api_token(organizer))
+    answer = api.post(
+        f"/certificates/{certificate['code']}/revoke",
+        json={"reason": "时长记录有误，已更正"},
+        token=api_token(organizer),
+    )
 
     assert answer.status_code == 200
     assert (answer.json["valid"], answer.json["status"]) == (False, "revoked")
-    assert api.get(f"/certificates/{certificate['id']}.pdf", token=token).json["error"]["code"] == \
-        "certificate_revoked"
+    assert api.get(f"/certificates/{certificate['id']}.pdf", token=token).json["error"]["code"] == "certificate_revoked"
     with app.app_context():
         audit = db.session.execute(sa.select(AuditEvent).where(AuditEvent.action == "certificate.revoked")).scalar_one()
         assert (audit.actor_id, audit.details["reason"]) == (organizer.id, "时长记录有误，已更正")
@@ -159,8 +164,9 @@ def test_an_organizer_of_the_issuing_organisation_revokes_with_a_reason(app, api
         assert (note.user_id, note.kind) == (volunteer.id, "certificate_revoked")
 
 
-def test_revoking_is_refused_to_other_organisations_and_to_the_volunteer(app, api, served, make_user, make_org,
-                                                                          grant, api_token):
+def test_revoking_is_refused_to_other_organisations_and_to_the_volunteer(
+    app, api, served, make_user, make_org, grant, api_token
+):
     _, token, _ = served
     certificate = api.post("/me/certificates", json=PERIOD, token=token).json
     elsewhere = make_user("李主任")
@@ -172,8 +178,9 @@ def test_revoking_is_refused_to_other_organisations_and_to_the_volunteer(app, ap
     assert api.get(f"/certificates/{certificate['code']}").json["status"] == "pending"
 
 
-def test_an_organizer_above_the_issuing_community_may_revoke(app, api, make_user, make_org, make_entry, grant,
-                                                             api_token):
+def test_an_organizer_above_the_issuing_community_may_revoke(
+    app, api, make_user, make_org, make_entry, grant, api_token
+):
     street = make_org("民治街道", kind="street")
     community = make_org("民治社区", parent=street)
     volunteer = make_user()
@@ -182,8 +189,9 @@ def test_an_organizer_above_the_issuing_community_may_revoke(app, api, make_user
     street_organizer = make_user("街道组织者")
     grant(street_organizer, street)
 
-    answer = api.post(f"/certificates/{certificate['code']}/revoke", json={"reason": "重复"},
-                      token=api_token(street_organizer))
+    answer = api.post(
+        f"/certificates/{certificate['code']}/revoke", json={"reason": "重复"}, token=api_token(street_organizer)
+    )
 
     assert answer.status_code == 200
 

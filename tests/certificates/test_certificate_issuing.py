@@ -23,7 +23,8 @@ def _frozen_today():
 
 
 def test_a_certificate_counts_only_the_period_and_names_each_recording_organisation(
-        ctx, make_user, make_org, make_entry):
+    ctx, make_user, make_org, make_entry
+):
     volunteer = make_user("李晓明")
     minzhi, baishilong = make_org("民治社区"), make_org("白石龙社区")
     make_entry(volunteer, minzhi, date(2023, 12, 31), 600)  # before the period
@@ -48,7 +49,8 @@ def test_a_certificate_counts_only_the_period_and_names_each_recording_organisat
 
 
 def test_the_certificate_states_the_volunteer_number_period_and_issue_date_never_a_phone(
-        ctx, make_user, make_org, make_entry):
+    ctx, make_user, make_org, make_entry
+):
     volunteer = make_user("李晓明")
     make_entry(volunteer, make_org(), date(2024, 2, 3), 240)
 
@@ -90,8 +92,7 @@ def test_without_a_period_the_certificate_covers_everything_up_to_today(ctx, mak
     assert (certificate.period_from, certificate.period_to) == (date(2021, 5, 4), date(2024, 6, 15))
 
 
-def test_without_a_period_a_record_dated_before_2000_stored_earlier_is_left_out(ctx, make_user, make_org,
-                                                                                make_entry):
+def test_without_a_period_a_record_dated_before_2000_stored_earlier_is_left_out(ctx, make_user, make_org, make_entry):
     """A correction dated 0001-01-01 was once accepted; the ledger keeps it, but "all my service" still works."""
     volunteer, org = make_user(), make_org()
     make_entry(volunteer, org, date(1, 1, 1), 60)
@@ -113,8 +114,7 @@ def test_the_facts_are_frozen_when_the_certificate_is_issued(ctx, make_user, mak
     assert db.session.get(Certificate, certificate.id).total_minutes == 240
 
 
-def test_a_repeated_request_returns_the_same_certificate_until_the_record_changes(
-        ctx, make_user, make_org, make_entry):
+def test_a_repeated_request_returns_the_same_certificate_until_the_record_changes(ctx, make_user, make_org, make_entry):
     volunteer, org = make_user(), make_org()
     make_entry(volunteer, org, date(2024, 2, 3), 240)
     first, _ = services.request_certificate(volunteer, date(2024, 1, 1), date(2024, 6, 15), "zh")
@@ -127,8 +127,7 @@ def test_a_repeated_request_returns_the_same_certificate_until_the_record_change
     assert created and newer.id != first.id and newer.total_minutes == 300
 
 
-def test_issuing_records_the_pdf_job_and_an_audit_event_with_an_unguessable_code(
-        ctx, make_user, make_org, make_entry):
+def test_issuing_records_the_pdf_job_and_an_audit_event_with_an_unguessable_code(ctx, make_user, make_org, make_entry):
     volunteer = make_user()
     make_entry(volunteer, make_org(), date(2024, 2, 3), 240)
 
@@ -138,7 +137,8 @@ def test_issuing_records_the_pdf_job_and_an_audit_event_with_an_unguessable_code
     assert len(certificate.code) == 12 and set(certificate.code) <= set(CODE_ALPHABET)
     events = db.session.execute(sa.select(OutboxEvent.job, OutboxEvent.payload)).all()
     assert [(e.job, e.payload) for e in events] == [
-        ("volunteer_hub.certificates.jobs.render_certificate", {"certificate_id": certificate.id})]
+        ("volunteer_hub.certificates.jobs.render_certificate", {"certificate_id": certificate.id})
+    ]
     audit = db.session.execute(sa.select(AuditEvent)).scalar_one()
     assert (audit.actor_id, audit.action, audit.subject_id) == (volunteer.id, "certificate.requested", certificate.id)
 
@@ -154,11 +154,14 @@ def test_a_period_without_hours_is_refused_as_no_hours(ctx, make_user, make_org,
     assert db.session.execute(sa.select(sa.func.count()).select_from(Certificate)).scalar_one() == 0
 
 
-@pytest.mark.parametrize(("start", "end", "field"), [
-    (date(2024, 3, 1), date(2024, 2, 1), "from"),  # starts after it ends
-    (date(2014, 1, 1), date(2024, 1, 1), "from"),  # more than ten years
-    (date(2024, 6, 1), date(2024, 6, 16), "to"),  # ends tomorrow
-])
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        (date(2024, 3, 1), date(2024, 2, 1), "from"),  # starts after it ends
+        (date(2014, 1, 1), date(2024, 1, 1), "from"),  # more than ten years
+        (date(2024, 6, 1), date(2024, 6, 16), "to"),  # ends tomorrow
+    ],
+)
 def test_impossible_periods_are_refused_on_their_field(ctx, make_user, make_org, make_entry, start, end, field):
     volunteer = make_user()
     make_entry(volunteer, make_org(), date(2024, 2, 3), 240)

@@ -9,8 +9,10 @@ import time_machine
 from tests.conftest import english
 from volunteer_hub.certificates import services
 
-WECHAT = ("Mozilla/5.0 (Linux; Android 12; V2134A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/86.0 Mobile "
-          "Safari/537.36 MicroMessenger/8.0.50.2701(0x28003237) NetType/WIFI Language/zh_CN")
+WECHAT = (
+    "Mozilla/5.0 (Linux; Android 12; V2134A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/86.0 Mobile "
+    "Safari/537.36 MicroMessenger/8.0.50.2701(0x28003237) NetType/WIFI Language/zh_CN"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -103,8 +105,7 @@ def test_a_period_without_hours_is_explained_on_the_form(client, post, volunteer
     assert "You have no confirmed service hours in this period" in response.get_data(as_text=True)
 
 
-def test_another_volunteers_certificate_page_is_not_found(app, client, post, volunteer, make_user, login,
-                                                          new_client):
+def test_another_volunteers_certificate_page_is_not_found(app, client, post, volunteer, make_user, login, new_client):
     response = ask(client, post)
     render_all(app, certificate_id(response))
     someone_else = login(make_user("别人"), new_client())
@@ -113,8 +114,9 @@ def test_another_volunteers_certificate_page_is_not_found(app, client, post, vol
     assert someone_else.get(f"{response.headers['Location']}.pdf").status_code == 404
 
 
-def test_an_organizer_revokes_from_the_verification_page(app, client, post, volunteer, org, make_user, grant,
-                                                         login, new_client):
+def test_an_organizer_revokes_from_the_verification_page(
+    app, client, post, volunteer, org, make_user, grant, login, new_client
+):
     response = ask(client, post)
     render_all(app, certificate_id(response))
     with app.app_context():

@@ -76,10 +76,13 @@ def test_english_on_request_labels_the_pdf_in_english_and_keeps_names_as_written
     assert "民治社区" in text and "Feb 3, 2024" in text
 
 
-@pytest.mark.parametrize(("locale", "shown", "hidden"), [("en", "Baishilong Community", "白石龙社区"),
-                                                           ("zh", "白石龙社区", "Baishilong Community")])
-def test_a_certificate_names_the_organisations_in_its_language(ctx, make_user, make_org, make_entry, locale, shown,
-                                                                hidden):
+@pytest.mark.parametrize(
+    ("locale", "shown", "hidden"),
+    [("en", "Baishilong Community", "白石龙社区"), ("zh", "白石龙社区", "Baishilong Community")],
+)
+def test_a_certificate_names_the_organisations_in_its_language(
+    ctx, make_user, make_org, make_entry, locale, shown, hidden
+):
     volunteer = make_user("李晓明")
     make_entry(volunteer, make_org("白石龙社区", name_en="Baishilong Community"), date(2024, 2, 3), 240)
     make_entry(volunteer, make_org("民治社区"), date(2024, 3, 2), 90)  # no English name: the Chinese one

@@ -40,8 +40,16 @@ def test_the_verification_page_shows_a_valid_certificate_and_its_facts(client, c
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "This certificate is valid" in html
-    for fact in ("李晓明", volunteer.volunteer_no, "民治社区", "东门卡口值守", "4.50 hours", "June 15, 2024",
-                 "January 1, 2024 to June 15, 2024", issued.display_code):
+    for fact in (
+        "李晓明",
+        volunteer.volunteer_no,
+        "民治社区",
+        "东门卡口值守",
+        "4.50 hours",
+        "June 15, 2024",
+        "January 1, 2024 to June 15, 2024",
+        issued.display_code,
+    ):
         assert fact in html
     assert page.headers["X-Robots-Tag"] == "noindex, nofollow"
 
@@ -96,13 +104,29 @@ def test_the_api_answers_the_verification_facts_and_validity_without_a_token(api
 
     assert answer.status_code == 200
     assert answer.json == {
-        "code": issued.code, "valid": True, "status": "ready",
-        "volunteer_name": "李晓明", "volunteer_no": volunteer.volunteer_no,
-        "from": "2024-01-01", "to": "2024-06-15", "issued_on": "2024-06-15",
-        "total_minutes": 270, "total_hours": "4.50",
+        "code": issued.code,
+        "valid": True,
+        "status": "ready",
+        "volunteer_name": "李晓明",
+        "volunteer_no": volunteer.volunteer_no,
+        "from": "2024-01-01",
+        "to": "2024-06-15",
+        "issued_on": "2024-06-15",
+        "total_minutes": 270,
+        "total_hours": "4.50",
         "issuers": [{"name": "民治社区", "minutes": 270, "hours": "4.50"}],
-        "services": [{"date": "2024-02-03", "activity": "东门卡口值守", "content": "", "task_type": "checkpoint",
-                      "organisation": "民治社区", "minutes": 270, "hours": "4.50", "corrected": False}],
+        "services": [
+            {
+                "date": "2024-02-03",
+                "activity": "东门卡口值守",
+                "content": "",
+                "task_type": "checkpoint",
+                "organisation": "民治社区",
+                "minutes": 270,
+                "hours": "4.50",
+                "corrected": False,
+            }
+        ],
         "revoked_at": None,
     }
 

@@ -21,8 +21,11 @@ def claim_places(app, shift_id, user_ids):
 
 def confirmed(app, shift_id):
     with app.app_context():
-        return sorted(db.session.execute(
-            sa.select(Claim.user_id).where(Claim.shift_id == shift_id, Claim.status == "confirmed")).scalars())
+        return sorted(
+            db.session.execute(
+                sa.select(Claim.user_id).where(Claim.shift_id == shift_id, Claim.status == "confirmed")
+            ).scalars()
+        )
 
 
 def test_a_group_gets_all_its_places_at_once(app, make_task, make_user):

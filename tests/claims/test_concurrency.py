@@ -37,8 +37,9 @@ def run_concurrently(app, calls):
 
 def claim_call(app, token, shift_id):
     def call():
-        response = app.test_client().post(f"/api/v1/shifts/{shift_id}/claims",
-                                          headers={"Authorization": f"Bearer {token}"})
+        response = app.test_client().post(
+            f"/api/v1/shifts/{shift_id}/claims", headers={"Authorization": f"Bearer {token}"}
+        )
         return response.status_code, response.get_json()
 
     return call
@@ -111,8 +112,9 @@ def test_cancellations_racing_new_claims_never_exceed_capacity(app, make_task, c
 
     def cancel_call(token, claim_id):
         def call():
-            response = app.test_client().delete(f"/api/v1/claims/{claim_id}",
-                                                headers={"Authorization": f"Bearer {token}"})
+            response = app.test_client().delete(
+                f"/api/v1/claims/{claim_id}", headers={"Authorization": f"Bearer {token}"}
+            )
             return response.status_code, response.get_json()
 
         return call

@@ -10,11 +10,19 @@ from volunteer_hub.extensions import db
 from volunteer_hub.tasks.models import Shift, TaskStatus
 
 
-@pytest.mark.parametrize("start_in", [timedelta(days=1), timedelta(hours=-2), timedelta(days=-3)],
-                         ids=["upcoming", "started", "task completed"])
+@pytest.mark.parametrize(
+    "start_in",
+    [timedelta(days=1), timedelta(hours=-2), timedelta(days=-3)],
+    ids=["upcoming", "started", "task completed"],
+)
 def test_terms_equal_the_models(app, make_task, start_in):
-    task = make_task(shifts=[(start_in, 4, 3)], requires_approval=True, requires_insurance=True,
-                     requires_qualification="first_aid", requires_health_declaration=True)
+    task = make_task(
+        shifts=[(start_in, 4, 3)],
+        requires_approval=True,
+        requires_insurance=True,
+        requires_qualification="first_aid",
+        requires_health_declaration=True,
+    )
     with app.app_context():
         shift = db.session.get(Shift, task.shifts[0].id)
         shift.confirmed = 1
@@ -26,10 +34,16 @@ def test_terms_equal_the_models(app, make_task, start_in):
                 assert getattr(terms, name) == getattr(shift, name), name
         for name in TaskTerms.__slots__:
             assert getattr(terms.task, name) == getattr(shift.task, name), name
-        assert (terms.has_started, terms.places_left) == (shift.has_started, shift.places_left) == (
-            start_in < timedelta(0), 2)
-        assert terms.task.display_status == shift.task.display_status == (
-            TaskStatus.COMPLETED if start_in < timedelta(days=-1) else TaskStatus.OPEN)
+        assert (
+            (terms.has_started, terms.places_left)
+            == (shift.has_started, shift.places_left)
+            == (start_in < timedelta(0), 2)
+        )
+        assert (
+            terms.task.display_status
+            == shift.task.display_status
+            == (TaskStatus.COMPLETED if start_in < timedelta(days=-1) else TaskStatus.OPEN)
+        )
 
 
 @pytest.mark.parametrize("shift_id", [10**9, "1", None])

@@ -25,8 +25,10 @@ PHONE = {"width": 360, "height": 740}
 SHENZHEN_BAISHILONG = {"latitude": 22.6112, "longitude": 114.0352}  # next to the demo tasks of 白石龙社区
 
 if not Path(CHROMIUM).exists():
-    pytest.skip("Chromium is not installed (apt-get install chromium chromium-driver): browser tests skipped",
-                allow_module_level=True)
+    pytest.skip(
+        "Chromium is not installed (apt-get install chromium chromium-driver): browser tests skipped",
+        allow_module_level=True,
+    )
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
@@ -38,8 +40,13 @@ def _free_port() -> int:
 
 
 def _flask(*args, env):
-    subprocess.run([Path(sys.executable).parent / "flask", "--app", "wsgi", *args], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [Path(sys.executable).parent / "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -50,20 +57,44 @@ def live_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("e2e")
     redis_url = embedded_redis.start_embedded(str(folder))
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'e2e.db'}", "REDIS_URL": redis_url,
-           "SECRET_KEY": "e2e", "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "WORKER_LOG_LEVEL": "WARNING",
-           "GEOCODER_DOMAIN": ""}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'e2e.db'}",
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "e2e",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "WORKER_LOG_LEVEL": "WARNING",
+        "GEOCODER_DOMAIN": "",
+    }
     _flask("db", "upgrade", env=env)
     _flask("seed-demo", env=env)
     bin_dir = Path(sys.executable).parent
     logs = (folder / "stack.log").open("w")
     processes = [
-        subprocess.Popen([bin_dir / "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-                         cwd=ROOT, env=env, stdout=logs, stderr=subprocess.STDOUT, start_new_session=True),
-        subprocess.Popen([bin_dir / "flask", "--app", "wsgi", "worker"], cwd=ROOT, env=env, stdout=logs,
-                         stderr=subprocess.STDOUT, start_new_session=True),
-        subprocess.Popen([bin_dir / "flask", "--app", "wsgi", "scheduler"], cwd=ROOT, env=env, stdout=logs,
-                         stderr=subprocess.STDOUT, start_new_session=True),
+        subprocess.Popen(
+            [bin_dir / "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=logs,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        ),
+        subprocess.Popen(
+            [bin_dir / "flask", "--app", "wsgi", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=logs,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        ),
+        subprocess.Popen(
+            [bin_dir / "flask", "--app", "wsgi", "scheduler"],
+            cwd=ROOT,
+            env=env,
+            stdout=logs,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        ),
     ]
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -89,9 +120,17 @@ def live_server(tmp_path_factory):
 def browser():
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield launched
         launched.close()
@@ -102,8 +141,14 @@ class Phone:
 
     def __init__(self, browser, base: str, locale: str = "zh-CN"):
         self.base = base
-        self.context = browser.new_context(viewport=PHONE, locale=locale, geolocation=SHENZHEN_BAISHILONG,
-                                           permissions=["geolocation"], is_mobile=True, has_touch=True)
+        self.context = browser.new_context(
+            viewport=PHONE,
+            locale=locale,
+            geolocation=SHENZHEN_BAISHILONG,
+            permissions=["geolocation"],
+            is_mobile=True,
+            has_touch=True,
+        )
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.page.on("request", lambda request: self.requests.append(request.url))

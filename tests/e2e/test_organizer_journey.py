@@ -50,8 +50,7 @@ def test_shift_rows_show_their_length_and_the_next_day_while_typing_at_360_px(ph
     organizer.go("/org/tasks/new")
     page = organizer.page
     row = page.locator("[data-shift-row]").first
-    length, next_day, too_long = (row.locator(s) for s in ("[data-shift-length]", "[data-next-day]",
-                                                           "[data-too-long]"))
+    length, next_day, too_long = (row.locator(s) for s in ("[data-shift-length]", "[data-next-day]", "[data-too-long]"))
 
     page.fill("input[name='shifts-0-starts']", "08:00")
     page.fill("input[name='shifts-0-ends']", "07:00")  # meant 17:00: read as the next morning
@@ -74,8 +73,10 @@ def test_shift_rows_show_their_length_and_the_next_day_while_typing_at_360_px(ph
 
     # The same on the shift series form, where times are typed as HH:MM and 24:00 is midnight.
     organizer.go("/org/tasks")
-    task_url = page.evaluate("[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))"
-                             ".find(h => /^\\/org\\/tasks\\/\\d+$/.test(h))")
+    task_url = page.evaluate(
+        "[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))"
+        ".find(h => /^\\/org\\/tasks\\/\\d+$/.test(h))"
+    )
     organizer.go(f"{task_url}/series")
     slot = page.locator("[data-shift-row]").nth(1)  # the checkpoint's 16:00-24:00
     expect(slot.locator("[data-shift-length]")).to_have_text("时长 8 小时。")

@@ -52,9 +52,15 @@ def ask(app, world):
 
     def create(requester=None, **fields):
         with app.test_request_context():
-            data = {"type": "delivery", "description": "Please buy rice and vegetables for me.", "address": ADDRESS,
-                    "contact_name": "Anna", "contact_phone": PHONE, "needed_at": tomorrow_at(10),
-                    "community_id": world.community.id} | fields
+            data = {
+                "type": "delivery",
+                "description": "Please buy rice and vegetables for me.",
+                "address": ADDRESS,
+                "contact_name": "Anna",
+                "contact_phone": PHONE,
+                "needed_at": tomorrow_at(10),
+                "community_id": world.community.id,
+            } | fields
             user = db.session.get(User, requester.id) if requester else None
             created, token = services.create_request(user, **data)
             return created.id, token
@@ -68,8 +74,7 @@ def accept(app):
 
     def run(organizer, request_id):
         with app.test_request_context():
-            task = services.accept_request(db.session.get(User, organizer.id), db.session.get(HelpRequest,
-                                                                                              request_id))
+            task = services.accept_request(db.session.get(User, organizer.id), db.session.get(HelpRequest, request_id))
             return task.id
 
     return run

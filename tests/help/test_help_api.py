@@ -15,9 +15,15 @@ def body(app, world):
     """A valid request body for Minzhi Community."""
     with app.test_request_context():
         needed = isoformat(tomorrow_at(10))
-    return {"type": "foreign_language", "description": "Help me talk to the pharmacist.", "address": ADDRESS,
-            "needed_at": needed, "contact_phone": "13912345678", "languages": ["english"],
-            "community_id": world.community.id}
+    return {
+        "type": "foreign_language",
+        "description": "Help me talk to the pharmacist.",
+        "address": ADDRESS,
+        "needed_at": needed,
+        "contact_phone": "13912345678",
+        "languages": ["english"],
+        "community_id": world.community.id,
+    }
 
 
 def test_a_resident_asks_for_help(api, api_token, make_user, body):
@@ -35,26 +41,29 @@ def test_asking_needs_a_bearer_token(api, body):
 
 
 def test_without_a_community_the_nearest_to_the_location_is_chosen(api, api_token, make_user, body):
-    body = {k: v for k, v in body.items() if k != "community_id"} | {"lat": SHENZHEN[0] + 0.045,
-                                                                     "lon": SHENZHEN[1]}
+    body = {k: v for k, v in body.items() if k != "community_id"} | {"lat": SHENZHEN[0] + 0.045, "lon": SHENZHEN[1]}
     reply = api.post("/help-requests", token=api_token(make_user()), json=body)
     assert reply.status_code == 201 and reply.json["community"]["name"] == "Longhua Community"
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"languages": []}, "languages"),
-    ({"contact_phone": "5551234"}, "contact_phone"),
-    ({"needed_at": "2020-01-01T10:00:00+08:00"}, "needed_at"),
-    ({"type": "dance"}, "type"),
-    ({"community_id": None}, "community_id"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"languages": []}, "languages"),
+        ({"contact_phone": "5551234"}, "contact_phone"),
+        ({"needed_at": "2020-01-01T10:00:00+08:00"}, "needed_at"),
+        ({"type": "dance"}, "type"),
+        ({"community_id": None}, "community_id"),
+    ],
+)
 def test_invalid_requests_get_a_message_per_field(api, api_token, make_user, body, changes, field):
     reply = api.post("/help-requests", token=api_token(make_user()), json=body | changes)
     assert reply.status_code == 400 and field in reply.json["error"]["fields"]
 
 
 def test_accepting_publishes_a_one_place_task_and_an_english_speaking_neighbour_is_told(
-        app, api, api_token, make_user, world, body):
+    app, api, api_token, make_user, world, body
+):
     english = make_user("Li English", skills=["english"], lat=SHENZHEN[0] + 0.01, lon=SHENZHEN[1], **ALL_BANDS)
     chinese_only = make_user("Sun Chinese", lat=SHENZHEN[0] + 0.01, lon=SHENZHEN[1], **ALL_BANDS)
     with app.app_context():  # the real clock runs in the worker: no quiet hours, so the hour does not matter
@@ -70,15 +79,22 @@ def test_accepting_publishes_a_one_place_task_and_an_english_speaking_neighbour_
     with app.app_context():
         task = db.session.get(Task, task_id)
         assert (task.type, task.required_skills, task.help_request_id, task.leader_name, task.org_id) == (
-            "foreign_language", ["english"], request_id, "Wang Organizer", world.community.id)
+            "foreign_language",
+            ["english"],
+            request_id,
+            "Wang Organizer",
+            world.community.id,
+        )
         assert [(s.capacity, s.starts_at, (s.ends_at - s.starts_at).total_seconds()) for s in task.shifts] == [
-            (1, tomorrow_at(10), 3600)]
+            (1, tomorrow_at(10), 3600)
+        ]
         assert task.title == "Help me talk to the pharmacist."
 
     run_worker(app, burst=True)
 
-    told = {user.id: api.get("/me/notifications", token=api_token(user)).json["items"]
-            for user in (english, chinese_only)}
+    told = {
+        user.id: api.get("/me/notifications", token=api_token(user)).json["items"] for user in (english, chinese_only)
+    }
     assert [(item["kind"], item["task_id"]) for item in told[english.id]] == [("task_match", task_id)]
     assert told[chinese_only.id] == []
 
@@ -111,8 +127,11 @@ def test_an_organizer_of_the_street_above_may_decide(api, api_token, world, ask,
 def test_the_decline_reason_reaches_the_resident(api, api_token, world, make_user, body):
     resident = make_user()
     request_id = api.post("/help-requests", token=api_token(resident), json=body).json["id"]
-    declined = api.post(f"/help-requests/{request_id}/decline", token=api_token(world.organizer),
-                        json={"reason": "Please call the pharmacy hotline 12345 instead."})
+    declined = api.post(
+        f"/help-requests/{request_id}/decline",
+        token=api_token(world.organizer),
+        json={"reason": "Please call the pharmacy hotline 12345 instead."},
+    )
     assert declined.status_code == 200 and declined.json["status"] == "declined"
     seen = api.get(f"/help-requests/{request_id}", token=api_token(resident)).json
     assert seen["decline_reason"] == "Please call the pharmacy hotline 12345 instead."
@@ -142,8 +161,9 @@ def test_the_community_organizers_are_told_of_a_new_request(api, api_token, worl
     assert [item["kind"] for item in items] == ["help_requested"] and PHONE[3:] not in items[0]["text"]
 
 
-def test_an_account_sends_only_so_many_requests_and_invalid_ones_do_not_count(app, api, api_token, make_user,
-                                                                              body, monkeypatch):
+def test_an_account_sends_only_so_many_requests_and_invalid_ones_do_not_count(
+    app, api, api_token, make_user, body, monkeypatch
+):
     monkeypatch.setitem(app.config, "HELP_REQUEST_LIMIT_PER_ACCOUNT", "2/hour")
     token = api_token(make_user())
     invalid = api.post("/help-requests", token=token, json=body | {"type": "dance"}).status_code

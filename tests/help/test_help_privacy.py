@@ -15,9 +15,13 @@ NATIONAL = PHONE.removeprefix("+86")
 @pytest.fixture
 def people(world, make_user):
     """Everyone of the matrix, by role."""
-    return {"organizer": world.organizer, "sibling organizer": world.sibling_organizer,
-            "confirmed volunteer": make_user("Li Confirmed", skills=["english"]),
-            "waitlisted volunteer": make_user("Chen Waitlisted"), "other volunteer": make_user("Sun Other")}
+    return {
+        "organizer": world.organizer,
+        "sibling organizer": world.sibling_organizer,
+        "confirmed volunteer": make_user("Li Confirmed", skills=["english"]),
+        "waitlisted volunteer": make_user("Chen Waitlisted"),
+        "other volunteer": make_user("Sun Other"),
+    }
 
 
 @pytest.fixture
@@ -35,10 +39,11 @@ def _api_contact(api, api_token, user, request_id):
     return reply.status_code, (reply.json.get("contact") if reply.status_code == 200 else None)
 
 
-@pytest.mark.parametrize("role, status", [("organizer", 200), ("sibling organizer", 404),
-                                          ("confirmed volunteer", 404), ("other volunteer", 404)])
-def test_before_acceptance_only_the_communitys_organizers_see_the_contact(api, api_token, ask, people, role,
-                                                                           status):
+@pytest.mark.parametrize(
+    "role, status",
+    [("organizer", 200), ("sibling organizer", 404), ("confirmed volunteer", 404), ("other volunteer", 404)],
+)
+def test_before_acceptance_only_the_communitys_organizers_see_the_contact(api, api_token, ask, people, role, status):
     request_id, _ = ask()
     code, contact = _api_contact(api, api_token, people[role], request_id)
     assert code == status
@@ -46,11 +51,19 @@ def test_before_acceptance_only_the_communitys_organizers_see_the_contact(api, a
         assert contact == {"name": "Anna", "phone": PHONE, "address": ADDRESS, "lat": None, "lon": None}
 
 
-@pytest.mark.parametrize("role, sees", [("organizer", True), ("confirmed volunteer", True),
-                                        ("waitlisted volunteer", False), ("other volunteer", False),
-                                        ("sibling organizer", False)])
+@pytest.mark.parametrize(
+    "role, sees",
+    [
+        ("organizer", True),
+        ("confirmed volunteer", True),
+        ("waitlisted volunteer", False),
+        ("other volunteer", False),
+        ("sibling organizer", False),
+    ],
+)
 def test_once_confirmed_the_volunteer_and_the_organizers_see_the_contact_on_the_task_page(
-        app, login, accepted, people, role, sees):
+    app, login, accepted, people, role, sees
+):
     _, task_id, _ = accepted
     client = app.test_client()
     login(people[role], client)
@@ -91,8 +104,9 @@ def test_after_the_task_ended_nobody_sees_the_contact(app, api, api_token, login
     assert reply.json["status"] == "completed" and reply.json["contact"] is None
 
 
-def test_the_task_made_from_a_request_shows_only_the_community_and_a_rounded_point(api, api_token, ask, accept,
-                                                                                    world, make_user):
+def test_the_task_made_from_a_request_shows_only_the_community_and_a_rounded_point(
+    api, api_token, ask, accept, world, make_user
+):
     request_id, _ = ask(lat=22.543123, lon=114.057891)
     task_id = accept(world.organizer, request_id)
     task = api.get(f"/tasks/{task_id}", token=api_token(make_user())).json

@@ -39,10 +39,17 @@ def assert_english(html: str) -> None:
 def _form(app, client, world, **changes) -> dict:
     with app.test_request_context():
         needed = to_local(tomorrow_at(10)).strftime("%Y-%m-%dT%H:%M")
-    return {"csrf_token": csrf_token(client, "/help/new"), "type": "foreign_language",
-            "description": "I need someone to explain the quarantine notice.", "languages": ["english"],
-            "needed_at": needed, "community_id": str(world.community.id), "address": ADDRESS,
-            "contact_name": "Anna", "contact_phone": "139 1234 5678"} | changes
+    return {
+        "csrf_token": csrf_token(client, "/help/new"),
+        "type": "foreign_language",
+        "description": "I need someone to explain the quarantine notice.",
+        "languages": ["english"],
+        "needed_at": needed,
+        "community_id": str(world.community.id),
+        "address": ADDRESS,
+        "contact_name": "Anna",
+        "contact_phone": "139 1234 5678",
+    } | changes
 
 
 def test_the_public_form_is_in_english_with_a_language_switch(english, world):
@@ -72,8 +79,10 @@ def test_the_follow_up_link_shows_the_decline_reason(app, english, ask, world, l
     organizer = app.test_client()
     login(world.organizer, organizer)
     page = f"/org/help/{request_id}"
-    declined = organizer.post(f"{page}/decline", data={"csrf_token": csrf_token(organizer, page),
-                                                       "reason": "No volunteers that evening; call 12345."})
+    declined = organizer.post(
+        f"{page}/decline",
+        data={"csrf_token": csrf_token(organizer, page), "reason": "No volunteers that evening; call 12345."},
+    )
     assert declined.status_code == 302
     html = english.get(f"/help/r/{token}").get_data(as_text=True)
     assert "No volunteers that evening; call 12345." in html and "Declined" in html
@@ -85,8 +94,9 @@ def test_a_wrong_follow_up_link_is_not_found(english, ask):
     assert english.get("/help/r/not-the-token").status_code == 404
 
 
-def test_the_resident_thanks_the_volunteer_who_came_and_it_shows_in_their_hours(app, english, ask, accept, claim,
-                                                                                world, make_user, login):
+def test_the_resident_thanks_the_volunteer_who_came_and_it_shows_in_their_hours(
+    app, english, ask, accept, claim, world, make_user, login
+):
     request_id, token = ask()
     volunteer = make_user("Li Volunteer")
     task_id = accept(world.organizer, request_id)
@@ -95,8 +105,10 @@ def test_the_resident_thanks_the_volunteer_who_came_and_it_shows_in_their_hours(
         page = english.get(f"/help/r/{token}").get_data(as_text=True)
         assert "Li Volunteer" in page and "Thank the volunteer" in page
         assert_english(page)
-        thanked = english.post(f"/help/r/{token}/thanks", data={"csrf_token": csrf_token(english, f"/help/r/{token}"),
-                                                                 "message": "Thank you, Li!"})
+        thanked = english.post(
+            f"/help/r/{token}/thanks",
+            data={"csrf_token": csrf_token(english, f"/help/r/{token}"), "message": "Thank you, Li!"},
+        )
         assert thanked.status_code == 302
         assert "Thank you, Li!" in english.get(f"/help/r/{token}").get_data(as_text=True)
         mine = app.test_client()
@@ -106,22 +118,26 @@ def test_the_resident_thanks_the_volunteer_who_came_and_it_shows_in_their_hours(
         assert db.session.query(Notification.kind).filter_by(user_id=volunteer.id, kind="help_thanks").count() == 1
 
 
-def test_thanks_longer_than_200_characters_are_refused_on_the_form(app, english, ask, accept, claim, world,
-                                                                   make_user):
+def test_thanks_longer_than_200_characters_are_refused_on_the_form(app, english, ask, accept, claim, world, make_user):
     request_id, token = ask()
     claim(make_user(), accept(world.organizer, request_id))
     with time_machine.travel(after_the_errand(app), tick=False):
-        response = english.post(f"/help/r/{token}/thanks", data={
-            "csrf_token": csrf_token(english, f"/help/r/{token}"), "message": "x" * 201})
+        response = english.post(
+            f"/help/r/{token}/thanks",
+            data={"csrf_token": csrf_token(english, f"/help/r/{token}"), "message": "x" * 201},
+        )
     assert response.status_code == 400 and "Write 1 to 200 characters." in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"languages": []}, "languages", "Choose the language you would like help in."),
-    ({"contact_phone": "12345"}, "contact_phone", "Enter an 11-digit mainland China mobile number."),
-    ({"contact_name": ""}, "contact_name", "Enter a name of 1 to 50 characters."),
-    ({"address": ""}, "address", "Enter the address where help is needed"),
-])
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"languages": []}, "languages", "Choose the language you would like help in."),
+        ({"contact_phone": "12345"}, "contact_phone", "Enter an 11-digit mainland China mobile number."),
+        ({"contact_name": ""}, "contact_name", "Enter a name of 1 to 50 characters."),
+        ({"address": ""}, "address", "Enter the address where help is needed"),
+    ],
+)
 def test_the_form_shows_what_is_wrong(app, english, world, changes, field, message):
     response = english.post("/help/new", data=_form(app, english, world, **changes))
     html = response.get_data(as_text=True)
@@ -132,8 +148,10 @@ def test_the_form_shows_what_is_wrong(app, english, world, changes, field, messa
 
 @pytest.mark.parametrize("needed_at", ["", "not a time"])
 def test_the_form_shows_every_problem_at_once(app, english, world, needed_at):
-    response = english.post("/help/new", data=_form(app, english, world, needed_at=needed_at, address="",
-                                                     contact_phone="12345", lat="north", lon="1"))
+    response = english.post(
+        "/help/new",
+        data=_form(app, english, world, needed_at=needed_at, address="", contact_phone="12345", lat="north", lon="1"),
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     for field in ("needed_at", "address", "contact_phone", "lat"):
@@ -145,9 +163,11 @@ def test_a_time_in_the_past_or_beyond_14_days_is_refused(app, english, world):
         past = to_local(now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
         late = to_local(now() + timedelta(days=15)).strftime("%Y-%m-%dT%H:%M")
     assert "Choose a time in the future." in english.post(
-        "/help/new", data=_form(app, english, world, needed_at=past)).get_data(as_text=True)
+        "/help/new", data=_form(app, english, world, needed_at=past)
+    ).get_data(as_text=True)
     assert "Choose a time within the next 14 days." in english.post(
-        "/help/new", data=_form(app, english, world, needed_at=late)).get_data(as_text=True)
+        "/help/new", data=_form(app, english, world, needed_at=late)
+    ).get_data(as_text=True)
 
 
 def test_the_form_refuses_a_post_without_its_csrf_token(app, english, world):
@@ -167,15 +187,25 @@ def test_invalid_attempts_do_not_use_up_the_throttle(app, english, world, monkey
 
 
 def test_a_signed_in_resident_is_throttled_per_account_on_the_page_and_the_api_together(
-        app, world, make_user, login, api, api_token, monkeypatch):
+    app, world, make_user, login, api, api_token, monkeypatch
+):
     monkeypatch.setitem(app.config, "HELP_REQUEST_LIMIT_PER_ACCOUNT", "2/hour")
     resident = make_user("Resident Anna", locale="en")
     client = login(resident, app.test_client())
     with app.test_request_context():
         needed = tomorrow_at(10).isoformat()
-    by_api = api.post("/help-requests", token=api_token(resident), json={
-        "type": "delivery", "description": "Rice, please.", "address": ADDRESS, "needed_at": needed,
-        "contact_phone": "13912345678", "community_id": world.community.id})
+    by_api = api.post(
+        "/help-requests",
+        token=api_token(resident),
+        json={
+            "type": "delivery",
+            "description": "Rice, please.",
+            "address": ADDRESS,
+            "needed_at": needed,
+            "contact_phone": "13912345678",
+            "community_id": world.community.id,
+        },
+    )
 
     statuses = [client.post("/help/new", data=_form(app, client, world)).status_code for _ in range(2)]
     neighbour = login(make_user("Neighbour Li"), app.test_client())  # the same address, another account
@@ -190,8 +220,7 @@ def test_a_logged_in_resident_finds_the_request_under_my_requests(app, world, ma
     login(resident, client)
     form = client.get("/help/new").get_data(as_text=True)
     assert 'value="Resident Anna"' in form
-    sent = client.post("/help/new", data=_form(app, client, world, contact_name="", type="delivery",
-                                                languages=[]))
+    sent = client.post("/help/new", data=_form(app, client, world, contact_name="", type="delivery", languages=[]))
     assert sent.status_code == 302 and "/help/requests/" in sent.headers["Location"]
     mine = client.get("/help/mine").get_data(as_text=True)
     assert "I need someone to explain" in mine

@@ -42,8 +42,15 @@ def test_the_api_adds_no_shift_to_a_requests_task(app, api, api_token, world, he
     task_id = help_task
     with app.app_context():
         later = tomorrow_at(10) + timedelta(days=13)
-    reply = api.patch(f"/tasks/{task_id}", token=api_token(world.organizer), json={"shifts": [
-        {"starts_at": later.isoformat(), "ends_at": (later + timedelta(hours=2)).isoformat(), "capacity": 1}]})
+    reply = api.patch(
+        f"/tasks/{task_id}",
+        token=api_token(world.organizer),
+        json={
+            "shifts": [
+                {"starts_at": later.isoformat(), "ends_at": (later + timedelta(hours=2)).isoformat(), "capacity": 1}
+            ]
+        },
+    )
 
     assert reply.status_code == 409 and reply.json["error"]["code"] == "help_task_fixed"
     assert len(api.get(f"/tasks/{task_id}").json["shifts"]) == 1
@@ -56,8 +63,19 @@ def test_the_shift_moves_only_within_12_hours_of_the_time_asked_for(app, api, ap
 
     def move(by):
         moved = starts + by
-        return api.patch(f"/tasks/{task_id}", token=token, json={"shifts": [{
-            "id": shift_id, "starts_at": moved.isoformat(), "ends_at": (moved + timedelta(hours=2)).isoformat()}]})
+        return api.patch(
+            f"/tasks/{task_id}",
+            token=token,
+            json={
+                "shifts": [
+                    {
+                        "id": shift_id,
+                        "starts_at": moved.isoformat(),
+                        "ends_at": (moved + timedelta(hours=2)).isoformat(),
+                    }
+                ]
+            },
+        )
 
     far = move(timedelta(days=13))
     near = move(timedelta(hours=4))
@@ -70,9 +88,15 @@ def test_no_shift_series_is_laid_over_a_requests_task(app, api, api_token, world
     task_id = help_task
     with app.app_context():
         day = to_local(tomorrow_at(10)).date()
-    reply = api.post(f"/tasks/{task_id}/series", token=api_token(world.organizer), json={
-        "from_date": (day + timedelta(days=1)).isoformat(), "to_date": (day + timedelta(days=13)).isoformat(),
-        "daily": [{"start": "10:00", "end": "12:00", "capacity": 50}]})
+    reply = api.post(
+        f"/tasks/{task_id}/series",
+        token=api_token(world.organizer),
+        json={
+            "from_date": (day + timedelta(days=1)).isoformat(),
+            "to_date": (day + timedelta(days=13)).isoformat(),
+            "daily": [{"start": "10:00", "end": "12:00", "capacity": 50}],
+        },
+    )
 
     assert reply.status_code == 409 and reply.json["error"]["code"] == "help_task_fixed"
 
@@ -87,11 +111,22 @@ def test_the_edit_page_says_why_and_refuses_more_places(app, login, world, help_
     with app.app_context():
         local = to_local(starts)
         task = db.session.get(Task, task_id)
-        data = {"csrf_token": csrf_token(client, url), "title": task.title, "type": task.type,
-                "description": task.description, "address": task.address, "lat": str(task.lat), "lon": str(task.lon),
-                "match_radius_km": "5", "shifts-0-id": str(shift_id), "shifts-0-day": local.date().isoformat(),
-                "shifts-0-starts": local.strftime("%H:%M"), "shifts-0-ends": "12:00", "shifts-0-capacity": "50",
-                "submit": "Save changes"}
+        data = {
+            "csrf_token": csrf_token(client, url),
+            "title": task.title,
+            "type": task.type,
+            "description": task.description,
+            "address": task.address,
+            "lat": str(task.lat),
+            "lon": str(task.lon),
+            "match_radius_km": "5",
+            "shifts-0-id": str(shift_id),
+            "shifts-0-day": local.date().isoformat(),
+            "shifts-0-starts": local.strftime("%H:%M"),
+            "shifts-0-ends": "12:00",
+            "shifts-0-capacity": "50",
+            "submit": "Save changes",
+        }
 
     page = client.post(url, data=data)
 
@@ -106,18 +141,24 @@ def test_an_ordinary_task_still_grows(api, api_token, make_org, make_user, make_
     organizer = make_user()
     grant(organizer, org)
     task = make_task(org)
-    reply = api.patch(f"/tasks/{task.id}", token=api_token(organizer),
-                      json={"shifts": [{"id": task.shifts[0].id, "capacity": 50}]})
+    reply = api.patch(
+        f"/tasks/{task.id}", token=api_token(organizer), json={"shifts": [{"id": task.shifts[0].id, "capacity": 50}]}
+    )
     assert reply.status_code == 200
 
 
-@pytest.mark.parametrize("who, sees", [("confirmed", True), ("waitlisted", False), ("other", False),
-                                       ("anonymous", False)])
-def test_the_task_api_gives_the_confirmed_volunteer_the_contact_the_page_shows(api, api_token, make_user, claim,
-                                                                               help_task, who, sees):
+@pytest.mark.parametrize(
+    "who, sees", [("confirmed", True), ("waitlisted", False), ("other", False), ("anonymous", False)]
+)
+def test_the_task_api_gives_the_confirmed_volunteer_the_contact_the_page_shows(
+    api, api_token, make_user, claim, help_task, who, sees
+):
     task_id = help_task
-    people = {"confirmed": make_user("Li Confirmed"), "waitlisted": make_user("Chen Waitlisted"),
-              "other": make_user("Sun Other")}
+    people = {
+        "confirmed": make_user("Li Confirmed"),
+        "waitlisted": make_user("Chen Waitlisted"),
+        "other": make_user("Sun Other"),
+    }
     assert claim(people["confirmed"], task_id) == "confirmed"
     assert claim(people["waitlisted"], task_id) == "waitlisted"
 

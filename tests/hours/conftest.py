@@ -56,10 +56,17 @@ def make_shift(app, world):
     def factory(day="2026-03-02", starts="08:00", hours=4.0, *, org=None, title="东门卡口值守", **fields):
         begin = local(day, starts)
         with app.app_context():
-            task = Task(org_id=(org or world.community).id, title=title, type=fields.pop("type", "checkpoint"),
-                        lat=POST[0], lon=POST[1], address=fields.pop("address", "民治街道东门"),
-                        description=fields.pop("description", "测体温，登记出入。"),
-                        created_by_id=world.organizer.id, **fields)
+            task = Task(
+                org_id=(org or world.community).id,
+                title=title,
+                type=fields.pop("type", "checkpoint"),
+                lat=POST[0],
+                lon=POST[1],
+                address=fields.pop("address", "民治街道东门"),
+                description=fields.pop("description", "测体温，登记出入。"),
+                created_by_id=world.organizer.id,
+                **fields,
+            )
             task.shifts = [Shift(starts_at=begin, ends_at=begin + timedelta(hours=hours), capacity=10)]
             task.refresh_schedule()
             db.session.add(task)
@@ -77,30 +84,73 @@ def attend(app):
     """attend(shift, user, in_at=None, out_at=None, marked=False, no_show=False, device=None, distance_m=50)
     -> claim id: a confirmed place and the attendance the volunteer (or the organizer) recorded."""
 
-    def factory(shift, user, in_at=None, out_at=None, *, marked=False, no_show=False, device=None,
-                distance_m=50.0, status="confirmed"):
+    def factory(
+        shift,
+        user,
+        in_at=None,
+        out_at=None,
+        *,
+        marked=False,
+        no_show=False,
+        device=None,
+        distance_m=50.0,
+        status="confirmed",
+    ):
         with app.app_context():
             attendance = "no_show" if no_show else ("present" if marked or in_at else None)
-            claim = Claim(shift_id=shift.id, user_id=user.id, status=status, checked_in_at=in_at,
-                          checked_out_at=out_at, attendance=attendance, created_at=shift.starts_at - timedelta(days=1),
-                          updated_at=shift.starts_at - timedelta(days=1))
+            claim = Claim(
+                shift_id=shift.id,
+                user_id=user.id,
+                status=status,
+                checked_in_at=in_at,
+                checked_out_at=out_at,
+                attendance=attendance,
+                created_at=shift.starts_at - timedelta(days=1),
+                updated_at=shift.starts_at - timedelta(days=1),
+            )
             db.session.add(claim)
             db.session.flush()
             events = []
             if in_at:
-                events.append(AttendanceEvent(claim_id=claim.id, kind="check_in", method="gps", lat=POST[0],
-                                              lon=POST[1], accuracy_m=20, distance_m=distance_m, device=device,
-                                              actor_id=user.id, created_at=in_at))
+                events.append(
+                    AttendanceEvent(
+                        claim_id=claim.id,
+                        kind="check_in",
+                        method="gps",
+                        lat=POST[0],
+                        lon=POST[1],
+                        accuracy_m=20,
+                        distance_m=distance_m,
+                        device=device,
+                        actor_id=user.id,
+                        created_at=in_at,
+                    )
+                )
             if out_at:
-                events.append(AttendanceEvent(claim_id=claim.id, kind="check_out", method="gps", lat=POST[0],
-                                              lon=POST[1], accuracy_m=20, distance_m=distance_m, device=device,
-                                              actor_id=user.id, created_at=out_at))
+                events.append(
+                    AttendanceEvent(
+                        claim_id=claim.id,
+                        kind="check_out",
+                        method="gps",
+                        lat=POST[0],
+                        lon=POST[1],
+                        accuracy_m=20,
+                        distance_m=distance_m,
+                        device=device,
+                        actor_id=user.id,
+                        created_at=out_at,
+                    )
+                )
             if marked:
-                events.append(AttendanceEvent(claim_id=claim.id, kind="marked_present", method="manual",
-                                              created_at=shift.starts_at))
+                events.append(
+                    AttendanceEvent(
+                        claim_id=claim.id, kind="marked_present", method="manual", created_at=shift.starts_at
+                    )
+                )
             if no_show:
-                events.append(AttendanceEvent(claim_id=claim.id, kind="auto_no_show", method="job",
-                                              created_at=shift.ends_at))
+                events.append(
+                    AttendanceEvent(claim_id=claim.id, kind="auto_no_show", method="job", created_at=shift.ends_at)
+                )
             db.session.add_all(events)
             db.session.commit()
             return claim.id
@@ -125,9 +175,14 @@ def ledger(app):
 
     def read():
         with app.app_context():
-            return [tuple(row) for row in db.session.execute(
-                sa.select(HourEntry.volunteer_id, HourEntry.minutes, HourEntry.source, HourEntry.corrects_id)
-                .order_by(HourEntry.id))]
+            return [
+                tuple(row)
+                for row in db.session.execute(
+                    sa.select(
+                        HourEntry.volunteer_id, HourEntry.minutes, HourEntry.source, HourEntry.corrects_id
+                    ).order_by(HourEntry.id)
+                )
+            ]
 
     return read
 
@@ -138,7 +193,11 @@ def flags(app):
 
     def read():
         with app.app_context():
-            return [tuple(row) for row in db.session.execute(
-                sa.select(AnomalyFlag.kind, AnomalyFlag.dedupe_key).order_by(AnomalyFlag.id))]
+            return [
+                tuple(row)
+                for row in db.session.execute(
+                    sa.select(AnomalyFlag.kind, AnomalyFlag.dedupe_key).order_by(AnomalyFlag.id)
+                )
+            ]
 
     return read

@@ -26,7 +26,8 @@ def test_overlapping_attendance_of_one_person_is_flagged(api, world, clock, make
 
     assert flags() == [("overlapping_attendance", f"overlap:{first}:{second}")]
     assert listed(api, world.tokens["reviewer"]) == [
-        ("overlapping_attendance", "Also recorded at “测温登记” at the same time.")]
+        ("overlapping_attendance", "Also recorded at “测温登记” at the same time.")
+    ]
 
 
 def test_back_to_back_shifts_are_not_an_overlap(api, world, clock, make_shift, attend, volunteer, flags):
@@ -55,8 +56,9 @@ def test_a_check_in_far_from_the_post_is_flagged(api, world, clock, make_shift, 
     assert near != far
 
 
-def test_hours_longer_than_the_shift_are_flagged_but_recorded(api, world, clock, make_shift, attend, volunteer,
-                                                              flags, ledger):
+def test_hours_longer_than_the_shift_are_flagged_but_recorded(
+    api, world, clock, make_shift, attend, volunteer, flags, ledger
+):
     shift = make_shift(hours=4)
     claim_id = attend(shift, volunteer()[0], marked=True)
     clock.move_to(local("2026-03-02", "13:00"))
@@ -66,15 +68,19 @@ def test_hours_longer_than_the_shift_are_flagged_but_recorded(api, world, clock,
     assert entry.status_code == 201
     assert flags() == [("longer_than_shift", f"longer_than_shift:entry:{entry.json['id']}")]
     assert listed(api, world.tokens["reviewer"], kind="longer_than_shift") == [
-        ("longer_than_shift", "5.00 hours counted for a shift of 4.00 hours.")]
+        ("longer_than_shift", "5.00 hours counted for a shift of 4.00 hours.")
+    ]
 
 
-def test_many_check_ins_from_one_phone_within_minutes_are_flagged_once(api, world, clock, make_shift, attend,
-                                                                       volunteer, flags):
+def test_many_check_ins_from_one_phone_within_minutes_are_flagged_once(
+    api, world, clock, make_shift, attend, volunteer, flags
+):
     shift = make_shift()
     phone = "a1b2c3"
-    claims = [attend(shift, volunteer()[0], local("2026-03-02", f"07:5{i}"), local("2026-03-02", "12:00"),
-                     device=phone) for i in range(3)]
+    claims = [
+        attend(shift, volunteer()[0], local("2026-03-02", f"07:5{i}"), local("2026-03-02", "12:00"), device=phone)
+        for i in range(3)
+    ]
     alone = attend(shift, volunteer()[0], local("2026-03-02", "07:52"), local("2026-03-02", "12:00"), device="zz")
     clock.move_to(local("2026-03-02", "13:00"))
 
@@ -82,12 +88,14 @@ def test_many_check_ins_from_one_phone_within_minutes_are_flagged_once(api, worl
 
     assert flags() == [("device_burst", f"device_burst:{world.community.id}:{phone}:2026-03-02")]
     assert listed(api, world.tokens["organizer"]) == [
-        ("device_burst", "3 volunteers checked in from one phone within 10 minutes.")]
+        ("device_burst", "3 volunteers checked in from one phone within 10 minutes.")
+    ]
     assert alone not in claims
 
 
-def test_check_ins_from_one_phone_spread_over_time_are_not_flagged(api, world, clock, make_shift, attend,
-                                                                   volunteer, flags):
+def test_check_ins_from_one_phone_spread_over_time_are_not_flagged(
+    api, world, clock, make_shift, attend, volunteer, flags
+):
     shift = make_shift()
     for clock_time in ("07:40", "07:51", "08:02"):
         attend(shift, volunteer()[0], local("2026-03-02", clock_time), local("2026-03-02", "12:00"), device="p")
@@ -99,7 +107,8 @@ def test_check_ins_from_one_phone_spread_over_time_are_not_flagged(api, world, c
 
 
 def test_hours_confirmed_by_someone_later_recorded_on_the_shift_are_flagged(
-        api, world, clock, make_shift, attend, volunteer, flags):
+    api, world, clock, make_shift, attend, volunteer, flags
+):
     shift = make_shift()
     first = attend(shift, volunteer()[0], local("2026-03-02", "08:00"), local("2026-03-02", "09:00"))
     second = attend(shift, volunteer()[0], local("2026-03-02", "08:00"), local("2026-03-02", "12:00"))
@@ -112,7 +121,8 @@ def test_hours_confirmed_by_someone_later_recorded_on_the_shift_are_flagged(
 
     assert flags() == [("self_confirmed", f"self_confirmed:entry:{entry_id}")]
     assert listed(api, world.tokens["reviewer"]) == [
-        ("self_confirmed", "organizer confirmed these hours and also served on the shift.")]
+        ("self_confirmed", "organizer confirmed these hours and also served on the shift.")
+    ]
 
 
 def test_flags_are_scoped_to_the_readers_organisations(api, world, clock, make_shift, attend, volunteer):
@@ -122,6 +132,10 @@ def test_flags_are_scoped_to_the_readers_organisations(api, world, clock, make_s
     confirm(api, world.tokens["organizer"], claim_id, minutes=300, reason="含交接班时间")
 
     assert listed(api, world.tokens["other_organizer"]) == []
-    assert api.get("/hours/anomalies", query_string={"org_id": world.community.id},
-                   token=world.tokens["other_organizer"]).status_code == 403
+    assert (
+        api.get(
+            "/hours/anomalies", query_string={"org_id": world.community.id}, token=world.tokens["other_organizer"]
+        ).status_code
+        == 403
+    )
     assert len(listed(api, world.tokens["reviewer"], org_id=world.community.id)) == 1

@@ -19,8 +19,9 @@ def confirm_together(app, tokens, claim_id):
 
     def worker(index, token):
         barrier.wait()
-        response = app.test_client().post(f"/api/v1/claims/{claim_id}/confirm", json={},
-                                          headers={"Authorization": f"Bearer {token}"})
+        response = app.test_client().post(
+            f"/api/v1/claims/{claim_id}/confirm", json={}, headers={"Authorization": f"Bearer {token}"}
+        )
         body = response.get_json()
         results[index] = (response.status_code, body.get("error", {}).get("code"))
 
@@ -42,12 +43,12 @@ def test_concurrent_confirmations_of_one_claim_write_one_entry(app, world, clock
 
     assert Counter(results) == {(201, None): 1, (409, "already_confirmed"): 7}
     with app.app_context():
-        assert db.session.execute(
-            sa.select(sa.func.count()).where(HourEntry.claim_id == claim_id)).scalar_one() == 1
+        assert db.session.execute(sa.select(sa.func.count()).where(HourEntry.claim_id == claim_id)).scalar_one() == 1
 
 
 def test_the_unique_index_decides_even_when_every_request_passes_the_python_check(
-        app, world, clock, make_shift, attend, volunteer, monkeypatch):
+    app, world, clock, make_shift, attend, volunteer, monkeypatch
+):
     shift = make_shift()
     claim_id = attend(shift, volunteer()[0], marked=True)
     clock.move_to(local("2026-03-02", "13:00"))
@@ -57,5 +58,4 @@ def test_the_unique_index_decides_even_when_every_request_passes_the_python_chec
 
     assert Counter(results) == {(201, None): 1, (409, "already_confirmed"): 5}
     with app.app_context():
-        assert db.session.execute(
-            sa.select(sa.func.count()).where(HourEntry.claim_id == claim_id)).scalar_one() == 1
+        assert db.session.execute(sa.select(sa.func.count()).where(HourEntry.claim_id == claim_id)).scalar_one() == 1

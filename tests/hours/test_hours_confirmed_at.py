@@ -17,8 +17,9 @@ def confirmed_at(app, claim_id):
         return db.session.get(Claim, claim_id).hours_confirmed_at
 
 
-def test_confirming_hours_stamps_the_claim_and_takes_it_out_of_the_overdue_count(api, app, world, clock,
-                                                                                   make_shift, attend, volunteer):
+def test_confirming_hours_stamps_the_claim_and_takes_it_out_of_the_overdue_count(
+    api, app, world, clock, make_shift, attend, volunteer
+):
     shift = make_shift("2026-03-02", "08:00")
     first, second = (attend(shift, volunteer()[0], marked=True) for _ in range(2))
     clock.move_to(local("2026-03-17", "09:00"))  # past the deadline of 2026-03-16
@@ -34,7 +35,8 @@ def test_confirming_hours_stamps_the_claim_and_takes_it_out_of_the_overdue_count
 
 
 def test_a_correction_that_records_a_claim_stamps_it_and_later_corrections_leave_the_stamp(
-        api, app, world, clock, make_shift, attend, volunteer):
+    api, app, world, clock, make_shift, attend, volunteer
+):
     shift = make_shift("2026-03-02", "08:00")
     user, _token = volunteer()
     claim_id = attend(shift, user, marked=True)
@@ -55,13 +57,17 @@ def test_sqlite_counts_overdue_hours_from_the_partial_index(app, world):
         if db.engine.dialect.name != "sqlite":
             pytest.skip("the plan is checked on SQLite: PostgreSQL scans tables this small whatever the indexes")
         compiled = queries._overdue_query(None).compile(db.engine)
-        plan = db.session.connection().exec_driver_sql(
-            f"EXPLAIN QUERY PLAN {compiled}", (None,) * len(compiled.positiontup)).all()
+        plan = (
+            db.session.connection()
+            .exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", (None,) * len(compiled.positiontup))
+            .all()
+        )
     assert "ix_claims_hours_to_confirm" in " ".join(row[-1] for row in plan)
 
 
-def test_hours_of_a_team_claim_count_for_the_team_and_so_do_their_corrections(api, app, world, clock, make_shift,
-                                                                             attend, volunteer):
+def test_hours_of_a_team_claim_count_for_the_team_and_so_do_their_corrections(
+    api, app, world, clock, make_shift, attend, volunteer
+):
     shift = make_shift("2026-03-02", "08:00")
     user, _token = volunteer()
     claim_id = attend(shift, user, marked=True)

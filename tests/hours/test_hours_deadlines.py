@@ -52,8 +52,13 @@ def test_the_deadline_counts_working_days_left_and_overdue(app, clock):
 
     assert {d.due for d in days.values()} == {date(2026, 3, 20)}
     assert {day: (d.elapsed, d.left, d.overdue) for day, d in days.items()} == {
-        7: (0, 10, False), 9: (1, 9, False), 19: (9, 1, False), 20: (10, 0, False), 21: (10, -1, True),
-        23: (11, -1, True)}
+        7: (0, 10, False),
+        9: (1, 9, False),
+        19: (9, 1, False),
+        20: (10, 0, False),
+        21: (10, -1, True),
+        23: (11, -1, True),
+    }
 
 
 def test_a_night_shift_is_due_ten_working_days_after_it_ends(app, clock):
@@ -65,14 +70,18 @@ def test_a_night_shift_is_due_ten_working_days_after_it_ends(app, clock):
 
 def reminders(app, user):
     with app.app_context():
-        return list(db.session.execute(
-            sa.select(Notification.dedupe_key).where(Notification.user_id == user.id,
-                                                     Notification.kind == "hours_unconfirmed")
-            .order_by(Notification.id)).scalars())
+        return list(
+            db.session.execute(
+                sa.select(Notification.dedupe_key)
+                .where(Notification.user_id == user.id, Notification.kind == "hours_unconfirmed")
+                .order_by(Notification.id)
+            ).scalars()
+        )
 
 
 def test_organizers_are_reminded_at_seven_and_nine_working_days_once_each(
-        app, world, clock, make_shift, attend, volunteer):
+    app, world, clock, make_shift, attend, volunteer
+):
     shift = make_shift("2026-03-06", "08:00")
     attend(shift, volunteer()[0], marked=True)
     seen = {}
@@ -109,10 +118,13 @@ def test_the_recurring_job_sends_the_reminders(app, api, world, clock, make_shif
         jobs.remind_unconfirmed_hours()
 
     assert reminders(app, world.organizer) == [f"hours_deadline:7:shift:{shift.id}"]
-    text = api.get("/me/notifications", token=world.tokens["organizer"],
-                   headers={"Accept-Language": "en"}).json["items"][0]["text"]
-    assert text == ("1 volunteer of “东门卡口值守” Fri, Mar 6 08:00–12:00 still waits for confirmed hours; please "
-                    "confirm by Mar 20, 2026.")
+    text = api.get("/me/notifications", token=world.tokens["organizer"], headers={"Accept-Language": "en"}).json[
+        "items"
+    ][0]["text"]
+    assert text == (
+        "1 volunteer of “东门卡口值守” Fri, Mar 6 08:00–12:00 still waits for confirmed hours; please "
+        "confirm by Mar 20, 2026."
+    )
 
 
 def test_overdue_counts_are_per_organisation_in_the_subtree(app, world, clock, make_shift, attend, volunteer):
@@ -129,8 +141,9 @@ def test_overdue_counts_are_per_organisation_in_the_subtree(app, world, clock, m
         assert queries.overdue_counts(world.other) == {world.other.id: 1}
 
 
-def test_the_list_of_shifts_to_confirm_is_scoped_and_most_urgent_first(app, world, clock, make_shift, attend,
-                                                                       volunteer, api):
+def test_the_list_of_shifts_to_confirm_is_scoped_and_most_urgent_first(
+    app, world, clock, make_shift, attend, volunteer, api
+):
     later = make_shift("2026-03-04", "08:00")
     sooner = make_shift("2026-03-02", "08:00")
     elsewhere = make_shift("2026-03-02", "08:00", org=world.other)
@@ -141,7 +154,9 @@ def test_the_list_of_shifts_to_confirm_is_scoped_and_most_urgent_first(app, worl
     mine = api.get("/hours/unconfirmed", token=world.tokens["organizer"]).json["items"]
     street = api.get("/hours/unconfirmed", token=world.tokens["reviewer"]).json["items"]
 
-    assert [(i["shift_id"], i["waiting"], i["deadline"]["due"], i["deadline"]["working_days_left"])
-            for i in mine] == [(sooner.id, 2, "2026-03-16", 7), (later.id, 1, "2026-03-18", 9)]
+    assert [(i["shift_id"], i["waiting"], i["deadline"]["due"], i["deadline"]["working_days_left"]) for i in mine] == [
+        (sooner.id, 2, "2026-03-16", 7),
+        (later.id, 1, "2026-03-18", 9),
+    ]
     assert {i["shift_id"] for i in street} == {sooner.id, later.id, elsewhere.id}
     assert not any(i["can_confirm"] for i in street)

@@ -107,8 +107,11 @@ def test_changing_the_hours_on_the_page_asks_for_a_reason(browser, world, shift_
     organizer = browser(world.organizer)
 
     missing = submit(organizer, f"/org/claims/{checked}/hours/confirm", {f"c{checked}-hours": "4"})
-    given = submit(organizer, f"/org/claims/{checked}/hours/confirm",
-                   {f"c{checked}-hours": "4", f"c{checked}-reason": "签退晚了半小时"})
+    given = submit(
+        organizer,
+        f"/org/claims/{checked}/hours/confirm",
+        {f"c{checked}-hours": "4", f"c{checked}-reason": "签退晚了半小时"},
+    )
 
     assert missing.status_code == 400
     assert "Say why the hours differ from the proposed 3.50." in text(missing)

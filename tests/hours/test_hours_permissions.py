@@ -57,7 +57,8 @@ def test_a_reviewer_may_read_the_hours_but_not_confirm_them(api, world, finished
 
 
 def test_an_organizer_cannot_confirm_their_own_hours_and_the_attempt_is_flagged(
-        api, world, clock, make_shift, attend, ledger, flags):
+    api, world, clock, make_shift, attend, ledger, flags
+):
     shift = make_shift()
     claim_id = attend(shift, world.street_organizer, marked=True)
     clock.move_to(local("2026-03-02", "13:00"))
@@ -70,7 +71,8 @@ def test_an_organizer_cannot_confirm_their_own_hours_and_the_attempt_is_flagged(
 
 
 def test_an_organizer_who_served_on_the_shift_cannot_confirm_it_and_the_attempt_is_flagged(
-        api, world, finished, attend, ledger, flags):
+    api, world, finished, attend, ledger, flags
+):
     shift, _, _, claim_id = finished
     attend(shift, world.organizer, local("2026-03-02", "08:00"), local("2026-03-02", "12:00"))
 
@@ -100,8 +102,11 @@ def test_an_organizer_of_another_community_cannot_correct_or_answer(api, world, 
     dispute_id = api.post(f"/hours/{entry_id}/disputes", json={"reason": "我干了五小时"}, token=token).json["id"]
     other = world.tokens["other_organizer"]
 
-    correction = api.post("/hours/corrections", json={"volunteer_id": user.id, "shift_id": shift.id, "minutes": 60,
-                                                      "reason": "补录"}, token=other)
+    correction = api.post(
+        "/hours/corrections",
+        json={"volunteer_id": user.id, "shift_id": shift.id, "minutes": 60, "reason": "补录"},
+        token=other,
+    )
     accept = api.post(f"/hours/disputes/{dispute_id}/accept", json={"total_minutes": 300}, token=other)
     refuse = api.post(f"/hours/disputes/{dispute_id}/refuse", json={"response": "不"}, token=other)
     listed = api.get("/hours/disputes", token=other).json["items"]
@@ -115,8 +120,9 @@ def test_a_reviewer_sees_requests_but_cannot_answer_them(api, world, finished):
     dispute_id = api.post(f"/hours/{entry_id}/disputes", json={"reason": "我干了五小时"}, token=token).json["id"]
 
     listed = api.get("/hours/disputes", token=world.tokens["reviewer"]).json["items"]
-    accept = api.post(f"/hours/disputes/{dispute_id}/accept", json={"total_minutes": 300},
-                      token=world.tokens["reviewer"])
+    accept = api.post(
+        f"/hours/disputes/{dispute_id}/accept", json={"total_minutes": 300}, token=world.tokens["reviewer"]
+    )
 
     assert [d["id"] for d in listed] == [dispute_id]
     assert accept.status_code == 403

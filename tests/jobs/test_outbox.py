@@ -160,12 +160,19 @@ def test_every_job_the_code_records_by_name_exists_in_a_jobs_module():
     for source in package.rglob("*.py"):
         module = ".".join(source.relative_to(package.parent).with_suffix("").parts)
         for node in ast.walk(ast.parse(source.read_text())):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in ("record", "record_many") and isinstance(node.func.value, ast.Name)
-                    and node.func.value.id == "outbox"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("record", "record_many")
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "outbox"
+            ):
                 first = node.args[0]
-                path = first.value if isinstance(first, ast.Constant) else getattr(
-                    importlib.import_module(module), first.id)
+                path = (
+                    first.value
+                    if isinstance(first, ast.Constant)
+                    else getattr(importlib.import_module(module), first.id)
+                )
                 recorded.append(path)
     assert len(recorded) >= 8
     for path in recorded:

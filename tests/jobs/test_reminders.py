@@ -106,8 +106,9 @@ def test_a_volunteer_confirms_attendance_over_the_api(app, api, claimed, api_tok
     assert response.status_code == 200 and response.json["attendance_confirmed_at"]
 
 
-def test_unconfirmed_places_are_released_to_the_waitlist_and_everyone_is_told(app, api, make_task, make_user,
-                                                                              api_token):
+def test_unconfirmed_places_are_released_to_the_waitlist_and_everyone_is_told(
+    app, api, make_task, make_user, api_token
+):
     poster = make_user("王书记")
     with at(local(0, 10)):
         task = make_task(shifts=[(local(1, 9) - now(), 4, 2)], release_unconfirmed=True, created_by=poster)
@@ -147,8 +148,9 @@ def test_places_are_kept_when_the_task_does_not_release_them(app, claimed):
         assert reminders.release_unconfirmed() == 0
 
 
-def test_organizers_hear_once_about_a_shift_still_short_of_people(app, api, make_org, make_user, grant, make_task,
-                                                                  api_token):
+def test_organizers_hear_once_about_a_shift_still_short_of_people(
+    app, api, make_org, make_user, grant, make_task, api_token
+):
     community = make_org()
     organizer = make_user("王书记")
     grant(organizer, community)

@@ -33,9 +33,14 @@ def start_worker(app, folder: Path, *args) -> subprocess.Popen:
         "JOB_RETRY_INTERVALS_S": "0,0,0",
         "WORKER_LOG_LEVEL": "WARNING",
     }
-    return subprocess.Popen([Path(sys.executable).parent / "flask", "--app", "wsgi", "worker", *args], cwd=ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [Path(sys.executable).parent / "flask", "--app", "wsgi", "worker", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def wait_for(condition, seconds: float) -> bool:
@@ -47,8 +52,9 @@ def wait_for(condition, seconds: float) -> bool:
     return False
 
 
-def test_a_job_killed_mid_delivery_is_retried_and_delivered_exactly_once(app, api, make_task, make_user, api_token,
-                                                                         tmp_path, monkeypatch):
+def test_a_job_killed_mid_delivery_is_retried_and_delivered_exactly_once(
+    app, api, make_task, make_user, api_token, tmp_path, monkeypatch
+):
     # The job is enqueued by this process (right after the request's commit), so its timeout and retry
     # back-off come from this app's configuration.
     monkeypatch.setitem(app.config, "JOB_TIMEOUT_S", 2)
@@ -77,10 +83,15 @@ def test_a_job_killed_mid_delivery_is_retried_and_delivered_exactly_once(app, ap
 
     with app.app_context():
         (note,) = db.session.execute(sa.select(Notification).where(Notification.user_id == waiter.id)).scalars()
-        sent = db.session.execute(
-            sa.select(DeliveryAttempt).where(DeliveryAttempt.notification_id == note.id,
-                                             DeliveryAttempt.status == "sent")
-        ).scalars().all()
+        sent = (
+            db.session.execute(
+                sa.select(DeliveryAttempt).where(
+                    DeliveryAttempt.notification_id == note.id, DeliveryAttempt.status == "sent"
+                )
+            )
+            .scalars()
+            .all()
+        )
         event = db.session.execute(sa.select(OutboxEvent)).scalar_one()
     assert delivered.read_text().split() == [str(note.id)]
     assert len(sent) == 1

@@ -25,8 +25,9 @@ def lottery_shift(api, api_token, make_task, make_user, grant, *, capacity=2, pa
     organizer = make_user("组织者")
     grant(organizer, task.org)
     shift_id = task.shifts[0].id
-    response = api.post(f"/shifts/{shift_id}/lottery", token=api_token(organizer),
-                        json={"until": DEADLINE, "party_first": party_first})
+    response = api.post(
+        f"/shifts/{shift_id}/lottery", token=api_token(organizer), json={"until": DEADLINE, "party_first": party_first}
+    )
     assert response.status_code == 200, response.json
     return shift_id, organizer
 
@@ -37,12 +38,12 @@ def enter(api, api_token, users, shift_id):
 
 def statuses(app, shift_id):
     with app.app_context():
-        return dict(db.session.execute(
-            sa.select(Claim.id, Claim.status).where(Claim.shift_id == shift_id)).all())
+        return dict(db.session.execute(sa.select(Claim.id, Claim.status).where(Claim.shift_id == shift_id)).all())
 
 
-def test_claims_during_the_window_enter_the_draw_without_taking_places(app, api, api_token, make_task, make_user,
-                                                                        grant, clock):
+def test_claims_during_the_window_enter_the_draw_without_taking_places(
+    app, api, api_token, make_task, make_user, grant, clock
+):
     shift_id, _ = lottery_shift(api, api_token, make_task, make_user, grant)
 
     answers = enter(api, api_token, [make_user() for _ in range(4)], shift_id)
@@ -60,8 +61,11 @@ def test_the_draw_is_reproducible_from_the_stored_seed(app, api, api_token, make
     with app.app_context():
         assert services.draw(shift_id) is True
         shift = db.session.get(Shift, shift_id)
-        ranked = db.session.execute(sa.select(Claim.id).where(Claim.shift_id == shift_id)
-                                    .order_by(Claim.lottery_rank)).scalars().all()
+        ranked = (
+            db.session.execute(sa.select(Claim.id).where(Claim.shift_id == shift_id).order_by(Claim.lottery_rank))
+            .scalars()
+            .all()
+        )
         expected = draw_order(int(shift.lottery_seed), [(a["id"], False) for a in answers], False)
     body = api.get(f"/shifts/{shift_id}/lottery", token=api_token(organizer)).json
 
@@ -84,8 +88,7 @@ def test_party_members_are_drawn_first_when_asked(app, api, api_token, make_task
     assert {cid for cid, status in statuses(app, shift_id).items() if status == "confirmed"} == party_claims
 
 
-def test_the_draw_job_draws_once_and_notifies_everyone_once(app, api, api_token, make_task, make_user, grant,
-                                                             clock):
+def test_the_draw_job_draws_once_and_notifies_everyone_once(app, api, api_token, make_task, make_user, grant, clock):
     shift_id, _ = lottery_shift(api, api_token, make_task, make_user, grant, capacity=1)
     enter(api, api_token, [make_user() for _ in range(3)], shift_id)
     clock.shift(timedelta(hours=2))
@@ -99,16 +102,18 @@ def test_the_draw_job_draws_once_and_notifies_everyone_once(app, api, api_token,
     assert sorted(kinds) == ["lottery_waitlisted", "lottery_waitlisted", "lottery_won"]
 
 
-def test_a_freed_place_goes_to_the_best_drawn_on_the_waitlist(app, api, api_token, make_task, make_user, grant,
-                                                             clock):
+def test_a_freed_place_goes_to_the_best_drawn_on_the_waitlist(app, api, api_token, make_task, make_user, grant, clock):
     shift_id, _ = lottery_shift(api, api_token, make_task, make_user, grant, capacity=1)
     people = [make_user() for _ in range(4)]
     enter(api, api_token, people, shift_id)
     clock.shift(timedelta(hours=2))
     with app.app_context():
         services.draw(shift_id)
-        rows = db.session.execute(sa.select(Claim).where(Claim.shift_id == shift_id)
-                                  .order_by(Claim.lottery_rank)).scalars().all()
+        rows = (
+            db.session.execute(sa.select(Claim).where(Claim.shift_id == shift_id).order_by(Claim.lottery_rank))
+            .scalars()
+            .all()
+        )
         assert [waitlist_position(c) for c in rows[1:]] == [1, 2, 3]
         winner = rows[0]
         claims.cancel_claim(winner.user, winner)
@@ -117,7 +122,8 @@ def test_a_freed_place_goes_to_the_best_drawn_on_the_waitlist(app, api, api_toke
 
 
 def test_a_drawn_volunteer_who_now_breaks_a_safety_rule_is_skipped_and_the_reason_logged(
-        app, api, api_token, make_task, make_user, grant, clock):
+    app, api, api_token, make_task, make_user, grant, clock
+):
     shift_id, _ = lottery_shift(api, api_token, make_task, make_user, grant, capacity=5)
     busy = make_user(max_weekly_hours=5)
     enter(api, api_token, [busy], shift_id)
@@ -140,8 +146,11 @@ def test_concurrent_sign_ups_all_enter_the_draw_once(app, api, api_token, make_t
     def sign_up(token):
         with app.test_client() as own:
             for _ in range(2):  # a double tap
-                codes.append(own.post(f"/api/v1/shifts/{shift_id}/claims",
-                                      headers={"Authorization": f"Bearer {token}"}).status_code)
+                codes.append(
+                    own.post(
+                        f"/api/v1/shifts/{shift_id}/claims", headers={"Authorization": f"Bearer {token}"}
+                    ).status_code
+                )
 
     threads = [threading.Thread(target=sign_up, args=(t,)) for t in tokens]
     for thread in threads:
@@ -168,16 +177,21 @@ def test_sign_up_must_close_before_the_shift_starts(api, api_token, make_task, m
     organizer = make_user()
     grant(organizer, task.org)
 
-    response = api.post(f"/shifts/{task.shifts[0].id}/lottery", token=api_token(organizer),
-                        json={"until": (MONDAY_8AM + timedelta(hours=4)).isoformat()})
+    response = api.post(
+        f"/shifts/{task.shifts[0].id}/lottery",
+        token=api_token(organizer),
+        json={"until": (MONDAY_8AM + timedelta(hours=4)).isoformat()},
+    )
 
     assert response.status_code == 400
     assert "until" in response.json["error"]["fields"]
 
 
-def test_the_organizer_page_opens_the_lottery_and_shows_the_verified_draw(app, client, login, make_task, make_user,
-                                                                          grant, api, api_token, clock):
+def test_the_organizer_page_opens_the_lottery_and_shows_the_verified_draw(
+    app, client, login, make_task, make_user, grant, api, api_token, clock
+):
     from tests.conftest import csrf_token
+
     task = make_task(shifts=[(timedelta(days=1), 4, 1)])
     organizer = make_user()
     grant(organizer, task.org)
@@ -194,7 +208,8 @@ def test_the_organizer_page_opens_the_lottery_and_shows_the_verified_draw(app, c
 
 
 def test_the_draw_shows_the_party_badge_only_for_members_who_chose_to_show_it(
-        app, api, api_token, make_task, make_user, grant, clock, login, new_client):
+    app, api, api_token, make_task, make_user, grant, clock, login, new_client
+):
     shift_id, organizer = lottery_shift(api, api_token, make_task, make_user, grant, capacity=1)
     quiet = make_user("不亮身份", party_member=True, show_party_badge=False)
     shown = make_user("亮身份者", party_member=True, show_party_badge=True)

@@ -55,8 +55,10 @@ def volunteer(make_user, clock):
 
     def factory(name=None, *, km=1.0, skills=(), availability=("weekday_day",), **fields):
         lat, lon = north(km)
-        bands = {f"avail_{code}": code in availability
-                 for code in ("weekday_day", "weekday_night", "weekend_day", "weekend_night")}
+        bands = {
+            f"avail_{code}": code in availability
+            for code in ("weekday_day", "weekday_night", "weekend_day", "weekend_night")
+        }
         return make_user(name, lat=lat, lon=lon, skills=skills, **bands, **fields)
 
     return factory
@@ -79,8 +81,9 @@ def notices(app):
 
     def read(task):
         with app.app_context():
-            rows = db.session.execute(sa.select(MatchNotice.user_id, MatchNotice.status)
-                                      .where(MatchNotice.task_id == task.id))
+            rows = db.session.execute(
+                sa.select(MatchNotice.user_id, MatchNotice.status).where(MatchNotice.task_id == task.id)
+            )
             return dict(rows.all())
 
     return read

@@ -82,8 +82,9 @@ def test_the_match_notification_names_the_task_its_time_and_distance(app, make_t
     assert note.task_id == task.id
 
 
-def test_the_digest_lists_the_waiting_tasks_once_a_day_and_marks_them_digested(app, make_task, volunteer, match,
-                                                                              notices, inbox, clock):
+def test_the_digest_lists_the_waiting_tasks_once_a_day_and_marks_them_digested(
+    app, make_task, volunteer, match, notices, inbox, clock
+):
     clock(MONDAY_11PM)
     sleeper = volunteer(availability=ALL_BANDS)
     first, second = make_task(title="消杀"), make_task(title="测温")

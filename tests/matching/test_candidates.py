@@ -18,8 +18,7 @@ TOMORROW_10AM = timedelta(days=1)  # the clock stands on Monday 10:00, so this i
 TONIGHT_8PM = timedelta(hours=10)
 
 
-def test_volunteers_just_inside_the_radius_are_matched_and_just_outside_are_not(make_task, volunteer, match,
-                                                                                   notices):
+def test_volunteers_just_inside_the_radius_are_matched_and_just_outside_are_not(make_task, volunteer, match, notices):
     inside, outside = volunteer(km=4.95), volunteer(km=5.05)
     task = make_task(match_radius_km=5.0)
 
@@ -84,8 +83,7 @@ def test_a_weekday_night_shift_goes_to_volunteers_free_on_weekday_nights(make_ta
     assert day_only.id not in notices(task)
 
 
-def test_a_volunteer_holding_an_overlapping_confirmed_shift_is_not_matched(app, make_task, volunteer, match,
-                                                                            notices):
+def test_a_volunteer_holding_an_overlapping_confirmed_shift_is_not_matched(app, make_task, volunteer, match, notices):
     busy, free = volunteer(), volunteer()
     other = make_task(title="另一个任务", shifts=[(TOMORROW_10AM + timedelta(hours=2), 4, 5)])
     with app.test_request_context():
@@ -114,8 +112,7 @@ def test_the_weekly_cap_counts_only_the_week_of_the_shift(app, make_task, volunt
     capped = volunteer(max_weekly_hours=8, availability=["weekday_day", "weekend_day"])
     earlier = make_task(title="周二的任务", shifts=[(TOMORROW_10AM, 6, 5)])
     with app.test_request_context():
-        claim_services.claim_shift(db.session.get(type(capped), capped.id),
-                                   db.session.get(Shift, earlier.shifts[0].id))
+        claim_services.claim_shift(db.session.get(type(capped), capped.id), db.session.get(Shift, earlier.shifts[0].id))
     task = make_task(shifts=[(timedelta(days=7), 4, 5)])  # next Monday
 
     match(task)
@@ -138,16 +135,14 @@ def test_a_volunteer_who_already_claimed_the_task_is_not_told_about_it(app, make
     claimed, other = volunteer(), volunteer()
     task = make_task(shifts=[(TOMORROW_10AM, 4, 5), (timedelta(days=2), 4, 5)])
     with app.test_request_context():
-        claim_services.claim_shift(db.session.get(type(claimed), claimed.id),
-                                   db.session.get(Shift, task.shifts[0].id))
+        claim_services.claim_shift(db.session.get(type(claimed), claimed.id), db.session.get(Shift, task.shifts[0].id))
 
     match(task)
 
     assert set(notices(task)) == {other.id}
 
 
-def test_the_volunteer_with_fewer_recent_hours_is_asked_first(app, monkeypatch, make_task, volunteer, match,
-                                                               notices):
+def test_the_volunteer_with_fewer_recent_hours_is_asked_first(app, monkeypatch, make_task, volunteer, match, notices):
     monkeypatch.setitem(app.config, "MATCH_NOTIFY_FACTOR", 1)
     veteran, newcomer = volunteer("老志愿者"), volunteer("新志愿者")  # same place, same skills
     past = make_task(title="上周的任务", shifts=[(timedelta(days=-5), 8, 5)])
@@ -205,8 +200,9 @@ def test_running_the_match_twice_tells_nobody_twice(make_task, volunteer, match,
     assert [len(inbox(user, "task_match")) for user in people] == [1, 1, 1, 0]
 
 
-def test_added_places_tell_new_volunteers_and_never_the_first_ones_again(app, make_task, make_user, make_org, grant,
-                                                                        volunteer, match, notices, inbox):
+def test_added_places_tell_new_volunteers_and_never_the_first_ones_again(
+    app, make_task, make_user, make_org, grant, volunteer, match, notices, inbox
+):
     people = [volunteer(km=0.5 + 0.5 * i) for i in range(6)]
     org, organizer = make_org(), make_user("组织者")
     grant(organizer, org)
@@ -214,10 +210,12 @@ def test_added_places_tell_new_volunteers_and_never_the_first_ones_again(app, ma
     match(task)
 
     with app.test_request_context():
-        task_services.update_task(db.session.get(type(organizer), organizer.id), task.id,
-                                  shifts=[{"id": task.shifts[0].id, "capacity": 2}])
-        recorded = db.session.execute(sa.select(OutboxEvent.payload)
-                                      .where(OutboxEvent.job == "volunteer_hub.matching.jobs.match_task")).scalars()
+        task_services.update_task(
+            db.session.get(type(organizer), organizer.id), task.id, shifts=[{"id": task.shifts[0].id, "capacity": 2}]
+        )
+        recorded = db.session.execute(
+            sa.select(OutboxEvent.payload).where(OutboxEvent.job == "volunteer_hub.matching.jobs.match_task")
+        ).scalars()
         recorded = list(recorded)
     assert recorded == [{"task_id": task.id}]
     assert match(task) == 3
@@ -237,8 +235,10 @@ def test_a_task_without_coordinates_or_places_tells_nobody(app, make_task, volun
     assert (match(full), match(waiting)) == (0, 0)
 
 
-@pytest.mark.parametrize(("kind", "code"), [("distance", None), ("skill", "medical"), ("language", "english"),
-                                            ("availability", "weekday_day")])
+@pytest.mark.parametrize(
+    ("kind", "code"),
+    [("distance", None), ("skill", "medical"), ("language", "english"), ("availability", "weekday_day")],
+)
 def test_a_match_records_why_the_volunteer_was_chosen(app, make_task, volunteer, match, kind, code):
     volunteer(km=1.2, skills=["medical", "english"])
     task = make_task(type="foreign_language", skills=["medical", "english"], lat=SHENZHEN[0], lon=SHENZHEN[1])

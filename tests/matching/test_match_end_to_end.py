@@ -10,8 +10,7 @@ from volunteer_hub.worker import run_worker
 ALL_BANDS = {f"avail_{code}": True for code in ("weekday_day", "weekday_night", "weekend_day", "weekend_night")}
 
 
-def test_a_posted_task_reaches_a_nearby_volunteer_through_the_worker(app, api, make_org, make_user, grant,
-                                                                      api_token):
+def test_a_posted_task_reaches_a_nearby_volunteer_through_the_worker(app, api, make_org, make_user, grant, api_token):
     org, organizer = make_org(), make_user("王书记")
     grant(organizer, org)
     neighbour = make_user("李晓明", lat=SHENZHEN[0] + 0.01, lon=SHENZHEN[1], locale="en", **ALL_BANDS)
@@ -21,9 +20,18 @@ def test_a_posted_task_reaches_a_nearby_volunteer_through_the_worker(app, api, m
         db.session.commit()
         starts = now() + timedelta(days=1)
         shift = {"starts_at": isoformat(starts), "ends_at": isoformat(starts + timedelta(hours=4)), "capacity": 2}
-    posted = api.post("/tasks", token=api_token(organizer), json={
-        "org_id": org.id, "title": "东门卡口值守", "type": "checkpoint", "lat": SHENZHEN[0], "lon": SHENZHEN[1],
-        "shifts": [shift]})
+    posted = api.post(
+        "/tasks",
+        token=api_token(organizer),
+        json={
+            "org_id": org.id,
+            "title": "东门卡口值守",
+            "type": "checkpoint",
+            "lat": SHENZHEN[0],
+            "lon": SHENZHEN[1],
+            "shifts": [shift],
+        },
+    )
     assert posted.status_code == 201
 
     run_worker(app, burst=True)

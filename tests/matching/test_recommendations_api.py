@@ -69,8 +69,9 @@ def test_match_settings_are_saved_and_shown_in_the_same_format(api, make_user, a
     token = api_token(make_user())
     assert api.get("/me", token=token).json["quiet_hours"] == "22:00-07:00"
 
-    response = api.patch("/me", token=token,
-                         json={"notify_max_per_day": 5, "quiet_hours": "23:30-06:45", "match_opt_out": True})
+    response = api.patch(
+        "/me", token=token, json={"notify_max_per_day": 5, "quiet_hours": "23:30-06:45", "match_opt_out": True}
+    )
 
     assert response.status_code == 200
     shown = api.get("/me", token=token).json
@@ -84,11 +85,19 @@ def test_quiet_hours_can_be_switched_off(api, make_user, api_token):
     assert api.get("/me", token=token).json["quiet_hours"] is None
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("quiet_hours", "22-07"), ("quiet_hours", "24:00-07:00"), ("quiet_hours", "22:00-22:00"),
-    ("quiet_hours", 2200), ("notify_max_per_day", 21), ("notify_max_per_day", -1), ("notify_max_per_day", "3"),
-    ("match_opt_out", "maybe"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("quiet_hours", "22-07"),
+        ("quiet_hours", "24:00-07:00"),
+        ("quiet_hours", "22:00-22:00"),
+        ("quiet_hours", 2200),
+        ("notify_max_per_day", 21),
+        ("notify_max_per_day", -1),
+        ("notify_max_per_day", "3"),
+        ("match_opt_out", "maybe"),
+    ],
+)
 def test_bad_match_settings_are_refused_with_a_field_error(api, make_user, api_token, field, value):
     token = api_token(make_user(locale="en"))
 

@@ -18,9 +18,16 @@ def site(make_org, make_user, grant, api_token):
     people = SimpleNamespace(
         zhang=make_user("党员老张", phone="+8615912340001", party_member=True),
         fang=make_user("党员阿芳", phone="+8615912340002", party_member=True),
-        hong=make_user("小红", phone="+8615912340003"))
-    return SimpleNamespace(street=street, community=community, sibling=sibling, organizer=organizer,
-                           sibling_organizer=sibling_organizer, people=people,
-                           tokens=SimpleNamespace(organizer=api_token(organizer),
-                                                  sibling=api_token(sibling_organizer),
-                                                  volunteer=api_token(people.hong)))
+        hong=make_user("小红", phone="+8615912340003"),
+    )
+    return SimpleNamespace(
+        street=street,
+        community=community,
+        sibling=sibling,
+        organizer=organizer,
+        sibling_organizer=sibling_organizer,
+        people=people,
+        tokens=SimpleNamespace(
+            organizer=api_token(organizer), sibling=api_token(sibling_organizer), volunteer=api_token(people.hong)
+        ),
+    )

@@ -47,12 +47,15 @@ def test_the_organizer_gets_the_same_answer_whoever_holds_the_number(api, app, s
     answer(api, api_token(zhang), open_invitations(api, api_token(zhang))[0]["id"], "accept")
     elsewhere = make_user("外区党员", phone="+8613700001111", party_member=True)
 
-    answers = [invite(api, branch_id, site.tokens.organizer, phone) for phone in (
-        UNREGISTERED,  # nobody registered it
-        "13700001111",  # a Party member of another district
-        "15912340003",  # a volunteer who is not a Party member
-        "15912340001",  # a member already
-    )]
+    answers = [
+        invite(api, branch_id, site.tokens.organizer, phone)
+        for phone in (
+            UNREGISTERED,  # nobody registered it
+            "13700001111",  # a Party member of another district
+            "15912340003",  # a volunteer who is not a Party member
+            "15912340001",  # a member already
+        )
+    ]
 
     assert [response.status_code for response in answers] == [202] * 4
     assert all(response.get_data() == answers[0].get_data() for response in answers)
@@ -70,7 +73,10 @@ def test_only_acceptance_makes_a_member(api, app, site, branch_id, api_token):
 
     [invitation] = open_invitations(api, api_token(fang))
     assert (invitation["branch"], invitation["org"], invitation["invited_by"]) == (
-        "东门卡口临时党支部", "白石龙社区", "王书记")
+        "东门卡口临时党支部",
+        "白石龙社区",
+        "王书记",
+    )
     accepted = answer(api, api_token(fang), invitation["id"], "accept")
 
     assert accepted.status_code == 201
@@ -111,8 +117,7 @@ def test_nobody_else_answers_someone_elses_invitation(api, app, site, branch_id,
     assert members(app, branch_id) == []
 
 
-def test_a_volunteer_who_is_not_a_party_member_is_told_why_they_cannot_accept(api, app, site, branch_id,
-                                                                              api_token):
+def test_a_volunteer_who_is_not_a_party_member_is_told_why_they_cannot_accept(api, app, site, branch_id, api_token):
     hong = api_token(site.people.hong)
     invite(api, branch_id, site.tokens.organizer, site.people.hong.phone)
     [invitation] = open_invitations(api, hong)
@@ -152,8 +157,9 @@ def test_an_invitation_to_an_unregistered_number_waits_for_whoever_registers_it(
     assert invitation["branch_id"] == branch_id
 
 
-def test_invitations_are_throttled_per_organizer_across_page_and_api(api, app, client, login, site, branch_id,
-                                                                       monkeypatch):
+def test_invitations_are_throttled_per_organizer_across_page_and_api(
+    api, app, client, login, site, branch_id, monkeypatch
+):
     monkeypatch.setitem(app.config, "BRANCH_INVITE_LIMIT_PER_ORGANIZER", "2/hour")
     assert invite(api, branch_id, site.tokens.organizer, "12345").status_code == 400  # a typo costs nothing
     assert invite(api, branch_id, site.tokens.organizer, "13700000001").status_code == 202
@@ -163,18 +169,24 @@ def test_invitations_are_throttled_per_organizer_across_page_and_api(api, app, c
     assert sent.status_code == 303
 
     refused = invite(api, branch_id, site.tokens.organizer, "13700000003")
-    sibling_branch = api.post(f"/orgs/{site.sibling.id}/temporary-branches", json={"name": "民泰临时党支部"},
-                              token=site.tokens.sibling).json["id"]
+    sibling_branch = api.post(
+        f"/orgs/{site.sibling.id}/temporary-branches", json={"name": "民泰临时党支部"}, token=site.tokens.sibling
+    ).json["id"]
 
     assert refused.status_code == 429
     assert refused.json["error"]["code"] == "rate_limited"
     assert invite(api, sibling_branch, site.tokens.sibling, "13700000004").status_code == 202  # their own count
     with app.app_context():
-        assert db.session.execute(sa.select(sa.func.count()).select_from(Invitation)
-                                  .where(Invitation.org_id == branch_id)).scalar() == 2
+        assert (
+            db.session.execute(
+                sa.select(sa.func.count()).select_from(Invitation).where(Invitation.org_id == branch_id)
+            ).scalar()
+            == 2
+        )
 
 
 # --- pages ---
+
 
 def test_the_invitee_answers_from_the_inbox_and_the_invitations_page(api, app, client, login, site, branch_id):
     invite(api, branch_id, site.tokens.organizer, site.people.fang.phone)
@@ -190,8 +202,10 @@ def test_the_invitee_answers_from_the_inbox_and_the_invitations_page(api, app, c
     with app.app_context():
         invitation_id = db.session.execute(sa.select(Invitation.id)).scalar_one()
 
-    accepted = client.post(f"/me/branch-invitations/{invitation_id}/accept",
-                           data={"csrf_token": csrf_token(client, "/me/branch-invitations")})
+    accepted = client.post(
+        f"/me/branch-invitations/{invitation_id}/accept",
+        data={"csrf_token": csrf_token(client, "/me/branch-invitations")},
+    )
 
     assert accepted.status_code == 303
     assert "You joined 东门卡口临时党支部." in client.get(accepted.headers["Location"]).get_data(as_text=True)
@@ -200,8 +214,9 @@ def test_the_invitee_answers_from_the_inbox_and_the_invitations_page(api, app, c
     assert "党员阿芳" in client.get(f"/org/branches/{branch_id}").get_data(as_text=True)
 
 
-def test_a_volunteer_declines_on_the_page_and_the_refusal_of_a_non_member_is_explained(api, app, client, login,
-                                                                                        site, branch_id):
+def test_a_volunteer_declines_on_the_page_and_the_refusal_of_a_non_member_is_explained(
+    api, app, client, login, site, branch_id
+):
     invite(api, branch_id, site.tokens.organizer, site.people.hong.phone)
     client.set_cookie("lang", "en")
     login(site.people.hong)
@@ -209,10 +224,12 @@ def test_a_volunteer_declines_on_the_page_and_the_refusal_of_a_non_member_is_exp
         invitation_id = db.session.execute(sa.select(Invitation.id)).scalar_one()
     token = csrf_token(client, "/me/branch-invitations")
 
-    refused = client.post(f"/me/branch-invitations/{invitation_id}/accept", data={"csrf_token": token},
-                          follow_redirects=True)
-    declined = client.post(f"/me/branch-invitations/{invitation_id}/decline", data={"csrf_token": token},
-                           follow_redirects=True)
+    refused = client.post(
+        f"/me/branch-invitations/{invitation_id}/accept", data={"csrf_token": token}, follow_redirects=True
+    )
+    declined = client.post(
+        f"/me/branch-invitations/{invitation_id}/decline", data={"csrf_token": token}, follow_redirects=True
+    )
 
     assert "Only Party members join a Party branch." in refused.get_data(as_text=True)
     page = declined.get_data(as_text=True)

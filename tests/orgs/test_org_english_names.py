@@ -93,10 +93,16 @@ def help_task(app, places, make_user):
     resident = make_user("Anna", locale="en")
     with app.test_request_context():
         request, _token = help_services.create_request(
-            db.session.get(User, resident.id), type="foreign_language",
-            description="Please explain   the quarantine notice to me.", languages=["english"],
-            needed_at=tomorrow_at(10), community_id=places.community.id, address="Building 5, Room 1203",
-            contact_name="Anna", contact_phone="+8613912345678")
+            db.session.get(User, resident.id),
+            type="foreign_language",
+            description="Please explain   the quarantine notice to me.",
+            languages=["english"],
+            needed_at=tomorrow_at(10),
+            community_id=places.community.id,
+            address="Building 5, Room 1203",
+            contact_name="Anna",
+            contact_phone="+8613912345678",
+        )
         task = help_services.accept_request(db.session.get(User, places.organizer.id), request)
         return task.id, resident
 
@@ -139,8 +145,9 @@ def test_an_organizer_gives_a_community_an_english_name_on_its_page(app, places,
     browser = login(places.organizer, english(app.test_client()))
     path = f"/org/orgs/{places.plain.id}"
 
-    response = browser.post(f"{path}/english-name", data={"csrf_token": csrf_token(browser, path),
-                                                          "english_name": "  Mintai Community "})
+    response = browser.post(
+        f"{path}/english-name", data={"csrf_token": csrf_token(browser, path), "english_name": "  Mintai Community "}
+    )
 
     assert response.status_code == 303
     assert "Mintai Community" in page(browser, "/help/new")
@@ -161,8 +168,9 @@ def test_a_too_long_english_name_is_refused_next_to_the_field(app, places, login
     browser = login(places.organizer, english(app.test_client()))
     path = f"/org/orgs/{places.community.id}"
 
-    response = browser.post(f"{path}/english-name", data={"csrf_token": csrf_token(browser, path),
-                                                          "english_name": "B" * 101})
+    response = browser.post(
+        f"{path}/english-name", data={"csrf_token": csrf_token(browser, path), "english_name": "B" * 101}
+    )
 
     assert response.status_code == 400
     assert "Use at most 100 characters." in response.get_data(as_text=True)
@@ -174,8 +182,15 @@ def test_a_sub_organisation_is_added_with_its_english_name(app, places, login):
     browser = login(places.organizer, english(app.test_client()))
     path = f"/org/orgs/{places.community.id}"
 
-    response = browser.post(f"{path}/children", data={"csrf_token": csrf_token(browser, path), "name": "白石龙一区",
-                                                      "name_en": "Baishilong Zone 1", "kind": "compound"})
+    response = browser.post(
+        f"{path}/children",
+        data={
+            "csrf_token": csrf_token(browser, path),
+            "name": "白石龙一区",
+            "name_en": "Baishilong Zone 1",
+            "kind": "compound",
+        },
+    )
 
     assert response.status_code == 302
     assert "Baishilong Zone 1 was added under Baishilong Community." in page(browser, path)
@@ -184,15 +199,30 @@ def test_a_sub_organisation_is_added_with_its_english_name(app, places, login):
 def test_the_api_adds_and_changes_an_english_name(api, places, api_token):
     token = api_token(places.organizer)
 
-    made = api.post("/orgs", token=token, json={"name": "白石龙一区", "name_en": "Baishilong Zone 1",
-                                                "kind": "compound", "parent_id": places.community.id})
+    made = api.post(
+        "/orgs",
+        token=token,
+        json={
+            "name": "白石龙一区",
+            "name_en": "Baishilong Zone 1",
+            "kind": "compound",
+            "parent_id": places.community.id,
+        },
+    )
     changed = api.patch(f"/orgs/{made.json['id']}", token=token, json={"name_en": "Baishilong Area 1"})
 
     assert made.status_code == 201 and made.json["name_en"] == "Baishilong Zone 1"
     assert changed.status_code == 200
     assert api.get(f"/orgs/{made.json['id']}").json | {"id": 0} == {
-        "id": 0, "name": "白石龙一区", "name_en": "Baishilong Area 1", "kind": "compound",
-        "parent_id": places.community.id, "temporary": False, "lat": None, "lon": None}
+        "id": 0,
+        "name": "白石龙一区",
+        "name_en": "Baishilong Area 1",
+        "kind": "compound",
+        "parent_id": places.community.id,
+        "temporary": False,
+        "lat": None,
+        "lon": None,
+    }
 
 
 def test_the_api_refuses_a_too_long_english_name_and_a_stranger(api, places, make_user, api_token):

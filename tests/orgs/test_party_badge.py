@@ -21,9 +21,11 @@ def roster(app, make_org, make_user, make_task, grant, api_token):
     organizer = make_user("王书记")
     grant(organizer, org)
     task = make_task(org, shifts=((timedelta(days=1), 4, 5),))
-    people = [make_user("亮身份党员", party_member=True, show_party_badge=True),
-              make_user("低调党员", party_member=True),
-              make_user("群众", show_party_badge=True)]
+    people = [
+        make_user("亮身份党员", party_member=True, show_party_badge=True),
+        make_user("低调党员", party_member=True),
+        make_user("群众", show_party_badge=True),
+    ]
     with app.app_context():
         for person in people:
             claims.claim_shift(person, db.session.get(Shift, task.shifts[0].id))
@@ -60,4 +62,7 @@ def test_the_roster_api_marks_only_those_who_show_the_badge(api, roster):
     shift_id, _organizer, token = roster
     items = api.get(f"/shifts/{shift_id}/roster", token=token).json["items"]
     assert {item["name"]: item["party_member"] for item in items} == {
-        "亮身份党员": True, "低调党员": False, "群众": False}
+        "亮身份党员": True,
+        "低调党员": False,
+        "群众": False,
+    }

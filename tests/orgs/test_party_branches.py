@@ -15,9 +15,11 @@ def create_branch(api, site, token, **body):
 
 def members(app, branch_id) -> list[int]:
     with app.app_context():
-        return list(db.session.execute(
-            sa.select(BranchMember.user_id).where(BranchMember.org_id == branch_id).order_by(BranchMember.id)
-        ).scalars())
+        return list(
+            db.session.execute(
+                sa.select(BranchMember.user_id).where(BranchMember.org_id == branch_id).order_by(BranchMember.id)
+            ).scalars()
+        )
 
 
 def test_an_organizer_sets_up_a_temporary_branch_under_their_community(api, app, site):
@@ -25,12 +27,17 @@ def test_an_organizer_sets_up_a_temporary_branch_under_their_community(api, app,
 
     assert response.status_code == 201
     assert (response.json["kind"], response.json["temporary"], response.json["parent_id"]) == (
-        "party_branch", True, site.community.id)
+        "party_branch",
+        True,
+        site.community.id,
+    )
     with app.app_context():
         branch = db.session.get(Organisation, response.json["id"])
         assert branch.path == f"{site.community.path}{branch.id}/"
-        assert db.session.execute(sa.select(AuditEvent.action).where(AuditEvent.subject_id == branch.id)).scalar() \
+        assert (
+            db.session.execute(sa.select(AuditEvent.action).where(AuditEvent.subject_id == branch.id)).scalar()
             == "orgs.branch_created"
+        )
 
 
 def test_a_branch_for_a_task_is_named_after_it(api, site, make_task):
@@ -57,22 +64,29 @@ def test_a_sibling_communitys_organizer_and_a_volunteer_cannot_set_up_a_branch(a
     assert create_branch(api, site, site.tokens.sibling, name="临时党支部").status_code == 403
     assert create_branch(api, site, site.tokens.volunteer, name="临时党支部").status_code == 403
     with app.app_context():
-        assert db.session.execute(sa.select(sa.func.count()).select_from(Organisation)
-                                  .where(Organisation.kind == "party_branch")).scalar() == 0
+        assert (
+            db.session.execute(
+                sa.select(sa.func.count()).select_from(Organisation).where(Organisation.kind == "party_branch")
+            ).scalar()
+            == 0
+        )
 
 
-def test_a_temporary_branch_sits_under_a_street_community_or_compound_only(api, site, make_org, make_user, grant,
-                                                                           api_token):
+def test_a_temporary_branch_sits_under_a_street_community_or_compound_only(
+    api, site, make_org, make_user, grant, api_token
+):
     district = make_org("龙华区", "district")
     organizer = make_user("区组织者")
     grant(organizer, district)
-    response = api.post(f"/orgs/{district.id}/temporary-branches", json={"name": "临时党支部"},
-                        token=api_token(organizer))
+    response = api.post(
+        f"/orgs/{district.id}/temporary-branches", json={"name": "临时党支部"}, token=api_token(organizer)
+    )
     assert response.status_code == 400
     assert "parent_id" in response.json["error"]["fields"]
 
 
 # --- members (they join by accepting an invitation: tests/orgs/test_branch_invitations.py) ---
+
 
 def invite(api, branch_id, token, phone):
     return api.post(f"/orgs/{branch_id}/members", json={"phone": phone}, token=token)
@@ -103,8 +117,7 @@ def test_a_sibling_organizer_and_a_volunteer_cannot_invite_or_remove_members(api
 
     assert invite(api, branch_id, site.tokens.sibling, "15912340002").status_code == 403
     assert invite(api, branch_id, site.tokens.volunteer, "15912340002").status_code == 403
-    assert api.delete(f"/orgs/{branch_id}/members/{site.people.zhang.id}",
-                      token=site.tokens.sibling).status_code == 403
+    assert api.delete(f"/orgs/{branch_id}/members/{site.people.zhang.id}", token=site.tokens.sibling).status_code == 403
     assert api.get(f"/orgs/{branch_id}/members", token=site.tokens.volunteer).status_code == 403
     assert members(app, branch_id) == [site.people.zhang.id]
     assert api.get("/me/branch-invitations", token=api_token(site.people.fang)).json == []
@@ -118,8 +131,9 @@ def test_the_organizer_removes_a_member(api, app, site, api_token):
 
     assert response.status_code == 204
     assert members(app, branch_id) == []
-    assert api.delete(f"/orgs/{branch_id}/members/{site.people.zhang.id}",
-                      token=site.tokens.organizer).status_code == 404
+    assert (
+        api.delete(f"/orgs/{branch_id}/members/{site.people.zhang.id}", token=site.tokens.organizer).status_code == 404
+    )
 
 
 def test_members_are_invited_to_party_branches_only(api, site):
@@ -129,19 +143,26 @@ def test_members_are_invited_to_party_branches_only(api, site):
 
 # --- pages ---
 
+
 def test_the_organizer_sets_up_a_branch_and_invites_a_member_on_the_pages(client, login, app, site):
     client.set_cookie("lang", "en")
     login(site.organizer)
     page = client.get(f"/org/orgs/{site.community.id}/branches")
     assert page.status_code == 200 and "Set up a temporary Party branch" in page.get_data(as_text=True)
 
-    created = client.post(f"/org/orgs/{site.community.id}/branches", data={
-        "csrf_token": csrf_token(client, f"/org/orgs/{site.community.id}/branches"), "name": "东门临时党支部",
-        "task_id": ""})
+    created = client.post(
+        f"/org/orgs/{site.community.id}/branches",
+        data={
+            "csrf_token": csrf_token(client, f"/org/orgs/{site.community.id}/branches"),
+            "name": "东门临时党支部",
+            "task_id": "",
+        },
+    )
     assert created.status_code == 303
     branch_url = created.headers["Location"]
-    sent = client.post(f"{branch_url}/members", data={"csrf_token": csrf_token(client, branch_url),
-                                                      "phone": "15912340002"})
+    sent = client.post(
+        f"{branch_url}/members", data={"csrf_token": csrf_token(client, branch_url), "phone": "15912340002"}
+    )
     assert sent.status_code == 303
     page = client.get(branch_url).get_data(as_text=True)
     assert "Invitation sent." in page

@@ -30,8 +30,12 @@ answer = partial(branch_invitations.answer, path="/me/invitations")
 
 def roles(app, user) -> list[tuple[int, str]]:
     with app.app_context():
-        return [tuple(row) for row in db.session.execute(
-            sa.select(RoleGrant.org_id, RoleGrant.role).where(RoleGrant.user_id == user.id).order_by(RoleGrant.id))]
+        return [
+            tuple(row)
+            for row in db.session.execute(
+                sa.select(RoleGrant.org_id, RoleGrant.role).where(RoleGrant.user_id == user.id).order_by(RoleGrant.id)
+            )
+        ]
 
 
 def test_the_api_answers_the_same_whoever_holds_the_number_or_account(api, app, site, make_user, grant):
@@ -39,13 +43,16 @@ def test_the_api_answers_the_same_whoever_holds_the_number_or_account(api, app, 
     holder = make_user("老审核", phone="+8613700001112")
     grant(holder, site.community, "reviewer")
 
-    answers = [invite(api, site.community, site.tokens.organizer, **invitee) for invitee in (
-        {"phone": UNREGISTERED},  # nobody registered it
-        {"phone": "13700001111"},  # someone of another district
-        {"phone": "13700001112"},  # holds the role already
-        {"user_id": 999_999},  # no such account
-        {"user_id": elsewhere.id},
-    )]
+    answers = [
+        invite(api, site.community, site.tokens.organizer, **invitee)
+        for invitee in (
+            {"phone": UNREGISTERED},  # nobody registered it
+            {"phone": "13700001111"},  # someone of another district
+            {"phone": "13700001112"},  # holds the role already
+            {"user_id": 999_999},  # no such account
+            {"user_id": elsewhere.id},
+        )
+    ]
 
     assert [response.status_code for response in answers] == [202] * 5
     assert all(response.get_data() == answers[0].get_data() for response in answers)
@@ -62,8 +69,12 @@ def test_the_page_answers_the_same_whoever_holds_the_number(client, login, site,
     url = f"/org/orgs/{site.community.id}"
     token = csrf_token(client, url)
 
-    answers = [client.post(f"{url}/roles", data={"csrf_token": token, "phone": phone, "role": "organizer"},
-                           follow_redirects=True) for phone in (UNREGISTERED, "13700001111", "15912340001")]
+    answers = [
+        client.post(
+            f"{url}/roles", data={"csrf_token": token, "phone": phone, "role": "organizer"}, follow_redirects=True
+        )
+        for phone in (UNREGISTERED, "13700001111", "15912340001")
+    ]
 
     assert [response.status_code for response in answers] == [200] * 3
     pages = [response.get_data(as_text=True) for response in answers]
@@ -78,13 +89,19 @@ def test_only_acceptance_gives_the_role(api, app, site, api_token):
 
     [invitation] = open_invitations(api, hong)
     assert {key: invitation[key] for key in ("kind", "org_id", "org", "parent", "role", "invited_by")} == {
-        "kind": "reviewer", "org_id": site.community.id, "org": "白石龙社区", "parent": "民治街道",
-        "role": "reviewer", "invited_by": "王书记"}
+        "kind": "reviewer",
+        "org_id": site.community.id,
+        "org": "白石龙社区",
+        "parent": "民治街道",
+        "role": "reviewer",
+        "invited_by": "王书记",
+    }
     assert answer(api, hong, invitation["id"], "accept").status_code == 204
 
     assert roles(app, site.people.hong) == [(site.community.id, "reviewer")]
     assert api.get("/me", token=hong).json["roles"] == [
-        {"org_id": site.community.id, "org_name": "白石龙社区", "role": "reviewer"}]
+        {"org_id": site.community.id, "org_name": "白石龙社区", "role": "reviewer"}
+    ]
     assert open_invitations(api, hong) == []
     assert answer(api, hong, invitation["id"], "accept").status_code == 404
 
@@ -95,8 +112,10 @@ def test_a_declined_role_invitation_gives_nothing_and_is_not_sent_again(api, app
     [invitation] = open_invitations(api, hong)
 
     assert answer(api, hong, invitation["id"], "decline").status_code == 204
-    assert invite(api, site.community, site.tokens.organizer, role="organizer",
-                  phone=site.people.hong.phone).status_code == 202
+    assert (
+        invite(api, site.community, site.tokens.organizer, role="organizer", phone=site.people.hong.phone).status_code
+        == 202
+    )
 
     assert roles(app, site.people.hong) == []
     assert open_invitations(api, hong) == []
@@ -138,15 +157,15 @@ def test_role_invitations_expire_and_are_purged(api, app, site, api_token):
     assert roles(app, site.people.hong) == []
 
 
-def test_role_invitations_are_throttled_per_organizer_across_page_and_api(api, app, client, login, site,
-                                                                          monkeypatch):
+def test_role_invitations_are_throttled_per_organizer_across_page_and_api(api, app, client, login, site, monkeypatch):
     monkeypatch.setitem(app.config, "ROLE_INVITE_LIMIT_PER_ORGANIZER", "2/hour")
     assert invite(api, site.community, site.tokens.organizer, phone="12345").status_code == 400  # costs nothing
     assert invite(api, site.community, site.tokens.organizer, phone="13700000001").status_code == 202
     login(site.organizer)
     url = f"/org/orgs/{site.community.id}"
-    sent = client.post(f"{url}/roles", data={"csrf_token": csrf_token(client, url), "phone": "13700000002",
-                                             "role": "reviewer"})
+    sent = client.post(
+        f"{url}/roles", data={"csrf_token": csrf_token(client, url), "phone": "13700000002", "role": "reviewer"}
+    )
     assert sent.status_code == 303
 
     refused = invite(api, site.community, site.tokens.organizer, phone="13700000003")
@@ -154,17 +173,30 @@ def test_role_invitations_are_throttled_per_organizer_across_page_and_api(api, a
     assert refused.status_code == 429
     assert refused.json["error"]["code"] == "rate_limited"
     assert invite(api, site.sibling, site.tokens.sibling, phone="13700000004").status_code == 202  # their own count
-    assert api.post(f"/orgs/{site.community.id}/temporary-branches", json={"name": "东门临时党支部"},
-                    token=site.tokens.organizer).status_code == 201
+    assert (
+        api.post(
+            f"/orgs/{site.community.id}/temporary-branches",
+            json={"name": "东门临时党支部"},
+            token=site.tokens.organizer,
+        ).status_code
+        == 201
+    )
     with app.app_context():
-        assert db.session.execute(sa.select(sa.func.count()).select_from(Invitation)
-                                  .where(Invitation.org_id == site.community.id)).scalar() == 2
+        assert (
+            db.session.execute(
+                sa.select(sa.func.count()).select_from(Invitation).where(Invitation.org_id == site.community.id)
+            ).scalar()
+            == 2
+        )
 
 
 def test_the_invitee_answers_role_and_branch_invitations_on_one_page(api, app, client, login, site):
     fang = site.people.fang
-    branch_id = api.post(f"/orgs/{site.community.id}/temporary-branches", json={"name": "东门卡口临时党支部"},
-                         token=site.tokens.organizer).json["id"]
+    branch_id = api.post(
+        f"/orgs/{site.community.id}/temporary-branches",
+        json={"name": "东门卡口临时党支部"},
+        token=site.tokens.organizer,
+    ).json["id"]
     api.post(f"/orgs/{branch_id}/members", json={"phone": fang.phone}, token=site.tokens.organizer)
     invite(api, site.community, site.tokens.organizer, phone=fang.phone)
     client.set_cookie("lang", "en")
@@ -176,11 +208,13 @@ def test_the_invitee_answers_role_and_branch_invitations_on_one_page(api, app, c
     assert "王书记 invites you to be Reviewer of this organisation." in page
     assert "王书记 invites you to join this Party branch." in page
     with app.app_context():
-        role_invitation = db.session.execute(
-            sa.select(Invitation.id).where(Invitation.kind == "reviewer")).scalar_one()
+        role_invitation = db.session.execute(sa.select(Invitation.id).where(Invitation.kind == "reviewer")).scalar_one()
 
-    accepted = client.post(f"/me/invitations/{role_invitation}/accept",
-                           data={"csrf_token": csrf_token(client, "/me/invitations")}, follow_redirects=True)
+    accepted = client.post(
+        f"/me/invitations/{role_invitation}/accept",
+        data={"csrf_token": csrf_token(client, "/me/invitations")},
+        follow_redirects=True,
+    )
 
     assert "You are now Reviewer of 白石龙社区." in accepted.get_data(as_text=True)
     assert "invites you to join this Party branch." in accepted.get_data(as_text=True)

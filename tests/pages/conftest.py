@@ -17,7 +17,6 @@ def _english_client(client):
     english(client)
 
 
-
 @pytest.fixture
 def post():
     """post(client, url, data) submits a form with the session's CSRF token, as a browser would."""

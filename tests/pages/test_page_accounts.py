@@ -101,8 +101,10 @@ def test_wrong_password_shows_the_form_again_with_the_error(client, make_user, p
     assert client.get("/me").status_code == 302
 
 
-@pytest.mark.parametrize("target", ["http://evil.example/x", "//evil.example/x", "https://evil.example",
-                                    "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target",
+    ["http://evil.example/x", "//evil.example/x", "https://evil.example", "/\\evil.example", "javascript:alert(1)"],
+)
 def test_login_ignores_a_next_that_leaves_the_site(client, make_user, post, target):
     response = post(client, "/login", login_data(make_user(), next=target))
     assert response.headers["Location"] == "/tasks"
@@ -140,8 +142,7 @@ def test_changing_the_password_ends_every_other_session(client, login, make_user
     user = make_user()
     login(user)
     other_phone = login(user, new_client())
-    response = post(client, "/me/password",
-                    {"current_password": PASSWORD, "new_password": STRONG, "confirm": STRONG})
+    response = post(client, "/me/password", {"current_password": PASSWORD, "new_password": STRONG, "confirm": STRONG})
     assert response.status_code == 302
     assert client.get("/me").status_code == 200  # this phone stays logged in
     assert other_phone.get("/me").status_code == 302
@@ -151,8 +152,9 @@ def test_changing_the_password_ends_every_other_session(client, login, make_user
 
 def test_a_wrong_current_password_and_a_weak_new_one_are_shown_at_once(client, login, make_user, post):
     login(make_user())
-    response = post(client, "/me/password", {"current_password": "not-my-password", "new_password": "abc",
-                                             "confirm": "abc"})
+    response = post(
+        client, "/me/password", {"current_password": "not-my-password", "new_password": "abc", "confirm": "abc"}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="current_password-error"' in html and 'id="new_password-error"' in html
@@ -160,8 +162,9 @@ def test_a_wrong_current_password_and_a_weak_new_one_are_shown_at_once(client, l
 
 def test_a_wrong_current_password_is_shown_next_to_its_field(client, login, make_user, post):
     login(make_user())
-    response = post(client, "/me/password",
-                    {"current_password": "wrong-one", "new_password": STRONG, "confirm": STRONG})
+    response = post(
+        client, "/me/password", {"current_password": "wrong-one", "new_password": STRONG, "confirm": STRONG}
+    )
     assert response.status_code == 400
     assert 'id="current_password-error"' in response.get_data(as_text=True)
 
@@ -169,9 +172,21 @@ def test_a_wrong_current_password_is_shown_next_to_its_field(client, login, make
 def test_profile_saves_skills_languages_and_location(client, login, make_user, post, app):
     user = make_user()
     login(user)
-    response = post(client, "/me/edit", {
-        "name": "李雷", "skills": ["medical"], "languages": ["english"], "availability": ["weekend_day"],
-        "party_member": "y", "max_weekly_hours": "10", "home_org_id": "", "lat": "22.543", "lon": "114.058"})
+    response = post(
+        client,
+        "/me/edit",
+        {
+            "name": "李雷",
+            "skills": ["medical"],
+            "languages": ["english"],
+            "availability": ["weekend_day"],
+            "party_member": "y",
+            "max_weekly_hours": "10",
+            "home_org_id": "",
+            "lat": "22.543",
+            "lon": "114.058",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         saved = db.session.get(User, user.id)
@@ -190,10 +205,12 @@ def test_picking_a_community_moves_the_home_location_to_it(client, login, make_u
         assert (saved.home_org_id, saved.lat, saved.lon) == (community.id, 22.6, 114.03)
 
 
-@pytest.mark.parametrize(("lat", "lon", "field"), [("95", "114", "lat"), ("22", "200", "lon"), ("abc", "114", "lat"),
-                                                  ("22.5", "", "lon")])
-def test_profile_with_bad_coordinates_shows_field_errors_and_saves_nothing(client, login, make_user, post, app,
-                                                                          lat, lon, field):
+@pytest.mark.parametrize(
+    ("lat", "lon", "field"), [("95", "114", "lat"), ("22", "200", "lon"), ("abc", "114", "lat"), ("22.5", "", "lon")]
+)
+def test_profile_with_bad_coordinates_shows_field_errors_and_saves_nothing(
+    client, login, make_user, post, app, lat, lon, field
+):
     user = make_user("王芳")
     login(user)
     response = post(client, "/me/edit", {"name": "改了名字", "max_weekly_hours": "10", "lat": lat, "lon": lon})

@@ -49,8 +49,9 @@ def test_a_second_tap_leads_to_the_same_claim(client, login, make_user, make_tas
     assert client.get(f"/shifts/{task.shifts[0].id}/claim").headers["Location"] == first
 
 
-def test_a_full_shift_puts_the_volunteer_on_the_waitlist_with_a_position(client, login, make_user, make_task,
-                                                                         post, claim_as):
+def test_a_full_shift_puts_the_volunteer_on_the_waitlist_with_a_position(
+    client, login, make_user, make_task, post, claim_as
+):
     task = make_task(shifts=((timedelta(days=1), 4, 1),))
     shift_id = task.shifts[0].id
     claim_as(make_user(), shift_id)
@@ -68,8 +69,9 @@ def test_a_task_needing_approval_says_the_request_waits(client, login, make_user
     assert "Waiting for approval" in result.get_data(as_text=True)
 
 
-def test_a_clash_is_explained_on_the_confirmation_page_and_refused(client, login, make_user, make_task, post,
-                                                                   claim_as, app):
+def test_a_clash_is_explained_on_the_confirmation_page_and_refused(
+    client, login, make_user, make_task, post, claim_as, app
+):
     volunteer = make_user()
     mine = make_task(title="我的班次", shifts=((timedelta(days=1), 4, 5),))
     other = make_task(title="同一时间", shifts=((timedelta(days=1, hours=1), 4, 5),))
@@ -97,8 +99,9 @@ def test_cancelling_asks_first_then_frees_the_place(client, login, make_user, ma
     assert [status for *_, status in claims_in_db(app)] == ["cancelled"]
 
 
-def test_the_cancel_page_promises_the_place_to_the_waitlist_when_someone_waits(client, login, make_user, make_task,
-                                                                               post, claim_as):
+def test_the_cancel_page_promises_the_place_to_the_waitlist_when_someone_waits(
+    client, login, make_user, make_task, post, claim_as
+):
     task = make_task(shifts=((timedelta(days=1), 4, 1),))
     login(make_user())
     claim_url = post(client, f"/shifts/{task.shifts[0].id}/claim").headers["Location"]

@@ -30,9 +30,20 @@ def test_the_language_switch_returns_to_the_same_page(client):
     assert 'name="next" value="/tasks?date=today"' in html
 
 
-VOLUNTEER_PAGES = ["/tasks", "/tasks/{task}", "/login", "/register", "/me", "/me/edit", "/me/password",
-                   "/me/shifts", "/me/notifications", "/shifts/{shift}/claim", "/claims/{claim}",
-                   "/claims/{claim}/cancel"]
+VOLUNTEER_PAGES = [
+    "/tasks",
+    "/tasks/{task}",
+    "/login",
+    "/register",
+    "/me",
+    "/me/edit",
+    "/me/password",
+    "/me/shifts",
+    "/me/notifications",
+    "/shifts/{shift}/claim",
+    "/claims/{claim}",
+    "/claims/{claim}/cancel",
+]
 
 
 @pytest.fixture

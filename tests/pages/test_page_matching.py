@@ -44,8 +44,9 @@ def test_the_profile_saves_the_suggestion_settings(client, login, make_user, pos
     user = make_user()
     login(user)
 
-    response = post(client, "/me/edit", {**PROFILE, "notify_max_per_day": "1", "quiet_hours": "23:00-06:30",
-                                         "match_opt_out": "y"})
+    response = post(
+        client, "/me/edit", {**PROFILE, "notify_max_per_day": "1", "quiet_hours": "23:00-06:30", "match_opt_out": "y"}
+    )
 
     assert response.status_code == 302
     with app.app_context():

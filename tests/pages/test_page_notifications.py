@@ -6,8 +6,9 @@ from volunteer_hub.extensions import db
 from volunteer_hub.notifications.models import Notification
 
 
-def test_a_cancelled_task_appears_in_the_inbox_with_a_link(client, login, make_user, make_org, grant, make_task,
-                                                            claim_as, post, new_client):
+def test_a_cancelled_task_appears_in_the_inbox_with_a_link(
+    client, login, make_user, make_org, grant, make_task, claim_as, post, new_client
+):
     org = make_org()
     organizer = make_user("组织者")
     grant(organizer, org)
@@ -25,8 +26,9 @@ def test_a_cancelled_task_appears_in_the_inbox_with_a_link(client, login, make_u
 def test_marking_all_as_read_clears_the_badge(client, login, make_user, post, app):
     volunteer = make_user()
     with app.app_context():
-        db.session.add_all([Notification(user_id=volunteer.id, kind="claim_approved", params={"task": "任务"})
-                            for _ in range(2)])
+        db.session.add_all(
+            [Notification(user_id=volunteer.id, kind="claim_approved", params={"task": "任务"}) for _ in range(2)]
+        )
         db.session.commit()
     login(volunteer)
     assert post(client, "/me/notifications/read").headers["Location"] == "/me/notifications"

@@ -34,28 +34,49 @@ def day_after_tomorrow() -> str:
 
 
 def task_form(org_id, /, *, rows=(("08:00", "12:00", "5"),), token="form-token-1", **fields):
-    data = {"org_id": str(org_id), "client_token": token, "title": "东门卡口值守", "type": "checkpoint",
-            "description": "测体温，登记出入。", "address": "民治街道东门", "lat": "22.5431", "lon": "114.0579",
-            "required_skills": ["english"], "submit": "Publish"}
+    data = {
+        "org_id": str(org_id),
+        "client_token": token,
+        "title": "东门卡口值守",
+        "type": "checkpoint",
+        "description": "测体温，登记出入。",
+        "address": "民治街道东门",
+        "lat": "22.5431",
+        "lon": "114.0579",
+        "required_skills": ["english"],
+        "submit": "Publish",
+    }
     for index, (starts, ends, places) in enumerate(rows):
-        data |= {f"shifts-{index}-day": day_after_tomorrow(), f"shifts-{index}-starts": starts,
-                 f"shifts-{index}-ends": ends, f"shifts-{index}-capacity": places}
+        data |= {
+            f"shifts-{index}-day": day_after_tomorrow(),
+            f"shifts-{index}-starts": starts,
+            f"shifts-{index}-ends": ends,
+            f"shifts-{index}-capacity": places,
+        }
     return data | fields
 
 
 def saved_row(shift, *, capacity: str) -> dict:
     """Row 0 of the edit form for a saved shift, its times unchanged."""
     starts, ends = shift.starts_at.astimezone(SHANGHAI), shift.ends_at.astimezone(SHANGHAI)
-    return {"shifts-0-id": str(shift.id), "shifts-0-day": starts.date().isoformat(),
-            "shifts-0-starts": starts.strftime("%H:%M"), "shifts-0-ends": ends.strftime("%H:%M"),
-            "shifts-0-capacity": capacity}
+    return {
+        "shifts-0-id": str(shift.id),
+        "shifts-0-day": starts.date().isoformat(),
+        "shifts-0-starts": starts.strftime("%H:%M"),
+        "shifts-0-ends": ends.strftime("%H:%M"),
+        "shifts-0-capacity": capacity,
+    }
 
 
 def saved_tasks(app):
     with app.app_context():
-        return [(task.title, [(s.starts_at.astimezone(SHANGHAI).strftime("%H:%M"), s.hours, s.capacity)
-                              for s in task.shifts])
-                for task in db.session.execute(sa.select(Task)).scalars()]
+        return [
+            (
+                task.title,
+                [(s.starts_at.astimezone(SHANGHAI).strftime("%H:%M"), s.hours, s.capacity) for s in task.shifts],
+            )
+            for task in db.session.execute(sa.select(Task)).scalars()
+        ]
 
 
 def test_posting_with_two_rows_creates_the_task_and_an_overnight_shift(client, login, organizer, org, post, app):
@@ -103,8 +124,12 @@ def test_add_a_row_re_renders_the_form_with_one_more_row_and_saves_nothing(clien
 
 def test_unused_rows_are_ignored(client, login, organizer, org, post, app):
     login(organizer)
-    data = task_form(org.id) | {"shifts-1-day": day_after_tomorrow(), "shifts-1-starts": "", "shifts-1-ends": "",
-                                "shifts-1-capacity": "5"}
+    data = task_form(org.id) | {
+        "shifts-1-day": day_after_tomorrow(),
+        "shifts-1-starts": "",
+        "shifts-1-ends": "",
+        "shifts-1-capacity": "5",
+    }
     assert post(client, "/org/tasks/new", data).status_code == 302
     assert saved_tasks(app) == [("东门卡口值守", [("08:00", 4.0, 5)])]
 
@@ -117,11 +142,22 @@ def test_a_double_submit_with_the_same_token_creates_one_task(client, login, org
     assert len(saved_tasks(app)) == 1
 
 
-@pytest.mark.parametrize(("field", "value"), [("title", "长" * 101), ("title", ""), ("type", "spaceship"),
-                                              ("lat", "95"), ("lon", "abc"), ("lat", ""),
-                                              ("required_skills", "juggling"), ("org_id", "999")])
-def test_bad_task_fields_are_shown_next_to_the_field_and_nothing_is_saved(client, login, organizer, org, post, app,
-                                                                         field, value):
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "长" * 101),
+        ("title", ""),
+        ("type", "spaceship"),
+        ("lat", "95"),
+        ("lon", "abc"),
+        ("lat", ""),
+        ("required_skills", "juggling"),
+        ("org_id", "999"),
+    ],
+)
+def test_bad_task_fields_are_shown_next_to_the_field_and_nothing_is_saved(
+    client, login, organizer, org, post, app, field, value
+):
     login(organizer)
     response = post(client, "/org/tasks/new", task_form(org.id, **{field: value}))
     assert response.status_code == 400
@@ -156,18 +192,26 @@ def test_editing_changes_fields_and_places_and_adds_a_row(client, login, organiz
     login(organizer)
     form = client.get(f"/org/tasks/{task.id}/edit").get_data(as_text=True)
     assert 'value="东门卡口值守"' in form
-    data = task_form(org.id, title="西门卡口值守") | saved_row(task.shifts[0], capacity="8") | {
-        "shifts-1-day": day_after_tomorrow(), "shifts-1-starts": "20:00", "shifts-1-ends": "23:00",
-        "shifts-1-capacity": "2"}
+    data = (
+        task_form(org.id, title="西门卡口值守")
+        | saved_row(task.shifts[0], capacity="8")
+        | {
+            "shifts-1-day": day_after_tomorrow(),
+            "shifts-1-starts": "20:00",
+            "shifts-1-ends": "23:00",
+            "shifts-1-capacity": "2",
+        }
+    )
     response = post(client, f"/org/tasks/{task.id}/edit", data)
     assert response.status_code == 302
-    (title, shifts), = saved_tasks(app)
+    ((title, shifts),) = saved_tasks(app)
     assert title == "西门卡口值守"
     assert sorted(capacity for *_, capacity in shifts) == [2, 8]
 
 
-def test_places_cannot_drop_below_the_confirmed_count(client, login, organizer, org, make_task, make_user, post,
-                                                      claim_as, app):
+def test_places_cannot_drop_below_the_confirmed_count(
+    client, login, organizer, org, make_task, make_user, post, claim_as, app
+):
     task = make_task(org, shifts=((timedelta(days=2), 4, 5),))
     shift = task.shifts[0]
     claim_as(make_user(), shift.id)
@@ -179,8 +223,9 @@ def test_places_cannot_drop_below_the_confirmed_count(client, login, organizer, 
     assert saved_tasks(app)[0][1][0][2] == 5
 
 
-def test_cancelling_states_the_consequence_then_notifies_volunteers(client, login, organizer, org, make_task,
-                                                                    make_user, post, claim_as, app):
+def test_cancelling_states_the_consequence_then_notifies_volunteers(
+    client, login, organizer, org, make_task, make_user, post, claim_as, app
+):
     task = make_task(org)
     volunteer = make_user()
     claim_as(volunteer, task.shifts[0].id)
@@ -194,23 +239,25 @@ def test_cancelling_states_the_consequence_then_notifies_volunteers(client, logi
         assert db.session.execute(sa.select(Notification.user_id)).scalar_one() == volunteer.id
 
 
-def test_a_cancellation_reason_is_shown_to_the_volunteer(client, login, organizer, org, make_task, make_user, post,
-                                                         claim_as):
+def test_a_cancellation_reason_is_shown_to_the_volunteer(
+    client, login, organizer, org, make_task, make_user, post, claim_as
+):
     task = make_task(org)
     volunteer = make_user()
     claim_as(volunteer, task.shifts[0].id)
     login(organizer)
     assert 'name="reason"' in client.get(f"/org/tasks/{task.id}/cancel").get_data(as_text=True)
-    assert post(client, f"/org/tasks/{task.id}/cancel", {"reason": "Heavy rain: the site is closed."}
-                ).status_code == 302
+    assert (
+        post(client, f"/org/tasks/{task.id}/cancel", {"reason": "Heavy rain: the site is closed."}).status_code == 302
+    )
     login(volunteer)
     assert "Heavy rain: the site is closed." in client.get("/me/notifications").get_data(as_text=True)
-    assert "The organizer’s reason: Heavy rain: the site is closed." in client.get("/me/shifts").get_data(
-        as_text=True)
+    assert "The organizer’s reason: Heavy rain: the site is closed." in client.get("/me/shifts").get_data(as_text=True)
 
 
-def test_a_too_long_cancellation_reason_is_shown_on_the_field_and_cancels_nothing(client, login, organizer, org,
-                                                                                 make_task, post, app):
+def test_a_too_long_cancellation_reason_is_shown_on_the_field_and_cancels_nothing(
+    client, login, organizer, org, make_task, post, app
+):
     task = make_task(org)
     login(organizer)
     response = post(client, f"/org/tasks/{task.id}/cancel", {"reason": "x" * 501})
@@ -222,15 +269,13 @@ def test_a_too_long_cancellation_reason_is_shown_on_the_field_and_cancels_nothin
 @pytest.fixture
 def roster_setup(org, make_task, make_user, claim_as):
     task = make_task(org, requires_approval=True)
-    volunteer = make_user("张三", phone="+8613912345678", party_member=True, show_party_badge=True,
-                          skills=["medical"])
+    volunteer = make_user("张三", phone="+8613912345678", party_member=True, show_party_badge=True, skills=["medical"])
     claim_id, status = claim_as(volunteer, task.shifts[0].id)
     assert status == "pending"
     return task.shifts[0].id, claim_id
 
 
-def test_organizers_see_full_phones_the_party_badge_and_can_approve(client, login, organizer, roster_setup, post,
-                                                                     app):
+def test_organizers_see_full_phones_the_party_badge_and_can_approve(client, login, organizer, roster_setup, post, app):
     shift_id, claim_id = roster_setup
     login(organizer)
     response = client.get(f"/org/shifts/{shift_id}/roster")
@@ -263,8 +308,7 @@ def test_a_rejection_reason_is_shown_to_the_volunteer(client, login, organizer, 
         assert note.kind == "claim_rejected" and note.params["reason"] == claim.organizer_reason
 
 
-def test_reviewers_see_masked_phones_and_cannot_approve(client, login, make_user, grant, org, roster_setup, post,
-                                                        app):
+def test_reviewers_see_masked_phones_and_cannot_approve(client, login, make_user, grant, org, roster_setup, post, app):
     shift_id, claim_id = roster_setup
     reviewer = make_user("审核员")
     grant(reviewer, org, "reviewer")
@@ -293,8 +337,9 @@ def test_roster_csv_opens_in_excel_with_every_column(client, login, organizer, r
     assert len(rows[1][5]) == len("2020-02-03 20:00")
 
 
-def test_names_that_look_like_formulas_are_exported_as_text(client, login, organizer, org, make_task, make_user,
-                                                            claim_as):
+def test_names_that_look_like_formulas_are_exported_as_text(
+    client, login, organizer, org, make_task, make_user, claim_as
+):
     task = make_task(org)
     claim_as(make_user("=HYPERLINK(1)"), task.shifts[0].id)
     login(organizer)
@@ -302,21 +347,31 @@ def test_names_that_look_like_formulas_are_exported_as_text(client, login, organ
     assert "'=HYPERLINK(1)" in body
 
 
-def test_an_organizer_of_another_community_gets_403_and_changes_nothing(client, login, make_user, make_org, grant,
-                                                                        org, roster_setup, post, app):
+def test_an_organizer_of_another_community_gets_403_and_changes_nothing(
+    client, login, make_user, make_org, grant, org, roster_setup, post, app
+):
     shift_id, claim_id = roster_setup
     with app.app_context():
         task_id = db.session.execute(sa.select(Task.id)).scalar_one()
     stranger = make_user("别的组织者")
     grant(stranger, make_org("别的社区"))
     login(stranger)
-    for url in (f"/org/tasks/{task_id}", f"/org/tasks/{task_id}/edit", f"/org/tasks/{task_id}/cancel",
-                f"/org/shifts/{shift_id}/roster", f"/org/shifts/{shift_id}/roster.csv"):
+    for url in (
+        f"/org/tasks/{task_id}",
+        f"/org/tasks/{task_id}/edit",
+        f"/org/tasks/{task_id}/cancel",
+        f"/org/shifts/{shift_id}/roster",
+        f"/org/shifts/{shift_id}/roster.csv",
+    ):
         response = client.get(url)
         assert response.status_code == 403, url
         assert "张三" not in response.get_data(as_text=True)
-    for url in (f"/org/tasks/{task_id}/edit", f"/org/tasks/{task_id}/cancel", f"/org/claims/{claim_id}/approve",
-                f"/org/claims/{claim_id}/reject"):
+    for url in (
+        f"/org/tasks/{task_id}/edit",
+        f"/org/tasks/{task_id}/cancel",
+        f"/org/claims/{claim_id}/approve",
+        f"/org/claims/{claim_id}/reject",
+    ):
         assert post(client, url, task_form(0, title="改掉")).status_code == 403, url
     with app.app_context():
         task = db.session.get(Task, task_id)
@@ -340,8 +395,9 @@ def test_clearing_a_saved_shifts_time_is_an_error_not_ignored(client, login, org
     assert 'id="shifts-0-starts-error"' in response.get_data(as_text=True)
 
 
-def test_an_end_before_the_start_that_makes_a_23_hour_shift_is_refused_next_to_its_end(client, login, organizer, org,
-                                                                                      post, app):
+def test_an_end_before_the_start_that_makes_a_23_hour_shift_is_refused_next_to_its_end(
+    client, login, organizer, org, post, app
+):
     login(organizer)
     response = post(client, "/org/tasks/new", task_form(org.id, rows=[("08:00", "07:00", "5")]))
     html = response.get_data(as_text=True)
@@ -359,4 +415,4 @@ def test_each_row_shows_its_length_and_the_next_day_before_saving(client, login,
     rows = html.split("data-shift-row")[1:]
     assert "Lasts 4.5 hours." in rows[0] and "Lasts 12 hours." in rows[1]
     assert "<span data-next-day hidden>" in rows[0] and "<span data-next-day>" in rows[1]
-    assert all("<p class=\"warn\" data-too-long" in row and "hidden>Longer than" in row for row in rows[:2])
+    assert all('<p class="warn" data-too-long' in row and "hidden>Longer than" in row for row in rows[:2])

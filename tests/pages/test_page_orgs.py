@@ -55,8 +55,10 @@ def test_a_role_is_given_by_an_invitation_the_person_accepts(client, login, make
     login(reviewer)
     assert post(client, f"/me/invitations/{invitation_id}/accept").status_code == 303
     with app.app_context():
-        assert db.session.execute(sa.select(RoleGrant.role).where(RoleGrant.user_id == reviewer.id)).scalar_one() \
+        assert (
+            db.session.execute(sa.select(RoleGrant.role).where(RoleGrant.user_id == reviewer.id)).scalar_one()
             == "reviewer"
+        )
 
 
 def test_a_mistyped_number_is_a_field_error(client, login, make_user, make_org, grant, post):
@@ -76,8 +78,10 @@ def test_another_organisation_is_refused_and_unchanged(client, login, make_user,
     login(organizer)
     assert client.get(f"/org/orgs/{theirs.id}").status_code == 403
     assert post(client, f"/org/orgs/{theirs.id}/children", {"name": "小区", "kind": "compound"}).status_code == 403
-    assert post(client, f"/org/orgs/{theirs.id}/roles",
-                {"phone": organizer.phone[3:], "role": "organizer"}).status_code == 403
+    assert (
+        post(client, f"/org/orgs/{theirs.id}/roles", {"phone": organizer.phone[3:], "role": "organizer"}).status_code
+        == 403
+    )
     with app.app_context():
         assert db.session.query(Organisation).count() == 2
         assert db.session.query(RoleGrant).count() == 1

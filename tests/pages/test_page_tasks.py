@@ -97,8 +97,18 @@ def test_load_more_pages_through_the_list(client, make_task, app, monkeypatch):
     assert "No more tasks" in html
 
 
-@pytest.mark.parametrize("query", ["lat=abc&lon=114", "lat=95&lon=114", "lat=22.5", "type=unknown",
-                                   f"{HERE}&radius=5000", f"{HERE}&cursor=not-a-cursor", "date=yesterday"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "lat=abc&lon=114",
+        "lat=95&lon=114",
+        "lat=22.5",
+        "type=unknown",
+        f"{HERE}&radius=5000",
+        f"{HERE}&cursor=not-a-cursor",
+        "date=yesterday",
+    ],
+)
 def test_a_list_link_with_bad_parameters_is_a_clear_400(client, query):
     response = client.get(f"/tasks?{query}")
     assert response.status_code == 400
@@ -180,16 +190,17 @@ def test_a_task_whose_only_shift_is_under_way_gets_no_full_0_of_0_card(app, clie
     assert "(0/0)" not in html
 
 
-def test_the_task_page_tag_says_under_way_or_full_in_the_list_cards_words(app, client, make_task, make_user,
-                                                                          claim_as):
+def test_the_task_page_tag_says_under_way_or_full_in_the_list_cards_words(app, client, make_task, make_user, claim_as):
     running = make_task(shifts=((timedelta(minutes=15), 4, 4),))
     _start_an_hour_ago(app, running.shifts[0].id)
     full = make_task(shifts=((timedelta(days=1), 4, 1),))
     claim_as(make_user(), full.shifts[0].id)
     assert '<span class="tag">Under way · Checkpoint duty</span>' in client.get(f"/tasks/{running.id}").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert '<span class="tag tag-full">Full · waitlist open · Checkpoint duty</span>' in client.get(
-        f"/tasks/{full.id}").get_data(as_text=True)
+        f"/tasks/{full.id}"
+    ).get_data(as_text=True)
 
 
 def test_the_demo_task_under_way_is_not_listed(app, client):
@@ -198,4 +209,3 @@ def test_the_demo_task_under_way_is_not_listed(app, client):
     html = client.get("/tasks?everywhere=1").get_data(as_text=True)
     assert "党群服务中心防疫物资清点" not in titles(html) and titles(html)
     assert "(0/0)" not in html
-

@@ -31,30 +31,63 @@ def page(app, client, login, make_user, make_org, grant):
     def open_page(name):
         community = make_org("Minzhi Community")
         if name == "register":
-            return "/register", {"phone": "139 1234 5678", "name": "李雷", "password": "Lantern-river-42"}, \
-                lambda: _count(app, User)
+            return (
+                "/register",
+                {"phone": "139 1234 5678", "name": "李雷", "password": "Lantern-river-42"},
+                lambda: _count(app, User),
+            )
         if name == "help":
             with app.test_request_context():
                 needed_at = to_local(tomorrow_at(10)).strftime("%Y-%m-%dT%H:%M")
-            data = {"type": "delivery", "description": "Buy rice\r\nand\toil.", "languages": ["english"],
-                    "needed_at": needed_at, "community_id": str(community.id), "address": "Building 5",
-                    "contact_name": "Anna", "contact_phone": "139 1234 5678"}
+            data = {
+                "type": "delivery",
+                "description": "Buy rice\r\nand\toil.",
+                "languages": ["english"],
+                "needed_at": needed_at,
+                "community_id": str(community.id),
+                "address": "Building 5",
+                "contact_name": "Anna",
+                "contact_phone": "139 1234 5678",
+            }
             return "/help/new", data, lambda: _count(app, HelpRequest)
         user = make_user("王书记")
         grant(user, community)
         login(user)
         if name == "profile":
-            return "/me/edit", {"name": "李雷", "quiet_hours": "22:00-07:00", "insurance_provider": "平安",
-                                "max_weekly_hours": "10", "home_org_id": ""}, lambda: _name(app, user)
+            return (
+                "/me/edit",
+                {
+                    "name": "李雷",
+                    "quiet_hours": "22:00-07:00",
+                    "insurance_provider": "平安",
+                    "max_weekly_hours": "10",
+                    "home_org_id": "",
+                },
+                lambda: _name(app, user),
+            )
         if name == "task":
-            data = {"org_id": str(community.id), "client_token": "t-1", "title": "东门卡口值守", "type": "checkpoint",
-                    "description": "测体温，\r\n登记出入。", "address": "民治街道东门", "lat": "22.5431",
-                    "lon": "114.0579", "submit": "Publish", "shifts-0-day": DAY_AFTER_TOMORROW(),
-                    "shifts-0-starts": "08:00", "shifts-0-ends": "12:00", "shifts-0-capacity": "5"}
+            data = {
+                "org_id": str(community.id),
+                "client_token": "t-1",
+                "title": "东门卡口值守",
+                "type": "checkpoint",
+                "description": "测体温，\r\n登记出入。",
+                "address": "民治街道东门",
+                "lat": "22.5431",
+                "lon": "114.0579",
+                "submit": "Publish",
+                "shifts-0-day": DAY_AFTER_TOMORROW(),
+                "shifts-0-starts": "08:00",
+                "shifts-0-ends": "12:00",
+                "shifts-0-capacity": "5",
+            }
             return "/org/tasks/new", data, lambda: _count(app, Task)
         assert name == "team"
-        return "/teams/new", {"name": "东门先锋队", "org_id": str(community.id),
-                              "description": "巡逻\r\n值守"}, lambda: _count(app, Team)
+        return (
+            "/teams/new",
+            {"name": "东门先锋队", "org_id": str(community.id), "description": "巡逻\r\n值守"},
+            lambda: _count(app, Team),
+        )
 
     return open_page
 
@@ -69,11 +102,24 @@ def _name(app, user) -> str:
         return db.session.get(User, user.id).name
 
 
-FIELDS = [("register", "phone"), ("register", "name"), ("register", "password"),
-          ("help", "description"), ("help", "address"), ("help", "contact_name"), ("help", "contact_phone"),
-          ("profile", "name"), ("profile", "quiet_hours"), ("profile", "insurance_provider"),
-          ("task", "title"), ("task", "description"), ("task", "address"), ("task", "client_token"),
-          ("team", "name"), ("team", "description")]
+FIELDS = [
+    ("register", "phone"),
+    ("register", "name"),
+    ("register", "password"),
+    ("help", "description"),
+    ("help", "address"),
+    ("help", "contact_name"),
+    ("help", "contact_phone"),
+    ("profile", "name"),
+    ("profile", "quiet_hours"),
+    ("profile", "insurance_provider"),
+    ("task", "title"),
+    ("task", "description"),
+    ("task", "address"),
+    ("task", "client_token"),
+    ("team", "name"),
+    ("team", "description"),
+]
 
 
 @pytest.mark.parametrize("text", ["a\x00b", "a\x01b", "a\x7fb"], ids=["NUL", "SOH", "DEL"])
@@ -107,12 +153,15 @@ def test_a_single_line_field_refuses_a_line_break(client, post, page, name, fiel
     assert response.status_code == 400 and MESSAGE in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("name", "field", "message"), [
-    ("register", "name", "Please enter your name."),
-    ("help", "contact_name", "Enter a name of 1 to 50 characters."),
-    ("task", "title", "Enter a title of 1 to 100 characters."),
-    ("team", "name", "Give the team a name of 1 to 50 characters."),
-])
+@pytest.mark.parametrize(
+    ("name", "field", "message"),
+    [
+        ("register", "name", "Please enter your name."),
+        ("help", "contact_name", "Enter a name of 1 to 50 characters."),
+        ("task", "title", "Enter a title of 1 to 100 characters."),
+        ("team", "name", "Give the team a name of 1 to 50 characters."),
+    ],
+)
 def test_a_name_or_title_of_zero_width_characters_only_is_asked_for_again(client, post, page, name, field, message):
     url, data, saved = page(name)
 

@@ -32,14 +32,18 @@ def world(app, make_org, make_user, make_task, grant, api, api_token):
     street = make_org("民治街道", "street")
     community = make_org("白石龙社区", "community", street)
     sibling = make_org("民泰社区", "community", street)
-    people = {"organizer": make_user("王书记"), "sibling organizer": make_user("刘主任"),
-              "reviewer": make_user("陈主任"),
-              "other volunteer": make_user("张伟", lat=22.6, lon=114.0, birth_date=ADULT)}
+    people = {
+        "organizer": make_user("王书记"),
+        "sibling organizer": make_user("刘主任"),
+        "reviewer": make_user("陈主任"),
+        "other volunteer": make_user("张伟", lat=22.6, lon=114.0, birth_date=ADULT),
+    }
     grant(people["organizer"], community, Role.ORGANIZER)
     grant(people["sibling organizer"], sibling, Role.ORGANIZER)
     grant(people["reviewer"], street, Role.REVIEWER)
-    volunteer = make_user("李晓明", phone=f"+86{PHONE_DIGITS}", lat=HOME[0], lon=HOME[1], home_org_id=community.id,
-                          birth_date=ADULT)
+    volunteer = make_user(
+        "李晓明", phone=f"+86{PHONE_DIGITS}", lat=HOME[0], lon=HOME[1], home_org_id=community.id, birth_date=ADULT
+    )
     task = make_task(community, created_by=people["organizer"], shifts=[(timedelta(days=1), 4, 5)])
     shift_id = task.shifts[0].id
     claim = api.post(f"/shifts/{shift_id}/claims", token=api_token(volunteer))
@@ -48,12 +52,26 @@ def world(app, make_org, make_user, make_task, grant, api, api_token):
     assert other.status_code == 201
     with app.test_request_context():  # the volunteer asks for help for a neighbour, without an account
         request, token = help_services.create_request(
-            None, type="delivery", description="买菜", address="白石龙一区5栋", contact_name="李晓明",
-            contact_phone=PHONE_DIGITS, needed_at=now() + timedelta(days=1), community_id=community.id)
+            None,
+            type="delivery",
+            description="买菜",
+            address="白石龙一区5栋",
+            contact_name="李晓明",
+            contact_phone=PHONE_DIGITS,
+            needed_at=now() + timedelta(days=1),
+            community_id=community.id,
+        )
         request_id = request.id
         db.session.remove()
-    ids = {"org_id": community.id, "task_id": task.id, "shift_id": shift_id, "claim_id": claim.json["id"],
-           "branch_id": sibling.id, "request_id": request_id, "token": token}
+    ids = {
+        "org_id": community.id,
+        "task_id": task.id,
+        "shift_id": shift_id,
+        "claim_id": claim.json["id"],
+        "branch_id": sibling.id,
+        "request_id": request_id,
+        "token": token,
+    }
     return volunteer, people, ids
 
 
@@ -145,12 +163,17 @@ def test_no_answer_holding_personal_data_may_be_cached(app, world, login, api, a
         token = api_token(person)
         cacheable[person.name] = _cacheable(
             [(path, client.get(path)) for path in _gettable_paths(app, ids, api=False)]
-            + [(path, api.get(path.removeprefix("/api/v1"), token=token)) for path in _api_paths(app, ids)])
+            + [(path, api.get(path.removeprefix("/api/v1"), token=token)) for path in _api_paths(app, ids)]
+        )
     anonymous = app.test_client()
     cacheable["anonymous"] = _cacheable(
-        [(path, anonymous.get(path)) for path in _gettable_paths(app, ids, api=False)
-         if path.startswith(ANONYMOUS_PERSONAL)]
-        + [(path, api.get(path.removeprefix("/api/v1"))) for path in _api_paths(app, ids)])
+        [
+            (path, anonymous.get(path))
+            for path in _gettable_paths(app, ids, api=False)
+            if path.startswith(ANONYMOUS_PERSONAL)
+        ]
+        + [(path, api.get(path.removeprefix("/api/v1"))) for path in _api_paths(app, ids)]
+    )
 
     assert cacheable == {name: [] for name in cacheable}
     assert any(path.startswith(ANONYMOUS_PERSONAL) for path in _gettable_paths(app, ids, api=False))

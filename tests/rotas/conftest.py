@@ -40,9 +40,15 @@ def checkpoint(app, api, make_user, make_org, make_task, grant, api_token):
         organizer = make_user("组织者")
         grant(organizer, org)
         task = make_task(org)
-        response = api.post(f"/tasks/{task.id}/series", token=api_token(organizer), json={
-            "from_date": FIRST_DAY.isoformat(), "to_date": date.fromordinal(FIRST_DAY.toordinal() + days - 1)
-            .isoformat(), "daily": daily})
+        response = api.post(
+            f"/tasks/{task.id}/series",
+            token=api_token(organizer),
+            json={
+                "from_date": FIRST_DAY.isoformat(),
+                "to_date": date.fromordinal(FIRST_DAY.toordinal() + days - 1).isoformat(),
+                "daily": daily,
+            },
+        )
         assert response.status_code == 201, response.json
         return org, task, response.json
 

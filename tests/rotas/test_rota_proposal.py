@@ -50,15 +50,23 @@ def make_slots(pattern: str, days: int, places: int) -> list[proposal.Slot]:
         for hour, length in PATTERNS[pattern]:
             starts = (FIRST_DAY + timedelta(days=day, hours=hour)).astimezone(UTC)
             ends = starts + timedelta(hours=length)
-            slots.append(proposal.Slot(len(slots) + 1, starts, ends, places, band(starts), is_night(starts, ends),
-                                       weeks(starts, ends)))
+            slots.append(
+                proposal.Slot(
+                    len(slots) + 1, starts, ends, places, band(starts), is_night(starts, ends), weeks(starts, ends)
+                )
+            )
     return slots
 
 
 member_specs = st.lists(
-    st.tuples(st.frozensets(st.sampled_from(BANDS)), st.integers(8, 60), st.booleans(),
-              st.lists(st.tuples(st.integers(0, 24 * 9), st.integers(2, 10)), max_size=2)),
-    min_size=1, max_size=12,
+    st.tuples(
+        st.frozensets(st.sampled_from(BANDS)),
+        st.integers(8, 60),
+        st.booleans(),
+        st.lists(st.tuples(st.integers(0, 24 * 9), st.integers(2, 10)), max_size=2),
+    ),
+    min_size=1,
+    max_size=12,
 )
 
 
@@ -94,8 +102,9 @@ def check_rules(slots, specs, existing, result) -> None:
                 assert s2 - e1 >= timedelta(hours=8), "rest"
         for start, _ in spans:
             for window in (start, start - timedelta(hours=24) + timedelta(minutes=1)):
-                inside = sum(max((min(e, window + timedelta(hours=24)) - max(s, window)).total_seconds(), 0)
-                             for s, e in spans)
+                inside = sum(
+                    max((min(e, window + timedelta(hours=24)) - max(s, window)).total_seconds(), 0) for s, e in spans
+                )
                 touches_proposed = any(s < window + timedelta(hours=24) and e > window for s, e in proposed)
                 assert not touches_proposed or inside <= 12 * 3600, "12 hours in 24"
         week_hours = {}
@@ -122,8 +131,7 @@ def test_every_proposal_keeps_availability_rest_overlap_daily_and_weekly_limits(
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(sorted(PATTERNS)), st.integers(1, 10), st.integers(1, 2), st.integers(0, 12),
-       st.integers(0, 20))
+@given(st.sampled_from(sorted(PATTERNS)), st.integers(1, 10), st.integers(1, 2), st.integers(0, 12), st.integers(0, 20))
 def test_when_everything_is_filled_night_counts_differ_by_at_most_one(pattern, days, places, spare, day_only):
     slots = make_slots(pattern, days, places)
     # With only just enough people the rules can force the nights onto a few (two members on 12-hour shifts:

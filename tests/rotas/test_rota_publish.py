@@ -13,8 +13,9 @@ from volunteer_hub.notifications.models import Notification
 
 def confirmed_claims(app):
     with app.app_context():
-        return db.session.execute(sa.select(Claim.shift_id, Claim.user_id, Claim.team_id)
-                                  .where(Claim.status == "confirmed")).all()
+        return db.session.execute(
+            sa.select(Claim.shift_id, Claim.user_id, Claim.team_id).where(Claim.status == "confirmed")
+        ).all()
 
 
 def team_of(make_user, make_team, org, size, **fields):
@@ -28,8 +29,11 @@ def test_a_leader_adopts_a_series_through_the_api(app, api, checkpoint, make_use
     org, _task, series = checkpoint()
     team, leader, _ = team_of(make_user, make_team, org, 2)
 
-    response = api.post(f"/teams/{team.id}/adoptions", token=api_token(leader),
-                        json={"series_id": series["id"], "from_date": "2026-03-04"})
+    response = api.post(
+        f"/teams/{team.id}/adoptions",
+        token=api_token(leader),
+        json={"series_id": series["id"], "from_date": "2026-03-04"},
+    )
 
     assert response.status_code == 201, response.json
     assert (response.json["from_date"], response.json["to_date"]) == ("2026-03-04", "2026-03-04")
@@ -41,8 +45,11 @@ def test_a_proposal_fills_every_place_and_saves_nothing(app, api, checkpoint, ma
     team, leader, _members = team_of(make_user, make_team, org, 8)
     adopt(app, team, series["id"], leader)
 
-    response = api.post(f"/teams/{team.id}/rota-proposals", token=api_token(leader),
-                        json={"task_id": task.id, "from_date": "2026-03-03", "to_date": "2026-03-04"})
+    response = api.post(
+        f"/teams/{team.id}/rota-proposals",
+        token=api_token(leader),
+        json={"task_id": task.id, "from_date": "2026-03-03", "to_date": "2026-03-04"},
+    )
 
     assert response.status_code == 200, response.json
     body = response.json
@@ -59,27 +66,40 @@ def test_unfilled_places_come_with_the_reason(app, api, checkpoint, make_user, m
     team = make_team(org, leader, [make_user("白天", birth_date=ADULT)])
     adopt(app, team, series["id"], leader)
 
-    body = api.post(f"/teams/{team.id}/rota-proposals", token=api_token(leader),
-                    json={"task_id": task.id, "from_date": "2026-03-03", "to_date": "2026-03-03"}).json
+    body = api.post(
+        f"/teams/{team.id}/rota-proposals",
+        token=api_token(leader),
+        json={"task_id": task.id, "from_date": "2026-03-03", "to_date": "2026-03-03"},
+    ).json
 
     night = next(a for a in body["assignments"] if a["night"])
-    assert [(u["shift_id"], u["missing"], u["reason"]) for u in body["unfilled"]
-            if u["shift_id"] == night["shift_id"]] == [(night["shift_id"], 2, "availability")]
+    assert [
+        (u["shift_id"], u["missing"], u["reason"]) for u in body["unfilled"] if u["shift_id"] == night["shift_id"]
+    ] == [(night["shift_id"], 2, "availability")]
 
 
 @time_machine.travel(NOW, tick=False)
-def test_publishing_claims_every_place_for_the_team_and_notifies_each_member_once(app, api, checkpoint, make_user,
-                                                                                 make_team, api_token):
+def test_publishing_claims_every_place_for_the_team_and_notifies_each_member_once(
+    app, api, checkpoint, make_user, make_team, api_token
+):
     org, task, series = checkpoint(days=1)
     team, leader, _members = team_of(make_user, make_team, org, 6)
     adopt(app, team, series["id"], leader)
     token = api_token(leader)
-    proposed = api.post(f"/teams/{team.id}/rota-proposals", token=token,
-                        json={"task_id": task.id, "from_date": "2026-03-03", "to_date": "2026-03-03"}).json
+    proposed = api.post(
+        f"/teams/{team.id}/rota-proposals",
+        token=token,
+        json={"task_id": task.id, "from_date": "2026-03-03", "to_date": "2026-03-03"},
+    ).json
 
-    response = api.post(f"/teams/{team.id}/rotas", token=token, json={
-        "task_id": task.id,
-        "assignments": [{"shift_id": a["shift_id"], "user_ids": a["user_ids"]} for a in proposed["assignments"]]})
+    response = api.post(
+        f"/teams/{team.id}/rotas",
+        token=token,
+        json={
+            "task_id": task.id,
+            "assignments": [{"shift_id": a["shift_id"], "user_ids": a["user_ids"]} for a in proposed["assignments"]],
+        },
+    )
 
     assert response.status_code == 201, response.json
     claims = confirmed_claims(app)
@@ -90,8 +110,9 @@ def test_publishing_claims_every_place_for_the_team_and_notifies_each_member_onc
 
 
 @time_machine.travel(NOW, tick=False)
-def test_one_blocked_shift_publishes_nothing_and_names_the_blocker(app, api, checkpoint, make_user, make_team,
-                                                                   make_task, api_token):
+def test_one_blocked_shift_publishes_nothing_and_names_the_blocker(
+    app, api, checkpoint, make_user, make_team, make_task, api_token
+):
     org, task, series = checkpoint(days=1)
     team, leader, members = team_of(make_user, make_team, org, 4)
     adopt(app, team, series["id"], leader)
@@ -102,21 +123,31 @@ def test_one_blocked_shift_publishes_nothing_and_names_the_blocker(app, api, che
     night, day = series["shifts"][:2]  # 00:00-08:00 and 08:00-16:00 on 3 March
     token = api_token(leader)
 
-    response = api.post(f"/teams/{team.id}/rotas", token=token, json={"task_id": task.id, "assignments": [
-        {"shift_id": night["id"], "user_ids": [members[1].id, members[2].id]},
-        {"shift_id": day["id"], "user_ids": [busy.id, members[3].id]}]})
+    response = api.post(
+        f"/teams/{team.id}/rotas",
+        token=token,
+        json={
+            "task_id": task.id,
+            "assignments": [
+                {"shift_id": night["id"], "user_ids": [members[1].id, members[2].id]},
+                {"shift_id": day["id"], "user_ids": [busy.id, members[3].id]},
+            ],
+        },
+    )
 
     assert response.status_code == 409
     error = response.json["error"]
     assert error["code"] == "rota_blocked"
     assert [(b["shift_id"], b["user_id"], b["reason"]) for b in error["blocked"]] == [
-        (day["id"], busy.id, "shift_overlap")]
+        (day["id"], busy.id, "shift_overlap")
+    ]
     assert [c for c in confirmed_claims(app) if c.team_id is not None] == []
 
 
 @time_machine.travel(NOW, tick=False)
-def test_only_leaders_propose_and_publish_and_only_members_are_assigned(app, api, checkpoint, make_user, make_team,
-                                                                        api_token):
+def test_only_leaders_propose_and_publish_and_only_members_are_assigned(
+    app, api, checkpoint, make_user, make_team, api_token
+):
     org, task, series = checkpoint(days=1)
     team, leader, members = team_of(make_user, make_team, org, 2)
     adopt(app, team, series["id"], leader)
@@ -126,10 +157,14 @@ def test_only_leaders_propose_and_publish_and_only_members_are_assigned(app, api
 
     member_try = api.post(f"/teams/{team.id}/rota-proposals", token=api_token(members[0]), json=body)
     assignments = [{"shift_id": shift_id, "user_ids": [outsider.id]}]
-    outsider_try = api.post(f"/teams/{team.id}/rotas", token=api_token(outsider),
-                            json={"task_id": task.id, "assignments": assignments})
-    stranger_assigned = api.post(f"/teams/{team.id}/rotas", token=api_token(leader), json={
-        "task_id": task.id, "assignments": [{"shift_id": shift_id, "user_ids": [outsider.id]}]})
+    outsider_try = api.post(
+        f"/teams/{team.id}/rotas", token=api_token(outsider), json={"task_id": task.id, "assignments": assignments}
+    )
+    stranger_assigned = api.post(
+        f"/teams/{team.id}/rotas",
+        token=api_token(leader),
+        json={"task_id": task.id, "assignments": [{"shift_id": shift_id, "user_ids": [outsider.id]}]},
+    )
 
     assert (member_try.status_code, outsider_try.status_code) == (403, 403)
     assert stranger_assigned.status_code == 400
@@ -138,8 +173,9 @@ def test_only_leaders_propose_and_publish_and_only_members_are_assigned(app, api
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_team_cannot_adopt_a_series_of_another_community(app, api, checkpoint, make_user, make_team, make_org,
-                                                           api_token):
+def test_a_team_cannot_adopt_a_series_of_another_community(
+    app, api, checkpoint, make_user, make_team, make_org, api_token
+):
     _, _task, series = checkpoint(days=1)
     leader = make_user("队长")
     team = make_team(make_org("别的社区"), leader)

@@ -12,8 +12,11 @@ from volunteer_hub.tasks.models import Shift
 
 # Monday 2 March 2026, 09:00 in Shanghai.
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
-CHECKPOINT = [{"start": "08:00", "end": "16:00", "capacity": 2}, {"start": "16:00", "end": "24:00", "capacity": 2},
-              {"start": "00:00", "end": "08:00", "capacity": 2}]
+CHECKPOINT = [
+    {"start": "08:00", "end": "16:00", "capacity": 2},
+    {"start": "16:00", "end": "24:00", "capacity": 2},
+    {"start": "00:00", "end": "08:00", "capacity": 2},
+]
 
 
 def organizer_of_task(make_user, make_org, make_task, grant, api_token):
@@ -35,8 +38,9 @@ def spans(app, series_id):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_round_the_clock_pattern_becomes_one_shift_per_slot_and_day(app, api, make_user, make_org, make_task,
-                                                                      grant, api_token):
+def test_a_round_the_clock_pattern_becomes_one_shift_per_slot_and_day(
+    app, api, make_user, make_org, make_task, grant, api_token
+):
     task, token = organizer_of_task(make_user, make_org, make_task, grant, api_token)
 
     response = post_series(api, task.id, token)
@@ -58,31 +62,40 @@ def test_a_round_the_clock_pattern_becomes_one_shift_per_slot_and_day(app, api, 
 def test_an_end_before_the_start_means_the_next_day(app, api, make_user, make_org, make_task, grant, api_token):
     task, token = organizer_of_task(make_user, make_org, make_task, grant, api_token)
 
-    response = post_series(api, task.id, token, to_date="2026-03-03",
-                           daily=[{"start": "20:00", "end": "08:00", "capacity": 3}])
+    response = post_series(
+        api, task.id, token, to_date="2026-03-03", daily=[{"start": "20:00", "end": "08:00", "capacity": 3}]
+    )
 
     assert response.status_code == 201, response.json
     assert [(s["starts_at"], s["ends_at"], s["capacity"]) for s in response.json["shifts"]] == [
-        ("2026-03-03T20:00:00+08:00", "2026-03-04T08:00:00+08:00", 3)]
+        ("2026-03-03T20:00:00+08:00", "2026-03-04T08:00:00+08:00", 3)
+    ]
 
 
 @time_machine.travel(NOW, tick=False)
-def test_local_dates_map_to_utc_with_the_fixed_shanghai_offset_all_year(app, api, make_user, make_org, make_task,
-                                                                       grant, api_token):
+def test_local_dates_map_to_utc_with_the_fixed_shanghai_offset_all_year(
+    app, api, make_user, make_org, make_task, grant, api_token
+):
     task, token = organizer_of_task(make_user, make_org, make_task, grant, api_token)
 
     # Across the dates when Europe and America change their clocks, Shanghai stays at +08:00.
-    response = post_series(api, task.id, token, from_date="2026-03-27", to_date="2026-03-30",
-                           daily=[{"start": "08:00", "end": "16:00", "capacity": 1}])
+    response = post_series(
+        api,
+        task.id,
+        token,
+        from_date="2026-03-27",
+        to_date="2026-03-30",
+        daily=[{"start": "08:00", "end": "16:00", "capacity": 1}],
+    )
 
     assert response.status_code == 201, response.json
     assert [s[0] for s in spans(app, response.json["id"])] == [
-        datetime(2026, 3, day, 0, 0, tzinfo=UTC).isoformat() for day in (27, 28, 29, 30)]
+        datetime(2026, 3, day, 0, 0, tzinfo=UTC).isoformat() for day in (27, 28, 29, 30)
+    ]
 
 
 @time_machine.travel(NOW, tick=False)
-def test_creating_a_series_asks_matching_to_tell_volunteers(app, api, make_user, make_org, make_task, grant,
-                                                            api_token):
+def test_creating_a_series_asks_matching_to_tell_volunteers(app, api, make_user, make_org, make_task, grant, api_token):
     task, token = organizer_of_task(make_user, make_org, make_task, grant, api_token)
 
     post_series(api, task.id, token)
@@ -93,28 +106,47 @@ def test_creating_a_series_asks_matching_to_tell_volunteers(app, api, make_user,
 
 
 @time_machine.travel(NOW, tick=False)
-def test_bad_patterns_get_an_error_per_field_and_create_nothing(app, api, make_user, make_org, make_task, grant,
-                                                                api_token):
+def test_bad_patterns_get_an_error_per_field_and_create_nothing(
+    app, api, make_user, make_org, make_task, grant, api_token
+):
     task, token = organizer_of_task(make_user, make_org, make_task, grant, api_token)
 
-    response = post_series(api, task.id, token, from_date="2026-03-03", to_date="2026-05-10",
-                           daily=[{"start": "25:00", "end": "8", "capacity": 0}])
+    response = post_series(
+        api,
+        task.id,
+        token,
+        from_date="2026-03-03",
+        to_date="2026-05-10",
+        daily=[{"start": "25:00", "end": "8", "capacity": 0}],
+    )
 
     assert response.status_code == 400
     assert set(response.json["error"]["fields"]) == {"to_date", "daily.0.start", "daily.0.end", "daily.0.capacity"}
     with app.app_context():
-        assert db.session.execute(sa.select(sa.func.count()).select_from(Shift).where(
-            Shift.series_id.is_not(None))).scalar_one() == 0
+        assert (
+            db.session.execute(
+                sa.select(sa.func.count()).select_from(Shift).where(Shift.series_id.is_not(None))
+            ).scalar_one()
+            == 0
+        )
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_daily_slot_longer_than_a_volunteer_may_serve_is_refused_on_its_end(app, api, make_user, make_org,
-                                                                              make_task, grant, api_token):
+def test_a_daily_slot_longer_than_a_volunteer_may_serve_is_refused_on_its_end(
+    app, api, make_user, make_org, make_task, grant, api_token
+):
     task, token = organizer_of_task(make_user, make_org, make_task, grant, api_token)
 
-    response = post_series(api, task.id, token, daily=[{"start": "20:00", "end": "08:00", "capacity": 2},
-                                                       {"start": "08:00", "end": "07:00", "capacity": 2},
-                                                       {"start": "00:00", "end": "24:00", "capacity": 2}])
+    response = post_series(
+        api,
+        task.id,
+        token,
+        daily=[
+            {"start": "20:00", "end": "08:00", "capacity": 2},
+            {"start": "08:00", "end": "07:00", "capacity": 2},
+            {"start": "00:00", "end": "24:00", "capacity": 2},
+        ],
+    )
 
     assert response.status_code == 400
     assert set(response.json["error"]["fields"]) == {"daily.1.end", "daily.2.end"}
@@ -122,8 +154,9 @@ def test_a_daily_slot_longer_than_a_volunteer_may_serve_is_refused_on_its_end(ap
 
 
 @time_machine.travel(NOW, tick=False)
-def test_more_than_six_slots_a_day_or_a_day_already_begun_are_refused(app, api, make_user, make_org, make_task,
-                                                                      grant, api_token):
+def test_more_than_six_slots_a_day_or_a_day_already_begun_are_refused(
+    app, api, make_user, make_org, make_task, grant, api_token
+):
     task, token = organizer_of_task(make_user, make_org, make_task, grant, api_token)
     seven = [{"start": f"{h:02d}:00", "end": f"{h + 1:02d}:00", "capacity": 1} for h in range(7)]
 
@@ -135,8 +168,9 @@ def test_more_than_six_slots_a_day_or_a_day_already_begun_are_refused(app, api, 
 
 
 @time_machine.travel(NOW, tick=False)
-def test_an_organizer_of_another_community_cannot_create_a_series(app, api, make_user, make_org, make_task, grant,
-                                                                  api_token):
+def test_an_organizer_of_another_community_cannot_create_a_series(
+    app, api, make_user, make_org, make_task, grant, api_token
+):
     task, _ = organizer_of_task(make_user, make_org, make_task, grant, api_token)
     stranger = make_user("别的社区")
     grant(stranger, make_org("别的社区"))
@@ -145,5 +179,9 @@ def test_an_organizer_of_another_community_cannot_create_a_series(app, api, make
 
     assert response.status_code == 403
     with app.app_context():
-        assert db.session.execute(sa.select(sa.func.count()).select_from(Shift).where(
-            Shift.series_id.is_not(None))).scalar_one() == 0
+        assert (
+            db.session.execute(
+                sa.select(sa.func.count()).select_from(Shift).where(Shift.series_id.is_not(None))
+            ).scalar_one()
+            == 0
+        )

@@ -28,19 +28,24 @@ def team_place(app, make_task, make_user, make_team, make_org, *, others=2):
     shift_id = make_task(org, shifts=[(timedelta(days=1), 4, 3)]).shifts[0].id
     with app.app_context():
         claim = claim_services.claim_places(db.session.get(Shift, shift_id), [holder.id], team_id=team.id)[0]
-        return SimpleNamespace(team=team, leader=leader, holder=holder, mates=mates, shift_id=shift_id,
-                               claim_id=claim.id)
+        return SimpleNamespace(
+            team=team, leader=leader, holder=holder, mates=mates, shift_id=shift_id, claim_id=claim.id
+        )
 
 
 def holders(app, shift_id):
     with app.app_context():
-        return sorted(db.session.execute(sa.select(Claim.user_id).where(
-            Claim.shift_id == shift_id, Claim.status == "confirmed")).scalars())
+        return sorted(
+            db.session.execute(
+                sa.select(Claim.user_id).where(Claim.shift_id == shift_id, Claim.status == "confirmed")
+            ).scalars()
+        )
 
 
 @time_machine.travel(NOW, tick=False)
-def test_an_accepted_offer_moves_the_place_and_tells_the_leader(app, api, make_task, make_user, make_team, make_org,
-                                                                api_token):
+def test_an_accepted_offer_moves_the_place_and_tells_the_leader(
+    app, api, make_task, make_user, make_team, make_org, api_token
+):
     p = team_place(app, make_task, make_user, make_team, make_org)
     holder, mates, shift_id, claim_id = p.holder, p.mates, p.shift_id, p.claim_id
     offer = api.post(f"/claims/{claim_id}/swap-offers", token=api_token(holder))
@@ -58,8 +63,9 @@ def test_an_accepted_offer_moves_the_place_and_tells_the_leader(app, api, make_t
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_accepter_must_pass_the_claim_rules_or_nothing_moves(app, api, make_task, make_user, make_team,
-                                                                 make_org, api_token):
+def test_the_accepter_must_pass_the_claim_rules_or_nothing_moves(
+    app, api, make_task, make_user, make_team, make_org, api_token
+):
     p = team_place(app, make_task, make_user, make_team, make_org)
     holder, mates, shift_id, claim_id = p.holder, p.mates, p.shift_id, p.claim_id
     clash = make_task(shifts=[(timedelta(days=1, hours=1), 2, 5)], title="别处").shifts[0].id
@@ -104,8 +110,9 @@ def test_two_members_racing_for_one_offer_exactly_one_wins(app, make_task, make_
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_offerer_can_withdraw_and_then_nobody_can_accept(app, api, make_task, make_user, make_team, make_org,
-                                                             api_token):
+def test_the_offerer_can_withdraw_and_then_nobody_can_accept(
+    app, api, make_task, make_user, make_team, make_org, api_token
+):
     p = team_place(app, make_task, make_user, make_team, make_org)
     holder, mates, shift_id, claim_id = p.holder, p.mates, p.shift_id, p.claim_id
     swap_id = api.post(f"/claims/{claim_id}/swap-offers", token=api_token(holder)).json["id"]

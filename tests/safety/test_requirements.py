@@ -84,9 +84,16 @@ def test_the_claim_page_asks_for_the_health_declaration(app, client, login, make
 def test_the_profile_page_saves_birth_date_insurance_and_qualifications(app, client, login, make_user):
     volunteer = make_user(name="李四")
     login(volunteer)
-    data = {"csrf_token": csrf_token(client, "/me/edit"), "name": "李四", "max_weekly_hours": "20",
-            "notify_max_per_day": "3", "birth_date": "1995-06-01", "insurance_provider": "平安",
-            "insurance_valid_until": "2027-12-31", "qualifications": ["first_aid"]}
+    data = {
+        "csrf_token": csrf_token(client, "/me/edit"),
+        "name": "李四",
+        "max_weekly_hours": "20",
+        "notify_max_per_day": "3",
+        "birth_date": "1995-06-01",
+        "insurance_provider": "平安",
+        "insurance_valid_until": "2027-12-31",
+        "qualifications": ["first_aid"],
+    }
 
     response = client.post("/me/edit", data=data)
 
@@ -94,24 +101,27 @@ def test_the_profile_page_saves_birth_date_insurance_and_qualifications(app, cli
     page = client.get("/me").get_data(as_text=True)
     assert "平安" in page
     with app.app_context():
-        assert db.session.execute(sa.select(Qualification.code).where(
-            Qualification.user_id == volunteer.id)).scalars().all() == ["first_aid"]
+        assert db.session.execute(
+            sa.select(Qualification.code).where(Qualification.user_id == volunteer.id)
+        ).scalars().all() == ["first_aid"]
 
 
 def test_the_profile_api_reads_and_writes_the_safety_fields(api, api_token, make_user):
     token = api_token(make_user(party_member=True))
-    body = {"birth_date": "1990-01-02", "show_party_badge": True, "insurance_provider": "人保",
-            "insurance_valid_until": "2027-06-30",
-            "qualifications": [{"code": "psychological_counselling", "issuer": "市心理协会"}]}
+    body = {
+        "birth_date": "1990-01-02",
+        "show_party_badge": True,
+        "insurance_provider": "人保",
+        "insurance_valid_until": "2027-06-30",
+        "qualifications": [{"code": "psychological_counselling", "issuer": "市心理协会"}],
+    }
 
     response = api.patch("/me", token=token, json=body)
 
     assert response.status_code == 200
     me = api.get("/me", token=token).json
-    assert (me["birth_date"], me["show_party_badge"], me["insurance_valid_until"]) == ("1990-01-02", True,
-                                                                                        "2027-06-30")
-    assert me["qualifications"] == [{"code": "psychological_counselling", "issuer": "市心理协会",
-                                     "valid_until": None}]
+    assert (me["birth_date"], me["show_party_badge"], me["insurance_valid_until"]) == ("1990-01-02", True, "2027-06-30")
+    assert me["qualifications"] == [{"code": "psychological_counselling", "issuer": "市心理协会", "valid_until": None}]
 
 
 def test_insurance_needs_both_provider_and_date(api, api_token, make_user):

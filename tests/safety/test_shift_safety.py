@@ -33,8 +33,9 @@ def test_exactly_eight_hours_after_a_night_shift_is_allowed(api, api_token, make
     assert claim(api, api_token, volunteer, next_day).status_code == 201
 
 
-def test_a_shift_one_minute_inside_the_rest_after_a_night_is_refused_naming_the_night(api, api_token, make_task,
-                                                                                       make_user):
+def test_a_shift_one_minute_inside_the_rest_after_a_night_is_refused_naming_the_night(
+    api, api_token, make_task, make_user
+):
     volunteer = make_user(birth_date=ADULT)
     night = shift(make_task, local(1, 22), 8, title="夜间卡口")
     too_soon = shift(make_task, local(2, 14) - timedelta(minutes=1), 4)
@@ -107,8 +108,11 @@ def test_a_night_shift_without_a_birth_date_asks_for_it(api, api_token, make_tas
 
 
 def test_a_team_claim_is_blocked_per_member_with_each_reason(app, make_task, make_user, api, api_token):
-    minor, capped, fine = make_user(birth_date=date(2010, 1, 1)), make_user(max_weekly_hours=4, birth_date=ADULT), \
-        make_user(birth_date=ADULT)
+    minor, capped, fine = (
+        make_user(birth_date=date(2010, 1, 1)),
+        make_user(max_weekly_hours=4, birth_date=ADULT),
+        make_user(birth_date=ADULT),
+    )
     claim(api, api_token, capped, shift(make_task, local(0, 12), 4))
     night = shift(make_task, local(1, 22), 8)
 
@@ -147,8 +151,7 @@ def test_a_refusal_on_a_full_shift_offers_no_waitlist_button(client, login, make
     assert "Join the waitlist" not in page and f'/shifts/{task.shifts[0].id}/claim"' not in page
 
 
-def test_the_claim_page_of_a_refused_shift_offers_the_fix_and_no_confirm_button(client, login, make_task,
-                                                                                make_user):
+def test_the_claim_page_of_a_refused_shift_offers_the_fix_and_no_confirm_button(client, login, make_task, make_user):
     volunteer = make_user(birth_date=ADULT, locale="en")
     task = make_task(shifts=[(local(1, 9), 4, 5)], requires_insurance=True)
     login(volunteer)

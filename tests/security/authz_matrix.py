@@ -35,11 +35,25 @@ TEAM_VIEW = TEAM | REVIEW_A  # the team's page: its members and the staff readin
 
 # URL parameter -> World attribute, unless an entry says otherwise.
 DEFAULT_PARAMS = {
-    "claim_id": "future_claim", "shift_id": "future_shift", "task_id": "task", "org_id": "community",
-    "entry_id": "entry", "dispute_id": "dispute", "notification_id": "notification", "certificate_id": "certificate",
-    "code": "certificate_code", "export_id": "export", "token": "checkin_token", "team_id": "team",
-    "user_id": "member", "member_id": "member", "adoption_id": "adoption", "swap_id": "swap",
-    "request_id": "help_request", "branch_id": "branch", "invitation_id": "invitation",
+    "claim_id": "future_claim",
+    "shift_id": "future_shift",
+    "task_id": "task",
+    "org_id": "community",
+    "entry_id": "entry",
+    "dispute_id": "dispute",
+    "notification_id": "notification",
+    "certificate_id": "certificate",
+    "code": "certificate_code",
+    "export_id": "export",
+    "token": "checkin_token",
+    "team_id": "team",
+    "user_id": "member",
+    "member_id": "member",
+    "adoption_id": "adoption",
+    "swap_id": "swap",
+    "request_id": "help_request",
+    "branch_id": "branch",
+    "invitation_id": "invitation",
 }
 
 
@@ -78,8 +92,9 @@ SECOND_MEMBER = {"admin": {"user_id": "leader"}}
 MATRIX: dict[tuple[str, str], Rule] = {
     # --- accounts and site pages ---
     ("accounts.change_password", "GET"): rule(SIGNED_IN),
-    ("accounts.change_password", "POST"): rule(SIGNED_IN, form={
-        "current_password": PASSWORD, "new_password": "Volunteer2021", "confirm": "Volunteer2021"}),
+    ("accounts.change_password", "POST"): rule(
+        SIGNED_IN, form={"current_password": PASSWORD, "new_password": "Volunteer2021", "confirm": "Volunteer2021"}
+    ),
     ("accounts.edit_profile", "GET"): rule(SIGNED_IN),
     ("accounts.edit_profile", "POST"): rule(SIGNED_IN, form={"name": "改名", "max_weekly_hours": "8"}),
     ("accounts.login", "GET"): rule(EVERYONE),
@@ -144,8 +159,11 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("hours.shift_hours", "GET"): rule(REVIEW_A, params={"shift_id": "past_shift"}),
     ("hours.confirm_all", "POST"): rule(MANAGE_A, params={"shift_id": "past_shift"}),
     ("hours.confirm", "POST"): rule(MANAGE_A, params={"claim_id": "past_claim"}),
-    ("hours.correct", "POST"): rule(MANAGE_A, params={"claim_id": "past_claim"}, form=lambda w: {
-        f"k{w.past_claim}-hours": "4.5", f"k{w.past_claim}-reason": "签退晚了半小时。"}),
+    ("hours.correct", "POST"): rule(
+        MANAGE_A,
+        params={"claim_id": "past_claim"},
+        form=lambda w: {f"k{w.past_claim}-hours": "4.5", f"k{w.past_claim}-reason": "签退晚了半小时。"},
+    ),
     ("hours.requests", "GET"): rule(STAFF),
     ("hours.request_detail", "GET"): rule(REVIEW_A),
     ("hours.accept_request", "POST"): rule(MANAGE_A, form={"hours": "4.5", "response": "已更正。"}),
@@ -177,17 +195,27 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_me.my_notifications", "GET"): rule(SIGNED_IN),
     ("api_me.read_notification", "POST"): rule(OWNER),
     # --- API: organisations and tasks ---
-    ("api_orgs.create_org", "POST"): rule(MANAGE_A, json=lambda w: {
-        "name": "白石龙二区", "kind": "compound", "parent_id": w.community}),
+    ("api_orgs.create_org", "POST"): rule(
+        MANAGE_A, json=lambda w: {"name": "白石龙二区", "kind": "compound", "parent_id": w.community}
+    ),
     ("api_orgs.get_org", "GET"): rule(EVERYONE),
     ("api_orgs.update_org", "PATCH"): rule(MANAGE_A, json={"name_en": "Baishilong Community"}),
-    ("api_orgs.grant_role", "POST"): rule(MANAGE_A, json=lambda w: {
-        "phone": _phone(w, "team_leader"), "role": "reviewer"}),
+    ("api_orgs.grant_role", "POST"): rule(
+        MANAGE_A, json=lambda w: {"phone": _phone(w, "team_leader"), "role": "reviewer"}
+    ),
     ("api_tasks.list_nearby", "GET"): rule(EVERYONE, query={"lat": 22.5431, "lon": 114.0579}),
     ("api_tasks.get_task", "GET"): rule(EVERYONE),
-    ("api_tasks.post_task", "POST"): rule(MANAGE_A, json=lambda w: {
-        "org_id": w.community, "title": "西门值守", "type": "checkpoint", "lat": 22.5431, "lon": 114.0579,
-        "shifts": [SHIFT]}),
+    ("api_tasks.post_task", "POST"): rule(
+        MANAGE_A,
+        json=lambda w: {
+            "org_id": w.community,
+            "title": "西门值守",
+            "type": "checkpoint",
+            "lat": 22.5431,
+            "lon": 114.0579,
+            "shifts": [SHIFT],
+        },
+    ),
     ("api_tasks.patch_task", "PATCH"): rule(MANAGE_A, json={"title": "东门卡口值守（改）"}),
     ("api_tasks.cancel_task", "POST"): rule(MANAGE_A),
     # --- API: claims and attendance ---
@@ -210,8 +238,15 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_hours.confirm", "POST"): rule(MANAGE_A, params={"claim_id": "past_claim"}, json={}),
     ("api_hours.confirm_all", "POST"): rule(MANAGE_A, params={"shift_id": "past_shift"}),
     ("api_hours.shift_hours", "GET"): rule(REVIEW_A, params={"shift_id": "past_shift"}),
-    ("api_hours.correct", "POST"): rule(MANAGE_A, json=lambda w: {
-        "volunteer_id": w.volunteer.id, "minutes": 30, "reason": "签退晚了半小时。", "entry_id": w.entry}),
+    ("api_hours.correct", "POST"): rule(
+        MANAGE_A,
+        json=lambda w: {
+            "volunteer_id": w.volunteer.id,
+            "minutes": 30,
+            "reason": "签退晚了半小时。",
+            "entry_id": w.entry,
+        },
+    ),
     # Lists scoped to the caller's organisations: anyone signed in, an empty list without a role.
     ("api_hours.list_disputes", "GET"): rule(SIGNED_IN),
     ("api_hours.unconfirmed", "GET"): rule(SIGNED_IN),
@@ -220,8 +255,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_hours.overdue", "GET"): rule(REVIEW_A, query=lambda w: {"org_id": w.community}),
     ("api_hours.anomalies", "GET"): rule(REVIEW_A, query=lambda w: {"org_id": w.community}),
     # --- API: statistics and certificates ---
-    ("api_stats.hours", "GET"): rule(REVIEW_A, query=lambda w: {
-        "org_id": w.community, "from": "2026-03-01", "to": "2026-03-31"}),
+    ("api_stats.hours", "GET"): rule(
+        REVIEW_A, query=lambda w: {"org_id": w.community, "from": "2026-03-01", "to": "2026-03-31"}
+    ),
     ("api_certificates.my_certificates", "GET"): rule(SIGNED_IN),
     ("api_certificates.request_certificate", "POST"): rule(SIGNED_IN, json={}),
     ("api_certificates.certificate_pdf", "GET"): rule(OWNER),
@@ -245,8 +281,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("teams.invite", "GET"): rule(SIGNED_IN, params=TEAM_CODE),
     ("teams.join", "POST"): rule(SIGNED_IN, params=TEAM_CODE),
     ("teams.claim_for_team", "GET"): rule(TEAM_LEAD),
-    ("teams.submit_team_claim", "POST"): rule(TEAM_LEAD, form=lambda w: {
-        "team_id": w.team, "member_ids": w.users["team_leader"].id}),
+    ("teams.submit_team_claim", "POST"): rule(
+        TEAM_LEAD, form=lambda w: {"team_id": w.team, "member_ids": w.users["team_leader"].id}
+    ),
     ("teams.decline_confirm", "GET"): rule(OWNER, params={"claim_id": "team_claim"}),
     ("teams.decline", "POST"): rule(OWNER, params={"claim_id": "team_claim"}),
     ("api_teams.found_team", "POST"): rule(SIGNED_IN, json=lambda w: {"name": "民治东门先锋队", "org_id": w.community}),
@@ -258,26 +295,37 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_teams.remove", "POST"): rule(TEAM_LEAD, role_params=DEPUTY),
     ("api_teams.set_role", "POST"): rule(TEAM_LEADER, json={"role": "deputy"}),
     ("api_teams.leave", "POST"): rule(TEAM),
-    ("api_teams.team_claim", "POST"): rule(TEAM_LEAD, json=lambda w: {
-        "team_id": w.team, "member_ids": [w.users["team_leader"].id]}),
+    ("api_teams.team_claim", "POST"): rule(
+        TEAM_LEAD, json=lambda w: {"team_id": w.team, "member_ids": [w.users["team_leader"].id]}
+    ),
     ("api_teams.decline_team_claim", "POST"): rule(OWNER, params={"claim_id": "team_claim"}),
     # --- shift series and rotas: organizers of the task's subtree lay series; the team's leads adopt and publish ---
     ("rotas.new_series", "GET"): rule(MANAGE_A),
-    ("rotas.new_series", "POST"): rule(MANAGE_A, form=SERIES | {
-        "daily-0-start": "08:00", "daily-0-end": "12:00", "daily-0-capacity": "2"}),
-    ("api_rotas.create_series", "POST"): rule(MANAGE_A, json=SERIES | {
-        "daily": [{"start": "08:00", "end": "12:00", "capacity": 2}]}),
+    ("rotas.new_series", "POST"): rule(
+        MANAGE_A, form=SERIES | {"daily-0-start": "08:00", "daily-0-end": "12:00", "daily-0-capacity": "2"}
+    ),
+    ("api_rotas.create_series", "POST"): rule(
+        MANAGE_A, json=SERIES | {"daily": [{"start": "08:00", "end": "12:00", "capacity": 2}]}
+    ),
     ("rotas.rota_home", "GET"): rule(TEAM_LEAD),
-    ("rotas.adopt", "POST"): rule(TEAM_LEAD, form=lambda w: {
-        "series_id": w.series, "from_date": "2026-03-13", "to_date": "2026-03-14"}),
+    ("rotas.adopt", "POST"): rule(
+        TEAM_LEAD, form=lambda w: {"series_id": w.series, "from_date": "2026-03-13", "to_date": "2026-03-14"}
+    ),
     ("rotas.proposal", "GET"): rule(TEAM_LEAD),
     ("rotas.publish", "POST"): rule(TEAM_LEAD, form=lambda w: {f"p{w.series_shift}": w.users["team_leader"].id}),
-    ("api_rotas.adopt_series", "POST"): rule(TEAM_LEAD, json=lambda w: {
-        "series_id": w.series, "from_date": "2026-03-13", "to_date": "2026-03-14"}),
-    ("api_rotas.propose_rota", "POST"): rule(TEAM_LEAD, json=lambda w: {
-        "task_id": w.task, "from_date": "2026-03-10", "to_date": "2026-03-12"}),
-    ("api_rotas.publish_rota", "POST"): rule(TEAM_LEAD, json=lambda w: {"task_id": w.task, "assignments": [
-        {"shift_id": w.series_shift, "user_ids": [w.users["team_leader"].id]}]}),
+    ("api_rotas.adopt_series", "POST"): rule(
+        TEAM_LEAD, json=lambda w: {"series_id": w.series, "from_date": "2026-03-13", "to_date": "2026-03-14"}
+    ),
+    ("api_rotas.propose_rota", "POST"): rule(
+        TEAM_LEAD, json=lambda w: {"task_id": w.task, "from_date": "2026-03-10", "to_date": "2026-03-12"}
+    ),
+    ("api_rotas.publish_rota", "POST"): rule(
+        TEAM_LEAD,
+        json=lambda w: {
+            "task_id": w.task,
+            "assignments": [{"shift_id": w.series_shift, "user_ids": [w.users["team_leader"].id]}],
+        },
+    ),
     # --- swaps: a member offers their own team place, another member takes it, only the offerer withdraws ---
     ("rotas.swaps", "GET"): rule(TEAM),
     ("rotas.offer", "POST"): rule(OWNER, params={"claim_id": "team_claim"}),
@@ -289,16 +337,20 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_rotas.cancel_swap", "POST"): rule(OWNER),
     # --- lottery: organizers open and draw, reviewers see the draw ---
     ("lottery.shift_lottery", "GET"): rule(REVIEW_A, params={"shift_id": "lottery_shift"}),
-    ("lottery.open_lottery", "POST"): rule(MANAGE_A, params={"shift_id": "lottery_shift"}, form={
-        "day": "2026-03-06", "at": "20:00"}),
+    ("lottery.open_lottery", "POST"): rule(
+        MANAGE_A, params={"shift_id": "lottery_shift"}, form={"day": "2026-03-06", "at": "20:00"}
+    ),
     ("lottery.draw_now", "POST"): rule(MANAGE_A, params={"shift_id": "lottery_shift"}),
     ("api_lottery.get_lottery", "GET"): rule(REVIEW_A, params={"shift_id": "lottery_shift"}),
-    ("api_lottery.open_lottery", "POST"): rule(MANAGE_A, params={"shift_id": "lottery_shift"}, json={
-        "until": "2026-03-06T20:00:00+08:00"}),
+    ("api_lottery.open_lottery", "POST"): rule(
+        MANAGE_A, params={"shift_id": "lottery_shift"}, json={"until": "2026-03-06T20:00:00+08:00"}
+    ),
     # --- help requests: anyone may ask; the resident follows their own; organizers of the community decide ---
     ("help.ask", "GET"): rule(EVERYONE),
-    ("help.ask", "POST"): rule(EVERYONE, form=lambda w: HELP | {
-        "needed_at": "2026-03-05T15:00", "community_id": w.community, "contact_name": "王阿姨"}),
+    ("help.ask", "POST"): rule(
+        EVERYONE,
+        form=lambda w: HELP | {"needed_at": "2026-03-05T15:00", "community_id": w.community, "contact_name": "王阿姨"},
+    ),
     ("help.follow", "GET"): rule(EVERYONE, params={"token": "help_token"}),
     # Thanks before anyone came is refused with 409: the token, not the role, opens the page.
     ("help.thank_by_token", "POST"): rule(EVERYONE, params={"token": "help_token"}, form={"message": "谢谢！"}),
@@ -309,8 +361,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("help.decide", "GET"): rule(MANAGE_A),
     ("help.accept", "POST"): rule(MANAGE_A),
     ("help.decline", "POST"): rule(MANAGE_A, form={"reason": "今天人手不足，已转给楼长。"}),
-    ("api_help.create", "POST"): rule(SIGNED_IN, json=lambda w: HELP | {
-        "needed_at": "2026-03-05T15:00:00+08:00", "community_id": w.community}),
+    ("api_help.create", "POST"): rule(
+        SIGNED_IN, json=lambda w: HELP | {"needed_at": "2026-03-05T15:00:00+08:00", "community_id": w.community}
+    ),
     ("api_help.list_requests", "GET"): rule(SIGNED_IN),
     ("api_help.get_request", "GET"): rule(OWNER | MANAGE_A),
     ("api_help.accept", "POST"): rule(MANAGE_A),
@@ -325,10 +378,12 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("orgs.remove_member", "POST"): rule(MANAGE_A, role_params=SECOND_MEMBER),
     ("api_orgs.create_temporary_branch", "POST"): rule(MANAGE_A, json={"name": "东门卡口临时党支部"}),
     ("api_orgs.list_branch_members", "GET"): rule(MANAGE_A, params={"org_id": "branch"}),
-    ("api_orgs.add_branch_member", "POST"): rule(MANAGE_A, params={"org_id": "branch"}, json=lambda w: {
-        "phone": _phone(w, "applicant")}),
-    ("api_orgs.remove_branch_member", "DELETE"): rule(MANAGE_A, params={"org_id": "branch"},
-                                                      role_params={"admin": {"member_id": "leader"}}),
+    ("api_orgs.add_branch_member", "POST"): rule(
+        MANAGE_A, params={"org_id": "branch"}, json=lambda w: {"phone": _phone(w, "applicant")}
+    ),
+    ("api_orgs.remove_branch_member", "DELETE"): rule(
+        MANAGE_A, params={"org_id": "branch"}, role_params={"admin": {"member_id": "leader"}}
+    ),
     # Invitations are answered by the holder of the invited number only (V): others are told "not found".
     ("orgs.invitations", "GET"): rule(SIGNED_IN),
     ("orgs.accept_invitation", "POST"): rule(OWNER),

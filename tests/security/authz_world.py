@@ -44,8 +44,16 @@ NOW = datetime(2026, 3, 4, 10, 0, tzinfo=SHANGHAI)  # a Wednesday morning in She
 POST = (22.5431, 114.0579)
 
 # Least to most privileged: requests that change state run for the privileged roles last.
-ROLES = ("anonymous", "volunteer", "team_deputy", "team_leader", "sibling_organizer", "street_reviewer", "organizer",
-         "admin")
+ROLES = (
+    "anonymous",
+    "volunteer",
+    "team_deputy",
+    "team_leader",
+    "sibling_organizer",
+    "street_reviewer",
+    "organizer",
+    "admin",
+)
 PARTY_MEMBERS = ("volunteer", "team_leader")
 
 
@@ -101,8 +109,11 @@ def _person(make_user, role: str, **fields) -> User:
 
 def build(app, make_user, traveller) -> World:
     """Build the world; ``traveller`` is the running time_machine traveller (left at NOW)."""
-    users = {role: _person(make_user, role, is_admin=role == "admin", party_member=role in PARTY_MEMBERS)
-             for role in ROLES if role != "anonymous"}
+    users = {
+        role: _person(make_user, role, is_admin=role == "admin", party_member=role in PARTY_MEMBERS)
+        for role in ROLES
+        if role != "anonymous"
+    }
     applicant = _person(make_user, "applicant", party_member=True)
     second_applicant = _person(make_user, "second-applicant")
     with app.test_request_context():
@@ -116,25 +127,35 @@ def build(app, make_user, traveller) -> World:
         street = org("民治街道", "street", district)
         community, sibling = org("白石龙社区", "community", street), org("民泰社区", "community", street)
         compound = org("白石龙一区", "compound", community)
-        for role, org_id, grant in (("organizer", community, Role.ORGANIZER),
-                                    ("sibling_organizer", sibling, Role.ORGANIZER),
-                                    ("street_reviewer", street, Role.REVIEWER)):
+        for role, org_id, grant in (
+            ("organizer", community, Role.ORGANIZER),
+            ("sibling_organizer", sibling, Role.ORGANIZER),
+            ("street_reviewer", street, Role.REVIEWER),
+        ):
             orgs.grant_role(admin, org_id, users[role].id, grant)
         volunteer = db.session.get(User, users["volunteer"].id)
         volunteer.home_org_id = community
         db.session.commit()
-        team_id = teams.found_team(db.session.get(User, users["team_leader"].id), name="白石龙青年突击队",
-                                   org_id=community).id
+        team_id = teams.found_team(
+            db.session.get(User, users["team_leader"].id), name="白石龙青年突击队", org_id=community
+        ).id
         organizer = db.session.get(User, users["organizer"].id)
 
         past_start = NOW - timedelta(days=2)
         traveller.move_to(past_start - timedelta(days=1))
-        task = tasks.post_task(organizer, org_id=community, title="东门卡口值守", type="checkpoint",
-                               lat=POST[0], lon=POST[1], address="民治街道东门", shifts=[
-                                   {"starts_at": past_start, "ends_at": past_start + timedelta(hours=4),
-                                    "capacity": 5},
-                                   {"starts_at": NOW + timedelta(days=1),
-                                    "ends_at": NOW + timedelta(days=1, hours=4), "capacity": 5}])
+        task = tasks.post_task(
+            organizer,
+            org_id=community,
+            title="东门卡口值守",
+            type="checkpoint",
+            lat=POST[0],
+            lon=POST[1],
+            address="民治街道东门",
+            shifts=[
+                {"starts_at": past_start, "ends_at": past_start + timedelta(hours=4), "capacity": 5},
+                {"starts_at": NOW + timedelta(days=1), "ends_at": NOW + timedelta(days=1, hours=4), "capacity": 5},
+            ],
+        )
         past_shift, future_shift = sorted(task.shifts, key=lambda s: s.starts_at)
         past_claim = claims.claim_shift(volunteer, past_shift)
         future_claim = claims.claim_shift(volunteer, future_shift)
@@ -149,18 +170,51 @@ def build(app, make_user, traveller) -> World:
         dispute = hours.open_dispute(volunteer, entry, "我签退晚了半小时，请更正。")
         certificate, _ = certificates.request_certificate(volunteer)
         note = db.session.query(Notification).filter_by(user_id=volunteer.id).order_by(Notification.id).first()
-        extra = _issue5(admin, organizer, volunteer, team_id, task.id, community, (applicant, second_applicant),
-                        db.session.get(User, users["team_deputy"].id))
-        export = Export(user_id=users["street_reviewer"].id, org_id=street, kind="ledger", format="csv",
-                        params={}, status="ready", progress=1, total=1, filename="hours.csv", content=b"a,b\n")
+        extra = _issue5(
+            admin,
+            organizer,
+            volunteer,
+            team_id,
+            task.id,
+            community,
+            (applicant, second_applicant),
+            db.session.get(User, users["team_deputy"].id),
+        )
+        export = Export(
+            user_id=users["street_reviewer"].id,
+            org_id=street,
+            kind="ledger",
+            format="csv",
+            params={},
+            status="ready",
+            progress=1,
+            total=1,
+            filename="hours.csv",
+            content=b"a,b\n",
+        )
         db.session.add(export)
         db.session.commit()
         return World(
-            users=users, city=city, street=street, community=community, compound=compound, sibling=sibling,
-            team=team_id, task=task.id, past_shift=past_shift.id, future_shift=future_shift.id,
-            past_claim=past_claim.id, future_claim=future_claim.id, entry=entry.id, dispute=dispute.id,
-            notification=note.id, certificate=certificate.id, certificate_code=certificate.code, export=export.id,
-            checkin_token=checkin_tokens.issue(future_shift.id).token, **extra,
+            users=users,
+            city=city,
+            street=street,
+            community=community,
+            compound=compound,
+            sibling=sibling,
+            team=team_id,
+            task=task.id,
+            past_shift=past_shift.id,
+            future_shift=future_shift.id,
+            past_claim=past_claim.id,
+            future_claim=future_claim.id,
+            entry=entry.id,
+            dispute=dispute.id,
+            notification=note.id,
+            certificate=certificate.id,
+            certificate_code=certificate.code,
+            export=export.id,
+            checkin_token=checkin_tokens.issue(future_shift.id).token,
+            **extra,
         )
 
 
@@ -174,20 +228,37 @@ def _issue5(admin, organizer, volunteer, team_id, task_id, community, applicants
     for applicant in applicants:
         teams.request_to_join(db.session.get(User, applicant.id), team)
     applicant = applicants[0]
-    series = rotas.create_series(organizer, task_id, from_date=date(2026, 3, 10), to_date=date(2026, 3, 14),
-                                 daily=[{"start": "08:00", "end": "12:00", "capacity": 3}])
+    series = rotas.create_series(
+        organizer,
+        task_id,
+        from_date=date(2026, 3, 10),
+        to_date=date(2026, 3, 14),
+        daily=[{"start": "08:00", "end": "12:00", "capacity": 3}],
+    )
     first_shift = rotas.series_shifts(series.id)[0]
     adoption = rotas.adopt_series(leader, team.id, series.id, from_date=date(2026, 3, 10), to_date=date(2026, 3, 12))
     [team_claim] = teams.team_claim(leader, team, first_shift, [volunteer.id])
     swap = rotas.offer_swap(volunteer, team_claim.id)
-    need = {"type": "delivery", "description": "帮忙买菜送上楼。", "address": "白石龙一区3栋501",
-            "needed_at": NOW + timedelta(days=1), "contact_phone": "13800138000", "community_id": community}
+    need = {
+        "type": "delivery",
+        "description": "帮忙买菜送上楼。",
+        "address": "白石龙一区3栋501",
+        "needed_at": NOW + timedelta(days=1),
+        "contact_phone": "13800138000",
+        "community_id": community,
+    }
     help_request, _ = help_requests.create_request(volunteer, **need)
     _, help_token = help_requests.create_request(None, **need | {"contact_name": "王阿姨"})
-    drawn = tasks.post_task(organizer, org_id=community, title="核酸采样点引导", type="checkpoint", lat=POST[0],
-                            lon=POST[1], address="白石龙社区广场", shifts=[
-                                {"starts_at": NOW + timedelta(days=3), "ends_at": NOW + timedelta(days=3, hours=4),
-                                 "capacity": 2}])
+    drawn = tasks.post_task(
+        organizer,
+        org_id=community,
+        title="核酸采样点引导",
+        type="checkpoint",
+        lat=POST[0],
+        lon=POST[1],
+        address="白石龙社区广场",
+        shifts=[{"starts_at": NOW + timedelta(days=3), "ends_at": NOW + timedelta(days=3, hours=4), "capacity": 2}],
+    )
     lottery_shift = drawn.shifts[0]
     lottery.open_lottery(organizer, lottery_shift, until=NOW + timedelta(days=2))
     branch = orgs.create_temporary_branch(organizer, community, name="白石龙临时党支部")
@@ -198,12 +269,25 @@ def _issue5(admin, organizer, volunteer, team_id, task_id, community, applicants
     second = orgs.create_temporary_branch(organizer, community, name="白石龙一区临时党支部")
     orgs.invite_branch_member(organizer, second, volunteer.phone)
     [invitation] = orgs.list_invitations(volunteer)
-    return {"team_invite_code": team.invite_code, "member": volunteer.id, "applicant": applicant.id,
-            "applicant_phone": applicant.phone, "second_applicant": applicants[1].id, "deputy": deputy.id,
-            "leader": leader.id,
-            "series": series.id, "series_shift": first_shift.id, "adoption": adoption.id,
-            "team_claim": team_claim.id, "swap": swap.id, "help_request": help_request.id, "help_token": help_token,
-            "lottery_shift": lottery_shift.id, "branch": branch.id, "invitation": invitation.id}
+    return {
+        "team_invite_code": team.invite_code,
+        "member": volunteer.id,
+        "applicant": applicant.id,
+        "applicant_phone": applicant.phone,
+        "second_applicant": applicants[1].id,
+        "deputy": deputy.id,
+        "leader": leader.id,
+        "series": series.id,
+        "series_shift": first_shift.id,
+        "adoption": adoption.id,
+        "team_claim": team_claim.id,
+        "swap": swap.id,
+        "help_request": help_request.id,
+        "help_token": help_token,
+        "lottery_shift": lottery_shift.id,
+        "branch": branch.id,
+        "invitation": invitation.id,
+    }
 
 
 def frozen_clock():

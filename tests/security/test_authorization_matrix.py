@@ -31,9 +31,12 @@ _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 def routes(app) -> dict:
     """(endpoint, method) -> the URL rule, for every route the matrix must cover."""
-    return {(rule.endpoint, method): rule for rule in app.url_map.iter_rules()
-            if rule.endpoint not in IGNORED_ENDPOINTS
-            for method in sorted(rule.methods - IGNORED_METHODS)}
+    return {
+        (rule.endpoint, method): rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in IGNORED_ENDPOINTS
+        for method in sorted(rule.methods - IGNORED_METHODS)
+    }
 
 
 def test_every_route_has_an_entry_in_the_matrix(app):
@@ -132,8 +135,11 @@ def admitted(response, flashed_refusal: bool) -> bool:
 def _state(app) -> dict:
     """Every row of every table but the login tokens: a refused request must leave it as it was."""
     with app.app_context():
-        state = {table.name: db.session.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
-                 for table in db.metadata.sorted_tables if table.name not in UNWATCHED_TABLES}
+        state = {
+            table.name: db.session.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
+            for table in db.metadata.sorted_tables
+            if table.name not in UNWATCHED_TABLES
+        }
         db.session.remove()
         return state
 
@@ -162,8 +168,11 @@ def test_the_route_admits_exactly_its_roles(app, make_user, login, refusals, key
             refusals.reset()
             response = caller.call(method, url, rule, world, api)
             assert response.status_code < 500, f"{method} {url} as {role}: {response.status_code}"
-            seen[role] = (response.status_code, response.headers.get("Location", ""),
-                          admitted(response, refusals.refused))
+            seen[role] = (
+                response.status_code,
+                response.headers.get("Location", ""),
+                admitted(response, refusals.refused),
+            )
             if watch_state:
                 after = _state(app)
                 changed = sorted(name for name in before if before[name] != after[name])
@@ -171,6 +180,5 @@ def test_the_route_admits_exactly_its_roles(app, make_user, login, refusals, key
 
     through = {role for role, (_status, _location, through) in seen.items() if through}
     assert through == set(rule.allowed), (
-        f"{method} {url}: let through {sorted(through)}, expected {sorted(rule.allowed)}; "
-        f"answers: {seen}")
-
+        f"{method} {url}: let through {sorted(through)}, expected {sorted(rule.allowed)}; answers: {seen}"
+    )

@@ -23,8 +23,9 @@ def tree(make_org):
     dalang = make_org("大浪街道", "street", longhua)
     langkou = make_org("浪口社区", "community", dalang)
     futian = make_org("福田区", "district", city)
-    return SimpleNamespace(city=city, longhua=longhua, minzhi=minzhi, bsl=bsl, mintai=mintai, dalang=dalang,
-                           langkou=langkou, futian=futian)
+    return SimpleNamespace(
+        city=city, longhua=longhua, minzhi=minzhi, bsl=bsl, mintai=mintai, dalang=dalang, langkou=langkou, futian=futian
+    )
 
 
 @pytest.fixture
@@ -66,10 +67,15 @@ def _entry(spec: dict, confirmer_id: int) -> HourEntry:
         id=spec.pop("id", None),
         volunteer_id=volunteer if isinstance(volunteer, int) else volunteer.id,
         org_id=org if isinstance(org, int) else org.id,
-        service_date=day, minutes=spec.pop("minutes"), task_type=spec.pop("task_type", "checkpoint"),
-        activity_name=spec.pop("activity_name", "东门卡口值守"), place=spec.pop("place", "民治街道东门"),
-        service_content=spec.pop("service_content", "测温登记"), leader_name=spec.pop("leader_name", "王书记"),
-        source="correction" if corrects else "attendance", corrects_id=corrects,
+        service_date=day,
+        minutes=spec.pop("minutes"),
+        task_type=spec.pop("task_type", "checkpoint"),
+        activity_name=spec.pop("activity_name", "东门卡口值守"),
+        place=spec.pop("place", "民治街道东门"),
+        service_content=spec.pop("service_content", "测温登记"),
+        leader_name=spec.pop("leader_name", "王书记"),
+        source="correction" if corrects else "attendance",
+        corrects_id=corrects,
         reason=spec.pop("reason", "补录" if corrects else None),
         confirmed_by_id=spec.pop("confirmed_by", confirmer_id),
         confirmed_at=spec.pop("confirmed_at", datetime(2026, 3, 2, 12, 0, tzinfo=UTC)),
@@ -95,8 +101,11 @@ def org_day_rows(app) -> dict:
     from volunteer_hub.stats.models import OrgDayTally
 
     with app.app_context():
-        rows = db.session.execute(sa.select(OrgDayTally.org_id, OrgDayTally.day, OrgDayTally.task_type,
-                                            OrgDayTally.minutes, OrgDayTally.entries)).all()
+        rows = db.session.execute(
+            sa.select(
+                OrgDayTally.org_id, OrgDayTally.day, OrgDayTally.task_type, OrgDayTally.minutes, OrgDayTally.entries
+            )
+        ).all()
         return {(o, d, t): (m, n) for o, d, t, m, n in rows}
 
 

@@ -109,8 +109,7 @@ def test_overdue_records_are_recounted_with_the_shifts(app, community, make_task
         assert shift_tallies.stored_overdue([community.id]) == {community.id: 1}
 
 
-def test_the_dashboard_says_when_shift_figures_were_counted(app, community, make_task, make_user, grant, login,
-                                                           client):
+def test_the_dashboard_says_when_shift_figures_were_counted(app, community, make_task, make_user, grant, login, client):
     reviewer = make_user("陈主任")
     grant(reviewer, community, "reviewer")
     make_task(community, shifts=((timedelta(days=-1), 4, 2),))
@@ -119,8 +118,9 @@ def test_the_dashboard_says_when_shift_figures_were_counted(app, community, make
     assert "being counted for the first time" in page
     with app.app_context():
         shift_tallies.refresh_window()
-        board = queries.dashboard(reviewer, db.session.get(Organisation, community.id),
-                                  Period.around("month", NOW.date()))
+        board = queries.dashboard(
+            reviewer, db.session.get(Organisation, community.id), Period.around("month", NOW.date())
+        )
     assert board.shifts.shifts == 1 and board.shifts_as_of is not None
     page = client.get(f"/review/{community.id}?period=month", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "figures as of Today 10:00" in page
@@ -134,8 +134,9 @@ def test_the_dashboard_says_when_the_hours_were_counted(community, make_user, gr
     assert "Counted Today 10:00: hours and volunteers include every confirmation up to then." in page
 
 
-def test_the_dashboard_says_when_the_shift_recount_is_behind(app, community, make_task, make_user, grant, login,
-                                                             client):
+def test_the_dashboard_says_when_the_shift_recount_is_behind(
+    app, community, make_task, make_user, grant, login, client
+):
     reviewer = make_user("陈主任")
     grant(reviewer, community, "reviewer")
     make_task(community, shifts=((timedelta(days=-1), 4, 2),))
@@ -143,7 +144,8 @@ def test_the_dashboard_says_when_the_shift_recount_is_behind(app, community, mak
         shift_tallies.refresh_window()
     login(reviewer)
     with time_machine.travel(NOW + timedelta(minutes=30), tick=False):
-        page = client.get(f"/review/{community.id}?period=month",
-                          headers={"Accept-Language": "en"}).get_data(as_text=True)
+        page = client.get(f"/review/{community.id}?period=month", headers={"Accept-Language": "en"}).get_data(
+            as_text=True
+        )
     assert "figures were last counted Today 10:00; their recount is behind." in page
     assert "recounted every few minutes" not in page

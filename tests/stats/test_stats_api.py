@@ -39,10 +39,13 @@ def get(api, token, query):
 def test_grouped_by_org_each_community_and_the_streets_own_tasks(api, token, tree, ledger):
     body = get(api, token, f"org_id={tree.minzhi.id}&{MARCH_QUERY}&group_by=org").get_json()
     assert body["group_by"] == "org" and body["from"] == "2026-03-01"
-    assert [(r["org_id"], r["name"], r["minutes"], r["hours"], r["shifts"], r["volunteers"], r["own"])
-            for r in body["rows"]] == [
-        (tree.bsl.id, "白石龙社区", 360, 6.0, 2, 1, False), (tree.mintai.id, "民泰社区", 120, 2.0, 1, 1, False),
-        (tree.minzhi.id, "民治街道", 60, 1.0, 1, 1, True)]
+    assert [
+        (r["org_id"], r["name"], r["minutes"], r["hours"], r["shifts"], r["volunteers"], r["own"]) for r in body["rows"]
+    ] == [
+        (tree.bsl.id, "白石龙社区", 360, 6.0, 2, 1, False),
+        (tree.mintai.id, "民泰社区", 120, 2.0, 1, 1, False),
+        (tree.minzhi.id, "民治街道", 60, 1.0, 1, 1, True),
+    ]
 
 
 def test_org_is_the_default_grouping(api, token, tree, ledger):
@@ -54,7 +57,9 @@ def test_grouped_by_volunteer_with_their_numbers_and_no_phones(api, token, tree,
     ming, hong, _zhang = ledger
     rows = get(api, token, f"org_id={tree.minzhi.id}&{MARCH_QUERY}&group_by=volunteer").get_json()["rows"]
     assert [(r["volunteer_id"], r["name"], r["minutes"], r["shifts"]) for r in rows] == [
-        (ming.id, "阿明", 420, 3), (hong.id, "小红", 120, 1)]
+        (ming.id, "阿明", 420, 3),
+        (hong.id, "小红", 120, 1),
+    ]
     assert rows[0]["volunteer_no"] == f"VH{ming.id:08d}"
     assert not any("phone" in key for row in rows for key in row)
 
@@ -62,14 +67,18 @@ def test_grouped_by_volunteer_with_their_numbers_and_no_phones(api, token, tree,
 def test_grouped_by_type_has_no_volunteer_count(api, token, tree, ledger):
     rows = get(api, token, f"org_id={tree.minzhi.id}&{MARCH_QUERY}&group_by=type").get_json()["rows"]
     assert [(r["task_type"], r["name"], r["minutes"], r["shifts"], r["volunteers"]) for r in rows] == [
-        ("checkpoint", "Checkpoint duty", 360, 2, None), ("disinfection", "Disinfection", 120, 1, None),
-        ("publicity", "Publicity", 60, 1, None)]
+        ("checkpoint", "Checkpoint duty", 360, 2, None),
+        ("disinfection", "Disinfection", 120, 1, None),
+        ("publicity", "Publicity", 60, 1, None),
+    ]
 
 
 def test_grouped_by_month_across_a_month_boundary(api, token, tree, ledger):
     rows = get(api, token, f"org_id={tree.minzhi.id}&from=2026-03-10&to=2026-04-30&group_by=month").get_json()["rows"]
     assert [(r["month"], r["minutes"], r["shifts"], r["volunteers"]) for r in rows] == [
-        ("2026-03", 60, 1, 1), ("2026-04", 30, 1, 1)]
+        ("2026-03", 60, 1, 1),
+        ("2026-04", 30, 1, 1),
+    ]
 
 
 def test_another_streets_organisation_is_forbidden(api, token, tree, ledger):
@@ -91,16 +100,19 @@ def test_an_unknown_organisation_is_404(api, token):
     assert get(api, token, f"org_id=999999&{MARCH_QUERY}").status_code == 404
 
 
-@pytest.mark.parametrize(("query", "field", "message"), [
-    ("from=2026-02-30&to=2026-03-31", "from", "Enter a date as YYYY-MM-DD."),
-    ("from=2026-03-31&to=2026-03-01", "to", "The end date must be on or after the start date."),
-    ("from=2025-01-01&to=2026-03-01", "to", "Choose a range of at most 366 days."),
-    ("from=2026-03-01&to=2026-03-31&group_by=street", "group_by", "Choose one of: org, volunteer, type, team"),
-    ("to=2026-03-31", "from", "This field is required."),
-    ("from=0001-01-01&to=0001-01-31", "from", "Enter a date from 1900-01-01 to 2099-12-31."),
-    ("from=9999-12-01&to=9999-12-31", "from", "Enter a date from 1900-01-01 to 2099-12-31."),
-    ("from=2099-12-01&to=2100-01-01", "to", "Enter a date from 1900-01-01 to 2099-12-31."),
-])
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("from=2026-02-30&to=2026-03-31", "from", "Enter a date as YYYY-MM-DD."),
+        ("from=2026-03-31&to=2026-03-01", "to", "The end date must be on or after the start date."),
+        ("from=2025-01-01&to=2026-03-01", "to", "Choose a range of at most 366 days."),
+        ("from=2026-03-01&to=2026-03-31&group_by=street", "group_by", "Choose one of: org, volunteer, type, team"),
+        ("to=2026-03-31", "from", "This field is required."),
+        ("from=0001-01-01&to=0001-01-31", "from", "Enter a date from 1900-01-01 to 2099-12-31."),
+        ("from=9999-12-01&to=9999-12-31", "from", "Enter a date from 1900-01-01 to 2099-12-31."),
+        ("from=2099-12-01&to=2100-01-01", "to", "Enter a date from 1900-01-01 to 2099-12-31."),
+    ],
+)
 def test_bad_input_is_a_400_naming_the_field(api, token, tree, query, field, message):
     response = get(api, token, f"org_id={tree.minzhi.id}&{query}")
     assert response.status_code == 400

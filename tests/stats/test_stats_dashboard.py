@@ -59,8 +59,12 @@ def shifts(app, tree, people, make_task):
     cancelled = make_task(tree.mintai, shifts=((timedelta(days=-2), 4, 5),), status="cancelled")
     with app.app_context():
         first, second = full.shifts
-        for shift_id, user, attendance in ((first.id, ming, "present"), (first.id, hong, "no_show"),
-                                           (second.id, ming, "present"), (other.shifts[0].id, hong, "present")):
+        for shift_id, user, attendance in (
+            (first.id, ming, "present"),
+            (first.id, hong, "no_show"),
+            (second.id, ming, "present"),
+            (other.shifts[0].id, hong, "present"),
+        ):
             db.session.add(Claim(shift_id=shift_id, user_id=user.id, status="confirmed", attendance=attendance))
             db.session.execute(sa.update(Shift).where(Shift.id == shift_id).values(confirmed=Shift.confirmed + 1))
         db.session.commit()
@@ -91,24 +95,35 @@ def test_the_figures_are_the_same_before_the_tally_job_has_run(app, march, stree
     before = board(app, street_reviewer, march.minzhi)
     run_tally()
     after = board(app, street_reviewer, march.minzhi)
-    assert (before.totals, before.volunteers, before.types, before.trend) == \
-        (after.totals, after.volunteers, after.types, after.trend)
-    assert [(c.org.id, c.sums, c.volunteers) for c in before.children] == \
-        [(c.org.id, c.sums, c.volunteers) for c in after.children]
+    assert (before.totals, before.volunteers, before.types, before.trend) == (
+        after.totals,
+        after.volunteers,
+        after.types,
+        after.trend,
+    )
+    assert [(c.org.id, c.sums, c.volunteers) for c in before.children] == [
+        (c.org.id, c.sums, c.volunteers) for c in after.children
+    ]
 
 
 def test_children_show_each_community_and_the_streets_own_tasks(app, march, street_reviewer, run_tally):
     run_tally()
     children = board(app, street_reviewer, march.minzhi).children
     assert [(c.org.name, c.sums.minutes, c.sums.entries, c.volunteers, c.own) for c in children] == [
-        ("白石龙社区", 360, 2, 1, False), ("民泰社区", 120, 1, 1, False), ("民治街道", 60, 1, 1, True)]
+        ("白石龙社区", 360, 2, 1, False),
+        ("民泰社区", 120, 1, 1, False),
+        ("民治街道", 60, 1, 1, True),
+    ]
 
 
 def test_task_types_are_ranked_by_hours(app, march, street_reviewer, run_tally):
     run_tally()
     types = board(app, street_reviewer, march.minzhi).types
     assert [(code, s.minutes, s.entries) for code, s in types] == [
-        ("checkpoint", 360, 2), ("disinfection", 120, 1), ("publicity", 60, 1)]
+        ("checkpoint", 360, 2),
+        ("disinfection", 120, 1),
+        ("publicity", 60, 1),
+    ]
 
 
 def test_top_volunteers_are_ranked_by_net_time(app, march, street_reviewer, run_tally):
@@ -121,16 +136,24 @@ def test_the_daily_trend_has_every_day_of_the_month(app, march, street_reviewer,
     run_tally()
     trend = dict(board(app, street_reviewer, march.minzhi).trend)
     assert len(trend) == 31
-    assert (trend[date(2026, 3, 2)], trend[date(2026, 3, 5)], trend[date(2026, 3, 12)], trend[date(2026, 3, 3)]) \
-        == (360, 120, 60, 0)
+    assert (trend[date(2026, 3, 2)], trend[date(2026, 3, 5)], trend[date(2026, 3, 12)], trend[date(2026, 3, 3)]) == (
+        360,
+        120,
+        60,
+        0,
+    )
 
 
 def test_a_period_longer_than_two_months_trends_by_month(app, march, street_reviewer, run_tally):
     run_tally()
     four_months = Period("custom", date(2025, 12, 10), date(2026, 3, 31))
     figures = board(app, street_reviewer, march.minzhi, four_months)
-    assert figures.trend == [(date(2025, 12, 1), 0), (date(2026, 1, 1), 0), (date(2026, 2, 1), 90),
-                             (date(2026, 3, 1), 540)]
+    assert figures.trend == [
+        (date(2025, 12, 1), 0),
+        (date(2026, 1, 1), 0),
+        (date(2026, 2, 1), 90),
+        (date(2026, 3, 1), 540),
+    ]
     assert sum(minutes for _first, minutes in figures.trend) == figures.totals.minutes
 
 
@@ -164,8 +187,11 @@ def test_most_of_a_month_is_its_tally_minus_the_days_outside_the_range(app, marc
     figures = board(app, street_reviewer, march.minzhi, Period("custom", date(2026, 3, 3), date(2026, 3, 20)))
     assert (figures.totals.minutes, figures.volunteers) == (180, 1)
     assert [(v.name, v.sums.minutes, v.sums.entries) for v in figures.top_volunteers] == [("阿明", 180, 2)]
-    assert [(c.org.name, c.volunteers) for c in figures.children] == [("白石龙社区", 1), ("民泰社区", 0),
-                                                                      ("民治街道", 1)]
+    assert [(c.org.name, c.volunteers) for c in figures.children] == [
+        ("白石龙社区", 1),
+        ("民泰社区", 0),
+        ("民治街道", 1),
+    ]
 
 
 def test_the_district_drills_down_to_its_streets(app, march, make_user, grant, run_tally):
@@ -174,10 +200,13 @@ def test_the_district_drills_down_to_its_streets(app, march, make_user, grant, r
     grant(reviewer, march.longhua, "reviewer")
     children = board(app, reviewer, march.longhua).children
     assert [(c.org.name, c.sums.minutes, c.volunteers) for c in children] == [
-        ("民治街道", 540, 2), ("大浪街道", 300, 1)]
+        ("民治街道", 540, 2),
+        ("大浪街道", 300, 1),
+    ]
 
 
 # --- the page ---
+
 
 @pytest.fixture
 def reviewer_client(client, login, street_reviewer):
@@ -191,12 +220,19 @@ def test_the_dashboard_page_shows_the_figures_and_the_drill_down(march, reviewer
     page = reviewer_client.get(f"/review/{march.minzhi.id}?period=month&on=2026-03-01").get_data(as_text=True)
     assert "9.00" in page and "7.00" in page  # the street's hours; 阿明's
     assert f'href="/review/{march.bsl.id}?period=month&amp;on=2026-03-01"' in page
-    assert "<svg class=\"spark\"" in page and "<table class=\"numbers\">" in page
+    assert '<svg class="spark"' in page and '<table class="numbers">' in page
 
 
-@pytest.mark.parametrize("query", ["period=day&on=0001-01-01", "period=week&on=0001-01-01",
-                                   "period=month&on=9999-12-31", "period=custom&start=0001-01-01&end=0001-01-02",
-                                   "period=custom&start=9999-12-30&end=9999-12-31"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "period=day&on=0001-01-01",
+        "period=week&on=0001-01-01",
+        "period=month&on=9999-12-31",
+        "period=custom&start=0001-01-01&end=0001-01-02",
+        "period=custom&start=9999-12-30&end=9999-12-31",
+    ],
+)
 def test_a_date_outside_the_supported_years_is_a_field_error(march, reviewer_client, query):
     """Year 1 or 9999 overflowed while stepping to the neighbouring period (a 500)."""
     response = reviewer_client.get(f"/review/{march.minzhi.id}?{query}")
@@ -205,8 +241,10 @@ def test_a_date_outside_the_supported_years_is_a_field_error(march, reviewer_cli
     assert "Enter a date from 1900-01-01 to 2099-12-31." in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("query", ["period=month&on=1900-01-01", "period=week&on=2099-12-31",
-                                   "period=custom&start=2099-01-01&end=2099-12-31"])
+@pytest.mark.parametrize(
+    "query",
+    ["period=month&on=1900-01-01", "period=week&on=2099-12-31", "period=custom&start=2099-01-01&end=2099-12-31"],
+)
 def test_the_first_and_last_supported_days_show_a_dashboard(march, reviewer_client, query):
     assert reviewer_client.get(f"/review/{march.minzhi.id}?{query}").status_code == 200
 
@@ -225,8 +263,11 @@ def test_the_trend_chart_gets_the_tables_numbers_and_its_library_from_the_app(ma
     page = reviewer_client.get(f"/review/{march.minzhi.id}?period=custom&start=2025-12-10&end=2026-03-31")
     html = page.get_data(as_text=True)
     chart = json.loads(html_lib.unescape(re.search(r"data-chart='([^']*)'", html).group(1)))
-    assert chart == {"names": ["Dec 2025", "Jan 2026", "Feb 2026", "Mar 2026"],
-                     "ticks": ["Dec 2025", "Jan 2026", "Feb 2026", "Mar 2026"], "hours": [0, 0, 1.5, 9.0]}
+    assert chart == {
+        "names": ["Dec 2025", "Jan 2026", "Feb 2026", "Mar 2026"],
+        "ticks": ["Dec 2025", "Jan 2026", "Feb 2026", "Mar 2026"],
+        "hours": [0, 0, 1.5, 9.0],
+    }
     scripts = re.findall(r'<script src="([^"]+)"', html)
     assert [src.rsplit("/", 1)[1] for src in scripts] == ["app.js", "uPlot.iife.min.js", "charts.js"]
     for src in scripts:

@@ -66,10 +66,15 @@ def xlsx_rows(content: bytes) -> list[tuple]:
 def test_the_organisation_table_as_csv(tree, ledger, post):
     response = post(tree.minzhi, what="org", format="csv")
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == \
-        f'attachment; filename="hours-{tree.minzhi.id}-org-20260301-20260331.csv"'
-    assert csv_rows(response) == [["Organisation", "Hours", "Minutes", "Shifts served", "Volunteers"],
-                                  ["白石龙社区", "4.00", "240", "1", "1"], ["民泰社区", "2.00", "120", "1", "1"]]
+    assert (
+        response.headers["Content-Disposition"]
+        == f'attachment; filename="hours-{tree.minzhi.id}-org-20260301-20260331.csv"'
+    )
+    assert csv_rows(response) == [
+        ["Organisation", "Hours", "Minutes", "Shifts served", "Volunteers"],
+        ["白石龙社区", "4.00", "240", "1", "1"],
+        ["民泰社区", "2.00", "120", "1", "1"],
+    ]
 
 
 def test_the_volunteer_table_as_xlsx(tree, ledger, post):
@@ -78,23 +83,75 @@ def test_the_volunteer_table_as_xlsx(tree, ledger, post):
     assert response.mimetype == exports.FORMATS["xlsx"]
     assert xlsx_rows(response.get_data()) == [
         ("Volunteer", "Volunteer number", "Hours", "Minutes", "Shifts served"),
-        ("阿明", ming.volunteer_no, 4, 240, 1), ("小红", hong.volunteer_no, 2, 120, 1)]
+        ("阿明", ming.volunteer_no, 4, 240, 1),
+        ("小红", hong.volunteer_no, 2, 120, 1),
+    ]
 
 
 def test_the_ledger_rows_carry_every_service_record_field_and_no_phone(tree, ledger, post):
     ming, hong, _zhang = ledger
     rows = xlsx_rows(post(tree.minzhi, what="ledger", format="xlsx").get_data())
-    assert rows[0] == ("Record number", "Service date", "Activity", "Place", "Service content", "Service hours",
-                       "Minutes", "Organising unit", "Person in charge", "Volunteer", "Volunteer number",
-                       "Task type", "Source", "Corrects record", "Reason", "Confirmed by", "Confirmed at")
+    assert rows[0] == (
+        "Record number",
+        "Service date",
+        "Activity",
+        "Place",
+        "Service content",
+        "Service hours",
+        "Minutes",
+        "Organising unit",
+        "Person in charge",
+        "Volunteer",
+        "Volunteer number",
+        "Task type",
+        "Source",
+        "Corrects record",
+        "Reason",
+        "Confirmed by",
+        "Confirmed at",
+    )
     march_2, march_3 = datetime(2026, 3, 2), datetime(2026, 3, 3)  # openpyxl reads dates back as datetimes
     assert [row[1:3] + row[6:12] + row[13:16] for row in rows[1:]] == [
-        (march_2, "东门卡口值守", 240, "白石龙社区", "王书记", "阿明", ming.volunteer_no, "Checkpoint duty",
-         None, None, "王书记"),
-        (march_2, "东门卡口值守", 180, "民泰社区", "王书记", "小红", hong.volunteer_no, "Disinfection",
-         None, None, "王书记"),
-        (march_3, "东门卡口值守", -60, "民泰社区", "王书记", "小红", hong.volunteer_no, "Checkpoint duty",
-         rows[2][0], "提前离开", "王书记")]
+        (
+            march_2,
+            "东门卡口值守",
+            240,
+            "白石龙社区",
+            "王书记",
+            "阿明",
+            ming.volunteer_no,
+            "Checkpoint duty",
+            None,
+            None,
+            "王书记",
+        ),
+        (
+            march_2,
+            "东门卡口值守",
+            180,
+            "民泰社区",
+            "王书记",
+            "小红",
+            hong.volunteer_no,
+            "Disinfection",
+            None,
+            None,
+            "王书记",
+        ),
+        (
+            march_3,
+            "东门卡口值守",
+            -60,
+            "民泰社区",
+            "王书记",
+            "小红",
+            hong.volunteer_no,
+            "Checkpoint duty",
+            rows[2][0],
+            "提前离开",
+            "王书记",
+        ),
+    ]
     flat = " ".join(str(cell) for row in rows for cell in row)
     assert "老张" not in flat and "+86" not in flat and "1380" not in flat
 
@@ -102,20 +159,22 @@ def test_the_ledger_rows_carry_every_service_record_field_and_no_phone(tree, led
 def test_the_ledger_as_csv_has_hours_with_two_decimals(tree, ledger, post):
     rows = csv_rows(post(tree.minzhi, what="ledger", format="csv"))
     assert [(row[1], row[5], row[6]) for row in rows[1:]] == [
-        ("2026-03-02", "4.00", "240"), ("2026-03-02", "3.00", "180"), ("2026-03-03", "-1.00", "-60")]
+        ("2026-03-02", "4.00", "240"),
+        ("2026-03-02", "3.00", "180"),
+        ("2026-03-03", "-1.00", "-60"),
+    ]
 
 
 def test_text_that_looks_like_a_formula_stays_text(tree, make_user, add_entry, run_tally, post):
-    add_entry(make_user("=1+1"), tree.bsl, date(2026, 3, 2), 60, activity_name="=HYPERLINK(\"http://x\")")
+    add_entry(make_user("=1+1"), tree.bsl, date(2026, 3, 2), 60, activity_name='=HYPERLINK("http://x")')
     run_tally()
     rows = csv_rows(post(tree.minzhi, what="ledger", format="csv"))
-    assert (rows[1][2], rows[1][9]) == ("'=HYPERLINK(\"http://x\")", "'=1+1")
+    assert (rows[1][2], rows[1][9]) == ('\'=HYPERLINK("http://x")', "'=1+1")
     sheet = openpyxl.load_workbook(io.BytesIO(post(tree.minzhi, what="ledger", format="xlsx").get_data())).active
-    assert (sheet["C2"].data_type, sheet["C2"].value) == ("s", "=HYPERLINK(\"http://x\")")
+    assert (sheet["C2"].data_type, sheet["C2"].value) == ("s", '=HYPERLINK("http://x")')
 
 
-def test_names_with_control_characters_stored_earlier_still_export_as_xlsx(tree, make_user, add_entry, run_tally,
-                                                                          post):
+def test_names_with_control_characters_stored_earlier_still_export_as_xlsx(tree, make_user, add_entry, run_tally, post):
     """XLSX cannot hold U+0001: each such character becomes U+FFFD instead of failing the whole file."""
     volunteer = make_user("a\u0001b")
     add_entry(volunteer, tree.bsl, date(2026, 3, 2), 60, activity_name="夜\x1b班")
@@ -140,6 +199,7 @@ def test_an_export_without_a_choice_says_what_is_missing(tree, ledger, post, bro
 
 # --- large exports: a job with progress, downloadable by the requester only ---
 
+
 @pytest.fixture
 def small_sync_limit(app):
     app.config["EXPORT_SYNC_MAX_ROWS"] = 2
@@ -148,7 +208,8 @@ def small_sync_limit(app):
 
 
 def test_a_large_export_is_made_by_a_worker_and_downloaded_by_its_requester(
-        app, tree, ledger, post, browser, small_sync_limit, make_user, grant, login, new_reviewer_client):
+    app, tree, ledger, post, browser, small_sync_limit, make_user, grant, login, new_reviewer_client
+):
     response = post(tree.minzhi, what="ledger", format="xlsx")
     assert response.status_code == 303
     status_url = response.headers["Location"]
@@ -182,8 +243,17 @@ def new_reviewer_client(app, make_user, grant, login):
 
 def test_the_status_page_shows_progress_while_the_file_is_made(app, tree, reviewer, browser):
     with app.app_context():
-        record = Export(user_id=reviewer.id, org_id=tree.minzhi.id, kind="ledger", format="csv", params={},
-                        status="running", progress=1200, total=5000, filename="hours.csv")
+        record = Export(
+            user_id=reviewer.id,
+            org_id=tree.minzhi.id,
+            kind="ledger",
+            format="csv",
+            params={},
+            status="running",
+            progress=1200,
+            total=5000,
+            filename="hours.csv",
+        )
         db.session.add(record)
         db.session.commit()
         export_id = record.id
@@ -198,8 +268,11 @@ def test_a_job_saves_its_progress_page_by_page(app, tree, ledger, reviewer, monk
     monkeypatch.setattr(exports, "PAGE", 1)
     seen = []
     original = services._set
-    monkeypatch.setattr(services, "_set", lambda export_id, **values: (seen.append(values.get("progress")),
-                                                                       original(export_id, **values)))
+    monkeypatch.setattr(
+        services,
+        "_set",
+        lambda export_id, **values: (seen.append(values.get("progress")), original(export_id, **values)),
+    )
     with app.test_request_context():
         spec = exports.ExportSpec(tree.minzhi.id, "ledger", "csv", Period.around("month", date(2026, 3, 1)))
         record = services._record_export(reviewer, spec, 3)
@@ -228,8 +301,7 @@ def test_at_most_three_exports_wait_at_a_time(app, tree, ledger, post, browser, 
         assert post(tree.minzhi, what="ledger", format="csv").status_code == 303
     refused = post(tree.minzhi, what="ledger", format="csv")
     assert refused.status_code == 302
-    assert "3 of your exports are still being made" in browser.get(refused.headers["Location"]).get_data(
-        as_text=True)
+    assert "3 of your exports are still being made" in browser.get(refused.headers["Location"]).get_data(as_text=True)
 
 
 def test_my_exports_lists_only_mine(app, tree, ledger, post, browser, small_sync_limit, new_reviewer_client):
@@ -246,9 +318,18 @@ def test_an_export_whose_job_was_lost_says_so_after_an_hour(app, tree, reviewer,
     from volunteer_hub.core.timeutil import now
 
     with app.app_context():
-        record = Export(user_id=reviewer.id, org_id=tree.minzhi.id, kind="ledger", format="csv", params={},
-                        status="running", progress=0, total=5000, filename="hours.csv",
-                        created_at=now() - timedelta(hours=2))
+        record = Export(
+            user_id=reviewer.id,
+            org_id=tree.minzhi.id,
+            kind="ledger",
+            format="csv",
+            params={},
+            status="running",
+            progress=0,
+            total=5000,
+            filename="hours.csv",
+            created_at=now() - timedelta(hours=2),
+        )
         db.session.add(record)
         db.session.commit()
         export_id = record.id
@@ -274,8 +355,7 @@ def test_an_english_export_names_the_organisations_in_english_where_they_can(tre
     assert [row[7] for row in records[1:]] == ["Baishilong Community", "民泰社区", "民泰社区"]
 
 
-def test_the_english_dashboard_names_the_organisation_and_its_children_in_english(tree, ledger, english_names,
-                                                                                  browser):
+def test_the_english_dashboard_names_the_organisation_and_its_children_in_english(tree, ledger, english_names, browser):
     page = browser.get(f"/review/{tree.minzhi.id}?period=month&on=2026-03-01").get_data(as_text=True)
 
     assert "<title>Statistics of Minzhi Subdistrict" in page

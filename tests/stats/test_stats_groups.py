@@ -26,8 +26,11 @@ MONTH = Period.around("month", MARCH)
 @pytest.fixture
 def people(make_user):
     """阿明 and 老张 are Party members; 小红 is not."""
-    return {"ming": make_user("阿明", party_member=True), "hong": make_user("小红"),
-            "zhang": make_user("老张", party_member=True)}
+    return {
+        "ming": make_user("阿明", party_member=True),
+        "hong": make_user("小红"),
+        "zhang": make_user("老张", party_member=True),
+    }
 
 
 @pytest.fixture
@@ -47,14 +50,18 @@ def march(tree, people, add_entry):
 
 def figures(app, org, period, read):
     with app.app_context():
-        return [(f.id, f.sums.minutes, f.sums.entries, f.volunteers, f.members)
-                for f in read(queries.load_scope(db.session.get(Organisation, org.id)), period)]
+        return [
+            (f.id, f.sums.minutes, f.sums.entries, f.volunteers, f.members)
+            for f in read(queries.load_scope(db.session.get(Organisation, org.id)), period)
+        ]
 
 
 def test_party_members_and_others_split_the_scopes_hours(app, march, run_tally):
     run_tally()
     assert figures(app, march.minzhi, MONTH, queries.party_figures) == [
-        ("party", 240 + 60 + 30 - 60, 3, 1, None), ("others", 120, 1, 1, None)]
+        ("party", 240 + 60 + 30 - 60, 3, 1, None),
+        ("others", 120, 1, 1, None),
+    ]
     assert figures(app, march.longhua, MONTH, queries.party_figures)[0][1:4] == (270 + 300, 4, 2)
 
 
@@ -72,10 +79,14 @@ def branches(app, march, make_org, people):
     mintai = make_org("民泰党支部", "party_branch", march.mintai)
     langkou = make_org("浪口党支部", "party_branch", march.langkou)
     with app.app_context():
-        db.session.add_all([BranchMember(org_id=checkpoint.id, user_id=people["ming"].id),
-                            BranchMember(org_id=checkpoint.id, user_id=people["zhang"].id),
-                            BranchMember(org_id=mintai.id, user_id=people["ming"].id),
-                            BranchMember(org_id=langkou.id, user_id=people["zhang"].id)])
+        db.session.add_all(
+            [
+                BranchMember(org_id=checkpoint.id, user_id=people["ming"].id),
+                BranchMember(org_id=checkpoint.id, user_id=people["zhang"].id),
+                BranchMember(org_id=mintai.id, user_id=people["ming"].id),
+                BranchMember(org_id=langkou.id, user_id=people["zhang"].id),
+            ]
+        )
         db.session.commit()
     return checkpoint, mintai, langkou
 
@@ -84,7 +95,9 @@ def test_each_branch_counts_its_members_hours_inside_the_scope(app, march, branc
     checkpoint, mintai, _langkou = branches
     run_tally()
     assert figures(app, march.minzhi, MONTH, queries.branch_figures) == [
-        (mintai.id, 300, 2, 1, 1), (checkpoint.id, 300 - 30, 3, 1, 2)]
+        (mintai.id, 300, 2, 1, 1),
+        (checkpoint.id, 300 - 30, 3, 1, 2),
+    ]
     # Seen from the whole district, 老张's hours in 浪口 count for both of his branches.
     district = {row[0]: row[1:4] for row in figures(app, march.longhua, MONTH, queries.branch_figures)}
     assert district == {checkpoint.id: (570, 4, 2), mintai.id: (300, 2, 1), _langkou.id: (270, 2, 1)}
@@ -92,10 +105,12 @@ def test_each_branch_counts_its_members_hours_inside_the_scope(app, march, branc
 
 def test_a_branch_without_hours_is_listed_with_zero(app, march, branches):
     assert figures(app, march.mintai, Period.around("month", date(2026, 1, 1)), queries.branch_figures) == [
-        (branches[1].id, 0, 0, 0, 1)]
+        (branches[1].id, 0, 0, 0, 1)
+    ]
 
 
 # --- teams ---
+
 
 @pytest.fixture
 def teams(app, tree, people):
@@ -105,19 +120,25 @@ def teams(app, tree, people):
         youth = Team(name="浪口青年队", org_id=tree.langkou.id, founder_id=people["zhang"].id, invite_code="y")
         db.session.add_all([vanguard, youth])
         db.session.flush()
-        db.session.add_all([TeamMember(team_id=vanguard.id, user_id=people["ming"].id, role="leader"),
-                            TeamMember(team_id=vanguard.id, user_id=people["hong"].id),
-                            TeamMember(team_id=vanguard.id, user_id=people["zhang"].id, status="left"),
-                            TeamMember(team_id=youth.id, user_id=people["zhang"].id, role="leader")])
+        db.session.add_all(
+            [
+                TeamMember(team_id=vanguard.id, user_id=people["ming"].id, role="leader"),
+                TeamMember(team_id=vanguard.id, user_id=people["hong"].id),
+                TeamMember(team_id=vanguard.id, user_id=people["zhang"].id, status="left"),
+                TeamMember(team_id=youth.id, user_id=people["zhang"].id, role="leader"),
+            ]
+        )
         db.session.commit()
         return vanguard.id, youth.id
 
 
 def team_entries(app, start=None, end=None) -> list[HourEntry]:
     with app.app_context():
-        return [entry for entry in db.session.execute(
-            sa.select(HourEntry).where(HourEntry.team_id.is_not(None))).scalars()
-            if start is None or start <= entry.service_date <= end]
+        return [
+            entry
+            for entry in db.session.execute(sa.select(HourEntry).where(HourEntry.team_id.is_not(None))).scalars()
+            if start is None or start <= entry.service_date <= end
+        ]
 
 
 def team_sums_from_ledger(app, start=None, end=None) -> dict:
@@ -132,8 +153,12 @@ def team_sums_from_ledger(app, start=None, end=None) -> dict:
 
 def stored_team_tallies(app) -> dict:
     with app.app_context():
-        return {(t, m): (mi, n) for t, m, mi, n in db.session.execute(
-            sa.select(TeamMonthTally.team_id, TeamMonthTally.month, TeamMonthTally.minutes, TeamMonthTally.entries))}
+        return {
+            (t, m): (mi, n)
+            for t, m, mi, n in db.session.execute(
+                sa.select(TeamMonthTally.team_id, TeamMonthTally.month, TeamMonthTally.minutes, TeamMonthTally.entries)
+            )
+        }
 
 
 def random_team_ledger(add_entries, tree, people, teams, rng, count):
@@ -142,12 +167,22 @@ def random_team_ledger(add_entries, tree, people, teams, rng, count):
     for _ in range(count):
         team = rng.choice([*teams, None])
         volunteer = rng.choice(members[team] if team else list(people.values()))
-        specs.append(dict(volunteer=volunteer, org=rng.choice([tree.bsl, tree.mintai, tree.langkou]),
-                          day=MARCH + timedelta(days=rng.randrange(61)), minutes=rng.choice((60, 240, 720)),
-                          team=team))
+        specs.append(
+            dict(
+                volunteer=volunteer,
+                org=rng.choice([tree.bsl, tree.mintai, tree.langkou]),
+                day=MARCH + timedelta(days=rng.randrange(61)),
+                minutes=rng.choice((60, 240, 720)),
+                team=team,
+            )
+        )
     ids = add_entries(specs)
-    add_entries([dict(spec, minutes=rng.choice((-30, 15)), corrects=entry_id)
-                 for entry_id, spec in rng.sample(list(zip(ids, specs, strict=True)), count // 5)])
+    add_entries(
+        [
+            dict(spec, minutes=rng.choice((-30, 15)), corrects=entry_id)
+            for entry_id, spec in rng.sample(list(zip(ids, specs, strict=True)), count // 5)
+        ]
+    )
 
 
 def test_team_tallies_equal_a_direct_recompute_and_a_rebuild(app, tree, people, teams, add_entries, run_tally):
@@ -174,7 +209,8 @@ def test_a_tampered_team_tally_is_reported(app, tree, people, teams, add_entry, 
 
 
 def test_team_figures_add_whole_months_from_the_tally_and_the_ends_from_the_ledger(
-        app, tree, people, teams, add_entries, add_entry, run_tally):
+    app, tree, people, teams, add_entries, add_entry, run_tally
+):
     random_team_ledger(add_entries, tree, people, teams, random.Random(9), 60)
     run_tally()
     add_entry(people["hong"], tree.bsl, date(2026, 4, 30), 90, team=teams[0])  # after the cursor
@@ -204,6 +240,7 @@ def test_active_team_members_are_those_with_positive_team_time(app, tree, people
 
 # --- pages, API, exports ---
 
+
 @pytest.fixture
 def reviewer(make_user, grant, tree):
     user = make_user("陈主任")
@@ -211,8 +248,9 @@ def reviewer(make_user, grant, tree):
     return user
 
 
-def test_the_dashboard_shows_party_branch_and_team_figures(client, login, reviewer, march, branches, teams,
-                                                           add_entry, people, run_tally):
+def test_the_dashboard_shows_party_branch_and_team_figures(
+    client, login, reviewer, march, branches, teams, add_entry, people, run_tally
+):
     add_entry(people["hong"], march.bsl, date(2026, 3, 6), 120, team=teams[0])
     run_tally()
     client.set_cookie("lang", "en")
@@ -230,10 +268,14 @@ def test_the_api_groups_by_party_branch_and_team(api, api_token, reviewer, march
     query = f"org_id={march.minzhi.id}&from=2026-03-01&to=2026-03-31"
     party = api.get(f"/stats/hours?{query}&group_by=party", token=token).json["rows"]
     assert [(r["group"], r["minutes"], r["shifts"], r["volunteers"]) for r in party] == [
-        ("party", 270, 3, 1), ("others", 120, 1, 1)]
+        ("party", 270, 3, 1),
+        ("others", 120, 1, 1),
+    ]
     branch = api.get(f"/stats/hours?{query}&group_by=branch", token=token).json["rows"]
     assert [(r["branch_id"], r["minutes"], r["members"]) for r in branch] == [
-        (branches[1].id, 300, 1), (branches[0].id, 270, 2)]
+        (branches[1].id, 300, 1),
+        (branches[0].id, 270, 2),
+    ]
     team = api.get(f"/stats/hours?{query}&group_by=team", token=token).json["rows"]
     assert [(r["team_id"], r["name"], r["minutes"], r["members"]) for r in team] == [(teams[0], "白石龙先锋队", 0, 2)]
 
@@ -242,49 +284,93 @@ def test_the_party_table_is_exported_as_csv(client, login, reviewer, march, run_
     run_tally()
     client.set_cookie("lang", "en")
     login(reviewer)
-    response = client.post(f"/review/{march.minzhi.id}/exports", data={
-        "csrf_token": csrf_token(client, "/review"), "period": "month", "on": "2026-03-01", "what": "party",
-        "format": "csv"})
+    response = client.post(
+        f"/review/{march.minzhi.id}/exports",
+        data={
+            "csrf_token": csrf_token(client, "/review"),
+            "period": "month",
+            "on": "2026-03-01",
+            "what": "party",
+            "format": "csv",
+        },
+    )
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8")[1:])))
-    assert rows == [["Volunteers", "Hours", "Minutes", "Shifts served", "Active volunteers"],
-                    ["Party members", "4.50", "270", "3", "1"], ["Other volunteers", "2.00", "120", "1", "1"]]
+    assert rows == [
+        ["Volunteers", "Hours", "Minutes", "Shifts served", "Active volunteers"],
+        ["Party members", "4.50", "270", "3", "1"],
+        ["Other volunteers", "2.00", "120", "1", "1"],
+    ]
 
 
-@pytest.mark.parametrize("period", [MONTH, Period("custom", date(2026, 3, 2), date(2026, 3, 12)),
-                                    Period("custom", date(2025, 12, 15), date(2026, 6, 30))])
+@pytest.mark.parametrize(
+    "period",
+    [
+        MONTH,
+        Period("custom", date(2026, 3, 2), date(2026, 3, 12)),
+        Period("custom", date(2025, 12, 15), date(2026, 6, 30)),
+    ],
+)
 def test_the_dashboards_one_read_gives_the_party_split_ranking_and_active_volunteers_per_community(
-        app, march, run_tally, make_user, people, period):
+    app, march, run_tally, make_user, people, period
+):
     run_tally()
     with app.app_context():
         board = queries.dashboard(make_user(is_admin=True), db.session.get(Organisation, march.minzhi.id), period)
     assert board.volunteers == 2  # 老张's net time is negative: not active, not ranked
     assert [(v.id, v.sums) for v in board.top_volunteers] == [
-        (people["ming"].id, queries.Sums(300, 2)), (people["hong"].id, queries.Sums(120, 1))]
+        (people["ming"].id, queries.Sums(300, 2)),
+        (people["hong"].id, queries.Sums(120, 1)),
+    ]
     assert [(g.id, g.sums, g.volunteers) for g in board.party] == [
-        ("party", queries.Sums(270, 3), 1), ("others", queries.Sums(120, 1), 1)]
+        ("party", queries.Sums(270, 3), 1),
+        ("others", queries.Sums(120, 1), 1),
+    ]
     assert {c.org.name: (c.sums.minutes, c.volunteers) for c in board.children} == {
-        "白石龙社区": (210, 1), "民泰社区": (120, 1), "民治街道": (60, 1)}
+        "白石龙社区": (210, 1),
+        "民泰社区": (120, 1),
+        "民治街道": (60, 1),
+    }
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_volunteer_figures_equal_a_fresh_sum_for_every_level_and_period(app, tree, make_org, make_user,
-                                                                         add_entries, run_tally, seed):
+def test_volunteer_figures_equal_a_fresh_sum_for_every_level_and_period(
+    app, tree, make_org, make_user, add_entries, run_tally, seed
+):
     """Year buckets are kept per street (spans.YEAR_DEPTH), months per recording organisation: whatever the
     scope's level, the period and the entries the job has not reached yet, each figure is the ledger's sum."""
     rng = random.Random(seed)
     volunteers = [make_user(party_member=rng.random() < 0.4) for _ in range(7)]
     compound = make_org("白石龙一区", "compound", tree.bsl)
-    orgs = [tree.city, tree.longhua, tree.minzhi, tree.bsl, compound, tree.mintai, tree.dalang, tree.langkou,
-            tree.futian]
+    orgs = [
+        tree.city,
+        tree.longhua,
+        tree.minzhi,
+        tree.bsl,
+        compound,
+        tree.mintai,
+        tree.dalang,
+        tree.langkou,
+        tree.futian,
+    ]
     today = date.today()
 
     def burst(count):
-        specs = [dict(volunteer=rng.choice(volunteers), org=rng.choice(orgs),
-                      day=today - timedelta(days=rng.randrange(0, 700)), minutes=rng.choice((60, 240, 720)))
-                 for _ in range(count)]
+        specs = [
+            dict(
+                volunteer=rng.choice(volunteers),
+                org=rng.choice(orgs),
+                day=today - timedelta(days=rng.randrange(0, 700)),
+                minutes=rng.choice((60, 240, 720)),
+            )
+            for _ in range(count)
+        ]
         ids = add_entries(specs)
-        add_entries([dict(spec, minutes=rng.choice((-spec["minutes"], -30, 45)), corrects=entry_id)
-                     for entry_id, spec in rng.sample(list(zip(ids, specs, strict=True)), count // 4)])
+        add_entries(
+            [
+                dict(spec, minutes=rng.choice((-spec["minutes"], -30, 45)), corrects=entry_id)
+                for entry_id, spec in rng.sample(list(zip(ids, specs, strict=True)), count // 4)
+            ]
+        )
 
     burst(120)
     run_tally()
@@ -295,8 +381,15 @@ def test_volunteer_figures_equal_a_fresh_sum_for_every_level_and_period(app, tre
         periods.append(Period("custom", start, start + timedelta(days=rng.randrange(0, 500))))
     with app.app_context():
         paths = dict(db.session.execute(sa.select(Organisation.id, Organisation.path)).all())
-        ledger = db.session.execute(sa.select(HourEntry.org_id, HourEntry.volunteer_id, HourEntry.service_date,
-                                              HourEntry.minutes, HourEntry.corrects_id)).all()
+        ledger = db.session.execute(
+            sa.select(
+                HourEntry.org_id,
+                HourEntry.volunteer_id,
+                HourEntry.service_date,
+                HourEntry.minutes,
+                HourEntry.corrects_id,
+            )
+        ).all()
         party = {v.id for v in volunteers if v.party_member}
         for org in (tree.city, tree.longhua, tree.minzhi, tree.bsl):
             scope = queries.load_scope(db.session.get(Organisation, org.id))
@@ -311,15 +404,18 @@ def test_volunteer_figures_equal_a_fresh_sum_for_every_level_and_period(app, tre
                 active_by_child = defaultdict(int)
                 for (child, _volunteer), (minutes, _entries) in per_child.items():
                     active_by_child[child] += minutes > 0
-                ranking = sorted(((v, queries.Sums(*sums)) for v, sums in per_volunteer.items() if sums[0] > 0),
-                                 key=lambda item: (-item[1].minutes, item[0]))
+                ranking = sorted(
+                    ((v, queries.Sums(*sums)) for v, sums in per_volunteer.items() if sums[0] > 0),
+                    key=lambda item: (-item[1].minutes, item[0]),
+                )
 
                 groups = queries.volunteer_groups(scope, period)
 
                 where = (org.name, period.start, period.end)
                 assert groups.active == len(ranking), where
-                assert groups.ranking == ranking[:queries.TOP_VOLUNTEERS], where
-                assert {k: v for k, v in groups.active_by_child.items() if v} == \
-                    {k: v for k, v in active_by_child.items() if v}, where
+                assert groups.ranking == ranking[: queries.TOP_VOLUNTEERS], where
+                assert {k: v for k, v in groups.active_by_child.items() if v} == {
+                    k: v for k, v in active_by_child.items() if v
+                }, where
                 assert groups.party.get(True, (None, 0))[1] == sum(v in party for v, _ in ranking), where
                 assert queries.active_volunteers(scope, period) == ({scope.org.id: len(ranking)} if ranking else {})

@@ -30,28 +30,36 @@ def days_counted(result) -> Counter:
 def test_each_span_starts_and_ends_on_calendar_boundaries():
     day = date(2024, 2, 29)
     assert [(span_start(s, day), span_end(s, span_start(s, day))) for s in SPANS] == [
-        (date(2024, 1, 1), date(2024, 12, 31)), (date(2024, 2, 1), date(2024, 2, 29))]
+        (date(2024, 1, 1), date(2024, 12, 31)),
+        (date(2024, 2, 1), date(2024, 2, 29)),
+    ]
     assert span_end(MONTH, date(2026, 12, 1)) == date(2026, 12, 31)
 
 
 def test_the_last_365_days_read_two_buckets_and_two_ledger_days():
     result = cover(date(2025, 12, 2), date(2026, 12, 1), today=date(2026, 12, 2))
-    assert [(b.span, b.first, b.sign) for b in result.buckets] == [(MONTH, date(2025, 12, 1), 1),
-                                                                   (YEAR, date(2026, 1, 1), 1)]
+    assert [(b.span, b.first, b.sign) for b in result.buckets] == [
+        (MONTH, date(2025, 12, 1), 1),
+        (YEAR, date(2026, 1, 1), 1),
+    ]
     assert result.days == [(date(2025, 12, 1), date(2025, 12, 1), -1), (date(2026, 12, 2), date(2026, 12, 2), -1)]
 
 
 def test_a_few_months_are_their_buckets_and_the_days_at_the_ends_the_ledger():
     result = cover(date(2026, 3, 3), date(2026, 6, 30), today=date(2026, 12, 2))
     assert [(b.span, b.first, b.sign) for b in result.buckets] == [
-        (MONTH, date(2026, 3, 1), 1), (MONTH, date(2026, 4, 1), 1), (MONTH, date(2026, 5, 1), 1),
-        (MONTH, date(2026, 6, 1), 1)]
+        (MONTH, date(2026, 3, 1), 1),
+        (MONTH, date(2026, 4, 1), 1),
+        (MONTH, date(2026, 5, 1), 1),
+        (MONTH, date(2026, 6, 1), 1),
+    ]
     assert result.days == [(date(2026, 3, 1), date(2026, 3, 2), -1)]
 
 
 def test_a_whole_month_is_its_bucket_and_a_single_day_is_the_ledger():
     assert [(b.span, b.first) for b in cover(date(2026, 3, 1), date(2026, 3, 31), date(2026, 12, 2)).buckets] == [
-        (MONTH, date(2026, 3, 1))]
+        (MONTH, date(2026, 3, 1))
+    ]
     single = cover(date(2026, 5, 4), date(2026, 5, 4), date(2026, 12, 2))
     assert (single.buckets, single.days) == ([], [(date(2026, 5, 4), date(2026, 5, 4), 1)])
 
@@ -64,8 +72,11 @@ def test_days_after_today_are_not_read():
 
 
 @settings(max_examples=300, deadline=None)
-@given(start=st.dates(date(2024, 1, 1), date(2027, 12, 31)), length=st.integers(0, 800),
-       today_offset=st.integers(-400, 400))
+@given(
+    start=st.dates(date(2024, 1, 1), date(2027, 12, 31)),
+    length=st.integers(0, 800),
+    today_offset=st.integers(-400, 400),
+)
 def test_any_period_is_counted_exactly_once_up_to_today(start, length, today_offset):
     end, today = start + timedelta(days=length), start + timedelta(days=today_offset)
     result = cover(start, end, today)

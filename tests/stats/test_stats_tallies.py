@@ -31,8 +31,10 @@ def fresh_sums(app):
             # the streets' level
             keys = [(days, (org_id, entry.service_date, entry.task_type)) for org_id in lineage]
             keepers = {MONTH: entry.org_id, YEAR: lineage[:YEAR_DEPTH][-1]}
-            keys += [(spans, (keepers[span], span, span_start(span, entry.service_date), entry.volunteer_id))
-                     for span in SPANS]
+            keys += [
+                (spans, (keepers[span], span, span_start(span, entry.service_date), entry.volunteer_id))
+                for span in SPANS
+            ]
             for table, key in keys:
                 minutes, entries = table.get(key, (0, 0))
                 table[key] = (minutes + entry.minutes, entries + record)
@@ -43,9 +45,16 @@ def random_ledger(add_entries, tree, volunteers, rng, count):
     """count random confirmations from December to April (two years, three quarters), then corrections of some
     of them (negative ones too)."""
     orgs = [tree.bsl, tree.mintai, tree.langkou, tree.minzhi, tree.futian]
-    specs = [dict(volunteer=rng.choice(volunteers), org=rng.choice(orgs),
-                  day=MARCH + timedelta(days=rng.randrange(-90, 61)), minutes=rng.choice((60, 90, 240, 720)),
-                  task_type=rng.choice(TASK_TYPES)) for _ in range(count)]
+    specs = [
+        dict(
+            volunteer=rng.choice(volunteers),
+            org=rng.choice(orgs),
+            day=MARCH + timedelta(days=rng.randrange(-90, 61)),
+            minutes=rng.choice((60, 90, 240, 720)),
+            task_type=rng.choice(TASK_TYPES),
+        )
+        for _ in range(count)
+    ]
     ids = add_entries(specs)
     corrections = []
     for entry_id, spec in rng.sample(list(zip(ids, specs, strict=True)), count // 5):
@@ -54,7 +63,8 @@ def random_ledger(add_entries, tree, volunteers, rng, count):
 
 
 def test_incremental_tallies_equal_a_fresh_sum_after_random_confirmations_and_corrections(
-        app, tree, make_user, add_entries, run_tally):
+    app, tree, make_user, add_entries, run_tally
+):
     rng = random.Random(20200203)
     volunteers = [make_user() for _ in range(8)]
     for _round in range(4):  # the job runs between bursts of ledger writes, with small batches
@@ -85,8 +95,7 @@ def test_an_entry_counts_for_its_organisation_and_every_ancestor(app, tree, make
     assert set(days.values()) == {(240, 1)}
 
 
-def test_a_correction_changes_minutes_but_is_not_another_service_record(app, tree, make_user, add_entry,
-                                                                        run_tally):
+def test_a_correction_changes_minutes_but_is_not_another_service_record(app, tree, make_user, add_entry, run_tally):
     volunteer = make_user()
     entry = add_entry(volunteer, tree.bsl, MARCH, 240)
     add_entry(volunteer, tree.bsl, MARCH, -60, corrects=entry)
@@ -103,8 +112,9 @@ def test_running_the_job_again_counts_nothing_twice(app, tree, make_user, add_en
     assert org_day_rows(app)[tree.bsl.id, MARCH, "checkpoint"] == (240, 1)
 
 
-def test_a_crash_before_the_commit_leaves_tallies_and_cursor_as_they_were(app, tree, make_user, add_entry,
-                                                                           run_tally, monkeypatch):
+def test_a_crash_before_the_commit_leaves_tallies_and_cursor_as_they_were(
+    app, tree, make_user, add_entry, run_tally, monkeypatch
+):
     volunteer = make_user()
     add_entry(volunteer, tree.bsl, MARCH, 240)
     run_tally()
@@ -132,12 +142,17 @@ def cursor(app):
 CONFIRMED = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
-def test_a_gap_in_ids_holds_the_cursor_until_the_entry_after_it_has_settled(app, tree, make_user, add_entries,
-                                                                           run_tally):
+def test_a_gap_in_ids_holds_the_cursor_until_the_entry_after_it_has_settled(
+    app, tree, make_user, add_entries, run_tally
+):
     """Id 2 is missing (its transaction still open, or rolled back): id 3 waits until it is SETTLE old."""
     volunteer = make_user()
-    add_entries([dict(id=1, volunteer=volunteer, org=tree.bsl, day=MARCH, minutes=60, confirmed_at=CONFIRMED),
-                 dict(id=3, volunteer=volunteer, org=tree.bsl, day=MARCH, minutes=90, confirmed_at=CONFIRMED)])
+    add_entries(
+        [
+            dict(id=1, volunteer=volunteer, org=tree.bsl, day=MARCH, minutes=60, confirmed_at=CONFIRMED),
+            dict(id=3, volunteer=volunteer, org=tree.bsl, day=MARCH, minutes=90, confirmed_at=CONFIRMED),
+        ]
+    )
     with time_machine.travel(CONFIRMED + timedelta(minutes=1), tick=False):
         assert run_tally() == 1
     assert cursor(app) == 1
@@ -149,8 +164,12 @@ def test_a_gap_in_ids_holds_the_cursor_until_the_entry_after_it_has_settled(app,
 
 def test_an_entry_committed_late_with_a_lower_id_is_still_counted(app, tree, make_user, add_entries, run_tally):
     volunteer = make_user()
-    add_entries([dict(id=1, volunteer=volunteer, org=tree.bsl, day=MARCH, minutes=60, confirmed_at=CONFIRMED),
-                 dict(id=3, volunteer=volunteer, org=tree.bsl, day=MARCH, minutes=90, confirmed_at=CONFIRMED)])
+    add_entries(
+        [
+            dict(id=1, volunteer=volunteer, org=tree.bsl, day=MARCH, minutes=60, confirmed_at=CONFIRMED),
+            dict(id=3, volunteer=volunteer, org=tree.bsl, day=MARCH, minutes=90, confirmed_at=CONFIRMED),
+        ]
+    )
     with time_machine.travel(CONFIRMED + timedelta(minutes=1), tick=False):
         run_tally()
         add_entries([dict(id=2, volunteer=volunteer, org=tree.bsl, day=MARCH, minutes=30, confirmed_at=CONFIRMED)])
@@ -160,6 +179,7 @@ def test_an_entry_committed_late_with_a_lower_id_is_still_counted(app, tree, mak
 
 
 # --- flask stats verify-tallies ---
+
 
 def test_verify_tallies_reports_a_tampered_tally_and_rebuild_fixes_it(app, tree, make_user, add_entry, run_tally):
     volunteer = make_user()
@@ -180,16 +200,22 @@ def test_verify_tallies_reports_a_tampered_tally_and_rebuild_fixes_it(app, tree,
 
 
 def test_a_rebuild_leaves_the_newest_entries_to_the_incremental_job_only_when_ids_have_gaps(
-        app, tree, make_user, add_entries):
+    app, tree, make_user, add_entries
+):
     volunteer = make_user()
-    add_entries([dict(id=1, volunteer=volunteer, org=tree.bsl, day=MARCH, minutes=60, confirmed_at=CONFIRMED),
-                 dict(id=3, volunteer=volunteer, org=tree.bsl, day=MARCH, minutes=90, confirmed_at=CONFIRMED)])
+    add_entries(
+        [
+            dict(id=1, volunteer=volunteer, org=tree.bsl, day=MARCH, minutes=60, confirmed_at=CONFIRMED),
+            dict(id=3, volunteer=volunteer, org=tree.bsl, day=MARCH, minutes=90, confirmed_at=CONFIRMED),
+        ]
+    )
     with time_machine.travel(CONFIRMED + timedelta(minutes=1), tick=False), app.app_context():
         assert tallies.rebuild_tallies() == 1
     assert org_day_rows(app)[tree.bsl.id, MARCH, "checkpoint"] == (60, 1)
 
 
 # --- the recurring job ---
+
 
 def test_the_tally_job_is_scheduled_every_minute():
     from volunteer_hub.schedule import RECURRING

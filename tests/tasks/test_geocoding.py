@@ -11,8 +11,13 @@ from volunteer_hub.extensions import db
 from volunteer_hub.outbox.models import OutboxEvent
 from volunteer_hub.tasks.geocoding import geocode_task
 
-BAISHILONG = {"lat": "22.6108", "lon": "114.0346", "display_name": "白石龙一区, 民治街道, 龙华区, 深圳市",
-              "place_id": 1, "boundingbox": ["22.6", "22.62", "114.02", "114.04"]}
+BAISHILONG = {
+    "lat": "22.6108",
+    "lon": "114.0346",
+    "display_name": "白石龙一区, 民治街道, 龙华区, 深圳市",
+    "place_id": 1,
+    "boundingbox": ["22.6", "22.62", "114.02", "114.04"],
+}
 
 
 @pytest.fixture
@@ -45,11 +50,19 @@ def provider(app, httpserver, monkeypatch):
 
 def post_address_only(api, organizer, address="深圳市龙华区民治街道白石龙一区东门"):
     start = now().replace(microsecond=0) + timedelta(days=1)
-    return api.post("/tasks", token=organizer["token"], json={
-        "org_id": organizer["org"].id, "title": "东门卡口值守", "type": "checkpoint", "address": address,
-        "shifts": [{"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=4)).isoformat(),
-                    "capacity": 3}],
-    })
+    return api.post(
+        "/tasks",
+        token=organizer["token"],
+        json={
+            "org_id": organizer["org"].id,
+            "title": "东门卡口值守",
+            "type": "checkpoint",
+            "address": address,
+            "shifts": [
+                {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=4)).isoformat(), "capacity": 3}
+            ],
+        },
+    )
 
 
 def geocode(app, task_id):
@@ -85,8 +98,9 @@ def test_once_geocoded_the_task_is_listed_and_matched(app, api, organizer, provi
     assert query["q"] == "深圳市龙华区民治街道白石龙一区东门" and query["countrycodes"] == "cn"
 
 
-def test_an_unknown_address_fails_with_a_reason_the_organizer_sees(app, api, organizer, provider, login,
-                                                                   make_user_with_role):
+def test_an_unknown_address_fails_with_a_reason_the_organizer_sees(
+    app, api, organizer, provider, login, make_user_with_role
+):
     provider.expect_request("/search").respond_with_json([])
     task_id = post_address_only(api, organizer, "不存在的地址").json["id"]
 
@@ -124,23 +138,41 @@ def test_the_organizer_picks_the_point_after_a_failure(app, api, organizer, monk
 
 def test_a_task_needs_a_point_or_an_address(api, organizer):
     start = now().replace(microsecond=0) + timedelta(days=1)
-    response = api.post("/tasks", token=organizer["token"], json={
-        "org_id": organizer["org"].id, "title": "东门卡口值守", "type": "checkpoint",
-        "shifts": [{"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=4)).isoformat(),
-                    "capacity": 3}],
-    })
+    response = api.post(
+        "/tasks",
+        token=organizer["token"],
+        json={
+            "org_id": organizer["org"].id,
+            "title": "东门卡口值守",
+            "type": "checkpoint",
+            "shifts": [
+                {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=4)).isoformat(), "capacity": 3}
+            ],
+        },
+    )
 
     assert response.status_code == 400 and "lat" in response.json["error"]["fields"]
 
 
 def test_match_radius_and_urgency_are_saved(api, organizer):
     start = now().replace(microsecond=0) + timedelta(days=1)
-    response = api.post("/tasks", token=organizer["token"], json={
-        "org_id": organizer["org"].id, "title": "东门卡口值守", "type": "checkpoint", "lat": 22.61, "lon": 114.03,
-        "match_radius_km": 2.5, "urgent": True, "release_unconfirmed": True,
-        "shifts": [{"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=4)).isoformat(),
-                    "capacity": 3}],
-    })
+    response = api.post(
+        "/tasks",
+        token=organizer["token"],
+        json={
+            "org_id": organizer["org"].id,
+            "title": "东门卡口值守",
+            "type": "checkpoint",
+            "lat": 22.61,
+            "lon": 114.03,
+            "match_radius_km": 2.5,
+            "urgent": True,
+            "release_unconfirmed": True,
+            "shifts": [
+                {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=4)).isoformat(), "capacity": 3}
+            ],
+        },
+    )
 
     body = response.json
     assert (body["match_radius_km"], body["urgent"], body["release_unconfirmed"]) == (2.5, True, True)

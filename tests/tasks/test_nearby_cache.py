@@ -36,17 +36,24 @@ def clock(app):
 
 
 def ids(api, **query):
-    return [item["id"] for item in api.get("/tasks", query_string={"lat": CORNER[0], "lon": CORNER[1]} | query)
-            .json["items"]]
+    return [
+        item["id"]
+        for item in api.get("/tasks", query_string={"lat": CORNER[0], "lon": CORNER[1]} | query).json["items"]
+    ]
 
 
 def test_cached_answers_equal_the_databases_across_tile_edges_and_pages(app, make_task, make_org):
     rng = random.Random(7)
     org = make_org()
     for _ in range(40):
-        make_task(org, lat=CORNER[0] + rng.uniform(-0.08, 0.08), lon=CORNER[1] + rng.uniform(-0.08, 0.08),
-                  type=rng.choice(["checkpoint", "delivery"]), skills=rng.choice([(), ("english",)]),
-                  shifts=[(timedelta(days=rng.randint(1, 3)), 4, rng.randint(1, 5))])
+        make_task(
+            org,
+            lat=CORNER[0] + rng.uniform(-0.08, 0.08),
+            lon=CORNER[1] + rng.uniform(-0.08, 0.08),
+            type=rng.choice(["checkpoint", "delivery"]),
+            skills=rng.choice([(), ("english",)]),
+            shifts=[(timedelta(days=rng.randint(1, 3)), 4, rng.randint(1, 5))],
+        )
     cached = TileCache(60)
 
     def pages(tiles, lat, lon, radius, **criteria):
@@ -88,8 +95,9 @@ def test_a_new_task_and_new_places_show_once_the_tiles_expire(api, clock, make_t
 
 def test_a_shift_that_starts_leaves_the_list_even_from_the_cache(api, clock, make_task):
     soon = make_task(lat=CORNER[0] + 0.001, lon=CORNER[1], shifts=[(timedelta(hours=1), 4, 5)])
-    later = make_task(lat=CORNER[0] + 0.002, lon=CORNER[1],
-                      shifts=[(timedelta(hours=1), 4, 5), (timedelta(days=1), 4, 5)])
+    later = make_task(
+        lat=CORNER[0] + 0.002, lon=CORNER[1], shifts=[(timedelta(hours=1), 4, 5), (timedelta(days=1), 4, 5)]
+    )
     assert ids(api) == [soon.id, later.id]
 
     with time_machine.travel(now() + timedelta(hours=2)):

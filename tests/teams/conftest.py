@@ -29,8 +29,9 @@ def make_team(app, make_org, make_user):
             for user in deputy_users:
                 services.set_role(db.session.get(User, leader.id), services.get_team(team_id), user.id, "deputy")
             db.session.remove()
-        return SimpleNamespace(id=team_id, code=code, org=org, leader=leader, deputies=deputy_users,
-                               members=member_users)
+        return SimpleNamespace(
+            id=team_id, code=code, org=org, leader=leader, deputies=deputy_users, members=member_users
+        )
 
     return factory
 
@@ -38,4 +39,3 @@ def make_team(app, make_org, make_user):
 @pytest.fixture(autouse=True)
 def _english_client(client):
     english(client)
-

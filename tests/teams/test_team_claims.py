@@ -14,9 +14,13 @@ from volunteer_hub.tasks.models import Shift
 def claims_on(app, shift_id):
     """(user_id, status, team_id, claimed_by_id) of every claim on the shift."""
     with app.app_context():
-        return sorted(db.session.execute(
-            sa.select(Claim.user_id, Claim.status, Claim.team_id, Claim.claimed_by_id)
-            .where(Claim.shift_id == shift_id)).all())
+        return sorted(
+            db.session.execute(
+                sa.select(Claim.user_id, Claim.status, Claim.team_id, Claim.claimed_by_id).where(
+                    Claim.shift_id == shift_id
+                )
+            ).all()
+        )
 
 
 def confirmed_count(app, shift_id):
@@ -26,8 +30,11 @@ def confirmed_count(app, shift_id):
 
 def notes(app, user_id, kind):
     with app.app_context():
-        return list(db.session.execute(
-            sa.select(Notification).where(Notification.user_id == user_id, Notification.kind == kind)).scalars())
+        return list(
+            db.session.execute(
+                sa.select(Notification).where(Notification.user_id == user_id, Notification.kind == kind)
+            ).scalars()
+        )
 
 
 def test_a_leader_claims_one_place_per_named_member(app, api, make_team, make_task, api_token):
@@ -35,12 +42,14 @@ def test_a_leader_claims_one_place_per_named_member(app, api, make_team, make_ta
     shift_id = make_task(shifts=[(timedelta(days=1), 4, 5)]).shifts[0].id
     named = [m.id for m in team.members[:2]]
 
-    response = api.post(f"/shifts/{shift_id}/team-claims", json={"team_id": team.id, "member_ids": named},
-                        token=api_token(team.leader))
+    response = api.post(
+        f"/shifts/{shift_id}/team-claims", json={"team_id": team.id, "member_ids": named}, token=api_token(team.leader)
+    )
 
     assert response.status_code == 201
     assert sorted((c["user_id"], c["status"]) for c in response.get_json()["claims"]) == [
-        (uid, "confirmed") for uid in sorted(named)]
+        (uid, "confirmed") for uid in sorted(named)
+    ]
     assert claims_on(app, shift_id) == sorted((uid, "confirmed", team.id, team.leader.id) for uid in named)
     assert confirmed_count(app, shift_id) == 2
 
@@ -50,8 +59,9 @@ def test_each_claimed_member_is_told_once(app, api, make_team, make_task, api_to
     shift_id = make_task(shifts=[(timedelta(days=1), 4, 5)]).shifts[0].id
     named = [team.leader.id] + [m.id for m in team.members]
 
-    api.post(f"/shifts/{shift_id}/team-claims", json={"team_id": team.id, "member_ids": named},
-             token=api_token(team.leader))
+    api.post(
+        f"/shifts/{shift_id}/team-claims", json={"team_id": team.id, "member_ids": named}, token=api_token(team.leader)
+    )
 
     assert [len(notes(app, m.id, "team_claim")) for m in team.members] == [1, 1]
     assert notes(app, team.leader.id, "team_claim") == []
@@ -64,8 +74,11 @@ def test_a_member_with_a_clashing_shift_blocks_the_claim_and_is_named(app, api, 
     clash = make_task(shifts=[(timedelta(days=1, hours=1), 2, 5)], title="消杀").shifts[0].id
     api.post(f"/shifts/{clash}/claims", token=api_token(busy))
 
-    response = api.post(f"/shifts/{shift_id}/team-claims", json={"team_id": team.id, "member_ids": [busy.id, free.id]},
-                        token=api_token(team.leader))
+    response = api.post(
+        f"/shifts/{shift_id}/team-claims",
+        json={"team_id": team.id, "member_ids": [busy.id, free.id]},
+        token=api_token(team.leader),
+    )
 
     assert response.status_code == 409
     error = response.get_json()["error"]
@@ -79,13 +92,16 @@ def test_naming_someone_outside_the_team_claims_nothing(app, api, make_team, mak
     team, outsider = make_team(deputies=0, members=1), make_user("路人")
     shift_id = make_task(shifts=[(timedelta(days=1), 4, 5)]).shifts[0].id
 
-    response = api.post(f"/shifts/{shift_id}/team-claims",
-                        json={"team_id": team.id, "member_ids": [team.members[0].id, outsider.id]},
-                        token=api_token(team.leader))
+    response = api.post(
+        f"/shifts/{shift_id}/team-claims",
+        json={"team_id": team.id, "member_ids": [team.members[0].id, outsider.id]},
+        token=api_token(team.leader),
+    )
 
     assert response.status_code == 409
     assert [(b["user_id"], b["reason"]) for b in response.get_json()["error"]["blocked"]] == [
-        (outsider.id, "not_team_member")]
+        (outsider.id, "not_team_member")
+    ]
     assert claims_on(app, shift_id) == []
 
 
@@ -93,9 +109,11 @@ def test_too_few_places_left_claims_nothing(app, api, make_team, make_task, api_
     team = make_team(deputies=0, members=3)
     shift_id = make_task(shifts=[(timedelta(days=1), 4, 2)]).shifts[0].id
 
-    response = api.post(f"/shifts/{shift_id}/team-claims",
-                        json={"team_id": team.id, "member_ids": [m.id for m in team.members]},
-                        token=api_token(team.leader))
+    response = api.post(
+        f"/shifts/{shift_id}/team-claims",
+        json={"team_id": team.id, "member_ids": [m.id for m in team.members]},
+        token=api_token(team.leader),
+    )
 
     assert response.status_code == 409
     assert response.get_json()["error"]["code"] == "not_enough_places"
@@ -106,8 +124,9 @@ def test_an_empty_member_list_is_refused_per_field(api, make_team, make_task, ap
     team = make_team(deputies=0, members=1)
     shift_id = make_task().shifts[0].id
 
-    response = api.post(f"/shifts/{shift_id}/team-claims", json={"team_id": team.id, "member_ids": []},
-                        token=api_token(team.leader))
+    response = api.post(
+        f"/shifts/{shift_id}/team-claims", json={"team_id": team.id, "member_ids": []}, token=api_token(team.leader)
+    )
 
     assert response.status_code == 400
     assert "member_ids" in response.get_json()["error"]["fields"]
@@ -123,8 +142,10 @@ def test_two_leaders_racing_for_the_last_places_one_team_wins_whole(app, make_te
         team = teams[index]
         barrier.wait()
         response = app.test_client().post(
-            f"/api/v1/shifts/{shift_id}/team-claims", headers={"Authorization": f"Bearer {tokens[index]}"},
-            json={"team_id": team.id, "member_ids": [m.id for m in team.members]})
+            f"/api/v1/shifts/{shift_id}/team-claims",
+            headers={"Authorization": f"Bearer {tokens[index]}"},
+            json={"team_id": team.id, "member_ids": [m.id for m in team.members]},
+        )
         results[index] = (response.status_code, response.get_json())
 
     threads = [threading.Thread(target=race, args=(i,)) for i in range(2)]
@@ -144,19 +165,22 @@ def test_two_leaders_racing_for_the_last_places_one_team_wins_whole(app, make_te
 
 def claim_team(api, team, shift_id, members=None, *, token):
     members = members if members is not None else team.members
-    response = api.post(f"/shifts/{shift_id}/team-claims",
-                        json={"team_id": team.id, "member_ids": [m.id for m in members]}, token=token)
+    response = api.post(
+        f"/shifts/{shift_id}/team-claims", json={"team_id": team.id, "member_ids": [m.id for m in members]}, token=token
+    )
     assert response.status_code == 201, response.get_json()
 
 
 def claim_id_of(app, shift_id, user_id):
     with app.app_context():
         return db.session.execute(
-            sa.select(Claim.id).where(Claim.shift_id == shift_id, Claim.user_id == user_id)).scalar_one()
+            sa.select(Claim.id).where(Claim.shift_id == shift_id, Claim.user_id == user_id)
+        ).scalar_one()
 
 
-def test_a_member_declining_frees_the_place_and_promotes_the_waitlist(app, api, make_team, make_task, make_user,
-                                                                      api_token):
+def test_a_member_declining_frees_the_place_and_promotes_the_waitlist(
+    app, api, make_team, make_task, make_user, api_token
+):
     team = make_team(deputies=0, members=2)
     shift_id = make_task(shifts=[(timedelta(days=1), 4, 2)]).shifts[0].id
     claim_team(api, team, shift_id, token=api_token(team.leader))
@@ -219,8 +243,9 @@ def test_nobody_declines_another_members_place(app, api, make_team, make_task, a
     shift_id = make_task().shifts[0].id
     claim_team(api, team, shift_id, token=api_token(team.leader))
 
-    response = api.post(f"/claims/{claim_id_of(app, shift_id, team.members[0].id)}/decline",
-                        token=api_token(team.members[1]))
+    response = api.post(
+        f"/claims/{claim_id_of(app, shift_id, team.members[0].id)}/decline", token=api_token(team.members[1])
+    )
 
     assert response.status_code == 404
     assert confirmed_count(app, shift_id) == 2

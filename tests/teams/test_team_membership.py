@@ -9,15 +9,18 @@ from volunteer_hub.teams.models import TeamMember
 
 def kinds_for(app, user_id):
     with app.app_context():
-        return list(db.session.execute(
-            sa.select(Notification.kind).where(Notification.user_id == user_id).order_by(Notification.id)
-        ).scalars())
+        return list(
+            db.session.execute(
+                sa.select(Notification.kind).where(Notification.user_id == user_id).order_by(Notification.id)
+            ).scalars()
+        )
 
 
 def status_of(app, team_id, user_id):
     with app.app_context():
-        row = db.session.execute(sa.select(TeamMember).where(
-            TeamMember.team_id == team_id, TeamMember.user_id == user_id)).scalar_one_or_none()
+        row = db.session.execute(
+            sa.select(TeamMember).where(TeamMember.team_id == team_id, TeamMember.user_id == user_id)
+        ).scalar_one_or_none()
         return (row.status, row.role) if row else None
 
 
@@ -131,8 +134,9 @@ def test_approving_someone_who_never_asked_is_not_found(api, make_team, make_use
     assert response.status_code == 404
 
 
-def test_a_turned_down_request_keeps_the_person_out_even_with_the_invite_code(app, api, make_team, make_user,
-                                                                             api_token):
+def test_a_turned_down_request_keeps_the_person_out_even_with_the_invite_code(
+    app, api, make_team, make_user, api_token
+):
     team, asker = make_team(deputies=0, members=0), make_user()
     token = api_token(asker)
     api.post(f"/teams/{team.id}/join", token=token)
@@ -205,8 +209,9 @@ def test_the_leader_names_and_unnames_a_deputy(app, api, make_team, api_token):
 def test_an_unknown_role_is_refused_per_field(api, make_team, api_token):
     team = make_team(deputies=0, members=1)
 
-    response = api.post(f"/teams/{team.id}/members/{team.members[0].id}/role", json={"role": "captain"},
-                        token=api_token(team.leader))
+    response = api.post(
+        f"/teams/{team.id}/members/{team.members[0].id}/role", json={"role": "captain"}, token=api_token(team.leader)
+    )
 
     assert response.status_code == 400
     assert "role" in response.get_json()["error"]["fields"]

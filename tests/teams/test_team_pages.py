@@ -91,8 +91,12 @@ def test_the_invite_link_shows_the_team_and_one_tap_joins_it(app, client, login,
     assert "东门先锋队" in landing.get_data(as_text=True)
     assert joined.headers["Location"].endswith(f"/teams/{team.id}")
     with app.app_context():
-        assert db.session.execute(sa.select(TeamMember.status).where(
-            TeamMember.team_id == team.id, TeamMember.user_id == newcomer.id)).scalar_one() == "active"
+        assert (
+            db.session.execute(
+                sa.select(TeamMember.status).where(TeamMember.team_id == team.id, TeamMember.user_id == newcomer.id)
+            ).scalar_one()
+            == "active"
+        )
 
 
 def test_a_wrong_invite_link_says_so(client, login, make_user):
@@ -150,8 +154,9 @@ def test_the_task_page_offers_claim_for_my_team_to_leads_only(client, new_client
     assert "Claim for my team" not in member_client.get(f"/tasks/{task.id}").get_data(as_text=True)
 
 
-def test_a_blocked_team_claim_page_names_who_blocked_and_claims_nothing(app, api, client, login, make_team,
-                                                                        make_task, api_token):
+def test_a_blocked_team_claim_page_names_who_blocked_and_claims_nothing(
+    app, api, client, login, make_team, make_task, api_token
+):
     team = make_team(deputies=0, members=2)
     busy, free = team.members
     shift_id = make_task(shifts=[(timedelta(days=1), 4, 5)]).shifts[0].id
@@ -159,8 +164,9 @@ def test_a_blocked_team_claim_page_names_who_blocked_and_claims_nothing(app, api
     api.post(f"/shifts/{clash}/claims", token=api_token(busy))
     login(team.leader)
 
-    response = post_form(client, f"/shifts/{shift_id}/team-claim",
-                         {"team_id": str(team.id), "member_ids": [str(busy.id), str(free.id)]})
+    response = post_form(
+        client, f"/shifts/{shift_id}/team-claim", {"team_id": str(team.id), "member_ids": [str(busy.id), str(free.id)]}
+    )
 
     assert response.status_code == 409
     html = response.get_data(as_text=True)
@@ -174,8 +180,11 @@ def test_a_team_claim_on_the_page_shows_up_as_an_upcoming_team_shift(client, log
     task = make_task(title="东门卡口值守")
     login(team.leader)
 
-    response = post_form(client, f"/shifts/{task.shifts[0].id}/team-claim",
-                         {"team_id": str(team.id), "member_ids": [str(m.id) for m in team.members]})
+    response = post_form(
+        client,
+        f"/shifts/{task.shifts[0].id}/team-claim",
+        {"team_id": str(team.id), "member_ids": [str(m.id) for m in team.members]},
+    )
 
     assert response.headers["Location"].endswith(f"/teams/{team.id}")
     html = client.get(f"/teams/{team.id}").get_data(as_text=True)
@@ -186,8 +195,11 @@ def test_a_member_declines_from_the_team_page(app, client, new_client, login, ma
     team = make_team(deputies=0, members=1)
     shift_id = make_task().shifts[0].id
     leader_client = login(team.leader, new_client())
-    post_form(leader_client, f"/shifts/{shift_id}/team-claim",
-              {"team_id": str(team.id), "member_ids": [str(team.members[0].id)]})
+    post_form(
+        leader_client,
+        f"/shifts/{shift_id}/team-claim",
+        {"team_id": str(team.id), "member_ids": [str(team.members[0].id)]},
+    )
     login(team.members[0])
     with app.app_context():
         claim_id = db.session.execute(sa.select(Claim.id)).scalar_one()
@@ -218,24 +230,41 @@ def test_a_member_leaves_from_the_page(app, client, login, make_team):
 
     assert response.headers["Location"].endswith("/teams")
     with app.app_context():
-        assert db.session.execute(sa.select(TeamMember.status).where(
-            TeamMember.user_id == team.members[0].id)).scalar_one() == "left"
+        assert (
+            db.session.execute(
+                sa.select(TeamMember.status).where(TeamMember.user_id == team.members[0].id)
+            ).scalar_one()
+            == "left"
+        )
 
 
 def test_team_hours_count_entries_for_the_team_and_for_its_claims(app, api, make_team, make_task, api_token):
     team = make_team(deputies=0, members=1)
     task = make_task()
     member = team.members[0]
-    api.post(f"/shifts/{task.shifts[0].id}/team-claims", json={"team_id": team.id, "member_ids": [member.id]},
-             token=api_token(team.leader))
+    api.post(
+        f"/shifts/{task.shifts[0].id}/team-claims",
+        json={"team_id": team.id, "member_ids": [member.id]},
+        token=api_token(team.leader),
+    )
     with app.app_context():
         claim_id = db.session.execute(sa.select(Claim.id)).scalar_one()
-        common = {"volunteer_id": member.id, "org_id": task.org_id, "activity_name": "卡口值守",
-                  "service_date": date(2020, 2, 3), "task_type": "checkpoint", "source": "attendance",
-                  "confirmed_by_id": team.leader.id}
-        db.session.add_all([HourEntry(minutes=240, claim_id=claim_id, **common),  # a team claim's record
-                            HourEntry(minutes=90, team_id=team.id, **common),  # marked with the team
-                            HourEntry(minutes=600, **common)])  # served alone: not the team's
+        common = {
+            "volunteer_id": member.id,
+            "org_id": task.org_id,
+            "activity_name": "卡口值守",
+            "service_date": date(2020, 2, 3),
+            "task_type": "checkpoint",
+            "source": "attendance",
+            "confirmed_by_id": team.leader.id,
+        }
+        db.session.add_all(
+            [
+                HourEntry(minutes=240, claim_id=claim_id, **common),  # a team claim's record
+                HourEntry(minutes=90, team_id=team.id, **common),  # marked with the team
+                HourEntry(minutes=600, **common),
+            ]
+        )  # served alone: not the team's
         db.session.commit()
 
     body = api.get(f"/teams/{team.id}", token=api_token(member)).get_json()
@@ -247,8 +276,11 @@ def test_a_team_shift_under_way_is_labelled_so(app, client, login, make_team, ma
     team = make_team(deputies=0, members=1)
     task = make_task(title="东门卡口值守")
     login(team.leader)
-    post_form(client, f"/shifts/{task.shifts[0].id}/team-claim",
-              {"team_id": str(team.id), "member_ids": [str(m.id) for m in team.members]})
+    post_form(
+        client,
+        f"/shifts/{task.shifts[0].id}/team-claim",
+        {"team_id": str(team.id), "member_ids": [str(m.id) for m in team.members]},
+    )
     with app.app_context():
         shift = db.session.get(Shift, task.shifts[0].id)
         shift.starts_at, shift.ends_at = now() - timedelta(hours=1), now() + timedelta(hours=3)
@@ -260,8 +292,9 @@ def test_a_team_shift_under_way_is_labelled_so(app, client, login, make_team, ma
     assert '<p class="tag">Under way</p>' in html.split("东门卡口值守")[1]
 
 
-def test_the_team_claim_page_checks_every_rule_for_each_member_before_ticking(app, api, client, login, make_team,
-                                                                               make_task, api_token):
+def test_the_team_claim_page_checks_every_rule_for_each_member_before_ticking(
+    app, api, client, login, make_team, make_task, api_token
+):
     team = make_team(deputies=0, members=3)
     capped, uninsured, free = team.members
     with app.app_context():
@@ -278,14 +311,18 @@ def test_the_team_claim_page_checks_every_rule_for_each_member_before_ticking(ap
 
     assert f"This shift is longer than the limit of 4 hours a week that {capped.name} set." in html
     assert f"This task requires accident insurance, and {uninsured.name} has none on their profile." in html
-    ticks = {int(value): "disabled" in tag for tag, value in re.findall(r'(<input[^>]*value="(\d+)"[^>]*>)', html)
-             if 'name="member_ids"' in tag}
+    ticks = {
+        int(value): "disabled" in tag
+        for tag, value in re.findall(r'(<input[^>]*value="(\d+)"[^>]*>)', html)
+        if 'name="member_ids"' in tag
+    }
     assert ticks == {team.leader.id: False, capped.id: True, uninsured.id: True, free.id: False}
     assert "Claim the places" in html
 
 
-def test_the_team_claim_page_says_why_instead_of_a_button_when_the_task_needs_approval(client, login, make_team,
-                                                                                      make_task):
+def test_the_team_claim_page_says_why_instead_of_a_button_when_the_task_needs_approval(
+    client, login, make_team, make_task
+):
     team = make_team(deputies=0, members=1)
     shift_id = make_task(requires_approval=True).shifts[0].id
     login(team.leader)

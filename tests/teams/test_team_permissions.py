@@ -22,14 +22,21 @@ def world(make_team, make_user):
 
 
 def actor_of(world, who):
-    return {"leader": world.leader, "deputy": world.deputies[0], "member": world.members[0],
-            "outsider": world.outsider}[who]
+    return {
+        "leader": world.leader,
+        "deputy": world.deputies[0],
+        "member": world.members[0],
+        "outsider": world.outsider,
+    }[who]
 
 
 def row(app, team_id, user_id):
     with app.app_context():
-        found = db.session.execute(sa.select(TeamMember.status, TeamMember.role).where(
-            TeamMember.team_id == team_id, TeamMember.user_id == user_id)).first()
+        found = db.session.execute(
+            sa.select(TeamMember.status, TeamMember.role).where(
+                TeamMember.team_id == team_id, TeamMember.user_id == user_id
+            )
+        ).first()
         return tuple(found) if found else None
 
 
@@ -37,8 +44,7 @@ def ask_to_join(api, world, api_token):
     api.post(f"/teams/{world.id}/join", token=api_token(world.asker))
 
 
-@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", True), ("member", False),
-                                          ("outsider", False)])
+@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", True), ("member", False), ("outsider", False)])
 def test_api_approving_a_request(app, api, world, api_token, who, allowed):
     ask_to_join(api, world, api_token)
 
@@ -48,8 +54,7 @@ def test_api_approving_a_request(app, api, world, api_token, who, allowed):
     assert row(app, world.id, world.asker.id)[0] == ("active" if allowed else "requested")
 
 
-@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", True), ("member", False),
-                                          ("outsider", False)])
+@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", True), ("member", False), ("outsider", False)])
 def test_api_turning_a_request_down(app, api, world, api_token, who, allowed):
     ask_to_join(api, world, api_token)
 
@@ -59,8 +64,7 @@ def test_api_turning_a_request_down(app, api, world, api_token, who, allowed):
     assert row(app, world.id, world.asker.id)[0] == ("removed" if allowed else "requested")
 
 
-@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", True), ("member", False),
-                                          ("outsider", False)])
+@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", True), ("member", False), ("outsider", False)])
 def test_api_removing_an_ordinary_member(app, api, world, api_token, who, allowed):
     target = world.members[1]
 
@@ -70,8 +74,7 @@ def test_api_removing_an_ordinary_member(app, api, world, api_token, who, allowe
     assert row(app, world.id, target.id)[0] == ("removed" if allowed else "active")
 
 
-@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", False), ("member", False),
-                                          ("outsider", False)])
+@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", False), ("member", False), ("outsider", False)])
 def test_api_removing_a_deputy(app, api, world, api_token, who, allowed):
     target = world.deputies[1]
 
@@ -89,26 +92,27 @@ def test_api_nobody_removes_the_leader(app, api, world, api_token, who):
     assert row(app, world.id, world.leader.id) == ("active", "leader")
 
 
-@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", False), ("member", False),
-                                          ("outsider", False)])
+@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", False), ("member", False), ("outsider", False)])
 def test_api_naming_a_deputy(app, api, world, api_token, who, allowed):
     target = world.members[1]
 
-    response = api.post(f"/teams/{world.id}/members/{target.id}/role", json={"role": "deputy"},
-                        token=api_token(actor_of(world, who)))
+    response = api.post(
+        f"/teams/{world.id}/members/{target.id}/role", json={"role": "deputy"}, token=api_token(actor_of(world, who))
+    )
 
     assert response.status_code == (200 if allowed else 403)
     assert row(app, world.id, target.id)[1] == ("deputy" if allowed else "member")
 
 
-@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", True), ("member", False),
-                                          ("outsider", False)])
+@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", True), ("member", False), ("outsider", False)])
 def test_api_claiming_for_the_team(app, api, world, make_task, api_token, who, allowed):
     shift_id = make_task(shifts=[(timedelta(days=1), 4, 5)]).shifts[0].id
 
-    response = api.post(f"/shifts/{shift_id}/team-claims",
-                        json={"team_id": world.id, "member_ids": [m.id for m in world.members]},
-                        token=api_token(actor_of(world, who)))
+    response = api.post(
+        f"/shifts/{shift_id}/team-claims",
+        json={"team_id": world.id, "member_ids": [m.id for m in world.members]},
+        token=api_token(actor_of(world, who)),
+    )
 
     assert response.status_code == (201 if allowed else 403)
     with app.app_context():
@@ -116,8 +120,10 @@ def test_api_claiming_for_the_team(app, api, world, make_task, api_token, who, a
     assert count == (2 if allowed else 0)
 
 
-@pytest.mark.parametrize("who, status, phones", [("leader", 200, True), ("deputy", 200, True),
-                                                 ("member", 200, False), ("outsider", 403, False)])
+@pytest.mark.parametrize(
+    "who, status, phones",
+    [("leader", 200, True), ("deputy", 200, True), ("member", 200, False), ("outsider", 403, False)],
+)
 def test_api_reading_the_team(api, world, api_token, who, status, phones):
     response = api.get(f"/teams/{world.id}", token=api_token(actor_of(world, who)))
 
@@ -167,8 +173,7 @@ def post_form(client, url, data=None):
     return client.post(url, data={"csrf_token": csrf_token(client, "/teams"), **(data or {})})
 
 
-@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", True), ("member", False),
-                                          ("outsider", False)])
+@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", True), ("member", False), ("outsider", False)])
 def test_page_approving_a_request(app, api, world, api_token, page_as, who, allowed):
     ask_to_join(api, world, api_token)
 
@@ -178,8 +183,7 @@ def test_page_approving_a_request(app, api, world, api_token, page_as, who, allo
     assert row(app, world.id, world.asker.id)[0] == ("active" if allowed else "requested")
 
 
-@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", True), ("member", False),
-                                          ("outsider", False)])
+@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", True), ("member", False), ("outsider", False)])
 def test_page_removing_an_ordinary_member(app, world, page_as, who, allowed):
     target = world.members[1]
 
@@ -188,8 +192,7 @@ def test_page_removing_an_ordinary_member(app, world, page_as, who, allowed):
     assert row(app, world.id, target.id)[0] == ("removed" if allowed else "active")
 
 
-@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", False), ("member", False),
-                                          ("outsider", False)])
+@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", False), ("member", False), ("outsider", False)])
 def test_page_naming_a_deputy(app, world, page_as, who, allowed):
     target = world.members[1]
 
@@ -213,13 +216,15 @@ def test_page_claim_for_my_team_is_for_leads_only(world, make_task, page_as, who
     assert page_as(actor_of(world, who)).get(f"/shifts/{shift_id}/team-claim").status_code == status
 
 
-@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", True), ("member", False),
-                                          ("outsider", False)])
+@pytest.mark.parametrize("who, allowed", [("leader", True), ("deputy", True), ("member", False), ("outsider", False)])
 def test_page_submitting_a_team_claim(app, world, make_task, page_as, who, allowed):
     shift_id = make_task().shifts[0].id
 
-    response = post_form(page_as(actor_of(world, who)), f"/shifts/{shift_id}/team-claim",
-                         {"team_id": str(world.id), "member_ids": [str(m.id) for m in world.members]})
+    response = post_form(
+        page_as(actor_of(world, who)),
+        f"/shifts/{shift_id}/team-claim",
+        {"team_id": str(world.id), "member_ids": [str(m.id) for m in world.members]},
+    )
 
     assert response.status_code == (302 if allowed else 403)
     with app.app_context():
@@ -227,10 +232,13 @@ def test_page_submitting_a_team_claim(app, world, make_task, page_as, who, allow
     assert count == (2 if allowed else 0)
 
 
-@pytest.mark.parametrize("who, sees_members, sees_phones", [
-    ("leader", True, True), ("deputy", True, True), ("member", True, False), ("outsider", False, False)])
-def test_page_the_team_page_shows_members_to_members_and_phones_to_leads(world, page_as, who, sees_members,
-                                                                         sees_phones):
+@pytest.mark.parametrize(
+    "who, sees_members, sees_phones",
+    [("leader", True, True), ("deputy", True, True), ("member", True, False), ("outsider", False, False)],
+)
+def test_page_the_team_page_shows_members_to_members_and_phones_to_leads(
+    world, page_as, who, sees_members, sees_phones
+):
     html = page_as(actor_of(world, who)).get(f"/teams/{world.id}").get_data(as_text=True)
 
     other = world.members[1]

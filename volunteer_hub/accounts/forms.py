@@ -25,10 +25,16 @@ PHONE_KW = {"autocomplete": "tel", "inputmode": "tel", "enterkeyhint": "next"}
 
 
 class LoginForm(FlaskForm):
-    phone = TelField(_l("Mobile number"), render_kw=PHONE_KW,
-                     validators=[InputRequired(_l("Enter your 11-digit mobile number.")), Length(max=32)])
-    password = PasswordField(_l("Password"), render_kw={"autocomplete": "current-password"},
-                             validators=[InputRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)])
+    phone = TelField(
+        _l("Mobile number"),
+        render_kw=PHONE_KW,
+        validators=[InputRequired(_l("Enter your 11-digit mobile number.")), Length(max=32)],
+    )
+    password = PasswordField(
+        _l("Password"),
+        render_kw={"autocomplete": "current-password"},
+        validators=[InputRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)],
+    )
     remember = BooleanField(_l("Keep me logged in on this phone for 30 days"))
     next = HiddenField()
 
@@ -43,12 +49,21 @@ class RegisterForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), render_kw={"autocomplete": "current-password"},
-                                     validators=[InputRequired(_l("Enter your current password."))])
-    new_password = PasswordField(_l("New password"), render_kw={"autocomplete": "new-password"},
-                                 validators=[InputRequired(_l("Choose a new password.")), Length(max=PASSWORD_MAX)])
-    confirm = PasswordField(_l("New password again"), render_kw={"autocomplete": "new-password"},
-                            validators=[EqualTo("new_password", _l("The two new passwords are not the same."))])
+    current_password = PasswordField(
+        _l("Current password"),
+        render_kw={"autocomplete": "current-password"},
+        validators=[InputRequired(_l("Enter your current password."))],
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        render_kw={"autocomplete": "new-password"},
+        validators=[InputRequired(_l("Choose a new password.")), Length(max=PASSWORD_MAX)],
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        render_kw={"autocomplete": "new-password"},
+        validators=[EqualTo("new_password", _l("The two new passwords are not the same."))],
+    )
 
 
 class ProfileForm(FlaskForm):
@@ -57,10 +72,12 @@ class ProfileForm(FlaskForm):
     languages = CheckboxListField(_l("Languages"), validate_choice=False)
     availability = CheckboxListField(_l("When I can usually help"), validate_choice=False)
     party_member = BooleanField(_l("I am a member of the Communist Party of China"))
-    max_weekly_hours = IntegerField(_l("Hours per week at most"), render_kw={"inputmode": "numeric"},
-                                    validators=[Optional()])
-    notify_max_per_day = IntegerField(_l("Task suggestions a day at most"), render_kw={"inputmode": "numeric"},
-                                      validators=[Optional()])
+    max_weekly_hours = IntegerField(
+        _l("Hours per week at most"), render_kw={"inputmode": "numeric"}, validators=[Optional()]
+    )
+    notify_max_per_day = IntegerField(
+        _l("Task suggestions a day at most"), render_kw={"inputmode": "numeric"}, validators=[Optional()]
+    )
     quiet_hours = StringField(_l("Quiet hours"), render_kw={"placeholder": "22:00-07:00", "maxlength": 20})
     match_opt_out = BooleanField(_l("Send me no task suggestions"))
     home_org_id = SelectField(_l("Home community"), coerce=optional_int)
@@ -80,7 +97,8 @@ class ProfileForm(FlaskForm):
         self.availability.choices = [SelectChoice(e.code, e.name(locale)) for e in AVAILABILITY]
         self.qualifications.choices = [SelectChoice(e.code, e.name(locale)) for e in QUALIFICATIONS]
         self.home_org_id.choices = [SelectChoice("", _l("None chosen"))] + [
-            SelectChoice(org_id, name) for org_id, name in communities]
+            SelectChoice(org_id, name) for org_id, name in communities
+        ]
 
     def load(self, user, qualifications=()) -> None:
         """Split the saved skills into the two checkbox groups (shown grouped, stored as one list)."""
@@ -112,8 +130,13 @@ class ProfileForm(FlaskForm):
         # Ticking a qualification keeps its saved issuer and end date; the API records those.
         held = {row.code: row for row in qualifications}
         changes["qualifications"] = [
-            {"code": code, "issuer": held[code].issuer if code in held else "",
-             "valid_until": held[code].valid_until if code in held else None} for code in self.qualifications.data]
+            {
+                "code": code,
+                "issuer": held[code].issuer if code in held else "",
+                "valid_until": held[code].valid_until if code in held else None,
+            }
+            for code in self.qualifications.data
+        ]
         if self.home_org_id.data != user.home_org_id:
             changes["home_org_id"] = self.home_org_id.data
         if (self.lat.data, self.lon.data) != (user.lat, user.lon):

@@ -18,8 +18,12 @@ class User(db.Model):
         # Matching narrows volunteers by area first.
         sa.Index("ix_users_geo", "lat", "lon"),
         # Statistics split hours by Party members: read the members alone, not every user.
-        sa.Index("ix_users_party_members", "id", sqlite_where=sa.text("party_member"),
-                 postgresql_where=sa.text("party_member")),
+        sa.Index(
+            "ix_users_party_members",
+            "id",
+            sqlite_where=sa.text("party_member"),
+            postgresql_where=sa.text("party_member"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

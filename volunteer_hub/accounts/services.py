@@ -250,8 +250,11 @@ def _apply_safety_profile(user: User, changes: dict, errors: dict) -> None:
     if "insurance_valid_until" in changes:
         user.insurance_valid_until = changes["insurance_valid_until"]
     insurance = {"insurance_provider", "insurance_valid_until"}
-    if (changes.keys() & insurance and not errors.keys() & insurance
-            and (user.insurance_provider is None) != (user.insurance_valid_until is None)):
+    if (
+        changes.keys() & insurance
+        and not errors.keys() & insurance
+        and (user.insurance_provider is None) != (user.insurance_valid_until is None)
+    ):
         missing = "insurance_provider" if user.insurance_provider is None else "insurance_valid_until"
         errors[missing] = _l("Give both the insurance provider and the date it is valid until.")
     if "qualifications" in changes:
@@ -265,8 +268,10 @@ def _apply_qualifications(user: User, items: list[dict], errors: dict) -> None:
         errors["qualifications"] = _l("Unknown qualification: %(codes)s", codes=", ".join(unknown))
         return
     wanted = {item["code"]: item for item in items}
-    held = {row.code: row for row in db.session.execute(
-        sa.select(Qualification).where(Qualification.user_id == user.id)).scalars()}
+    held = {
+        row.code: row
+        for row in db.session.execute(sa.select(Qualification).where(Qualification.user_id == user.id)).scalars()
+    }
     for code, row in held.items():
         if code not in wanted:
             db.session.delete(row)
@@ -279,8 +284,11 @@ def _apply_qualifications(user: User, items: list[dict], errors: dict) -> None:
 
 def list_qualifications(user: User) -> list[Qualification]:
     """The volunteer's recorded qualifications, by code."""
-    return list(db.session.execute(
-        sa.select(Qualification).where(Qualification.user_id == user.id).order_by(Qualification.code)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Qualification).where(Qualification.user_id == user.id).order_by(Qualification.code)
+        ).scalars()
+    )
 
 
 def _apply_location(user: User, lat, lon, errors: dict) -> None:

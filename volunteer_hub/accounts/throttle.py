@@ -35,8 +35,9 @@ def _register_limit():
 
 def login_limits(view):
     """Throttle a login or token view per IP and per account."""
-    view = limiter.limit(_per_account, key_func=_account_key, deduct_when=_failed, methods=["POST"],
-                         scope="login-account")(view)
+    view = limiter.limit(
+        _per_account, key_func=_account_key, deduct_when=_failed, methods=["POST"], scope="login-account"
+    )(view)
     return limiter.limit(_per_ip, methods=["POST"], scope="login-ip")(view)
 
 

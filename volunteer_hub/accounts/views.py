@@ -72,8 +72,9 @@ def logout():
 @login_required
 def me():
     """My profile summary and settings."""
-    return render_template("accounts/me.html", user=current_user,
-                           qualifications=services.list_qualifications(current_user))
+    return render_template(
+        "accounts/me.html", user=current_user, qualifications=services.list_qualifications(current_user)
+    )
 
 
 @bp.route("/me/edit", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from volunteer_hub.extensions import csrf
 
 class Api(flask_smorest.Api):
     DEFAULT_ERROR_RESPONSE_NAME = None  # each endpoint documents its own errors in our shape
+
     def _register_error_handlers(self):
         """Errors are rendered by volunteer_hub.errors for the whole app (JSON here, HTML on pages)."""
 
@@ -34,8 +35,21 @@ def init_api(app) -> None:
             },
         },
     )
-    for module in (accounts, me, orgs, tasks, claims, attendance, hours, stats, certificates, rotas, teams_api,
-                   help_requests, lottery_api):
+    for module in (
+        accounts,
+        me,
+        orgs,
+        tasks,
+        claims,
+        attendance,
+        hours,
+        stats,
+        certificates,
+        rotas,
+        teams_api,
+        help_requests,
+        lottery_api,
+    ):
         # Bearer tokens, not cookies, authenticate the API, so it needs no CSRF token.
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)

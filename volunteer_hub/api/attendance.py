@@ -17,10 +17,16 @@ blp = Blueprint("api_attendance", __name__, description="Attendance: check-in, c
 class CheckinPositionIn(Schema):
     lat = Lat(required=True, metadata={"description": "WGS-84, as the phone's GPS reports it."})
     lon = Lon(required=True)
-    accuracy_m = fields.Float(required=True, allow_nan=False, validate=validate.Range(
-        min=0, max=rules.MAX_ACCURACY_M), metadata={"description": "The reported accuracy radius in metres."})
-    device_id = fields.String(validate=validate.Length(max=200), metadata={
-        "description": "Optional: a random id the app keeps per install (anomaly checks use its hash)."})
+    accuracy_m = fields.Float(
+        required=True,
+        allow_nan=False,
+        validate=validate.Range(min=0, max=rules.MAX_ACCURACY_M),
+        metadata={"description": "The reported accuracy radius in metres."},
+    )
+    device_id = fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "Optional: a random id the app keeps per install (anomaly checks use its hash)."},
+    )
 
 
 class CheckinScanIn(Schema):
@@ -36,9 +42,13 @@ class ClaimAttendanceOut(Schema):
     checked_in_at = LocalDateTime(allow_none=True, required=True)
     checked_out_at = LocalDateTime(allow_none=True, required=True)
     attendance = fields.String(allow_none=True, required=True, metadata={"description": "present, no_show or null"})
-    distance_m = fields.Float(allow_none=True, metadata={
-        "description": "Metres from the post at this check-in or check-out (the first one for a repeat); null "
-                       "for the QR code."})
+    distance_m = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "Metres from the post at this check-in or check-out (the first one for a repeat); null "
+            "for the QR code."
+        },
+    )
     method = fields.String(allow_none=True, metadata={"description": "gps or qr"})
 
 
@@ -50,9 +60,14 @@ class CheckinTokenOut(Schema):
 
 
 def attendance_out(claim, event=None) -> dict:
-    return {"claim_id": claim.id, "checked_in_at": claim.checked_in_at, "checked_out_at": claim.checked_out_at,
-            "attendance": claim.attendance, "distance_m": event.distance_m if event else None,
-            "method": event.method if event else None}
+    return {
+        "claim_id": claim.id,
+        "checked_in_at": claim.checked_in_at,
+        "checked_out_at": claim.checked_out_at,
+        "attendance": claim.attendance,
+        "distance_m": event.distance_m if event else None,
+        "method": event.method if event else None,
+    }
 
 
 def _device(data) -> str:
@@ -94,8 +109,12 @@ def checkin_token(shift_id, user):
     """A fresh signed QR check-in code for the shift, valid CHECKIN_TOKEN_TTL_S seconds (organizers)."""
     issued = services.issue_checkin_token(user, get_shift(shift_id))
     url = external_url("attendance.scan", token=issued.token)
-    return {"token": issued.token, "url": url, "expires_at": issued.expires_at,
-            "qr_svg": str(qr.svg(url, label=_("Check-in code")))}
+    return {
+        "token": issued.token,
+        "url": url,
+        "expires_at": issued.expires_at,
+        "qr_svg": str(qr.svg(url, label=_("Check-in code"))),
+    }
 
 
 @blp.post("/checkin")

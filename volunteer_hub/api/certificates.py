@@ -17,11 +17,17 @@ blp = Blueprint("api_certificates", __name__, description="Certificates of servi
 
 
 class CertificateRequestIn(Schema):
-    from_ = fields.Date(data_key="from", load_default=None, metadata={
-        "description": "First day of the period (local date). Default: the day of my first service."})
+    from_ = fields.Date(
+        data_key="from",
+        load_default=None,
+        metadata={"description": "First day of the period (local date). Default: the day of my first service."},
+    )
     to = fields.Date(load_default=None, metadata={"description": "Last day of the period. Default: today."})
-    locale = fields.String(load_default=None, metadata={"description": "Language of the PDF. Default: my language."},
-                           validate=validate.OneOf(("zh", "en"), error=_l("Choose one of: {choices}.")))
+    locale = fields.String(
+        load_default=None,
+        metadata={"description": "Language of the PDF. Default: my language."},
+        validate=validate.OneOf(("zh", "en"), error=_l("Choose one of: {choices}.")),
+    )
 
 
 class CertificateOut(Schema):
@@ -85,11 +91,18 @@ class RevokeIn(Schema):
 def certificate_out(certificate) -> dict:
     ready = certificate.status == "ready"
     return {
-        "id": certificate.id, "code": certificate.code, "status": certificate.status,
-        "from_": certificate.period_from, "to": certificate.period_to, "locale": certificate.locale,
-        "total_minutes": certificate.total_minutes, "total_hours": texts.plain_hours(certificate.total_minutes),
-        "created_at": certificate.created_at, "issued_at": certificate.issued_at,
-        "revoked_at": certificate.revoked_at, "revoked_reason": certificate.revoked_reason,
+        "id": certificate.id,
+        "code": certificate.code,
+        "status": certificate.status,
+        "from_": certificate.period_from,
+        "to": certificate.period_to,
+        "locale": certificate.locale,
+        "total_minutes": certificate.total_minutes,
+        "total_hours": texts.plain_hours(certificate.total_minutes),
+        "created_at": certificate.created_at,
+        "issued_at": certificate.issued_at,
+        "revoked_at": certificate.revoked_at,
+        "revoked_reason": certificate.revoked_reason,
         "verify_url": services.verification_url(certificate.code),
         "pdf_url": f"/api/v1/certificates/{certificate.id}.pdf" if ready else None,
     }
@@ -99,17 +112,33 @@ def verification_out(certificate) -> dict:
     """What anyone may learn from a code: the certificate's own facts, never a phone or ID number."""
     content = certificate.content
     return {
-        "code": certificate.code, "valid": certificate.is_valid, "status": certificate.status,
-        "volunteer_name": content["volunteer"]["name"], "volunteer_no": content["volunteer"]["no"],
-        "from_": certificate.period_from, "to": certificate.period_to,
-        "total_minutes": certificate.total_minutes, "total_hours": texts.plain_hours(certificate.total_minutes),
+        "code": certificate.code,
+        "valid": certificate.is_valid,
+        "status": certificate.status,
+        "volunteer_name": content["volunteer"]["name"],
+        "volunteer_no": content["volunteer"]["no"],
+        "from_": certificate.period_from,
+        "to": certificate.period_to,
+        "total_minutes": certificate.total_minutes,
+        "total_hours": texts.plain_hours(certificate.total_minutes),
         "issued_on": date.fromisoformat(content["issued_on"]),
-        "issuers": [{"name": issuer["name"], "minutes": issuer["minutes"],
-                     "hours": texts.plain_hours(issuer["minutes"])} for issuer in content["issuers"]],
-        "services": [{"date": date.fromisoformat(service["date"]), "activity": service["activity"],
-                      "content": service["content"], "task_type": service["task_type"], "organisation": service["org"],
-                      "minutes": service["minutes"], "hours": texts.plain_hours(service["minutes"]),
-                      "corrected": service["corrected"]} for service in content["services"]],
+        "issuers": [
+            {"name": issuer["name"], "minutes": issuer["minutes"], "hours": texts.plain_hours(issuer["minutes"])}
+            for issuer in content["issuers"]
+        ],
+        "services": [
+            {
+                "date": date.fromisoformat(service["date"]),
+                "activity": service["activity"],
+                "content": service["content"],
+                "task_type": service["task_type"],
+                "organisation": service["org"],
+                "minutes": service["minutes"],
+                "hours": texts.plain_hours(service["minutes"]),
+                "corrected": service["corrected"],
+            }
+            for service in content["services"]
+        ],
         "revoked_at": certificate.revoked_at,
     }
 
@@ -137,8 +166,12 @@ def my_certificates(user):
 
 
 @blp.get("/certificates/<int:certificate_id>.pdf")
-@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf",
-              description="The certificate as a PDF file.")
+@blp.response(
+    200,
+    {"type": "string", "format": "binary"},
+    content_type="application/pdf",
+    description="The certificate as a PDF file.",
+)
 @blp.errors(401, 404, 409)
 @auth_required
 def certificate_pdf(certificate_id, user):

@@ -14,15 +14,25 @@ blp = Blueprint("api_claims", __name__, description="Claims on shifts and roster
 
 
 class ClaimIn(Schema):
-    health_declared = fields.Boolean(load_default=False, metadata={
-        "description": "The volunteer's health self-declaration (no fever or other symptoms), for tasks that ask."})
+    health_declared = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "The volunteer's health self-declaration (no fever or other symptoms), for tasks that ask."
+        },
+    )
 
 
 def claim_out(claim) -> dict:
-    return {"id": claim.id, "status": claim.status, "shift_id": claim.shift_id, "user_id": claim.user_id,
-            "created_at": claim.created_at,
-            "waitlist_position": queries.waitlist_position(claim),
-            "attendance_confirmed_at": claim.attendance_confirmed_at, "organizer_reason": claim.organizer_reason}
+    return {
+        "id": claim.id,
+        "status": claim.status,
+        "shift_id": claim.shift_id,
+        "user_id": claim.user_id,
+        "created_at": claim.created_at,
+        "waitlist_position": queries.waitlist_position(claim),
+        "attendance_confirmed_at": claim.attendance_confirmed_at,
+        "organizer_reason": claim.organizer_reason,
+    }
 
 
 @blp.post("/shifts/<int:shift_id>/claims")
@@ -87,9 +97,16 @@ def roster(shift_id, user):
         "shift": shift,
         "task": shift.task,
         "items": [
-            {"claim_id": row.claim.id, "status": row.claim.status, "user_id": row.user.id, "name": row.user.name,
-             "phone": row.user.phone if full_phone else row.user.masked_phone,
-             "party_member": shows_party_badge(row.user), "skills": row.user.skills, "created_at": row.claim.created_at}
+            {
+                "claim_id": row.claim.id,
+                "status": row.claim.status,
+                "user_id": row.user.id,
+                "name": row.user.name,
+                "phone": row.user.phone if full_phone else row.user.masked_phone,
+                "party_member": shows_party_badge(row.user),
+                "skills": row.user.skills,
+                "created_at": row.claim.created_at,
+            }
             for row in queries.roster(shift)
         ],
     }

@@ -111,8 +111,11 @@ class Blueprint(SmorestBlueprint):
 def prepare_request():
     """Refuse non-JSON bodies with 415 rather than a confusing list of missing fields."""
     if request.method in ("POST", "PUT", "PATCH") and request.content_length and not request.is_json:
-        raise DomainError(_l("Send the request body as JSON (Content-Type: application/json)."),
-                          code="unsupported_media_type", status=415)
+        raise DomainError(
+            _l("Send the request body as JSON (Content-Type: application/json)."),
+            code="unsupported_media_type",
+            status=415,
+        )
 
 
 def current_user_or_401():
@@ -132,4 +135,3 @@ def auth_required(view):
     wrapper._apidoc = deepcopy(getattr(view, "_apidoc", {}))
     wrapper._apidoc.setdefault("manual_doc", {})["security"] = [{"bearerAuth": []}]
     return wrapper
-

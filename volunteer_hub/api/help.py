@@ -24,17 +24,28 @@ class HelpRequestIn(Schema):
     address = fields.String(required=True, validate=_length(rules.ADDRESS_MAX, 1))
     lat = Lat(allow_none=True, load_default=None)
     lon = Lon(allow_none=True, load_default=None)
-    needed_at = LocalDateTime(required=True, metadata={
-        "example": "2020-02-03T10:00:00+08:00", "description": "In the future, at most 14 days ahead."})
+    needed_at = LocalDateTime(
+        required=True,
+        metadata={"example": "2020-02-03T10:00:00+08:00", "description": "In the future, at most 14 days ahead."},
+    )
     contact_phone = fields.String(required=True, validate=_length(32), metadata={"example": "13812345678"})
-    contact_name = fields.String(validate=_length(rules.NAME_MAX, 1), metadata={
-        "description": "Defaults to the caller's name."})
-    languages = fields.List(fields.String(validate=_one_of(LANGUAGE_CODES)), load_default=list,
-                            validate=_length(len(LANGUAGE_CODES)),
-                            metadata={"description": "Required for type foreign_language."})
-    community_id = Int(allow_none=True, load_default=None, metadata={
-        "description": "The resident's community. Left out: the community nearest to lat/lon (within 10 km), "
-                       "else the caller's home community."})
+    contact_name = fields.String(
+        validate=_length(rules.NAME_MAX, 1), metadata={"description": "Defaults to the caller's name."}
+    )
+    languages = fields.List(
+        fields.String(validate=_one_of(LANGUAGE_CODES)),
+        load_default=list,
+        validate=_length(len(LANGUAGE_CODES)),
+        metadata={"description": "Required for type foreign_language."},
+    )
+    community_id = Int(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "The resident's community. Left out: the community nearest to lat/lon (within 10 km), "
+            "else the caller's home community."
+        },
+    )
 
 
 class DeclineIn(Schema):
@@ -46,8 +57,11 @@ class ThanksIn(Schema):
 
 
 class ListQuery(Schema):
-    view = fields.String(load_default="mine", validate=validate.OneOf(("mine", "inbox")), metadata={
-        "description": "mine: the requests I asked; inbox: open requests of the communities I organize."})
+    view = fields.String(
+        load_default="mine",
+        validate=validate.OneOf(("mine", "inbox")),
+        metadata={"description": "mine: the requests I asked; inbox: open requests of the communities I organize."},
+    )
 
 
 class HelpRequestOut(Schema):
@@ -63,8 +77,11 @@ class HelpRequestOut(Schema):
     volunteers = fields.List(fields.String(), metadata={"description": "Names of the volunteers who are coming."})
     thanks = fields.String(allow_none=True)
     can_thank = fields.Boolean()
-    contact = fields.Nested(ContactOut, allow_none=True, metadata={
-        "description": "Only for those who need it (see the module description); null otherwise."})
+    contact = fields.Nested(
+        ContactOut,
+        allow_none=True,
+        metadata={"description": "Only for those who need it (see the module description); null otherwise."},
+    )
     created_at = LocalDateTime()
 
 
@@ -81,12 +98,22 @@ def request_out(item, user) -> dict:
     """One request as user may see it."""
     community = queries.community_of(item)
     contact = rules.private_contact(user, item)
-    return {"id": item.id, "type": item.type, "description": item.description, "languages": item.languages,
-            "status": rules.display_status(item), "needed_at": item.needed_at,
-            "community": community, "decline_reason": item.decline_reason,
-            "task_id": item.task_id, "volunteers": queries.coming_names(item), "thanks": item.thanks,
-            "can_thank": rules.is_requester(user, item) and rules.can_thank(item),
-            "contact": asdict(contact) if contact else None, "created_at": item.created_at}
+    return {
+        "id": item.id,
+        "type": item.type,
+        "description": item.description,
+        "languages": item.languages,
+        "status": rules.display_status(item),
+        "needed_at": item.needed_at,
+        "community": community,
+        "decline_reason": item.decline_reason,
+        "task_id": item.task_id,
+        "volunteers": queries.coming_names(item),
+        "thanks": item.thanks,
+        "can_thank": rules.is_requester(user, item) and rules.can_thank(item),
+        "contact": asdict(contact) if contact else None,
+        "created_at": item.created_at,
+    }
 
 
 def _get(request_id: int):

@@ -23,8 +23,9 @@ from volunteer_hub.tasks.services import get_shift
 blp = Blueprint("api_hours", __name__, description="Service hours: confirmation, the ledger, corrections, deadlines")
 
 _REASON = validate.Length(max=rules.REASON_MAX, error=_l("Use at most {max} characters."))
-_MINUTES = validate.Range(min=-rules.MAX_ENTRY_MINUTES, max=rules.MAX_ENTRY_MINUTES,
-                          error=_l("Must be between {min} and {max}."))
+_MINUTES = validate.Range(
+    min=-rules.MAX_ENTRY_MINUTES, max=rules.MAX_ENTRY_MINUTES, error=_l("Must be between {min} and {max}.")
+)
 
 
 def _one_of(choices):
@@ -32,6 +33,7 @@ def _one_of(choices):
 
 
 # --- shapes ---
+
 
 class EntryOut(Schema):
     id = fields.Integer(required=True)
@@ -63,8 +65,10 @@ class MeHoursPending(Schema):
     organisation = fields.String(required=True, metadata={"description": "Who confirms."})
     date = fields.Date(required=True)
     proposed_minutes = fields.Integer(required=True)
-    basis = fields.String(required=True, metadata={
-        "description": "checked_in_out, no_check_out (the scheduled end was assumed) or marked_by_hand"})
+    basis = fields.String(
+        required=True,
+        metadata={"description": "checked_in_out, no_check_out (the scheduled end was assumed) or marked_by_hand"},
+    )
     basis_text = fields.String(required=True)
     confirm_by = fields.Date(required=True, metadata={"description": "The recording deadline (办法 §11)."})
 
@@ -73,23 +77,32 @@ class MeHoursOut(Schema):
     total_minutes = fields.Integer(required=True)
     this_month_minutes = fields.Integer()
     this_year_minutes = fields.Integer()
-    entries = fields.List(fields.Nested(EntryOut), required=True, metadata={
-        "description": "Every entry, corrections included (newest service date first, at most 200)."})
-    pending = fields.List(fields.Nested(MeHoursPending), metadata={
-        "description": "Hours waiting for the organizer's confirmation; not in total_minutes."})
+    entries = fields.List(
+        fields.Nested(EntryOut),
+        required=True,
+        metadata={"description": "Every entry, corrections included (newest service date first, at most 200)."},
+    )
+    pending = fields.List(
+        fields.Nested(MeHoursPending),
+        metadata={"description": "Hours waiting for the organizer's confirmation; not in total_minutes."},
+    )
 
 
 class ConfirmHoursIn(Schema):
     minutes = Int(metadata={"description": "Leave out to confirm the proposed minutes."})
-    reason = Text(validate=_REASON, metadata={
-        "description": "Required when minutes differ from the proposal."})
+    reason = Text(validate=_REASON, metadata={"description": "Required when minutes differ from the proposal."})
 
 
 class ConfirmSkippedOut(Schema):
     claim_id = fields.Integer(required=True)
     volunteer_id = fields.Integer(required=True)
-    code = fields.String(required=True, metadata={
-        "description": "already_confirmed, no_show, no_attendance, shift_not_started, shift_not_over, own_hours, ..."})
+    code = fields.String(
+        required=True,
+        metadata={
+            "description": "already_confirmed, no_show, no_attendance, shift_not_started, shift_not_over, "
+            "own_hours, ..."
+        },
+    )
     message = fields.String(required=True)
 
 
@@ -105,8 +118,12 @@ class HoursPerson(Schema):
 
 class HoursDeadlineOut(Schema):
     due = fields.Date(required=True)
-    working_days_left = fields.Integer(required=True, metadata={
-        "description": "Working days (Mon-Fri) after today until due; 0 on the due date, negative when overdue."})
+    working_days_left = fields.Integer(
+        required=True,
+        metadata={
+            "description": "Working days (Mon-Fri) after today until due; 0 on the due date, negative when overdue."
+        },
+    )
     overdue = fields.Boolean(required=True)
 
 
@@ -162,8 +179,11 @@ class DisputesQuery(Schema):
 
 
 class DisputeAcceptIn(Schema):
-    total_minutes = Int(required=True, validate=validate.Range(min=0, max=rules.MAX_ENTRY_MINUTES), metadata={
-        "description": "What the record should count; a correction entry adds the difference."})
+    total_minutes = Int(
+        required=True,
+        validate=validate.Range(min=0, max=rules.MAX_ENTRY_MINUTES),
+        metadata={"description": "What the record should count; a correction entry adds the difference."},
+    )
     response = Text(validate=_REASON)
 
 
@@ -180,11 +200,18 @@ class CorrectionIn(Schema):
     volunteer_id = Int(required=True)
     minutes = Int(required=True, validate=_MINUTES, metadata={"description": "Signed change; not 0."})
     reason = Text(required=True, validate=_REASON)
-    shift_id = Int(metadata={"description": "A shift the volunteer claimed: corrects that claim's record, or "
-                                            "records hours it never got."})
+    shift_id = Int(
+        metadata={
+            "description": "A shift the volunteer claimed: corrects that claim's record, or records hours it never got."
+        }
+    )
     entry_id = Int(metadata={"description": "Or: a record of the volunteer's to correct."})
-    org_id = Int(metadata={"description": "Or, for service outside any shift: the recording organisation, with "
-                                          "activity_name and service_date (positive minutes only)."})
+    org_id = Int(
+        metadata={
+            "description": "Or, for service outside any shift: the recording organisation, with "
+            "activity_name and service_date (positive minutes only)."
+        }
+    )
     activity_name = fields.String(validate=validate.Length(max=100))
     service_date = fields.Date()
     place = fields.String(validate=validate.Length(max=200))
@@ -244,20 +271,37 @@ class OverdueListOut(Schema):
 
 
 class OverdueQuery(Schema):
-    org_id = QueryId(metadata={"description": "Counts in this organisation's subtree (default: all of "
-                                                     "the caller's organisations)."})
+    org_id = QueryId(
+        metadata={"description": "Counts in this organisation's subtree (default: all of the caller's organisations)."}
+    )
 
 
 # --- serialisation ---
 
+
 def entry_out(entry: HourEntry) -> dict:
-    return {"id": entry.id, "date": entry.service_date, "task": entry.activity_name, "task_id": entry.task_id,
-            "shift_id": entry.shift_id, "claim_id": entry.claim_id, "volunteer_id": entry.volunteer_id,
-            "organisation": entry.org.name, "org_id": entry.org_id, "place": entry.place,
-            "service_content": entry.service_content, "task_type": entry.task_type, "leader_name": entry.leader_name,
-            "minutes": entry.minutes, "hours": round(entry.minutes / 60, 2), "source": entry.source,
-            "confirmed_by": entry.confirmed_by.name, "confirmed_at": entry.confirmed_at,
-            "corrects_id": entry.corrects_id, "reason": entry.reason}
+    return {
+        "id": entry.id,
+        "date": entry.service_date,
+        "task": entry.activity_name,
+        "task_id": entry.task_id,
+        "shift_id": entry.shift_id,
+        "claim_id": entry.claim_id,
+        "volunteer_id": entry.volunteer_id,
+        "organisation": entry.org.name,
+        "org_id": entry.org_id,
+        "place": entry.place,
+        "service_content": entry.service_content,
+        "task_type": entry.task_type,
+        "leader_name": entry.leader_name,
+        "minutes": entry.minutes,
+        "hours": round(entry.minutes / 60, 2),
+        "source": entry.source,
+        "confirmed_by": entry.confirmed_by.name,
+        "confirmed_at": entry.confirmed_at,
+        "corrects_id": entry.corrects_id,
+        "reason": entry.reason,
+    }
 
 
 def _deadline_out(deadline: rules.Deadline) -> dict:
@@ -270,12 +314,24 @@ def _flatten(records) -> list[dict]:
 
 def dispute_out(view: queries.DisputeView) -> dict:
     d = view.dispute
-    return {"id": d.id, "kind": "correction" if d.entry_id else "missing",
-            "volunteer": {"id": view.volunteer.id, "name": view.volunteer.name}, "entry_id": d.entry_id,
-            "claim_id": d.claim_id, "org": view.org, "task": view.activity, "date": view.service_date,
-            "recorded_minutes": view.record.minutes if view.record else None, "reason": d.reason, "status": d.status,
-            "response": d.response, "responded_by": view.responder.name if view.responder else None,
-            "responded_at": d.responded_at, "correction_id": d.correction_id, "created_at": d.created_at}
+    return {
+        "id": d.id,
+        "kind": "correction" if d.entry_id else "missing",
+        "volunteer": {"id": view.volunteer.id, "name": view.volunteer.name},
+        "entry_id": d.entry_id,
+        "claim_id": d.claim_id,
+        "org": view.org,
+        "task": view.activity,
+        "date": view.service_date,
+        "recorded_minutes": view.record.minutes if view.record else None,
+        "reason": d.reason,
+        "status": d.status,
+        "response": d.response,
+        "responded_by": view.responder.name if view.responder else None,
+        "responded_at": d.responded_at,
+        "correction_id": d.correction_id,
+        "created_at": d.created_at,
+    }
 
 
 def _one_dispute_out(dispute: HourDispute) -> dict:
@@ -283,6 +339,7 @@ def _one_dispute_out(dispute: HourDispute) -> dict:
 
 
 # --- confirmation ---
+
 
 @blp.post("/claims/<int:claim_id>/confirm")
 @blp.arguments(ConfirmHoursIn)
@@ -321,19 +378,26 @@ def shift_hours(shift_id, user):
     deadline = rules.deadline(shift.ends_at) if shift.ends_at <= now() else None
     items = []
     for row in queries.shift_rows(shift):
-        items.append({
-            "claim_id": row.claim.id, "volunteer": {"id": row.user.id, "name": row.user.name},
-            "attendance": row.facts.attendance, "checked_in_at": row.facts.checked_in_at,
-            "checked_out_at": row.facts.checked_out_at, "basis": row.proposal.basis,
-            "basis_text": labels.basis_text(row.proposal), "proposed_minutes": row.proposal.minutes,
-            "pending_check_out": row.proposal.pending_check_out,
-            "recorded_minutes": row.record.minutes if row.record else None,
-            "entries": _flatten([row.record]) if row.record else [],
-        })
+        items.append(
+            {
+                "claim_id": row.claim.id,
+                "volunteer": {"id": row.user.id, "name": row.user.name},
+                "attendance": row.facts.attendance,
+                "checked_in_at": row.facts.checked_in_at,
+                "checked_out_at": row.facts.checked_out_at,
+                "basis": row.proposal.basis,
+                "basis_text": labels.basis_text(row.proposal),
+                "proposed_minutes": row.proposal.minutes,
+                "pending_check_out": row.proposal.pending_check_out,
+                "recorded_minutes": row.record.minutes if row.record else None,
+                "entries": _flatten([row.record]) if row.record else [],
+            }
+        )
     return {"shift_id": shift.id, "deadline": _deadline_out(deadline) if deadline else None, "items": items}
 
 
 # --- the volunteer's ledger and requests ---
+
 
 @blp.get("/me/hours")
 @blp.response(200, MeHoursOut)
@@ -343,13 +407,26 @@ def my_hours(user):
     """My confirmed total and every ledger entry (corrections included, each pointing at what it corrects),
     plus hours still waiting for confirmation."""
     mine = queries.my_hours(user)
-    return {"total_minutes": mine.total, "this_month_minutes": mine.this_month, "this_year_minutes": mine.this_year,
-            "entries": _flatten(mine.records),
-            "pending": [{"claim_id": p.claim.id, "shift_id": p.claim.shift_id, "task": p.claim.shift.task.title,
-                         "organisation": p.claim.shift.task.org.name, "date": p.deadline.activity_day,
-                         "proposed_minutes": p.proposal.minutes, "basis": p.proposal.basis,
-                         "basis_text": labels.basis_text(p.proposal), "confirm_by": p.deadline.due}
-                        for p in mine.pending]}
+    return {
+        "total_minutes": mine.total,
+        "this_month_minutes": mine.this_month,
+        "this_year_minutes": mine.this_year,
+        "entries": _flatten(mine.records),
+        "pending": [
+            {
+                "claim_id": p.claim.id,
+                "shift_id": p.claim.shift_id,
+                "task": p.claim.shift.task.title,
+                "organisation": p.claim.shift.task.org.name,
+                "date": p.deadline.activity_day,
+                "proposed_minutes": p.proposal.minutes,
+                "basis": p.proposal.basis,
+                "basis_text": labels.basis_text(p.proposal),
+                "confirm_by": p.deadline.due,
+            }
+            for p in mine.pending
+        ],
+    }
 
 
 @blp.get("/me/hours/disputes")
@@ -389,6 +466,7 @@ def report_missing(data, claim_id, user):
 
 # --- organizers: corrections and requests ---
 
+
 @blp.post("/hours/corrections")
 @blp.arguments(CorrectionIn)
 @blp.response(201, EntryOut)
@@ -410,8 +488,11 @@ def correct(data, user):
 @auth_required
 def list_disputes(query, user):
     """Volunteers' requests addressed to organisations I organize or review: open ones first."""
-    return {"items": [dispute_out(v) for v in queries.describe_disputes(
-        queries.disputes_for(user, status=query.get("status")))]}
+    return {
+        "items": [
+            dispute_out(v) for v in queries.describe_disputes(queries.disputes_for(user, status=query.get("status")))
+        ]
+    }
 
 
 @blp.post("/hours/disputes/<int:dispute_id>/accept")
@@ -440,6 +521,7 @@ def refuse_dispute(data, dispute_id, user):
 
 # --- deadlines and anomalies ---
 
+
 @blp.get("/hours/unconfirmed")
 @blp.response(200, UnconfirmedListOut)
 @blp.errors(401)
@@ -447,12 +529,21 @@ def refuse_dispute(data, dispute_id, user):
 def unconfirmed(user):
     """Ended shifts in my organisations whose attendees still wait for hours, most urgent first, with the
     recording deadline (10 working days, Monday to Friday; public holidays are not modelled)."""
-    return {"items": [
-        {"shift_id": item.shift.id, "task": item.shift.task,
-         "org": item.shift.task.org, "starts_at": item.shift.starts_at, "ends_at": item.shift.ends_at,
-         "waiting": item.waiting, "deadline": _deadline_out(item.deadline), "can_confirm": item.can_manage}
-        for item in queries.unconfirmed_shifts(user)
-    ]}
+    return {
+        "items": [
+            {
+                "shift_id": item.shift.id,
+                "task": item.shift.task,
+                "org": item.shift.task.org,
+                "starts_at": item.shift.starts_at,
+                "ends_at": item.shift.ends_at,
+                "waiting": item.waiting,
+                "deadline": _deadline_out(item.deadline),
+                "can_confirm": item.can_manage,
+            }
+            for item in queries.unconfirmed_shifts(user)
+        ]
+    }
 
 
 @blp.get("/hours/overdue")
@@ -485,10 +576,22 @@ def anomalies(query, user):
         permissions.require_review(user, org)
     flags = queries.anomalies_for(user, org=org, kind=query.get("kind"))
     names = queries.users_by_id([f.volunteer_id for f in flags] + [(f.details or {}).get("actor_id") for f in flags])
-    return {"items": [
-        {"id": f.id, "kind": f.kind, "label": labels.anomaly_label(f.kind), "text": labels.anomaly_text(f, names),
-         "org_id": f.org_id, "claim_id": f.claim_id, "entry_id": f.entry_id, "details": f.details,
-         "volunteer": ({"id": f.volunteer_id, "name": names[f.volunteer_id].name}
-                       if f.volunteer_id in names else None), "created_at": f.created_at}
-        for f in flags
-    ]}
+    return {
+        "items": [
+            {
+                "id": f.id,
+                "kind": f.kind,
+                "label": labels.anomaly_label(f.kind),
+                "text": labels.anomaly_text(f, names),
+                "org_id": f.org_id,
+                "claim_id": f.claim_id,
+                "entry_id": f.entry_id,
+                "details": f.details,
+                "volunteer": (
+                    {"id": f.volunteer_id, "name": names[f.volunteer_id].name} if f.volunteer_id in names else None
+                ),
+                "created_at": f.created_at,
+            }
+            for f in flags
+        ]
+    }

@@ -21,8 +21,10 @@ class DrawEntryOut(Schema):
     claim_id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
     name = fields.String(required=True)
-    party_member = fields.Boolean(required=True, metadata={
-        "description": "The Party badge: true only for Party members who chose to show it (亮身份)."})
+    party_member = fields.Boolean(
+        required=True,
+        metadata={"description": "The Party badge: true only for Party members who chose to show it (亮身份)."},
+    )
     status = fields.String(required=True)
     skipped = fields.String(allow_none=True, metadata={"description": "The safety rule a drawn volunteer failed."})
 
@@ -46,10 +48,21 @@ class LotteryOut(Schema):
 
 def lottery_out(shift) -> dict:
     draw = queries.get_draw(shift)
-    return {"shift_id": shift.id, "until": shift.lottery_until, "party_first": shift.lottery_party_first,
-            "entrants": queries.count_entrants(shift), "drawn_at": shift.lottery_drawn_at,
-            "draw": draw and {"seed": str(draw.seed), "party_first": draw.party_first, "drawn_at": draw.drawn_at,
-                              "verified": draw.verified, "entries": [vars(entry) for entry in draw.entries]}}
+    return {
+        "shift_id": shift.id,
+        "until": shift.lottery_until,
+        "party_first": shift.lottery_party_first,
+        "entrants": queries.count_entrants(shift),
+        "drawn_at": shift.lottery_drawn_at,
+        "draw": draw
+        and {
+            "seed": str(draw.seed),
+            "party_first": draw.party_first,
+            "drawn_at": draw.drawn_at,
+            "verified": draw.verified,
+            "entries": [vars(entry) for entry in draw.entries],
+        },
+    }
 
 
 @blp.post("/shifts/<int:shift_id>/lottery")

@@ -37,8 +37,10 @@ def me_out(user) -> dict:
     ).all()
     data = {name: getattr(user, name) for name in MeOut().fields if hasattr(user, name)}
     data["roles"] = [{"org_id": org_id, "org_name": name, "role": role} for org_id, name, role in roles]
-    data["qualifications"] = [{"code": row.code, "issuer": row.issuer, "valid_until": row.valid_until}
-                              for row in accounts.list_qualifications(user)]
+    data["qualifications"] = [
+        {"code": row.code, "issuer": row.issuer, "valid_until": row.valid_until}
+        for row in accounts.list_qualifications(user)
+    ]
     return data
 
 
@@ -69,11 +71,17 @@ def my_recommendations(user):
     """Open tasks near my saved location that fit my skills and usual times, best first, each with why."""
     if not user.has_location:
         return {"items": [], "hint": _l("Save your location in your profile to get recommendations.")}
-    return {"items": [
-        {"task_id": item.task_id, "title": item.title, "distance_km": round(item.distance_km, 3),
-         "reasons": with_texts(item.reasons)}
-        for item in matching.recommendations_for(user)
-    ]}
+    return {
+        "items": [
+            {
+                "task_id": item.task_id,
+                "title": item.title,
+                "distance_km": round(item.distance_km, 3),
+                "reasons": with_texts(item.reasons),
+            }
+            for item in matching.recommendations_for(user)
+        ]
+    }
 
 
 @blp.get("/skills")
@@ -92,17 +100,30 @@ def my_claims(user):
     items = []
     for claim in claims_of(user):
         shift, task = claim.shift, claim.shift.task
-        items.append({
-            "id": claim.id, "status": claim.status, "shift_id": shift.id, "created_at": claim.created_at,
-            "waitlist_position": waitlist_position(claim), "shift": shift, "task": task,
-            "organizer_reason": claim.organizer_reason,
-        })
+        items.append(
+            {
+                "id": claim.id,
+                "status": claim.status,
+                "shift_id": shift.id,
+                "created_at": claim.created_at,
+                "waitlist_position": waitlist_position(claim),
+                "shift": shift,
+                "task": task,
+                "organizer_reason": claim.organizer_reason,
+            }
+        )
     return {"items": items}
 
 
 def notification_out(note: Notification) -> dict:
-    return {"id": note.id, "kind": note.kind, "task_id": note.task_id, "text": render(note),
-            "created_at": note.created_at, "read_at": note.read_at}
+    return {
+        "id": note.id,
+        "kind": note.kind,
+        "task_id": note.task_id,
+        "text": render(note),
+        "created_at": note.created_at,
+        "read_at": note.read_at,
+    }
 
 
 @blp.get("/me/notifications")
@@ -111,8 +132,10 @@ def notification_out(note: Notification) -> dict:
 @auth_required
 def my_notifications(user):
     """My latest notifications, newest first, and how many are unread."""
-    return {"items": [notification_out(n) for n in notifications.list_for(user)],
-            "unread": notifications.count_unread(user)}
+    return {
+        "items": [notification_out(n) for n in notifications.list_for(user)],
+        "unread": notifications.count_unread(user),
+    }
 
 
 @blp.post("/me/notifications/<int:notification_id>/read")

@@ -35,8 +35,11 @@ def get_org(org_id):
 
 
 class OrgPatchIn(Schema):
-    name_en = fields.String(required=True, allow_none=True, metadata={
-        "description": "The English name; null or empty removes it (readers of English then see name)."})
+    name_en = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The English name; null or empty removes it (readers of English then see name)."},
+    )
 
 
 @blp.patch("/orgs/<int:org_id>")
@@ -51,9 +54,13 @@ def update_org(data, org_id, user):
 
 @blp.post("/orgs/<int:org_id>/roles")
 @blp.arguments(RoleIn)
-@blp.response(202, InvitationSentOut, description="The invitation is sent, whoever holds the number (or account): "
-              "the answer is the same for an unregistered number or unknown account, anyone's, and a holder's of "
-              "the role.")
+@blp.response(
+    202,
+    InvitationSentOut,
+    description="The invitation is sent, whoever holds the number (or account): "
+    "the answer is the same for an unregistered number or unknown account, anyone's, and a holder's of "
+    "the role.",
+)
 @blp.errors(400, 401, 403, 404, 429)
 @invite_limits("ROLE_INVITE_LIMIT_PER_ORGANIZER")
 @auth_required
@@ -65,15 +72,23 @@ def grant_role(data, org_id, user):
 
 
 class BranchIn(Schema):
-    name = fields.String(load_default=None, allow_none=True, metadata={
-        "description": "The branch's name; may be left out when task_id is given (named after the task)."})
-    task_id = Int(load_default=None, allow_none=True, metadata={
-        "description": "A task of this organisation's subtree the branch is set up for."})
+    name = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The branch's name; may be left out when task_id is given (named after the task)."},
+    )
+    task_id = Int(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "A task of this organisation's subtree the branch is set up for."},
+    )
 
 
 class BranchMemberIn(Schema):
-    phone = fields.String(required=True, metadata={"description": "The mobile number the member registered with.",
-                                                   "example": "13812345678"})
+    phone = fields.String(
+        required=True,
+        metadata={"description": "The mobile number the member registered with.", "example": "13812345678"},
+    )
 
 
 class BranchMemberOut(Schema):
@@ -93,8 +108,15 @@ class BranchInvitationOut(Schema):
 
 class InvitationOut(Schema):
     id = fields.Integer(required=True)
-    kind = fields.String(required=True, metadata={"enum": list(InvitationKind), "description": (
-        "branch_member: join the Party branch org_id; organizer or reviewer: that role on org_id's subtree.")})
+    kind = fields.String(
+        required=True,
+        metadata={
+            "enum": list(InvitationKind),
+            "description": (
+                "branch_member: join the Party branch org_id; organizer or reviewer: that role on org_id's subtree."
+            ),
+        },
+    )
     org_id = fields.Integer(required=True)
     org = fields.String(required=True, metadata={"description": "The organisation's (or branch's) name."})
     parent = fields.String(required=True, allow_none=True, metadata={"description": "Where it sits."})
@@ -143,8 +165,12 @@ def list_branch_members(org_id, user):
 
 @blp.post("/orgs/<int:org_id>/members")
 @blp.arguments(BranchMemberIn)
-@blp.response(202, InvitationSentOut, description="The invitation is sent, whoever holds the number: the answer "
-              "is the same for an unregistered number, anyone's number and a member's.")
+@blp.response(
+    202,
+    InvitationSentOut,
+    description="The invitation is sent, whoever holds the number: the answer "
+    "is the same for an unregistered number, anyone's number and a member's.",
+)
 @blp.errors(400, 401, 403, 404, 429)
 @invite_limits("BRANCH_INVITE_LIMIT_PER_ORGANIZER")
 @auth_required
@@ -170,10 +196,17 @@ def remove_branch_member(org_id, member_id, user):
 @auth_required
 def my_branch_invitations(user):
     """Invitations to Party branches waiting for my answer, newest first (/me/invitations lists every kind)."""
-    return [{"id": invitation.id, "branch_id": invitation.org_id, "branch": invitation.org.name,
-             "org": invitation.org.parent.name if invitation.org.parent else None,
-             "invited_by": _inviter(invitation), "expires_at": invitation.expires_at}
-            for invitation in services.list_invitations(user, BRANCH_ONLY)]
+    return [
+        {
+            "id": invitation.id,
+            "branch_id": invitation.org_id,
+            "branch": invitation.org.name,
+            "org": invitation.org.parent.name if invitation.org.parent else None,
+            "invited_by": _inviter(invitation),
+            "expires_at": invitation.expires_at,
+        }
+        for invitation in services.list_invitations(user, BRANCH_ONLY)
+    ]
 
 
 @blp.post("/me/branch-invitations/<int:invitation_id>/accept")
@@ -201,10 +234,19 @@ def decline_branch_invitation(invitation_id, user):
 @auth_required
 def my_invitations(user):
     """Invitations to Party branches and to roles waiting for my answer, newest first."""
-    return [{"id": invitation.id, "kind": invitation.kind, "org_id": invitation.org_id, "org": invitation.org.name,
-             "parent": invitation.org.parent.name if invitation.org.parent else None, "role": invitation.role,
-             "invited_by": _inviter(invitation), "expires_at": invitation.expires_at}
-            for invitation in services.list_invitations(user)]
+    return [
+        {
+            "id": invitation.id,
+            "kind": invitation.kind,
+            "org_id": invitation.org_id,
+            "org": invitation.org.name,
+            "parent": invitation.org.parent.name if invitation.org.parent else None,
+            "role": invitation.role,
+            "invited_by": _inviter(invitation),
+            "expires_at": invitation.expires_at,
+        }
+        for invitation in services.list_invitations(user)
+    ]
 
 
 @blp.post("/me/invitations/<int:invitation_id>/accept")

@@ -11,8 +11,9 @@ blp = Blueprint("api_rotas", __name__, description="Shift series, team rotas and
 
 class SeriesSlotIn(Schema):
     start = fields.String(required=True, metadata={"example": "08:00"})
-    end = fields.String(required=True, metadata={"example": "16:00", "description": "At or before start: next day; "
-                                                                                    "24:00 is midnight."})
+    end = fields.String(
+        required=True, metadata={"example": "16:00", "description": "At or before start: next day; 24:00 is midnight."}
+    )
     capacity = Int(required=True, metadata={"example": 2})
 
 
@@ -135,8 +136,14 @@ class ShiftSwapOut(Schema):
 def create_series(data, task_id, user):
     """Create a shift series (a daily pattern over local dates) on a task: organizers of its organisation."""
     made = services.create_series(user, task_id, **data)
-    return {"id": made.id, "task_id": made.task_id, "from_date": made.from_date, "to_date": made.to_date,
-            "pattern": made.pattern, "shifts": services.series_shifts(made.id)}
+    return {
+        "id": made.id,
+        "task_id": made.task_id,
+        "from_date": made.from_date,
+        "to_date": made.to_date,
+        "pattern": made.pattern,
+        "shifts": services.series_shifts(made.id),
+    }
 
 
 @blp.post("/teams/<int:team_id>/adoptions")
@@ -146,8 +153,9 @@ def create_series(data, task_id, user):
 @auth_required
 def adopt_series(data, team_id, user):
     """Adopt a shift series, or a date range of it, for the team (its leader or a deputy)."""
-    return services.adopt_series(user, team_id, data["series_id"], from_date=data.get("from_date"),
-                                 to_date=data.get("to_date"))
+    return services.adopt_series(
+        user, team_id, data["series_id"], from_date=data.get("from_date"), to_date=data.get("to_date")
+    )
 
 
 @blp.post("/teams/<int:team_id>/rota-proposals")

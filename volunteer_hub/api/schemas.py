@@ -28,8 +28,11 @@ def _one_of(choices):
 
 
 def _length(max_len, min_len=None):
-    return validate.Length(min=min_len, max=max_len, error=_l("Use {min} to {max} characters.")
-                           if min_len else _l("Use at most {max} characters."))
+    return validate.Length(
+        min=min_len,
+        max=max_len,
+        error=_l("Use {min} to {max} characters.") if min_len else _l("Use at most {max} characters."),
+    )
 
 
 def _range(low, high):
@@ -81,6 +84,7 @@ class Schema(ma.Schema):
 
 # --- errors (documentation only) ---
 
+
 class ErrorBody(Schema):
     code = fields.String(required=True, metadata={"example": "shift_overlap"})
     message = fields.String(required=True)
@@ -92,6 +96,7 @@ class ErrorOut(Schema):
 
 
 # --- accounts ---
+
 
 class RegisterIn(Schema):
     phone = fields.String(required=True, validate=_length(32), metadata={"example": "13812345678"})
@@ -159,17 +164,28 @@ class MePatch(Schema):
     availability = fields.List(fields.String(validate=_one_of(AVAILABILITY_CODES)), validate=_length(4))
     party_member = fields.Boolean()
     max_weekly_hours = Int(validate=_range(1, MAX_WEEKLY_HOURS))
-    notify_max_per_day = Int(validate=_range(0, MAX_NOTIFY_PER_DAY), metadata={
-        "description": "Match notifications a day at most; the rest wait for the daily digest."})
-    quiet_hours = fields.String(allow_none=True, validate=_length(20), metadata={
-        "example": "22:00-07:00", "description": "Local HH:MM-HH:MM without match notifications; null for none."})
+    notify_max_per_day = Int(
+        validate=_range(0, MAX_NOTIFY_PER_DAY),
+        metadata={"description": "Match notifications a day at most; the rest wait for the daily digest."},
+    )
+    quiet_hours = fields.String(
+        allow_none=True,
+        validate=_length(20),
+        metadata={
+            "example": "22:00-07:00",
+            "description": "Local HH:MM-HH:MM without match notifications; null for none.",
+        },
+    )
     match_opt_out = fields.Boolean(metadata={"description": "No match notifications or digests at all."})
     birth_date = fields.Date(allow_none=True)
     show_party_badge = fields.Boolean()
     insurance_provider = fields.String(allow_none=True, validate=_length(100))
     insurance_valid_until = fields.Date(allow_none=True)
-    qualifications = fields.List(fields.Nested(QualificationItem), validate=_length(len(QUALIFICATION_CODES)),
-                                 metadata={"description": "Replaces the list of qualifications held."})
+    qualifications = fields.List(
+        fields.Nested(QualificationItem),
+        validate=_length(len(QUALIFICATION_CODES)),
+        metadata={"description": "Replaces the list of qualifications held."},
+    )
     locale = fields.String(validate=_one_of(("zh", "en")))
 
 
@@ -186,10 +202,15 @@ class SkillsOut(Schema):
 
 # --- organisations ---
 
+
 class OrgIn(Schema):
     name = fields.String(required=True, validate=_length(ORG_NAME_MAX, 1))
-    name_en = fields.String(load_default=None, allow_none=True, validate=_length(ORG_NAME_MAX), metadata={
-        "description": "An English name (optional), shown instead of name to readers of English."})
+    name_en = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=_length(ORG_NAME_MAX),
+        metadata={"description": "An English name (optional), shown instead of name to readers of English."},
+    )
     kind = fields.String(required=True, validate=_one_of(set(OrgKind)))
     parent_id = Int(allow_none=True, load_default=None)
     lat = Lat(allow_none=True, load_default=None)
@@ -200,8 +221,10 @@ class OrgIn(Schema):
 class OrgRef(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
-    name_en = fields.String(allow_none=True, metadata={
-        "description": "The English name, or null; pages in English show it instead of name when given."})
+    name_en = fields.String(
+        allow_none=True,
+        metadata={"description": "The English name, or null; pages in English show it instead of name when given."},
+    )
 
 
 class OrgOut(OrgRef):
@@ -213,14 +236,17 @@ class OrgOut(OrgRef):
 
 
 class RoleIn(Schema):
-    phone = fields.String(load_default=None, metadata={"description": "The mobile number to invite.",
-                                                       "example": "13812345678"})
-    user_id = Int(load_default=None, metadata={"description": "Instead of phone: the account to invite (by its "
-                                                              "number)."})
+    phone = fields.String(
+        load_default=None, metadata={"description": "The mobile number to invite.", "example": "13812345678"}
+    )
+    user_id = Int(
+        load_default=None, metadata={"description": "Instead of phone: the account to invite (by its number)."}
+    )
     role = fields.String(required=True, validate=_one_of(set(Role)))
 
 
 # --- tasks and shifts ---
+
 
 class ShiftIn(Schema):
     starts_at = LocalDateTime(required=True, metadata={"example": "2020-02-03T20:00:00+08:00"})
@@ -253,11 +279,17 @@ class _TaskFields(Schema):
     address = fields.String(validate=_length(task_rules.ADDRESS_MAX))
     required_skills = fields.List(fields.String(validate=_one_of(SKILL_CODES)), validate=_length(len(SKILL_CODES)))
     requires_approval = fields.Boolean()
-    match_radius_km = fields.Float(validate=_range(*task_rules.MATCH_RADIUS_KM), allow_nan=False, metadata={
-        "description": "Volunteers living within this distance who fit the task are told about it (default 5)."})
+    match_radius_km = fields.Float(
+        validate=_range(*task_rules.MATCH_RADIUS_KM),
+        allow_nan=False,
+        metadata={
+            "description": "Volunteers living within this distance who fit the task are told about it (default 5)."
+        },
+    )
     urgent = fields.Boolean(metadata={"description": "Match notifications ignore quiet hours and daily budgets."})
-    release_unconfirmed = fields.Boolean(metadata={
-        "description": "Places of volunteers who do not confirm the evening before go to the waitlist."})
+    release_unconfirmed = fields.Boolean(
+        metadata={"description": "Places of volunteers who do not confirm the evening before go to the waitlist."}
+    )
     requires_insurance = fields.Boolean(metadata={"description": "Volunteers need valid accident insurance."})
     requires_qualification = fields.String(allow_none=True, validate=_one_of(QUALIFICATION_CODES))
     requires_health_declaration = fields.Boolean()
@@ -270,8 +302,12 @@ class TaskIn(_TaskFields):
     lat = Lat(metadata={"description": "WGS-84. Leave lat and lon out to have the address geocoded."})
     lon = Lon()
     shifts = fields.List(fields.Nested(ShiftIn), required=True, validate=_length(MAX_SHIFTS_PER_TASK, 1))
-    client_token = fields.String(validate=_length(64, 1), metadata={
-        "description": "Optional idempotency key: repeating a request with the same key returns the first task."})
+    client_token = fields.String(
+        validate=_length(64, 1),
+        metadata={
+            "description": "Optional idempotency key: repeating a request with the same key returns the first task."
+        },
+    )
 
 
 class TaskPatch(_TaskFields):
@@ -309,10 +345,12 @@ class TaskOut(Schema):
     address = fields.String()
     required_skills = fields.List(fields.String())
     requires_approval = fields.Boolean()
-    status = fields.String(required=True, attribute="display_status",
-                           metadata={"description": "open, cancelled or completed"})
-    geocode_status = fields.String(metadata={
-        "description": "ok, pending (the address is being looked up; not listed nearby yet) or failed"})
+    status = fields.String(
+        required=True, attribute="display_status", metadata={"description": "open, cancelled or completed"}
+    )
+    geocode_status = fields.String(
+        metadata={"description": "ok, pending (the address is being looked up; not listed nearby yet) or failed"}
+    )
     geocode_error = fields.String(allow_none=True, metadata={"description": "not_found or unavailable"})
     geocode_message = fields.Method("_geocode_message", allow_none=True)
     match_radius_km = fields.Float()
@@ -323,11 +361,13 @@ class TaskOut(Schema):
     requires_health_declaration = fields.Boolean()
     created_at = LocalDateTime()
     shifts = fields.List(fields.Nested(ShiftOut), required=True)
-    contact = CallerContact(metadata={
-        "description": "A task made from a resident's request for help: the resident's name, phone, exact address "
-                       "and location, for the task's organizers and its confirmed volunteers while the task runs "
-                       "(as on the task page); null otherwise."})
-
+    contact = CallerContact(
+        metadata={
+            "description": "A task made from a resident's request for help: the resident's name, phone, exact address "
+            "and location, for the task's organizers and its confirmed volunteers while the task runs "
+            "(as on the task page); null otherwise."
+        }
+    )
 
     def _geocode_message(self, task):
         return failure_message(task.geocode_error) if task.geocode_status == "failed" else None
@@ -382,23 +422,34 @@ class RecommendationsOut(Schema):
 
 # --- claims ---
 
+
 class ClaimOut(Schema):
     id = fields.Integer(required=True)
-    status = fields.String(required=True, metadata={
-        "description": "pending, confirmed, waitlisted, lottery (in a draw), rejected or cancelled"})
+    status = fields.String(
+        required=True,
+        metadata={"description": "pending, confirmed, waitlisted, lottery (in a draw), rejected or cancelled"},
+    )
     shift_id = fields.Integer()
     user_id = fields.Integer(metadata={"description": "The volunteer holding the place (team claims name several)."})
     waitlist_position = fields.Integer(allow_none=True)
     created_at = LocalDateTime()
-    attendance_confirmed_at = LocalDateTime(allow_none=True, metadata={
-        "description": "When the volunteer confirmed they will come (the day-before check)."})
-    organizer_reason = fields.String(allow_none=True, metadata={
-        "description": "What the organizer told the volunteer when rejecting the claim or cancelling the task."})
+    attendance_confirmed_at = LocalDateTime(
+        allow_none=True, metadata={"description": "When the volunteer confirmed they will come (the day-before check)."}
+    )
+    organizer_reason = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "What the organizer told the volunteer when rejecting the claim or cancelling the task."
+        },
+    )
 
 
 class OrganizerReasonIn(Schema):
-    reason = Text(load_default=None, allow_none=True, metadata={
-        "description": "Optional, at most 500 characters: why (the volunteers are told, in the app)."})
+    reason = Text(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Optional, at most 500 characters: why (the volunteers are told, in the app)."},
+    )
 
 
 class TaskRef(Schema):
@@ -423,8 +474,12 @@ class RosterEntry(Schema):
     status = fields.String(required=True)
     user_id = fields.Integer(required=True)
     name = fields.String(required=True)
-    phone = fields.String(required=True, metadata={
-        "description": "Full number for organizers of the task's organisation; masked (138****1234) otherwise."})
+    phone = fields.String(
+        required=True,
+        metadata={
+            "description": "Full number for organizers of the task's organisation; masked (138****1234) otherwise."
+        },
+    )
     party_member = fields.Boolean()
     skills = fields.List(fields.String())
     created_at = LocalDateTime()
@@ -437,6 +492,7 @@ class RosterOut(Schema):
 
 
 # --- notifications ---
+
 
 class NotificationOut(Schema):
     id = fields.Integer(required=True)

@@ -34,22 +34,36 @@ def list_nearby(query):
     if lat is None:
         user = bearer_user()
         if user is None or not user.has_location:
-            raise ValidationError(_l("Give lat and lon, or save your location in your profile."),
-                                  code="location_required")
+            raise ValidationError(
+                _l("Give lat and lon, or save your location in your profile."), code="location_required"
+            )
         lat, lon = user.lat, user.lon
     config = current_app.config
     items, cursor = nearby_tasks(
-        lat, lon, query.get("radius_km", config["NEARBY_RADIUS_KM"]), task_type=query.get("type"),
-        skill=query.get("skill"), day=query.get("date"), cursor=query.get("cursor"),
+        lat,
+        lon,
+        query.get("radius_km", config["NEARBY_RADIUS_KM"]),
+        task_type=query.get("type"),
+        skill=query.get("skill"),
+        day=query.get("date"),
+        cursor=query.get("cursor"),
         limit=query.get("limit", config["NEARBY_PAGE_SIZE"]),
     )
     # The list's parts are prepared in NearbyOut's shape when a tile is read (tests/api/test_tasks_api.py
     # compares the answer with the schema's dump); dumping them through it again would double the request's cost.
-    return current_app.json.response({
-        "items": [{**item.task.api, "distance_km": round(item.distance_km, 3),
-                   "shifts": [shift.api for shift in item.upcoming]} for item in items],
-        "next_cursor": cursor,
-    })
+    return current_app.json.response(
+        {
+            "items": [
+                {
+                    **item.task.api,
+                    "distance_km": round(item.distance_km, 3),
+                    "shifts": [shift.api for shift in item.upcoming],
+                }
+                for item in items
+            ],
+            "next_cursor": cursor,
+        }
+    )
 
 
 @blp.get("/tasks/<int:task_id>")

@@ -14,22 +14,32 @@ blp = Blueprint("api_teams", __name__, description="Volunteer teams and team cla
 
 
 class TeamIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(max=services.NAME_MAX),
-                         metadata={"example": "民治东门先锋队"})
+    name = fields.String(
+        required=True, validate=validate.Length(max=services.NAME_MAX), metadata={"example": "民治东门先锋队"}
+    )
     org_id = Int(required=True, metadata={"description": "A community, Party branch or Party committee."})
     description = Text(validate=validate.Length(max=services.DESCRIPTION_MAX))
 
 
 class JoinIn(Schema):
-    code = fields.String(validate=validate.Length(max=64), metadata={
-        "description": "The invite code (from the invite link or QR code). Without it, the call asks to join "
-                       "and a leader or deputy approves."})
+    code = fields.String(
+        validate=validate.Length(max=64),
+        metadata={
+            "description": "The invite code (from the invite link or QR code). Without it, the call asks to join "
+            "and a leader or deputy approves."
+        },
+    )
 
 
 class TeamRoleIn(Schema):
-    role = fields.String(required=True, validate=validate.OneOf([str(r) for r in services.ROLE_CHOICES]),
-                         metadata={"description": "deputy or member (leader only); leader hands the team over, "
-                                                  "and the old leader becomes a deputy."})
+    role = fields.String(
+        required=True,
+        validate=validate.OneOf([str(r) for r in services.ROLE_CHOICES]),
+        metadata={
+            "description": "deputy or member (leader only); leader hands the team over, "
+            "and the old leader becomes a deputy."
+        },
+    )
 
 
 class TeamClaimIn(Schema):
@@ -66,8 +76,9 @@ class TeamOut(Schema):
     my_role = fields.String(allow_none=True, metadata={"description": "The caller's role, or null."})
     invite_code = fields.String(metadata={"description": "Only for the leader and deputies."})
     members = fields.List(fields.Nested(MemberOut))
-    requests = fields.List(fields.Nested(MemberOut), metadata={
-        "description": "People asking to join (only for the leader and deputies)."})
+    requests = fields.List(
+        fields.Nested(MemberOut), metadata={"description": "People asking to join (only for the leader and deputies)."}
+    )
     upcoming_shifts = fields.List(fields.Nested(TeamShiftOut))
     hours = fields.Float(metadata={"description": "Confirmed service hours served for the team."})
 
@@ -86,8 +97,10 @@ class TeamClaimsOut(Schema):
 
 class BlockedOut(Schema):
     user_id = fields.Integer(required=True)
-    reason = fields.String(required=True, metadata={
-        "description": "already_claimed, shift_overlap, not_team_member, or another claim rule's code"})
+    reason = fields.String(
+        required=True,
+        metadata={"description": "already_claimed, shift_overlap, not_team_member, or another claim rule's code"},
+    )
     message = fields.String()
 
 
@@ -102,9 +115,15 @@ class TeamClaimErrorOut(Schema):
 def member_out(row, *, with_phone: bool = False) -> dict:
     """A membership as the API shows it; the phone number only when the caller leads the team."""
     user = row.user
-    body = {"team_id": row.team_id, "user_id": row.user_id, "name": user.name, "role": row.role,
-            "status": row.status, "skills": user.skills,
-            "party_badge": shows_party_badge(user)}
+    body = {
+        "team_id": row.team_id,
+        "user_id": row.user_id,
+        "name": user.name,
+        "role": row.role,
+        "status": row.status,
+        "skills": user.skills,
+        "party_badge": shows_party_badge(user),
+    }
     if with_phone:
         body["phone"] = user.phone
     return body
@@ -114,15 +133,27 @@ def team_out(team, user) -> dict:
     """The team as user may see it: phones, the invite code and open requests only for its leads."""
     mine = rules.membership(user, team)
     lead = mine is not None and mine.role in rules.LEAD_ROLES
-    body = {"id": team.id, "name": team.name, "description": team.description, "org_id": team.org_id,
-            "created_at": team.created_at, "my_role": mine.role if mine else None,
-            "members": [member_out(m, with_phone=lead) for m in queries.list_members(team.id)],
-            "upcoming_shifts": [
-                {"shift_id": item.shift.id, "task_id": item.shift.task_id, "task_title": item.shift.task.title,
-                 "starts_at": item.shift.starts_at, "ends_at": item.shift.ends_at,
-                 "member_ids": [c.user_id for c in item.claims]}
-                for item in queries.list_upcoming_shifts(team.id)],
-            "hours": round(queries.team_minutes(team.id) / 60, 2)}
+    body = {
+        "id": team.id,
+        "name": team.name,
+        "description": team.description,
+        "org_id": team.org_id,
+        "created_at": team.created_at,
+        "my_role": mine.role if mine else None,
+        "members": [member_out(m, with_phone=lead) for m in queries.list_members(team.id)],
+        "upcoming_shifts": [
+            {
+                "shift_id": item.shift.id,
+                "task_id": item.shift.task_id,
+                "task_title": item.shift.task.title,
+                "starts_at": item.shift.starts_at,
+                "ends_at": item.shift.ends_at,
+                "member_ids": [c.user_id for c in item.claims],
+            }
+            for item in queries.list_upcoming_shifts(team.id)
+        ],
+        "hours": round(queries.team_minutes(team.id) / 60, 2),
+    }
     if lead:
         body["invite_code"] = team.invite_code
         body["requests"] = [member_out(m) for m in queries.list_members(team.id, "requested")]

@@ -46,12 +46,13 @@ def attendance_of(claims: Iterable[Claim]) -> dict[int, AttendanceSummary]:
         return {}
     first_ids = (
         sa.select(sa.func.min(AttendanceEvent.id))
-        .where(AttendanceEvent.claim_id.in_([c.id for c in claims]),
-               AttendanceEvent.kind == AttendanceKind.CHECK_IN)
+        .where(AttendanceEvent.claim_id.in_([c.id for c in claims]), AttendanceEvent.kind == AttendanceKind.CHECK_IN)
         .group_by(AttendanceEvent.claim_id)
     )
-    first = {event.claim_id: event for event in
-             db.session.execute(sa.select(AttendanceEvent).where(AttendanceEvent.id.in_(first_ids))).scalars()}
+    first = {
+        event.claim_id: event
+        for event in db.session.execute(sa.select(AttendanceEvent).where(AttendanceEvent.id.in_(first_ids))).scalars()
+    }
     summaries = {}
     for claim in claims:
         event = first.get(claim.id)
@@ -71,16 +72,19 @@ def attendance_of(claims: Iterable[Claim]) -> dict[int, AttendanceSummary]:
 def first_event(claim_id: int, kind: str) -> AttendanceEvent | None:
     """The claim's first event of a kind (the one a repeated check-in or check-out refers to)."""
     return db.session.execute(
-        sa.select(AttendanceEvent).where(AttendanceEvent.claim_id == claim_id, AttendanceEvent.kind == kind)
-        .order_by(AttendanceEvent.id).limit(1)
+        sa.select(AttendanceEvent)
+        .where(AttendanceEvent.claim_id == claim_id, AttendanceEvent.kind == kind)
+        .order_by(AttendanceEvent.id)
+        .limit(1)
     ).scalar_one_or_none()
 
 
 def confirmed_claim_on(user_id: int, shift_id: int) -> Claim | None:
     """The volunteer's confirmed claim on a shift, or None."""
     return db.session.execute(
-        sa.select(Claim).where(Claim.user_id == user_id, Claim.shift_id == shift_id,
-                               Claim.status == ClaimStatus.CONFIRMED)
+        sa.select(Claim).where(
+            Claim.user_id == user_id, Claim.shift_id == shift_id, Claim.status == ClaimStatus.CONFIRMED
+        )
     ).scalar_one_or_none()
 
 
@@ -99,8 +103,9 @@ def checkin_action(claim: Claim, at: datetime | None = None) -> str | None:
 def count_present(shift: Shift) -> int:
     """Confirmed volunteers recorded present on a shift (the roster header's "arrived")."""
     return db.session.execute(
-        sa.select(sa.func.count()).where(Claim.shift_id == shift.id, Claim.status == ClaimStatus.CONFIRMED,
-                                         Claim.attendance == Attendance.PRESENT)
+        sa.select(sa.func.count()).where(
+            Claim.shift_id == shift.id, Claim.status == ClaimStatus.CONFIRMED, Claim.attendance == Attendance.PRESENT
+        )
     ).scalar_one()
 
 

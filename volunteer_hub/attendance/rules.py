@@ -64,35 +64,50 @@ def metres(value: float) -> str:
 
 def check_confirmed(claim: Claim) -> None:
     if claim.status != ClaimStatus.CONFIRMED:
-        raise Conflict(_l("This place is not confirmed, so there is no attendance to record."),
-                       code="claim_not_confirmed")
+        raise Conflict(
+            _l("This place is not confirmed, so there is no attendance to record."), code="claim_not_confirmed"
+        )
 
 
 def check_checkin_window(shift: Shift, at: datetime) -> None:
     opens = checkin_opens(shift)
     if at < opens:
         raise Conflict(
-            _l("Too early: check-in opens %(opens)s, %(early)d minutes before the shift starts. That is in %(wait)s.",
-               opens=formatting.when(opens), early=current_app.config["CHECKIN_EARLY_MIN"],
-               wait=duration_text(opens - at)),
-            code="outside_window", opens_at=isoformat(opens))
+            _l(
+                "Too early: check-in opens %(opens)s, %(early)d minutes before the shift starts. That is in %(wait)s.",
+                opens=formatting.when(opens),
+                early=current_app.config["CHECKIN_EARLY_MIN"],
+                wait=duration_text(opens - at),
+            ),
+            code="outside_window",
+            opens_at=isoformat(opens),
+        )
     if at >= shift.ends_at:
         raise Conflict(
-            _l("Check-in closed when the shift ended (%(ended)s). Ask the organizer to mark you present.",
-               ended=formatting.when(shift.ends_at)),
-            code="outside_window")
+            _l(
+                "Check-in closed when the shift ended (%(ended)s). Ask the organizer to mark you present.",
+                ended=formatting.when(shift.ends_at),
+            ),
+            code="outside_window",
+        )
 
 
 def check_checkout_window(claim: Claim, at: datetime) -> None:
     if claim.checked_in_at is None:
-        raise Conflict(_l("You have not checked in to this shift yet, so there is nothing to check out of."),
-                       code="not_checked_in")
+        raise Conflict(
+            _l("You have not checked in to this shift yet, so there is nothing to check out of."), code="not_checked_in"
+        )
     closes = checkout_closes(claim.shift)
     if at > closes:
         raise Conflict(
-            _l("Check-out closed at %(closes)s, %(hours)d hours after the shift ended. The organizer will confirm "
-               "your hours.", closes=formatting.when(closes), hours=CHECKOUT_GRACE.seconds // 3600),
-            code="outside_window")
+            _l(
+                "Check-out closed at %(closes)s, %(hours)d hours after the shift ended. The organizer will confirm "
+                "your hours.",
+                closes=formatting.when(closes),
+                hours=CHECKOUT_GRACE.seconds // 3600,
+            ),
+            code="outside_window",
+        )
 
 
 def short_record(shift: Shift, checked_in_at: datetime | None, checked_out_at: datetime | None) -> bool:
@@ -108,10 +123,14 @@ def check_not_short(claim: Claim, at: datetime) -> None:
     shift = claim.shift
     if at < shift.ends_at and short_record(shift, claim.checked_in_at, at):
         raise Conflict(
-            _l("You checked in at %(time)s. Checking out now records %(served)s of this %(length)s shift.",
-               time=formatting.clock(claim.checked_in_at), served=duration_text(at - claim.checked_in_at),
-               length=duration_text(shift.ends_at - shift.starts_at)),
-            code="short_checkout")
+            _l(
+                "You checked in at %(time)s. Checking out now records %(served)s of this %(length)s shift.",
+                time=formatting.clock(claim.checked_in_at),
+                served=duration_text(at - claim.checked_in_at),
+                length=duration_text(shift.ends_at - shift.starts_at),
+            ),
+            code="short_checkout",
+        )
 
 
 def distance_m(task: Task, lat: float, lon: float) -> float:
@@ -123,23 +142,42 @@ def check_location(task: Task, lat: float, lon: float, accuracy_m: float) -> flo
     """The phone must be within the task's check-in radius and know its place at least that precisely.
     Returns the distance in metres."""
     if task.lat is None or task.lon is None:
-        raise Conflict(_l("This task has no map location yet, so check-in by location is not possible. Scan the "
-                          "post's check-in code or ask the organizer."), code="no_task_location")
+        raise Conflict(
+            _l(
+                "This task has no map location yet, so check-in by location is not possible. Scan the "
+                "post's check-in code or ask the organizer."
+            ),
+            code="no_task_location",
+        )
     radius = task.checkin_radius_m
     distance = distance_m(task, lat, lon)
     # Far beyond the radius even allowing for the error: say how far, which helps more than "imprecise".
     if accuracy_m > radius and distance - accuracy_m <= radius:
         raise Conflict(
-            _l("Your location is not precise enough (accurate to about ±%(accuracy)s; ±%(radius)s or better is "
-               "needed). Go outdoors or switch on the phone's GPS, then try again.",
-               accuracy=metres(accuracy_m), radius=metres(radius)),
-            code="poor_accuracy", accuracy_m=round(accuracy_m), radius_m=radius)
+            _l(
+                "Your location is not precise enough (accurate to about ±%(accuracy)s; ±%(radius)s or better is "
+                "needed). Go outdoors or switch on the phone's GPS, then try again.",
+                accuracy=metres(accuracy_m),
+                radius=metres(radius),
+            ),
+            code="poor_accuracy",
+            accuracy_m=round(accuracy_m),
+            radius_m=radius,
+        )
     if distance > radius:
         raise Conflict(
-            _l("You are about %(distance)s from the post (location accurate to about ±%(accuracy)s); you need to "
-               "be within %(radius)s.", distance=metres(distance), accuracy=metres(accuracy_m),
-               radius=metres(radius)),
-            code="outside_geofence", distance_m=math.ceil(distance), accuracy_m=round(accuracy_m), radius_m=radius)
+            _l(
+                "You are about %(distance)s from the post (location accurate to about ±%(accuracy)s); you need to "
+                "be within %(radius)s.",
+                distance=metres(distance),
+                accuracy=metres(accuracy_m),
+                radius=metres(radius),
+            ),
+            code="outside_geofence",
+            distance_m=math.ceil(distance),
+            accuracy_m=round(accuracy_m),
+            radius_m=radius,
+        )
     return distance
 
 
@@ -153,5 +191,7 @@ def check_markable(claim: Claim, at: datetime) -> None:
     check_confirmed(claim)
     if not marks_open(claim.shift, at):
         opens = checkin_opens(claim.shift)
-        raise Conflict(_l("Attendance can be marked from %(opens)s, when check-in opens.",
-                          opens=formatting.when(opens)), code="outside_window")
+        raise Conflict(
+            _l("Attendance can be marked from %(opens)s, when check-in opens.", opens=formatting.when(opens)),
+            code="outside_window",
+        )

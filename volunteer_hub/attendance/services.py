@@ -61,6 +61,7 @@ def device_hash(device_id: str | None, user_agent: str, ip: str | None) -> str:
 
 # --- the volunteer ---
 
+
 def check_in(user: User, claim: Claim, position: Position, *, device: str) -> Outcome:
     """Check in on the volunteer's own confirmed claim by GPS: inside the window, the radius and the accuracy."""
     return _check_in_by(user, claim, AttendanceMethod.GPS, device, position)
@@ -82,8 +83,9 @@ def _check_in_by(user: User, claim: Claim, method: str, device: str, position: P
     return atomic(_check_in, claim.id, user.id, at, method, device=device, **_located(claim, position))
 
 
-def _check_out_by(user: User, claim: Claim, method: str, device: str, position: Position | None = None, *,
-                  ask_if_short: bool = False) -> Outcome:
+def _check_out_by(
+    user: User, claim: Claim, method: str, device: str, position: Position | None = None, *, ask_if_short: bool = False
+) -> Outcome:
     if claim.checked_out_at is not None:
         return _repeat(claim, AttendanceKind.CHECK_OUT)
     rules.check_confirmed(claim)
@@ -99,8 +101,12 @@ def _located(claim: Claim, position: Position | None) -> dict:
     if position is None:
         return {}
     distance = rules.check_location(claim.shift.task, position.lat, position.lon, position.accuracy_m)
-    return {"lat": position.lat, "lon": position.lon, "accuracy_m": position.accuracy_m,
-            "distance_m": round(distance, 1)}
+    return {
+        "lat": position.lat,
+        "lon": position.lon,
+        "accuracy_m": position.accuracy_m,
+        "distance_m": round(distance, 1),
+    }
 
 
 def shift_for_token(token: str) -> Shift:
@@ -112,10 +118,15 @@ def own_claim_on(user: User, shift: Shift) -> Claim:
     """The volunteer's confirmed claim on the shift a code names; 409 not_on_shift without one."""
     claim = queries.confirmed_claim_on(user.id, shift.id)
     if claim is None:
-        raise Conflict(_l("You have no confirmed place on “%(task)s” %(when)s, so you cannot check in to it. Ask "
-                          "the organizer on site.", task=shift.task.title, when=shift_span(shift.starts_at,
-                                                                                           shift.ends_at)),
-                       code="not_on_shift")
+        raise Conflict(
+            _l(
+                "You have no confirmed place on “%(task)s” %(when)s, so you cannot check in to it. Ask "
+                "the organizer on site.",
+                task=shift.task.title,
+                when=shift_span(shift.starts_at, shift.ends_at),
+            ),
+            code="not_on_shift",
+        )
     return claim
 
 
@@ -141,27 +152,46 @@ _claims = Claim.__table__
 
 def _conditional_update(claim_id: int, *conditions, **values) -> bool:
     """UPDATE claims ... WHERE id AND conditions; False when another request changed the claim first."""
-    return db.session.execute(
-        sa.update(_claims).where(_claims.c.id == claim_id, *conditions).values(updated_at=now(), **values)
-    ).rowcount == 1
+    return (
+        db.session.execute(
+            sa.update(_claims).where(_claims.c.id == claim_id, *conditions).values(updated_at=now(), **values)
+        ).rowcount
+        == 1
+    )
 
 
 def _check_in(claim_id: int, user_id: int, at: datetime, method: str, **event) -> Outcome:
     claim = db.session.get(Claim, claim_id, populate_existing=True)
     previous = claim.attendance
-    if not _conditional_update(claim_id, _claims.c.checked_in_at.is_(None),
-                               _claims.c.status == ClaimStatus.CONFIRMED,
-                               checked_in_at=at, attendance=Attendance.PRESENT):
+    if not _conditional_update(
+        claim_id,
+        _claims.c.checked_in_at.is_(None),
+        _claims.c.status == ClaimStatus.CONFIRMED,
+        checked_in_at=at,
+        attendance=Attendance.PRESENT,
+    ):
         return _after_race(claim_id, AttendanceKind.CHECK_IN)
     row = _event(claim_id, AttendanceKind.CHECK_IN, method, actor_id=user_id, created_at=at, **event)
-    audit(user_id, "attendance.checked_in", "claim", claim_id, method=method, distance_m=event.get("distance_m"),
-          previous=previous)
+    audit(
+        user_id,
+        "attendance.checked_in",
+        "claim",
+        claim_id,
+        method=method,
+        distance_m=event.get("distance_m"),
+        previous=previous,
+    )
     return Outcome(_reload(claim_id), row)
 
 
 def _check_out(claim_id: int, user_id: int, at: datetime, method: str, **event) -> Outcome:
-    if not _conditional_update(claim_id, _claims.c.checked_out_at.is_(None), _claims.c.checked_in_at.is_not(None),
-                               _claims.c.status == ClaimStatus.CONFIRMED, checked_out_at=at):
+    if not _conditional_update(
+        claim_id,
+        _claims.c.checked_out_at.is_(None),
+        _claims.c.checked_in_at.is_not(None),
+        _claims.c.status == ClaimStatus.CONFIRMED,
+        checked_out_at=at,
+    ):
         return _after_race(claim_id, AttendanceKind.CHECK_OUT)
     row = _event(claim_id, AttendanceKind.CHECK_OUT, method, actor_id=user_id, created_at=at, **event)
     audit(user_id, "attendance.checked_out", "claim", claim_id, method=method, distance_m=event.get("distance_m"))
@@ -190,6 +220,7 @@ def _event(claim_id: int, kind: str, method: str, **values) -> AttendanceEvent:
 
 # --- the organizer ---
 
+
 def issue_checkin_token(actor: User, shift: Shift) -> tokens.CheckinToken:
     """A fresh QR check-in token for a shift (organizers of the task's organisation subtree)."""
     permissions.require_manage(actor, shift.task.org)
@@ -208,8 +239,11 @@ def mark_shift(actor: User, shift: Shift, marks: dict[int, bool]) -> int:
     """The roster's "save attendance": {claim id: present} for the shift's confirmed volunteers, in one
     transaction; unchanged rows record nothing. Returns how many changed."""
     permissions.require_manage(actor, shift.task.org)
-    claims = list(db.session.execute(sa.select(Claim).where(Claim.id.in_(marks), Claim.shift_id == shift.id))
-                  .scalars()) if marks else []
+    claims = (
+        list(db.session.execute(sa.select(Claim).where(Claim.id.in_(marks), Claim.shift_id == shift.id)).scalars())
+        if marks
+        else []
+    )
     if len(claims) != len(marks):
         raise NotFound(_l("No such claim."))
     at = now()
@@ -240,6 +274,7 @@ def _mark(claim_id: int, actor_id: int, present: bool) -> bool:
 
 # --- the job ---
 
+
 def mark_no_shows() -> int:
     """Mark confirmed volunteers who never checked in (and have no mark) as no-shows NO_SHOW_AFTER_MIN after
     their shift ended, tell them how to get it corrected, and return how many were marked."""
@@ -254,26 +289,42 @@ def mark_no_shows() -> int:
 
 def _mark_no_show_batch(cutoff: datetime) -> tuple[int, int]:
     """Up to NO_SHOW_BATCH claims in one transaction: (how many were due, how many this run marked)."""
-    unmarked = (_claims.c.status == ClaimStatus.CONFIRMED, _claims.c.attendance.is_(None),
-                _claims.c.checked_in_at.is_(None))
+    unmarked = (
+        _claims.c.status == ClaimStatus.CONFIRMED,
+        _claims.c.attendance.is_(None),
+        _claims.c.checked_in_at.is_(None),
+    )
     rows = db.session.execute(
         sa.select(_claims.c.id, _claims.c.user_id, Shift.task_id, Task.title, Shift.starts_at, Shift.ends_at)
-        .join(Shift, Shift.id == _claims.c.shift_id).join(Task, Task.id == Shift.task_id)
+        .join(Shift, Shift.id == _claims.c.shift_id)
+        .join(Task, Task.id == Shift.task_id)
         .where(*unmarked, Shift.ends_at <= cutoff)
-        .order_by(_claims.c.id).limit(NO_SHOW_BATCH)
+        .order_by(_claims.c.id)
+        .limit(NO_SHOW_BATCH)
     ).all()
     if not rows:
         return 0, 0
     # The same conditions again: a check-in or a mark that landed meanwhile wins over the job.
-    done = set(db.session.execute(
-        sa.update(_claims).where(_claims.c.id.in_([row.id for row in rows]), *unmarked)
-        .values(attendance=Attendance.NO_SHOW, updated_at=now()).returning(_claims.c.id)
-    ).scalars())
+    done = set(
+        db.session.execute(
+            sa.update(_claims)
+            .where(_claims.c.id.in_([row.id for row in rows]), *unmarked)
+            .values(attendance=Attendance.NO_SHOW, updated_at=now())
+            .returning(_claims.c.id)
+        ).scalars()
+    )
     for row in rows:
         if row.id not in done:
             continue
         _event(row.id, AttendanceKind.AUTO_NO_SHOW, AttendanceMethod.JOB)
         audit(None, f"attendance.{AttendanceKind.AUTO_NO_SHOW}", "claim", row.id)
-        notify(row.user_id, "marked_no_show", task_id=row.task_id, dedupe_key=f"no-show:claim:{row.id}",
-               task=row.title, starts_at=row.starts_at.isoformat(), ends_at=row.ends_at.isoformat())
+        notify(
+            row.user_id,
+            "marked_no_show",
+            task_id=row.task_id,
+            dedupe_key=f"no-show:claim:{row.id}",
+            task=row.title,
+            starts_at=row.starts_at.isoformat(),
+            ends_at=row.ends_at.isoformat(),
+        )
     return len(rows), len(done)

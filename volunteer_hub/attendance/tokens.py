@@ -45,8 +45,10 @@ def read(token: str) -> int:
     try:
         shift_id = _serializer().loads(token, max_age=_ttl())
     except SignatureExpired:
-        raise Conflict(_l("This check-in code has expired. Ask the organizer to show the current code and "
-                          "scan it again."), code="token_expired") from None
+        raise Conflict(
+            _l("This check-in code has expired. Ask the organizer to show the current code and scan it again."),
+            code="token_expired",
+        ) from None
     except BadSignature:
         raise ValidationError(_INVALID, code="token_invalid") from None
     return shift_id

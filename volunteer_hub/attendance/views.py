@@ -28,9 +28,13 @@ def _roster_attendance(shift, rows, can_manage: bool) -> dict:
     """The roster's attendance: each confirmed volunteer's record, who arrived, the marks for its organizers;
     while the shift runs, those not yet present first."""
     rows = queries.sort_roster(rows, shift)
-    return {"rows": rows, "attendance": queries.attendance_of(row.claim for row in rows),
-            "arrived": queries.count_present(shift), "started": shift.has_started,
-            "can_mark": can_manage and rules.marks_open(shift)}
+    return {
+        "rows": rows,
+        "attendance": queries.attendance_of(row.claim for row in rows),
+        "arrived": queries.count_present(shift),
+        "started": shift.has_started,
+        "can_mark": can_manage and rules.marks_open(shift),
+    }
 
 
 def _device(form) -> str:
@@ -43,9 +47,16 @@ def checkin(claim_id: int):
     """The check-in page: the shift, one big 签到/签退 button, the result in numbers, and the other ways."""
     claim = get_own_claim(current_user, claim_id)
     shift = claim.shift
-    return render_template("attendance/checkin.html", claim=claim, shift=shift, task=shift.task,
-                           action=queries.checkin_action(claim), summary=queries.attendance_of([claim])[claim.id],
-                           opens=rules.checkin_opens(shift), now=now())
+    return render_template(
+        "attendance/checkin.html",
+        claim=claim,
+        shift=shift,
+        task=shift.task,
+        action=queries.checkin_action(claim),
+        summary=queries.attendance_of([claim])[claim.id],
+        opens=rules.checkin_opens(shift),
+        now=now(),
+    )
 
 
 @bp.post("/me/shifts/<int:claim_id>/checkin")
@@ -72,8 +83,15 @@ def checkin_post(claim_id: int):
 
 def _confirm_short(exc: DomainError, claim, form, action_url: str):
     """Ask before a check-out that would record much less than the shift: the same post again, confirmed."""
-    return render_template("attendance/confirm_checkout.html", message=exc.message, claim=claim, shift=claim.shift,
-                           task=claim.shift.task, form=form, action_url=action_url)
+    return render_template(
+        "attendance/confirm_checkout.html",
+        message=exc.message,
+        claim=claim,
+        shift=claim.shift,
+        task=claim.shift.task,
+        form=form,
+        action_url=action_url,
+    )
 
 
 def _refused(exc: DomainError, shift=None):
@@ -91,8 +109,15 @@ def scan(token: str):
     except DomainError as exc:
         return _refused(exc, shift)
     action = "out" if claim.checked_in_at and not claim.checked_out_at else "in"
-    return render_template("attendance/scan.html", claim=claim, shift=shift, task=shift.task, token=token,
-                           action=action, done=bool(claim.checked_out_at))
+    return render_template(
+        "attendance/scan.html",
+        claim=claim,
+        shift=shift,
+        task=shift.task,
+        token=token,
+        action=action,
+        done=bool(claim.checked_out_at),
+    )
 
 
 @bp.post("/c/<token>")
@@ -103,8 +128,9 @@ def scan_post(token: str):
     if not form.validate():
         return _refused(ValidationError(_("The form was incomplete. Scan the code again."), code="token_invalid"))
     try:
-        outcome = services.scan(current_user, token, device=_device(form), action=form.action.data,
-                                ask_if_short=form.ask_if_short)
+        outcome = services.scan(
+            current_user, token, device=_device(form), action=form.action.data, ask_if_short=form.ask_if_short
+        )
     except DomainError as exc:
         if exc.code == "short_checkout":
             claim = services.own_claim_on(current_user, services.shift_for_token(token))
@@ -122,9 +148,16 @@ def code(shift_id: int):
     url = external_url("attendance.scan", token=issued.token)
     # Rotate at half the lifetime: a code scanned just before the page reloads stays valid a while longer.
     refresh_s = max(current_app.config["CHECKIN_TOKEN_TTL_S"] // 2, 5)
-    response = current_app.make_response(render_template(
-        "attendance/code.html", shift=shift, task=shift.task, expires_at=issued.expires_at, refresh_s=refresh_s,
-        svg=qr.svg(url, label=_("Check-in code for this shift"))))
+    response = current_app.make_response(
+        render_template(
+            "attendance/code.html",
+            shift=shift,
+            task=shift.task,
+            expires_at=issued.expires_at,
+            refresh_s=refresh_s,
+            svg=qr.svg(url, label=_("Check-in code for this shift")),
+        )
+    )
     # A Refresh header rather than JavaScript: the code rotates on any phone, without a script.
     response.headers["Refresh"] = str(refresh_s)
     return response
@@ -147,6 +180,5 @@ def mark(shift_id: int):
             raise
         flash(str(exc.message), "error")
     else:
-        flash(ngettext("Attendance saved: %(num)d change.", "Attendance saved: %(num)d changes.", changed),
-              "success")
+        flash(ngettext("Attendance saved: %(num)d change.", "Attendance saved: %(num)d changes.", changed), "success")
     return redirect(url_for("claims.roster", shift_id=shift.id))

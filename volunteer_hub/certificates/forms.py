@@ -8,8 +8,11 @@ from wtforms.validators import InputRequired, Optional
 from volunteer_hub.certificates.rules import REASON_MAX
 from volunteer_hub.core.forms import FlaskForm
 
-PERIODS = (SelectChoice("all", _l("All my service")), SelectChoice("year", _l("This year")),
-           SelectChoice("custom", _l("Choose dates")))
+PERIODS = (
+    SelectChoice("all", _l("All my service")),
+    SelectChoice("year", _l("This year")),
+    SelectChoice("custom", _l("Choose dates")),
+)
 LANGUAGES = (SelectChoice("zh", "中文"), SelectChoice("en", "English"))
 # Service field names -> form field names.
 ALIASES = {"from": "date_from", "to": "date_to"}
@@ -33,5 +36,8 @@ class CertificateForm(FlaskForm):
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField(_l("Why is the certificate revoked?"), render_kw={"maxlength": REASON_MAX, "rows": 4},
-                           validators=[InputRequired(_l("Say why the certificate is revoked."))])
+    reason = TextAreaField(
+        _l("Why is the certificate revoked?"),
+        render_kw={"maxlength": REASON_MAX, "rows": 4},
+        validators=[InputRequired(_l("Say why the certificate is revoked."))],
+    )

@@ -60,7 +60,7 @@ class Certificate(db.Model):
     @property
     def display_code(self) -> str:
         """The code in groups of four, as printed: ABCD-EFGH-JKMN."""
-        return "-".join(self.code[i:i + 4] for i in range(0, len(self.code), 4))
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
 
     @property
     def issuer_org_ids(self) -> list[int]:

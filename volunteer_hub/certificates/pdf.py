@@ -85,9 +85,16 @@ def render(certificate: Certificate, verify_url: str) -> bytes:
         buffer = io.BytesIO()
         content = certificate.content
         doc = SimpleDocTemplate(
-            buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
-            title=_("Certificate of Volunteer Service"), subject=certificate.code,
-            author=", ".join(issuer["name"] for issuer in content["issuers"]), creator="Volunteer Hub",
+            buffer,
+            pagesize=A4,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=MARGIN,
+            title=_("Certificate of Volunteer Service"),
+            subject=certificate.code,
+            author=", ".join(issuer["name"] for issuer in content["issuers"]),
+            creator="Volunteer Hub",
             lang="en" if certificate.locale == "en" else "zh-CN",
         )
         footer = _("Certificate %(code)s, verify at %(url)s", code=certificate.display_code, url=verify_url)
@@ -100,8 +107,9 @@ def render(certificate: Certificate, verify_url: str) -> bytes:
             canvas.drawRightString(A4[0] - MARGIN, 10 * mm, _("Page %(page)d", page=document.page))
             canvas.restoreState()
 
-        doc.build(_story(certificate, verify_url, _styles(certificate.locale)), onFirstPage=on_page,
-                  onLaterPages=on_page)
+        doc.build(
+            _story(certificate, verify_url, _styles(certificate.locale)), onFirstPage=on_page, onLaterPages=on_page
+        )
         return buffer.getvalue()
 
 
@@ -120,46 +128,94 @@ def _story(certificate: Certificate, verify_url: str, style: dict) -> list:
         Paragraph(escape(_("Certificate of Volunteer Service")), style["title"]),
         Paragraph(escape(_("No. %(code)s", code=certificate.display_code)), style["number"]),
         Spacer(1, 6 * mm),
-        Paragraph(escape(_(
-            "This is to certify that %(name)s (volunteer number %(number)s) took part in volunteer service "
-            "from %(start)s to %(end)s, with a total service time of %(hours)s hours.",
-            name=content["volunteer"]["name"], number=content["volunteer"]["no"],
-            start=texts.long_date(period["from"], locale), end=texts.long_date(period["to"], locale),
-            hours=texts.hours(content["total_minutes"], locale))), style["body"]),
-        Paragraph(escape(_("Service content: %(content)s", content=texts.content_summary(content, locale))),
-                  style["body"]),
+        Paragraph(
+            escape(
+                _(
+                    "This is to certify that %(name)s (volunteer number %(number)s) took part in volunteer service "
+                    "from %(start)s to %(end)s, with a total service time of %(hours)s hours.",
+                    name=content["volunteer"]["name"],
+                    number=content["volunteer"]["no"],
+                    start=texts.long_date(period["from"], locale),
+                    end=texts.long_date(period["to"], locale),
+                    hours=texts.hours(content["total_minutes"], locale),
+                )
+            ),
+            style["body"],
+        ),
+        Paragraph(
+            escape(_("Service content: %(content)s", content=texts.content_summary(content, locale))), style["body"]
+        ),
         Paragraph(escape(_("Recording organisations")), style["heading"]),
-        _table([[_("Organisation"), _("Hours")]] + [
-            [issuer["name"], texts.hours(issuer["minutes"], locale)] for issuer in content["issuers"]
-        ], style, widths=(None, 30 * mm)),
+        _table(
+            [[_("Organisation"), _("Hours")]]
+            + [[issuer["name"], texts.hours(issuer["minutes"], locale)] for issuer in content["issuers"]],
+            style,
+            widths=(None, 30 * mm),
+        ),
         Paragraph(escape(_("Service records")), style["heading"]),
-        _table([[_("Date"), _("Activity"), _("Organisation"), _("Hours")]] + [
-            [texts.short_date(service["date"], locale), _activity(service), service["org"],
-             texts.hours(service["minutes"], locale) + (" *" if service["corrected"] else "")]
-            for service in content["services"]
-        ], style, widths=(30 * mm, None, 45 * mm, 22 * mm)),
+        _table(
+            [[_("Date"), _("Activity"), _("Organisation"), _("Hours")]]
+            + [
+                [
+                    texts.short_date(service["date"], locale),
+                    _activity(service),
+                    service["org"],
+                    texts.hours(service["minutes"], locale) + (" *" if service["corrected"] else ""),
+                ]
+                for service in content["services"]
+            ],
+            style,
+            widths=(30 * mm, None, 45 * mm, 22 * mm),
+        ),
     ]
     if any(service["corrected"] for service in content["services"]):
-        story.append(Paragraph(escape(_("* Includes a later correction by the recording organisation.")),
-                               style["small"]))
+        story.append(
+            Paragraph(escape(_("* Includes a later correction by the recording organisation.")), style["small"])
+        )
     issuers = texts.list_names([issuer["name"] for issuer in content["issuers"]], locale)
     story += [
         Spacer(1, 5 * mm),
         Paragraph(escape(_("Issued by: %(organisations)s", organisations=issuers)), style["body"]),
-        Paragraph(escape(_("Date of issue: %(date)s", date=texts.long_date(content["issued_on"], locale))),
-                  style["body"]),
-        Paragraph(escape(_("Issued free of charge at the volunteer's request, in the name of the organisations "
-                           "that recorded the service. Only a certificate shown as valid on its verification "
-                           "page is valid.")), style["small"]),
+        Paragraph(
+            escape(_("Date of issue: %(date)s", date=texts.long_date(content["issued_on"], locale))), style["body"]
+        ),
+        Paragraph(
+            escape(
+                _(
+                    "Issued free of charge at the volunteer's request, in the name of the organisations "
+                    "that recorded the service. Only a certificate shown as valid on its verification "
+                    "page is valid."
+                )
+            ),
+            style["small"],
+        ),
         Spacer(1, 5 * mm),
-        KeepTogether(Table([[QrCode(verify_url, QR_SIZE), [
-            Paragraph(escape(_("Scan the QR code, or open the address below, to check this certificate.")),
-                      style["body"]),
-            Paragraph(escape(verify_url), style["small"]),
-            Paragraph(escape(_("Verification code: %(code)s", code=certificate.display_code)), style["body"]),
-        ]]], colWidths=(QR_SIZE + 4 * mm, None), style=TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, 0), 0),
-        ]))),
+        KeepTogether(
+            Table(
+                [
+                    [
+                        QrCode(verify_url, QR_SIZE),
+                        [
+                            Paragraph(
+                                escape(_("Scan the QR code, or open the address below, to check this certificate.")),
+                                style["body"],
+                            ),
+                            Paragraph(escape(verify_url), style["small"]),
+                            Paragraph(
+                                escape(_("Verification code: %(code)s", code=certificate.display_code)), style["body"]
+                            ),
+                        ],
+                    ]
+                ],
+                colWidths=(QR_SIZE + 4 * mm, None),
+                style=TableStyle(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                        ("LEFTPADDING", (0, 0), (0, 0), 0),
+                    ]
+                ),
+            )
+        ),
     ]
     return story
 
@@ -174,15 +230,24 @@ def _activity(service: dict) -> str:
 def _table(rows: list[list[str]], style: dict, widths) -> Table:
     last = len(rows[0]) - 1
     cells = [
-        [Paragraph(escape(text).replace("\n", "<br/>"), style["cell_right"] if column == last else style["cell"])
-         for column, text in enumerate(row)]
+        [
+            Paragraph(escape(text).replace("\n", "<br/>"), style["cell_right"] if column == last else style["cell"])
+            for column, text in enumerate(row)
+        ]
         for row in rows
     ]
     available = A4[0] - 2 * MARGIN
     fixed = sum(width for width in widths if width)
     col_widths = [width or (available - fixed) / widths.count(None) for width in widths]
-    return Table(cells, colWidths=col_widths, repeatRows=1, style=TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+    return Table(
+        cells,
+        colWidths=col_widths,
+        repeatRows=1,
+        style=TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        ),
+    )

@@ -21,22 +21,43 @@ def services_in_period(volunteer_id: int, start: date, end: date, locale: str) -
     left out.
     """
     rows = db.session.execute(
-        sa.select(HourEntry.id, HourEntry.service_date, HourEntry.activity_name, HourEntry.service_content,
-                  HourEntry.task_type, HourEntry.org_id, Organisation.name, Organisation.name_en, HourEntry.minutes)
+        sa.select(
+            HourEntry.id,
+            HourEntry.service_date,
+            HourEntry.activity_name,
+            HourEntry.service_content,
+            HourEntry.task_type,
+            HourEntry.org_id,
+            Organisation.name,
+            Organisation.name_en,
+            HourEntry.minutes,
+        )
         .join(Organisation, Organisation.id == HourEntry.org_id)
-        .where(HourEntry.volunteer_id == volunteer_id, HourEntry.corrects_id.is_(None),
-               HourEntry.service_date.between(start, end))
+        .where(
+            HourEntry.volunteer_id == volunteer_id,
+            HourEntry.corrects_id.is_(None),
+            HourEntry.service_date.between(start, end),
+        )
         .order_by(HourEntry.service_date, HourEntry.id)
     ).all()
     services = {
-        row.id: {"entry_id": row.id, "date": row.service_date.isoformat(), "activity": row.activity_name,
-                 "content": row.service_content, "task_type": row.task_type, "org_id": row.org_id,
-                 "org": org_name(row, locale), "minutes": row.minutes, "corrected": False}
+        row.id: {
+            "entry_id": row.id,
+            "date": row.service_date.isoformat(),
+            "activity": row.activity_name,
+            "content": row.service_content,
+            "task_type": row.task_type,
+            "org_id": row.org_id,
+            "org": org_name(row, locale),
+            "minutes": row.minutes,
+            "corrected": False,
+        }
         for row in rows
     }
     corrections = db.session.execute(
-        sa.select(HourEntry.id, HourEntry.corrects_id, HourEntry.minutes)
-        .where(HourEntry.volunteer_id == volunteer_id, HourEntry.corrects_id.is_not(None))
+        sa.select(HourEntry.id, HourEntry.corrects_id, HourEntry.minutes).where(
+            HourEntry.volunteer_id == volunteer_id, HourEntry.corrects_id.is_not(None)
+        )
     ).all()
     corrects = {row.id: row.corrects_id for row in corrections}
     for row in corrections:
@@ -52,17 +73,22 @@ def services_in_period(volunteer_id: int, start: date, end: date, locale: str) -
 def first_service_date(volunteer_id: int, since: date) -> date | None:
     """The earliest service date on or after since in the volunteer's record."""
     return db.session.execute(
-        sa.select(sa.func.min(HourEntry.service_date))
-        .where(HourEntry.volunteer_id == volunteer_id, HourEntry.service_date >= since)
+        sa.select(sa.func.min(HourEntry.service_date)).where(
+            HourEntry.volunteer_id == volunteer_id, HourEntry.service_date >= since
+        )
     ).scalar_one()
 
 
 def list_for_volunteer(volunteer_id: int, limit: int = 50) -> list[Certificate]:
     """The volunteer's certificates, newest first."""
-    return list(db.session.execute(
-        sa.select(Certificate).where(Certificate.volunteer_id == volunteer_id)
-        .order_by(Certificate.id.desc()).limit(limit)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Certificate)
+            .where(Certificate.volunteer_id == volunteer_id)
+            .order_by(Certificate.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
 
 
 def get_by_code(raw_code: str) -> Certificate | None:
@@ -76,11 +102,15 @@ def get_by_code(raw_code: str) -> Certificate | None:
 def find_same(volunteer_id: int, start: date, end: date, locale: str, facts: dict) -> Certificate | None:
     """A pending or ready certificate that states exactly these facts (a repeated request gets it back)."""
     candidates = db.session.execute(
-        sa.select(Certificate).where(
-            Certificate.volunteer_id == volunteer_id, Certificate.period_from == start,
-            Certificate.period_to == end, Certificate.locale == locale,
+        sa.select(Certificate)
+        .where(
+            Certificate.volunteer_id == volunteer_id,
+            Certificate.period_from == start,
+            Certificate.period_to == end,
+            Certificate.locale == locale,
             Certificate.status.in_((CertificateStatus.PENDING, CertificateStatus.READY)),
-        ).order_by(Certificate.id.desc())
+        )
+        .order_by(Certificate.id.desc())
     ).scalars()
     return next((cert for cert in candidates if _facts(cert.content) == facts), None)
 

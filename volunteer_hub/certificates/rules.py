@@ -20,8 +20,9 @@ def check_period(start: date, end: date, today: date) -> None:
     if start > end:
         errors["from"] = _l("The start of the period must be on or before its end.")
     elif _add_years(start, MAX_PERIOD_YEARS) <= end:
-        errors["from"] = _l("A certificate covers at most %(years)d years; choose a shorter period.",
-                            years=MAX_PERIOD_YEARS)
+        errors["from"] = _l(
+            "A certificate covers at most %(years)d years; choose a shorter period.", years=MAX_PERIOD_YEARS
+        )
     if errors:
         raise ValidationError(fields=errors)
 
@@ -33,8 +34,9 @@ def check_locale(locale: str) -> None:
 
 def check_has_hours(services: list) -> None:
     if not services:
-        raise Conflict(_l("You have no confirmed service hours in this period, so there is nothing to certify."),
-                       code="no_hours")
+        raise Conflict(
+            _l("You have no confirmed service hours in this period, so there is nothing to certify."), code="no_hours"
+        )
 
 
 def check_reason(reason: str) -> None:

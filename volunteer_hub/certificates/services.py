@@ -33,8 +33,9 @@ log = logging.getLogger(__name__)
 NOT_FOUND = _l("There is no such certificate.")
 
 
-def request_certificate(user: User, start: date | None = None, end: date | None = None,
-                        locale: str | None = None) -> tuple[Certificate, bool]:
+def request_certificate(
+    user: User, start: date | None = None, end: date | None = None, locale: str | None = None
+) -> tuple[Certificate, bool]:
     """Freeze the facts of a certificate for [start, end] and start making its PDF; (certificate, created).
 
     Without a start the period begins at the volunteer's first service since EARLIEST_SERVICE_DATE (a record
@@ -54,9 +55,16 @@ def request_certificate(user: User, start: date | None = None, end: date | None 
     same = queries.find_same(user.id, start, end, locale, facts)
     if same is not None:
         return same, False
-    certificate = Certificate(code=new_code(), volunteer_id=user.id, period_from=start, period_to=end,
-                              locale=locale, total_minutes=facts["total_minutes"],
-                              content={**facts, "issued_on": today.isoformat()}, status=CertificateStatus.PENDING)
+    certificate = Certificate(
+        code=new_code(),
+        volunteer_id=user.id,
+        period_from=start,
+        period_to=end,
+        locale=locale,
+        total_minutes=facts["total_minutes"],
+        content={**facts, "issued_on": today.isoformat()},
+        status=CertificateStatus.PENDING,
+    )
     return atomic(_issue, certificate), True
 
 
@@ -64,8 +72,9 @@ def _facts(user: User, start: date, end: date, services: list[dict]) -> dict:
     by_org: dict[int, dict] = {}
     by_type: dict[str, int] = defaultdict(int)
     for service in services:
-        issuer = by_org.setdefault(service["org_id"], {"org_id": service["org_id"], "name": service["org"],
-                                                       "minutes": 0})
+        issuer = by_org.setdefault(
+            service["org_id"], {"org_id": service["org_id"], "name": service["org"], "minutes": 0}
+        )
         issuer["minutes"] += service["minutes"]
         by_type[service["task_type"]] += service["minutes"]
     return {
@@ -73,8 +82,10 @@ def _facts(user: User, start: date, end: date, services: list[dict]) -> dict:
         "period": {"from": start.isoformat(), "to": end.isoformat()},
         "total_minutes": sum(service["minutes"] for service in services),
         "issuers": sorted(by_org.values(), key=lambda issuer: (-issuer["minutes"], issuer["name"])),
-        "content": [{"task_type": code, "minutes": minutes}
-                    for code, minutes in sorted(by_type.items(), key=lambda item: (-item[1], item[0]))],
+        "content": [
+            {"task_type": code, "minutes": minutes}
+            for code, minutes in sorted(by_type.items(), key=lambda item: (-item[1], item[0]))
+        ],
         "services": services,
     }
 
@@ -82,9 +93,16 @@ def _facts(user: User, start: date, end: date, services: list[dict]) -> dict:
 def _issue(certificate: Certificate) -> Certificate:
     db.session.add(certificate)
     db.session.flush()
-    audit(certificate.volunteer_id, "certificate.requested", "certificate", certificate.id, code=certificate.code,
-          period_from=certificate.period_from.isoformat(), period_to=certificate.period_to.isoformat(),
-          total_minutes=certificate.total_minutes)
+    audit(
+        certificate.volunteer_id,
+        "certificate.requested",
+        "certificate",
+        certificate.id,
+        code=certificate.code,
+        period_from=certificate.period_from.isoformat(),
+        period_to=certificate.period_to.isoformat(),
+        total_minutes=certificate.total_minutes,
+    )
     outbox.record("volunteer_hub.certificates.jobs.render_certificate", certificate_id=certificate.id)
     return certificate
 
@@ -106,8 +124,11 @@ def render_certificate(certificate_id: int) -> None:
 
 def _finish(certificate_id: int, **values) -> None:
     # Conditional: a revocation that arrived while the PDF was being made wins.
-    db.session.execute(sa.update(Certificate).where(
-        Certificate.id == certificate_id, Certificate.status == CertificateStatus.PENDING).values(**values))
+    db.session.execute(
+        sa.update(Certificate)
+        .where(Certificate.id == certificate_id, Certificate.status == CertificateStatus.PENDING)
+        .values(**values)
+    )
 
 
 def verification_url(code: str) -> str:
@@ -134,13 +155,15 @@ def get_by_code(code: str) -> Certificate:
 def ready_pdf(certificate: Certificate) -> bytes:
     """The stored PDF of a valid certificate; a conflict saying why there is none to hand out."""
     if certificate.status == CertificateStatus.REVOKED:
-        raise Conflict(_l("This certificate was revoked, so it can no longer be downloaded."),
-                       code="certificate_revoked")
+        raise Conflict(
+            _l("This certificate was revoked, so it can no longer be downloaded."), code="certificate_revoked"
+        )
     if certificate.status == CertificateStatus.FAILED:
         raise Conflict(_l("This certificate could not be made. Please ask for it again."), code="certificate_failed")
     if certificate.status != CertificateStatus.READY or certificate.pdf is None:
-        raise Conflict(_l("The PDF of this certificate is not ready yet. Try again in a moment."),
-                       code="certificate_not_ready")
+        raise Conflict(
+            _l("The PDF of this certificate is not ready yet. Try again in a moment."), code="certificate_not_ready"
+        )
     return certificate.pdf
 
 
@@ -148,8 +171,7 @@ def can_revoke(user, certificate: Certificate) -> bool:
     """Organizers of any issuing organisation (or above it) may revoke a certificate."""
     if not getattr(user, "is_authenticated", False) or not certificate.issuer_org_ids:
         return False
-    orgs = db.session.execute(
-        sa.select(Organisation).where(Organisation.id.in_(certificate.issuer_org_ids))).scalars()
+    orgs = db.session.execute(sa.select(Organisation).where(Organisation.id.in_(certificate.issuer_org_ids))).scalars()
     return any(can_manage(user, org) for org in orgs)
 
 
@@ -165,14 +187,23 @@ def revoke_certificate(actor: User, certificate: Certificate, reason: str) -> Ce
 
 def _revoke(actor: User, certificate: Certificate, reason: str) -> Certificate:
     revoked_at = now()
-    changed = db.session.execute(sa.update(Certificate).where(
-        Certificate.id == certificate.id,
-        Certificate.status.in_((CertificateStatus.PENDING, CertificateStatus.READY)),
-    ).values(status=CertificateStatus.REVOKED, revoked_at=revoked_at, revoked_reason=reason)).rowcount
+    changed = db.session.execute(
+        sa.update(Certificate)
+        .where(
+            Certificate.id == certificate.id,
+            Certificate.status.in_((CertificateStatus.PENDING, CertificateStatus.READY)),
+        )
+        .values(status=CertificateStatus.REVOKED, revoked_at=revoked_at, revoked_reason=reason)
+    ).rowcount
     if not changed:
         raise Conflict(_l("This certificate was already revoked."), code="already_revoked")
     audit(actor.id, "certificate.revoked", "certificate", certificate.id, code=certificate.code, reason=reason)
-    notify(certificate.volunteer_id, "certificate_revoked", dedupe_key=f"certificate_revoked:{certificate.id}",
-           code=certificate.display_code, reason=reason)
+    notify(
+        certificate.volunteer_id,
+        "certificate_revoked",
+        dedupe_key=f"certificate_revoked:{certificate.id}",
+        code=certificate.display_code,
+        reason=reason,
+    )
     db.session.refresh(certificate)
     return certificate

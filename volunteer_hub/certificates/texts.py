@@ -53,8 +53,14 @@ def list_names(names: list[str], locale: str | None = None) -> str:
 def content_summary(content: dict, locale: str | None = None) -> str:
     """The service content as kinds of service with their hours: '卡口值守 24.00 小时、消杀 4.00 小时'."""
     locale = _locale(locale)
-    parts = [_("%(service)s %(hours)s hours", service=catalogue.task_type_name(item["task_type"], locale),
-               hours=hours(item["minutes"], locale)) for item in content.get("content", [])]
+    parts = [
+        _(
+            "%(service)s %(hours)s hours",
+            service=catalogue.task_type_name(item["task_type"], locale),
+            hours=hours(item["minutes"], locale),
+        )
+        for item in content.get("content", [])
+    ]
     return list_names(parts, locale)
 
 
@@ -74,5 +80,8 @@ def status_label(certificate: Certificate) -> str:
 
 @notification_text("certificate_revoked")
 def certificate_revoked(p: dict) -> str:
-    return _("Your certificate %(code)s was revoked by an issuing organisation: %(reason)s", code=p.get("code", ""),
-             reason=p.get("reason", ""))
+    return _(
+        "Your certificate %(code)s was revoked by an issuing organisation: %(reason)s",
+        code=p.get("code", ""),
+        reason=p.get("reason", ""),
+    )

@@ -60,8 +60,9 @@ def index():
             form.form_errors.append(str(exc.message))
         else:
             return redirect(url_for("certificates.detail", certificate_id=certificate.id))
-    return render_template("certificates/index.html", form=form,
-                           certificates=queries.list_for_volunteer(current_user.id)), 400 if form.errors else 200
+    return render_template(
+        "certificates/index.html", form=form, certificates=queries.list_for_volunteer(current_user.id)
+    ), 400 if form.errors else 200
 
 
 @bp.get("/me/certificates/<int:certificate_id>")
@@ -69,11 +70,17 @@ def index():
 def detail(certificate_id: int):
     """The result page of a request: being prepared (refreshes itself), ready with the PDF, or what went wrong."""
     certificate = services.get_own_certificate(current_user, certificate_id)
-    waiting = (certificate.status == CertificateStatus.PENDING
-               and (now() - certificate.created_at).total_seconds() < RELOAD_FOR_S)
-    return render_template("certificates/detail.html", cert=certificate, waiting=waiting,
-                           verify_url=services.verification_url(certificate.code),
-                           in_wechat="MicroMessenger" in request.user_agent.string)
+    waiting = (
+        certificate.status == CertificateStatus.PENDING
+        and (now() - certificate.created_at).total_seconds() < RELOAD_FOR_S
+    )
+    return render_template(
+        "certificates/detail.html",
+        cert=certificate,
+        waiting=waiting,
+        verify_url=services.verification_url(certificate.code),
+        in_wechat="MicroMessenger" in request.user_agent.string,
+    )
 
 
 @bp.get("/me/certificates/<int:certificate_id>.pdf")
@@ -103,10 +110,14 @@ def verify(code: str):
         return render_template("certificates/lookup.html", code=code, missing=True), 404
     if certificate.code != code:
         return redirect(url_for("certificates.verify", code=certificate.code))
-    response = make_response(render_template(
-        "certificates/verify.html", cert=certificate,
-        can_revoke=certificate.status in (CertificateStatus.PENDING, CertificateStatus.READY)
-        and services.can_revoke(current_user, certificate)))
+    response = make_response(
+        render_template(
+            "certificates/verify.html",
+            cert=certificate,
+            can_revoke=certificate.status in (CertificateStatus.PENDING, CertificateStatus.READY)
+            and services.can_revoke(current_user, certificate),
+        )
+    )
     response.headers["X-Robots-Tag"] = "noindex, nofollow"  # names stay out of search engines
     return response
 

@@ -29,12 +29,14 @@ def roster_csv(rows, *, full_phone: bool) -> str:
     writer.writerow([_("Name"), _("Phone"), _("Party member"), _("Skills"), _("Status"), _("Claimed at")])
     for row in rows:
         user = row.user
-        writer.writerow([
-            _text(user.name),
-            user.phone.removeprefix("+86") if full_phone else user.masked_phone,
-            _("Yes") if shows_party_badge(user) else "",  # 亮身份 is opt-in: blank unless they show it
-            ", ".join(skill_name(code, locale) for code in user.skills),
-            status_label(row.claim.status),
-            to_local(row.claim.created_at).strftime("%Y-%m-%d %H:%M"),
-        ])
+        writer.writerow(
+            [
+                _text(user.name),
+                user.phone.removeprefix("+86") if full_phone else user.masked_phone,
+                _("Yes") if shows_party_badge(user) else "",  # 亮身份 is opt-in: blank unless they show it
+                ", ".join(skill_name(code, locale) for code in user.skills),
+                status_label(row.claim.status),
+                to_local(row.claim.created_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
     return out.getvalue()

@@ -51,9 +51,12 @@ class Claim(db.Model):
         sa.Index("ix_claims_user_status", "user_id", "status"),
         sa.Index("ix_claims_shift_status_created", "shift_id", "status", "created_at"),
         # Attended claims whose hours nobody confirmed yet: a small set, for the deadline monitor.
-        sa.Index("ix_claims_hours_to_confirm", "shift_id",
-                 sqlite_where=sa.text("attendance = 'present' AND hours_confirmed_at IS NULL"),
-                 postgresql_where=sa.text("attendance = 'present' AND hours_confirmed_at IS NULL")),
+        sa.Index(
+            "ix_claims_hours_to_confirm",
+            "shift_id",
+            sqlite_where=sa.text("attendance = 'present' AND hours_confirmed_at IS NULL"),
+            postgresql_where=sa.text("attendance = 'present' AND hours_confirmed_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,5 +97,8 @@ class Claim(db.Model):
         """A confirmed place in a shift starting within a day and a half that the volunteer has not yet
         confirmed they will come to (the day-before check)."""
         starts = self.shift.starts_at
-        return (self.status == ClaimStatus.CONFIRMED and self.attendance_confirmed_at is None
-                and now() < starts < now() + timedelta(hours=36))
+        return (
+            self.status == ClaimStatus.CONFIRMED
+            and self.attendance_confirmed_at is None
+            and now() < starts < now() + timedelta(hours=36)
+        )

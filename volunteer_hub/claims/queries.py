@@ -46,8 +46,9 @@ def waitlist_position(claim: Claim) -> int | None:
     """1-based place in the shift's waitlist (promotion order), or None when not waitlisted."""
     if claim.status != ClaimStatus.WAITLISTED:
         return None
-    earlier = sa.or_(Claim.created_at < claim.created_at, sa.and_(Claim.created_at == claim.created_at,
-                                                                Claim.id < claim.id))
+    earlier = sa.or_(
+        Claim.created_at < claim.created_at, sa.and_(Claim.created_at == claim.created_at, Claim.id < claim.id)
+    )
     # Places drawn by lottery come first, in drawn order (see services.WAITLIST_ORDER).
     if claim.lottery_rank is None:
         before = sa.or_(Claim.lottery_rank.is_not(None), earlier)

@@ -21,20 +21,40 @@ from volunteer_hub.tasks.models import Shift, Task, TaskStatus
 
 def _confirmed_claims_starting(before, *, after=None) -> list[Claim]:
     """Confirmed claims on open tasks whose shift starts in (after or now, before]."""
-    return list(db.session.execute(
-        sa.select(Claim)
-        .join(Claim.shift).join(Shift.task)
-        .where(Claim.status == ClaimStatus.CONFIRMED, Task.status == TaskStatus.OPEN,
-               Shift.starts_at > (after or now()), Shift.starts_at <= before)
-        .options(contains_eager(Claim.shift).contains_eager(Shift.task))
-    ).unique().scalars())
+    return list(
+        db.session.execute(
+            sa.select(Claim)
+            .join(Claim.shift)
+            .join(Shift.task)
+            .where(
+                Claim.status == ClaimStatus.CONFIRMED,
+                Task.status == TaskStatus.OPEN,
+                Shift.starts_at > (after or now()),
+                Shift.starts_at <= before,
+            )
+            .options(contains_eager(Claim.shift).contains_eager(Shift.task))
+        )
+        .unique()
+        .scalars()
+    )
 
 
 def _notify_about(claim: Claim, kind: str, dedupe_key: str) -> bool:
     shift = claim.shift
-    return notify(claim.user_id, kind, task_id=shift.task_id, dedupe_key=dedupe_key, task=shift.task.title,
-                  address=shift.task.address, starts_at=shift.starts_at.isoformat(),
-                  ends_at=shift.ends_at.isoformat(), claim_id=claim.id) is not None
+    return (
+        notify(
+            claim.user_id,
+            kind,
+            task_id=shift.task_id,
+            dedupe_key=dedupe_key,
+            task=shift.task.title,
+            address=shift.task.address,
+            starts_at=shift.starts_at.isoformat(),
+            ends_at=shift.ends_at.isoformat(),
+            claim_id=claim.id,
+        )
+        is not None
+    )
 
 
 def send_reminders() -> int:
@@ -85,10 +105,14 @@ def release_unconfirmed() -> int:
 
 
 def _was_asked(claim: Claim) -> bool:
-    return db.session.execute(
-        sa.select(Notification.id).where(Notification.user_id == claim.user_id,
-                                         Notification.dedupe_key == f"attendance:claim:{claim.id}")
-    ).first() is not None
+    return (
+        db.session.execute(
+            sa.select(Notification.id).where(
+                Notification.user_id == claim.user_id, Notification.dedupe_key == f"attendance:claim:{claim.id}"
+            )
+        ).first()
+        is not None
+    )
 
 
 def _release(claim_id: int) -> bool:
@@ -97,7 +121,13 @@ def _release(claim_id: int) -> bool:
         return False  # the volunteer answered or withdrew meanwhile
     services.withdraw(claim, ClaimStatus.CANCELLED, reason=CancelReason.UNCONFIRMED)
     _notify_about(claim, "claim_released", f"released:claim:{claim.id}")
-    notify(claim.shift.task.created_by_id, "places_released", task_id=claim.shift.task_id,
-           dedupe_key=f"released-organizer:claim:{claim.id}", task=claim.shift.task.title,
-           starts_at=claim.shift.starts_at.isoformat(), ends_at=claim.shift.ends_at.isoformat())
+    notify(
+        claim.shift.task.created_by_id,
+        "places_released",
+        task_id=claim.shift.task_id,
+        dedupe_key=f"released-organizer:claim:{claim.id}",
+        task=claim.shift.task.title,
+        starts_at=claim.shift.starts_at.isoformat(),
+        ends_at=claim.shift.ends_at.isoformat(),
+    )
     return True

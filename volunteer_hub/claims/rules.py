@@ -83,9 +83,13 @@ _OVERLAP = (
 
 def find_overlap(user_id: int, shift: Shift) -> Clash | None:
     """A confirmed shift of the volunteer that overlaps shift in time (touching end to start is fine)."""
-    row = db.session.connection().execute(
-        _OVERLAP, {"user_id": user_id, "shift_id": shift.id, "starts_at": shift.starts_at, "ends_at": shift.ends_at}
-    ).first()
+    row = (
+        db.session.connection()
+        .execute(
+            _OVERLAP, {"user_id": user_id, "shift_id": shift.id, "starts_at": shift.starts_at, "ends_at": shift.ends_at}
+        )
+        .first()
+    )
     return Clash(*row) if row else None
 
 
@@ -107,13 +111,12 @@ def _overlap_conflict(clash) -> Conflict:
     when = formatting.shift_span(clash.starts_at, clash.ends_at)
     return Refusal(
         _l("This overlaps your shift “%(task)s” %(when)s.", task=clash.task_title, when=when),
-        lambda name: _l("%(name)s already has “%(task)s” %(when)s at that time.", name=name, task=clash.task_title,
-                        when=when),
+        lambda name: _l(
+            "%(name)s already has “%(task)s” %(when)s at that time.", name=name, task=clash.task_title, when=when
+        ),
         code="shift_overlap",
         other_shift_id=clash.shift_id,
     )
-
-
 
 
 # Shift safety (issue 5). A night shift touches 00:00-06:00 local time; after one, a volunteer rests at least
@@ -161,8 +164,9 @@ def week_bounds(starts_at: datetime, ends_at: datetime) -> tuple[datetime, datet
 
 _BOOKED = (
     sa.select(_shifts.c.id, _shifts.c.starts_at, _shifts.c.ends_at, _tasks.c.title)
-    .select_from(_claims.join(_shifts, _shifts.c.id == _claims.c.shift_id)
-                 .join(_tasks, _tasks.c.id == _shifts.c.task_id))
+    .select_from(
+        _claims.join(_shifts, _shifts.c.id == _claims.c.shift_id).join(_tasks, _tasks.c.id == _shifts.c.task_id)
+    )
     .where(
         _claims.c.user_id == sa.bindparam("user_id"),
         _claims.c.status == ClaimStatus.CONFIRMED.value,
@@ -180,9 +184,11 @@ def booked_around(user_id: int, shift: Shift) -> list[Booked]:
     week_from, week_until = week_bounds(shift.starts_at, shift.ends_at)
     since = min(shift.starts_at - SAFETY_MARGIN, week_from)
     until = max(shift.ends_at + SAFETY_MARGIN, week_until)
-    rows = db.session.connection().execute(
-        _BOOKED, {"user_id": user_id, "shift_id": shift.id, "since": since, "until": until}
-    ).all()
+    rows = (
+        db.session.connection()
+        .execute(_BOOKED, {"user_id": user_id, "shift_id": shift.id, "since": since, "until": until})
+        .all()
+    )
     return [Booked(*row) for row in rows]
 
 
@@ -199,17 +205,25 @@ def check_night_allowed(user, shift: Shift) -> None:
     if not is_night(shift.starts_at, shift.ends_at):
         return
     if user.birth_date is None:
-        raise Refusal(_l("Night shifts (touching 00:00–06:00) are for adults only: add your birth date on your "
-                          "profile first."),
-                       lambda name: _l("Night shifts (touching 00:00–06:00) are for adults only, and %(name)s has no "
-                                       "birth date on their profile.", name=name),
-                       code="birth_date_required")
+        raise Refusal(
+            _l("Night shifts (touching 00:00–06:00) are for adults only: add your birth date on your profile first."),
+            lambda name: _l(
+                "Night shifts (touching 00:00–06:00) are for adults only, and %(name)s has no "
+                "birth date on their profile.",
+                name=name,
+            ),
+            code="birth_date_required",
+        )
     if _age_on(user.birth_date, to_local(shift.starts_at).date()) < ADULT_AGE:
-        raise Refusal(_l("Night shifts (touching 00:00–06:00) are for volunteers aged %(age)d or over.",
-                          age=ADULT_AGE),
-                       lambda name: _l("Night shifts (touching 00:00–06:00) are for volunteers aged %(age)d or over, "
-                                       "and %(name)s is younger.", name=name, age=ADULT_AGE),
-                       code="adults_only_night")
+        raise Refusal(
+            _l("Night shifts (touching 00:00–06:00) are for volunteers aged %(age)d or over.", age=ADULT_AGE),
+            lambda name: _l(
+                "Night shifts (touching 00:00–06:00) are for volunteers aged %(age)d or over, and %(name)s is younger.",
+                name=name,
+                age=ADULT_AGE,
+            ),
+            code="adults_only_night",
+        )
 
 
 def _overlap(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> timedelta:
@@ -224,21 +238,43 @@ def check_rest_after_night(shift: Shift, booked: list[Booked]) -> None:
     for other in booked:
         if other.ends_at <= shift.starts_at:
             if shift.starts_at - other.ends_at < REST_AFTER_NIGHT and is_night(other.starts_at, other.ends_at):
-                raise Refusal(_l("You need %(rest)d hours' rest after your night shift “%(task)s” %(when)s "
-                                  "before this one.", rest=rest, task=other.task_title, when=_span(other)),
-                               lambda name, other=other: _l(
-                                   "%(name)s needs %(rest)d hours' rest after their night shift “%(task)s” %(when)s "
-                                   "before this one.", name=name, rest=rest, task=other.task_title,
-                                   when=_span(other)),
-                               code="rest_after_night", other_shift_id=other.shift_id)
+                raise Refusal(
+                    _l(
+                        "You need %(rest)d hours' rest after your night shift “%(task)s” %(when)s before this one.",
+                        rest=rest,
+                        task=other.task_title,
+                        when=_span(other),
+                    ),
+                    lambda name, other=other: _l(
+                        "%(name)s needs %(rest)d hours' rest after their night shift “%(task)s” %(when)s "
+                        "before this one.",
+                        name=name,
+                        rest=rest,
+                        task=other.task_title,
+                        when=_span(other),
+                    ),
+                    code="rest_after_night",
+                    other_shift_id=other.shift_id,
+                )
         elif night and other.starts_at >= shift.ends_at and other.starts_at - shift.ends_at < REST_AFTER_NIGHT:
-            raise Refusal(_l("This is a night shift: you need %(rest)d hours' rest before your next shift "
-                              "“%(task)s” %(when)s.", rest=rest, task=other.task_title, when=_span(other)),
-                           lambda name, other=other: _l(
-                               "This is a night shift: %(name)s needs %(rest)d hours' rest before their next shift "
-                               "“%(task)s” %(when)s.", name=name, rest=rest, task=other.task_title,
-                               when=_span(other)),
-                           code="rest_after_night", other_shift_id=other.shift_id)
+            raise Refusal(
+                _l(
+                    "This is a night shift: you need %(rest)d hours' rest before your next shift “%(task)s” %(when)s.",
+                    rest=rest,
+                    task=other.task_title,
+                    when=_span(other),
+                ),
+                lambda name, other=other: _l(
+                    "This is a night shift: %(name)s needs %(rest)d hours' rest before their next shift "
+                    "“%(task)s” %(when)s.",
+                    name=name,
+                    rest=rest,
+                    task=other.task_title,
+                    when=_span(other),
+                ),
+                code="rest_after_night",
+                other_shift_id=other.shift_id,
+            )
         # overlapping shifts are refused by the overlap rule
 
 
@@ -257,14 +293,27 @@ def check_hours_in_24(shift: Shift, booked: list[Booked]) -> None:
             biggest = max(parts, key=lambda part: part[0], default=(timedelta(0), None))[1]
             most = MAX_HOURS_IN_24 // timedelta(hours=1)
             if biggest is None or not any(p for p, _ in parts):
-                raise Conflict(_l("A shift longer than %(max)d hours cannot be taken.", max=most),
-                               code="too_many_hours_in_24h")
-            raise Refusal(_l("With your shift “%(task)s” %(when)s this would be more than %(max)d hours within "
-                              "24 hours.", task=biggest.task_title, when=_span(biggest), max=most),
-                           lambda name, biggest=biggest, most=most: _l(
-                               "With their shift “%(task)s” %(when)s %(name)s would serve more than %(max)d hours "
-                               "within 24 hours.", name=name, task=biggest.task_title, when=_span(biggest), max=most),
-                           code="too_many_hours_in_24h", other_shift_id=biggest.shift_id)
+                raise Conflict(
+                    _l("A shift longer than %(max)d hours cannot be taken.", max=most), code="too_many_hours_in_24h"
+                )
+            raise Refusal(
+                _l(
+                    "With your shift “%(task)s” %(when)s this would be more than %(max)d hours within 24 hours.",
+                    task=biggest.task_title,
+                    when=_span(biggest),
+                    max=most,
+                ),
+                lambda name, biggest=biggest, most=most: _l(
+                    "With their shift “%(task)s” %(when)s %(name)s would serve more than %(max)d hours "
+                    "within 24 hours.",
+                    name=name,
+                    task=biggest.task_title,
+                    when=_span(biggest),
+                    max=most,
+                ),
+                code="too_many_hours_in_24h",
+                other_shift_id=biggest.shift_id,
+            )
 
 
 def check_weekly_cap(max_weekly_hours: int, shift: Shift, booked: list[Booked]) -> None:
@@ -278,21 +327,37 @@ def check_weekly_cap(max_weekly_hours: int, shift: Shift, booked: list[Booked]) 
         already = sum((_overlap(week_from, week_end, i.starts_at, i.ends_at) for i in others), timedelta(0))
         if mine and already + mine > cap:
             if not others:
-                raise Refusal(_l("This shift is longer than your limit of %(cap)d hours a week.",
-                                  cap=max_weekly_hours),
-                               lambda name: _l("This shift is longer than the limit of %(cap)d hours a week that "
-                                               "%(name)s set.", name=name, cap=max_weekly_hours),
-                               code="weekly_cap_exceeded")
+                raise Refusal(
+                    _l("This shift is longer than your limit of %(cap)d hours a week.", cap=max_weekly_hours),
+                    lambda name: _l(
+                        "This shift is longer than the limit of %(cap)d hours a week that %(name)s set.",
+                        name=name,
+                        cap=max_weekly_hours,
+                    ),
+                    code="weekly_cap_exceeded",
+                )
             last = others[-1]
             raise Refusal(
-                _l("This would take you over your limit of %(cap)d hours a week: you already have %(hours)s hours "
-                   "that week, the latest “%(task)s” %(when)s.", cap=max_weekly_hours,
-                   hours=formatting.hours(already), task=last.task_title, when=_span(last)),
+                _l(
+                    "This would take you over your limit of %(cap)d hours a week: you already have %(hours)s hours "
+                    "that week, the latest “%(task)s” %(when)s.",
+                    cap=max_weekly_hours,
+                    hours=formatting.hours(already),
+                    task=last.task_title,
+                    when=_span(last),
+                ),
                 lambda name, already=already, last=last: _l(
                     "This would take %(name)s over their limit of %(cap)d hours a week: they already have %(hours)s "
-                    "hours that week, the latest “%(task)s” %(when)s.", name=name, cap=max_weekly_hours,
-                    hours=formatting.hours(already), task=last.task_title, when=_span(last)),
-                code="weekly_cap_exceeded", other_shift_id=last.shift_id)
+                    "hours that week, the latest “%(task)s” %(when)s.",
+                    name=name,
+                    cap=max_weekly_hours,
+                    hours=formatting.hours(already),
+                    task=last.task_title,
+                    when=_span(last),
+                ),
+                code="weekly_cap_exceeded",
+                other_shift_id=last.shift_id,
+            )
         week_from = week_end
 
 
@@ -313,42 +378,64 @@ def check_requirements(user, shift: Shift, *, health_declared: bool = False) -> 
     task = shift.task
     if task.requires_insurance:
         if user.insurance_valid_until is None:
-            raise Refusal(_l("This task requires accident insurance: add your insurance (provider and valid-until "
-                              "date) on your profile."),
-                           lambda name: _l("This task requires accident insurance, and %(name)s has none on their "
-                                           "profile.", name=name),
-                           code="insurance_required")
+            raise Refusal(
+                _l(
+                    "This task requires accident insurance: add your insurance (provider and valid-until "
+                    "date) on your profile."
+                ),
+                lambda name: _l(
+                    "This task requires accident insurance, and %(name)s has none on their profile.", name=name
+                ),
+                code="insurance_required",
+            )
         if user.insurance_valid_until < to_local(shift.ends_at).date():
             until = formatting.calendar_date(user.insurance_valid_until)
-            raise Refusal(_l("Your insurance is valid until %(date)s, before this shift ends: renew it and update "
-                              "your profile.", date=until),
-                           lambda name: _l("The insurance of %(name)s is valid until %(date)s, before this shift "
-                                           "ends.", name=name, date=until),
-                           code="insurance_expired")
+            raise Refusal(
+                _l(
+                    "Your insurance is valid until %(date)s, before this shift ends: renew it and update your profile.",
+                    date=until,
+                ),
+                lambda name: _l(
+                    "The insurance of %(name)s is valid until %(date)s, before this shift ends.", name=name, date=until
+                ),
+                code="insurance_expired",
+            )
     if task.requires_qualification and not has_qualification(user.id, task.requires_qualification, shift):
         qualification = qualification_name(task.requires_qualification, str(get_locale() or "zh"))
-        raise Refusal(_l("This task requires the qualification “%(name)s”: add it on your profile.",
-                          name=qualification),
-                       lambda name: _l("This task requires the qualification “%(qualification)s”, and %(name)s has "
-                                       "not recorded it.", name=name, qualification=qualification),
-                       code="qualification_required")
+        raise Refusal(
+            _l("This task requires the qualification “%(name)s”: add it on your profile.", name=qualification),
+            lambda name: _l(
+                "This task requires the qualification “%(qualification)s”, and %(name)s has not recorded it.",
+                name=name,
+                qualification=qualification,
+            ),
+            code="qualification_required",
+        )
     if task.requires_health_declaration and not health_declared:
-        raise Refusal(_l("This task asks for a health self-declaration: confirm that you have no fever or other "
-                          "symptoms."),
-                       lambda name: _l("This task asks each volunteer for a health self-declaration: %(name)s signs "
-                                       "up in person.", name=name),
-                       code="health_declaration_required")
+        raise Refusal(
+            _l("This task asks for a health self-declaration: confirm that you have no fever or other symptoms."),
+            lambda name: _l(
+                "This task asks each volunteer for a health self-declaration: %(name)s signs up in person.", name=name
+            ),
+            code="health_declaration_required",
+        )
 
 
 def has_qualification(user_id: int, code: str, shift: Shift) -> bool:
     """The volunteer holds the qualification, valid (or without end date) on the day the shift ends."""
     valid_on = to_local(shift.ends_at).date()
-    return db.session.execute(
-        sa.select(Qualification.id).where(
-            Qualification.user_id == user_id, Qualification.code == code,
-            sa.or_(Qualification.valid_until.is_(None), Qualification.valid_until >= valid_on),
-        ).limit(1)
-    ).first() is not None
+    return (
+        db.session.execute(
+            sa.select(Qualification.id)
+            .where(
+                Qualification.user_id == user_id,
+                Qualification.code == code,
+                sa.or_(Qualification.valid_until.is_(None), Qualification.valid_until >= valid_on),
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def check_claimable(user, shift: Shift) -> None:
@@ -392,11 +479,17 @@ def check_group_claimable(shift: Shift) -> None:
     check_task_open(shift.task)
     check_not_started(shift)
     if shift.task.requires_approval:
-        raise Conflict(_l("This task needs the organizer's approval for each volunteer; claim one by one."),
-                       code="approval_required", blocked=[])
+        raise Conflict(
+            _l("This task needs the organizer's approval for each volunteer; claim one by one."),
+            code="approval_required",
+            blocked=[],
+        )
     if shift.lottery_until is not None and shift.lottery_drawn_at is None:
-        raise Conflict(_l("Places on this shift are drawn by lottery; each volunteer signs up in person."),
-                       code="lottery_open", blocked=[])
+        raise Conflict(
+            _l("Places on this shift are drawn by lottery; each volunteer signs up in person."),
+            code="lottery_open",
+            blocked=[],
+        )
 
 
 def member_problem(user, shift: Shift, *, about: bool = True) -> dict | None:

@@ -56,8 +56,9 @@ def claim_shift(user: User, shift: Shift | ShiftTerms, *, health_declared: bool 
     rules.check_not_started(shift)
     rules.check_requirements(user, shift, health_declared=health_declared)
     if shift.lottery_until is not None and shift.lottery_drawn_at is None and now() >= shift.lottery_until:
-        raise Conflict(_l("The draw for this shift is being made; please look again in a minute."),
-                       code="lottery_drawing")
+        raise Conflict(
+            _l("The draw for this shift is being made; please look again in a minute."), code="lottery_drawing"
+        )
     declared_at = now() if health_declared and shift.task.requires_health_declaration else None
     try:
         return atomic(_claim, user, shift, declared_at)
@@ -85,8 +86,13 @@ def _claim(user: User, shift: Shift, health_declared_at) -> Claim:
         status = ClaimStatus.PENDING if shift.confirmed < shift.capacity else ClaimStatus.WAITLISTED
     else:
         status = None  # confirmed if a place is left when the row is written, else waitlisted
-    values = {"shift_id": shift.id, "user_id": user_id, "status": status and status.value, "created_at": now(),
-              "health_declared_at": health_declared_at}
+    values = {
+        "shift_id": shift.id,
+        "user_id": user_id,
+        "status": status and status.value,
+        "created_at": now(),
+        "health_declared_at": health_declared_at,
+    }
     values["updated_at"] = values["created_at"]
     values["id"], values["status"] = _insert_claim(values)
     claim = Claim(**values, **_NULL_ON_INSERT)
@@ -107,16 +113,18 @@ def _insert_claim(values: dict) -> tuple[int, str]:
     return connection.execute(_INSERT_CLAIM, values).scalar_one(), values["status"]
 
 
-def claim_places(shift: Shift, user_ids: list[int], *, team_id: int | None = None,
-                 claimed_by_id: int | None = None) -> list[Claim]:
+def claim_places(
+    shift: Shift, user_ids: list[int], *, team_id: int | None = None, claimed_by_id: int | None = None
+) -> list[Claim]:
     """All or nothing: a confirmed place on shift for every one of user_ids (a team leader's claim, a rota),
     in one transaction. When anyone is blocked, or the shift lacks the places, nothing is claimed and the
     Conflict lists who blocked it and why (``blocked: [{user_id, reason, message}]``)."""
     return atomic(claim_places_in_transaction, shift, user_ids, team_id=team_id, claimed_by_id=claimed_by_id)
 
 
-def claim_places_in_transaction(shift: Shift, user_ids: list[int], *, team_id: int | None = None,
-                                claimed_by_id: int | None = None) -> list[Claim]:
+def claim_places_in_transaction(
+    shift: Shift, user_ids: list[int], *, team_id: int | None = None, claimed_by_id: int | None = None
+) -> list[Claim]:
     """claim_places inside the caller's transaction, so a published rota claims all its shifts or none."""
     rules.check_group_claimable(shift)
     return _claim_places(shift, sorted(set(user_ids)), team_id, claimed_by_id)
@@ -125,18 +133,35 @@ def claim_places_in_transaction(shift: Shift, user_ids: list[int], *, team_id: i
 def _claim_places(shift: Shift, user_ids: list[int], team_id: int | None, claimed_by_id: int | None) -> list[Claim]:
     for user_id in user_ids:  # in id order, so concurrent multi-claims cannot deadlock each other
         _lock_volunteer(user_id)
-    blocked = [{"user_id": user_id, **problem} for user_id in user_ids
-               if (problem := blocking_problem(user_id, shift))]
+    blocked = [{"user_id": user_id, **problem} for user_id in user_ids if (problem := blocking_problem(user_id, shift))]
     if blocked:
-        raise Conflict(_l("Nothing was claimed: %(num)d of the volunteers cannot take this shift.", num=len(blocked)),
-                       code="claim_blocked", blocked=blocked)
+        raise Conflict(
+            _l("Nothing was claimed: %(num)d of the volunteers cannot take this shift.", num=len(blocked)),
+            code="claim_blocked",
+            blocked=blocked,
+        )
     taken = db.session.connection().execute(_TAKE_PLACES, {"sid": shift.id, "k": len(user_ids)}).rowcount
     if not taken:
         shift = db.session.get(Shift, shift.id, populate_existing=True)
-        raise Conflict(_l("Nothing was claimed: the shift has %(left)d places left, not %(k)d.",
-                          left=shift.places_left, k=len(user_ids)), code="not_enough_places", blocked=[])
-    claims = [Claim(shift_id=shift.id, user_id=user_id, status=ClaimStatus.CONFIRMED, team_id=team_id,
-                    claimed_by_id=claimed_by_id) for user_id in user_ids]
+        raise Conflict(
+            _l(
+                "Nothing was claimed: the shift has %(left)d places left, not %(k)d.",
+                left=shift.places_left,
+                k=len(user_ids),
+            ),
+            code="not_enough_places",
+            blocked=[],
+        )
+    claims = [
+        Claim(
+            shift_id=shift.id,
+            user_id=user_id,
+            status=ClaimStatus.CONFIRMED,
+            team_id=team_id,
+            claimed_by_id=claimed_by_id,
+        )
+        for user_id in user_ids
+    ]
     db.session.add_all(claims)
     db.session.flush()
     return claims
@@ -155,8 +180,13 @@ def transfer_claim(claim_id: int, to_user_id: int, *, team_id: int | None = None
     problem = blocking_problem(to_user_id, shift, about=False)  # the new holder accepts the swap themselves
     if problem:
         raise Conflict(problem["message"], code=problem["reason"], blocked=[{"user_id": to_user_id, **problem}])
-    if not transition(claim.id, ClaimStatus.CANCELLED, from_=[ClaimStatus.CONFIRMED], cancelled_at=now(),
-                      cancel_reason=CancelReason.VOLUNTEER):
+    if not transition(
+        claim.id,
+        ClaimStatus.CANCELLED,
+        from_=[ClaimStatus.CONFIRMED],
+        cancelled_at=now(),
+        cancel_reason=CancelReason.VOLUNTEER,
+    ):
         raise Conflict(_l("This sign-up changed meanwhile; please reload."), code="claim_changed")
     taken = Claim(shift_id=shift.id, user_id=to_user_id, status=ClaimStatus.CONFIRMED, team_id=team_id)
     db.session.add(taken)
@@ -170,8 +200,11 @@ def blocking_problem(user_id: int, shift: Shift, *, about: bool = True) -> dict 
     claim page it is the pre-check."""
     user = db.session.get(User, user_id)
     if _active_claim_row(shift.id, user_id):
-        message = (_l("%(name)s is already signed up for this shift.", name=user.name) if about
-                   else _l("You have already signed up for this shift."))
+        message = (
+            _l("%(name)s is already signed up for this shift.", name=user.name)
+            if about
+            else _l("You have already signed up for this shift.")
+        )
         return {"reason": "already_claimed", "message": str(message)}
     return rules.member_problem(user, shift, about=about)
 
@@ -179,7 +212,9 @@ def blocking_problem(user_id: int, shift: Shift, *, about: bool = True) -> dict 
 # The hot statements, built once as Core statements (no ORM bookkeeping inside the lock).
 _users, _shifts, _claims = User.__table__, Shift.__table__, Claim.__table__
 _LOCK_VOLUNTEER = (
-    sa.update(_users).where(_users.c.id == sa.bindparam("uid")).values(claim_lock=_users.c.claim_lock + 1)
+    sa.update(_users)
+    .where(_users.c.id == sa.bindparam("uid"))
+    .values(claim_lock=_users.c.claim_lock + 1)
     .returning(_users.c.birth_date, _users.c.max_weekly_hours)
 )
 _TAKE_PLACE = (
@@ -201,8 +236,11 @@ _RELEASE_PLACE = (
 # the draw reads the entrants or finds the window closed.
 _LOTTERY_STILL_OPEN = (
     sa.update(_shifts)
-    .where(_shifts.c.id == sa.bindparam("sid"), _shifts.c.lottery_drawn_at.is_(None),
-           _shifts.c.lottery_until > sa.bindparam("now"))
+    .where(
+        _shifts.c.id == sa.bindparam("sid"),
+        _shifts.c.lottery_drawn_at.is_(None),
+        _shifts.c.lottery_until > sa.bindparam("now"),
+    )
     .values(confirmed=_shifts.c.confirmed)
 )
 _CLAIM_COLUMNS = ("shift_id", "user_id", "status", "created_at", "updated_at", "health_declared_at")
@@ -214,13 +252,22 @@ _INSERT_CLAIM = sa.insert(_claims).returning(_claims.c.id)
 # named new_<column>: a parameter named like a column of shifts (created_at) would be added to the UPDATE's SET.
 _took = sa.update(_shifts).where(_shifts.c.id == sa.bindparam("new_shift_id"), _shifts.c.confirmed < _shifts.c.capacity)
 _took = _took.values(confirmed=_shifts.c.confirmed + 1).returning(_shifts.c.id).cte("took")
-_status_by_took = sa.case((sa.exists(sa.select(_took.c.id)), ClaimStatus.CONFIRMED.value),
-                          else_=ClaimStatus.WAITLISTED.value)
-_TAKE_PLACE_AND_INSERT = sa.insert(_claims).from_select(
-    _CLAIM_COLUMNS,
-    sa.select(*(_status_by_took if name == "status" else sa.bindparam(f"new_{name}", type_=_claims.c[name].type)
-                for name in _CLAIM_COLUMNS)),
-).returning(_claims.c.id, _claims.c.status)
+_status_by_took = sa.case(
+    (sa.exists(sa.select(_took.c.id)), ClaimStatus.CONFIRMED.value), else_=ClaimStatus.WAITLISTED.value
+)
+_TAKE_PLACE_AND_INSERT = (
+    sa.insert(_claims)
+    .from_select(
+        _CLAIM_COLUMNS,
+        sa.select(
+            *(
+                _status_by_took if name == "status" else sa.bindparam(f"new_{name}", type_=_claims.c[name].type)
+                for name in _CLAIM_COLUMNS
+            )
+        ),
+    )
+    .returning(_claims.c.id, _claims.c.status)
+)
 
 
 def _lock_volunteer(user_id: int) -> sa.Row | None:
@@ -269,15 +316,23 @@ def cancel_claim(user: User, claim: Claim) -> Claim:
         raise Conflict(_l("This sign-up is no longer active."), code="claim_not_active")
     rules.check_not_started(claim.shift)
     if claim.checked_in_at is not None:
-        raise Conflict(_l("You have already checked in; please tell the person in charge if you must leave."),
-                       code="already_checked_in")
+        raise Conflict(
+            _l("You have already checked in; please tell the person in charge if you must leave."),
+            code="already_checked_in",
+        )
     atomic(withdraw, claim, ClaimStatus.CANCELLED, reason=CancelReason.VOLUNTEER)
     db.session.refresh(claim)
     return claim
 
 
-def withdraw(claim: Claim, new_status: str, *, reason: str | None = None, decided_by_id: int | None = None,
-             organizer_reason: str | None = None) -> None:
+def withdraw(
+    claim: Claim,
+    new_status: str,
+    *,
+    reason: str | None = None,
+    decided_by_id: int | None = None,
+    organizer_reason: str | None = None,
+) -> None:
     """In the caller's transaction: end an active claim (cancelled, or rejected by an organizer, whose reason
     the volunteer is told) and refill its place from the waitlist."""
     _lock_volunteer(claim.user_id)
@@ -293,8 +348,12 @@ def withdraw(claim: Claim, new_status: str, *, reason: str | None = None, decide
     if not transition(claim.id, new_status, from_=[old], **values):
         raise Conflict(_l("This sign-up changed meanwhile; please reload."), code="claim_changed")
     if new_status == ClaimStatus.REJECTED:  # the organizer acted: tell the volunteer
-        _notify_claim(claim, claim.shift, "claim_removed" if old == ClaimStatus.CONFIRMED else "claim_rejected",
-                      **({"reason": organizer_reason} if organizer_reason else {}))
+        _notify_claim(
+            claim,
+            claim.shift,
+            "claim_removed" if old == ClaimStatus.CONFIRMED else "claim_rejected",
+            **({"reason": organizer_reason} if organizer_reason else {}),
+        )
     if old == ClaimStatus.CONFIRMED:
         _release_place(claim.shift_id)
         fill_from_waitlist(db.session.get(Shift, claim.shift_id, populate_existing=True))
@@ -304,13 +363,24 @@ def cancel_for_task(task: Task, reason: str | None) -> None:
     """In the caller's transaction (the task's cancellation): cancel every active claim on the task, free its
     places and tell each volunteer, with the organizer's reason when one is given."""
     shifts = {shift.id: shift for shift in task.shifts}
-    cancelled = transition(Claim.shift_id.in_(shifts), ClaimStatus.CANCELLED, cancelled_at=now(),
-                           cancel_reason=CancelReason.TASK_CANCELLED, organizer_reason=reason)
+    cancelled = transition(
+        Claim.shift_id.in_(shifts),
+        ClaimStatus.CANCELLED,
+        cancelled_at=now(),
+        cancel_reason=CancelReason.TASK_CANCELLED,
+        organizer_reason=reason,
+    )
     for claim in sorted(cancelled):
         shift = shifts[claim.shift_id]
-        notify(claim.user_id, "task_cancelled", task_id=task.id, task=task.title,
-               starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat(),
-               **({"reason": reason} if reason else {}))
+        notify(
+            claim.user_id,
+            "task_cancelled",
+            task_id=task.id,
+            task=task.title,
+            starts_at=shift.starts_at.isoformat(),
+            ends_at=shift.ends_at.isoformat(),
+            **({"reason": reason} if reason else {}),
+        )
     db.session.execute(sa.update(Shift).where(Shift.task_id == task.id).values(confirmed=0))
 
 
@@ -320,8 +390,14 @@ def tell_shift_moved(task: Task, shift: Shift) -> None:
     for claim in db.session.execute(
         sa.select(Claim).where(Claim.status.in_(ACTIVE_STATUSES), Claim.shift_id == shift.id)
     ).scalars():
-        notify(claim.user_id, "shift_time_changed", task_id=task.id, task=task.title,
-               starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat())
+        notify(
+            claim.user_id,
+            "shift_time_changed",
+            task_id=task.id,
+            task=task.title,
+            starts_at=shift.starts_at.isoformat(),
+            ends_at=shift.ends_at.isoformat(),
+        )
 
 
 def fill_from_waitlist(shift: Shift) -> list[Claim]:
@@ -396,9 +472,18 @@ def place_drawn_entry(claim: Claim, shift: Shift, rank: int) -> Conflict | None:
     rule the volunteer now fails, if any."""
     _lock_volunteer(claim.user_id)
     clash = rules.find_overlap(claim.user_id, shift)
-    problem = (Conflict(_l("This overlaps your shift “%(task)s” %(when)s.", task=clash.task_title,
-                           when=formatting.shift_span(clash.starts_at, clash.ends_at)), code="shift_overlap")
-               if clash else safety_problem(claim.user, shift))
+    problem = (
+        Conflict(
+            _l(
+                "This overlaps your shift “%(task)s” %(when)s.",
+                task=clash.task_title,
+                when=formatting.shift_span(clash.starts_at, clash.ends_at),
+            ),
+            code="shift_overlap",
+        )
+        if clash
+        else safety_problem(claim.user, shift)
+    )
     confirmed = problem is None and _take_place(shift.id)
     status = ClaimStatus.CONFIRMED if confirmed else ClaimStatus.WAITLISTED
     if not transition(claim.id, status, from_=[ClaimStatus.LOTTERY], lottery_rank=rank):
@@ -409,8 +494,15 @@ def place_drawn_entry(claim: Claim, shift: Shift, rank: int) -> Conflict | None:
 
 
 def _notify_claim(claim: Claim, shift: Shift, kind: str, **extra) -> None:
-    notify(claim.user_id, kind, task_id=shift.task_id, task=shift.task.title,
-           starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat(), **extra)
+    notify(
+        claim.user_id,
+        kind,
+        task_id=shift.task_id,
+        task=shift.task.title,
+        starts_at=shift.starts_at.isoformat(),
+        ends_at=shift.ends_at.isoformat(),
+        **extra,
+    )
 
 
 def approve_claim(actor: User, claim: Claim) -> Claim:
@@ -433,8 +525,7 @@ def _approve(claim_id: int, actor_id: int) -> None:
     rules.check_no_overlap(claim.user_id, shift)
     rules.check_safety(claim.user, shift, rules.booked_around(claim.user_id, shift))
     if not _take_place(shift.id):
-        raise Conflict(_l("The shift is full. Raise the number of places or reject the request."),
-                       code="shift_full")
+        raise Conflict(_l("The shift is full. Raise the number of places or reject the request."), code="shift_full")
     if not transition(claim.id, ClaimStatus.CONFIRMED, from_=[ClaimStatus.PENDING], decided_by_id=actor_id):
         raise Conflict(_l("This sign-up changed meanwhile; please reload."), code="claim_changed")
     _notify_claim(claim, shift, "claim_approved")

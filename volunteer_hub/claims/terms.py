@@ -60,5 +60,5 @@ def shift_terms(shift_id) -> ShiftTerms:
     if row is None:
         raise NotFound(_l("No such shift."))
     shift = row[: len(_SHIFT_FIELDS)]
-    task = TaskTerms(shift[1], *row[len(_SHIFT_FIELDS):])
+    task = TaskTerms(shift[1], *row[len(_SHIFT_FIELDS) :])
     return ShiftTerms(*shift, task)

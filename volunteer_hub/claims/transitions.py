@@ -30,8 +30,9 @@ ALLOWED: dict[ClaimStatus, frozenset[ClaimStatus]] = {
 }
 
 
-def transition(claims: int | sa.ColumnElement[bool], to: ClaimStatus, *, from_: Iterable[str] | None = None,
-               **values) -> list[sa.Row]:
+def transition(
+    claims: int | sa.ColumnElement[bool], to: ClaimStatus, *, from_: Iterable[str] | None = None, **values
+) -> list[sa.Row]:
     """Move the claims (an id, or a condition on the claims table) that now stand in a status ALLOWED to become
     ``to`` (and, with from_, in one of those) to ``to``, setting values too, in one conditional UPDATE.
 
@@ -47,7 +48,8 @@ def transition(claims: int | sa.ColumnElement[bool], to: ClaimStatus, *, from_: 
     where = Claim.id == claims if isinstance(claims, int) else claims
     # An ORM UPDATE: claims already loaded in the session see their new status without another SELECT.
     return db.session.execute(
-        sa.update(Claim).where(where, Claim.status.in_(sorted(status.value for status in allowed)))
+        sa.update(Claim)
+        .where(where, Claim.status.in_(sorted(status.value for status in allowed)))
         .values(status=ClaimStatus(to).value, **values)
         .returning(Claim.id, Claim.user_id, Claim.shift_id)
     ).all()

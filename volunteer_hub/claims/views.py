@@ -33,9 +33,13 @@ def confirm(shift_id: int):
     existing = queries.claims_by_shift(current_user, [shift.id]).get(shift.id)
     if existing is not None:
         return redirect(url_for("claims.result", claim_id=existing.id))
-    return render_template("claims/confirm.html", shift=shift, task=shift.task,
-                           problem=rules.claim_problem(current_user, shift),
-                           waitlist_place=queries.count_waitlisted(shift) + 1)
+    return render_template(
+        "claims/confirm.html",
+        shift=shift,
+        task=shift.task,
+        problem=rules.claim_problem(current_user, shift),
+        waitlist_place=queries.count_waitlisted(shift) + 1,
+    )
 
 
 @bp.post("/shifts/<int:shift_id>/claim")
@@ -58,8 +62,13 @@ def claim(shift_id: int):
 def result(claim_id: int):
     """Where one of my claims stands: confirmed, waitlisted (with position) or waiting for approval."""
     claim = services.get_own_claim(current_user, claim_id)
-    return render_template("claims/result.html", claim=claim, shift=claim.shift, task=claim.shift.task,
-                           position=queries.waitlist_position(claim))
+    return render_template(
+        "claims/result.html",
+        claim=claim,
+        shift=claim.shift,
+        task=claim.shift.task,
+        position=queries.waitlist_position(claim),
+    )
 
 
 @bp.get("/me/shifts")
@@ -69,10 +78,14 @@ def my_shifts():
     upcoming = queries.claims_of(current_user, upcoming=True)
     confirmed = [c for c in upcoming if c.status == ClaimStatus.CONFIRMED]
     waiting = [c for c in upcoming if c.status != ClaimStatus.CONFIRMED]
-    return render_template("claims/my_shifts.html", under_way=[c for c in confirmed if c.shift.has_started],
-                           confirmed=[c for c in confirmed if not c.shift.has_started], waiting=waiting,
-                           positions={c.id: queries.waitlist_position(c) for c in waiting},
-                           past=queries.claims_of(current_user, upcoming=False, limit=50))
+    return render_template(
+        "claims/my_shifts.html",
+        under_way=[c for c in confirmed if c.shift.has_started],
+        confirmed=[c for c in confirmed if not c.shift.has_started],
+        waiting=waiting,
+        positions={c.id: queries.waitlist_position(c) for c in waiting},
+        past=queries.claims_of(current_user, upcoming=False, limit=50),
+    )
 
 
 @bp.post("/claims/<int:claim_id>/will-attend")
@@ -94,8 +107,13 @@ def cancel_confirm(claim_id: int):
     """Ask before cancelling one of my claims, saying what happens to the place (the waitlist's first gets it
     only if someone is waiting)."""
     claim = services.get_own_claim(current_user, claim_id)
-    return render_template("claims/cancel.html", claim=claim, shift=claim.shift, task=claim.shift.task,
-                           waiting=queries.count_waitlisted(claim.shift))
+    return render_template(
+        "claims/cancel.html",
+        claim=claim,
+        shift=claim.shift,
+        task=claim.shift.task,
+        waiting=queries.count_waitlisted(claim.shift),
+    )
 
 
 @bp.post("/claims/<int:claim_id>/cancel")
@@ -108,8 +126,14 @@ def cancel(claim_id: int):
     except Conflict as exc:
         flash(str(exc.message), "error")
     else:
-        flash(_("You cancelled “%(task)s” %(when)s.", task=claim.shift.task.title,
-                when=shift_span(claim.shift.starts_at, claim.shift.ends_at)), "success")
+        flash(
+            _(
+                "You cancelled “%(task)s” %(when)s.",
+                task=claim.shift.task.title,
+                when=shift_span(claim.shift.starts_at, claim.shift.ends_at),
+            ),
+            "success",
+        )
     return redirect(url_for("claims.my_shifts"))
 
 
@@ -141,8 +165,14 @@ def roster(shift_id: int):
     context = {"rows": queries.roster(shift)}
     for extension in _roster_extensions:
         context |= extension(shift, context["rows"], can_manage)
-    return render_template("claims/roster.html", shift=shift, task=shift.task, can_manage=can_manage,
-                           reason_max=ORGANIZER_REASON_MAX, **context)
+    return render_template(
+        "claims/roster.html",
+        shift=shift,
+        task=shift.task,
+        can_manage=can_manage,
+        reason_max=ORGANIZER_REASON_MAX,
+        **context,
+    )
 
 
 @bp.get("/org/shifts/<int:shift_id>/roster.csv")
@@ -151,8 +181,9 @@ def roster_export(shift_id: int):
     """The roster as a CSV file (same phone visibility as the page)."""
     shift = _reviewed_shift(shift_id)
     body = roster_csv(queries.roster(shift), full_phone=permissions.can_manage(current_user, shift.task.org))
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="roster-{shift.id}.csv"'})
+    return Response(
+        body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="roster-{shift.id}.csv"'}
+    )
 
 
 @bp.post("/org/claims/<int:claim_id>/approve")

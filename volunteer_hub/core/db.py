@@ -128,12 +128,20 @@ def rows_table(session, name: str, columns: dict[str, sa.types.TypeEngine], rows
     if is_sqlite(session):
         data = json.dumps([list(row) for row in rows], default=str)
         each = sa.func.json_each(sa.bindparam(name, data, unique=True)).table_valued("value")
-        return sa.select(*(sa.type_coerce(sa.func.json_extract(each.c.value, f"$[{i}]"), type_).label(column)
-                           for i, (column, type_) in enumerate(columns.items()))).subquery(name)
+        return sa.select(
+            *(
+                sa.type_coerce(sa.func.json_extract(each.c.value, f"$[{i}]"), type_).label(column)
+                for i, (column, type_) in enumerate(columns.items())
+            )
+        ).subquery(name)
     from sqlalchemy.dialects.postgresql import ARRAY
 
-    arrays = [sa.bindparam(f"{name}_{column}", [row[i] for row in rows], type_=ARRAY(type_), unique=True)
-              for i, (column, type_) in enumerate(columns.items())]
-    return (sa.func.unnest(*arrays)
-            .table_valued(*(sa.column(column, type_) for column, type_ in columns.items()))
-            .render_derived(name))
+    arrays = [
+        sa.bindparam(f"{name}_{column}", [row[i] for row in rows], type_=ARRAY(type_), unique=True)
+        for i, (column, type_) in enumerate(columns.items())
+    ]
+    return (
+        sa.func.unnest(*arrays)
+        .table_valued(*(sa.column(column, type_) for column, type_ in columns.items()))
+        .render_derived(name)
+    )

@@ -10,8 +10,9 @@ class DomainError(Exception):
     code = "bad_request"
     default_message = _l("The request could not be processed.")
 
-    def __init__(self, message=None, *, code: str | None = None, fields: dict | None = None,
-                 status: int | None = None, **extra):
+    def __init__(
+        self, message=None, *, code: str | None = None, fields: dict | None = None, status: int | None = None, **extra
+    ):
         self.message = message if message is not None else self.default_message
         if code:
             self.code = code

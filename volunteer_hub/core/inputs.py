@@ -50,6 +50,7 @@ def date_error(value):
     None."""
     day = value.date() if isinstance(value, datetime) else value
     if isinstance(day, date) and not EARLIEST_DATE <= day <= LATEST_DATE:
-        return _l("Enter a date from %(first)s to %(last)s.", first=EARLIEST_DATE.isoformat(),
-                  last=LATEST_DATE.isoformat())
+        return _l(
+            "Enter a date from %(first)s to %(last)s.", first=EARLIEST_DATE.isoformat(), last=LATEST_DATE.isoformat()
+        )
     return None

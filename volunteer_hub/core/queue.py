@@ -24,16 +24,24 @@ def get_queue(name: str = DEFAULT_QUEUE) -> Queue:
     return Queue(name, connection=connection())
 
 
-def enqueue(func: str, *args, job_id: str | None = None, timeout: int | None = None, queue: str = DEFAULT_QUEUE,
-            **kwargs):
+def enqueue(
+    func: str, *args, job_id: str | None = None, timeout: int | None = None, queue: str = DEFAULT_QUEUE, **kwargs
+):
     """Enqueue a job by dotted path with a timeout and bounded retries with back-off.
 
     A job that keeps failing lands in RQ's failed registry with its traceback; a job whose worker died
     is noticed after its heartbeat (timeout + 60 s) and retried while it has retries left.
     """
     return get_queue(queue).enqueue(
-        func, *args, job_id=job_id, job_timeout=timeout or current_app.config["JOB_TIMEOUT_S"],
-        retry=Retry(max=len(current_app.config["JOB_RETRY_INTERVALS_S"]),
-                    interval=list(current_app.config["JOB_RETRY_INTERVALS_S"])),
-        failure_ttl=7 * 24 * 3600, result_ttl=3600, **kwargs,
+        func,
+        *args,
+        job_id=job_id,
+        job_timeout=timeout or current_app.config["JOB_TIMEOUT_S"],
+        retry=Retry(
+            max=len(current_app.config["JOB_RETRY_INTERVALS_S"]),
+            interval=list(current_app.config["JOB_RETRY_INTERVALS_S"]),
+        ),
+        failure_ttl=7 * 24 * 3600,
+        result_ttl=3600,
+        **kwargs,
     )

@@ -47,18 +47,22 @@ def task_of(request: HelpRequest) -> Task | None:
 
 def community_choices() -> list[Organisation]:
     """Communities (and compounds) a resident can ask: by name within their place in the tree."""
-    return list(db.session.execute(
-        sa.select(Organisation).where(Organisation.kind.in_((OrgKind.COMMUNITY, OrgKind.COMPOUND)))
-        .order_by(Organisation.path)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Organisation)
+            .where(Organisation.kind.in_((OrgKind.COMMUNITY, OrgKind.COMPOUND)))
+            .order_by(Organisation.path)
+        ).scalars()
+    )
 
 
 def nearest_community(lat: float, lon: float) -> Organisation | None:
     """The community whose centre is nearest to (lat, lon), within 10 km; compounds are skipped so the request
     goes to the community's organizers, who see their compounds' requests too."""
     rows = db.session.execute(
-        sa.select(Organisation).where(Organisation.kind == OrgKind.COMMUNITY, Organisation.lat.is_not(None),
-                                      Organisation.lon.is_not(None))
+        sa.select(Organisation).where(
+            Organisation.kind == OrgKind.COMMUNITY, Organisation.lat.is_not(None), Organisation.lon.is_not(None)
+        )
     ).scalars()
     best = min(((distance_km((lat, lon), (org.lat, org.lon)), org.id, org) for org in rows), default=None)
     return best[2] if best and best[0] <= NEAREST_COMMUNITY_MAX_KM else None
@@ -66,27 +70,39 @@ def nearest_community(lat: float, lon: float) -> Organisation | None:
 
 def confirmed_volunteer_ids(task_id: int) -> set[int]:
     """Volunteers holding a confirmed place on the task's shift."""
-    return set(db.session.execute(
-        sa.select(Claim.user_id).join(Shift, Shift.id == Claim.shift_id)
-        .where(Shift.task_id == task_id, Claim.status == ClaimStatus.CONFIRMED)
-    ).scalars())
+    return set(
+        db.session.execute(
+            sa.select(Claim.user_id)
+            .join(Shift, Shift.id == Claim.shift_id)
+            .where(Shift.task_id == task_id, Claim.status == ClaimStatus.CONFIRMED)
+        ).scalars()
+    )
 
 
 def coming_names(request: HelpRequest) -> list[str]:
     """Names (only) of the volunteers who are coming."""
     if request.task_id is None:
         return []
-    return list(db.session.execute(
-        sa.select(User.name).join(Claim, Claim.user_id == User.id).join(Shift, Shift.id == Claim.shift_id)
-        .where(Shift.task_id == request.task_id, Claim.status == ClaimStatus.CONFIRMED).order_by(Claim.id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(User.name)
+            .join(Claim, Claim.user_id == User.id)
+            .join(Shift, Shift.id == Claim.shift_id)
+            .where(Shift.task_id == request.task_id, Claim.status == ClaimStatus.CONFIRMED)
+            .order_by(Claim.id)
+        ).scalars()
+    )
 
 
 def inbox(user, *, limit: int = LIST_LIMIT) -> list[HelpRequest]:
     """Open requests in the communities user organizes: needed soonest first, then newest."""
-    query = (sa.select(HelpRequest).join(Organisation, Organisation.id == HelpRequest.community_id)
-             .where(HelpRequest.status == HelpStatus.OPEN)
-             .order_by(HelpRequest.needed_at, HelpRequest.created_at.desc(), HelpRequest.id.desc()).limit(limit))
+    query = (
+        sa.select(HelpRequest)
+        .join(Organisation, Organisation.id == HelpRequest.community_id)
+        .where(HelpRequest.status == HelpStatus.OPEN)
+        .order_by(HelpRequest.needed_at, HelpRequest.created_at.desc(), HelpRequest.id.desc())
+        .limit(limit)
+    )
     scope = permissions.scope_filter(user)
     if scope is not None:
         query = query.where(scope)
@@ -95,10 +111,14 @@ def inbox(user, *, limit: int = LIST_LIMIT) -> list[HelpRequest]:
 
 def mine(user, *, limit: int = LIST_LIMIT) -> list[HelpRequest]:
     """The requests user asked, newest first."""
-    return list(db.session.execute(
-        sa.select(HelpRequest).where(HelpRequest.requester_id == user.id)
-        .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc()).limit(limit)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(HelpRequest)
+            .where(HelpRequest.requester_id == user.id)
+            .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
 
 
 @dataclass(frozen=True)
@@ -112,10 +132,11 @@ def thanks_for(user, *, limit: int = 50) -> list[Thanks]:
     """Residents' thanks for help the volunteer gave (a confirmed place on the request's task), newest first."""
     rows = db.session.execute(
         sa.select(Task.title, HelpRequest.thanks, HelpRequest.thanked_at)
-        .join(Task, Task.id == HelpRequest.task_id).join(Shift, Shift.task_id == Task.id)
+        .join(Task, Task.id == HelpRequest.task_id)
+        .join(Shift, Shift.task_id == Task.id)
         .join(Claim, Claim.shift_id == Shift.id)
         .where(Claim.user_id == user.id, Claim.status == ClaimStatus.CONFIRMED, HelpRequest.thanked_at.is_not(None))
-        .order_by(HelpRequest.thanked_at.desc()).limit(limit)
+        .order_by(HelpRequest.thanked_at.desc())
+        .limit(limit)
     ).all()
     return [Thanks(title, message, at) for title, message, at in rows]
-

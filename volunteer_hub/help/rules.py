@@ -47,8 +47,13 @@ STATUS_LABELS = {
     HelpStatus.CANCELLED: _l("Cancelled"),
 }
 # The task type (catalogue.TASK_TYPES) a request becomes, and how long its one shift lasts.
-TASK_TYPE = {"delivery": "delivery", "medicine": "delivery", "foreign_language": "foreign_language",
-             "psychological": "psychological_support", "other": "other"}
+TASK_TYPE = {
+    "delivery": "delivery",
+    "medicine": "delivery",
+    "foreign_language": "foreign_language",
+    "psychological": "psychological_support",
+    "other": "other",
+}
 SHIFT_HOURS = {"delivery": 2, "medicine": 2, "foreign_language": 1, "psychological": 1, "other": 2}
 
 DESCRIPTION_MAX = 1000
@@ -126,8 +131,7 @@ def check_reason(reason: str | None) -> str:
     """A decline always says why: the resident reads it."""
     reason = (reason or "").strip()
     if not reason or len(reason) > REASON_MAX:
-        raise ValidationError(fields={"reason": _l("Tell the resident why, in 1 to %(n)d characters.",
-                                                    n=REASON_MAX)})
+        raise ValidationError(fields={"reason": _l("Tell the resident why, in 1 to %(n)d characters.", n=REASON_MAX)})
     return reason
 
 
@@ -140,8 +144,10 @@ def check_acceptable(request: HelpRequest) -> None:
     """Open, and the time help is needed has not passed (the shift must start in the future)."""
     check_open(request)
     if request.needed_at <= now():
-        raise Conflict(_l("The time this help was needed has passed. Decline the request and tell the resident "
-                          "why."), code="help_request_past")
+        raise Conflict(
+            _l("The time this help was needed has passed. Decline the request and tell the resident why."),
+            code="help_request_past",
+        )
 
 
 def can_decide(user, request: HelpRequest) -> bool:
@@ -154,8 +160,12 @@ def require_decide(user, request: HelpRequest) -> None:
 
 
 def is_requester(user, request: HelpRequest) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and request.requester_id is not None
-                and request.requester_id == user.id)
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and request.requester_id is not None
+        and request.requester_id == user.id
+    )
 
 
 def require_view(user, request: HelpRequest) -> None:
@@ -230,33 +240,51 @@ def task_contact(user, task: Task) -> Contact | None:
 
 def task_limits_hint() -> str:
     """What a request's task may become, for its edit page."""
-    return str(_l("This task answers a resident's request for help: it keeps its one shift, with at most %(n)d "
-                  "places, within %(hours)d hours of the time they asked for.", n=HELP_TASK_MAX_PLACES,
-                  hours=HELP_TASK_WINDOW // timedelta(hours=1)))
+    return str(
+        _l(
+            "This task answers a resident's request for help: it keeps its one shift, with at most %(n)d "
+            "places, within %(hours)d hours of the time they asked for.",
+            n=HELP_TASK_MAX_PLACES,
+            hours=HELP_TASK_WINDOW // timedelta(hours=1),
+        )
+    )
 
 
 def check_shifts_fixed(task: Task) -> None:
     """No shift is added to a request's task: it keeps the one shift it was made with."""
     if task.help_request_id is not None:
-        raise Conflict(_l("This task answers a resident's request for help and keeps its one shift. Change that "
-                          "shift's time or places instead."), code="help_task_fixed")
+        raise Conflict(
+            _l(
+                "This task answers a resident's request for help and keeps its one shift. Change that "
+                "shift's time or places instead."
+            ),
+            code="help_task_fixed",
+        )
 
 
-def check_help_shift(task: Task, starts: datetime | None, ends: datetime | None, capacity: int | None, prefix: str,
-                     errors: dict) -> None:
+def check_help_shift(
+    task: Task, starts: datetime | None, ends: datetime | None, capacity: int | None, prefix: str, errors: dict
+) -> None:
     """A request's shift, as changed: at most HELP_TASK_MAX_PLACES places (capacity None: unchanged) and times
     (None: unchanged) within HELP_TASK_WINDOW of the time the resident asked for."""
     request = queries.get_request(task.help_request_id) if task.help_request_id is not None else None
     if request is None:
         return
     if capacity is not None and capacity > HELP_TASK_MAX_PLACES:
-        errors[f"{prefix}capacity"] = _l("A resident's request has at most %(n)d places: their address and phone "
-                                         "go to each confirmed volunteer.", n=HELP_TASK_MAX_PLACES)
-    if starts is not None and ends is not None and not (
-            request.needed_at - HELP_TASK_WINDOW <= starts and ends <= request.needed_at + HELP_TASK_WINDOW):
-        errors[f"{prefix}starts_at"] = _l("The resident asked for help %(when)s: the shift starts and ends within "
-                                          "%(n)d hours of that.", when=formatting.when(request.needed_at),
-                                          n=HELP_TASK_WINDOW // timedelta(hours=1))
+        errors[f"{prefix}capacity"] = _l(
+            "A resident's request has at most %(n)d places: their address and phone go to each confirmed volunteer.",
+            n=HELP_TASK_MAX_PLACES,
+        )
+    if (
+        starts is not None
+        and ends is not None
+        and not (request.needed_at - HELP_TASK_WINDOW <= starts and ends <= request.needed_at + HELP_TASK_WINDOW)
+    ):
+        errors[f"{prefix}starts_at"] = _l(
+            "The resident asked for help %(when)s: the shift starts and ends within %(n)d hours of that.",
+            when=formatting.when(request.needed_at),
+            n=HELP_TASK_WINDOW // timedelta(hours=1),
+        )
 
 
 def check_thanks(request: HelpRequest, message: str | None) -> str:
@@ -274,5 +302,9 @@ def check_thanks(request: HelpRequest, message: str | None) -> str:
 def can_thank(request: HelpRequest) -> bool:
     """For the follow-up page: show the thanks form or not."""
     task = queries.task_of(request)
-    return (request.thanked_at is None and task is not None and any(s.starts_at <= now() for s in task.shifts)
-            and bool(queries.confirmed_volunteer_ids(task.id)))
+    return (
+        request.thanked_at is None
+        and task is not None
+        and any(s.starts_at <= now() for s in task.shifts)
+        and bool(queries.confirmed_volunteer_ids(task.id))
+    )

@@ -30,9 +30,13 @@ def create_request(requester, *, community_id=None, **data) -> tuple[HelpRequest
     a secret follow-up token (returned once; only its hash is stored)."""
     clean, community = check_request(requester, community_id=community_id, **data)
     token = None if requester is not None else secrets.token_urlsafe(32)
-    request = HelpRequest(requester_id=requester.id if requester is not None else None,
-                          access_token_hash=queries.token_hash(token) if token else None,
-                          community_id=community.id, status=HelpStatus.OPEN, **clean)
+    request = HelpRequest(
+        requester_id=requester.id if requester is not None else None,
+        access_token_hash=queries.token_hash(token) if token else None,
+        community_id=community.id,
+        status=HelpStatus.OPEN,
+        **clean,
+    )
     return atomic(_save, request, community), token
 
 
@@ -71,8 +75,14 @@ def _save(request: HelpRequest, community: Organisation) -> HelpRequest:
     db.session.add(request)
     db.session.flush()
     for user_id in organizers_to_notify(community):
-        notify(user_id, "help_requested", dedupe_key=f"help:{request.id}:new", **_community_names(community),
-               type=request.type, needed_at=isoformat(request.needed_at))
+        notify(
+            user_id,
+            "help_requested",
+            dedupe_key=f"help:{request.id}:new",
+            **_community_names(community),
+            type=request.type,
+            needed_at=isoformat(request.needed_at),
+        )
     return request
 
 
@@ -90,8 +100,12 @@ def accept_request(actor, request: HelpRequest) -> Task:
     _take(request, HelpStatus.ACCEPTED, actor)
     try:  # post_task commits the taken status, the task and the link between them together
         return task_services.post_task(
-            actor, org_id=community.id, client_token=f"help-request:{request.id}",
-            on_publish=lambda task: _link_task(request, task, actor, community), **_task_fields(request, community))
+            actor,
+            org_id=community.id,
+            client_token=f"help-request:{request.id}",
+            on_publish=lambda task: _link_task(request, task, actor, community),
+            **_task_fields(request, community),
+        )
     except BaseException:
         db.session.rollback()
         raise
@@ -109,15 +123,23 @@ def _task_fields(request: HelpRequest, community: Organisation) -> dict:
     else:
         lat, lon = community.lat, community.lon
     ends = request.needed_at + timedelta(hours=rules.SHIFT_HOURS[request.type])
-    return {"title": title, "description": request.description, "type": task_type, "lat": lat, "lon": lon,
-            "address": community.name, "required_skills": list(request.languages),
-            "shifts": [{"starts_at": request.needed_at, "ends_at": ends, "capacity": 1}]}
+    return {
+        "title": title,
+        "description": request.description,
+        "type": task_type,
+        "lat": lat,
+        "lon": lon,
+        "address": community.name,
+        "required_skills": list(request.languages),
+        "shifts": [{"starts_at": request.needed_at, "ends_at": ends, "capacity": 1}],
+    }
 
 
 def _take(request: HelpRequest, status: str, actor, **values) -> None:
     """Move an open request on; a concurrent decision makes this a Conflict and changes nothing."""
     taken = db.session.execute(
-        sa.update(HelpRequest).where(HelpRequest.id == request.id, HelpRequest.status == HelpStatus.OPEN)
+        sa.update(HelpRequest)
+        .where(HelpRequest.id == request.id, HelpRequest.status == HelpStatus.OPEN)
         .values(status=status, decided_by_id=actor.id, decided_at=now(), **values)
     ).rowcount
     if not taken:
@@ -132,8 +154,13 @@ def _link_task(request: HelpRequest, task: Task, actor, community: Organisation)
     task.leader_name = actor.name[:50]
     audit(actor.id, "help_request.accept", "help_request", request.id, task_id=task.id)
     if request.requester_id is not None:
-        notify(request.requester_id, "help_accepted", task_id=None, dedupe_key=f"help:{request.id}:decided",
-               **_community_names(community))
+        notify(
+            request.requester_id,
+            "help_accepted",
+            task_id=None,
+            dedupe_key=f"help:{request.id}:decided",
+            **_community_names(community),
+        )
     return task
 
 
@@ -150,8 +177,13 @@ def _decline(request: HelpRequest, actor, reason: str) -> HelpRequest:
     db.session.refresh(request)
     audit(actor.id, "help_request.decline", "help_request", request.id)
     if request.requester_id is not None:
-        notify(request.requester_id, "help_declined", dedupe_key=f"help:{request.id}:decided",
-               **_community_names(queries.community_of(request)), reason=reason)
+        notify(
+            request.requester_id,
+            "help_declined",
+            dedupe_key=f"help:{request.id}:decided",
+            **_community_names(queries.community_of(request)),
+            reason=reason,
+        )
     return request
 
 
@@ -163,7 +195,8 @@ def thank(request: HelpRequest, message: str | None) -> HelpRequest:
 
 def _thank(request: HelpRequest, message: str) -> HelpRequest:
     stored = db.session.execute(
-        sa.update(HelpRequest).where(HelpRequest.id == request.id, HelpRequest.thanked_at.is_(None))
+        sa.update(HelpRequest)
+        .where(HelpRequest.id == request.id, HelpRequest.thanked_at.is_(None))
         .values(thanks=message, thanked_at=now())
     ).rowcount
     if not stored:
@@ -171,22 +204,33 @@ def _thank(request: HelpRequest, message: str) -> HelpRequest:
     db.session.refresh(request)
     task = queries.task_of(request)
     for user_id in sorted(queries.confirmed_volunteer_ids(task.id)):
-        notify(user_id, "help_thanks", task_id=task.id, dedupe_key=f"help:{request.id}:thanks", task=task.title,
-               message=message)
+        notify(
+            user_id,
+            "help_thanks",
+            task_id=task.id,
+            dedupe_key=f"help:{request.id}:thanks",
+            task=task.title,
+            message=message,
+        )
     return request
 
 
 def close_finished_requests() -> int:
     """Store the final status of accepted requests whose task ended (completed) or was cancelled."""
     current = now()
-    ended = sa.select(Task.id).where(sa.or_(Task.status == TaskStatus.COMPLETED,
-                                            sa.and_(Task.status == TaskStatus.OPEN, Task.last_end_at <= current)))
+    ended = sa.select(Task.id).where(
+        sa.or_(
+            Task.status == TaskStatus.COMPLETED, sa.and_(Task.status == TaskStatus.OPEN, Task.last_end_at <= current)
+        )
+    )
     cancelled = sa.select(Task.id).where(Task.status == TaskStatus.CANCELLED)
     changed = 0
     for status, tasks in ((HelpStatus.COMPLETED, ended), (HelpStatus.CANCELLED, cancelled)):
         changed += db.session.execute(
-            sa.update(HelpRequest).where(HelpRequest.status == HelpStatus.ACCEPTED, HelpRequest.task_id.in_(tasks))
-            .values(status=status).execution_options(synchronize_session=False)
+            sa.update(HelpRequest)
+            .where(HelpRequest.status == HelpStatus.ACCEPTED, HelpRequest.task_id.in_(tasks))
+            .values(status=status)
+            .execution_options(synchronize_session=False)
         ).rowcount
     db.session.commit()
     return changed

@@ -16,9 +16,12 @@ def _community(params: dict) -> str:
 
 @notification_text("help_requested")
 def help_requested(p: dict) -> str:
-    return _("A resident of %(community)s asks for help (%(type)s), needed %(when)s. See Requests for help.",
-             community=_community(p), type=type_label(p.get("type", "")),
-             when=when(parse_iso(p.get("needed_at"))) if p.get("needed_at") else "")
+    return _(
+        "A resident of %(community)s asks for help (%(type)s), needed %(when)s. See Requests for help.",
+        community=_community(p),
+        type=type_label(p.get("type", "")),
+        when=when(parse_iso(p.get("needed_at"))) if p.get("needed_at") else "",
+    )
 
 
 @notification_text("help_accepted")
@@ -28,11 +31,15 @@ def help_accepted(p: dict) -> str:
 
 @notification_text("help_declined")
 def help_declined(p: dict) -> str:
-    return _("%(community)s cannot help with your request: %(reason)s", community=_community(p),
-             reason=p.get("reason", ""))
+    return _(
+        "%(community)s cannot help with your request: %(reason)s", community=_community(p), reason=p.get("reason", "")
+    )
 
 
 @notification_text("help_thanks")
 def help_thanks(p: dict) -> str:
-    return _("The resident you helped with “%(task)s” thanks you: %(message)s", task=p.get("task", ""),
-             message=p.get("message", ""))
+    return _(
+        "The resident you helped with “%(task)s” thanks you: %(message)s",
+        task=p.get("task", ""),
+        message=p.get("message", ""),
+    )

@@ -34,7 +34,18 @@ def _account_key() -> str:
 
 def help_request_limits(view):
     """Throttle a view that sends a request for help: per IP without an account, per account with one."""
-    view = limiter.shared_limit(_per_account, scope="help-request-account", key_func=_account_key,
-                                methods=["POST"], deduct_when=_sent, exempt_when=lambda: _requester() is None)(view)
-    return limiter.shared_limit(_per_ip, scope="help-request-ip", methods=["POST"], deduct_when=_sent,
-                                exempt_when=lambda: _requester() is not None)(view)
+    view = limiter.shared_limit(
+        _per_account,
+        scope="help-request-account",
+        key_func=_account_key,
+        methods=["POST"],
+        deduct_when=_sent,
+        exempt_when=lambda: _requester() is None,
+    )(view)
+    return limiter.shared_limit(
+        _per_ip,
+        scope="help-request-ip",
+        methods=["POST"],
+        deduct_when=_sent,
+        exempt_when=lambda: _requester() is not None,
+    )(view)

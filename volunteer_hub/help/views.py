@@ -26,6 +26,7 @@ bp.add_app_template_global(lambda: queries.thanks_for(current_user), "residents_
 
 # --- residents ---
 
+
 @bp.route("/help/new", methods=["GET", "POST"])
 @help_request_limits
 def ask():
@@ -47,8 +48,7 @@ def ask():
         except ValidationError as exc:
             apply_errors(form, exc.fields)
         else:
-            flash(_("Your request was sent to %(community)s.", community=queries.community_of(created).name),
-                  "success")
+            flash(_("Your request was sent to %(community)s.", community=queries.community_of(created).name), "success")
             if token:
                 return redirect(url_for("help.follow", token=token, new=1))
             return redirect(url_for("help.mine_detail", request_id=created.id))
@@ -58,9 +58,14 @@ def ask():
 def _status_page(help_request, *, thank_url: str, thanks_form=None, follow_url: str | None = None, status=200):
     """The resident's view of a request: status, who is coming (names only), the decline reason, thanks."""
     return render_template(
-        "help/status.html", item=help_request, status=rules.display_status(help_request),
-        community=queries.community_of(help_request), coming=queries.coming_names(help_request),
-        can_thank=rules.can_thank(help_request), thanks_form=thanks_form or ThanksForm(), thank_url=thank_url,
+        "help/status.html",
+        item=help_request,
+        status=rules.display_status(help_request),
+        community=queries.community_of(help_request),
+        coming=queries.coming_names(help_request),
+        can_thank=rules.can_thank(help_request),
+        thanks_form=thanks_form or ThanksForm(),
+        thank_url=thank_url,
         follow_url=follow_url,
     ), status
 
@@ -77,9 +82,11 @@ def _by_token(token: str):
 def follow(token: str):
     """A request asked without an account, opened from its private follow-up link."""
     found = _by_token(token)
-    return _status_page(found, thank_url=url_for("help.thank_by_token", token=token),
-                        follow_url=external_url("help.follow", token=token) if request.args.get("new")
-                        else None)
+    return _status_page(
+        found,
+        thank_url=url_for("help.thank_by_token", token=token),
+        follow_url=external_url("help.follow", token=token) if request.args.get("new") else None,
+    )
 
 
 def _thank(found, form, done: str, thank_url: str):
@@ -138,13 +145,16 @@ def thank_mine(request_id: int):
 
 # --- organizers ---
 
+
 @bp.get("/org/help")
 @staff_required
 def inbox():
     """Open requests in my communities: needed soonest first."""
     items = queries.inbox(current_user)
-    return render_template("help/inbox.html", items=[
-        (item, queries.community_of(item), rules.private_contact(current_user, item)) for item in items])
+    return render_template(
+        "help/inbox.html",
+        items=[(item, queries.community_of(item), rules.private_contact(current_user, item)) for item in items],
+    )
 
 
 def _decided(request_id: int):
@@ -157,9 +167,15 @@ def _decided(request_id: int):
 
 def _decide_page(found, *, decline_form=None, status=200):
     return render_template(
-        "help/decide.html", item=found, status=rules.display_status(found), community=queries.community_of(found),
-        contact=rules.private_contact(current_user, found), coming=queries.coming_names(found),
-        accept_form=AcceptForm(), decline_form=decline_form or DeclineForm()), status
+        "help/decide.html",
+        item=found,
+        status=rules.display_status(found),
+        community=queries.community_of(found),
+        contact=rules.private_contact(current_user, found),
+        coming=queries.coming_names(found),
+        accept_form=AcceptForm(),
+        decline_form=decline_form or DeclineForm(),
+    ), status
 
 
 @bp.get("/org/help/<int:request_id>")

@@ -27,8 +27,9 @@ def _hours_field(label, *, required: bool, low: float):
 
 def _text(label, *, required_message=None):
     first = InputRequired(required_message) if required_message else Optional()
-    return TextAreaField(label, render_kw={"maxlength": REASON_MAX, "rows": 3},
-                         validators=[first, Length(max=REASON_MAX)])
+    return TextAreaField(
+        label, render_kw={"maxlength": REASON_MAX, "rows": 3}, validators=[first, Length(max=REASON_MAX)]
+    )
 
 
 class _HoursForm(FlaskForm):
@@ -53,8 +54,10 @@ class CorrectForm(_HoursForm):
 class RequestForm(FlaskForm):
     """A volunteer asks for a correction, or reports hours missing."""
 
-    reason = _text(_l("What is wrong? Say what you did and for how long."),
-                   required_message=_l("Say what is wrong, so the organizer can check it."))
+    reason = _text(
+        _l("What is wrong? Say what you did and for how long."),
+        required_message=_l("Say what is wrong, so the organizer can check it."),
+    )
 
 
 class AcceptForm(_HoursForm):
@@ -63,5 +66,6 @@ class AcceptForm(_HoursForm):
 
 
 class RefuseForm(FlaskForm):
-    response = _text(_l("Why is the request refused?"),
-                     required_message=_l("Tell the volunteer why the request is refused."))
+    response = _text(
+        _l("Why is the request refused?"), required_message=_l("Tell the volunteer why the request is refused.")
+    )

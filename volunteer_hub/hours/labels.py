@@ -47,11 +47,18 @@ def basis_text(proposal: Proposal) -> str:
     """How the proposed hours were worked out, or why nothing is proposed (never a silent zero)."""
     match proposal.basis:
         case Basis.CHECKED_IN_OUT:
-            return _("Checked in %(start)s, checked out %(end)s (counted within the shift).",
-                     start=clock(proposal.starts), end=clock(proposal.ends))
+            return _(
+                "Checked in %(start)s, checked out %(end)s (counted within the shift).",
+                start=clock(proposal.starts),
+                end=clock(proposal.ends),
+            )
         case Basis.NO_CHECK_OUT:
-            return _("Checked in %(start)s, no check-out: the scheduled end %(end)s was assumed. Pending until the "
-                     "organizer confirms.", start=clock(proposal.starts), end=clock(proposal.ends))
+            return _(
+                "Checked in %(start)s, no check-out: the scheduled end %(end)s was assumed. Pending until the "
+                "organizer confirms.",
+                start=clock(proposal.starts),
+                end=clock(proposal.ends),
+            )
         case Basis.MARKED_BY_HAND:
             return _("Marked present by the organizer: the shift's length counts.")
         case Basis.NO_SHOW:
@@ -63,12 +70,19 @@ def deadline_text(deadline: Deadline) -> str:
     """'Confirm by Feb 14, 2020 (3 working days left)', 'due today' or 'overdue by 2 working days'."""
     due = calendar_date(deadline.due)
     if deadline.overdue:
-        return _("Overdue since %(date)s: hours are to be recorded within %(num)d working days.", date=due,
-                 num=current_app.config["HOURS_DEADLINE_WORKING_DAYS"])
+        return _(
+            "Overdue since %(date)s: hours are to be recorded within %(num)d working days.",
+            date=due,
+            num=current_app.config["HOURS_DEADLINE_WORKING_DAYS"],
+        )
     if deadline.left == 0:
         return _("Due today (%(date)s).", date=due)
-    return ngettext("Confirm by %(date)s (%(num)d working day left).",
-                    "Confirm by %(date)s (%(num)d working days left).", deadline.left, date=due)
+    return ngettext(
+        "Confirm by %(date)s (%(num)d working day left).",
+        "Confirm by %(date)s (%(num)d working days left).",
+        deadline.left,
+        date=due,
+    )
 
 
 def anomaly_text(flag, names: dict) -> str:
@@ -76,16 +90,25 @@ def anomaly_text(flag, names: dict) -> str:
     details = flag.details or {}
     match flag.kind:
         case AnomalyKind.FAR_CHECK_IN:
-            return _("Checked in %(distance)s from the post; check-in radius %(radius)d m.",
-                     distance=distance(details.get("distance_m", 0) / 1000), radius=details.get("radius_m", 0))
+            return _(
+                "Checked in %(distance)s from the post; check-in radius %(radius)d m.",
+                distance=distance(details.get("distance_m", 0) / 1000),
+                radius=details.get("radius_m", 0),
+            )
         case AnomalyKind.LONGER_THAN_SHIFT:
-            return _("%(hours)s hours counted for a shift of %(shift)s hours.",
-                     hours=_hours(details.get("minutes", 0)), shift=_hours(details.get("shift_minutes", 0)))
+            return _(
+                "%(hours)s hours counted for a shift of %(shift)s hours.",
+                hours=_hours(details.get("minutes", 0)),
+                shift=_hours(details.get("shift_minutes", 0)),
+            )
         case AnomalyKind.OVERLAPPING_ATTENDANCE:
             return _("Also recorded at “%(task)s” at the same time.", task=details.get("other_task", ""))
         case AnomalyKind.DEVICE_BURST:
-            return _("%(num)d volunteers checked in from one phone within %(minutes)d minutes.",
-                     num=len(details.get("claim_ids", [])), minutes=details.get("minutes", 0))
+            return _(
+                "%(num)d volunteers checked in from one phone within %(minutes)d minutes.",
+                num=len(details.get("claim_ids", [])),
+                minutes=details.get("minutes", 0),
+            )
         case AnomalyKind.SELF_CONFIRMED:
             actor = names.get(details.get("actor_id"))
             name = actor.name if actor else "?"

@@ -27,12 +27,20 @@ class HourEntry(db.Model):
     __table_args__ = (
         sa.Index("ix_hour_entries_volunteer_date", "volunteer_id", "service_date"),
         # Statistics read a period's ledger days per volunteer from this index alone (PostgreSQL).
-        sa.Index("ix_hour_entries_org_date", "org_id", "service_date",
-                 postgresql_include=["volunteer_id", "minutes", "corrects_id"]),
+        sa.Index(
+            "ix_hour_entries_org_date",
+            "org_id",
+            "service_date",
+            postgresql_include=["volunteer_id", "minutes", "corrects_id"],
+        ),
         # A claim is confirmed once; later changes are corrections.
-        sa.Index("uq_hour_entries_claim_confirmed", "claim_id", unique=True,
-                 sqlite_where=sa.text("corrects_id IS NULL AND claim_id IS NOT NULL"),
-                 postgresql_where=sa.text("corrects_id IS NULL AND claim_id IS NOT NULL")),
+        sa.Index(
+            "uq_hour_entries_claim_confirmed",
+            "claim_id",
+            unique=True,
+            sqlite_where=sa.text("corrects_id IS NULL AND claim_id IS NOT NULL"),
+            postgresql_where=sa.text("corrects_id IS NULL AND claim_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -37,20 +37,22 @@ TO_CONFIRM = sa.and_(
 
 # --- attendance as the hours see it ---
 
+
 def attendance_facts(claims) -> dict[int, rules.AttendanceFacts]:
     """{claim id: AttendanceFacts} for the claims, as the attendance module summarises them."""
-    return {claim_id: rules.AttendanceFacts(s.attendance, s.checked_in_at, s.checked_out_at)
-            for claim_id, s in attendance_of(claims).items()}
+    return {
+        claim_id: rules.AttendanceFacts(s.attendance, s.checked_in_at, s.checked_out_at)
+        for claim_id, s in attendance_of(claims).items()
+    }
 
 
 def attendee_ids(shift_id: int) -> set[int]:
     """Users who served on the shift (they may not confirm its hours)."""
-    return set(db.session.execute(
-        sa.select(Claim.user_id).where(Claim.shift_id == shift_id, ATTENDED)
-    ).scalars())
+    return set(db.session.execute(sa.select(Claim.user_id).where(Claim.shift_id == shift_id, ATTENDED)).scalars())
 
 
 # --- the ledger ---
+
 
 @dataclass
 class Record:
@@ -93,9 +95,11 @@ def net_minutes(root: HourEntry) -> int:
     """Minutes a record counts now: the entry plus every correction written against it. (Corrections copy the
     volunteer and service date of their record, so the volunteer/date index finds them.)"""
     return db.session.execute(
-        sa.select(sa.func.coalesce(sa.func.sum(HourEntry.minutes), 0))
-        .where(HourEntry.volunteer_id == root.volunteer_id, HourEntry.service_date == root.service_date,
-               sa.or_(HourEntry.id == root.id, HourEntry.corrects_id == root.id))
+        sa.select(sa.func.coalesce(sa.func.sum(HourEntry.minutes), 0)).where(
+            HourEntry.volunteer_id == root.volunteer_id,
+            HourEntry.service_date == root.service_date,
+            sa.or_(HourEntry.id == root.id, HourEntry.corrects_id == root.id),
+        )
     ).scalar_one()
 
 
@@ -114,15 +118,23 @@ def entries_of_claims(claims) -> dict[int, Record]:
     claims = list(claims)
     if not claims:
         return {}
-    entries = db.session.execute(
-        sa.select(HourEntry)
-        .where(HourEntry.volunteer_id.in_({c.user_id for c in claims}), HourEntry.claim_id.in_([c.id for c in claims]))
-        .options(selectinload(HourEntry.confirmed_by)).order_by(HourEntry.id)
-    ).scalars().all()
+    entries = (
+        db.session.execute(
+            sa.select(HourEntry)
+            .where(
+                HourEntry.volunteer_id.in_({c.user_id for c in claims}), HourEntry.claim_id.in_([c.id for c in claims])
+            )
+            .options(selectinload(HourEntry.confirmed_by))
+            .order_by(HourEntry.id)
+        )
+        .scalars()
+        .all()
+    )
     return {record.entry.claim_id: record for record in group_records(entries) if record.entry.claim_id}
 
 
 # --- one shift, for its organizers ---
+
 
 @dataclass
 class AttendeeRow:
@@ -140,20 +152,24 @@ class AttendeeRow:
 def shift_rows(shift: Shift) -> list[AttendeeRow]:
     """Everyone who held a place on the shift, with what they did, what is proposed and what is recorded."""
     pairs = db.session.execute(
-        sa.select(Claim, User).join(User, User.id == Claim.user_id)
+        sa.select(Claim, User)
+        .join(User, User.id == Claim.user_id)
         .where(Claim.shift_id == shift.id, Claim.status == ClaimStatus.CONFIRMED)
         .order_by(User.name, Claim.id)
     ).all()
     facts = attendance_facts(claim for claim, _ in pairs)
     records = entries_of_claims(claim for claim, _ in pairs)
-    rows = [AttendeeRow(claim, user, facts[claim.id], rules.propose(shift, facts[claim.id]), records.get(claim.id))
-            for claim, user in pairs]
+    rows = [
+        AttendeeRow(claim, user, facts[claim.id], rules.propose(shift, facts[claim.id]), records.get(claim.id))
+        for claim, user in pairs
+    ]
     # Waiting rows first, then the recorded ones, then those with nothing to confirm.
-    rows.sort(key=lambda row: (0 if row.confirmable else 1 if row.record else 2))
+    rows.sort(key=lambda row: 0 if row.confirmable else 1 if row.record else 2)
     return rows
 
 
 # --- a volunteer's hours ---
+
 
 @dataclass
 class PendingHours:
@@ -179,8 +195,11 @@ class MyHours:
         return sum(p.proposal.minutes or 0 for p in self.pending)
 
     def disputes_about(self, *, entry_id=None, claim_id=None) -> list[HourDispute]:
-        return [d for d in self.disputes if (entry_id and d.entry_id == entry_id)
-                or (claim_id and d.claim_id == claim_id and d.entry_id is None)]
+        return [
+            d
+            for d in self.disputes
+            if (entry_id and d.entry_id == entry_id) or (claim_id and d.claim_id == claim_id and d.entry_id is None)
+        ]
 
 
 def my_hours(user: User, *, today: date | None = None, limit: int = 200) -> MyHours:
@@ -189,42 +208,75 @@ def my_hours(user: User, *, today: date | None = None, limit: int = 200) -> MyHo
     totals = db.session.execute(
         sa.select(
             sa.func.coalesce(sa.func.sum(HourEntry.minutes), 0),
-            sa.func.coalesce(sa.func.sum(sa.case(
-                (HourEntry.service_date >= today.replace(day=1), HourEntry.minutes), else_=0)), 0),
-            sa.func.coalesce(sa.func.sum(sa.case(
-                (HourEntry.service_date >= today.replace(month=1, day=1), HourEntry.minutes), else_=0)), 0),
+            sa.func.coalesce(
+                sa.func.sum(sa.case((HourEntry.service_date >= today.replace(day=1), HourEntry.minutes), else_=0)), 0
+            ),
+            sa.func.coalesce(
+                sa.func.sum(
+                    sa.case((HourEntry.service_date >= today.replace(month=1, day=1), HourEntry.minutes), else_=0)
+                ),
+                0,
+            ),
         ).where(HourEntry.volunteer_id == user.id)
     ).one()
     by_type = db.session.execute(
-        sa.select(HourEntry.task_type, sa.func.sum(HourEntry.minutes)).where(HourEntry.volunteer_id == user.id)
-        .group_by(HourEntry.task_type).order_by(sa.func.sum(HourEntry.minutes).desc())
+        sa.select(HourEntry.task_type, sa.func.sum(HourEntry.minutes))
+        .where(HourEntry.volunteer_id == user.id)
+        .group_by(HourEntry.task_type)
+        .order_by(sa.func.sum(HourEntry.minutes).desc())
     ).all()
-    entries = db.session.execute(
-        sa.select(HourEntry).where(HourEntry.volunteer_id == user.id)
-        .options(selectinload(HourEntry.org), selectinload(HourEntry.confirmed_by))
-        .order_by(HourEntry.service_date.desc(), HourEntry.id.desc()).limit(limit)
-    ).scalars().all()
+    entries = (
+        db.session.execute(
+            sa.select(HourEntry)
+            .where(HourEntry.volunteer_id == user.id)
+            .options(selectinload(HourEntry.org), selectinload(HourEntry.confirmed_by))
+            .order_by(HourEntry.service_date.desc(), HourEntry.id.desc())
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
     pending, not_counted = _unrecorded_claims(user, today)
     disputes = disputes_of(user)
     claim_ids = {entry.claim_id for entry in entries if entry.claim_id}
-    claims = {claim.id: claim for claim in db.session.execute(
-        sa.select(Claim).where(Claim.id.in_(claim_ids))).scalars()} if claim_ids else {}
-    return MyHours(total=totals[0], this_month=totals[1], this_year=totals[2],
-                   by_type=[(code, minutes) for code, minutes in by_type if minutes],
-                   records=group_records(entries), pending=pending, not_counted=not_counted, disputes=disputes,
-                   claims=claims)
+    claims = (
+        {claim.id: claim for claim in db.session.execute(sa.select(Claim).where(Claim.id.in_(claim_ids))).scalars()}
+        if claim_ids
+        else {}
+    )
+    return MyHours(
+        total=totals[0],
+        this_month=totals[1],
+        this_year=totals[2],
+        by_type=[(code, minutes) for code, minutes in by_type if minutes],
+        records=group_records(entries),
+        pending=pending,
+        not_counted=not_counted,
+        disputes=disputes,
+        claims=claims,
+    )
 
 
 def _unrecorded_claims(user: User, today: date) -> tuple[list[PendingHours], list]:
     """Places on shifts that are over (or checked out of) and have no hours yet, split into those waiting for
     the organizer and those that will not count unless corrected."""
-    claims = db.session.execute(
-        sa.select(Claim).join(Shift, Shift.id == Claim.shift_id)
-        .where(Claim.user_id == user.id, Claim.status == ClaimStatus.CONFIRMED, Claim.hours_confirmed_at.is_(None),
-               sa.or_(Shift.ends_at <= now(), Claim.checked_out_at.is_not(None)))
-        .options(selectinload(Claim.shift).selectinload(Shift.task).selectinload(Task.org))
-        .order_by(Shift.starts_at.desc()).limit(100)
-    ).scalars().all()
+    claims = (
+        db.session.execute(
+            sa.select(Claim)
+            .join(Shift, Shift.id == Claim.shift_id)
+            .where(
+                Claim.user_id == user.id,
+                Claim.status == ClaimStatus.CONFIRMED,
+                Claim.hours_confirmed_at.is_(None),
+                sa.or_(Shift.ends_at <= now(), Claim.checked_out_at.is_not(None)),
+            )
+            .options(selectinload(Claim.shift).selectinload(Shift.task).selectinload(Task.org))
+            .order_by(Shift.starts_at.desc())
+            .limit(100)
+        )
+        .scalars()
+        .all()
+    )
     facts = attendance_facts(claims)
     pending, not_counted = [], []
     for claim in claims:
@@ -238,6 +290,7 @@ def _unrecorded_claims(user: User, today: date) -> tuple[list[PendingHours], lis
 
 # --- what awaits confirmation, and what is overdue ---
 
+
 @dataclass
 class UnconfirmedShift:
     shift: Shift
@@ -250,10 +303,12 @@ def _waiting_per_shift(*conditions):
     """A subquery (shift_id, waiting): ended shifts with attendees still without hours."""
     return (
         sa.select(Claim.shift_id, sa.func.count().label("waiting"))
-        .join(Shift, Shift.id == Claim.shift_id).join(Task, Task.id == Shift.task_id)
+        .join(Shift, Shift.id == Claim.shift_id)
+        .join(Task, Task.id == Shift.task_id)
         .join(Organisation, Organisation.id == Task.org_id)
         .where(TO_CONFIRM, Shift.ends_at <= now(), *conditions)
-        .group_by(Claim.shift_id).subquery()
+        .group_by(Claim.shift_id)
+        .subquery()
     )
 
 
@@ -262,19 +317,26 @@ def unconfirmed_shifts(user: User, *, today: date | None = None, limit: int = 10
     scope = permissions.scope_filter(user, permissions.READ_ROLES)
     waiting = _waiting_per_shift(*([] if scope is None else [scope]))
     rows = db.session.execute(
-        sa.select(Shift, waiting.c.waiting).join(waiting, waiting.c.shift_id == Shift.id)
-        .order_by(Shift.ends_at, Shift.id).limit(limit)
+        sa.select(Shift, waiting.c.waiting)
+        .join(waiting, waiting.c.shift_id == Shift.id)
+        .order_by(Shift.ends_at, Shift.id)
+        .limit(limit)
     ).all()
-    return [UnconfirmedShift(shift, count, rules.deadline(shift.ends_at, today),
-                             permissions.can_manage(user, shift.task.org))
-            for shift, count in rows]
+    return [
+        UnconfirmedShift(
+            shift, count, rules.deadline(shift.ends_at, today), permissions.can_manage(user, shift.task.org)
+        )
+        for shift, count in rows
+    ]
 
 
 def _overdue_query(today: date | None):
     cutoff = local_to_utc(rules.overdue_before(today), time(0, 0))
     return (
         sa.select(Task.org_id, sa.func.count(Claim.id))
-        .select_from(Claim).join(Shift, Shift.id == Claim.shift_id).join(Task, Task.id == Shift.task_id)
+        .select_from(Claim)
+        .join(Shift, Shift.id == Claim.shift_id)
+        .join(Task, Task.id == Shift.task_id)
         .join(Organisation, Organisation.id == Task.org_id)
         .where(TO_CONFIRM, Shift.ends_at < cutoff)
         .group_by(Task.org_id)
@@ -291,8 +353,9 @@ def overdue_counts(scope_org: Organisation | None, *, today: date | None = None)
     return dict(db.session.execute(query).all())
 
 
-def overdue_by_org(user: User, *, scope_org: Organisation | None = None,
-                   today: date | None = None) -> list[tuple[Organisation, int]]:
+def overdue_by_org(
+    user: User, *, scope_org: Organisation | None = None, today: date | None = None
+) -> list[tuple[Organisation, int]]:
     """Overdue counts per organisation the user organizes or reviews (within scope_org's subtree if given),
     largest first."""
     query = _overdue_query(today)
@@ -302,8 +365,14 @@ def overdue_by_org(user: User, *, scope_org: Organisation | None = None,
     if scope_org is not None:
         query = query.where(Organisation.path.startswith(scope_org.path, autoescape=True))
     counts = dict(db.session.execute(query).all())
-    orgs = {org.id: org for org in db.session.execute(
-        sa.select(Organisation).where(Organisation.id.in_(counts))).scalars()} if counts else {}
+    orgs = (
+        {
+            org.id: org
+            for org in db.session.execute(sa.select(Organisation).where(Organisation.id.in_(counts))).scalars()
+        }
+        if counts
+        else {}
+    )
     return sorted(((orgs[org_id], n) for org_id, n in counts.items()), key=lambda pair: (-pair[1], pair[0].name))
 
 
@@ -318,8 +387,9 @@ def shifts_due_for_reminder(since: datetime) -> list[tuple[Shift, int]]:
 def organizers_to_notify(org: Organisation) -> list[int]:
     """The organizers closest to org: those granted on org itself, else on its nearest ancestor with any."""
     rows = db.session.execute(
-        sa.select(RoleGrant.user_id, RoleGrant.org_id)
-        .where(RoleGrant.org_id.in_(org.ancestor_ids), RoleGrant.role == Role.ORGANIZER)
+        sa.select(RoleGrant.user_id, RoleGrant.org_id).where(
+            RoleGrant.org_id.in_(org.ancestor_ids), RoleGrant.role == Role.ORGANIZER
+        )
     ).all()
     depth = {org_id: index for index, org_id in enumerate(org.ancestor_ids)}
     if not rows:
@@ -330,22 +400,28 @@ def organizers_to_notify(org: Organisation) -> list[int]:
 
 # --- disputes and anomaly flags in a subtree ---
 
+
 def get_dispute(dispute_id) -> HourDispute | None:
     return db.session.get(HourDispute, dispute_id) if isinstance(dispute_id, int) else None
 
 
 def disputes_of(volunteer: User, *, limit: int = 100) -> list[HourDispute]:
     """The volunteer's own requests, newest first."""
-    return list(db.session.execute(
-        sa.select(HourDispute).where(HourDispute.volunteer_id == volunteer.id)
-        .order_by(HourDispute.id.desc()).limit(limit)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(HourDispute)
+            .where(HourDispute.volunteer_id == volunteer.id)
+            .order_by(HourDispute.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
 
 
 def disputes_for(user: User, *, status: str | None = None, limit: int = 100) -> list[HourDispute]:
     """Disputes addressed to organisations the user organizes or reviews; open ones first, oldest first."""
     query = (
-        sa.select(HourDispute).join(Organisation, Organisation.id == HourDispute.org_id)
+        sa.select(HourDispute)
+        .join(Organisation, Organisation.id == HourDispute.org_id)
         .order_by((HourDispute.status != DisputeStatus.OPEN), HourDispute.created_at, HourDispute.id)
         .limit(limit)
     )
@@ -358,20 +434,27 @@ def disputes_for(user: User, *, status: str | None = None, limit: int = 100) -> 
 
 
 def count_open_disputes(user: User) -> int:
-    query = (sa.select(sa.func.count()).select_from(HourDispute)
-             .join(Organisation, Organisation.id == HourDispute.org_id).where(HourDispute.status == DisputeStatus.OPEN))
+    query = (
+        sa.select(sa.func.count())
+        .select_from(HourDispute)
+        .join(Organisation, Organisation.id == HourDispute.org_id)
+        .where(HourDispute.status == DisputeStatus.OPEN)
+    )
     scope = permissions.scope_filter(user, (Role.ORGANIZER,))
     if scope is not None:
         query = query.where(scope)
     return db.session.execute(query).scalar_one()
 
 
-def anomalies_for(user: User, *, org: Organisation | None = None, kind: str | None = None,
-                  limit: int = 100) -> list[AnomalyFlag]:
+def anomalies_for(
+    user: User, *, org: Organisation | None = None, kind: str | None = None, limit: int = 100
+) -> list[AnomalyFlag]:
     """Anomaly flags in the user's organizing or reviewing scope (or in org's subtree), newest first."""
     query = (
-        sa.select(AnomalyFlag).join(Organisation, Organisation.id == AnomalyFlag.org_id)
-        .order_by(AnomalyFlag.created_at.desc(), AnomalyFlag.id.desc()).limit(limit)
+        sa.select(AnomalyFlag)
+        .join(Organisation, Organisation.id == AnomalyFlag.org_id)
+        .order_by(AnomalyFlag.created_at.desc(), AnomalyFlag.id.desc())
+        .limit(limit)
     )
     scope = permissions.scope_filter(user, permissions.READ_ROLES)
     if scope is not None:
@@ -410,18 +493,34 @@ def describe_disputes(disputes) -> list[DisputeView]:
     if not disputes:
         return []
     users = users_by_id([d.volunteer_id for d in disputes] + [d.responded_by_id for d in disputes])
-    orgs = {org.id: org for org in db.session.execute(
-        sa.select(Organisation).where(Organisation.id.in_({d.org_id for d in disputes}))).scalars()}
-    claims = {claim.id: claim for claim in db.session.execute(
-        sa.select(Claim).where(Claim.id.in_({d.claim_id for d in disputes if d.claim_id}))
-        .options(selectinload(Claim.shift))).scalars()}
+    orgs = {
+        org.id: org
+        for org in db.session.execute(
+            sa.select(Organisation).where(Organisation.id.in_({d.org_id for d in disputes}))
+        ).scalars()
+    }
+    claims = {
+        claim.id: claim
+        for claim in db.session.execute(
+            sa.select(Claim)
+            .where(Claim.id.in_({d.claim_id for d in disputes if d.claim_id}))
+            .options(selectinload(Claim.shift))
+        ).scalars()
+    }
     roots = [d.entry_id for d in disputes if d.entry_id]
-    entries = db.session.execute(
-        sa.select(HourEntry).where(HourEntry.volunteer_id.in_({d.volunteer_id for d in disputes}),
-                                   sa.or_(HourEntry.id.in_(roots), HourEntry.corrects_id.in_(roots),
-                                          HourEntry.claim_id.in_(claims)))
-        .options(selectinload(HourEntry.confirmed_by)).order_by(HourEntry.id)
-    ).scalars().all()
+    entries = (
+        db.session.execute(
+            sa.select(HourEntry)
+            .where(
+                HourEntry.volunteer_id.in_({d.volunteer_id for d in disputes}),
+                sa.or_(HourEntry.id.in_(roots), HourEntry.corrects_id.in_(roots), HourEntry.claim_id.in_(claims)),
+            )
+            .options(selectinload(HourEntry.confirmed_by))
+            .order_by(HourEntry.id)
+        )
+        .scalars()
+        .all()
+    )
     records = group_records(entries)
     by_entry = {record.entry.id: record for record in records}
     by_claim = {record.entry.claim_id: record for record in records if record.entry.claim_id}
@@ -435,6 +534,9 @@ def describe_disputes(disputes) -> list[DisputeView]:
         else:
             activity, day = claim.shift.task.title, to_local(claim.shift.starts_at).date()
         proposed = rules.propose(claim.shift, facts[claim.id]).minutes if claim is not None else None
-        views.append(DisputeView(d, users[d.volunteer_id], activity, day, orgs[d.org_id], record, proposed,
-                                 users.get(d.responded_by_id)))
+        views.append(
+            DisputeView(
+                d, users[d.volunteer_id], activity, day, orgs[d.org_id], record, proposed, users.get(d.responded_by_id)
+            )
+        )
     return views

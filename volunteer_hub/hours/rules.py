@@ -35,6 +35,7 @@ REASON_MAX = 500
 
 # --- working days and the deadline ---
 
+
 @cache
 def is_working_day(day: date) -> bool:
     """A working day in mainland China (see the module docstring)."""
@@ -96,6 +97,7 @@ def local_today() -> date:
 
 # --- what a confirmation proposes ---
 
+
 class Basis(enum.StrEnum):
     CHECKED_IN_OUT = "checked_in_out"
     NO_CHECK_OUT = "no_check_out"  # pending: the scheduled end was assumed
@@ -115,7 +117,8 @@ class AttendanceFacts:
     @property
     def attended(self) -> bool:
         return self.attendance != Attendance.NO_SHOW and (
-            self.attendance == Attendance.PRESENT or self.checked_in_at is not None)
+            self.attendance == Attendance.PRESENT or self.checked_in_at is not None
+        )
 
 
 @dataclass(frozen=True)
@@ -155,17 +158,20 @@ def propose(shift, facts: AttendanceFacts) -> Proposal:
 
 # --- checks ---
 
+
 def check_not_own(actor, volunteer_id: int) -> None:
     if actor.id == volunteer_id:
-        raise NotAllowed(_l("You cannot confirm or correct your own hours; another organizer must do it."),
-                         code="own_hours")
+        raise NotAllowed(
+            _l("You cannot confirm or correct your own hours; another organizer must do it."), code="own_hours"
+        )
 
 
 def check_not_attendee(actor, attendee_ids) -> None:
     """Someone who served on the shift does not confirm its hours (the attempt is flagged for review)."""
     if actor.id in attendee_ids:
-        raise NotAllowed(_l("You served on this shift, so another organizer must confirm its hours."),
-                         code="attended_shift")
+        raise NotAllowed(
+            _l("You served on this shift, so another organizer must confirm its hours."), code="attended_shift"
+        )
 
 
 def minutes_since_start(shift) -> int:
@@ -179,8 +185,7 @@ def check_shift_over(shift, facts: AttendanceFacts) -> None:
     if shift.starts_at > now():
         raise Conflict(_l("The shift has not started yet: there are no hours to confirm."), code="shift_not_started")
     if shift.ends_at > now() and facts.checked_out_at is None:
-        raise Conflict(_l("The shift has not ended and the volunteer has not checked out yet."),
-                       code="shift_not_over")
+        raise Conflict(_l("The shift has not ended and the volunteer has not checked out yet."), code="shift_not_over")
 
 
 def check_claim_served(claim) -> None:
@@ -190,11 +195,13 @@ def check_claim_served(claim) -> None:
 
 def check_proposal(proposal: Proposal) -> None:
     if proposal.basis == Basis.NO_SHOW:
-        raise Conflict(_l("The volunteer was marked as not present. Mark them present on the roster first."),
-                       code="no_show")
+        raise Conflict(
+            _l("The volunteer was marked as not present. Mark them present on the roster first."), code="no_show"
+        )
     if proposal.minutes is None:
-        raise Conflict(_l("No attendance was recorded. Mark the volunteer present on the roster first."),
-                       code="no_attendance")
+        raise Conflict(
+            _l("No attendance was recorded. Mark the volunteer present on the roster first."), code="no_attendance"
+        )
 
 
 def check_minutes(minutes: int, proposal_minutes: int | None, reason: str | None, *, served_at_most: int) -> None:
@@ -203,23 +210,28 @@ def check_minutes(minutes: int, proposal_minutes: int | None, reason: str | None
     errors = {}
     _check_credit(minutes, served_at_most, errors)
     if minutes != proposal_minutes and not (reason or "").strip():
-        errors["reason"] = _l("Say why the hours differ from the proposed %(hours)s.",
-                              hours=_hours_text(proposal_minutes))
+        errors["reason"] = _l(
+            "Say why the hours differ from the proposed %(hours)s.", hours=_hours_text(proposal_minutes)
+        )
     check_reason_length(reason, errors)
     if errors:
         raise ValidationError(fields=errors)
 
 
-def check_correction(minutes: int, reason: str | None, *, net_before: int | None,
-                     served_at_most: int = MAX_ENTRY_MINUTES) -> None:
+def check_correction(
+    minutes: int, reason: str | None, *, net_before: int | None, served_at_most: int = MAX_ENTRY_MINUTES
+) -> None:
     """A correction changes something, says why, and never leaves a record below zero or above a day; a new
     record of a shift counts no more than served_at_most (the time since the shift began)."""
     errors = {}
     if minutes == 0:
         errors["minutes"] = _l("A correction must add or take away some time.")
     elif net_before is not None and not 0 <= net_before + minutes <= MAX_ENTRY_MINUTES:
-        errors["minutes"] = _l("The record would then count %(hours)s hours; it must stay between 0 and %(max)s.",
-                               hours=_hours_text(net_before + minutes), max=MAX_SHIFT_HOURS)
+        errors["minutes"] = _l(
+            "The record would then count %(hours)s hours; it must stay between 0 and %(max)s.",
+            hours=_hours_text(net_before + minutes),
+            max=MAX_SHIFT_HOURS,
+        )
     elif net_before is None:
         _check_credit(minutes, served_at_most, errors)
     if not (reason or "").strip():
@@ -233,8 +245,10 @@ def _check_credit(minutes: int, served_at_most: int, errors: dict) -> None:
     if not 1 <= minutes <= MAX_ENTRY_MINUTES:
         errors["minutes"] = _l("Enter between %(low)s and %(high)s hours.", low="0.01", high=MAX_SHIFT_HOURS)
     elif minutes > served_at_most:
-        errors["minutes"] = _l("Only %(hours)s hours have passed since the shift began: credit at most that.",
-                               hours=_hours_text(served_at_most))
+        errors["minutes"] = _l(
+            "Only %(hours)s hours have passed since the shift began: credit at most that.",
+            hours=_hours_text(served_at_most),
+        )
 
 
 def check_service_date(service_date: date | None, errors: dict) -> None:
@@ -244,8 +258,9 @@ def check_service_date(service_date: date | None, errors: dict) -> None:
     elif service_date > local_today():
         errors["service_date"] = _l("The service date cannot be in the future.")
     elif service_date < EARLIEST_SERVICE_DATE:
-        errors["service_date"] = _l("The service date cannot be before %(day)s.",
-                                    day=calendar_date(EARLIEST_SERVICE_DATE))
+        errors["service_date"] = _l(
+            "The service date cannot be before %(day)s.", day=calendar_date(EARLIEST_SERVICE_DATE)
+        )
 
 
 def check_reason_length(reason: str | None, errors: dict, field: str = "reason") -> None:

@@ -36,6 +36,7 @@ CONTENT_MAX = 200
 
 # --- the §7 fields of a record ---
 
+
 def service_content(task: Task) -> str:
     """What was done, short: the task type's name and the description, in the platform's language."""
     kind = task_type_name(task.type, current_app.config["BABEL_DEFAULT_LOCALE"])
@@ -47,22 +48,43 @@ def service_content(task: Task) -> str:
 def record_fields(task: Task, shift: Shift, actor: User) -> dict:
     """Activity name, service date (the local date the shift started: a night shift counts on its start
     date), place, service content, task type, organising unit and the person in charge."""
-    return {"activity_name": task.title[:100], "service_date": to_local(shift.starts_at).date(),
-            "place": (task.address or "")[:200], "service_content": service_content(task), "task_type": task.type,
-            "org_id": task.org_id, "task_id": task.id, "shift_id": shift.id,
-            "leader_name": (task.leader_name or actor.name)[:50]}
+    return {
+        "activity_name": task.title[:100],
+        "service_date": to_local(shift.starts_at).date(),
+        "place": (task.address or "")[:200],
+        "service_content": service_content(task),
+        "task_type": task.type,
+        "org_id": task.org_id,
+        "task_id": task.id,
+        "shift_id": shift.id,
+        "leader_name": (task.leader_name or actor.name)[:50],
+    }
 
 
 def _copied_fields(root: HourEntry) -> dict:
-    names = ("activity_name", "service_date", "place", "service_content", "task_type", "org_id", "task_id",
-             "shift_id", "leader_name", "claim_id", "team_id")
+    names = (
+        "activity_name",
+        "service_date",
+        "place",
+        "service_content",
+        "task_type",
+        "org_id",
+        "task_id",
+        "shift_id",
+        "leader_name",
+        "claim_id",
+        "team_id",
+    )
     return {name: getattr(root, name) for name in names}
 
 
 def _already_confirmed(claim_id: int) -> Conflict:
     entry = queries.root_entry_of_claim(claim_id)
-    return Conflict(_l("These hours are already confirmed; correct the record if they are wrong."),
-                    code="already_confirmed", entry_id=entry.id if entry else None)
+    return Conflict(
+        _l("These hours are already confirmed; correct the record if they are wrong."),
+        code="already_confirmed",
+        entry_id=entry.id if entry else None,
+    )
 
 
 def _check_confirmer(actor: User, volunteer_id: int | None, shift: Shift, claim_id: int | None) -> None:
@@ -78,6 +100,7 @@ def _check_confirmer(actor: User, volunteer_id: int | None, shift: Shift, claim_
 
 
 # --- confirmation ---
+
 
 def confirm_hours(actor: User, claim: Claim, *, minutes: int | None = None, reason: str | None = None) -> HourEntry:
     """Confirm one attendee's minutes: the proposal, or adjusted minutes with a reason. Writes one entry."""
@@ -101,28 +124,54 @@ def confirm_hours(actor: User, claim: Claim, *, minutes: int | None = None, reas
         raise _already_confirmed(claim.id) from None
 
 
-def _write_confirmation(actor: User, claim: Claim, facts, proposal: rules.Proposal, minutes: int,
-                        reason: str | None) -> HourEntry:
+def _write_confirmation(
+    actor: User, claim: Claim, facts, proposal: rules.Proposal, minutes: int, reason: str | None
+) -> HourEntry:
     shift = claim.shift
     source = EntrySource.MANUAL if proposal.basis == rules.Basis.MARKED_BY_HAND else EntrySource.ATTENDANCE
-    entry = HourEntry(volunteer_id=claim.user_id, claim_id=claim.id, minutes=minutes, source=source, reason=reason,
-                      confirmed_by_id=actor.id, confirmed_at=now(), team_id=claim.team_id,
-                      **record_fields(shift.task, shift, actor))
+    entry = HourEntry(
+        volunteer_id=claim.user_id,
+        claim_id=claim.id,
+        minutes=minutes,
+        source=source,
+        reason=reason,
+        confirmed_by_id=actor.id,
+        confirmed_at=now(),
+        team_id=claim.team_id,
+        **record_fields(shift.task, shift, actor),
+    )
     db.session.add(entry)
     db.session.flush()
     _mark_claim_recorded(claim.id, entry.confirmed_at)
-    audit.record(actor.id, "hours.confirmed", "hour_entry", entry.id, claim_id=claim.id, minutes=minutes,
-                 proposed=proposal.minutes, basis=str(proposal.basis), reason=reason)
+    audit.record(
+        actor.id,
+        "hours.confirmed",
+        "hour_entry",
+        entry.id,
+        claim_id=claim.id,
+        minutes=minutes,
+        proposed=proposal.minutes,
+        basis=str(proposal.basis),
+        reason=reason,
+    )
     anomalies.check_entry(entry, claim, shift, facts)
-    notify(claim.user_id, "hours_confirmed", task_id=shift.task_id, dedupe_key=f"hours_confirmed:claim:{claim.id}",
-           task=entry.activity_name, date=entry.service_date.isoformat(), minutes=minutes)
+    notify(
+        claim.user_id,
+        "hours_confirmed",
+        task_id=shift.task_id,
+        dedupe_key=f"hours_confirmed:claim:{claim.id}",
+        task=entry.activity_name,
+        date=entry.service_date.isoformat(),
+        minutes=minutes,
+    )
     return entry
 
 
 def _mark_claim_recorded(claim_id: int, at) -> None:
     """The claim has its service record: it leaves the "hours to confirm" index (only the first entry sets it)."""
-    db.session.execute(sa.update(Claim).where(Claim.id == claim_id, Claim.hours_confirmed_at.is_(None))
-                       .values(hours_confirmed_at=at))
+    db.session.execute(
+        sa.update(Claim).where(Claim.id == claim_id, Claim.hours_confirmed_at.is_(None)).values(hours_confirmed_at=at)
+    )
 
 
 @dataclass
@@ -143,12 +192,14 @@ def confirm_all(actor: User, shift: Shift) -> ConfirmAllResult:
                 rules.check_not_own(actor, claim.user_id)  # skipped, not flagged: nobody asked for it
             result.entries.append(confirm_hours(actor, claim))
         except DomainError as exc:
-            result.skipped.append({"claim_id": claim.id, "volunteer_id": claim.user_id, "code": exc.code,
-                                   "message": str(exc.message)})
+            result.skipped.append(
+                {"claim_id": claim.id, "volunteer_id": claim.user_id, "code": exc.code, "message": str(exc.message)}
+            )
     return result
 
 
 # --- corrections ---
+
 
 @dataclass
 class _Correction:
@@ -163,9 +214,21 @@ class _Correction:
         return self.corrects_id is None and self.fields.get("claim_id") is not None
 
 
-def correct_hours(actor: User, *, volunteer_id, minutes: int, reason: str | None, shift_id=None, entry_id=None,
-                  org_id=None, activity_name: str | None = None, service_date: date | None = None,
-                  place: str | None = None, content: str | None = None, task_type: str | None = None) -> HourEntry:
+def correct_hours(
+    actor: User,
+    *,
+    volunteer_id,
+    minutes: int,
+    reason: str | None,
+    shift_id=None,
+    entry_id=None,
+    org_id=None,
+    activity_name: str | None = None,
+    service_date: date | None = None,
+    place: str | None = None,
+    content: str | None = None,
+    task_type: str | None = None,
+) -> HourEntry:
     """Write a correction entry (minutes may be negative) for a volunteer. Three ways to say what it is for:
 
     - entry_id: a record of the volunteer's; the correction points at it;
@@ -186,8 +249,18 @@ def correct_hours(actor: User, *, volunteer_id, minutes: int, reason: str | None
     elif shift_id is not None:
         plan = _plan_shift_correction(actor, volunteer, shift_id, minutes, reason)
     else:
-        plan = _plan_outside_shifts(actor, volunteer, org_id, minutes, reason, activity_name=activity_name,
-                                    service_date=service_date, place=place, content=content, task_type=task_type)
+        plan = _plan_outside_shifts(
+            actor,
+            volunteer,
+            org_id,
+            minutes,
+            reason,
+            activity_name=activity_name,
+            service_date=service_date,
+            place=place,
+            content=content,
+            task_type=task_type,
+        )
     return _write(plan, _write_correction, actor, plan, minutes, reason)
 
 
@@ -253,17 +326,32 @@ def _plan_claim_record(actor: User, claim: Claim, minutes: int, reason: str | No
     _check_confirmer(actor, claim.user_id, shift, claim.id)
     rules.check_shift_over(shift, queries.attendance_facts([claim])[claim.id])
     rules.check_correction(minutes, reason, net_before=None, served_at_most=rules.minutes_since_start(shift))
-    return _Correction(claim.user_id, record_fields(shift.task, shift, actor) | {"claim_id": claim.id,
-                                                                                 "team_id": claim.team_id}, None)
+    return _Correction(
+        claim.user_id, record_fields(shift.task, shift, actor) | {"claim_id": claim.id, "team_id": claim.team_id}, None
+    )
 
 
-def _plan_outside_shifts(actor: User, volunteer: User, org_id, minutes: int, reason: str | None, *,
-                         activity_name, service_date, place, content, task_type) -> _Correction:
+def _plan_outside_shifts(
+    actor: User,
+    volunteer: User,
+    org_id,
+    minutes: int,
+    reason: str | None,
+    *,
+    activity_name,
+    service_date,
+    place,
+    content,
+    task_type,
+) -> _Correction:
     org = db.session.get(Organisation, org_id) if isinstance(org_id, int) else None
     errors = {}
     if org is None:
-        errors["org_id"] = (_l("No such organisation.") if org_id is not None
-                            else _l("Give shift_id, entry_id, or org_id with the activity."))
+        errors["org_id"] = (
+            _l("No such organisation.")
+            if org_id is not None
+            else _l("Give shift_id, entry_id, or org_id with the activity.")
+        )
     if not strip_text(activity_name):
         errors["activity_name"] = _l("Name the activity.")
     rules.check_service_date(service_date, errors)
@@ -273,43 +361,76 @@ def _plan_outside_shifts(actor: User, volunteer: User, org_id, minutes: int, rea
     rules.check_not_own(actor, volunteer.id)
     rules.check_correction(minutes, reason, net_before=None)
     kind = task_type or "other"
-    fields = {"activity_name": activity_name.strip()[:100], "service_date": service_date,
-              "place": (place or "").strip()[:200], "task_type": kind, "org_id": org.id, "leader_name": actor.name[:50],
-              "service_content": (content or "").strip()[:CONTENT_MAX]
-              or task_type_name(kind, current_app.config["BABEL_DEFAULT_LOCALE"])}
+    fields = {
+        "activity_name": activity_name.strip()[:100],
+        "service_date": service_date,
+        "place": (place or "").strip()[:200],
+        "task_type": kind,
+        "org_id": org.id,
+        "leader_name": actor.name[:50],
+        "service_content": (content or "").strip()[:CONTENT_MAX]
+        or task_type_name(kind, current_app.config["BABEL_DEFAULT_LOCALE"]),
+    }
     return _Correction(volunteer.id, fields, None)
 
 
 def _claim_on(user_id: int, shift_id: int) -> Claim | None:
     """The volunteer's claim on the shift: the one that held a place, else the latest."""
     return db.session.execute(
-        sa.select(Claim).where(Claim.user_id == user_id, Claim.shift_id == shift_id)
-        .order_by((Claim.status != ClaimStatus.CONFIRMED), Claim.id.desc()).limit(1)
+        sa.select(Claim)
+        .where(Claim.user_id == user_id, Claim.shift_id == shift_id)
+        .order_by((Claim.status != ClaimStatus.CONFIRMED), Claim.id.desc())
+        .limit(1)
     ).scalar_one_or_none()
 
 
-def _write_correction(actor: User, plan: _Correction, minutes: int, reason: str, *,
-                      dispute: HourDispute | None = None) -> HourEntry:
-    entry = HourEntry(volunteer_id=plan.volunteer_id, minutes=minutes, source=EntrySource.CORRECTION, reason=reason,
-                      corrects_id=plan.corrects_id, confirmed_by_id=actor.id, confirmed_at=now(), **plan.fields)
+def _write_correction(
+    actor: User, plan: _Correction, minutes: int, reason: str, *, dispute: HourDispute | None = None
+) -> HourEntry:
+    entry = HourEntry(
+        volunteer_id=plan.volunteer_id,
+        minutes=minutes,
+        source=EntrySource.CORRECTION,
+        reason=reason,
+        corrects_id=plan.corrects_id,
+        confirmed_by_id=actor.id,
+        confirmed_at=now(),
+        **plan.fields,
+    )
     db.session.add(entry)
     db.session.flush()
     if plan.takes_claim:
         _mark_claim_recorded(entry.claim_id, entry.confirmed_at)
-    audit.record(actor.id, "hours.corrected", "hour_entry", entry.id, corrects_id=plan.corrects_id, minutes=minutes,
-                 reason=reason, dispute_id=dispute.id if dispute else None)
+    audit.record(
+        actor.id,
+        "hours.corrected",
+        "hour_entry",
+        entry.id,
+        corrects_id=plan.corrects_id,
+        minutes=minutes,
+        reason=reason,
+        dispute_id=dispute.id if dispute else None,
+    )
     if entry.claim_id:
         claim = db.session.get(Claim, entry.claim_id)
         anomalies.check_entry(entry, claim, claim.shift, queries.attendance_facts([claim])[claim.id])
     if dispute is None:
-        notify(plan.volunteer_id, "hours_corrected", task_id=entry.task_id, dedupe_key=f"hours_corrected:{entry.id}",
-               task=entry.activity_name, date=entry.service_date.isoformat(), minutes=minutes,
-               total=queries.net_minutes(db.session.get(HourEntry, plan.corrects_id) if plan.corrects_id else entry),
-               reason=reason)
+        notify(
+            plan.volunteer_id,
+            "hours_corrected",
+            task_id=entry.task_id,
+            dedupe_key=f"hours_corrected:{entry.id}",
+            task=entry.activity_name,
+            date=entry.service_date.isoformat(),
+            minutes=minutes,
+            total=queries.net_minutes(db.session.get(HourEntry, plan.corrects_id) if plan.corrects_id else entry),
+            reason=reason,
+        )
     return entry
 
 
 # --- volunteers' requests for corrections (办法 §13) ---
+
 
 def _check_request_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
@@ -324,14 +445,18 @@ def _check_request_reason(reason: str | None) -> str:
 
 def _open_dispute_exists(*, entry_id=None, claim_id=None) -> bool:
     query = sa.select(HourDispute.id).where(HourDispute.status == DisputeStatus.OPEN)
-    query = query.where(HourDispute.entry_id == entry_id) if entry_id else query.where(
-        HourDispute.claim_id == claim_id, HourDispute.entry_id.is_(None))
+    query = (
+        query.where(HourDispute.entry_id == entry_id)
+        if entry_id
+        else query.where(HourDispute.claim_id == claim_id, HourDispute.entry_id.is_(None))
+    )
     return db.session.execute(query.limit(1)).first() is not None
 
 
 def _already_requested() -> Conflict:
-    return Conflict(_l("You already asked for a correction of this; the organizer will answer it."),
-                    code="dispute_open")
+    return Conflict(
+        _l("You already asked for a correction of this; the organizer will answer it."), code="dispute_open"
+    )
 
 
 def open_dispute(volunteer: User, entry: HourEntry, reason: str | None) -> HourDispute:
@@ -342,8 +467,16 @@ def open_dispute(volunteer: User, entry: HourEntry, reason: str | None) -> HourD
     reason = _check_request_reason(reason)
     if _open_dispute_exists(entry_id=root.id):
         raise _already_requested()
-    return atomic(_file_dispute, volunteer, root.org_id, reason, entry=root, claim_id=root.claim_id,
-                  task=root.activity_name, day=root.service_date)
+    return atomic(
+        _file_dispute,
+        volunteer,
+        root.org_id,
+        reason,
+        entry=root,
+        claim_id=root.claim_id,
+        task=root.activity_name,
+        day=root.service_date,
+    )
 
 
 def report_missing(volunteer: User, claim: Claim, reason: str | None) -> HourDispute:
@@ -355,28 +488,60 @@ def report_missing(volunteer: User, claim: Claim, reason: str | None) -> HourDis
         raise Conflict(_l("The shift has not ended yet."), code="shift_not_over")
     entry = queries.root_entry_of_claim(claim.id)
     if entry is not None:
-        raise Conflict(_l("These hours are recorded; ask for a correction of the record instead."),
-                       code="already_recorded", entry_id=entry.id)
+        raise Conflict(
+            _l("These hours are recorded; ask for a correction of the record instead."),
+            code="already_recorded",
+            entry_id=entry.id,
+        )
     reason = _check_request_reason(reason)
     if _open_dispute_exists(claim_id=claim.id):
         raise _already_requested()
-    return atomic(_file_dispute, volunteer, shift.task.org_id, reason, entry=None, claim_id=claim.id,
-                  task=shift.task.title, day=to_local(shift.starts_at).date())
+    return atomic(
+        _file_dispute,
+        volunteer,
+        shift.task.org_id,
+        reason,
+        entry=None,
+        claim_id=claim.id,
+        task=shift.task.title,
+        day=to_local(shift.starts_at).date(),
+    )
 
 
-def _file_dispute(volunteer: User, org_id: int, reason: str, *, entry: HourEntry | None, claim_id: int | None,
-                  task: str, day: date) -> HourDispute:
-    dispute = HourDispute(volunteer_id=volunteer.id, entry_id=entry.id if entry else None, claim_id=claim_id,
-                          org_id=org_id, reason=reason, created_at=now())
+def _file_dispute(
+    volunteer: User, org_id: int, reason: str, *, entry: HourEntry | None, claim_id: int | None, task: str, day: date
+) -> HourDispute:
+    dispute = HourDispute(
+        volunteer_id=volunteer.id,
+        entry_id=entry.id if entry else None,
+        claim_id=claim_id,
+        org_id=org_id,
+        reason=reason,
+        created_at=now(),
+    )
     db.session.add(dispute)
     db.session.flush()
-    audit.record(volunteer.id, "hours.dispute_opened", "dispute", dispute.id, entry_id=dispute.entry_id,
-                 claim_id=claim_id, reason=reason)
+    audit.record(
+        volunteer.id,
+        "hours.dispute_opened",
+        "dispute",
+        dispute.id,
+        entry_id=dispute.entry_id,
+        claim_id=claim_id,
+        reason=reason,
+    )
     kind = "hours_disputed" if entry else "hours_missing_reported"
     for organizer_id in queries.organizers_to_notify(db.session.get(Organisation, org_id)):
         if organizer_id != volunteer.id:
-            notify(organizer_id, kind, dedupe_key=f"dispute:{dispute.id}:opened", name=volunteer.name, task=task,
-                   date=day.isoformat(), dispute_id=dispute.id)
+            notify(
+                organizer_id,
+                kind,
+                dedupe_key=f"dispute:{dispute.id}:opened",
+                name=volunteer.name,
+                task=task,
+                date=day.isoformat(),
+                dispute_id=dispute.id,
+            )
     return dispute
 
 
@@ -401,9 +566,11 @@ def _close(dispute: HourDispute, actor: User, status: str, response: str | None,
     """Answer an open dispute once: a second answer (another organizer, a double tap) finds it closed and its
     transaction, correction included, is rolled back."""
     changed = db.session.execute(
-        sa.update(HourDispute).where(HourDispute.id == dispute.id, HourDispute.status == DisputeStatus.OPEN)
-        .values(status=status, response=response, responded_by_id=actor.id, responded_at=now(),
-                correction_id=correction_id)
+        sa.update(HourDispute)
+        .where(HourDispute.id == dispute.id, HourDispute.status == DisputeStatus.OPEN)
+        .values(
+            status=status, response=response, responded_by_id=actor.id, responded_at=now(), correction_id=correction_id
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
@@ -411,15 +578,19 @@ def _close(dispute: HourDispute, actor: User, status: str, response: str | None,
     db.session.expire(dispute)
 
 
-def accept_dispute(actor: User, dispute: HourDispute, total_minutes: int,
-                   response: str | None = None) -> tuple[HourDispute, HourEntry]:
+def accept_dispute(
+    actor: User, dispute: HourDispute, total_minutes: int, response: str | None = None
+) -> tuple[HourDispute, HourEntry]:
     """Accept a volunteer's request: a correction entry brings the record to total_minutes."""
     _answerable(actor, dispute)
     response = (response or "").strip() or None
     rules.check_answer(response, required=False)
     reason = response or dispute.reason
-    root = (db.session.get(HourEntry, dispute.entry_id) if dispute.entry_id
-            else queries.root_entry_of_claim(dispute.claim_id))  # a missing record may have been confirmed since
+    root = (
+        db.session.get(HourEntry, dispute.entry_id)
+        if dispute.entry_id
+        else queries.root_entry_of_claim(dispute.claim_id)
+    )  # a missing record may have been confirmed since
     with _messages_on_total():
         if root is not None:
             minutes = total_minutes - queries.net_minutes(root)
@@ -431,15 +602,30 @@ def accept_dispute(actor: User, dispute: HourDispute, total_minutes: int,
     return dispute, entry
 
 
-def _accept(actor: User, dispute: HourDispute, plan: _Correction, minutes: int, reason: str, response: str | None,
-            total: int) -> HourEntry:
+def _accept(
+    actor: User, dispute: HourDispute, plan: _Correction, minutes: int, reason: str, response: str | None, total: int
+) -> HourEntry:
     entry = _write_correction(actor, plan, minutes, reason, dispute=dispute)
     _close(dispute, actor, DisputeStatus.ACCEPTED, response, entry.id)
-    audit.record(actor.id, "hours.dispute_accepted", "dispute", dispute.id, correction_id=entry.id, total=total,
-                 response=response)
-    notify(dispute.volunteer_id, "hours_dispute_accepted", task_id=entry.task_id,
-           dedupe_key=f"dispute:{dispute.id}:answered", task=entry.activity_name,
-           date=entry.service_date.isoformat(), total=total, response=response)
+    audit.record(
+        actor.id,
+        "hours.dispute_accepted",
+        "dispute",
+        dispute.id,
+        correction_id=entry.id,
+        total=total,
+        response=response,
+    )
+    notify(
+        dispute.volunteer_id,
+        "hours_dispute_accepted",
+        task_id=entry.task_id,
+        dedupe_key=f"dispute:{dispute.id}:answered",
+        task=entry.activity_name,
+        date=entry.service_date.isoformat(),
+        total=total,
+        response=response,
+    )
     return entry
 
 
@@ -456,8 +642,14 @@ def _refuse(actor: User, dispute: HourDispute, response: str) -> None:
     _close(dispute, actor, DisputeStatus.REFUSED, response)
     audit.record(actor.id, "hours.dispute_refused", "dispute", dispute.id, response=response)
     task, day = dispute_subject(dispute)
-    notify(dispute.volunteer_id, "hours_dispute_refused", dedupe_key=f"dispute:{dispute.id}:answered", task=task,
-           date=day.isoformat(), response=response)
+    notify(
+        dispute.volunteer_id,
+        "hours_dispute_refused",
+        dedupe_key=f"dispute:{dispute.id}:answered",
+        task=task,
+        date=day.isoformat(),
+        response=response,
+    )
 
 
 def dispute_subject(dispute: HourDispute) -> tuple[str, date]:
@@ -470,6 +662,7 @@ def dispute_subject(dispute: HourDispute) -> tuple[str, date]:
 
 
 # --- the recording deadline ---
+
 
 def remind_unconfirmed(today: date | None = None) -> int:
     """Remind the organizers of shifts whose attendees still wait for hours HOURS_REMIND_AT_WORKING_DAYS
@@ -491,8 +684,19 @@ def _remind(shift: Shift, waiting: int, threshold: int, due: rules.Deadline) -> 
     task = shift.task
     created = 0
     for organizer_id in queries.organizers_to_notify(task.org):
-        created += notify(organizer_id, "hours_unconfirmed", task_id=task.id,
-                          dedupe_key=f"hours_deadline:{threshold}:shift:{shift.id}", task=task.title,
-                          starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat(), waiting=waiting,
-                          due=due.due.isoformat(), shift_id=shift.id) is not None
+        created += (
+            notify(
+                organizer_id,
+                "hours_unconfirmed",
+                task_id=task.id,
+                dedupe_key=f"hours_deadline:{threshold}:shift:{shift.id}",
+                task=task.title,
+                starts_at=shift.starts_at.isoformat(),
+                ends_at=shift.ends_at.isoformat(),
+                waiting=waiting,
+                due=due.due.isoformat(),
+                shift_id=shift.id,
+            )
+            is not None
+        )
     return created

@@ -61,6 +61,7 @@ def _form_status(form) -> int:
 
 # --- volunteers ---
 
+
 @bp.get("/me/hours")
 @login_required
 def my_hours():
@@ -73,7 +74,9 @@ def my_hours():
 def _request_page(form, send, *, sent: str, **context):
     done = url_for("hours.my_hours")
     return _submit(form, lambda: send(form.reason.data), success=sent, done=done) or (
-        render_template("hours/request.html", form=form, **context), _form_status(form))
+        render_template("hours/request.html", form=form, **context),
+        _form_status(form),
+    )
 
 
 @bp.route("/me/hours/<int:entry_id>/correction", methods=["GET", "POST"])
@@ -82,9 +85,14 @@ def request_correction(entry_id: int):
     """Ask the recording organisation to correct one of my records (办法 §13)."""
     entry = queries.record_root(_own_entry(entry_id))
     return _request_page(
-        RequestForm(), lambda reason: services.open_dispute(current_user, entry, reason),
+        RequestForm(),
+        lambda reason: services.open_dispute(current_user, entry, reason),
         sent=_("Your request is sent to %(org)s. You will be told their answer.", org=org_name(entry.org)),
-        activity=entry.activity_name, day=entry.service_date, org=entry.org, minutes=queries.net_minutes(entry))
+        activity=entry.activity_name,
+        day=entry.service_date,
+        org=entry.org,
+        minutes=queries.net_minutes(entry),
+    )
 
 
 @bp.route("/me/hours/missing/<int:claim_id>", methods=["GET", "POST"])
@@ -94,21 +102,30 @@ def report_missing(claim_id: int):
     claim = claim_services.get_own_claim(current_user, claim_id)
     task = claim.shift.task
     return _request_page(
-        RequestForm(), lambda reason: services.report_missing(current_user, claim, reason),
+        RequestForm(),
+        lambda reason: services.report_missing(current_user, claim, reason),
         sent=_("Your report is sent to %(org)s. You will be told their answer.", org=org_name(task.org)),
-        activity=task.title, shift=claim.shift, org=task.org, minutes=None)
+        activity=task.title,
+        shift=claim.shift,
+        org=task.org,
+        minutes=None,
+    )
 
 
 # --- organizers and reviewers ---
+
 
 @bp.get("/org/hours")
 @staff_required
 def organizer_hours():
     """Hours to confirm: ended shifts whose attendees still wait, most urgent first, with the working days
     left; volunteers' open requests; overdue records per organisation."""
-    return render_template("hours/organizer.html", shifts=queries.unconfirmed_shifts(current_user),
-                           open_requests=queries.count_open_disputes(current_user),
-                           overdue=queries.overdue_by_org(current_user))
+    return render_template(
+        "hours/organizer.html",
+        shifts=queries.unconfirmed_shifts(current_user),
+        open_requests=queries.count_open_disputes(current_user),
+        overdue=queries.overdue_by_org(current_user),
+    )
 
 
 def _shift_page(shift, *, forms: dict | None = None, status: int = 200):
@@ -121,15 +138,25 @@ def _shift_page(shift, *, forms: dict | None = None, status: int = 200):
         key = row.claim.id
         if row.confirmable:
             confirm_forms[key] = forms.get(("confirm", key)) or ConfirmForm(
-                prefix=f"c{key}", formdata=None, data={"hours": as_hours(row.proposal.minutes)})
+                prefix=f"c{key}", formdata=None, data={"hours": as_hours(row.proposal.minutes)}
+            )
         elif row.record:
             correct_forms[key] = forms.get(("correct", key)) or CorrectForm(
-                prefix=f"k{key}", formdata=None, data={"hours": as_hours(row.record.minutes)})
+                prefix=f"k{key}", formdata=None, data={"hours": as_hours(row.record.minutes)}
+            )
     page = render_template(
-        "hours/shift.html", shift=shift, task=shift.task, rows=rows, served=served,
-        can_confirm=permissions.can_manage(current_user, org) and not served, ended=shift.ends_at <= now(),
+        "hours/shift.html",
+        shift=shift,
+        task=shift.task,
+        rows=rows,
+        served=served,
+        can_confirm=permissions.can_manage(current_user, org) and not served,
+        ended=shift.ends_at <= now(),
         deadline=rules.deadline(shift.ends_at) if shift.ends_at <= now() else None,
-        waiting=sum(row.confirmable for row in rows), confirm_forms=confirm_forms, correct_forms=correct_forms)
+        waiting=sum(row.confirmable for row in rows),
+        confirm_forms=confirm_forms,
+        correct_forms=correct_forms,
+    )
     return page, status
 
 
@@ -155,13 +182,24 @@ def confirm_all(shift_id: int):
         flash(str(exc.message), "error")
     else:
         if result.entries:
-            flash(ngettext("Hours of %(num)d volunteer are confirmed.", "Hours of %(num)d volunteers are confirmed.",
-                           len(result.entries)), "success")
+            flash(
+                ngettext(
+                    "Hours of %(num)d volunteer are confirmed.",
+                    "Hours of %(num)d volunteers are confirmed.",
+                    len(result.entries),
+                ),
+                "success",
+            )
         waiting = [s for s in result.skipped if s["code"] not in ("already_confirmed", "no_show", "no_attendance")]
         if waiting:
-            flash(ngettext("%(num)d volunteer could not be confirmed; see the reason on their row.",
-                           "%(num)d volunteers could not be confirmed; see the reason on their rows.", len(waiting)),
-                  "error")
+            flash(
+                ngettext(
+                    "%(num)d volunteer could not be confirmed; see the reason on their row.",
+                    "%(num)d volunteers could not be confirmed; see the reason on their rows.",
+                    len(waiting),
+                ),
+                "error",
+            )
         elif not result.entries:
             flash(_("There were no hours waiting for confirmation."), "success")
     return redirect(url_for("hours.shift_hours", shift_id=shift.id))
@@ -180,10 +218,13 @@ def confirm(claim_id: int):
     claim, shift = _managed_claim(claim_id)
     form = ConfirmForm(prefix=f"c{claim.id}")
     return _submit(
-        form, lambda: services.confirm_hours(current_user, claim, minutes=form.minutes(), reason=form.reason.data),
-        success=lambda entry: _("%(hours)s hours are confirmed for %(name)s.", hours=service_hours(entry.minutes),
-                                name=claim.user.name),
-        done=url_for("hours.shift_hours", shift_id=shift.id), aliases=ALIASES,
+        form,
+        lambda: services.confirm_hours(current_user, claim, minutes=form.minutes(), reason=form.reason.data),
+        success=lambda entry: _(
+            "%(hours)s hours are confirmed for %(name)s.", hours=service_hours(entry.minutes), name=claim.user.name
+        ),
+        done=url_for("hours.shift_hours", shift_id=shift.id),
+        aliases=ALIASES,
     ) or _shift_page(shift, forms={("confirm", claim.id): form}, status=400)
 
 
@@ -197,10 +238,15 @@ def correct(claim_id: int):
         raise NotFound(_l("No such record."))
     form = CorrectForm(prefix=f"k{claim.id}")
     return _submit(
-        form, lambda: services.correct_record_to(current_user, entry, form.minutes(), form.reason.data),
-        success=lambda _entry: _("The record of %(name)s now counts %(hours)s hours.", name=claim.user.name,
-                                 hours=service_hours(form.minutes())),
-        done=url_for("hours.shift_hours", shift_id=shift.id), aliases=ALIASES,
+        form,
+        lambda: services.correct_record_to(current_user, entry, form.minutes(), form.reason.data),
+        success=lambda _entry: _(
+            "The record of %(name)s now counts %(hours)s hours.",
+            name=claim.user.name,
+            hours=service_hours(form.minutes()),
+        ),
+        done=url_for("hours.shift_hours", shift_id=shift.id),
+        aliases=ALIASES,
     ) or _shift_page(shift, forms={("correct", claim.id): form}, status=400)
 
 
@@ -215,8 +261,13 @@ def _answer_page(dispute, *, accept=None, refuse=None, status=200):
     (view,) = queries.describe_disputes([dispute])
     current = view.record.minutes if view.record else view.proposed
     accept = accept or AcceptForm(formdata=None, data={"hours": as_hours(current) if current is not None else None})
-    return render_template("hours/request_detail.html", view=view, accept=accept, refuse=refuse or RefuseForm(
-        formdata=None), can_answer=permissions.can_manage(current_user, view.org)), status
+    return render_template(
+        "hours/request_detail.html",
+        view=view,
+        accept=accept,
+        refuse=refuse or RefuseForm(formdata=None),
+        can_answer=permissions.can_manage(current_user, view.org),
+    ), status
 
 
 @bp.get("/org/hours/requests/<int:dispute_id>")
@@ -234,9 +285,12 @@ def accept_request(dispute_id: int):
     dispute = services.get_dispute_for(current_user, dispute_id, manage=True)
     form = AcceptForm()
     return _submit(
-        form, lambda: services.accept_dispute(current_user, dispute, form.minutes(), form.response.data),
-        success=_("The correction is recorded and the volunteer is told."), done=url_for("hours.requests"),
-        back=url_for("hours.request_detail", dispute_id=dispute.id), aliases=ALIASES,
+        form,
+        lambda: services.accept_dispute(current_user, dispute, form.minutes(), form.response.data),
+        success=_("The correction is recorded and the volunteer is told."),
+        done=url_for("hours.requests"),
+        back=url_for("hours.request_detail", dispute_id=dispute.id),
+        aliases=ALIASES,
     ) or _answer_page(dispute, accept=form, status=400)
 
 
@@ -247,8 +301,10 @@ def refuse_request(dispute_id: int):
     dispute = services.get_dispute_for(current_user, dispute_id, manage=True)
     form = RefuseForm()
     return _submit(
-        form, lambda: services.refuse_dispute(current_user, dispute, form.response.data),
-        success=_("The volunteer is told why the request is refused."), done=url_for("hours.requests"),
+        form,
+        lambda: services.refuse_dispute(current_user, dispute, form.response.data),
+        success=_("The volunteer is told why the request is refused."),
+        done=url_for("hours.requests"),
         back=url_for("hours.request_detail", dispute_id=dispute.id),
     ) or _answer_page(dispute, refuse=form, status=400)
 

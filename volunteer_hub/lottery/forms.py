@@ -10,8 +10,12 @@ from volunteer_hub.core.timeutil import local_to_utc
 
 class LotteryForm(FlaskForm):
     day = DateField(_l("Sign-up closes on"), validators=[InputRequired(_l("Choose the day sign-up closes."))])
-    at = TimeField(_l("at"), validators=[InputRequired(_l("Choose the time sign-up closes."))],
-                   format=["%H:%M", "%H:%M:%S"], render_kw={"step": 900})
+    at = TimeField(
+        _l("at"),
+        validators=[InputRequired(_l("Choose the time sign-up closes."))],
+        format=["%H:%M", "%H:%M:%S"],
+        render_kw={"step": 900},
+    )
     party_first = BooleanField(_l("Draw Party members first (high-risk posts)"))
 
     def until(self):

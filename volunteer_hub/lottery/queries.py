@@ -18,10 +18,13 @@ DRAWN = "lottery.drawn"
 
 def due_shift_ids() -> list[int]:
     """Shifts whose sign-up window has closed and that are not drawn yet."""
-    return list(db.session.execute(
-        sa.select(Shift.id).where(Shift.lottery_until.is_not(None), Shift.lottery_drawn_at.is_(None),
-                                  Shift.lottery_until <= now()).order_by(Shift.lottery_until)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Shift.id)
+            .where(Shift.lottery_until.is_not(None), Shift.lottery_drawn_at.is_(None), Shift.lottery_until <= now())
+            .order_by(Shift.lottery_until)
+        ).scalars()
+    )
 
 
 def count_entrants(shift: Shift) -> int:
@@ -54,8 +57,10 @@ class Draw:
 def get_draw(shift: Shift) -> Draw | None:
     """The draw of a shift as recorded in the audit log, checked against the claims' stored ranks."""
     event = db.session.execute(
-        sa.select(AuditEvent).where(AuditEvent.action == DRAWN, AuditEvent.subject_type == "shift",
-                                    AuditEvent.subject_id == shift.id).order_by(AuditEvent.id.desc()).limit(1)
+        sa.select(AuditEvent)
+        .where(AuditEvent.action == DRAWN, AuditEvent.subject_type == "shift", AuditEvent.subject_id == shift.id)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
     ).scalar_one_or_none()
     if event is None:
         return None
@@ -63,15 +68,27 @@ def get_draw(shift: Shift) -> Draw | None:
     seed, entrants = int(details["seed"]), [(e["claim_id"], e["party_member"]) for e in details["entrants"]]
     order = draw_order(seed, entrants, details["party_first"])
     rows = db.session.execute(
-        sa.select(Claim, User).join(User, User.id == Claim.user_id)
+        sa.select(Claim, User)
+        .join(User, User.id == Claim.user_id)
         .where(Claim.id.in_([claim_id for claim_id, _ in entrants]))
     ).all()
     by_id = {claim.id: (claim, user) for claim, user in rows}
     skipped = {int(k): v for k, v in (details.get("skipped") or {}).items()}
     stored = sorted((claim.lottery_rank or 0, claim.id) for claim, _ in by_id.values())
-    entries = [DrawnEntry(rank, claim_id, by_id[claim_id][0].user_id, by_id[claim_id][1].name,
-                          shows_party_badge(by_id[claim_id][1]), by_id[claim_id][0].status, skipped.get(claim_id))
-               for rank, claim_id in enumerate(order, start=1) if claim_id in by_id]
+    entries = [
+        DrawnEntry(
+            rank,
+            claim_id,
+            by_id[claim_id][0].user_id,
+            by_id[claim_id][1].name,
+            shows_party_badge(by_id[claim_id][1]),
+            by_id[claim_id][0].status,
+            skipped.get(claim_id),
+        )
+        for rank, claim_id in enumerate(order, start=1)
+        if claim_id in by_id
+    ]
     verified = [claim_id for _, claim_id in stored] == order and [r for r, _ in stored] == list(
-        range(1, len(order) + 1))
+        range(1, len(order) + 1)
+    )
     return Draw(seed, details["party_first"], event.created_at, entries, verified)

@@ -15,8 +15,10 @@ def check_can_open(shift: Shift, until: datetime | None) -> None:
     if shift.lottery_drawn_at is not None:
         raise Conflict(_l("The draw for this shift has already been made."), code="lottery_drawn")
     if shift.task.requires_approval:
-        raise Conflict(_l("This task needs approval for each volunteer, so places cannot be drawn by lottery."),
-                       code="lottery_not_with_approval")
+        raise Conflict(
+            _l("This task needs approval for each volunteer, so places cannot be drawn by lottery."),
+            code="lottery_not_with_approval",
+        )
     if shift.has_started:
         raise Conflict(_l("This shift has already started."), code="shift_started")
     if until is None or until.tzinfo is None:

@@ -29,7 +29,8 @@ def open_lottery(actor: User, shift: Shift, *, until, party_first: bool = False)
 
 def _open(actor_id: int, shift_id: int, until, party_first: bool) -> Shift:
     changed = db.session.execute(
-        sa.update(Shift).where(Shift.id == shift_id, Shift.lottery_drawn_at.is_(None))
+        sa.update(Shift)
+        .where(Shift.id == shift_id, Shift.lottery_drawn_at.is_(None))
         .values(lottery_until=until, lottery_party_first=party_first)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -61,7 +62,8 @@ def _draw(shift_id: int, actor_id: int | None, early: bool) -> bool:
     # no row and stops here.
     due = Shift.lottery_until.is_not(None) if early else Shift.lottery_until <= now()
     claimed = db.session.execute(
-        sa.update(Shift).where(Shift.id == shift_id, Shift.lottery_drawn_at.is_(None), due)
+        sa.update(Shift)
+        .where(Shift.id == shift_id, Shift.lottery_drawn_at.is_(None), due)
         .values(lottery_drawn_at=now(), lottery_seed=str(seed))
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -69,8 +71,10 @@ def _draw(shift_id: int, actor_id: int | None, early: bool) -> bool:
         return False
     shift = db.session.get(Shift, shift_id, populate_existing=True)
     entrants = db.session.execute(
-        sa.select(Claim.id, User.party_member).join(User, User.id == Claim.user_id)
-        .where(Claim.shift_id == shift_id, Claim.status == ClaimStatus.LOTTERY).order_by(Claim.id)
+        sa.select(Claim.id, User.party_member)
+        .join(User, User.id == Claim.user_id)
+        .where(Claim.shift_id == shift_id, Claim.status == ClaimStatus.LOTTERY)
+        .order_by(Claim.id)
     ).all()
     order = rules.draw_order(seed, [tuple(row) for row in entrants], shift.lottery_party_first)
     skipped = {}
@@ -79,13 +83,28 @@ def _draw(shift_id: int, actor_id: int | None, early: bool) -> bool:
         problem = claims.place_drawn_entry(claim, db.session.get(Shift, shift_id, populate_existing=True), rank)
         if problem is not None:
             skipped[str(claim_id)] = problem.code
-    audit.record(actor_id, DRAWN, "shift", shift_id, seed=str(seed), party_first=shift.lottery_party_first,
-                 entrants=[{"claim_id": claim_id, "party_member": party} for claim_id, party in entrants],
-                 order=order, skipped=skipped)
+    audit.record(
+        actor_id,
+        DRAWN,
+        "shift",
+        shift_id,
+        seed=str(seed),
+        party_first=shift.lottery_party_first,
+        entrants=[{"claim_id": claim_id, "party_member": party} for claim_id, party in entrants],
+        order=order,
+        skipped=skipped,
+    )
     for claim_id in order:
         claim = db.session.get(Claim, claim_id, populate_existing=True)
         won = claim.status == ClaimStatus.CONFIRMED
-        notify(claim.user_id, "lottery_won" if won else "lottery_waitlisted", task_id=shift.task_id,
-               dedupe_key=f"lottery:{claim.id}", task=shift.task.title, starts_at=shift.starts_at.isoformat(),
-               ends_at=shift.ends_at.isoformat(), rank=claim.lottery_rank)
+        notify(
+            claim.user_id,
+            "lottery_won" if won else "lottery_waitlisted",
+            task_id=shift.task_id,
+            dedupe_key=f"lottery:{claim.id}",
+            task=shift.task.title,
+            starts_at=shift.starts_at.isoformat(),
+            ends_at=shift.ends_at.isoformat(),
+            rank=claim.lottery_rank,
+        )
     return True

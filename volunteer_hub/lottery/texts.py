@@ -12,5 +12,9 @@ def lottery_won(p: dict) -> str:
 
 @notification_text("lottery_waitlisted")
 def lottery_waitlisted(p: dict) -> str:
-    return _("The draw for “%(task)s” %(when)s is made: you are on the waitlist, drawn number %(rank)s. "
-             "You get a place automatically if one comes free.", rank=p.get("rank"), **task_and_when(p))
+    return _(
+        "The draw for “%(task)s” %(when)s is made: you are on the waitlist, drawn number %(rank)s. "
+        "You get a place automatically if one comes free.",
+        rank=p.get("rank"),
+        **task_and_when(p),
+    )

@@ -16,9 +16,15 @@ bp = Blueprint("lottery", __name__, url_prefix="/org")
 
 
 def _page(shift, form, status=200):
-    return render_template("lottery/shift.html", shift=shift, task=shift.task, form=form,
-                           can_manage=permissions.can_manage(current_user, shift.task.org),
-                           entrants=queries.count_entrants(shift), draw=queries.get_draw(shift)), status
+    return render_template(
+        "lottery/shift.html",
+        shift=shift,
+        task=shift.task,
+        form=form,
+        can_manage=permissions.can_manage(current_user, shift.task.org),
+        entrants=queries.count_entrants(shift),
+        draw=queries.get_draw(shift),
+    ), status
 
 
 @bp.get("/shifts/<int:shift_id>/lottery")

@@ -22,8 +22,12 @@ class MatchNotice(db.Model):
         sa.UniqueConstraint("task_id", "user_id"),
         sa.Index("ix_match_notices_user_created", "user_id", "created_at"),
         # The digest job looks only at notices still waiting.
-        sa.Index("ix_match_notices_waiting", "user_id", sqlite_where=sa.text("status = 'digest'"),
-                 postgresql_where=sa.text("status = 'digest'")),
+        sa.Index(
+            "ix_match_notices_waiting",
+            "user_id",
+            sqlite_where=sa.text("status = 'digest'"),
+            postgresql_where=sa.text("status = 'digest'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -25,9 +25,16 @@ from volunteer_hub.tasks.models import Shift, Task, TaskSkill, TaskStatus
 _users, _user_skills = User.__table__, UserSkill.__table__
 # Below this many holders citywide, reading a skill's holders beats reading everyone in a full-radius box.
 HOLDERS_CAP = 25_000
-VOLUNTEER_COLUMNS = (_users.c.id, _users.c.lat, _users.c.lon, _users.c.max_weekly_hours, _users.c.notify_max_per_day,
-                     _users.c.quiet_start_min, _users.c.quiet_end_min,
-                     *(_users.c[f"avail_{code}"] for code in AVAILABILITY_CODES))
+VOLUNTEER_COLUMNS = (
+    _users.c.id,
+    _users.c.lat,
+    _users.c.lon,
+    _users.c.max_weekly_hours,
+    _users.c.notify_max_per_day,
+    _users.c.quiet_start_min,
+    _users.c.quiet_end_min,
+    *(_users.c[f"avail_{code}"] for code in AVAILABILITY_CODES),
+)
 
 
 def _skill_groups(requirement: Requirement) -> list[list[str]]:
@@ -43,8 +50,11 @@ def _could_fit(task_id: int, requirement: Requirement, bands: set[str], *, held:
         _users.c.active.is_(True),
         _users.c.match_opt_out.is_(False),
         sa.or_(*(_users.c[f"avail_{band}"].is_(True) for band in sorted(bands))),
-        *(sa.exists().where(_user_skills.c.user_id == _users.c.id, _user_skills.c.code.in_(group))
-          for group in _skill_groups(requirement) if group != held),
+        *(
+            sa.exists().where(_user_skills.c.user_id == _users.c.id, _user_skills.c.code.in_(group))
+            for group in _skill_groups(requirement)
+            if group != held
+        ),
         ~sa.exists().where(MatchNotice.task_id == task_id, MatchNotice.user_id == _users.c.id),
     ]
 
@@ -80,8 +90,9 @@ def _rarest_group(requirement: Requirement) -> tuple[int, list[str]]:
     return min(counted)
 
 
-def nearest_volunteers(task_id: int, lat: float, lon: float, radius_km: float, requirement: Requirement,
-                       bands: set[str], limit: int) -> list[tuple[sa.Row, float]]:
+def nearest_volunteers(
+    task_id: int, lat: float, lon: float, radius_km: float, requirement: Requirement, bands: set[str], limit: int
+) -> list[tuple[sa.Row, float]]:
     """(volunteer row, exact km) of up to ``limit`` volunteers nearest (lat, lon) within radius_km who could
     fit (see _could_fit), nearest first.
 
@@ -93,10 +104,15 @@ def nearest_volunteers(task_id: int, lat: float, lon: float, radius_km: float, r
         holders, group = _rarest_group(requirement)
         if holders < HOLDERS_CAP:
             held = _held_by_any(group)
-            conditions = [*_in_box(lat, lon, radius_km, indexed=False), held,
-                          *_could_fit(task_id, requirement, bands, held=group)]
-            return sorted((pair for pair in _nearest(conditions, lat, lon, limit) if pair[1] <= radius_km),
-                          key=lambda pair: pair[1])
+            conditions = [
+                *_in_box(lat, lon, radius_km, indexed=False),
+                held,
+                *_could_fit(task_id, requirement, bands, held=group),
+            ]
+            return sorted(
+                (pair for pair in _nearest(conditions, lat, lon, limit) if pair[1] <= radius_km),
+                key=lambda pair: pair[1],
+            )
     could_fit = _could_fit(task_id, requirement, bands)
     radius = radius_km / 8
     while True:
@@ -174,8 +190,9 @@ def skills_among(user_ids: list[int], codes) -> dict[int, frozenset[str]]:
     found: dict[int, set[str]] = defaultdict(set)
     if user_ids and codes:
         for user_id, code in db.session.execute(
-            sa.select(UserSkill.user_id, UserSkill.code).where(UserSkill.user_id.in_(user_ids),
-                                                               UserSkill.code.in_(sorted(codes)))
+            sa.select(UserSkill.user_id, UserSkill.code).where(
+                UserSkill.user_id.in_(user_ids), UserSkill.code.in_(sorted(codes))
+            )
         ):
             found[user_id].add(code)
     return {user_id: frozenset(codes) for user_id, codes in found.items()}
@@ -188,8 +205,11 @@ def commitments(user_ids: list[int], task_ids: list[int], until: datetime) -> di
     found: dict[int, Commitments] = defaultdict(Commitments)
     if not user_ids:
         return found
-    confirmed_then = sa.and_(Claim.status == ClaimStatus.CONFIRMED, Shift.starts_at < until,
-                             Shift.ends_at > current - timedelta(days=RECENT_DAYS))
+    confirmed_then = sa.and_(
+        Claim.status == ClaimStatus.CONFIRMED,
+        Shift.starts_at < until,
+        Shift.ends_at > current - timedelta(days=RECENT_DAYS),
+    )
     rows = db.session.execute(
         sa.select(Claim.user_id, Claim.status, Shift.task_id, Shift.starts_at, Shift.ends_at)
         .join(Shift, Shift.id == Claim.shift_id)
@@ -216,32 +236,41 @@ def sent_since(user_ids: list[int], since: datetime) -> dict[int, int]:
     """Per volunteer: match notifications sent at once (not digested) since ``since``."""
     if not user_ids:
         return {}
-    return dict(db.session.execute(
-        sa.select(MatchNotice.user_id, sa.func.count())
-        .where(MatchNotice.user_id.in_(user_ids), MatchNotice.created_at >= since,
-               MatchNotice.status == NoticeStatus.SENT)
-        .group_by(MatchNotice.user_id)
-    ).all())
+    return dict(
+        db.session.execute(
+            sa.select(MatchNotice.user_id, sa.func.count())
+            .where(
+                MatchNotice.user_id.in_(user_ids),
+                MatchNotice.created_at >= since,
+                MatchNotice.status == NoticeStatus.SENT,
+            )
+            .group_by(MatchNotice.user_id)
+        ).all()
+    )
 
 
 def waiting_for_digest(dedupe_key: str) -> list[int]:
     """Volunteers with matches waiting for a digest who have not had the digest named dedupe_key yet."""
-    return list(db.session.execute(
-        sa.select(MatchNotice.user_id)
-        .where(
-            MatchNotice.status == NoticeStatus.DIGEST,
-            ~sa.exists().where(Notification.user_id == MatchNotice.user_id, Notification.dedupe_key == dedupe_key),
-        )
-        .group_by(MatchNotice.user_id)
-        .order_by(MatchNotice.user_id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(MatchNotice.user_id)
+            .where(
+                MatchNotice.status == NoticeStatus.DIGEST,
+                ~sa.exists().where(Notification.user_id == MatchNotice.user_id, Notification.dedupe_key == dedupe_key),
+            )
+            .group_by(MatchNotice.user_id)
+            .order_by(MatchNotice.user_id)
+        ).scalars()
+    )
 
 
 def digest_lines(user_id: int) -> list[sa.Row[tuple[MatchNotice, Task]]]:
     """The volunteer's matches waiting for a digest with their tasks, oldest first."""
-    return list(db.session.execute(
-        sa.select(MatchNotice, Task)
-        .join(Task, Task.id == MatchNotice.task_id)
-        .where(MatchNotice.user_id == user_id, MatchNotice.status == NoticeStatus.DIGEST)
-        .order_by(MatchNotice.id)
-    ).all())
+    return list(
+        db.session.execute(
+            sa.select(MatchNotice, Task)
+            .join(Task, Task.id == MatchNotice.task_id)
+            .where(MatchNotice.user_id == user_id, MatchNotice.status == NoticeStatus.DIGEST)
+            .order_by(MatchNotice.id)
+        ).all()
+    )

@@ -103,12 +103,14 @@ class Commitments:
             self.recent_hours += hours
 
 
-def fitting_shifts(shifts: list[OpenShift], bands: frozenset[str], commitments: Commitments,
-                   max_weekly_hours: int) -> list[OpenShift]:
+def fitting_shifts(
+    shifts: list[OpenShift], bands: frozenset[str], commitments: Commitments, max_weekly_hours: int
+) -> list[OpenShift]:
     """The shifts in the volunteer's bands that overlap none of their confirmed shifts and keep them within
     their weekly hours (a shift counts in the week it starts)."""
     return [
-        shift for shift in shifts
+        shift
+        for shift in shifts
         if shift.band in bands
         and not any(start < shift.ends_at and shift.starts_at < end for start, end in commitments.busy)
         and commitments.week_hours.get(shift.week, 0.0) + shift.hours <= max_weekly_hours
@@ -121,8 +123,9 @@ def score(distance_km: float, radius_km: float, skill_fit: float, recent_hours: 
     return WEIGHT_PROXIMITY * proximity + WEIGHT_SKILL * skill_fit + WEIGHT_FAIRNESS * fairness
 
 
-def reasons(distance_km: float, requirement: Requirement, skills: frozenset[str],
-            shifts: list[OpenShift]) -> list[dict]:
+def reasons(
+    distance_km: float, requirement: Requirement, skills: frozenset[str], shifts: list[OpenShift]
+) -> list[dict]:
     """Why a volunteer and a task were matched, stored without words (see matching.texts for those)."""
     found = [{"kind": "distance", "km": round(distance_km, 2)}]
     for code in sorted(requirement.codes & skills):

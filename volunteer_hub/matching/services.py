@@ -73,23 +73,37 @@ def rank_candidates(task: Task) -> list[Candidate]:
     if wanted <= 0:
         return []
     requirement = Requirement.of(task.type, task.required_skills)
-    found = queries.nearest_volunteers(task.id, task.lat, task.lon, task.match_radius_km, requirement,
-                                       {shift.band for shift in shifts}, limit=POOL_FACTOR * wanted)
+    found = queries.nearest_volunteers(
+        task.id,
+        task.lat,
+        task.lon,
+        task.match_radius_km,
+        requirement,
+        {shift.band for shift in shifts},
+        limit=POOL_FACTOR * wanted,
+    )
     ids = [row.id for row, _ in found]
     skills = queries.skills_among(ids, requirement.codes)
     commitments = queries.commitments(ids, [task.id], until=max(s.ends_at for s in shifts) + timedelta(days=7))
     ranked = []
     for row, km in found:
         mine = commitments[row.id]
-        fits = [] if task.id in mine.claimed_tasks else fitting_shifts(shifts, _bands(row), mine,
-                                                                         row.max_weekly_hours)
+        fits = [] if task.id in mine.claimed_tasks else fitting_shifts(shifts, _bands(row), mine, row.max_weekly_hours)
         if not fits:
             continue
         held = skills.get(row.id, frozenset())
-        ranked.append(Candidate(
-            row.id, km, score(km, task.match_radius_km, requirement.fit(held), mine.recent_hours), fits,
-            reasons(km, requirement, held, fits), row.notify_max_per_day, row.quiet_start_min, row.quiet_end_min,
-        ))
+        ranked.append(
+            Candidate(
+                row.id,
+                km,
+                score(km, task.match_radius_km, requirement.fit(held), mine.recent_hours),
+                fits,
+                reasons(km, requirement, held, fits),
+                row.notify_max_per_day,
+                row.quiet_start_min,
+                row.quiet_end_min,
+            )
+        )
     ranked.sort(key=lambda c: (-c.score, c.distance_km, c.user_id))
     return ranked[:wanted]
 
@@ -120,20 +134,39 @@ def record_matches(task_id: int) -> int:
         )
         if at_once:
             sent_today[candidate.user_id] = sent_today.get(candidate.user_id, 0) + 1
-        rows.append({"task_id": task.id, "user_id": candidate.user_id, "reasons": candidate.reasons,
-                     "status": NoticeStatus.SENT if at_once else NoticeStatus.DIGEST, "created_at": current})
+        rows.append(
+            {
+                "task_id": task.id,
+                "user_id": candidate.user_id,
+                "reasons": candidate.reasons,
+                "status": NoticeStatus.SENT if at_once else NoticeStatus.DIGEST,
+                "created_at": current,
+            }
+        )
     # The unique (task, volunteer) row decides who is told: a concurrent or repeated run inserts nothing.
-    inserted = set(db.session.execute(
-        insert_ignoring_duplicates(db.session, MatchNotice, rows).returning(MatchNotice.user_id)
-    ).scalars())
-    notify_many("task_match", [
-        {"user_id": candidate.user_id, "task_id": task.id, "dedupe_key": f"match:{task.id}",
-         "params": {"task": task.title, "starts_at": candidate.shifts[0].starts_at.isoformat(),
+    inserted = set(
+        db.session.execute(
+            insert_ignoring_duplicates(db.session, MatchNotice, rows).returning(MatchNotice.user_id)
+        ).scalars()
+    )
+    notify_many(
+        "task_match",
+        [
+            {
+                "user_id": candidate.user_id,
+                "task_id": task.id,
+                "dedupe_key": f"match:{task.id}",
+                "params": {
+                    "task": task.title,
+                    "starts_at": candidate.shifts[0].starts_at.isoformat(),
                     "ends_at": candidate.shifts[0].ends_at.isoformat(),
-                    "distance_km": round(candidate.distance_km, 2)}}
-        for candidate, row in zip(chosen, rows, strict=True)
-        if candidate.user_id in inserted and row["status"] == NoticeStatus.SENT
-    ])
+                    "distance_km": round(candidate.distance_km, 2),
+                },
+            }
+            for candidate, row in zip(chosen, rows, strict=True)
+            if candidate.user_id in inserted and row["status"] == NoticeStatus.SENT
+        ],
+    )
     return len(inserted)
 
 
@@ -160,9 +193,15 @@ def recommendations_for(user: User, limit: int = 20) -> list[Recommendation]:
             continue
         fits = fitting_shifts(shifts.get(row.id, []), bands, mine, user.max_weekly_hours)
         if fits:
-            found.append(Recommendation(row.id, row.title, km, score(km, radius, requirement.fit(skills),
-                                                                     mine.recent_hours),
-                                        reasons(km, requirement, skills, fits)))
+            found.append(
+                Recommendation(
+                    row.id,
+                    row.title,
+                    km,
+                    score(km, radius, requirement.fit(skills), mine.recent_hours),
+                    reasons(km, requirement, skills, fits),
+                )
+            )
     found.sort(key=lambda r: (-r.score, r.distance_km, r.task_id))
     return found[:limit]
 
@@ -195,9 +234,18 @@ def _send_digest(user_id: int, key: str, minute: int) -> int:
     lines = queries.digest_lines(user_id)
     still_open = [task for _, task in lines if task.is_open]
     wanted = bool(still_open) and user.active and not user.match_opt_out
-    if wanted and notify(user_id, "match_digest", task_id=still_open[0].id if len(still_open) == 1 else None,
-                         dedupe_key=key, tasks=[task.title for task in still_open[:DIGEST_TITLES]],
-                         count=len(still_open)) is None:
+    if (
+        wanted
+        and notify(
+            user_id,
+            "match_digest",
+            task_id=still_open[0].id if len(still_open) == 1 else None,
+            dedupe_key=key,
+            tasks=[task.title for task in still_open[:DIGEST_TITLES]],
+            count=len(still_open),
+        )
+        is None
+    ):
         return 0  # a concurrent run sent today's digest; these lines wait for tomorrow's
     for notice, _ in lines:
         notice.status = NoticeStatus.DIGESTED

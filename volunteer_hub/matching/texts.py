@@ -31,13 +31,19 @@ def with_texts(reasons: list[dict]) -> list[dict]:
 
 @notification_text("task_match")
 def task_match(p: dict) -> str:
-    return _("A task %(distance)s from you needs volunteers: “%(task)s”, %(when)s.",
-             distance=distance(p.get("distance_km", 0)), **task_and_when(p))
+    return _(
+        "A task %(distance)s from you needs volunteers: “%(task)s”, %(when)s.",
+        distance=distance(p.get("distance_km", 0)),
+        **task_and_when(p),
+    )
 
 
 @notification_text("match_digest")
 def match_digest(p: dict) -> str:
     titles = format_list([f"“{title}”" for title in p.get("tasks", [])], locale=str(get_locale() or "zh"))
-    return ngettext("%(num)d task near you is still looking for volunteers: %(tasks)s.",
-                    "%(num)d tasks near you are still looking for volunteers: %(tasks)s.", p.get("count", 0),
-                    tasks=titles)
+    return ngettext(
+        "%(num)d task near you is still looking for volunteers: %(tasks)s.",
+        "%(num)d tasks near you are still looking for volunteers: %(tasks)s.",
+        p.get("count", 0),
+        tasks=titles,
+    )

@@ -18,17 +18,21 @@ from volunteer_hub.notifications.texts import render
 DELIVER = "volunteer_hub.notifications.jobs.deliver_notification"
 
 
-def notify(user_id: int, kind: str, *, task_id: int | None = None, dedupe_key: str | None = None,
-           **params) -> Notification | None:
+def notify(
+    user_id: int, kind: str, *, task_id: int | None = None, dedupe_key: str | None = None, **params
+) -> Notification | None:
     """Create an in-app notification in the current transaction, so it exists exactly when its cause does,
     and record its delivery over the other channels in the outbox of the same transaction.
 
     With a dedupe_key the notification is created at most once per user (jobs run at least once); a repeat
     returns None.
     """
-    if dedupe_key and db.session.execute(
-        sa.select(Notification.id).where(Notification.user_id == user_id, Notification.dedupe_key == dedupe_key)
-    ).first():
+    if (
+        dedupe_key
+        and db.session.execute(
+            sa.select(Notification.id).where(Notification.user_id == user_id, Notification.dedupe_key == dedupe_key)
+        ).first()
+    ):
         return None
     note = Notification(user_id=user_id, kind=kind, task_id=task_id, params=params, dedupe_key=dedupe_key)
     db.session.add(note)
@@ -44,12 +48,22 @@ def notify_many(kind: str, items: list[dict]) -> list[int]:
     if not items:
         return []
     created = now()
-    rows = [{"user_id": item["user_id"], "kind": kind, "task_id": item.get("task_id"),
-             "dedupe_key": item.get("dedupe_key"), "params": item.get("params", {}), "created_at": created}
-            for item in items]
-    ids = list(db.session.execute(
-        insert_ignoring_duplicates(db.session, Notification, rows).returning(Notification.id)
-    ).scalars())
+    rows = [
+        {
+            "user_id": item["user_id"],
+            "kind": kind,
+            "task_id": item.get("task_id"),
+            "dedupe_key": item.get("dedupe_key"),
+            "params": item.get("params", {}),
+            "created_at": created,
+        }
+        for item in items
+    ]
+    ids = list(
+        db.session.execute(
+            insert_ignoring_duplicates(db.session, Notification, rows).returning(Notification.id)
+        ).scalars()
+    )
     if ids and current_app.config["NOTIFICATION_SENDERS"]:
         outbox.record_many(DELIVER, [{"notification_id": note_id} for note_id in ids])
     return ids
@@ -61,11 +75,13 @@ def deliver(notification_id: int) -> None:
     note = db.session.get(Notification, notification_id)
     if note is None:
         return
-    done = set(db.session.execute(
-        sa.select(DeliveryAttempt.channel).where(
-            DeliveryAttempt.notification_id == note.id, DeliveryAttempt.status == "sent"
-        )
-    ).scalars())
+    done = set(
+        db.session.execute(
+            sa.select(DeliveryAttempt.channel).where(
+                DeliveryAttempt.notification_id == note.id, DeliveryAttempt.status == "sent"
+            )
+        ).scalars()
+    )
     user = db.session.get(User, note.user_id)
     failures = []
     for sender in channels.senders():
@@ -76,8 +92,9 @@ def deliver(notification_id: int) -> None:
         try:
             sender.send(user, text, notification_id=note.id)
         except Exception as exc:  # a gateway error of any kind is recorded, then retried by RQ
-            db.session.add(DeliveryAttempt(notification_id=note.id, channel=sender.channel, status="failed",
-                                           error=repr(exc)[:500]))
+            db.session.add(
+                DeliveryAttempt(notification_id=note.id, channel=sender.channel, status="failed", error=repr(exc)[:500])
+            )
             failures.append(sender.channel)
         else:
             db.session.add(DeliveryAttempt(notification_id=note.id, channel=sender.channel, status="sent"))

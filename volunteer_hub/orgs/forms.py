@@ -45,8 +45,11 @@ class ChildOrgForm(FlaskForm):
     def __init__(self, *args, parent, **kwargs):
         super().__init__(*args, **kwargs)
         # Offer only the kinds that may sit under this parent; orgs.services checks it again.
-        self.kind.choices = [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()
-                             if parent.kind in ALLOWED_PARENTS[kind]]
+        self.kind.choices = [
+            SelectChoice(kind.value, label)
+            for kind, label in KIND_LABELS.items()
+            if parent.kind in ALLOWED_PARENTS[kind]
+        ]
 
 
 class EnglishNameForm(FlaskForm):
@@ -57,27 +60,38 @@ class EnglishNameForm(FlaskForm):
 
 
 class GrantRoleForm(FlaskForm):
-    phone = TelField(_l("Their mobile number"), render_kw={"autocomplete": "off", "inputmode": "tel"},
-                     validators=[InputRequired(_l("Enter their mobile number.")), Length(max=32)])
-    role = SelectField(_l("Role"), validate_choice=False,
-                       choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()])
+    phone = TelField(
+        _l("Their mobile number"),
+        render_kw={"autocomplete": "off", "inputmode": "tel"},
+        validators=[InputRequired(_l("Enter their mobile number.")), Length(max=32)],
+    )
+    role = SelectField(
+        _l("Role"),
+        validate_choice=False,
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+    )
 
 
 class BranchForm(FlaskForm):
     """A temporary Party branch: a name, or one of the organisation's tasks to name it after."""
 
     name = StringField(_l("Branch name"), render_kw={"maxlength": NAME_MAX})
-    task_id = SelectField(_l("For the task (optional)"), coerce=lambda value: int(value) if value else None,
-                          validate_choice=False)
+    task_id = SelectField(
+        _l("For the task (optional)"), coerce=lambda value: int(value) if value else None, validate_choice=False
+    )
 
     def __init__(self, *args, tasks=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.task_id.choices = [SelectChoice("", _l("No particular task"))] + [
-            SelectChoice(str(task.id), task.title) for task in tasks]
+            SelectChoice(str(task.id), task.title) for task in tasks
+        ]
 
 
 class BranchMemberForm(FlaskForm):
     """Add a Party member to a branch by the mobile number they registered with."""
 
-    phone = TelField(_l("Their mobile number"), render_kw={"autocomplete": "off", "inputmode": "tel"},
-                     validators=[InputRequired(_l("Enter the mobile number they registered with.")), Length(max=32)])
+    phone = TelField(
+        _l("Their mobile number"),
+        render_kw={"autocomplete": "off", "inputmode": "tel"},
+        validators=[InputRequired(_l("Enter the mobile number they registered with.")), Length(max=32)],
+    )

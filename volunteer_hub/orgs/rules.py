@@ -17,8 +17,11 @@ def shows_party_badge(user) -> bool:
 def check_branch_site(parent: Organisation) -> None:
     """A temporary Party branch hangs under a street, community or compound."""
     if parent.kind not in BRANCH_SITES:
-        raise ValidationError(fields={"parent_id": _l(
-            "A temporary Party branch is set up under a street, community or compound, not here.")})
+        raise ValidationError(
+            fields={
+                "parent_id": _l("A temporary Party branch is set up under a street, community or compound, not here.")
+            }
+        )
 
 
 def check_branch(org: Organisation) -> None:
@@ -30,5 +33,10 @@ def check_branch(org: Organisation) -> None:
 def check_party_member(user) -> None:
     """Only Party members (by their profile) join a Party branch: checked when the invitee accepts."""
     if not user.party_member:
-        raise Conflict(_l("Only Party members join a Party branch. If you are one, say so on your profile, then "
-                          "accept the invitation."), code="not_party_member")
+        raise Conflict(
+            _l(
+                "Only Party members join a Party branch. If you are one, say so on your profile, then "
+                "accept the invitation."
+            ),
+            code="not_party_member",
+        )

@@ -70,8 +70,17 @@ def _english_name(name_en: str | None, errors: dict) -> str | None:
     return name_en
 
 
-def create_org(actor: User, *, name: str, kind: str, parent_id: int | None, lat=None, lon=None,
-               temporary: bool = False, name_en: str | None = None) -> Organisation:
+def create_org(
+    actor: User,
+    *,
+    name: str,
+    kind: str,
+    parent_id: int | None,
+    lat=None,
+    lon=None,
+    temporary: bool = False,
+    name_en: str | None = None,
+) -> Organisation:
     """Add an organisation under parent_id (organizers of the parent's subtree; roots by admins only)."""
     errors = {}
     name = strip_text(name)
@@ -97,8 +106,9 @@ def create_org(actor: User, *, name: str, kind: str, parent_id: int | None, lat=
         raise ValidationError(fields={"parent_id": _l("A %(kind)s cannot be placed here.", kind=kind)})
     if temporary and kind != OrgKind.PARTY_BRANCH:
         raise ValidationError(fields={"temporary": _l("Only a Party branch can be temporary.")})
-    org = Organisation(name=name, name_en=name_en, kind=kind, parent_id=parent_id, lat=lat, lon=lon,
-                       temporary=temporary)
+    org = Organisation(
+        name=name, name_en=name_en, kind=kind, parent_id=parent_id, lat=lat, lon=lon, temporary=temporary
+    )
     db.session.add(org)
     db.session.flush()  # the path needs the new id
     org.path = f"{parent.path if parent else '/'}{org.id}/"
@@ -181,14 +191,18 @@ def list_grants(org: Organisation) -> list[RoleGrant]:
 
 def community_choices() -> list[tuple[int, str]]:
     """(id, name for the reader) of the communities and compounds, for a volunteer picking a home community."""
-    return [(org.id, org_name(org)) for org in db.session.execute(
-        sa.select(Organisation)
-        .where(Organisation.kind.in_((OrgKind.COMMUNITY, OrgKind.COMPOUND)))
-        .order_by(Organisation.path)
-    ).scalars()]
+    return [
+        (org.id, org_name(org))
+        for org in db.session.execute(
+            sa.select(Organisation)
+            .where(Organisation.kind.in_((OrgKind.COMMUNITY, OrgKind.COMPOUND)))
+            .order_by(Organisation.path)
+        ).scalars()
+    ]
 
 
 # --- temporary Party branches (临时党支部) and their members ---
+
 
 def create_temporary_branch(actor: User, parent_id, *, name: str | None, task_id=None) -> Organisation:
     """Set up a temporary Party branch under a street, community or compound the actor organizes, optionally
@@ -225,8 +239,9 @@ def invite_branch_member(actor: User, branch: Organisation, phone: str | None) -
     _send_invitation(actor, branch, _invited_phone(phone), InvitationKind.BRANCH_MEMBER)
 
 
-def invite_role(actor: User, org: Organisation, role: str, *, phone: str | None = None,
-                user_id: int | None = None) -> None:
+def invite_role(
+    actor: User, org: Organisation, role: str, *, phone: str | None = None, user_id: int | None = None
+) -> None:
     """Invite a mobile number (or the account user_id, by its number) to a role on an organisation the actor
     organizes; its holder gets the role only by accepting. An unknown user_id is answered like any number."""
     permissions.require_manage(actor, org)
@@ -260,17 +275,24 @@ def invitation_sent(kind: InvitationKind = InvitationKind.BRANCH_MEMBER) -> str:
     """What the organizer is told about an invitation, whoever holds the number (word for word the same)."""
     days = current_app.config["INVITATION_DAYS"]
     if kind == InvitationKind.BRANCH_MEMBER:
-        return _("Invitation sent. Whoever holds this number sees it after signing in with it and joins the branch "
-                 "only by accepting it, within %(days)d days.", days=days)
-    return _("Invitation sent. Whoever holds this number sees it after signing in with it and gets the role only "
-             "by accepting it, within %(days)d days.", days=days)
+        return _(
+            "Invitation sent. Whoever holds this number sees it after signing in with it and joins the branch "
+            "only by accepting it, within %(days)d days.",
+            days=days,
+        )
+    return _(
+        "Invitation sent. Whoever holds this number sees it after signing in with it and gets the role only "
+        "by accepting it, within %(days)d days.",
+        days=days,
+    )
 
 
 def _invite(actor: User, org: Organisation, phone: str, kind: InvitationKind) -> None:
     at = now()
     holder = get_user_by_phone(phone)
-    invitation = db.session.execute(sa.select(Invitation).where(
-        Invitation.org_id == org.id, Invitation.phone == phone, Invitation.kind == kind)).scalar_one_or_none()
+    invitation = db.session.execute(
+        sa.select(Invitation).where(Invitation.org_id == org.id, Invitation.phone == phone, Invitation.kind == kind)
+    ).scalar_one_or_none()
     if holder is not None and _already_has(holder, org, kind):
         return
     # An open invitation is not sent twice, and a "no" stands until the invitation would have expired.
@@ -288,8 +310,15 @@ def _invite(actor: User, org: Organisation, phone: str, kind: InvitationKind) ->
         audit.record(actor.id, "orgs.branch_member_invited", "org", org.id, invitation_id=invitation.id)
         if holder is not None:
             parent = org.parent
-            notify(holder.id, "branch_invitation", branch=org.name, branch_en=org.name_en,
-                   org=parent.name if parent else "", org_en=parent.name_en if parent else None, until=until)
+            notify(
+                holder.id,
+                "branch_invitation",
+                branch=org.name,
+                branch_en=org.name_en,
+                org=parent.name if parent else "",
+                org_en=parent.name_en if parent else None,
+                until=until,
+            )
     else:
         audit.record(actor.id, "orgs.role_invited", "org", org.id, invitation_id=invitation.id, role=kind)
         if holder is not None:
@@ -300,8 +329,9 @@ def _already_has(user: User, org: Organisation, kind: InvitationKind) -> bool:
     if kind == InvitationKind.BRANCH_MEMBER:
         held = sa.select(BranchMember.id).where(BranchMember.org_id == org.id, BranchMember.user_id == user.id)
     else:
-        held = sa.select(RoleGrant.id).where(RoleGrant.org_id == org.id, RoleGrant.user_id == user.id,
-                                             RoleGrant.role == kind)
+        held = sa.select(RoleGrant.id).where(
+            RoleGrant.org_id == org.id, RoleGrant.user_id == user.id, RoleGrant.role == kind
+        )
     return db.session.execute(held).first() is not None
 
 
@@ -310,8 +340,11 @@ ALL_KINDS = tuple(InvitationKind)
 
 def _open_invitations(user: User, kinds=ALL_KINDS):
     return sa.select(Invitation).where(
-        Invitation.phone == user.phone, Invitation.status == InvitationStatus.PENDING, Invitation.expires_at > now(),
-        Invitation.kind.in_(kinds))
+        Invitation.phone == user.phone,
+        Invitation.status == InvitationStatus.PENDING,
+        Invitation.expires_at > now(),
+        Invitation.kind.in_(kinds),
+    )
 
 
 def list_invitations(user: User, kinds=ALL_KINDS) -> list[Invitation]:
@@ -326,7 +359,8 @@ def count_invitations(user: User) -> int:
 def get_open_invitation(user: User, invitation_id: int, kinds=ALL_KINDS) -> Invitation:
     """One of user's invitations still waiting for an answer; anyone else's (or an answered one) is not found."""
     invitation = db.session.execute(
-        _open_invitations(user, kinds).where(Invitation.id == invitation_id)).scalar_one_or_none()
+        _open_invitations(user, kinds).where(Invitation.id == invitation_id)
+    ).scalar_one_or_none()
     if invitation is None:
         raise NotFound(_l("This invitation is not open any more: it was answered or has expired."))
     return invitation
@@ -346,8 +380,13 @@ def accept_invitation(user: User, invitation_id: int, kinds=ALL_KINDS) -> Branch
 def _respond(user: User, invitation: Invitation, status: InvitationStatus) -> None:
     # Conditional on still being open, so a double tap or a parallel answer does not count twice.
     answered = db.session.execute(
-        sa.update(Invitation).where(Invitation.id == invitation.id, Invitation.status == InvitationStatus.PENDING,
-                                    Invitation.phone == user.phone, Invitation.expires_at > now())
+        sa.update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.status == InvitationStatus.PENDING,
+            Invitation.phone == user.phone,
+            Invitation.expires_at > now(),
+        )
         .values(status=status, responded_at=now())
     ).rowcount
     if not answered:
@@ -360,14 +399,17 @@ def _accept(user: User, invitation: Invitation) -> BranchMember | RoleGrant:
     _respond(user, invitation, InvitationStatus.ACCEPTED)
     if invitation.kind == InvitationKind.BRANCH_MEMBER:
         model, row = BranchMember, {"added_by_id": invitation.invited_by_id}
-        held = sa.select(BranchMember).where(BranchMember.org_id == invitation.org_id,
-                                             BranchMember.user_id == user.id)
+        held = sa.select(BranchMember).where(BranchMember.org_id == invitation.org_id, BranchMember.user_id == user.id)
     else:
         model, row = RoleGrant, {"role": invitation.kind, "granted_by_id": invitation.invited_by_id}
-        held = sa.select(RoleGrant).where(RoleGrant.org_id == invitation.org_id, RoleGrant.user_id == user.id,
-                                          RoleGrant.role == invitation.kind)
-    db.session.execute(insert_ignoring_duplicates(db.session, model, [
-        row | {"org_id": invitation.org_id, "user_id": user.id, "created_at": now()}]))
+        held = sa.select(RoleGrant).where(
+            RoleGrant.org_id == invitation.org_id, RoleGrant.user_id == user.id, RoleGrant.role == invitation.kind
+        )
+    db.session.execute(
+        insert_ignoring_duplicates(
+            db.session, model, [row | {"org_id": invitation.org_id, "user_id": user.id, "created_at": now()}]
+        )
+    )
     return db.session.execute(held).scalar_one()
 
 
@@ -387,8 +429,9 @@ def purge_expired_invitations() -> int:
 def remove_branch_member(actor: User, branch: Organisation, user_id) -> None:
     """Take a member off a Party branch the actor organizes."""
     permissions.require_manage(actor, branch)
-    member = db.session.execute(sa.select(BranchMember).where(
-        BranchMember.org_id == branch.id, BranchMember.user_id == user_id)).scalar_one_or_none()
+    member = db.session.execute(
+        sa.select(BranchMember).where(BranchMember.org_id == branch.id, BranchMember.user_id == user_id)
+    ).scalar_one_or_none()
     if member is None:
         raise NotFound(_l("No such member."))
     atomic(_remove_member, actor, member)
@@ -401,17 +444,26 @@ def _remove_member(actor: User, member: BranchMember) -> None:
 
 def list_branch_members(branch: Organisation) -> list[tuple[BranchMember, User]]:
     """A branch's members with their accounts, by name."""
-    return [(member, user) for member, user in db.session.execute(
-        sa.select(BranchMember, User).join(User, User.id == BranchMember.user_id)
-        .where(BranchMember.org_id == branch.id).order_by(User.name, User.id))]
+    return [
+        (member, user)
+        for member, user in db.session.execute(
+            sa.select(BranchMember, User)
+            .join(User, User.id == BranchMember.user_id)
+            .where(BranchMember.org_id == branch.id)
+            .order_by(User.name, User.id)
+        )
+    ]
 
 
 def list_branches(org: Organisation) -> list[Organisation]:
     """The Party branches directly under org, temporary ones first."""
-    return list(db.session.execute(
-        sa.select(Organisation).where(Organisation.parent_id == org.id, Organisation.kind == OrgKind.PARTY_BRANCH)
-        .order_by(Organisation.temporary.desc(), Organisation.name)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Organisation)
+            .where(Organisation.parent_id == org.id, Organisation.kind == OrgKind.PARTY_BRANCH)
+            .order_by(Organisation.temporary.desc(), Organisation.name)
+        ).scalars()
+    )
 
 
 def register_site_tasks(*, get: Callable, list_open: Callable) -> None:

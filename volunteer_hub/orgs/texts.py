@@ -10,14 +10,21 @@ from volunteer_hub.orgs.names import localized_name
 
 @notification_text("branch_invitation")
 def branch_invitation(p: dict) -> str:
-    return _("You are invited to join the Party branch “%(branch)s” of %(org)s. Accept or decline the "
-             "invitation by %(date)s.", branch=localized_name(p.get("branch", ""), p.get("branch_en")),
-             org=localized_name(p.get("org", ""), p.get("org_en")), date=day(p, "until"))
+    return _(
+        "You are invited to join the Party branch “%(branch)s” of %(org)s. Accept or decline the "
+        "invitation by %(date)s.",
+        branch=localized_name(p.get("branch", ""), p.get("branch_en")),
+        org=localized_name(p.get("org", ""), p.get("org_en")),
+        date=day(p, "until"),
+    )
 
 
 # "role" is organizer or reviewer.
 @notification_text("role_invitation")
 def role_invitation(p: dict) -> str:
-    return _("You are invited to be %(role)s of %(org)s. Accept or decline the invitation by %(date)s.",
-             role=role_label(p.get("role", "")), org=localized_name(p.get("org", ""), p.get("org_en")),
-             date=day(p, "until"))
+    return _(
+        "You are invited to be %(role)s of %(org)s. Accept or decline the invitation by %(date)s.",
+        role=role_label(p.get("role", "")),
+        org=localized_name(p.get("org", ""), p.get("org_en")),
+        date=day(p, "until"),
+    )

@@ -22,7 +22,14 @@ def _sent(response) -> bool:
 def invite_limits(setting: str):
     """Throttle views that send one kind of invitation, per organizer, at the rate named by config[setting]; the
     views given the same setting share one count."""
+
     def decorate(view):
-        return limiter.shared_limit(lambda: current_app.config[setting], scope=setting, key_func=_organizer_key,
-                                    deduct_when=_sent, methods=["POST"])(view)
+        return limiter.shared_limit(
+            lambda: current_app.config[setting],
+            scope=setting,
+            key_func=_organizer_key,
+            deduct_when=_sent,
+            methods=["POST"],
+        )(view)
+
     return decorate

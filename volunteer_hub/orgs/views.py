@@ -41,9 +41,16 @@ def _page(org, child_form=None, grant_form=None, name_form=None, status=200):
     grant_form = GrantRoleForm() if grant_form is None else grant_form
     name_form = EnglishNameForm(english_name=org.name_en) if name_form is None else name_form
     failed = next((form for form in (child_form, name_form) if form.errors), grant_form)
-    return render_template("orgs/detail.html", org=org, children=services.list_children(org),
-                           grants=services.list_grants(org), child_form=child_form, grant_form=grant_form,
-                           name_form=name_form, form=failed), status
+    return render_template(
+        "orgs/detail.html",
+        org=org,
+        children=services.list_children(org),
+        grants=services.list_grants(org),
+        child_form=child_form,
+        grant_form=grant_form,
+        name_form=name_form,
+        form=failed,
+    ), status
 
 
 @bp.get("/org/orgs")
@@ -51,8 +58,9 @@ def _page(org, child_form=None, grant_form=None, name_form=None, status=200):
 def index():
     """The organisations I manage, each with its sub-organisations and role holders."""
     orgs = services.list_manageable(current_user)
-    return render_template("orgs/index.html",
-                           entries=[(org, services.list_children(org), services.list_grants(org)) for org in orgs])
+    return render_template(
+        "orgs/index.html", entries=[(org, services.list_children(org), services.list_grants(org)) for org in orgs]
+    )
 
 
 @bp.get("/org/orgs/<int:org_id>")
@@ -70,9 +78,16 @@ def create_child(org_id: int):
     form = ChildOrgForm(parent=org)
     if form.validate_on_submit():
         try:
-            child = services.create_org(current_user, name=form.name.data, kind=form.kind.data, parent_id=org.id,
-                                        lat=form.lat.data, lon=form.lon.data, temporary=form.temporary.data,
-                                        name_en=form.name_en.data)
+            child = services.create_org(
+                current_user,
+                name=form.name.data,
+                kind=form.kind.data,
+                parent_id=org.id,
+                lat=form.lat.data,
+                lon=form.lon.data,
+                temporary=form.temporary.data,
+                name_en=form.name_en.data,
+            )
         except ValidationError as exc:
             apply_errors(form, exc.fields, {"parent_id": "kind"})
         else:
@@ -119,6 +134,7 @@ def english_name(org_id: int):
 
 # --- temporary Party branches ---
 
+
 def _branches_page(org, form, status=200):
     return render_template("orgs/branches.html", org=org, form=form, branches=services.list_branches(org)), status
 
@@ -140,8 +156,9 @@ def create_branch(org_id: int):
     form = BranchForm(tasks=services.list_site_tasks(org))
     if form.validate_on_submit():
         try:
-            branch = services.create_temporary_branch(current_user, org.id, name=form.name.data,
-                                                      task_id=form.task_id.data)
+            branch = services.create_temporary_branch(
+                current_user, org.id, name=form.name.data, task_id=form.task_id.data
+            )
         except ValidationError as exc:
             apply_errors(form, exc.fields, {"parent_id": "name"})
         else:
@@ -158,8 +175,9 @@ def _managed_branch(branch_id: int):
 
 
 def _branch_page(branch, form, status=200):
-    return render_template("orgs/branch.html", branch=branch, form=form,
-                           members=services.list_branch_members(branch)), status
+    return render_template(
+        "orgs/branch.html", branch=branch, form=form, members=services.list_branch_members(branch)
+    ), status
 
 
 @bp.get("/org/branches/<int:branch_id>")
@@ -200,6 +218,7 @@ def remove_member(branch_id: int, user_id: int):
 # --- the invitee's side: one page for invitations of every kind; links use /me/invitations (registered first),
 # the older /me/branch-invitations paths still answer ---
 
+
 @bp.get("/me/branch-invitations")
 @bp.get("/me/invitations")
 @login_required
@@ -220,8 +239,7 @@ def accept_invitation(invitation_id: int):
     else:
         org = services.get_org(accepted.org_id)
         if isinstance(accepted, RoleGrant):
-            flash(_("You are now %(role)s of %(org)s.", role=role_label(accepted.role), org=org_name(org)),
-                  "success")
+            flash(_("You are now %(role)s of %(org)s.", role=role_label(accepted.role), org=org_name(org)), "success")
         else:
             flash(_("You joined %(branch)s.", branch=org_name(org)), "success")
     return redirect(url_for("orgs.invitations"), 303)

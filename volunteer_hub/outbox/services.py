@@ -35,9 +35,10 @@ def record_many(job: str, payloads: list[dict]) -> None:
     """Add one event per payload in a single INSERT (bulk producers such as matching); ``job`` as in record."""
     if payloads:
         created = now()
-        db.session.execute(sa.insert(OutboxEvent), [
-            {"job": job, "payload": payload, "created_at": created, "attempts": 0} for payload in payloads
-        ])
+        db.session.execute(
+            sa.insert(OutboxEvent),
+            [{"job": job, "payload": payload, "created_at": created, "attempts": 0} for payload in payloads],
+        )
         after_commit(kick)
 
 
@@ -60,9 +61,11 @@ def kick() -> None:
 def dispatch_pending(limit: int = 500) -> int:
     """Move never-dispatched events to RQ, oldest first. Each row is claimed by a conditional UPDATE, so
     concurrent dispatchers (web requests, several schedulers) do not hand over the same event twice."""
-    ids = list(db.session.execute(
-        sa.select(OutboxEvent.id).where(OutboxEvent.dispatched_at.is_(None)).order_by(OutboxEvent.id).limit(limit)
-    ).scalars())
+    ids = list(
+        db.session.execute(
+            sa.select(OutboxEvent.id).where(OutboxEvent.dispatched_at.is_(None)).order_by(OutboxEvent.id).limit(limit)
+        ).scalars()
+    )
     sent = 0
     for event_id in ids:
         if _claim_for_dispatch(event_id, OutboxEvent.dispatched_at.is_(None)):
@@ -76,11 +79,14 @@ def redeliver_stale(older_than_s: int | None = None) -> int:
     config = current_app.config
     cutoff = now() - timedelta(seconds=older_than_s or config["OUTBOX_REDELIVER_AFTER_S"])
     stale = db.session.execute(
-        sa.select(OutboxEvent.id).where(
+        sa.select(OutboxEvent.id)
+        .where(
             OutboxEvent.done_at.is_(None),
             OutboxEvent.dispatched_at < cutoff,
             OutboxEvent.attempts < config["OUTBOX_MAX_ATTEMPTS"],
-        ).order_by(OutboxEvent.id).limit(500)
+        )
+        .order_by(OutboxEvent.id)
+        .limit(500)
     ).scalars()
     resent = 0
     for event_id in list(stale):
@@ -97,11 +103,14 @@ def mark_done(event_id: int) -> None:
 
 
 def _claim_for_dispatch(event_id: int, condition) -> bool:
-    claimed = db.session.execute(
-        sa.update(OutboxEvent)
-        .where(OutboxEvent.id == event_id, condition)
-        .values(dispatched_at=now(), attempts=OutboxEvent.attempts + 1)
-    ).rowcount == 1
+    claimed = (
+        db.session.execute(
+            sa.update(OutboxEvent)
+            .where(OutboxEvent.id == event_id, condition)
+            .values(dispatched_at=now(), attempts=OutboxEvent.attempts + 1)
+        ).rowcount
+        == 1
+    )
     db.session.commit()
     return claimed
 

@@ -54,8 +54,17 @@ class SeriesForm(FlaskForm):
     def pattern(self) -> tuple[list[dict], list[int]]:
         """The filled rows as the service takes them, and the form row index of each."""
         rows = [(index, entry.form) for index, entry in enumerate(self.daily.entries) if not entry.form.is_blank]
-        return ([{"start": (row.start.data or "").strip(), "end": (row.end.data or "").strip(),
-                  "capacity": row.capacity.data} for _, row in rows], [index for index, _ in rows])
+        return (
+            [
+                {
+                    "start": (row.start.data or "").strip(),
+                    "end": (row.end.data or "").strip(),
+                    "capacity": row.capacity.data,
+                }
+                for _, row in rows
+            ],
+            [index for index, _ in rows],
+        )
 
 
 def slot_errors(fields: dict, rows: list[int]) -> dict:

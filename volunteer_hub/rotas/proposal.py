@@ -156,15 +156,18 @@ def _take_back(member: Member, slot: Slot) -> None:
     member.shifts -= 1
 
 
-def _improve(assigned: dict[int, list[int]], slots: dict[int, Slot], members: dict[int, Member],
-             held: dict[int, set[int]]) -> None:
+def _improve(
+    assigned: dict[int, list[int]], slots: dict[int, Slot], members: dict[int, Member], held: dict[int, set[int]]
+) -> None:
     """Move single places from the most to the least loaded member while it narrows the gap: nights first
     (between members who can take nights), then hours."""
     night_takers = [m for m in members.values() if m.adult and any(b.endswith("night") for b in m.bands)]
     for _ in range(_IMPROVE_ROUNDS):
-        if not (_move_one(assigned, slots, night_takers, held, nights=True)
-                or _exchange_one(assigned, slots, night_takers, held)
-                or _move_one(assigned, slots, list(members.values()), held, nights=False)):
+        if not (
+            _move_one(assigned, slots, night_takers, held, nights=True)
+            or _exchange_one(assigned, slots, night_takers, held)
+            or _move_one(assigned, slots, list(members.values()), held, nights=False)
+        ):
             return
 
 
@@ -214,8 +217,9 @@ def _exchange_one(assigned, slots, pool: list[Member], held) -> bool:
     return False
 
 
-def _swap_places(heavy: Member, night: Slot, night_users: list[int], light: Member, day: Slot,
-                 day_users: list[int], held) -> bool:
+def _swap_places(
+    heavy: Member, night: Slot, night_users: list[int], light: Member, day: Slot, day_users: list[int], held
+) -> bool:
     """Exchange heavy's night for light's day shift if both may then take their new one."""
     _take_back(heavy, night)
     _take_back(light, day)

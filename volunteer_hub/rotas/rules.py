@@ -23,8 +23,12 @@ def check_adoptable(team: Team, task: Task) -> None:
     if task.status == TaskStatus.CANCELLED:
         raise Conflict(_l("This task was cancelled."), code="task_cancelled")
     if not (team.org.contains(task.org) or task.org.contains(team.org)):
-        raise NotAllowed(_l("Your team can adopt series of %(org)s and the organisations above or below it only.",
-                            org=org_name(team.org)))
+        raise NotAllowed(
+            _l(
+                "Your team can adopt series of %(org)s and the organisations above or below it only.",
+                org=org_name(team.org),
+            )
+        )
 
 
 def check_range(from_date, to_date, within_from: date, within_to: date) -> None:
@@ -33,13 +37,15 @@ def check_range(from_date, to_date, within_from: date, within_to: date) -> None:
     if not isinstance(from_date, date):
         errors["from_date"] = _l("Enter the first date.")
     elif not within_from <= from_date <= within_to:
-        errors["from_date"] = _l("Choose a date from %(first)s to %(last)s.", first=within_from.isoformat(),
-                                 last=within_to.isoformat())
+        errors["from_date"] = _l(
+            "Choose a date from %(first)s to %(last)s.", first=within_from.isoformat(), last=within_to.isoformat()
+        )
     if not isinstance(to_date, date):
         errors["to_date"] = _l("Enter the last date.")
     elif not within_from <= to_date <= within_to:
-        errors["to_date"] = _l("Choose a date from %(first)s to %(last)s.", first=within_from.isoformat(),
-                               last=within_to.isoformat())
+        errors["to_date"] = _l(
+            "Choose a date from %(first)s to %(last)s.", first=within_from.isoformat(), last=within_to.isoformat()
+        )
     elif isinstance(from_date, date) and to_date < from_date:
         errors["to_date"] = _l("The last date must not be before the first.")
     if errors:

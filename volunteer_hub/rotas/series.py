@@ -116,6 +116,10 @@ def plan(from_date, to_date, daily, existing_shifts: int) -> tuple[list[Slot], l
     if shifts[0][0] <= now():
         errors["from_date"] = _l("Shifts of this date have already started; start the series later.")
     elif existing_shifts + len(shifts) > MAX_SHIFTS_PER_TASK:
-        errors["to_date"] = _l("A task has at most %(n)d shifts: this series would add %(num)d to its %(has)d.",
-                               n=MAX_SHIFTS_PER_TASK, num=len(shifts), has=existing_shifts)
+        errors["to_date"] = _l(
+            "A task has at most %(n)d shifts: this series would add %(num)d to its %(has)d.",
+            n=MAX_SHIFTS_PER_TASK,
+            num=len(shifts),
+            has=existing_shifts,
+        )
     return slots, shifts, errors

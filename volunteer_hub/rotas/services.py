@@ -69,6 +69,7 @@ def get_swap(swap_id) -> ShiftSwap:
 
 # --- series ---
 
+
 def create_series(actor: User, task_id: int, *, from_date, to_date, daily) -> ShiftSeries:
     """Lay a daily pattern of shifts over a range of local dates on a task, in one transaction."""
     task = get_task(task_id)
@@ -78,16 +79,22 @@ def create_series(actor: User, task_id: int, *, from_date, to_date, daily) -> Sh
     slots, spans, errors = series.plan(from_date, to_date, daily, len(task.shifts))
     if errors:
         raise ValidationError(fields=errors)
-    made = ShiftSeries(task_id=task.id, from_date=from_date, to_date=to_date, created_by_id=actor.id,
-                       pattern=[slot.as_pattern() for slot in slots])
+    made = ShiftSeries(
+        task_id=task.id,
+        from_date=from_date,
+        to_date=to_date,
+        created_by_id=actor.id,
+        pattern=[slot.as_pattern() for slot in slots],
+    )
     return atomic(_add_series, task, made, spans, actor.id)
 
 
 def _add_series(task: Task, made: ShiftSeries, spans: list, actor_id: int) -> ShiftSeries:
     db.session.add(made)
     db.session.flush()
-    task.shifts.extend(Shift(starts_at=starts, ends_at=ends, capacity=capacity, series_id=made.id)
-                       for starts, ends, capacity in spans)
+    task.shifts.extend(
+        Shift(starts_at=starts, ends_at=ends, capacity=capacity, series_id=made.id) for starts, ends, capacity in spans
+    )
     db.session.flush()
     task.refresh_schedule()
     if task.lat is not None:  # like added shifts in update_task: matching tells more volunteers
@@ -98,11 +105,15 @@ def _add_series(task: Task, made: ShiftSeries, spans: list, actor_id: int) -> Sh
 
 def series_shifts(series_id: int) -> list[Shift]:
     """The shifts a series produced (those still carrying its id), in time order."""
-    return list(db.session.execute(
-        sa.select(Shift).where(Shift.series_id == series_id).order_by(Shift.starts_at, Shift.id)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Shift).where(Shift.series_id == series_id).order_by(Shift.starts_at, Shift.id)
+        ).scalars()
+    )
 
 
 # --- adoption ---
+
 
 def adopt_series(actor: User, team_id: int, series_id: int, *, from_date=None, to_date=None) -> SeriesAdoption:
     """A leader or deputy takes on a series, or a date range of it, for the team."""
@@ -116,8 +127,9 @@ def adopt_series(actor: User, team_id: int, series_id: int, *, from_date=None, t
     for adoption, _ in queries.adoptions_of(team.id, task.id):
         if adoption.series_id == picked.id and adoption.from_date <= to_date and from_date <= adoption.to_date:
             raise Conflict(_l("Your team has already adopted these dates of the series."), code="already_adopted")
-    adoption = SeriesAdoption(team_id=team.id, series_id=picked.id, from_date=from_date, to_date=to_date,
-                              created_by_id=actor.id)
+    adoption = SeriesAdoption(
+        team_id=team.id, series_id=picked.id, from_date=from_date, to_date=to_date, created_by_id=actor.id
+    )
     return atomic(_add, adoption)
 
 
@@ -128,6 +140,7 @@ def _add(row):
 
 
 # --- rota proposal ---
+
 
 def _weeks(starts_at: datetime, ends_at: datetime) -> tuple[tuple[date, float], ...]:
     """Hours of [starts_at, ends_at) inside each local Monday-Sunday week it touches."""
@@ -147,8 +160,15 @@ def _is_adult(user: User, on: date) -> bool:
 
 
 def _to_slot(shift: Shift) -> proposal.Slot:
-    return proposal.Slot(shift.id, shift.starts_at, shift.ends_at, shift.places_left, band_of(shift.starts_at),
-                         claim_rules.is_night(shift.starts_at, shift.ends_at), _weeks(shift.starts_at, shift.ends_at))
+    return proposal.Slot(
+        shift.id,
+        shift.starts_at,
+        shift.ends_at,
+        shift.places_left,
+        band_of(shift.starts_at),
+        claim_rules.is_night(shift.starts_at, shift.ends_at),
+        _weeks(shift.starts_at, shift.ends_at),
+    )
 
 
 def _rota_shifts(team: Team, task_id: int, from_date, to_date) -> list[Shift]:
@@ -187,8 +207,9 @@ def _members(users: list[User], shifts: list[Shift], slots: list[proposal.Slot])
     members: dict[int, proposal.Member] = {}
     first_day = to_local(shifts[0].starts_at).date() if shifts else now().date()
     for user in users:
-        members[user.id] = proposal.Member(user.id, frozenset(user.availability), user.max_weekly_hours,
-                                           _is_adult(user, first_day))
+        members[user.id] = proposal.Member(
+            user.id, frozenset(user.availability), user.max_weekly_hours, _is_adult(user, first_day)
+        )
     held: dict[int, set[int]] = {}
     if not shifts:
         return members, held
@@ -210,28 +231,50 @@ def _members(users: list[User], shifts: list[Shift], slots: list[proposal.Slot])
 def _answer(team, task, from_date, to_date, shifts, slots, users, members, held, result) -> dict:
     slot_by_id = {slot.shift_id: slot for slot in slots}
     return {
-        "team_id": team.id, "task_id": task.id, "from_date": from_date, "to_date": to_date,
+        "team_id": team.id,
+        "task_id": task.id,
+        "from_date": from_date,
+        "to_date": to_date,
         "assignments": [
-            {"shift_id": shift.id, "starts_at": shift.starts_at, "ends_at": shift.ends_at,
-             "night": slot_by_id[shift.id].night, "places_left": shift.places_left,
-             "user_ids": result.assigned.get(shift.id, []), "held_by": sorted(held.get(shift.id, ()))}
+            {
+                "shift_id": shift.id,
+                "starts_at": shift.starts_at,
+                "ends_at": shift.ends_at,
+                "night": slot_by_id[shift.id].night,
+                "places_left": shift.places_left,
+                "user_ids": result.assigned.get(shift.id, []),
+                "held_by": sorted(held.get(shift.id, ())),
+            }
             for shift in shifts
         ],
         "members": [
-            {"user_id": user.id, "name": user.name, "hours": round(members[user.id].hours, 2),
-             "nights": members[user.id].nights, "shifts": members[user.id].shifts}
+            {
+                "user_id": user.id,
+                "name": user.name,
+                "hours": round(members[user.id].hours, 2),
+                "nights": members[user.id].nights,
+                "shifts": members[user.id].shifts,
+            }
             for user in users
         ],
         "unfilled": [
-            {"shift_id": shift.id, "starts_at": shift.starts_at, "ends_at": shift.ends_at, "missing": missing,
-             "reason": reason, "message": str(REASON_MESSAGES.get(reason, reason))}
-            for shift in shifts if shift.id in result.unfilled
+            {
+                "shift_id": shift.id,
+                "starts_at": shift.starts_at,
+                "ends_at": shift.ends_at,
+                "missing": missing,
+                "reason": reason,
+                "message": str(REASON_MESSAGES.get(reason, reason)),
+            }
+            for shift in shifts
+            if shift.id in result.unfilled
             for missing, reason in [result.unfilled[shift.id]]
         ],
     }
 
 
 # --- publishing ---
+
 
 def publish_rota(actor: User, team_id: int, task_id, assignments: list[dict]) -> list[Claim]:
     """Claim every assigned place for the members, all shifts or none; each member is notified once."""
@@ -244,8 +287,9 @@ def publish_rota(actor: User, team_id: int, task_id, assignments: list[dict]) ->
     for index, item in enumerate(assignments):
         shift_id, user_ids = item.get("shift_id"), item.get("user_ids") or []
         if shift_id not in adopted:
-            errors[f"assignments.{index}.shift_id"] = _l("This shift is not part of a series your team adopted, "
-                                                         "or it has already started.")
+            errors[f"assignments.{index}.shift_id"] = _l(
+                "This shift is not part of a series your team adopted, or it has already started."
+            )
         elif any(shift_id == other.id for other, _ in plan):
             errors[f"assignments.{index}.shift_id"] = _l("This shift is listed twice.")
         elif len(set(user_ids)) != len(user_ids):
@@ -266,26 +310,39 @@ def _publish(actor_id: int, team: Team, task: Task, plan: list[tuple[Shift, list
     claims, blocked = [], []
     for shift, user_ids in plan:
         try:
-            claims += claim_services.claim_places_in_transaction(shift, user_ids, team_id=team.id,
-                                                                 claimed_by_id=actor_id)
+            claims += claim_services.claim_places_in_transaction(
+                shift, user_ids, team_id=team.id, claimed_by_id=actor_id
+            )
         except Conflict as exc:  # keep checking the other shifts so the leader sees every problem at once
             details = exc.extra.get("blocked") or [{"user_id": None, "reason": exc.code, "message": str(exc.message)}]
             blocked += [{"shift_id": shift.id, **detail} for detail in details]
     if blocked:
-        raise Conflict(_l("Nothing was published: %(num)d of the places cannot be claimed.", num=len(blocked)),
-                       code="rota_blocked", blocked=blocked)
+        raise Conflict(
+            _l("Nothing was published: %(num)d of the places cannot be claimed.", num=len(blocked)),
+            code="rota_blocked",
+            blocked=blocked,
+        )
     by_user: dict[int, list[Shift]] = {}
     for shift, user_ids in plan:
         for user_id in user_ids:
             by_user.setdefault(user_id, []).append(shift)
     for user_id, mine in by_user.items():
-        notify(user_id, "rota_published", task_id=task.id, task=task.title, team=team.name, count=len(mine),
-               starts_at=mine[0].starts_at.isoformat(), ends_at=mine[0].ends_at.isoformat())
+        notify(
+            user_id,
+            "rota_published",
+            task_id=task.id,
+            task=task.title,
+            team=team.name,
+            count=len(mine),
+            starts_at=mine[0].starts_at.isoformat(),
+            ends_at=mine[0].ends_at.isoformat(),
+        )
     audit.record(actor_id, "rota.published", "team", team.id, task_id=task.id, claims=len(claims))
     return claims
 
 
 # --- swaps ---
+
 
 def offer_swap(user: User, claim_id) -> ShiftSwap:
     """A member offers one of their team places to the rest of the team (once; a repeat returns the offer)."""
@@ -320,18 +377,28 @@ def _accept(swap_id: int, user_id: int, team: Team) -> None:
     taken = claim_services.transfer_claim(swap.claim_id, user_id, team_id=team.id)
     shift = db.session.get(Shift, taken.shift_id)
     accepter = db.session.get(User, user_id)
-    params = {"task": shift.task.title, "team": team.name, "name": accepter.name,
-              "starts_at": shift.starts_at.isoformat(), "ends_at": shift.ends_at.isoformat()}
+    params = {
+        "task": shift.task.title,
+        "team": team.name,
+        "name": accepter.name,
+        "starts_at": shift.starts_at.isoformat(),
+        "ends_at": shift.ends_at.isoformat(),
+    }
     for leader_id in set(queries.leader_ids(team.id)) - {user_id}:
         notify(leader_id, "swap_accepted", task_id=shift.task_id, **params)
     notify(swap.offered_by_id, "swap_taken", task_id=shift.task_id, **params)
 
 
 def _close(swap_id: int, status: str, **values) -> bool:
-    return db.session.execute(
-        sa.update(ShiftSwap).where(ShiftSwap.id == swap_id, ShiftSwap.status == SwapStatus.OPEN)
-        .values(status=status, decided_at=now(), **values).execution_options(synchronize_session=False)
-    ).rowcount == 1
+    return (
+        db.session.execute(
+            sa.update(ShiftSwap)
+            .where(ShiftSwap.id == swap_id, ShiftSwap.status == SwapStatus.OPEN)
+            .values(status=status, decided_at=now(), **values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
 
 
 def cancel_swap(user: User, swap_id) -> ShiftSwap:

@@ -35,18 +35,26 @@ def new_series(task_id: int):
     if form.validate_on_submit():
         daily, rows = form.pattern()
         try:
-            made = services.create_series(current_user, task.id, from_date=form.from_date.data,
-                                          to_date=form.to_date.data, daily=daily)
+            made = services.create_series(
+                current_user, task.id, from_date=form.from_date.data, to_date=form.to_date.data, daily=daily
+            )
         except ValidationError as exc:
             apply_errors(form, slot_errors(exc.fields, rows))
         except Conflict as exc:
             form.form_errors.append(str(exc.message))
         else:
-            flash(_("%(num)d shifts were added to “%(task)s”. Each can still be edited on its own.",
-                    num=len(services.series_shifts(made.id)), task=task.title), "success")
+            flash(
+                _(
+                    "%(num)d shifts were added to “%(task)s”. Each can still be edited on its own.",
+                    num=len(services.series_shifts(made.id)),
+                    task=task.title,
+                ),
+                "success",
+            )
             return redirect(url_for("organizer.task", task_id=task.id))
-    return render_template("rotas/series_form.html", form=form, task=task,
-                           max_shift_hours=task_rules.max_shift_hours()), 400 if form.errors else 200
+    return render_template(
+        "rotas/series_form.html", form=form, task=task, max_shift_hours=task_rules.max_shift_hours()
+    ), 400 if form.errors else 200
 
 
 def _led_team(team_id: int):
@@ -66,14 +74,17 @@ def rota_home(team_id: int):
 
 def _home(team, form, status=200):
     form.series_id.choices = [(s.id, _series_label(s)) for s in queries.adoptable_series(team.org)]
-    return render_template("rotas/home.html", team=team, form=form,
-                           adoptions=queries.adoptions_of(team.id)), status
+    return render_template("rotas/home.html", team=team, form=form, adoptions=queries.adoptions_of(team.id)), status
 
 
 def _series_label(item: ShiftSeries) -> str:
     task = get_task(item.task_id)
-    return _("%(task)s, %(first)s to %(last)s", task=task.title, first=item.from_date.isoformat(),
-             last=item.to_date.isoformat())
+    return _(
+        "%(task)s, %(first)s to %(last)s",
+        task=task.title,
+        first=item.from_date.isoformat(),
+        last=item.to_date.isoformat(),
+    )
 
 
 @bp.post("/teams/<int:team_id>/rota/adopt")
@@ -85,8 +96,9 @@ def adopt(team_id: int):
     form.series_id.choices = [(s.id, _series_label(s)) for s in queries.adoptable_series(team.org)]
     if form.validate_on_submit():
         try:
-            adoption = services.adopt_series(current_user, team.id, form.series_id.data,
-                                             from_date=form.from_date.data, to_date=form.to_date.data)
+            adoption = services.adopt_series(
+                current_user, team.id, form.series_id.data, from_date=form.from_date.data, to_date=form.to_date.data
+            )
         except ValidationError as exc:
             apply_errors(form, exc.fields)
         except Conflict as exc:
@@ -134,10 +146,19 @@ def _proposal_page(team, adoption, series, proposed, chosen, *, problems=(), ref
     unfilled = {u["shift_id"]: u for u in proposed["unfilled"]}
     step = timedelta(days=PAGE_DAYS)
     return render_template(
-        "rotas/proposal.html", team=team, adoption=adoption, task=get_task(series.task_id), days=days,
-        names=names, chosen=chosen, unfilled=unfilled, members=proposed["members"], problems=problems,
+        "rotas/proposal.html",
+        team=team,
+        adoption=adoption,
+        task=get_task(series.task_id),
+        days=days,
+        names=names,
+        chosen=chosen,
+        unfilled=unfilled,
+        members=proposed["members"],
+        problems=problems,
         refused=refused or {},
-        first=proposed["from_date"], last=proposed["to_date"],
+        first=proposed["from_date"],
+        last=proposed["to_date"],
         earlier=proposed["from_date"] - step if proposed["from_date"] > adoption.from_date else None,
         later=proposed["to_date"] + timedelta(days=1) if proposed["to_date"] < adoption.to_date else None,
         step=step,
@@ -163,20 +184,33 @@ def publish(team_id: int, adoption_id: int):
     proposed = services.propose_rota(current_user, team.id, series.task_id, first, last)
     chosen = _posted_choice(proposed)
     try:
-        claims = services.publish_rota(current_user, team.id, series.task_id,
-                                       [{"shift_id": sid, "user_ids": ids} for sid, ids in chosen.items() if ids])
+        claims = services.publish_rota(
+            current_user,
+            team.id,
+            series.task_id,
+            [{"shift_id": sid, "user_ids": ids} for sid, ids in chosen.items() if ids],
+        )
     except (Conflict, ValidationError) as exc:
         # Each refusal already names the member; it is listed at the top and shown on its slot, linked.
         blocked = exc.extra.get("blocked", [])
-        problems = [(None, str(exc.message))] + [(b.get("shift_id"), b["message"]) for b in blocked] + [
-            (None, str(message)) for message in exc.fields.values()]
+        problems = (
+            [(None, str(exc.message))]
+            + [(b.get("shift_id"), b["message"]) for b in blocked]
+            + [(None, str(message)) for message in exc.fields.values()]
+        )
         refused: dict = {}
         for b in blocked:
             refused.setdefault(b.get("shift_id"), []).append(b["message"])
-        return _proposal_page(team, adoption, series, proposed, chosen, problems=problems, refused=refused,
-                              status=exc.status)
-    return render_template("rotas/published.html", team=team, adoption=adoption, count=len(claims),
-                           members=len({c.user_id for c in claims}))
+        return _proposal_page(
+            team, adoption, series, proposed, chosen, problems=problems, refused=refused, status=exc.status
+        )
+    return render_template(
+        "rotas/published.html",
+        team=team,
+        adoption=adoption,
+        count=len(claims),
+        members=len({c.user_id for c in claims}),
+    )
 
 
 @bp.get("/teams/<int:team_id>/swaps")
@@ -187,8 +221,13 @@ def swaps(team_id: int):
     team_rules.require_member(current_user, team)
     offers = queries.open_swaps(team.id)
     mine = {row.ShiftSwap.claim_id: row.ShiftSwap for row in offers if row.ShiftSwap.offered_by_id == current_user.id}
-    return render_template("rotas/swaps.html", team=team, claims=queries.team_claims_of(current_user.id, team.id),
-                           mine=mine, others=[row for row in offers if row.ShiftSwap.offered_by_id != current_user.id])
+    return render_template(
+        "rotas/swaps.html",
+        team=team,
+        claims=queries.team_claims_of(current_user.id, team.id),
+        mine=mine,
+        others=[row for row in offers if row.ShiftSwap.offered_by_id != current_user.id],
+    )
 
 
 @bp.post("/claims/<int:claim_id>/swap-offer")

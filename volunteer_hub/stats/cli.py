@@ -19,8 +19,10 @@ def verify_tallies_command(rebuild: bool) -> None:
     for example in check.examples:
         click.echo(f"  {example}")
     if not check.ok:
-        raise click.ClickException(f"{check.differences} tally rows differ from the ledger (up to entry "
-                                   f"{check.cursor}). Run with --rebuild to recompute them.")
+        raise click.ClickException(
+            f"{check.differences} tally rows differ from the ledger (up to entry "
+            f"{check.cursor}). Run with --rebuild to recompute them."
+        )
     click.echo(f"Tallies equal the ledger up to entry {check.cursor}.")
 
 

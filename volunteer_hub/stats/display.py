@@ -73,5 +73,8 @@ def trend_chart(trend: list[tuple[date, int]], by_month: bool) -> dict:
     reader's language, and its hours (minutes / 60 never ends in a half cent, so two decimals round as the
     table's do)."""
     name, tick = (calendar_month, calendar_month) if by_month else (calendar_date, month_day)
-    return {"names": [name(first) for first, _minutes in trend], "ticks": [tick(first) for first, _minutes in trend],
-            "hours": [round(minutes / 60, 2) for _first, minutes in trend]}
+    return {
+        "names": [name(first) for first, _minutes in trend],
+        "ticks": [tick(first) for first, _minutes in trend],
+        "hours": [round(minutes / 60, 2) for _first, minutes in trend],
+    }

@@ -30,8 +30,10 @@ from volunteer_hub.orgs.names import org_name
 from volunteer_hub.stats import queries
 from volunteer_hub.stats.periods import Period
 
-FORMATS = {"csv": "text/csv; charset=utf-8",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 KINDS = ("table", "ledger")
 PAGE = 1_000  # ledger rows read per query (and progress steps of a job)
 
@@ -48,16 +50,26 @@ class ExportSpec:
     locale: str = "zh"
 
     def params(self) -> dict:
-        return {"period": self.period.kind, "start": self.period.start.isoformat(),
-                "end": self.period.end.isoformat(), "group_by": self.group_by, "locale": self.locale}
+        return {
+            "period": self.period.kind,
+            "start": self.period.start.isoformat(),
+            "end": self.period.end.isoformat(),
+            "group_by": self.group_by,
+            "locale": self.locale,
+        }
 
     @classmethod
     def of(cls, export) -> "ExportSpec":
         """The spec stored with an Export row."""
         p = export.params
-        return cls(export.org_id, export.kind, export.format,
-                   Period(p["period"], date.fromisoformat(p["start"]), date.fromisoformat(p["end"])),
-                   p.get("group_by"), p.get("locale") or "zh")
+        return cls(
+            export.org_id,
+            export.kind,
+            export.format,
+            Period(p["period"], date.fromisoformat(p["start"]), date.fromisoformat(p["end"])),
+            p.get("group_by"),
+            p.get("locale") or "zh",
+        )
 
     @property
     def filename(self) -> str:
@@ -80,8 +92,12 @@ def table(spec: ExportSpec) -> Table:
     org = db.session.get(Organisation, spec.org_id)
     if spec.kind == "ledger":
         scope = queries.load_scope(org)
-        return Table(_("Service records"), _ledger_header(), count_ledger_rows(scope, spec.period),
-                     _ledger_rows(scope, spec.period, spec.locale))
+        return Table(
+            _("Service records"),
+            _ledger_header(),
+            count_ledger_rows(scope, spec.period),
+            _ledger_rows(scope, spec.period, spec.locale),
+        )
     rows = queries.hours_rows(org, spec.period, spec.group_by, locale=spec.locale)
     header, cells = _table_layout(spec.group_by)
     return Table(_("Service hours"), header, len(rows), [cells(row) for row in rows])
@@ -96,36 +112,63 @@ def _table_layout(group_by: str) -> tuple[list[str], Callable]:
     numbers = lambda r: [hours_value(r.minutes), r.minutes, r.shifts]  # noqa: E731
     match group_by:
         case "org":
-            return ([_("Organisation"), hours, minutes, shifts, volunteers],
-                    lambda r: [_("%(name)s (its own tasks)", name=r.label) if r.own else r.label, *numbers(r),
-                               r.volunteers])
+            return (
+                [_("Organisation"), hours, minutes, shifts, volunteers],
+                lambda r: [
+                    _("%(name)s (its own tasks)", name=r.label) if r.own else r.label,
+                    *numbers(r),
+                    r.volunteers,
+                ],
+            )
         case "volunteer":
-            return ([_("Volunteer"), _("Volunteer number"), hours, minutes, shifts],
-                    lambda r: [r.label, r.number, *numbers(r)])
+            return (
+                [_("Volunteer"), _("Volunteer number"), hours, minutes, shifts],
+                lambda r: [r.label, r.number, *numbers(r)],
+            )
         case "type":
             return [_("Task type"), hours, minutes, shifts], lambda r: [r.label, *numbers(r)]
         case "month":
             return [_("Month"), hours, minutes, shifts, volunteers], lambda r: [r.label, *numbers(r), r.volunteers]
         case "party":
-            return ([_("Volunteers"), hours, minutes, shifts, _("Active volunteers")],
-                    lambda r: [r.label, *numbers(r), r.volunteers])
+            return (
+                [_("Volunteers"), hours, minutes, shifts, _("Active volunteers")],
+                lambda r: [r.label, *numbers(r), r.volunteers],
+            )
         case "branch" | "team":
             name = _("Party branch") if group_by == "branch" else _("Team")
-            return ([name, hours, minutes, shifts, _("Active members"), _("Members")],
-                    lambda r: [r.label, *numbers(r), r.volunteers, r.members])
+            return (
+                [name, hours, minutes, shifts, _("Active members"), _("Members")],
+                lambda r: [r.label, *numbers(r), r.volunteers, r.members],
+            )
     return [_("Date"), hours, minutes, shifts], lambda r: [r.key, *numbers(r)]
 
 
 def _ledger_header() -> list[str]:
-    return [_("Record number"), _("Service date"), _("Activity"), _("Place"), _("Service content"),
-            _("Service hours"), _("Minutes"), _("Organising unit"), _("Person in charge"), _("Volunteer"),
-            _("Volunteer number"), _("Task type"), _("Source"), _("Corrects record"), _("Reason"),
-            _("Confirmed by"), _("Confirmed at")]
+    return [
+        _("Record number"),
+        _("Service date"),
+        _("Activity"),
+        _("Place"),
+        _("Service content"),
+        _("Service hours"),
+        _("Minutes"),
+        _("Organising unit"),
+        _("Person in charge"),
+        _("Volunteer"),
+        _("Volunteer number"),
+        _("Task type"),
+        _("Source"),
+        _("Corrects record"),
+        _("Reason"),
+        _("Confirmed by"),
+        _("Confirmed at"),
+    ]
 
 
 def count_ledger_rows(scope, period: Period) -> int:
     return db.session.execute(
-        sa.select(sa.func.count()).select_from(HourEntry)
+        sa.select(sa.func.count())
+        .select_from(HourEntry)
         .where(HourEntry.org_id.in_(scope.ids), HourEntry.service_date.between(period.start, period.end))
     ).scalar_one()
 
@@ -141,16 +184,34 @@ def _ledger_rows(scope, period: Period, locale: str) -> Iterator[list]:
                 sa.select(HourEntry, volunteer, confirmer.name)
                 .join(volunteer, volunteer.id == HourEntry.volunteer_id)
                 .join(confirmer, confirmer.id == HourEntry.confirmed_by_id)
-                .where(HourEntry.org_id == org.id, HourEntry.service_date <= period.end,
-                       sa.tuple_(HourEntry.service_date, HourEntry.id) > sa.tuple_(*after))
-                .order_by(HourEntry.service_date, HourEntry.id).limit(PAGE)
+                .where(
+                    HourEntry.org_id == org.id,
+                    HourEntry.service_date <= period.end,
+                    sa.tuple_(HourEntry.service_date, HourEntry.id) > sa.tuple_(*after),
+                )
+                .order_by(HourEntry.service_date, HourEntry.id)
+                .limit(PAGE)
             ).all()
             for entry, person, confirmer_name in page:
-                yield [entry.id, entry.service_date, entry.activity_name, entry.place, entry.service_content,
-                       hours_value(entry.minutes), entry.minutes, org_name(org, locale), entry.leader_name, person.name,
-                       person.volunteer_no, task_type_name(entry.task_type, locale),
-                       source_label(entry.source), entry.corrects_id, entry.reason or "", confirmer_name,
-                       to_local(entry.confirmed_at).replace(tzinfo=None, microsecond=0)]
+                yield [
+                    entry.id,
+                    entry.service_date,
+                    entry.activity_name,
+                    entry.place,
+                    entry.service_content,
+                    hours_value(entry.minutes),
+                    entry.minutes,
+                    org_name(org, locale),
+                    entry.leader_name,
+                    person.name,
+                    person.volunteer_no,
+                    task_type_name(entry.task_type, locale),
+                    source_label(entry.source),
+                    entry.corrects_id,
+                    entry.reason or "",
+                    confirmer_name,
+                    to_local(entry.confirmed_at).replace(tzinfo=None, microsecond=0),
+                ]
             if len(page) < PAGE:
                 break
             after = (page[-1][0].service_date, page[-1][0].id)

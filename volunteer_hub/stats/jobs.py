@@ -26,8 +26,12 @@ def refresh_all_shift_tallies() -> None:
 
 def start_export(export_id: int) -> None:
     """Hand a recorded export to its build job, which needs a longer timeout than outbox events get."""
-    queue.enqueue("volunteer_hub.stats.jobs.build_export", export_id, job_id=f"export-{export_id}",
-                  timeout=services.EXPORT_TIMEOUT_S)
+    queue.enqueue(
+        "volunteer_hub.stats.jobs.build_export",
+        export_id,
+        job_id=f"export-{export_id}",
+        timeout=services.EXPORT_TIMEOUT_S,
+    )
 
 
 def build_export(export_id: int) -> None:

@@ -43,8 +43,14 @@ class VolunteerSpanTally(db.Model):
 
     __tablename__ = "volunteer_span_tallies"
     __table_args__ = (
-        sa.PrimaryKeyConstraint("org_id", "span", "first_day", "volunteer_id", name="pk_volunteer_span_tallies",
-                                postgresql_include=["minutes", "entries"]),
+        sa.PrimaryKeyConstraint(
+            "org_id",
+            "span",
+            "first_day",
+            "volunteer_id",
+            name="pk_volunteer_span_tallies",
+            postgresql_include=["minutes", "entries"],
+        ),
         # Room on every page for the new versions the tally job's updates write, near the old ones; and
         # vacuumed after every 1% of rows changed (not 20%), as index-only reads fall back to the table for
         # pages with row versions not yet vacuumed, and the tally job rewrites this month's and year's rows.

@@ -54,7 +54,7 @@ class Period:
 
     @property
     def trend_unit(self) -> str:
-        """"day" for periods up to two months, else "month"."""
+        """ "day" for periods up to two months, else "month"."""
         return "day" if self.days <= TREND_DAYS_MAX else "month"
 
     def trend_points(self) -> list[date]:

@@ -70,16 +70,21 @@ class Scope:
         """The direct child of the scope that contains org_id (None: the scope's own organisation)."""
         if org_id == self.org.id:
             return None
-        rest = self.orgs[org_id].path[len(self.org.path):]
+        rest = self.orgs[org_id].path[len(self.org.path) :]
         return int(rest.split("/", 1)[0])
 
 
 def load_scope(org: Organisation) -> Scope:
     """The subtree of org, its direct children sorted by name."""
     rows = db.session.execute(
-        sa.select(Organisation.id, Organisation.parent_id, Organisation.name, Organisation.kind, Organisation.path,
-                  Organisation.name_en)
-        .where(Organisation.path.startswith(org.path, autoescape=True))
+        sa.select(
+            Organisation.id,
+            Organisation.parent_id,
+            Organisation.name,
+            Organisation.kind,
+            Organisation.path,
+            Organisation.name_en,
+        ).where(Organisation.path.startswith(org.path, autoescape=True))
     ).all()
     orgs = {row.id: OrgNode(*row) for row in rows}
     children = sorted((node for node in orgs.values() if node.parent_id == org.id), key=lambda n: (n.name, n.id))
@@ -106,15 +111,24 @@ def _recent():
     the statement's own snapshot decides). Filtered in the same query, planners prefer the (org_id,
     service_date) index and read the whole period instead of the few new rows."""
     return (
-        sa.select(HourEntry.org_id, HourEntry.service_date, HourEntry.task_type, HourEntry.volunteer_id,
-                  HourEntry.team_id, HourEntry.minutes, tallies.RECORD.label("record"))
+        sa.select(
+            HourEntry.org_id,
+            HourEntry.service_date,
+            HourEntry.task_type,
+            HourEntry.volunteer_id,
+            HourEntry.team_id,
+            HourEntry.minutes,
+            tallies.RECORD.label("record"),
+        )
         .where(HourEntry.id > tallies.cursor_position(), HourEntry.id > tallies.cursor_subquery())
-        .cte("recent").prefix_with("MATERIALIZED")
+        .cte("recent")
+        .prefix_with("MATERIALIZED")
     )
 
 
-def org_day_sums(scope: Scope, period: Period, keys: tuple[str, ...] = (), *, by_child: bool = False
-                 ) -> dict[tuple, Sums]:
+def org_day_sums(
+    scope: Scope, period: Period, keys: tuple[str, ...] = (), *, by_child: bool = False
+) -> dict[tuple, Sums]:
     """{(group, *keys): Sums} where group is the scope's id, or with by_child each direct child's id (entries
     recorded by the scope's own organisation then belong to no group), and keys are "day" or "month" (its first
     day) and/or "task_type". Months are summed in the database: a year is 12 rows per type, not 365."""
@@ -123,14 +137,18 @@ def org_day_sums(scope: Scope, period: Period, keys: tuple[str, ...] = (), *, by
     ledger_keys = [_day_key(k, recent.c.service_date, recent.c.task_type) for k in keys]
     groups = [child.id for child in scope.children] if by_child else [scope.org.id]
     tallied = (
-        sa.select(_src("t"), OrgDayTally.org_id, *tally_keys, sa.func.sum(OrgDayTally.minutes),
-                  sa.func.sum(OrgDayTally.entries))
+        sa.select(
+            _src("t"),
+            OrgDayTally.org_id,
+            *tally_keys,
+            sa.func.sum(OrgDayTally.minutes),
+            sa.func.sum(OrgDayTally.entries),
+        )
         .where(OrgDayTally.org_id.in_(groups), OrgDayTally.day.between(period.start, period.end))
         .group_by(OrgDayTally.org_id, *tally_keys)
     )
     untallied = (
-        sa.select(_src("l"), recent.c.org_id, *ledger_keys, sa.func.sum(recent.c.minutes),
-                  sa.func.sum(recent.c.record))
+        sa.select(_src("l"), recent.c.org_id, *ledger_keys, sa.func.sum(recent.c.minutes), sa.func.sum(recent.c.record))
         .where(recent.c.org_id.in_(scope.ids), recent.c.service_date.between(period.start, period.end))
         .group_by(recent.c.org_id, *ledger_keys)
     )
@@ -162,36 +180,67 @@ def _per_volunteer(scope: Scope, period: Period, by: str | None):
     tally, recent = VolunteerSpanTally, _recent()
     group_depth = scope.org.depth + (by == "child")
     cover = _volunteer_cover(period, by_month=by == "month", years=group_depth <= spans.YEAR_DEPTH)
-    pieces = rows_table(db.session, "cover", _COVER_COLUMNS, [
-        *((b.span, b.first, spans.span_end(b.span, b.first), month_start(b.first), b.sign) for b in cover.buckets),
-        *((None, first, last, month_start(first), sign) for first, last, sign in cover.days),
-    ])
-    orgs = rows_table(db.session, "scope_orgs", {"org_id": sa.Integer, "grp": sa.Integer}, [
-        (org_id, scope.child_of(org_id) if by == "child" else scope.org.id) for org_id in scope.orgs])
+    pieces = rows_table(
+        db.session,
+        "cover",
+        _COVER_COLUMNS,
+        [
+            *((b.span, b.first, spans.span_end(b.span, b.first), month_start(b.first), b.sign) for b in cover.buckets),
+            *((None, first, last, month_start(first), sign) for first, last, sign in cover.days),
+        ],
+    )
+    orgs = rows_table(
+        db.session,
+        "scope_orgs",
+        {"org_id": sa.Integer, "grp": sa.Integer},
+        [(org_id, scope.child_of(org_id) if by == "child" else scope.org.id) for org_id in scope.orgs],
+    )
     group = pieces.c.month if by == "month" else orgs.c.grp
     sign = pieces.c.sign
 
     def signed(volunteer_id, minutes, entries, *joined):
-        return sa.select(group.label("grp"), volunteer_id.label("volunteer_id"), (minutes * sign).label("minutes"),
-                         (entries * sign).label("entries")).select_from(*joined)
+        return sa.select(
+            group.label("grp"),
+            volunteer_id.label("volunteer_id"),
+            (minutes * sign).label("minutes"),
+            (entries * sign).label("entries"),
+        ).select_from(*joined)
 
     tally_minutes = sa.cast(tally.minutes, sa.Integer)  # a volunteer's month or year: see _volunteer_total
-    tallied = signed(tally.volunteer_id, tally_minutes, tally.entries, pieces.join(orgs, sa.true()).join(
-        tally, (tally.org_id == orgs.c.org_id) & (tally.span == pieces.c.span)
-        & (tally.first_day == pieces.c.first_day)))
-    ledger_days = signed(HourEntry.volunteer_id, HourEntry.minutes, tallies.RECORD, pieces.join(orgs, sa.true()).join(
-        HourEntry, (HourEntry.org_id == orgs.c.org_id)
-        & HourEntry.service_date.between(pieces.c.first_day, pieces.c.last_day))).where(pieces.c.span.is_(None))
-    # The entries after the tally cursor, with the sign of each bucket they fall in (ledger days hold them).
-    untallied = signed(recent.c.volunteer_id, recent.c.minutes, recent.c.record, orgs.join(
-        recent, recent.c.org_id == orgs.c.org_id).join(pieces, recent.c.service_date.between(
-            pieces.c.first_day, pieces.c.last_day) & pieces.c.span.is_not(None)))
-    rows = sa.union_all(tallied, ledger_days, untallied).subquery("rows")
-    return (
-        sa.select(rows.c.grp, rows.c.volunteer_id, _volunteer_total(rows.c.minutes).label("minutes"),
-                  _volunteer_total(rows.c.entries).label("entries"))
-        .group_by(rows.c.grp, rows.c.volunteer_id)
+    tallied = signed(
+        tally.volunteer_id,
+        tally_minutes,
+        tally.entries,
+        pieces.join(orgs, sa.true()).join(
+            tally,
+            (tally.org_id == orgs.c.org_id) & (tally.span == pieces.c.span) & (tally.first_day == pieces.c.first_day),
+        ),
     )
+    ledger_days = signed(
+        HourEntry.volunteer_id,
+        HourEntry.minutes,
+        tallies.RECORD,
+        pieces.join(orgs, sa.true()).join(
+            HourEntry,
+            (HourEntry.org_id == orgs.c.org_id) & HourEntry.service_date.between(pieces.c.first_day, pieces.c.last_day),
+        ),
+    ).where(pieces.c.span.is_(None))
+    # The entries after the tally cursor, with the sign of each bucket they fall in (ledger days hold them).
+    untallied = signed(
+        recent.c.volunteer_id,
+        recent.c.minutes,
+        recent.c.record,
+        orgs.join(recent, recent.c.org_id == orgs.c.org_id).join(
+            pieces, recent.c.service_date.between(pieces.c.first_day, pieces.c.last_day) & pieces.c.span.is_not(None)
+        ),
+    )
+    rows = sa.union_all(tallied, ledger_days, untallied).subquery("rows")
+    return sa.select(
+        rows.c.grp,
+        rows.c.volunteer_id,
+        _volunteer_total(rows.c.minutes).label("minutes"),
+        _volunteer_total(rows.c.entries).label("entries"),
+    ).group_by(rows.c.grp, rows.c.volunteer_id)
 
 
 # A cover's buckets (span set) and ledger day ranges (span NULL), each with its first day's month and its sign.
@@ -221,8 +270,7 @@ def _volunteer_cover(period: Period, *, by_month: bool = False, years: bool = Tr
         return spans.cover(period.start, period.end, today, top=spans.YEAR if years else spans.MONTH)
     cover = spans.Cover()
     for first in period.months():
-        cover += spans.cover(max(first, period.start), min(next_month(first) - DAY, period.end), today,
-                             top=spans.MONTH)
+        cover += spans.cover(max(first, period.start), min(next_month(first) - DAY, period.end), today, top=spans.MONTH)
     return cover
 
 
@@ -235,13 +283,15 @@ def active_volunteers(scope: Scope, period: Period, *, by: str | None = None) ->
     return {as_date(grp) if by == "month" else grp: count for grp, count in rows}
 
 
-def volunteer_ranking(scope: Scope, period: Period, *, limit: int | None = TOP_VOLUNTEERS
-                      ) -> tuple[int, list[tuple[int, Sums]]]:
+def volunteer_ranking(
+    scope: Scope, period: Period, *, limit: int | None = TOP_VOLUNTEERS
+) -> tuple[int, list[tuple[int, Sums]]]:
     """(volunteers with a positive net time, the first ``limit`` of them by net time with their Sums); with
     limit None, every volunteer with any entry, whatever the net time."""
     grouped = _per_volunteer(scope, period, None).subquery()
-    query = sa.select(grouped.c.volunteer_id, grouped.c.minutes, grouped.c.entries,
-                      sa.func.count().over().label("active"))
+    query = sa.select(
+        grouped.c.volunteer_id, grouped.c.minutes, grouped.c.entries, sa.func.count().over().label("active")
+    )
     if limit is not None:
         query = query.where(grouped.c.minutes > 0).limit(limit)
     rows = db.session.execute(query.order_by(grouped.c.minutes.desc(), grouped.c.volunteer_id)).all()
@@ -264,19 +314,34 @@ def volunteer_groups(scope: Scope, period: Period, branch_ids: list[int] = ()) -
     """The ranking, the active volunteers per direct child, the Party split and the branches' sums, in one
     statement over one read of the per-volunteer sums per child (at a year's scale the dashboard's costliest
     read), added up per volunteer in the database."""
-    pv = (_per_volunteer(scope, period, "child" if scope.children else None)
-          .cte("per_child_volunteer").prefix_with("MATERIALIZED"))
-    volunteers = (sa.select(pv.c.volunteer_id, _volunteer_total(pv.c.minutes).label("minutes"),
-                            _volunteer_total(pv.c.entries).label("entries"))
-                  .group_by(pv.c.volunteer_id).cte("per_volunteer"))
+    pv = (
+        _per_volunteer(scope, period, "child" if scope.children else None)
+        .cte("per_child_volunteer")
+        .prefix_with("MATERIALIZED")
+    )
+    volunteers = (
+        sa.select(
+            pv.c.volunteer_id,
+            _volunteer_total(pv.c.minutes).label("minutes"),
+            _volunteer_total(pv.c.entries).label("entries"),
+        )
+        .group_by(pv.c.volunteer_id)
+        .cte("per_volunteer")
+    )
 
     def figures(kind: str, key, rows, *group_by):
         active = _total(sa.case((rows.c.minutes > 0, 1), else_=0))
-        return (sa.select(sa.literal(kind).label("kind"), key.label("key"), _total(rows.c.minutes),
-                          _total(rows.c.entries), active).group_by(*group_by))
+        return sa.select(
+            sa.literal(kind).label("kind"), key.label("key"), _total(rows.c.minutes), _total(rows.c.entries), active
+        ).group_by(*group_by)
 
-    top = (sa.select(volunteers).where(volunteers.c.minutes > 0)
-           .order_by(volunteers.c.minutes.desc(), volunteers.c.volunteer_id).limit(TOP_VOLUNTEERS).subquery())
+    top = (
+        sa.select(volunteers)
+        .where(volunteers.c.minutes > 0)
+        .order_by(volunteers.c.minutes.desc(), volunteers.c.volunteer_id)
+        .limit(TOP_VOLUNTEERS)
+        .subquery()
+    )
     # Membership by a subquery over the members' partial index: a join would read every user.
     is_party = sa.case((volunteers.c.volunteer_id.in_(sa.select(User.id).where(User.party_member)), 1), else_=0)
     parts = [
@@ -285,9 +350,12 @@ def volunteer_groups(scope: Scope, period: Period, branch_ids: list[int] = ()) -
         figures("party", is_party, volunteers, is_party),
     ]
     if branch_ids:
-        members = (sa.select(BranchMember.org_id, volunteers.c.minutes, volunteers.c.entries)
-                   .join(volunteers, volunteers.c.volunteer_id == BranchMember.user_id)
-                   .where(BranchMember.org_id.in_(list(branch_ids))).subquery())
+        members = (
+            sa.select(BranchMember.org_id, volunteers.c.minutes, volunteers.c.entries)
+            .join(volunteers, volunteers.c.volunteer_id == BranchMember.user_id)
+            .where(BranchMember.org_id.in_(list(branch_ids)))
+            .subquery()
+        )
         parts.append(figures("branch", members.c.org_id, members, members.c.org_id))
     result = VolunteerGroups()
     for kind, key, minutes, entries, active in db.session.execute(sa.union_all(*parts)):
@@ -307,6 +375,7 @@ def volunteer_groups(scope: Scope, period: Period, branch_ids: list[int] = ()) -
 
 # --- shifts and claims ---
 
+
 def shift_sums(scope: Scope, period: Period) -> dict[int, ShiftSums]:
     """{organisation of the task: ShiftSums} for shifts starting in the period, from the shift tallies."""
     return shift_tallies.stored(scope.ids, period.start, period.end)
@@ -315,11 +384,13 @@ def shift_sums(scope: Scope, period: Period) -> dict[int, ShiftSums]:
 def anomaly_counts(scope: Scope, period: Period) -> dict[int, int]:
     """{organisation: anomaly flags raised during the period} in the scope."""
     starts, ends = period.utc_bounds()
-    return dict(db.session.execute(
-        sa.select(AnomalyFlag.org_id, sa.func.count())
-        .where(AnomalyFlag.org_id.in_(scope.ids), AnomalyFlag.created_at >= starts, AnomalyFlag.created_at < ends)
-        .group_by(AnomalyFlag.org_id)
-    ).all())
+    return dict(
+        db.session.execute(
+            sa.select(AnomalyFlag.org_id, sa.func.count())
+            .where(AnomalyFlag.org_id.in_(scope.ids), AnomalyFlag.created_at >= starts, AnomalyFlag.created_at < ends)
+            .group_by(AnomalyFlag.org_id)
+        ).all()
+    )
 
 
 def _roll_up(scope: Scope, per_org: dict[int, object], add) -> tuple[dict[int | None, object], object]:
@@ -354,6 +425,7 @@ def _add_ints(left, right):
 # after the cursor) and the ledger for the days at its ends; active members come from the ledger through the
 # (volunteer_id, service_date) index, restricted to the teams' members.
 
+
 @dataclass
 class GroupFigures:
     """Minutes, shifts served and active volunteers of one group (Party/others, a branch or a team)."""
@@ -373,12 +445,15 @@ def party_figures(scope: Scope, period: Period) -> list[GroupFigures]:
 
 def _party_groups(split: dict[bool, tuple[Sums, int]]) -> list[GroupFigures]:
     """Party members, then everyone else, from {is a Party member: (Sums, active volunteers)}."""
-    return [GroupFigures("party", str(_l("Party members")), *split.get(True, (Sums(), 0))),
-            GroupFigures("others", str(_l("Other volunteers")), *split.get(False, (Sums(), 0)))]
+    return [
+        GroupFigures("party", str(_l("Party members")), *split.get(True, (Sums(), 0))),
+        GroupFigures("others", str(_l("Other volunteers")), *split.get(False, (Sums(), 0))),
+    ]
 
 
-def branch_figures(scope: Scope, period: Period, groups: VolunteerGroups | None = None,
-                   branches: list | None = None) -> list[GroupFigures]:
+def branch_figures(
+    scope: Scope, period: Period, groups: VolunteerGroups | None = None, branches: list | None = None
+) -> list[GroupFigures]:
     """Every Party branch in the scope (temporary ones included) with its members' time inside the scope,
     largest first; branches without hours are listed too. The dashboard passes the branches and the groups it
     made with their ids."""
@@ -386,21 +461,33 @@ def branch_figures(scope: Scope, period: Period, groups: VolunteerGroups | None 
     if not branches:
         return []
     ids = [row.id for row in branches]
-    members = dict(db.session.execute(
-        sa.select(BranchMember.org_id, sa.func.count()).where(BranchMember.org_id.in_(ids))
-        .group_by(BranchMember.org_id)).all())
+    members = dict(
+        db.session.execute(
+            sa.select(BranchMember.org_id, sa.func.count())
+            .where(BranchMember.org_id.in_(ids))
+            .group_by(BranchMember.org_id)
+        ).all()
+    )
     sums = (groups or volunteer_groups(scope, period, ids)).branches
-    figures = [GroupFigures(row.id, org_name(row), *sums.get(row.id, (Sums(), 0)), members=members.get(row.id, 0),
-                            temporary=row.temporary) for row in branches]
+    figures = [
+        GroupFigures(
+            row.id,
+            org_name(row),
+            *sums.get(row.id, (Sums(), 0)),
+            members=members.get(row.id, 0),
+            temporary=row.temporary,
+        )
+        for row in branches
+    ]
     return sorted(figures, key=lambda f: (-f.sums.minutes, f.name, f.id))
 
 
 def party_branches(scope: Scope) -> list:
     """(id, name, name_en, temporary) of the Party branches in the scope."""
     return db.session.execute(
-        sa.select(Organisation.id, Organisation.name, Organisation.name_en, Organisation.temporary)
-        .where(Organisation.kind == OrgKind.PARTY_BRANCH,
-               Organisation.path.startswith(scope.org.path, autoescape=True))
+        sa.select(Organisation.id, Organisation.name, Organisation.name_en, Organisation.temporary).where(
+            Organisation.kind == OrgKind.PARTY_BRANCH, Organisation.path.startswith(scope.org.path, autoescape=True)
+        )
     ).all()
 
 
@@ -424,7 +511,8 @@ def team_figures(scope: Scope, period: Period) -> list[GroupFigures]:
         in_months = sa.or_(*(recent.service_date.between(m, next_month(m) - DAY) for m in months))
         for team_id, minutes, entries in db.session.execute(
             sa.select(recent.team_id, sa.func.sum(recent.minutes), sa.func.sum(recent.record))
-            .where(recent.team_id.in_(ids), in_months).group_by(recent.team_id)
+            .where(recent.team_id.in_(ids), in_months)
+            .group_by(recent.team_id)
         ):
             sums[team_id].add(minutes, entries)
     ever_members = sa.select(TeamMember.user_id).where(TeamMember.team_id.in_(ids))
@@ -432,28 +520,36 @@ def team_figures(scope: Scope, period: Period) -> list[GroupFigures]:
     for first, last in period.edges():
         for team_id, minutes, entries in db.session.execute(
             sa.select(HourEntry.team_id, sa.func.sum(HourEntry.minutes), sa.func.sum(tallies.RECORD))
-            .where(*mine, HourEntry.service_date.between(first, last)).group_by(HourEntry.team_id)
+            .where(*mine, HourEntry.service_date.between(first, last))
+            .group_by(HourEntry.team_id)
         ):
             sums[team_id].add(minutes, entries)
     per_member = (
         sa.select(HourEntry.team_id, HourEntry.volunteer_id)
         .where(*mine, HourEntry.service_date.between(period.start, period.end))
-        .group_by(HourEntry.team_id, HourEntry.volunteer_id).having(sa.func.sum(HourEntry.minutes) > 0)
+        .group_by(HourEntry.team_id, HourEntry.volunteer_id)
+        .having(sa.func.sum(HourEntry.minutes) > 0)
         .subquery()
     )
-    active = dict(db.session.execute(
-        sa.select(per_member.c.team_id, sa.func.count()).group_by(per_member.c.team_id)).all())
-    members = dict(db.session.execute(
-        sa.select(TeamMember.team_id, sa.func.count())
-        .where(TeamMember.team_id.in_(ids), TeamMember.status == MemberStatus.ACTIVE)
-        .group_by(TeamMember.team_id)).all())
-    figures = [GroupFigures(row.id, row.name, sums.get(row.id, Sums()), active.get(row.id, 0),
-                            members=members.get(row.id, 0)) for row in teams]
+    active = dict(
+        db.session.execute(sa.select(per_member.c.team_id, sa.func.count()).group_by(per_member.c.team_id)).all()
+    )
+    members = dict(
+        db.session.execute(
+            sa.select(TeamMember.team_id, sa.func.count())
+            .where(TeamMember.team_id.in_(ids), TeamMember.status == MemberStatus.ACTIVE)
+            .group_by(TeamMember.team_id)
+        ).all()
+    )
+    figures = [
+        GroupFigures(row.id, row.name, sums.get(row.id, Sums()), active.get(row.id, 0), members=members.get(row.id, 0))
+        for row in teams
+    ]
     return sorted(figures, key=lambda f: (-f.sums.minutes, f.name, f.id))
 
 
-
 # --- the dashboard ---
+
 
 @dataclass
 class ChildFigures:
@@ -496,8 +592,9 @@ class Dashboard:
     @property
     def shifts_behind(self) -> bool:
         """The shift figures missed their recounts (the job is down or late): the page says so."""
-        return bool(self.shifts_as_of and self.counted_at
-                    and self.counted_at - self.shifts_as_of > shift_tallies.STALE_AFTER)
+        return bool(
+            self.shifts_as_of and self.counted_at and self.counted_at - self.shifts_as_of > shift_tallies.STALE_AFTER
+        )
 
     @property
     def max_child_minutes(self) -> int:
@@ -529,11 +626,16 @@ def dashboard(user, org: Organisation, period: Period) -> Dashboard:
     shifts_as_of = shift_tallies.as_of()
     volunteers = reading_volunteers.result()
     return Dashboard(
-        scope=scope, period=period, totals=totals,
+        scope=scope,
+        period=period,
+        totals=totals,
         volunteers=volunteers.active,
-        shifts=shift_total or ShiftSums(), overdue=overdue_total or 0, anomalies=anomalies_total or 0,
-        children=_children(scope, child_sums, totals, volunteers.active_by_child, shift_by_child,
-                           overdue_by_child, anomalies_by_child),
+        shifts=shift_total or ShiftSums(),
+        overdue=overdue_total or 0,
+        anomalies=anomalies_total or 0,
+        children=_children(
+            scope, child_sums, totals, volunteers.active_by_child, shift_by_child, overdue_by_child, anomalies_by_child
+        ),
         types=sorted(per_type.items(), key=lambda item: (-item[1].minutes, item[0])),
         trend=[(first, per_point.get(first, 0)) for first in period.trend_points()],
         top_volunteers=_named(volunteers.ranking),
@@ -553,13 +655,29 @@ def _children(scope, child_sums, totals, volunteers, shifts, overdue, anomalies)
     for child in scope.children:
         sums = child_sums.get((child.id,), Sums())
         own.add(-sums.minutes, -sums.entries)
-        figures.append(ChildFigures(child, sums, volunteers.get(child.id, 0),
-                                    shifts.get(child.id, ShiftSums()), overdue.get(child.id, 0),
-                                    anomalies.get(child.id, 0)))
+        figures.append(
+            ChildFigures(
+                child,
+                sums,
+                volunteers.get(child.id, 0),
+                shifts.get(child.id, ShiftSums()),
+                overdue.get(child.id, 0),
+                anomalies.get(child.id, 0),
+            )
+        )
     figures.sort(key=lambda f: (-f.sums.minutes, f.org.name))
     if own.minutes or own.entries or None in shifts or None in overdue:
-        figures.append(ChildFigures(scope.org, own, volunteers.get(None, 0), shifts.get(None, ShiftSums()),
-                                    overdue.get(None, 0), anomalies.get(None, 0), own=True))
+        figures.append(
+            ChildFigures(
+                scope.org,
+                own,
+                volunteers.get(None, 0),
+                shifts.get(None, ShiftSums()),
+                overdue.get(None, 0),
+                anomalies.get(None, 0),
+                own=True,
+            )
+        )
     return figures
 
 
@@ -574,20 +692,28 @@ def volunteers_by_id(ids) -> dict[int, User]:
     ids = list(ids)
     if not ids:
         return {}
-    return {user.id: user for user in db.session.execute(
-        sa.select(User).options(load_only(User.id, User.name)).where(User.id.in_(ids))).scalars()}
+    return {
+        user.id: user
+        for user in db.session.execute(
+            sa.select(User).options(load_only(User.id, User.name)).where(User.id.in_(ids))
+        ).scalars()
+    }
 
 
 def _ancestors(user, org: OrgNode) -> list[tuple[OrgNode, bool]]:
     """The breadcrumb from the root down to org; each step says whether the user may open it."""
     ids = [int(part) for part in org.path.strip("/").split("/")]
-    rows = {row.id: row for row in db.session.execute(sa.select(Organisation).where(Organisation.id.in_(ids)))
-            .scalars()}
-    return [(OrgNode(o.id, o.parent_id, o.name, o.kind, o.path, o.name_en), permissions.can_review(user, o))
-            for o in (rows[i] for i in ids)]
+    rows = {
+        row.id: row for row in db.session.execute(sa.select(Organisation).where(Organisation.id.in_(ids))).scalars()
+    }
+    return [
+        (OrgNode(o.id, o.parent_id, o.name, o.kind, o.path, o.name_en), permissions.can_review(user, o))
+        for o in (rows[i] for i in ids)
+    ]
 
 
 # --- rows of one grouping: the API and the table exports ---
+
 
 @dataclass
 class HoursRow:
@@ -609,29 +735,51 @@ def hours_rows(org: Organisation, period: Period, group_by: str, *, locale: str 
     scope = load_scope(org)
     groups = {"party": party_figures, "branch": branch_figures, "team": team_figures}.get(group_by)
     if groups is not None:
-        return [HoursRow(g.id, g.name, g.sums.minutes, g.sums.entries, g.volunteers, members=g.members)
-                for g in groups(scope, period)]
+        return [
+            HoursRow(g.id, g.name, g.sums.minutes, g.sums.entries, g.volunteers, members=g.members)
+            for g in groups(scope, period)
+        ]
     if group_by == "org":
         totals = org_day_sums(scope, period).get((scope.org.id,), Sums())
-        children = _children(scope, org_day_sums(scope, period, by_child=True), totals,
-                             volunteer_groups(scope, period).active_by_child, {}, {}, {})
-        return [HoursRow(c.org.id, org_name(c.org, locale), c.sums.minutes, c.sums.entries, c.volunteers, own=c.own)
-                for c in children]
+        children = _children(
+            scope,
+            org_day_sums(scope, period, by_child=True),
+            totals,
+            volunteer_groups(scope, period).active_by_child,
+            {},
+            {},
+            {},
+        )
+        return [
+            HoursRow(c.org.id, org_name(c.org, locale), c.sums.minutes, c.sums.entries, c.volunteers, own=c.own)
+            for c in children
+        ]
     if group_by == "volunteer":
         _active, ranking = volunteer_ranking(scope, period, limit=None)
         people = volunteers_by_id(vid for vid, _s in ranking)
-        return [HoursRow(vid, people[vid].name, s.minutes, s.entries, int(s.minutes > 0),
-                         number=people[vid].volunteer_no) for vid, s in ranking]
+        return [
+            HoursRow(vid, people[vid].name, s.minutes, s.entries, int(s.minutes > 0), number=people[vid].volunteer_no)
+            for vid, s in ranking
+        ]
     if group_by == "type":
         sums = org_day_sums(scope, period, ("task_type",))
-        return sorted((HoursRow(code, task_type_name(code, locale), s.minutes, s.entries, None)
-                       for (_group, code), s in sums.items()), key=lambda r: (-r.minutes, r.key))
+        return sorted(
+            (
+                HoursRow(code, task_type_name(code, locale), s.minutes, s.entries, None)
+                for (_group, code), s in sums.items()
+            ),
+            key=lambda r: (-r.minutes, r.key),
+        )
     if group_by == "day":
-        return [HoursRow(day, day.isoformat(), s.minutes, s.entries, None)
-                for (_group, day), s in sorted(org_day_sums(scope, period, ("day",)).items())]
+        return [
+            HoursRow(day, day.isoformat(), s.minutes, s.entries, None)
+            for (_group, day), s in sorted(org_day_sums(scope, period, ("day",)).items())
+        ]
     volunteers = active_volunteers(scope, period, by="month")
-    return [HoursRow(month, month.strftime("%Y-%m"), s.minutes, s.entries, volunteers.get(month, 0))
-            for (_group, month), s in sorted(org_day_sums(scope, period, ("month",)).items())]
+    return [
+        HoursRow(month, month.strftime("%Y-%m"), s.minutes, s.entries, volunteers.get(month, 0))
+        for (_group, month), s in sorted(org_day_sums(scope, period, ("month",)).items())
+    ]
 
 
 def review_scopes(user) -> list[Organisation]:

@@ -15,6 +15,4 @@ def check_range(start: date, end: date, *, end_field: str = "to") -> None:
     if end < start:
         raise ValidationError(fields={end_field: _l("The end date must be on or after the start date.")})
     if (end - start).days + 1 > MAX_RANGE_DAYS:
-        raise ValidationError(fields={
-            end_field: _l("Choose a range of at most %(days)d days.", days=MAX_RANGE_DAYS)})
-
+        raise ValidationError(fields={end_field: _l("Choose a range of at most %(days)d days.", days=MAX_RANGE_DAYS)})

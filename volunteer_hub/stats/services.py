@@ -46,9 +46,15 @@ def export(user, org: Organisation, spec: exports.ExportSpec) -> tuple[str, byte
     permissions.require_review(user, org)
     data = exports.table(spec)
     if data.total > MAX_EXPORT_ROWS:
-        raise Conflict(_l("That is %(rows)s rows, more than one file can hold (%(max)s). Choose a shorter period "
-                          "or a smaller organisation.", rows=f"{data.total:,}", max=f"{MAX_EXPORT_ROWS:,}"),
-                       code="export_too_large")
+        raise Conflict(
+            _l(
+                "That is %(rows)s rows, more than one file can hold (%(max)s). Choose a shorter period "
+                "or a smaller organisation.",
+                rows=f"{data.total:,}",
+                max=f"{MAX_EXPORT_ROWS:,}",
+            ),
+            code="export_too_large",
+        )
     if data.total <= current_app.config["EXPORT_SYNC_MAX_ROWS"]:
         return spec.filename, exports.write(spec.format, data)
     return atomic(_record_export, user, spec, data.total)
@@ -56,15 +62,29 @@ def export(user, org: Organisation, spec: exports.ExportSpec) -> tuple[str, byte
 
 def _record_export(user, spec: exports.ExportSpec, total: int) -> Export:
     unfinished = db.session.execute(
-        sa.select(sa.func.count()).select_from(Export)
-        .where(Export.user_id == user.id, Export.status.in_((ExportStatus.PENDING, ExportStatus.RUNNING)),
-               Export.created_at >= now() - EXPORT_GIVE_UP)
+        sa.select(sa.func.count())
+        .select_from(Export)
+        .where(
+            Export.user_id == user.id,
+            Export.status.in_((ExportStatus.PENDING, ExportStatus.RUNNING)),
+            Export.created_at >= now() - EXPORT_GIVE_UP,
+        )
     ).scalar_one()
     if unfinished >= MAX_UNFINISHED_EXPORTS:
-        raise Conflict(_l("%(num)d of your exports are still being made. Wait for them to finish first.",
-                          num=unfinished), code="too_many_exports")
-    record = Export(user_id=user.id, org_id=spec.org_id, kind=spec.kind, format=spec.format,
-                    params=spec.params(), status=ExportStatus.PENDING, total=total, filename=spec.filename)
+        raise Conflict(
+            _l("%(num)d of your exports are still being made. Wait for them to finish first.", num=unfinished),
+            code="too_many_exports",
+        )
+    record = Export(
+        user_id=user.id,
+        org_id=spec.org_id,
+        kind=spec.kind,
+        format=spec.format,
+        params=spec.params(),
+        status=ExportStatus.PENDING,
+        total=total,
+        filename=spec.filename,
+    )
     db.session.add(record)
     db.session.flush()
     outbox.record("volunteer_hub.stats.jobs.start_export", export_id=record.id)
@@ -106,7 +126,12 @@ def get_own_export(user, export_id: int) -> Export:
 
 def list_exports(user, limit: int = 20) -> list[Export]:
     """The user's latest exports, newest first (without their files)."""
-    return list(db.session.execute(
-        sa.select(Export).options(sa.orm.defer(Export.content)).where(Export.user_id == user.id)
-        .order_by(Export.created_at.desc(), Export.id.desc()).limit(limit)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Export)
+            .options(sa.orm.defer(Export.content))
+            .where(Export.user_id == user.id)
+            .order_by(Export.created_at.desc(), Export.id.desc())
+            .limit(limit)
+        ).scalars()
+    )

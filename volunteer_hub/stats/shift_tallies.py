@@ -82,8 +82,11 @@ def stored(org_ids: list[int], first: date, last: date) -> dict[int, ShiftSums]:
 
 
 def stored_overdue(org_ids: list[int]) -> dict[int, int]:
-    return dict(db.session.execute(
-        sa.select(OverdueTally.org_id, OverdueTally.records).where(OverdueTally.org_id.in_(org_ids))).all())
+    return dict(
+        db.session.execute(
+            sa.select(OverdueTally.org_id, OverdueTally.records).where(OverdueTally.org_id.in_(org_ids))
+        ).all()
+    )
 
 
 def count_days(first: date, last: date) -> dict[tuple[int, date], ShiftSums]:
@@ -93,18 +96,34 @@ def count_days(first: date, last: date) -> dict[tuple[int, date], ShiftSums]:
     in_range = (Task.status != TaskStatus.CANCELLED, Shift.starts_at >= starts, Shift.starts_at < ends)
     sums: dict[tuple[int, date], ShiftSums] = defaultdict(ShiftSums)
     for org_id, on, shifts, full, places, filled in db.session.execute(
-        sa.select(Task.org_id, day, sa.func.count(Shift.id),
-                  sa.func.sum(sa.case((Shift.confirmed >= Shift.capacity, 1), else_=0)),
-                  sa.func.sum(Shift.capacity), sa.func.sum(Shift.confirmed))
-        .join(Task, Task.id == Shift.task_id).where(*in_range).group_by(Task.org_id, day)
+        sa.select(
+            Task.org_id,
+            day,
+            sa.func.count(Shift.id),
+            sa.func.sum(sa.case((Shift.confirmed >= Shift.capacity, 1), else_=0)),
+            sa.func.sum(Shift.capacity),
+            sa.func.sum(Shift.confirmed),
+        )
+        .join(Task, Task.id == Shift.task_id)
+        .where(*in_range)
+        .group_by(Task.org_id, day)
     ):
         sums[(org_id, as_date(on))].add(ShiftSums(shifts, int(full), int(places), int(filled)))
     for org_id, on, marked, no_shows in db.session.execute(
-        sa.select(Task.org_id, day, sa.func.count(Claim.id),
-                  sa.func.sum(sa.case((Claim.attendance == Attendance.NO_SHOW, 1), else_=0)))
-        .select_from(Claim).join(Shift, Shift.id == Claim.shift_id).join(Task, Task.id == Shift.task_id)
-        .where(*in_range, Claim.status == ClaimStatus.CONFIRMED,
-               Claim.attendance.in_((Attendance.PRESENT, Attendance.NO_SHOW)))
+        sa.select(
+            Task.org_id,
+            day,
+            sa.func.count(Claim.id),
+            sa.func.sum(sa.case((Claim.attendance == Attendance.NO_SHOW, 1), else_=0)),
+        )
+        .select_from(Claim)
+        .join(Shift, Shift.id == Claim.shift_id)
+        .join(Task, Task.id == Shift.task_id)
+        .where(
+            *in_range,
+            Claim.status == ClaimStatus.CONFIRMED,
+            Claim.attendance.in_((Attendance.PRESENT, Attendance.NO_SHOW)),
+        )
         .group_by(Task.org_id, day)
     ):
         sums[(org_id, as_date(on))].add(ShiftSums(marked=marked, no_shows=int(no_shows)))
@@ -117,11 +136,15 @@ def differences() -> list[str]:
     kept_days = db.session.execute(sa.select(sa.func.min(ShiftDayTally.day), sa.func.max(ShiftDayTally.day))).one()
     first, last = min(first, as_date(kept_days[0] or first)), max(last, as_date(kept_days[1] or last))
     fresh = {key: astuple(value) for key, value in count_days(first, last).items()}
-    kept = {(row.org_id, row.day): (row.shifts, row.full, row.places, row.filled, row.marked, row.no_shows)
-            for row in db.session.execute(sa.select(ShiftDayTally).where(ShiftDayTally.day.between(first, last)))
-            .scalars()}
-    return [f"org {key[0]} {key[1]}: stored {kept.get(key)}, counted {fresh.get(key)}"
-            for key in sorted(fresh.keys() | kept.keys()) if fresh.get(key) != kept.get(key)]
+    kept = {
+        (row.org_id, row.day): (row.shifts, row.full, row.places, row.filled, row.marked, row.no_shows)
+        for row in db.session.execute(sa.select(ShiftDayTally).where(ShiftDayTally.day.between(first, last))).scalars()
+    }
+    return [
+        f"org {key[0]} {key[1]}: stored {kept.get(key)}, counted {fresh.get(key)}"
+        for key in sorted(fresh.keys() | kept.keys())
+        if fresh.get(key) != kept.get(key)
+    ]
 
 
 def _refresh(first: date, last: date) -> None:
@@ -129,7 +152,7 @@ def _refresh(first: date, last: date) -> None:
     rows = [{"org_id": org_id, "day": day, **vars(sums)} for (org_id, day), sums in count_days(first, last).items()]
     db.session.execute(sa.delete(ShiftDayTally).where(ShiftDayTally.day.between(first, last)))
     for start in range(0, len(rows), 5000):
-        db.session.execute(sa.insert(ShiftDayTally), rows[start:start + 5000])
+        db.session.execute(sa.insert(ShiftDayTally), rows[start : start + 5000])
     db.session.execute(sa.delete(OverdueTally))
     overdue = hour_queries.overdue_counts(None)
     if overdue:
@@ -150,5 +173,3 @@ def _local_day(column):
     if db.session.get_bind().dialect.name == "postgresql":
         return sa.cast(sa.func.timezone("UTC", column) + sa.text(f"interval '{seconds} seconds'"), sa.Date)
     return sa.func.date(column, f"{seconds:+d} seconds")
-
-

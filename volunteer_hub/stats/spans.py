@@ -64,8 +64,11 @@ class Cover:
         return Cover(self.buckets + other.buckets, self.days + other.days, self.cost + other.cost)
 
     def negated(self) -> "Cover":
-        return Cover([Bucket(b.span, b.first, -b.sign) for b in self.buckets],
-                     [(first, last, -sign) for first, last, sign in self.days], self.cost)
+        return Cover(
+            [Bucket(b.span, b.first, -b.sign) for b in self.buckets],
+            [(first, last, -sign) for first, last, sign in self.days],
+            self.cost,
+        )
 
 
 def cover(start: date, end: date, today: date, *, top: str = YEAR) -> Cover:
@@ -97,8 +100,7 @@ def _cover(level: int, first: date, start: date, end: date, today: date) -> Cove
 def _split(level: int, first: date, last: date, ranges: list[tuple[date, date]], today: date) -> Cover:
     """The ranges (inside first..last) covered by the next smaller span, or by ledger days below the smallest."""
     if level + 1 == len(SPANS):
-        return Cover(days=[(a, b, 1) for a, b in ranges],
-                     cost=DAY_COST * sum((b - a).days + 1 for a, b in ranges))
+        return Cover(days=[(a, b, 1) for a, b in ranges], cost=DAY_COST * sum((b - a).days + 1 for a, b in ranges))
     result, child = Cover(), first
     while child <= last:
         for a, b in ranges:

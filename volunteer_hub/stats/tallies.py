@@ -86,35 +86,49 @@ def verify_tallies(*, examples: int = 20) -> TallyCheck:
     cursor = cursor_subquery()
     comparisons = [
         ("org_day", _expected_org_days(cursor), _stored(OrgDayTally, "day", "task_type")),
-        *((f"volunteer_{span}", _expected_volunteer_spans(span, cursor),
-           _stored(VolunteerSpanTally, "first_day", "volunteer_id", VolunteerSpanTally.span == span))
-          for span in SPANS),
+        *(
+            (
+                f"volunteer_{span}",
+                _expected_volunteer_spans(span, cursor),
+                _stored(VolunteerSpanTally, "first_day", "volunteer_id", VolunteerSpanTally.span == span),
+            )
+            for span in SPANS
+        ),
         ("team_month", _padded(_expected_team_months(cursor)), _padded(_stored_team_months())),
     ]
     for name, expected, stored in comparisons:
         for row in db.session.execute(_differences(expected, stored)):
             check.differences += 1
             if len(check.examples) < examples:
-                check.examples.append(f"{name} {row.side}: org {row.org_id}, {row.k1}, {row.k2}: "
-                                      f"{row.minutes} min, {row.entries} entries")
+                check.examples.append(
+                    f"{name} {row.side}: org {row.org_id}, {row.k1}, {row.k2}: {row.minutes} min, {row.entries} entries"
+                )
     db.session.rollback()
     return check
 
 
 # --- incremental ---
 
+
 def _tally_batch(batch_size: int) -> int:
     last = lock_cursor()
-    batch = (sa.select(HourEntry.id, HourEntry.confirmed_at).where(HourEntry.id > last)
-             .order_by(HourEntry.id).limit(batch_size).subquery())
+    batch = (
+        sa.select(HourEntry.id, HourEntry.confirmed_at)
+        .where(HourEntry.id > last)
+        .order_by(HourEntry.id)
+        .limit(batch_size)
+        .subquery()
+    )
     ids = db.session.execute(sa.select(batch.c.id).order_by(batch.c.id)).scalars().all()
     settled = db.session.execute(
-        sa.select(sa.func.max(batch.c.id)).where(batch.c.confirmed_at < now() - SETTLE)).scalar()
+        sa.select(sa.func.max(batch.c.id)).where(batch.c.confirmed_at < now() - SETTLE)
+    ).scalar()
     final = final_prefix(ids, last, settled)
     if final:
         _add_range(last, final[-1])
-        db.session.execute(sa.update(TallyCursor).where(TallyCursor.name == CURSOR)
-                           .values(last_entry_id=final[-1], updated_at=now()))
+        db.session.execute(
+            sa.update(TallyCursor).where(TallyCursor.name == CURSOR).values(last_entry_id=final[-1], updated_at=now())
+        )
     return len(final)
 
 
@@ -134,8 +148,11 @@ def _add_range(after: int, upto: int) -> None:
     a rebuild, limited to the range) and merged with INSERT ... ON CONFLICT DO UPDATE."""
     _upsert(OrgDayTally, ("org_id", "day", "task_type"), _expected_org_days(upto, after=after))
     for span in SPANS:
-        _upsert(VolunteerSpanTally, ("org_id", "span", "first_day", "volunteer_id"),
-                _with_span(span, _expected_volunteer_spans(span, upto, after=after)))
+        _upsert(
+            VolunteerSpanTally,
+            ("org_id", "span", "first_day", "volunteer_id"),
+            _with_span(span, _expected_volunteer_spans(span, upto, after=after)),
+        )
     _upsert(TeamMonthTally, ("team_id", "month"), _expected_team_months(upto, after=after))
 
 
@@ -149,20 +166,27 @@ def _upsert(model, keys: tuple[str, ...], sums) -> None:
     rows = sums.subquery()
     ordered = sa.select(*rows.c).order_by(*(rows.c[key] for key in keys))
     statement = dialect.insert(table).from_select([*keys, "minutes", "entries"], ordered)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={"minutes": table.c.minutes + statement.excluded.minutes,
-              "entries": table.c.entries + statement.excluded.entries},
-    ))
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={
+                "minutes": table.c.minutes + statement.excluded.minutes,
+                "entries": table.c.entries + statement.excluded.entries,
+            },
+        )
+    )
 
 
 def lock_cursor(name: str = CURSOR) -> int:
     """The named cursor's position, its row locked (PostgreSQL) or the database's write lock taken (SQLite) so
     two runs never do the same work at once; the row is created on first use and stamped with the time."""
-    db.session.execute(insert_ignoring_duplicates(
-        db.session, TallyCursor, [{"name": name, "last_entry_id": 0, "updated_at": now()}]))
+    db.session.execute(
+        insert_ignoring_duplicates(db.session, TallyCursor, [{"name": name, "last_entry_id": 0, "updated_at": now()}])
+    )
     return db.session.execute(
-        sa.update(TallyCursor).where(TallyCursor.name == name).values(updated_at=now())
+        sa.update(TallyCursor)
+        .where(TallyCursor.name == name)
+        .values(updated_at=now())
         .returning(TallyCursor.last_entry_id)
     ).scalar_one()
 
@@ -175,33 +199,37 @@ def cursor_position() -> int:
 
 def cursor_subquery():
     """The cursor as part of another statement (0 before the first run), read in that statement's snapshot."""
-    return sa.func.coalesce(
-        sa.select(TallyCursor.last_entry_id).where(TallyCursor.name == CURSOR).scalar_subquery(), 0)
+    return sa.func.coalesce(sa.select(TallyCursor.last_entry_id).where(TallyCursor.name == CURSOR).scalar_subquery(), 0)
 
 
 # --- rebuild and verification: the same sums in SQL ---
 
+
 def _rebuild() -> None:
     lock_cursor()
-    horizon = db.session.execute(
-        sa.select(sa.func.max(HourEntry.id)).where(HourEntry.confirmed_at < now() - SETTLE)
-    ).scalar() or 0
+    horizon = (
+        db.session.execute(sa.select(sa.func.max(HourEntry.id)).where(HourEntry.confirmed_at < now() - SETTLE)).scalar()
+        or 0
+    )
     db.session.execute(sa.delete(OrgDayTally))
     db.session.execute(sa.delete(VolunteerSpanTally))
     db.session.execute(sa.delete(TeamMonthTally))
     _add_range(0, horizon)
-    db.session.execute(sa.update(TallyCursor).where(TallyCursor.name == CURSOR)
-                       .values(last_entry_id=horizon, updated_at=now()))
+    db.session.execute(
+        sa.update(TallyCursor).where(TallyCursor.name == CURSOR).values(last_entry_id=horizon, updated_at=now())
+    )
 
 
 def _ancestors():
     """(org_id, ancestor_id) for every organisation and each organisation above it, itself included: a walk
     up parent_id, so it costs organisations x depth whatever the tree's size."""
     parent = aliased(Organisation)
-    walk = sa.select(Organisation.id.label("org_id"), Organisation.id.label("ancestor_id"),
-                     Organisation.parent_id.label("parent_id")).cte("ancestors", recursive=True)
-    walk = walk.union_all(sa.select(walk.c.org_id, parent.id, parent.parent_id)
-                          .join(parent, parent.id == walk.c.parent_id))
+    walk = sa.select(
+        Organisation.id.label("org_id"), Organisation.id.label("ancestor_id"), Organisation.parent_id.label("parent_id")
+    ).cte("ancestors", recursive=True)
+    walk = walk.union_all(
+        sa.select(walk.c.org_id, parent.id, parent.parent_id).join(parent, parent.id == walk.c.parent_id)
+    )
     return walk
 
 
@@ -209,9 +237,15 @@ def _year_orgs():
     """(org_id, ancestor_id): every organisation with the one that keeps its year buckets, itself down to
     spans.YEAR_DEPTH and below that its ancestor at that depth; a walk down from the roots."""
     child = aliased(Organisation)
-    walk = (sa.select(Organisation.id.label("org_id"), sa.literal_column("1", sa.Integer).label("depth"),
-                      Organisation.id.label("ancestor_id"))
-            .where(Organisation.parent_id.is_(None)).cte("year_orgs", recursive=True))
+    walk = (
+        sa.select(
+            Organisation.id.label("org_id"),
+            sa.literal_column("1", sa.Integer).label("depth"),
+            Organisation.id.label("ancestor_id"),
+        )
+        .where(Organisation.parent_id.is_(None))
+        .cte("year_orgs", recursive=True)
+    )
     keeper = sa.case((walk.c.depth < YEAR_DEPTH, child.id), else_=walk.c.ancestor_id)
     return walk.union_all(sa.select(child.id, walk.c.depth + 1, keeper).join(child, child.parent_id == walk.c.org_id))
 
@@ -237,8 +271,12 @@ def _expected(upto, key_columns: dict, after=None, *, to=None):
     """Sums of entries after..upto (by id) per organisation and key_columns; with ``to`` (a select of (org_id,
     ancestor_id) rows), per ancestor_id instead: each entry counts for every ancestor_id of its organisation."""
     base = (
-        sa.select(HourEntry.org_id, *[column.label(name) for name, column in key_columns.items()],
-                  _sum(HourEntry.minutes).label("minutes"), _sum(RECORD).label("entries"))
+        sa.select(
+            HourEntry.org_id,
+            *[column.label(name) for name, column in key_columns.items()],
+            _sum(HourEntry.minutes).label("minutes"),
+            _sum(RECORD).label("entries"),
+        )
         .where(HourEntry.id <= upto, *([] if after is None else [HourEntry.id > after]))
         .group_by(HourEntry.org_id, *key_columns.values())
     )
@@ -247,48 +285,68 @@ def _expected(upto, key_columns: dict, after=None, *, to=None):
     base = base.subquery()
     keys = [base.c[name] for name in key_columns]
     return (
-        sa.select(to.c.ancestor_id.label("org_id"), *keys, _sum(base.c.minutes).label("minutes"),
-                  _sum(base.c.entries).label("entries"))
+        sa.select(
+            to.c.ancestor_id.label("org_id"),
+            *keys,
+            _sum(base.c.minutes).label("minutes"),
+            _sum(base.c.entries).label("entries"),
+        )
         .join(to, to.c.org_id == base.c.org_id)
         .group_by(to.c.ancestor_id, *keys)
     )
 
 
 def _expected_org_days(upto, after=None):
-    return _expected(upto, {"day": HourEntry.service_date, "task_type": HourEntry.task_type}, after,
-                     to=_ancestors())
+    return _expected(upto, {"day": HourEntry.service_date, "task_type": HourEntry.task_type}, after, to=_ancestors())
 
 
 def _expected_volunteer_spans(span: str, upto, after=None):
     """(org_id, first_day, volunteer_id, minutes, entries) of entries after..upto in buckets of one span: months
     per recording organisation, years per organisation down to spans.YEAR_DEPTH (see there). Volunteers serve
     in one or two places a month, so rolling up every level would write each entry's sums four times."""
-    return _expected(upto, {"first_day": span_start_of(span, HourEntry.service_date),
-                            "volunteer_id": HourEntry.volunteer_id}, after,
-                     to=_year_orgs() if span == YEAR else None)
+    return _expected(
+        upto,
+        {"first_day": span_start_of(span, HourEntry.service_date), "volunteer_id": HourEntry.volunteer_id},
+        after,
+        to=_year_orgs() if span == YEAR else None,
+    )
 
 
 def _with_span(span: str, sums):
     """The span's sums with the span as their second column, as VolunteerSpanTally keys them."""
     rows = sums.subquery()
-    return sa.select(rows.c.org_id, sa.literal(span, sa.String).label("span"), rows.c.first_day,
-                     rows.c.volunteer_id, rows.c.minutes, rows.c.entries)
+    return sa.select(
+        rows.c.org_id,
+        sa.literal(span, sa.String).label("span"),
+        rows.c.first_day,
+        rows.c.volunteer_id,
+        rows.c.minutes,
+        rows.c.entries,
+    )
 
 
 def _expected_team_months(upto, after=None):
     """Sums of team entries after..upto per (team_id, month)."""
     month = month_of(HourEntry.service_date)
     return (
-        sa.select(HourEntry.team_id, month.label("month"), _sum(HourEntry.minutes).label("minutes"),
-                  _sum(RECORD).label("entries"))
+        sa.select(
+            HourEntry.team_id,
+            month.label("month"),
+            _sum(HourEntry.minutes).label("minutes"),
+            _sum(RECORD).label("entries"),
+        )
         .where(HourEntry.team_id.is_not(None), HourEntry.id <= upto, *([] if after is None else [HourEntry.id > after]))
         .group_by(HourEntry.team_id, month)
     )
 
 
 def _stored_team_months():
-    return sa.select(TeamMonthTally.team_id, TeamMonthTally.month, sa.cast(TeamMonthTally.minutes, sa.BigInteger),
-                     sa.cast(TeamMonthTally.entries, sa.BigInteger))
+    return sa.select(
+        TeamMonthTally.team_id,
+        TeamMonthTally.month,
+        sa.cast(TeamMonthTally.minutes, sa.BigInteger),
+        sa.cast(TeamMonthTally.entries, sa.BigInteger),
+    )
 
 
 def _padded(team_months):
@@ -298,8 +356,13 @@ def _padded(team_months):
 
 
 def _stored(model, key1: str, key2: str, *where):
-    return sa.select(model.org_id, getattr(model, key1), getattr(model, key2),
-                     sa.cast(model.minutes, sa.BigInteger), sa.cast(model.entries, sa.BigInteger)).where(*where)
+    return sa.select(
+        model.org_id,
+        getattr(model, key1),
+        getattr(model, key2),
+        sa.cast(model.minutes, sa.BigInteger),
+        sa.cast(model.entries, sa.BigInteger),
+    ).where(*where)
 
 
 def _differences(expected, stored):
@@ -310,7 +373,8 @@ def _differences(expected, stored):
 
     def side(label, left, right):
         diff = sa.except_(sa.select(*left.c), sa.select(*right.c)).subquery()
-        return sa.select(sa.literal(label).label("side"),
-                         *[column.label(name) for column, name in zip(diff.c, names, strict=True)])
+        return sa.select(
+            sa.literal(label).label("side"), *[column.label(name) for column, name in zip(diff.c, names, strict=True)]
+        )
 
     return sa.union_all(side("ledger", expected_cte, stored_cte), side("tally", stored_cte, expected_cte))

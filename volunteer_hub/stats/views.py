@@ -35,9 +35,13 @@ def _today():
 def _links() -> dict:
     """Pages of the hours package that statistics point to (overdue records, anomalies), when they exist."""
     views = current_app.view_functions
-    return {"links": {name: url_for(endpoint) for name, endpoint in (("overdue", "hours.organizer_hours"),
-                                                                    ("anomalies", "hours.anomalies"))
-                      if endpoint in views}}
+    return {
+        "links": {
+            name: url_for(endpoint)
+            for name, endpoint in (("overdue", "hours.organizer_hours"), ("anomalies", "hours.anomalies"))
+            if endpoint in views
+        }
+    }
 
 
 def _dashboard_page(org):
@@ -46,11 +50,17 @@ def _dashboard_page(org):
     if period is None:
         return render_template("stats/dashboard.html", org=org, form=form, board=None, today=today), 400
     board = queries.dashboard(current_user, org, period)
-    return render_template("stats/dashboard.html", org=org, form=form, board=board, today=today,
-                           query=form.query(period),
-                           trend=display.sparkline([minutes for _day, minutes in board.trend]),
-                           chart=display.trend_chart(board.trend, board.period.trend_unit == "month"),
-                           export_form=ExportForm(formdata=None, data=form.query(period)))
+    return render_template(
+        "stats/dashboard.html",
+        org=org,
+        form=form,
+        board=board,
+        today=today,
+        query=form.query(period),
+        trend=display.sparkline([minutes for _day, minutes in board.trend]),
+        chart=display.trend_chart(board.trend, board.period.trend_unit == "month"),
+        export_form=ExportForm(formdata=None, data=form.query(period)),
+    )
 
 
 @bp.get("/review")
@@ -89,16 +99,18 @@ def export(org_id: int):
     if isinstance(result, Export):
         return redirect(url_for("stats.export_status", export_id=result.id), 303)
     filename, content = result
-    return Response(content, mimetype=FORMATS[spec.format],
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        content, mimetype=FORMATS[spec.format], headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 @bp.get("/review/exports")
 @staff_required
 def exports():
     """My recent exports and their state."""
-    return render_template("stats/exports.html", exports=services.list_exports(current_user),
-                           state=services.export_state)
+    return render_template(
+        "stats/exports.html", exports=services.list_exports(current_user), state=services.export_state
+    )
 
 
 @bp.get("/review/exports/<int:export_id>")
@@ -108,8 +120,15 @@ def export_status(export_id: int):
     record = services.get_own_export(current_user, export_id)
     org = _reviewed(record.org_id)
     state = services.export_state(record)
-    response = Response(render_template("stats/export.html", export=record, state=state, org=org,
-                                        wechat="MicroMessenger" in request.headers.get("User-Agent", "")))
+    response = Response(
+        render_template(
+            "stats/export.html",
+            export=record,
+            state=state,
+            org=org,
+            wechat="MicroMessenger" in request.headers.get("User-Agent", ""),
+        )
+    )
     if state in (ExportStatus.PENDING, ExportStatus.RUNNING):
         response.headers["Refresh"] = str(REFRESH_S)
     return response
@@ -123,5 +142,8 @@ def download(export_id: int):
     _reviewed(record.org_id)
     if record.status != ExportStatus.READY:
         return redirect(url_for("stats.export_status", export_id=record.id))
-    return Response(record.content, mimetype=FORMATS[record.format],
-                    headers={"Content-Disposition": f'attachment; filename="{record.filename}"'})
+    return Response(
+        record.content,
+        mimetype=FORMATS[record.format],
+        headers={"Content-Disposition": f'attachment; filename="{record.filename}"'},
+    )

@@ -70,11 +70,11 @@ class ShiftRowForm(Form):
 
     id = IntegerField(widget=HiddenInput(), validators=[Optional()])
     day = DateField(_l("Date"), validators=[Optional()])
-    starts = TimeField(_l("Start"), validators=[Optional()], format=["%H:%M", "%H:%M:%S"],
-                       render_kw={"step": 900})
+    starts = TimeField(_l("Start"), validators=[Optional()], format=["%H:%M", "%H:%M:%S"], render_kw={"step": 900})
     ends = TimeField(_l("End"), validators=[Optional()], format=["%H:%M", "%H:%M:%S"], render_kw={"step": 900})
-    capacity = IntegerField(_l("Places"), validators=[Optional()],
-                            render_kw={"inputmode": "numeric", "min": 1, "max": MAX_CAPACITY})
+    capacity = IntegerField(
+        _l("Places"), validators=[Optional()], render_kw={"inputmode": "numeric", "min": 1, "max": MAX_CAPACITY}
+    )
 
     def validate(self, extra_validators=None) -> bool:
         """A saved shift's row must stay complete: the service keeps the old value where one is missing."""
@@ -112,8 +112,13 @@ class ShiftRowForm(Form):
     def values(shift) -> dict:
         """A saved shift as row values, in local time."""
         starts, ends = to_local(shift.starts_at), to_local(shift.ends_at)
-        return {"id": shift.id, "day": starts.date(), "starts": starts.time(), "ends": ends.time(),
-                "capacity": shift.capacity}
+        return {
+            "id": shift.id,
+            "day": starts.date(),
+            "starts": starts.time(),
+            "ends": ends.time(),
+            "capacity": shift.capacity,
+        }
 
 
 class TaskFieldsForm(FlaskForm):
@@ -128,15 +133,18 @@ class TaskFieldsForm(FlaskForm):
     required_skills = CheckboxListField(_l("Required skills"), validate_choice=False)
     requires_approval = BooleanField(_l("I approve each volunteer before they are confirmed"))
     requires_insurance = BooleanField(_l("Volunteers need accident insurance (risky posts)"))
-    requires_qualification = SelectField(_l("Volunteers need this training or qualification"),
-                                         validate_choice=False)
+    requires_qualification = SelectField(_l("Volunteers need this training or qualification"), validate_choice=False)
     requires_health_declaration = BooleanField(_l("Volunteers give a health self-declaration when signing up"))
     urgent = BooleanField(_l("Urgent: tell matching volunteers even in their quiet hours"))
     release_unconfirmed = BooleanField(
-        _l("Give the place of a volunteer who does not confirm the evening before to the waitlist"))
-    match_radius_km = FloatField(_l("Tell volunteers living within (km)"), default=5.0,
-                                 validators=[Optional(), NumberRange(*rules.MATCH_RADIUS_KM)],
-                                 render_kw={"inputmode": "decimal"})
+        _l("Give the place of a volunteer who does not confirm the evening before to the waitlist")
+    )
+    match_radius_km = FloatField(
+        _l("Tell volunteers living within (km)"),
+        default=5.0,
+        validators=[Optional(), NumberRange(*rules.MATCH_RADIUS_KM)],
+        render_kw={"inputmode": "decimal"},
+    )
     shifts = FieldList(FormField(ShiftRowForm), min_entries=1, max_entries=MAX_SHIFTS_PER_TASK)
     add_row = SubmitField(_l("Add a shift row"))
     submit = SubmitField(_l("Publish"))
@@ -147,7 +155,8 @@ class TaskFieldsForm(FlaskForm):
         self.type.choices = [SelectChoice(e.code, e.name(locale)) for e in TASK_TYPES]
         self.required_skills.choices = [SelectChoice(e.code, e.name(locale)) for e in SKILLS]
         self.requires_qualification.choices = [SelectChoice("", _l("None"))] + [
-            SelectChoice(e.code, e.name(locale)) for e in QUALIFICATIONS]
+            SelectChoice(e.code, e.name(locale)) for e in QUALIFICATIONS
+        ]
 
     def apply_type_defaults(self) -> None:
         """A new task starts with the requirements its type usually has (条例 §16, §17)."""
@@ -168,8 +177,9 @@ class TaskFieldsForm(FlaskForm):
             self.form_errors.append(str(_l("A task has at most %(n)d shifts.", n=MAX_SHIFTS_PER_TASK)))
             return
         last = self.shifts.entries[-1].form
-        self.shifts.append_entry(SimpleNamespace(id=None, day=last.day.data, starts=None, ends=None,
-                                                 capacity=last.capacity.data))
+        self.shifts.append_entry(
+            SimpleNamespace(id=None, day=last.day.data, starts=None, ends=None, capacity=last.capacity.data)
+        )
 
     def new_shift_rows(self) -> tuple[list[dict], list[int]]:
         """The filled-in rows without an id as service shift dicts, and the row index of each."""
@@ -200,7 +210,8 @@ class EditTaskForm(TaskFieldsForm):
     def values(task) -> dict:
         """The saved task as form data."""
         return {name: getattr(task, name) for name in TASK_FIELDS} | {
-            "shifts": [ShiftRowForm.values(shift) for shift in task.shifts]}
+            "shifts": [ShiftRowForm.values(shift) for shift in task.shifts]
+        }
 
     def shift_changes(self, task) -> tuple[list[dict], list[int]]:
         """Changed saved shifts (only what changed) plus new rows, and the row index of each."""
@@ -228,8 +239,9 @@ class EditTaskForm(TaskFieldsForm):
 class OrganizerReasonForm(FlaskForm):
     """Why an organizer cancels a task or turns a volunteer down: optional, and the volunteer reads it."""
 
-    reason = TextAreaField(_l("Reason (optional; the volunteers are told)"),
-                           render_kw={"maxlength": rules.ORGANIZER_REASON_MAX, "rows": 3})
+    reason = TextAreaField(
+        _l("Reason (optional; the volunteers are told)"), render_kw={"maxlength": rules.ORGANIZER_REASON_MAX, "rows": 3}
+    )
 
 
 def row_errors(fields: dict, rows: list[int]) -> dict:

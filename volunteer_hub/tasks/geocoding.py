@@ -27,8 +27,9 @@ NOT_FOUND, UNAVAILABLE = "not_found", "unavailable"  # stored in Task.geocode_er
 def _geocoder(domain: str, scheme: str, user_agent: str, timeout: float):
     """One rate-limited geocoder per process: Nominatim's public service allows about one request a second."""
     nominatim = Nominatim(domain=domain, scheme=scheme, user_agent=user_agent, timeout=timeout)
-    return RateLimiter(nominatim.geocode, min_delay_seconds=1.0, max_retries=1, error_wait_seconds=2.0,
-                       swallow_exceptions=False)
+    return RateLimiter(
+        nominatim.geocode, min_delay_seconds=1.0, max_retries=1, error_wait_seconds=2.0, swallow_exceptions=False
+    )
 
 
 def lookup(address: str):
@@ -36,8 +37,12 @@ def lookup(address: str):
     config = current_app.config
     if not config["GEOCODER_DOMAIN"]:
         raise GeopyError("no geocoding provider is configured")
-    geocode = _geocoder(config["GEOCODER_DOMAIN"], config["GEOCODER_SCHEME"], config["GEOCODER_USER_AGENT"],
-                        config["GEOCODER_TIMEOUT_S"])
+    geocode = _geocoder(
+        config["GEOCODER_DOMAIN"],
+        config["GEOCODER_SCHEME"],
+        config["GEOCODER_USER_AGENT"],
+        config["GEOCODER_TIMEOUT_S"],
+    )
     location = geocode(address, country_codes="cn", language="zh")
     return (location.latitude, location.longitude) if location else None
 
@@ -63,8 +68,12 @@ def failure_message(code: str | None) -> str:
     """Why a task has no point yet, in the reader's language."""
     if code == NOT_FOUND:
         return str(_l("This address was not found. Please pick the place on the map or use your current location."))
-    return str(_l("The address could not be looked up right now. Please pick the place on the map or use your "
-                  "current location."))
+    return str(
+        _l(
+            "The address could not be looked up right now. Please pick the place on the map or use your "
+            "current location."
+        )
+    )
 
 
 def _fail(task_id: int, code: str) -> None:

@@ -88,12 +88,24 @@ def decode_cursor(cursor: str) -> tuple[float, int]:
         distance, task_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
         return float(distance), int(task_id)
     except (ValueError, TypeError):
-        raise ValidationError(_l("The page link is invalid; start from the first page."), code="invalid_cursor",
-                              fields={"cursor": _l("Invalid cursor.")}) from None
+        raise ValidationError(
+            _l("The page link is invalid; start from the first page."),
+            code="invalid_cursor",
+            fields={"cursor": _l("Invalid cursor.")},
+        ) from None
 
 
-def nearby_tasks(lat: float, lon: float, radius_km: float, *, task_type=None, skill=None, day: date | None = None,
-                 cursor: str | None = None, limit: int = 20) -> tuple[list[NearbyTask], str | None]:
+def nearby_tasks(
+    lat: float,
+    lon: float,
+    radius_km: float,
+    *,
+    task_type=None,
+    skill=None,
+    day: date | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+) -> tuple[list[NearbyTask], str | None]:
     """Open tasks with a future shift within radius_km, nearest first (ties by id), one page after cursor."""
     box = bounding_box(lat, lon, radius_km)
     after = decode_cursor(cursor) if cursor else None
@@ -156,42 +168,80 @@ def _read_tiles(rows: range, cols: range) -> dict[tuple[int, int], list[ListedTa
     current = now()
     edge = 1e-9  # a little beyond the rectangle; each task is then filed under the tile its coordinates give
     in_rect = sa.and_(
-        Task.status == TaskStatus.OPEN, Task.last_start_at > current,
+        Task.status == TaskStatus.OPEN,
+        Task.last_start_at > current,
         Task.lat.between(rows.start * TILE_DEGREES - edge, rows.stop * TILE_DEGREES + edge),
         Task.lon.between(cols.start * TILE_DEGREES - edge, cols.stop * TILE_DEGREES + edge),
     )
     shifts: dict[int, list[ListedShift]] = {}
     for row in db.session.execute(
         sa.select(Shift.id, Shift.task_id, Shift.starts_at, Shift.ends_at, Shift.capacity, Shift.confirmed)
-        .join(Task, Task.id == Shift.task_id).where(in_rect, Shift.starts_at > current)
+        .join(Task, Task.id == Shift.task_id)
+        .where(in_rect, Shift.starts_at > current)
         .order_by(Shift.starts_at, Shift.id)
     ):
         shift = ListedShift(row.id, row.starts_at, row.ends_at, row.capacity, row.confirmed, api={})
-        shift.api.update(id=row.id, starts_at=isoformat(row.starts_at), ends_at=isoformat(row.ends_at),
-                         capacity=row.capacity, confirmed=row.confirmed, places_left=shift.places_left)
+        shift.api.update(
+            id=row.id,
+            starts_at=isoformat(row.starts_at),
+            ends_at=isoformat(row.ends_at),
+            capacity=row.capacity,
+            confirmed=row.confirmed,
+            places_left=shift.places_left,
+        )
         shifts.setdefault(row.task_id, []).append(shift)
     skills: dict[int, list[str]] = {}
     for task_id, code in db.session.execute(
-        sa.select(TaskSkill.task_id, TaskSkill.code).join(Task, Task.id == TaskSkill.task_id).where(in_rect)
+        sa.select(TaskSkill.task_id, TaskSkill.code)
+        .join(Task, Task.id == TaskSkill.task_id)
+        .where(in_rect)
         .order_by(TaskSkill.code)
     ):
         skills.setdefault(task_id, []).append(code)
     tiles: dict[tuple[int, int], list[ListedTask]] = {}
     for row in db.session.execute(
-        sa.select(Task.id, Task.title, Task.type, Task.lat, Task.lon, Task.address, Task.requires_approval,
-                  Organisation.id.label("org_id"), Organisation.name.label("org_name"),
-                  Organisation.name_en.label("org_name_en"))
-        .join(Organisation, Organisation.id == Task.org_id).where(in_rect)
+        sa.select(
+            Task.id,
+            Task.title,
+            Task.type,
+            Task.lat,
+            Task.lon,
+            Task.address,
+            Task.requires_approval,
+            Organisation.id.label("org_id"),
+            Organisation.name.label("org_name"),
+            Organisation.name_en.label("org_name_en"),
+        )
+        .join(Organisation, Organisation.id == Task.org_id)
+        .where(in_rect)
     ):
         key = (_tile(row.lat), _tile(row.lon))
         if key[0] not in rows or key[1] not in cols or row.id not in shifts:
             continue
         required = tuple(skills.get(row.id, ()))
         org = OrgRef(row.org_id, row.org_name, row.org_name_en)
-        api = {"id": row.id, "title": row.title, "type": row.type, "address": row.address,
-               "org": {"id": org.id, "name": org.name, "name_en": org.name_en},
-               "requires_approval": row.requires_approval, "required_skills": list(required)}
-        tiles.setdefault(key, []).append(ListedTask(
-            row.id, row.title, row.type, row.lat, row.lon, row.address, org,
-            row.requires_approval, required, tuple(shifts[row.id]), api))
+        api = {
+            "id": row.id,
+            "title": row.title,
+            "type": row.type,
+            "address": row.address,
+            "org": {"id": org.id, "name": org.name, "name_en": org.name_en},
+            "requires_approval": row.requires_approval,
+            "required_skills": list(required),
+        }
+        tiles.setdefault(key, []).append(
+            ListedTask(
+                row.id,
+                row.title,
+                row.type,
+                row.lat,
+                row.lon,
+                row.address,
+                org,
+                row.requires_approval,
+                required,
+                tuple(shifts[row.id]),
+                api,
+            )
+        )
     return tiles

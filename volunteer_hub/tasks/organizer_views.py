@@ -27,8 +27,9 @@ def _managed_task(task_id: int):
 
 
 def _form_page(form, task=None, status=None):
-    return render_template("organizer/task_form.html", form=form, task=task,
-                           max_shift_hours=task_rules.max_shift_hours()), status or (400 if form.errors else 200)
+    return render_template(
+        "organizer/task_form.html", form=form, task=task, max_shift_hours=task_rules.max_shift_hours()
+    ), status or (400 if form.errors else 200)
 
 
 @bp.get("/tasks")
@@ -36,9 +37,12 @@ def _form_page(form, task=None, status=None):
 def tasks():
     """Tasks of the organisations I manage; past and cancelled ones on request."""
     include_past = request.args.get("past") == "1"
-    return render_template("organizer/tasks.html", include_past=include_past,
-                           tasks=queries.tasks_for_organizer(current_user, include_past=include_past),
-                           can_post=organizes_anywhere(current_user))
+    return render_template(
+        "organizer/tasks.html",
+        include_past=include_past,
+        tasks=queries.tasks_for_organizer(current_user, include_past=include_past),
+        can_post=organizes_anywhere(current_user),
+    )
 
 
 @bp.route("/tasks/new", methods=["GET", "POST"])
@@ -56,13 +60,17 @@ def new_task():
     elif form.validate_on_submit():
         shifts, rows = form.new_shift_rows()
         try:
-            task = services.post_task(current_user, org_id=form.org_id.data, shifts=shifts,
-                                      client_token=form.client_token.data or None, **form.task_fields())
+            task = services.post_task(
+                current_user,
+                org_id=form.org_id.data,
+                shifts=shifts,
+                client_token=form.client_token.data or None,
+                **form.task_fields(),
+            )
         except ValidationError as exc:
             apply_errors(form, row_errors(exc.fields, rows), SHIFT_ALIASES)
         else:
-            flash(_("“%(task)s” is published. Volunteers nearby can claim its shifts now.", task=task.title),
-                  "success")
+            flash(_("“%(task)s” is published. Volunteers nearby can claim its shifts now.", task=task.title), "success")
             return redirect(url_for("organizer.task", task_id=task.id))
     return _form_page(form)
 
@@ -73,8 +81,12 @@ def task(task_id: int):
     """A task as its organizers see it: shifts with their counts and links to the rosters."""
     task = services.get_task(task_id)
     permissions.require_review(current_user, task.org)
-    return render_template("organizer/task.html", task=task, can_manage=permissions.can_manage(current_user, task.org),
-                           counts=queries.claim_counts([shift.id for shift in task.shifts]))
+    return render_template(
+        "organizer/task.html",
+        task=task,
+        can_manage=permissions.can_manage(current_user, task.org),
+        counts=queries.claim_counts([shift.id for shift in task.shifts]),
+    )
 
 
 @bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
@@ -104,8 +116,9 @@ def edit_task(task_id: int):
 
 
 def _cancel_page(task, form):
-    return render_template("organizer/cancel.html", task=task, form=form,
-                           affected=queries.count_active_claims(task)), 400 if form.errors else 200
+    return render_template(
+        "organizer/cancel.html", task=task, form=form, affected=queries.count_active_claims(task)
+    ), 400 if form.errors else 200
 
 
 @bp.get("/tasks/<int:task_id>/cancel")

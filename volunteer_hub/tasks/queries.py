@@ -39,11 +39,15 @@ def count_active_claims(task: Task) -> int:
 
 def list_open_tasks_under(org: Organisation, limit: int) -> list[Task]:
     """Open tasks of org's subtree, newest first (what a temporary Party branch may be set up for)."""
-    return list(db.session.execute(
-        sa.select(Task).join(Organisation, Organisation.id == Task.org_id)
-        .where(Organisation.path.startswith(org.path, autoescape=True), Task.status == TaskStatus.OPEN)
-        .order_by(Task.id.desc()).limit(limit)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Task)
+            .join(Organisation, Organisation.id == Task.org_id)
+            .where(Organisation.path.startswith(org.path, autoescape=True), Task.status == TaskStatus.OPEN)
+            .order_by(Task.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
 
 
 def _open_task_filter(query, *, task_type=None, skill=None, day: date | None = None):
@@ -56,9 +60,7 @@ def _open_task_filter(query, *, task_type=None, skill=None, day: date | None = N
     if day:
         start, end = local_day_bounds(day)
         query = query.where(
-            sa.exists().where(
-                Shift.task_id == Task.id, Shift.starts_at >= max(start, current), Shift.starts_at < end
-            )
+            sa.exists().where(Shift.task_id == Task.id, Shift.starts_at >= max(start, current), Shift.starts_at < end)
         )
     return query
 
@@ -79,8 +81,7 @@ def _load_tasks(ids: list[int]) -> dict[int, Task]:
         .where(Task.id.in_(ids))
         # Not Shift.task's own joined load: it would read every task's columns again for each of its shifts,
         # and the shifts' task is the one just loaded (taken from the session, no query).
-        .options(selectinload(Task.shifts).lazyload(Shift.task), joinedload(Task.org),
-                 selectinload(Task.skill_rows))
+        .options(selectinload(Task.shifts).lazyload(Shift.task), joinedload(Task.org), selectinload(Task.skill_rows))
     ).scalars()
     return {task.id: task for task in rows}
 

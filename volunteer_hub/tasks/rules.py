@@ -41,8 +41,9 @@ def check_adding_shifts(task: Task) -> None:
         check(task)
 
 
-def check_shift_change(task: Task, starts: datetime | None, ends: datetime | None, capacity: int | None,
-                       prefix: str, errors: dict) -> None:
+def check_shift_change(
+    task: Task, starts: datetime | None, ends: datetime | None, capacity: int | None, prefix: str, errors: dict
+) -> None:
     """A shift of task as changed (None: unchanged) passes the registered checks, which add to errors."""
     for check in _SHIFT_CHANGE_CHECKS:
         check(task, starts, ends, capacity, prefix, errors)
@@ -76,10 +77,12 @@ def check_task_fields(data: dict, errors: dict) -> None:
     if data.get("requires_qualification") and data["requires_qualification"] not in QUALIFICATION_CODES:
         errors["requires_qualification"] = _l("Choose a qualification from the list.")
     radius = data.get("match_radius_km")
-    if "match_radius_km" in data and not (isinstance(radius, int | float) and
-                                          MATCH_RADIUS_KM[0] <= radius <= MATCH_RADIUS_KM[1]):
-        errors["match_radius_km"] = _l("The matching radius is %(low)s to %(high)s km.", low=MATCH_RADIUS_KM[0],
-                                       high=MATCH_RADIUS_KM[1])
+    if "match_radius_km" in data and not (
+        isinstance(radius, int | float) and MATCH_RADIUS_KM[0] <= radius <= MATCH_RADIUS_KM[1]
+    ):
+        errors["match_radius_km"] = _l(
+            "The matching radius is %(low)s to %(high)s km.", low=MATCH_RADIUS_KM[0], high=MATCH_RADIUS_KM[1]
+        )
     if "lat" in data and data["lat"] is None and data.get("lon") is None and "address" in data:
         errors["lat"] = _l("Pick the place on the map or use your current location, or enter an address.")
     elif "lat" in data and (data["lat"] is None or not valid_lat(data["lat"])):
@@ -88,8 +91,9 @@ def check_task_fields(data: dict, errors: dict) -> None:
         errors["lon"] = _l("Longitude must be between -180 and 180.")
 
 
-def check_shift(starts: datetime | None, ends: datetime | None, capacity, prefix: str, errors: dict,
-                *, new: bool = True) -> None:
+def check_shift(
+    starts: datetime | None, ends: datetime | None, capacity, prefix: str, errors: dict, *, new: bool = True
+) -> None:
     """One shift: ends after it starts, has 1..10000 places; new or moved shifts start in the future and last no
     longer than a volunteer may serve (a shift saved before that rule keeps its times while other fields change)."""
     if starts is None:
@@ -109,8 +113,11 @@ def check_shift(starts: datetime | None, ends: datetime | None, capacity, prefix
 
 def shift_too_long():
     """The refusal of a shift longer than MAX_SHIFT_LENGTH, for the end field (posting, editing, series)."""
-    return _l("A shift lasts at most %(n)d hours: no volunteer may serve longer within 24 hours. Check the end "
-              "time, or split the shift in two.", n=max_shift_hours())
+    return _l(
+        "A shift lasts at most %(n)d hours: no volunteer may serve longer within 24 hours. Check the end "
+        "time, or split the shift in two.",
+        n=max_shift_hours(),
+    )
 
 
 def max_shift_hours() -> int:

@@ -22,12 +22,33 @@ MATCH_TASK = "volunteer_hub.matching.jobs.match_task"
 # "capacity_changed"(shift) fills it from its waitlist, "shift_moved"(task, shift) tells its volunteers the new
 # times, "task_cancelled"(task, reason) cancels every claim on the task.
 _CLAIMS: dict[str, Callable] = {}
-TASK_FIELDS = ("title", "description", "type", "lat", "lon", "address", "required_skills", "requires_approval",
-               "match_radius_km", "urgent", "release_unconfirmed", "requires_insurance", "requires_qualification",
-               "requires_health_declaration")
-DEFAULTS = {"description": "", "address": "", "required_skills": [], "requires_approval": False,
-            "match_radius_km": 5.0, "urgent": False, "release_unconfirmed": False, "requires_insurance": False,
-            "requires_health_declaration": False}
+TASK_FIELDS = (
+    "title",
+    "description",
+    "type",
+    "lat",
+    "lon",
+    "address",
+    "required_skills",
+    "requires_approval",
+    "match_radius_km",
+    "urgent",
+    "release_unconfirmed",
+    "requires_insurance",
+    "requires_qualification",
+    "requires_health_declaration",
+)
+DEFAULTS = {
+    "description": "",
+    "address": "",
+    "required_skills": [],
+    "requires_approval": False,
+    "match_radius_km": 5.0,
+    "urgent": False,
+    "release_unconfirmed": False,
+    "requires_insurance": False,
+    "requires_health_declaration": False,
+}
 
 
 def register_claim_reactions(*, capacity_changed: Callable, shift_moved: Callable, task_cancelled: Callable) -> None:
@@ -49,8 +70,15 @@ def get_shift(shift_id) -> Shift:
     return shift
 
 
-def post_task(actor: User, *, org_id, shifts: list[dict], client_token: str | None = None,
-              on_publish: Callable[[Task], None] | None = None, **fields) -> Task:
+def post_task(
+    actor: User,
+    *,
+    org_id,
+    shifts: list[dict],
+    client_token: str | None = None,
+    on_publish: Callable[[Task], None] | None = None,
+    **fields,
+) -> Task:
     """Publish a task with its shifts for an organisation in the actor's subtree. on_publish(task) runs in the
     same transaction once the task has its id (whatever the task was made from is linked atomically)."""
     fields = {name: fields.get(name) for name in TASK_FIELDS}
@@ -62,8 +90,9 @@ def post_task(actor: User, *, org_id, shifts: list[dict], client_token: str | No
     rules.check_task_fields(fields, errors)
     rules.check_shift_count(len(shifts), errors)
     for index, shift in enumerate(shifts[: rules.MAX_SHIFTS_PER_TASK]):
-        rules.check_shift(shift.get("starts_at"), shift.get("ends_at"), shift.get("capacity"), f"shifts.{index}.",
-                          errors)
+        rules.check_shift(
+            shift.get("starts_at"), shift.get("ends_at"), shift.get("capacity"), f"shifts.{index}.", errors
+        )
     org = db.session.get(Organisation, org_id) if isinstance(org_id, int) else None
     if org is None:
         errors["org_id"] = _l("No such organisation.")
@@ -76,14 +105,22 @@ def post_task(actor: User, *, org_id, shifts: list[dict], client_token: str | No
         ).scalar_one_or_none()
         if earlier is not None:
             return earlier  # a repeated submit of the same form
-    task = Task(org_id=org.id, created_by_id=actor.id, client_token=client_token,
-                title=fields["title"].strip(), description=fields["description"].strip(), type=fields["type"],
-                address=fields["address"].strip(), requires_approval=bool(fields["requires_approval"]),
-                match_radius_km=float(fields["match_radius_km"]), urgent=bool(fields["urgent"]),
-                release_unconfirmed=bool(fields["release_unconfirmed"]),
-                requires_insurance=bool(fields["requires_insurance"]),
-                requires_qualification=fields["requires_qualification"] or None,
-                requires_health_declaration=bool(fields["requires_health_declaration"]))
+    task = Task(
+        org_id=org.id,
+        created_by_id=actor.id,
+        client_token=client_token,
+        title=fields["title"].strip(),
+        description=fields["description"].strip(),
+        type=fields["type"],
+        address=fields["address"].strip(),
+        requires_approval=bool(fields["requires_approval"]),
+        match_radius_km=float(fields["match_radius_km"]),
+        urgent=bool(fields["urgent"]),
+        release_unconfirmed=bool(fields["release_unconfirmed"]),
+        requires_insurance=bool(fields["requires_insurance"]),
+        requires_qualification=fields["requires_qualification"] or None,
+        requires_health_declaration=bool(fields["requires_health_declaration"]),
+    )
     if geocode:
         task.geocode_status = GeocodeStatus.PENDING
     else:
@@ -141,9 +178,14 @@ def update_task(actor: User, task_id: int, **changes) -> Task:
             moved = any(change.get(k) not in (None, getattr(shift, k)) for k in ("starts_at", "ends_at"))
             starts, ends = change.get("starts_at") or shift.starts_at, change.get("ends_at") or shift.ends_at
             rules.check_shift(starts, ends, change.get("capacity", shift.capacity), prefix, errors, new=moved)
-            rules.check_shift_change(task, starts if moved else None, ends if moved else None,
-                                     change.get("capacity") if change.get("capacity") != shift.capacity else None,
-                                     prefix, errors)
+            rules.check_shift_change(
+                task,
+                starts if moved else None,
+                ends if moved else None,
+                change.get("capacity") if change.get("capacity") != shift.capacity else None,
+                prefix,
+                errors,
+            )
     if errors:
         raise ValidationError(fields=errors)
     return atomic(_apply_task_update, task, fields, shift_changes)
@@ -168,8 +210,9 @@ def _apply_task_update(task: Task, fields: dict, shift_changes: list[dict]) -> T
     grown = False
     for change in shift_changes:
         if change.get("id") is None:
-            task.shifts.append(Shift(starts_at=change["starts_at"], ends_at=change["ends_at"],
-                                     capacity=change["capacity"]))
+            task.shifts.append(
+                Shift(starts_at=change["starts_at"], ends_at=change["ends_at"], capacity=change["capacity"])
+            )
             grown = True
             continue
         shift = next(s for s in task.shifts if s.id == change["id"])
@@ -190,8 +233,10 @@ def _change_shift(task: Task, shift: Shift, change: dict) -> None:
         ).rowcount
         if not changed:
             raise Conflict(
-                _l("%(n)d volunteers are already confirmed on this shift; places cannot go below that.",
-                   n=shift.confirmed),
+                _l(
+                    "%(n)d volunteers are already confirmed on this shift; places cannot go below that.",
+                    n=shift.confirmed,
+                ),
                 code="capacity_below_confirmed",
             )
         db.session.refresh(shift)
@@ -199,8 +244,7 @@ def _change_shift(task: Task, shift: Shift, change: dict) -> None:
     starts, ends = change.get("starts_at") or shift.starts_at, change.get("ends_at") or shift.ends_at
     if (starts, ends) != (shift.starts_at, shift.ends_at):
         if shift.has_started:
-            raise Conflict(_l("This shift has already started; its times can no longer change."),
-                           code="shift_started")
+            raise Conflict(_l("This shift has already started; its times can no longer change."), code="shift_started")
         shift.starts_at, shift.ends_at = starts, ends
         _CLAIMS["shift_moved"](task, shift)
 

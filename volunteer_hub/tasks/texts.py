@@ -10,10 +10,15 @@ from volunteer_hub.notifications.texts import notification_text, task_and_when
 @notification_text("task_cancelled")
 def task_cancelled(p: dict) -> str:
     if p.get("reason"):
-        return _("The task “%(task)s” was cancelled by the organizer; your place on %(when)s is released. "
-                 "Reason: %(reason)s", reason=p["reason"], **task_and_when(p))
-    return _("The task “%(task)s” was cancelled by the organizer; your place on %(when)s is released.",
-             **task_and_when(p))
+        return _(
+            "The task “%(task)s” was cancelled by the organizer; your place on %(when)s is released. "
+            "Reason: %(reason)s",
+            reason=p["reason"],
+            **task_and_when(p),
+        )
+    return _(
+        "The task “%(task)s” was cancelled by the organizer; your place on %(when)s is released.", **task_and_when(p)
+    )
 
 
 @notification_text("shift_time_changed")
@@ -23,5 +28,9 @@ def shift_time_changed(p: dict) -> str:
 
 @notification_text("shift_underfilled")
 def shift_underfilled(p: dict) -> str:
-    return ngettext("“%(task)s” %(when)s still needs %(num)d volunteer.",
-                    "“%(task)s” %(when)s still needs %(num)d volunteers.", p.get("missing", 0), **task_and_when(p))
+    return ngettext(
+        "“%(task)s” %(when)s still needs %(num)d volunteer.",
+        "“%(task)s” %(when)s still needs %(num)d volunteers.",
+        p.get("missing", 0),
+        **task_and_when(p),
+    )

@@ -29,12 +29,20 @@ def alert_underfilled() -> int:
     """Tell a task's organizers (those holding the role on its organisation, else whoever posted it) about
     each shift still short of people UNDERFILLED_ALERT_HOURS before it starts, once per shift."""
     horizon = now() + timedelta(hours=current_app.config["UNDERFILLED_ALERT_HOURS"])
-    shifts = db.session.execute(
-        sa.select(Shift).join(Shift.task).where(
-            Task.status == TaskStatus.OPEN, Shift.starts_at > now(), Shift.starts_at <= horizon,
-            Shift.confirmed < Shift.capacity,
+    shifts = (
+        db.session.execute(
+            sa.select(Shift)
+            .join(Shift.task)
+            .where(
+                Task.status == TaskStatus.OPEN,
+                Shift.starts_at > now(),
+                Shift.starts_at <= horizon,
+                Shift.confirmed < Shift.capacity,
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     return sum(atomic(_alert, shift) for shift in shifts)
 
 
@@ -45,7 +53,18 @@ def _alert(shift: Shift) -> int:
     ).scalars().all() or [task.created_by_id]
     created = 0
     for user_id in organizers:
-        created += notify(user_id, "shift_underfilled", task_id=task.id, dedupe_key=f"underfilled:shift:{shift.id}",
-                          task=task.title, starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat(),
-                          missing=shift.capacity - shift.confirmed, shift_id=shift.id) is not None
+        created += (
+            notify(
+                user_id,
+                "shift_underfilled",
+                task_id=task.id,
+                dedupe_key=f"underfilled:shift:{shift.id}",
+                task=task.title,
+                starts_at=shift.starts_at.isoformat(),
+                ends_at=shift.ends_at.isoformat(),
+                missing=shift.capacity - shift.confirmed,
+                shift_id=shift.id,
+            )
+            is not None
+        )
     return created

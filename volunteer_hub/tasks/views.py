@@ -33,14 +33,18 @@ def _one_page(filters: ListFilters, lat, lon, radius: float):
     page_size = current_app.config["NEARBY_PAGE_SIZE"]
     criteria = {"task_type": filters.type.data or None, "skill": filters.skill.data or None, "day": filters.day()}
     if lat is not None:
-        items, cursor = nearby.nearby_tasks(lat, lon, radius, cursor=filters.cursor.data or None, limit=page_size,
-                                             **criteria)
+        items, cursor = nearby.nearby_tasks(
+            lat, lon, radius, cursor=filters.cursor.data or None, limit=page_size, **criteria
+        )
         return items, (_list_url(request.args, cursor=cursor) if cursor else None)
     offset = filters.offset.data or 0
     tasks = queries.upcoming_tasks(offset=offset, limit=page_size + 1, **criteria)
     # Like the nearby list, never a card without a shift still to start (it would read "full (0/0)").
-    items = [nearby.NearbyTask(task, None, upcoming) for task in tasks[:page_size]
-             if (upcoming := queries.upcoming_shifts(task))]
+    items = [
+        nearby.NearbyTask(task, None, upcoming)
+        for task in tasks[:page_size]
+        if (upcoming := queries.upcoming_shifts(task))
+    ]
     return items, (_list_url(request.args, offset=offset + page_size) if len(tasks) > page_size else None)
 
 
@@ -56,8 +60,15 @@ def index():
     items, more_url = _one_page(filters, lat if nearby else None, lon, radius)
     first_page = not (filters.cursor.data or filters.offset.data)
     return render_template(
-        "tasks/index.html", items=items, filters=filters, source=source, nearby=nearby, radius=radius,
-        wide_radius=WIDE_RADIUS_KM, more_url=more_url, list_url=lambda **changes: _list_url(request.args, **changes),
+        "tasks/index.html",
+        items=items,
+        filters=filters,
+        source=source,
+        nearby=nearby,
+        radius=radius,
+        wide_radius=WIDE_RADIUS_KM,
+        more_url=more_url,
+        list_url=lambda **changes: _list_url(request.args, **changes),
         first_page=first_page,  # which shows the tasks recommended for me (templating.recommended_for_me)
     )
 

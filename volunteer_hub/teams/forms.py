@@ -11,8 +11,11 @@ from volunteer_hub.teams.services import DESCRIPTION_MAX, NAME_MAX
 
 class FoundTeamForm(FlaskForm):
     name = StringField(_l("Team name"), validators=[InputRequired(_l("Give the team a name.")), Length(max=NAME_MAX)])
-    org_id = SelectField(_l("Community or Party branch"), coerce=optional_int,
-                         validators=[InputRequired(_l("Choose a community or a Party branch."))])
+    org_id = SelectField(
+        _l("Community or Party branch"),
+        coerce=optional_int,
+        validators=[InputRequired(_l("Choose a community or a Party branch."))],
+    )
     description = TextAreaField(_l("What the team does (optional)"), validators=[Length(max=DESCRIPTION_MAX)])
 
     def __init__(self, orgs, *args, **kwargs):

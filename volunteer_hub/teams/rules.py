@@ -41,9 +41,11 @@ def require_member(user, team: Team) -> None:
 
 def active_member_ids(team_id: int) -> list[int]:
     """User ids of the team's active members (leader and deputies included)."""
-    return list(db.session.execute(
-        sa.select(TeamMember.user_id).where(TeamMember.team_id == team_id, TeamMember.status == MemberStatus.ACTIVE)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(TeamMember.user_id).where(TeamMember.team_id == team_id, TeamMember.status == MemberStatus.ACTIVE)
+        ).scalars()
+    )
 
 
 # Teams are founded under a community or a Party organisation, not under a street or a district.
@@ -75,15 +77,19 @@ def check_can_join(existing: TeamMember | None) -> None:
     if existing.status == MemberStatus.ACTIVE:
         raise Conflict(_l("You are already a member of this team."), code="already_member")
     if existing.status == MemberStatus.REMOVED:
-        raise NotAllowed(_l("A leader removed you from this team. Ask to join again; a leader will decide."),
-                         code="removed_from_team")
+        raise NotAllowed(
+            _l("A leader removed you from this team. Ask to join again; a leader will decide."),
+            code="removed_from_team",
+        )
 
 
 def check_can_leave(member: TeamMember) -> None:
     """A team is never left without a leader."""
     if member.role == MemberRole.LEADER:
-        raise Conflict(_l("You lead this team. Hand the team over to another member first, then you can leave."),
-                       code="leader_must_hand_over")
+        raise Conflict(
+            _l("You lead this team. Hand the team over to another member first, then you can leave."),
+            code="leader_must_hand_over",
+        )
 
 
 def check_can_remove(actor: TeamMember, target: TeamMember) -> None:
@@ -97,8 +103,11 @@ def check_can_remove(actor: TeamMember, target: TeamMember) -> None:
 def blocked_non_members(team_id: int, user_ids) -> list[dict]:
     """The named people who are not active members of the team, in the shape of a blocked group claim."""
     members = set(active_member_ids(team_id))
-    return [{"user_id": user_id, "reason": "not_team_member", "message": str(_l("Not an active member of this team."))}
-            for user_id in sorted(set(user_ids)) if user_id not in members]
+    return [
+        {"user_id": user_id, "reason": "not_team_member", "message": str(_l("Not an active member of this team."))}
+        for user_id in sorted(set(user_ids))
+        if user_id not in members
+    ]
 
 
 def can_view(user, team: Team) -> bool:

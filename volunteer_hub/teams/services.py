@@ -48,8 +48,9 @@ def found_team(user: User, *, name: str, org_id, description: str = "") -> Team:
 
 
 def _found(user_id: int, name: str, org_id: int, description: str) -> Team:
-    team = Team(name=name, org_id=org_id, description=description, founder_id=user_id,
-                invite_code=secrets.token_urlsafe(12))
+    team = Team(
+        name=name, org_id=org_id, description=description, founder_id=user_id, invite_code=secrets.token_urlsafe(12)
+    )
     team.members.append(TeamMember(user_id=user_id, role=MemberRole.LEADER, status=MemberStatus.ACTIVE))
     db.session.add(team)
     db.session.flush()
@@ -60,8 +61,10 @@ def _found(user_id: int, name: str, org_id: int, description: str) -> Team:
 def join_by_code(user: User, team: Team, code: str) -> TeamMember:
     """Join with the team's invite code (link or QR code): the member is active at once."""
     if not code or not secrets.compare_digest(str(code), team.invite_code):
-        raise NotAllowed(_l("This invite code is not valid for this team. Ask its leader for the current link."),
-                         code="invalid_invite_code")
+        raise NotAllowed(
+            _l("This invite code is not valid for this team. Ask its leader for the current link."),
+            code="invalid_invite_code",
+        )
     existing = queries.get_membership_row(team.id, user.id)
     rules.check_can_join(existing)
     try:
@@ -201,8 +204,11 @@ def team_claim(actor: User, team: Team, shift: Shift, member_ids) -> list[Claim]
         raise ValidationError(fields={"member_ids": _l("Choose at least one member.")})
     blocked = rules.blocked_non_members(team.id, member_ids)
     if blocked:
-        raise Conflict(_l("Nothing was claimed: %(num)d of the people named are not members of this team.",
-                          num=len(blocked)), code="claim_blocked", blocked=blocked)
+        raise Conflict(
+            _l("Nothing was claimed: %(num)d of the people named are not members of this team.", num=len(blocked)),
+            code="claim_blocked",
+            blocked=blocked,
+        )
     return atomic(_claim_and_notify, team, shift, actor, member_ids)
 
 
@@ -211,9 +217,18 @@ def _claim_and_notify(team: Team, shift: Shift, actor: User, member_ids: list[in
     claims = claim_services.claim_places_in_transaction(shift, member_ids, team_id=team.id, claimed_by_id=actor.id)
     for claim in claims:
         if claim.user_id != actor.id:
-            notify(claim.user_id, "team_claim", task_id=shift.task_id, dedupe_key=f"team_claim:{claim.id}",
-                   team=team.name, team_id=team.id, name=actor.name, task=shift.task.title,
-                   starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat())
+            notify(
+                claim.user_id,
+                "team_claim",
+                task_id=shift.task_id,
+                dedupe_key=f"team_claim:{claim.id}",
+                team=team.name,
+                team_id=team.id,
+                name=actor.name,
+                task=shift.task.title,
+                starts_at=shift.starts_at.isoformat(),
+                ends_at=shift.ends_at.isoformat(),
+            )
     return claims
 
 
@@ -228,8 +243,10 @@ def decline_team_claim(user: User, claim: Claim) -> Claim:
         raise Conflict(_l("This sign-up is no longer active."), code="claim_not_active")
     claim_rules.check_not_started(claim.shift)
     if claim.checked_in_at is not None:
-        raise Conflict(_l("You have already checked in; please tell the person in charge if you must leave."),
-                       code="already_checked_in")
+        raise Conflict(
+            _l("You have already checked in; please tell the person in charge if you must leave."),
+            code="already_checked_in",
+        )
     atomic(_decline, claim, user)
     db.session.refresh(claim)
     return claim
@@ -242,6 +259,14 @@ def _decline(claim: Claim, user: User) -> None:
     leaders = queries.list_lead_ids(team.id, (MemberRole.LEADER,)) if team else []
     told = {claim.claimed_by_id, *leaders} - {None, user.id}
     for lead_id in sorted(told):
-        notify(lead_id, "team_claim_declined", task_id=shift.task_id, dedupe_key=f"team_claim_declined:{claim.id}",
-               team=team.name if team else "", name=user.name, task=shift.task.title,
-               starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat())
+        notify(
+            lead_id,
+            "team_claim_declined",
+            task_id=shift.task_id,
+            dedupe_key=f"team_claim_declined:{claim.id}",
+            team=team.name if team else "",
+            name=user.name,
+            task=shift.task.title,
+            starts_at=shift.starts_at.isoformat(),
+            ends_at=shift.ends_at.isoformat(),
+        )

@@ -37,12 +37,20 @@ def team_role_changed(p: dict) -> str:
 
 @notification_text("team_claim")
 def team_claim(p: dict) -> str:
-    return _("%(name)s signed you up with the team “%(team)s” for “%(task)s” %(when)s. If you cannot go, "
-             "decline on the team page so someone else can take the place.", name=p.get("name", ""),
-             team=p.get("team", ""), **task_and_when(p))
+    return _(
+        "%(name)s signed you up with the team “%(team)s” for “%(task)s” %(when)s. If you cannot go, "
+        "decline on the team page so someone else can take the place.",
+        name=p.get("name", ""),
+        team=p.get("team", ""),
+        **task_and_when(p),
+    )
 
 
 @notification_text("team_claim_declined")
 def team_claim_declined(p: dict) -> str:
-    return _("%(name)s declined the place on “%(task)s” %(when)s that was claimed for the team “%(team)s”.",
-             name=p.get("name", ""), team=p.get("team", ""), **task_and_when(p))
+    return _(
+        "%(name)s declined the place on “%(task)s” %(when)s that was claimed for the team “%(team)s”.",
+        name=p.get("name", ""),
+        team=p.get("team", ""),
+        **task_and_when(p),
+    )

@@ -36,8 +36,11 @@ def inject_led_teams():
 @login_required
 def index():
     """My teams and requests, teams of my home community I could ask to join, and founding a new one."""
-    nearby = (queries.list_org_teams(current_user.home_org_id, exclude_user_id=current_user.id)
-              if current_user.home_org_id else [])
+    nearby = (
+        queries.list_org_teams(current_user.home_org_id, exclude_user_id=current_user.id)
+        if current_user.home_org_id
+        else []
+    )
     return render_template("teams/index.html", memberships=queries.list_my_teams(current_user), nearby=nearby)
 
 
@@ -62,13 +65,15 @@ def create():
     form = _found_form()
     if form.validate_on_submit():
         try:
-            team = services.found_team(current_user, name=form.name.data, org_id=form.org_id.data,
-                                       description=form.description.data or "")
+            team = services.found_team(
+                current_user, name=form.name.data, org_id=form.org_id.data, description=form.description.data or ""
+            )
         except ValidationError as exc:
             apply_errors(form, exc.fields)
         else:
-            flash(_("The team “%(team)s” is founded. Invite members with its link or QR code.", team=team.name),
-                  "success")
+            flash(
+                _("The team “%(team)s” is founded. Invite members with its link or QR code.", team=team.name), "success"
+            )
             return redirect(url_for("teams.detail", team_id=team.id))
     return render_template("teams/new.html", form=form), 400
 
@@ -82,14 +87,17 @@ def detail(team_id: int):
     mine = queries.get_membership_row(team.id, current_user.id)
     member = mine if mine is not None and mine.status == MemberStatus.ACTIVE else None
     if not rules.can_view(current_user, team):
-        return render_template("teams/outside.html", team=team, mine=mine,
-                               count=queries.count_members(team.id))
+        return render_template("teams/outside.html", team=team, mine=mine, count=queries.count_members(team.id))
     is_lead = member is not None and member.role in rules.LEAD_ROLES
     return render_template(
-        "teams/detail.html", team=team, member=member, is_lead=is_lead,
+        "teams/detail.html",
+        team=team,
+        member=member,
+        is_lead=is_lead,
         members=queries.list_members(team.id),
         requests=queries.list_members(team.id, MemberStatus.REQUESTED) if is_lead else [],
-        shifts=queries.list_upcoming_shifts(team.id), minutes=queries.team_minutes(team.id),
+        shifts=queries.list_upcoming_shifts(team.id),
+        minutes=queries.team_minutes(team.id),
     )
 
 
@@ -110,32 +118,44 @@ def _act(team_id: int, action, success):
 @login_required
 def request_join(team_id: int):
     """Ask to join the team; a leader decides."""
-    return _act(team_id, lambda team: services.request_to_join(current_user, team),
-                lambda row: _("Your request was sent. The team's leader will decide."))
+    return _act(
+        team_id,
+        lambda team: services.request_to_join(current_user, team),
+        lambda row: _("Your request was sent. The team's leader will decide."),
+    )
 
 
 @bp.post("/teams/<int:team_id>/members/<int:user_id>/approve")
 @login_required
 def approve(team_id: int, user_id: int):
     """A leader or deputy lets someone who asked join."""
-    return _act(team_id, lambda team: services.approve_request(current_user, team, user_id),
-                lambda row: _("%(name)s is now a member of the team.", name=row.user.name))
+    return _act(
+        team_id,
+        lambda team: services.approve_request(current_user, team, user_id),
+        lambda row: _("%(name)s is now a member of the team.", name=row.user.name),
+    )
 
 
 @bp.post("/teams/<int:team_id>/members/<int:user_id>/decline")
 @login_required
 def decline_request(team_id: int, user_id: int):
     """A leader or deputy turns a request to join down."""
-    return _act(team_id, lambda team: services.decline_request(current_user, team, user_id),
-                lambda row: _("You turned down the request of %(name)s.", name=row.user.name))
+    return _act(
+        team_id,
+        lambda team: services.decline_request(current_user, team, user_id),
+        lambda row: _("You turned down the request of %(name)s.", name=row.user.name),
+    )
 
 
 @bp.post("/teams/<int:team_id>/members/<int:user_id>/remove")
 @login_required
 def remove(team_id: int, user_id: int):
     """A leader or deputy removes a member."""
-    return _act(team_id, lambda team: services.remove_member(current_user, team, user_id),
-                lambda row: _("%(name)s was removed from the team.", name=row.user.name))
+    return _act(
+        team_id,
+        lambda team: services.remove_member(current_user, team, user_id),
+        lambda row: _("%(name)s was removed from the team.", name=row.user.name),
+    )
 
 
 @bp.post("/teams/<int:team_id>/members/<int:user_id>/role")
@@ -190,15 +210,21 @@ def invite_share(team_id: int):
     team = services.get_team(team_id)
     rules.require_lead(current_user, team)
     link = external_url("teams.invite", code=team.invite_code)
-    return render_template("teams/invite_share.html", team=team, link=link,
-                           svg=qr.svg(link, label=_("Invite code for the team %(team)s", team=team.name)))
+    return render_template(
+        "teams/invite_share.html",
+        team=team,
+        link=link,
+        svg=qr.svg(link, label=_("Invite code for the team %(team)s", team=team.name)),
+    )
 
 
 def _invited_team(code: str):
     team = queries.get_team_by_code(code)
     if team is None:
-        raise NotAllowed(_("This invite link is not valid (any more). Ask the team's leader for the current one."),
-                         code="invalid_invite_code")
+        raise NotAllowed(
+            _("This invite link is not valid (any more). Ask the team's leader for the current one."),
+            code="invalid_invite_code",
+        )
     return team
 
 
@@ -245,10 +271,23 @@ def _claim_page(shift, form_or_none=None, blocked=None, status=200):
     except Conflict as exc:
         problem = str(exc.message)
     # Every rule the claim will apply, member by member, before the leader ticks anyone.
-    notes = {} if problem else {m.user_id: found["message"] for m in members
-                                if (found := blocking_problem(m.user_id, shift))}
-    return render_template("teams/claim.html", shift=shift, task=shift.task, team=team, teams=led, form=form,
-                           members=members, notes=notes, problem=problem, blocked=blocked or []), status
+    notes = (
+        {}
+        if problem
+        else {m.user_id: found["message"] for m in members if (found := blocking_problem(m.user_id, shift))}
+    )
+    return render_template(
+        "teams/claim.html",
+        shift=shift,
+        task=shift.task,
+        team=team,
+        teams=led,
+        form=form,
+        members=members,
+        notes=notes,
+        problem=problem,
+        blocked=blocked or [],
+    ), status
 
 
 @bp.get("/shifts/<int:shift_id>/team-claim")
@@ -276,9 +315,16 @@ def submit_team_claim(shift_id: int):
     except Conflict as exc:
         form.form_errors.append(str(exc.message))
         return _claim_page(shift, form, blocked=exc.extra.get("blocked"), status=409)
-    flash(ngettext("%(num)d member of “%(team)s” is signed up for %(when)s. Each one is told and may decline.",
-                   "%(num)d members of “%(team)s” are signed up for %(when)s. Each one is told and may decline.",
-                   len(claims), team=team.name, when=shift_span(shift.starts_at, shift.ends_at)), "success")
+    flash(
+        ngettext(
+            "%(num)d member of “%(team)s” is signed up for %(when)s. Each one is told and may decline.",
+            "%(num)d members of “%(team)s” are signed up for %(when)s. Each one is told and may decline.",
+            len(claims),
+            team=team.name,
+            when=shift_span(shift.starts_at, shift.ends_at),
+        ),
+        "success",
+    )
     return redirect(url_for("teams.detail", team_id=team.id))
 
 
@@ -301,6 +347,12 @@ def decline(claim_id: int):
     except Conflict as exc:
         flash(str(exc.message), "error")
     else:
-        flash(_("You declined “%(task)s” %(when)s. The team's leader is told.", task=claim.shift.task.title,
-                when=shift_span(claim.shift.starts_at, claim.shift.ends_at)), "success")
+        flash(
+            _(
+                "You declined “%(task)s” %(when)s. The team's leader is told.",
+                task=claim.shift.task.title,
+                when=shift_span(claim.shift.starts_at, claim.shift.ends_at),
+            ),
+            "success",
+        )
     return redirect(url_for("teams.detail", team_id=team_id) if team_id else url_for("claims.my_shifts"))
