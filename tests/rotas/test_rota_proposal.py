@@ -85,7 +85,7 @@ def build_members(specs) -> tuple[list[proposal.Member], dict[int, list[tuple[da
     return members, existing
 
 
-def check_rules(slots, specs, existing, result) -> None:
+def check_rules(slots, specs, existing, result) -> None:  # noqa: C901 -- one independent check per rota rule
     """An independent check of every rule on the proposal plus each member's existing shifts."""
     by_id = {slot.shift_id: slot for slot in slots}
     for user_id, (bands, cap, adult, _) in enumerate(specs, start=1):

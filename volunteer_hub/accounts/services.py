@@ -162,7 +162,7 @@ def change_password(user: User, current: str, new: str) -> str:
     return raw
 
 
-def update_profile(user: User, **changes) -> User:
+def update_profile(user: User, **changes) -> User:  # noqa: C901 -- one branch per optional field, all errors at once
     """Apply profile changes; every field is optional. Unknown skills or out-of-range values are refused."""
     errors = {}
     if "name" in changes:

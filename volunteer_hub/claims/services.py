@@ -400,7 +400,7 @@ def tell_shift_moved(task: Task, shift: Shift) -> None:
         )
 
 
-def fill_from_waitlist(shift: Shift) -> list[Claim]:
+def fill_from_waitlist(shift: Shift) -> list[Claim]:  # noqa: C901 -- the promotion loop and its stops read best together
     """Promote waitlisted claims, in drawn order then oldest first, while the shift has places (in the caller's
     transaction).
 

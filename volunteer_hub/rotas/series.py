@@ -51,7 +51,7 @@ def clock_minutes(value) -> int | None:
     return minutes if minutes <= 1440 else None
 
 
-def parse_daily(daily, errors: dict) -> list[Slot]:
+def parse_daily(daily, errors: dict) -> list[Slot]:  # noqa: C901 -- one branch per field, all errors at once
     """The slots of a daily pattern, adding per-field messages (daily.<i>.start/end/capacity) to errors."""
     if not isinstance(daily, list) or not daily:
         errors["daily"] = _l("Add at least one daily shift.")
