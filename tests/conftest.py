@@ -15,6 +15,10 @@ import redis
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
+# Processes the tests start (workers, gunicorn) on PostgreSQL must name an SMS sender; the development one keeps
+# what would have been sent. Tests of the real senders set their own.
+os.environ.setdefault("SMS_SENDER", "dev")
+
 from volunteer_hub import create_app
 from volunteer_hub.accounts import tokens
 from volunteer_hub.accounts.models import User
@@ -163,7 +167,7 @@ def make_user(app):
     """make_user(name=..., lat=..., lon=..., skills=[...], is_admin=...) -> User (committed).
 
     Users are adults unless a test says otherwise (birth_date=None or a date): night shifts need an adult, and
-    a shift some hours from now may fall in the night."""
+    a shift some hours from now may fall in the night. Their numbers are verified unless phone_verified_at=None."""
 
     def factory(name=None, *, phone=None, skills=(), **fields):
         with app.app_context():
@@ -171,6 +175,7 @@ def make_user(app):
                 _password_hash["hash"] = hash_password(PASSWORD)
             number = next(_phones)
             fields.setdefault("birth_date", ADULT)
+            fields.setdefault("phone_verified_at", now())
             user = User(
                 phone=phone or f"+86{number}",
                 name=name or f"志愿者{number % 1000}",
@@ -179,6 +184,13 @@ def make_user(app):
             )
             user.skills = list(skills)
             db.session.add(user)
+            db.session.flush()
+            # A column default replaces an explicit None on INSERT: "no quiet hours" is written afterwards.
+            unset = {
+                name: None for name in ("quiet_start_min", "quiet_end_min") if name in fields and fields[name] is None
+            }
+            if unset:
+                db.session.execute(sa.update(User).where(User.id == user.id).values(**unset))
             db.session.commit()
             db.session.refresh(user)
             db.session.expunge(user)

@@ -66,3 +66,13 @@ def test_a_configured_app_on_postgresql_starts_with_both_settings(monkeypatch):
         {"SQLALCHEMY_DATABASE_URI": POSTGRES, "REDIS_URL": "redis://127.0.0.1:9/0", "SECRET_KEY": "shared"}
     )
     assert app.config["SECRET_KEY"] == "shared"
+
+
+def test_an_app_on_postgresql_refuses_to_start_without_an_sms_sender(monkeypatch):
+    """The development SMS sender publishes every login code at /dev/messages: never a default off SQLite."""
+    monkeypatch.delenv("SMS_SENDER", raising=False)
+    shared = {"SQLALCHEMY_DATABASE_URI": POSTGRES, "REDIS_URL": "redis://127.0.0.1:9/0", "SECRET_KEY": "shared"}
+    with pytest.raises(MissingSetting, match="SMS_SENDER must be set"):
+        create_app(shared)
+
+    assert create_app({**shared, "SMS_SENDER": "dev"}).config["EMAIL_SENDER"] == "none"

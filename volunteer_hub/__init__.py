@@ -21,6 +21,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     if config:
         app.config.update(config)
     settings.require_shared_settings(app.config)
+    settings.choose_senders(app.config)
     app.config["SECRET_KEY"] = settings.secret_key(app.config["SECRET_KEY"], app.instance_path)
     register_extensions(app)
     register_hooks()
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     from volunteer_hub.help.views import bp as help_pages
     from volunteer_hub.hours.views import bp as hours
     from volunteer_hub.lottery.views import bp as lottery
+    from volunteer_hub.messaging import views as messaging
     from volunteer_hub.notifications.views import bp as notifications
     from volunteer_hub.orgs.views import bp as orgs
     from volunteer_hub.pages import bp as pages
@@ -118,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from volunteer_hub.tasks.views import bp as tasks
     from volunteer_hub.teams.views import bp as teams
 
+    messaging.init_app(app)
     for blueprint in (
         pages,
         accounts,

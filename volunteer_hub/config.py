@@ -50,6 +50,21 @@ def require_shared_settings(config: Mapping) -> None:
             f"{' and '.join(missing)} must be set: with a database other than SQLite every web, worker and "
             "scheduler process has to share one Redis and one secret key, so none starts its own."
         )
+    if not config.get("SMS_SENDER"):
+        raise MissingSetting(
+            "SMS_SENDER must be set (aliyun or tencent): with a database other than SQLite the development SMS "
+            "sender, which publishes every login code at /dev/messages, is never chosen by default."
+        )
+
+
+def choose_senders(config: dict) -> None:
+    """Fill in the development senders on a single machine and check the names (after require_shared_settings)."""
+    local = single_machine(config["SQLALCHEMY_DATABASE_URI"])
+    config["SMS_SENDER"] = config.get("SMS_SENDER") or "dev"
+    config["EMAIL_SENDER"] = config.get("EMAIL_SENDER") or ("dev" if local else "none")
+    for name, allowed in (("SMS_SENDER", ("dev", "aliyun", "tencent")), ("EMAIL_SENDER", ("dev", "smtp", "none"))):
+        if config[name] not in allowed:
+            raise MissingSetting(f"{name} must be one of {', '.join(allowed)}, not {config[name]!r}")
 
 
 def secret_key(configured: str, instance_path: str) -> str:
@@ -163,6 +178,28 @@ def load(instance_path: str) -> dict:
         "PUBLIC_BASE_URL": env.str("PUBLIC_BASE_URL", ""),
         # Certificates: how many lookups of unknown codes one address may make (valid codes are not counted).
         "CERT_LOOKUP_MISS_LIMIT": env.str("CERT_LOOKUP_MISS_LIMIT", "10/minute;50/day"),
-        # Channels beyond the in-app inbox (comma-separated sender classes); empty turns them off.
-        "NOTIFICATION_SENDERS": env.str("NOTIFICATION_SENDERS", "volunteer_hub.notifications.channels.LoggingSender"),
+        # Channels beyond the in-app inbox (README "Reaching people"). SMS_SENDER: dev (kept and listed at
+        # /dev/messages), aliyun or tencent; a multi-process deployment must name one (see require_shared_settings).
+        "SMS_SENDER": env.str("SMS_SENDER", ""),
+        "SMS_SIGN_NAME": env.str("SMS_SIGN_NAME", ""),
+        # Message kind -> the provider's approved template code, e.g. "verification_code:SMS_1,shift_reminder:SMS_2".
+        "SMS_TEMPLATES": env.dict("SMS_TEMPLATES", {}),
+        "SMS_TIMEOUT_S": env.float("SMS_TIMEOUT_S", 5.0),
+        # Per number, checked before the provider is called: notices (every kind but codes) and login codes.
+        "SMS_NOTICE_LIMIT_PER_NUMBER": env.str("SMS_NOTICE_LIMIT_PER_NUMBER", "10/day"),
+        "SMS_CODE_LIMIT_PER_NUMBER": env.str("SMS_CODE_LIMIT_PER_NUMBER", "1/minute;5/hour;10/day"),
+        "SMS_CODE_LIMIT_PER_IP": env.str("SMS_CODE_LIMIT_PER_IP", "10/hour;30/day"),
+        # EMAIL_SENDER: dev, smtp, or none (no e-mail; the default off a single machine).
+        "EMAIL_SENDER": env.str("EMAIL_SENDER", ""),
+        # Web Push: the application server's VAPID key pair (base64url, as `vapid --gen` or README shows) and the
+        # contact the push services may write to. Empty on a single machine: generated once into instance/.
+        "VAPID_PRIVATE_KEY": env.str("VAPID_PRIVATE_KEY", ""),
+        "VAPID_PUBLIC_KEY": env.str("VAPID_PUBLIC_KEY", ""),
+        "VAPID_SUBJECT": env.str("VAPID_SUBJECT", "mailto:ops@volunteer-hub.invalid"),
+        "PUSH_TIMEOUT_S": env.float("PUSH_TIMEOUT_S", 5.0),
+        # Back-off between the tries of a delivery a provider answered with a retryable failure, in seconds.
+        "DELIVERY_RETRY_INTERVALS_S": tuple(env.list("DELIVERY_RETRY_INTERVALS_S", [30, 120, 600, 1800], subcast=int)),
+        # A delivery claimed by a worker that died during the provider call is not sent again (it might have gone
+        # out); after this long it is marked failed.
+        "DELIVERY_STUCK_AFTER_S": env.int("DELIVERY_STUCK_AFTER_S", 600),
     }

@@ -1,6 +1,6 @@
 """Import every model so SQLAlchemy's registry (and Alembic's autogenerate) sees the whole schema."""
 
-from volunteer_hub.accounts.models import AuthToken, Qualification, User, UserSkill
+from volunteer_hub.accounts.models import AuthToken, Qualification, User, UserSkill, VerificationCode
 from volunteer_hub.attendance.models import AttendanceEvent
 from volunteer_hub.audit.models import AuditEvent
 from volunteer_hub.certificates.models import Certificate
@@ -8,7 +8,8 @@ from volunteer_hub.claims.models import Claim
 from volunteer_hub.help.models import HelpRequest
 from volunteer_hub.hours.models import AnomalyFlag, HourDispute, HourEntry
 from volunteer_hub.matching.models import MatchNotice
-from volunteer_hub.notifications.models import DeliveryAttempt, Notification
+from volunteer_hub.messaging.models import DevMessage
+from volunteer_hub.notifications.models import Delivery, Notification, PushSubscription
 from volunteer_hub.orgs.models import BranchMember, Organisation, RoleGrant
 from volunteer_hub.outbox.models import OutboxEvent
 from volunteer_hub.rotas.models import SeriesAdoption, ShiftSeries, ShiftSwap
@@ -24,7 +25,8 @@ __all__ = [
     "BranchMember",
     "Certificate",
     "Claim",
-    "DeliveryAttempt",
+    "Delivery",
+    "DevMessage",
     "Export",
     "HelpRequest",
     "HourDispute",
@@ -34,6 +36,7 @@ __all__ = [
     "OrgDayTally",
     "Organisation",
     "OutboxEvent",
+    "PushSubscription",
     "Qualification",
     "RoleGrant",
     "SeriesAdoption",
@@ -48,5 +51,6 @@ __all__ = [
     "TeamMonthTally",
     "User",
     "UserSkill",
+    "VerificationCode",
     "VolunteerSpanTally",
 ]

@@ -94,6 +94,7 @@ class Stack:
             "DATABASE_URL": database_url,
             "REDIS_URL": self.redis_url,
             "SECRET_KEY": "bench",
+            "SMS_SENDER": "dev",
             "RATELIMIT_ENABLED": "0",
             "WORKER_LOG_LEVEL": "WARNING",
             "GEOCODER_DOMAIN": "",

@@ -56,6 +56,13 @@ class User(db.Model):
     # Bumped by every claim transaction: the row lock serializes one volunteer's claims (see claims.services).
     claim_lock: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Reaching people outside the app. A number is verified by a code sent to it (accounts created before codes
+    # existed are asked at their next login); sms/push/email are the channels chosen beside the in-app inbox.
+    phone_verified_at: Mapped[datetime | None]
+    sms_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    push_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    urgent_in_quiet_hours: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     skill_rows: Mapped[list["UserSkill"]] = relationship(cascade="all, delete-orphan", order_by="UserSkill.code")
     home_org = relationship("Organisation", foreign_keys=[home_org_id])
@@ -140,6 +147,22 @@ class Qualification(db.Model):
     issuer: Mapped[str] = mapped_column(sa.String(100), default="")
     valid_until: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class VerificationCode(db.Model):
+    """The live one-time code for a number and a purpose (register, reset, login, change_phone): 6 digits, stored
+    hashed, a few minutes and a few tries. A new request replaces the previous code."""
+
+    __tablename__ = "verification_codes"
+    __table_args__ = (sa.UniqueConstraint("phone", "purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(sa.String(16))
+    purpose: Mapped[str] = mapped_column(sa.String(16))
+    code_hash: Mapped[str] = mapped_column(sa.String(128))
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
 
 
 class AuthToken(db.Model):

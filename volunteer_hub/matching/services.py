@@ -156,6 +156,7 @@ def record_matches(task_id: int) -> int:
                 "user_id": candidate.user_id,
                 "task_id": task.id,
                 "dedupe_key": f"match:{task.id}",
+                "urgent": task.urgent,
                 "params": {
                     "task": task.title,
                     "starts_at": candidate.shifts[0].starts_at.isoformat(),

@@ -1,8 +1,21 @@
-"""RQ entry points for notifications."""
+"""RQ entry points for notifications: plan each notification's outside deliveries, send each one, release the
+ones whose wait is over."""
 
 from volunteer_hub.notifications import services
+from volunteer_hub.schedule import recurring
 
 
-def deliver_notification(notification_id: int) -> None:
-    """Send a notification over every configured channel that has not delivered it yet."""
-    services.deliver(notification_id)
+def plan_deliveries(notification_ids: list[int]) -> None:
+    """Write the delivery records of new notifications and hand the due ones to send_delivery."""
+    services.plan(notification_ids)
+
+
+def send_delivery(delivery_id: int) -> None:
+    """Send one delivery record over its channel (at most once; see services.send)."""
+    services.send(delivery_id)
+
+
+@recurring(seconds=30)
+def release_due_deliveries() -> None:
+    """Recurring: deliveries past quiet hours or a retry's back-off go out; stuck ones are closed."""
+    services.release_due()

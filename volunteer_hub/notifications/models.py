@@ -15,6 +15,7 @@ class Notification(db.Model):
         sa.Index("ix_notifications_user_created", "user_id", "created_at"),
         # Jobs run at least once: a notification with a key is created once per user however often they run.
         sa.UniqueConstraint("user_id", "dedupe_key"),
+        sa.Index("ix_notifications_actor_cause", "actor_id", "cause"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,16 +26,61 @@ class Notification(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(120))
+    # Urgent notifications may break quiet hours on the outside channels, for people who opted in to that.
+    urgent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Who caused it and what for ("task:12:cancelled"): the organizer sees how many were delivered, per channel.
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    cause: Mapped[str | None] = mapped_column(sa.String(64))
 
 
-class DeliveryAttempt(db.Model):
-    """One try to deliver a notification over a channel beyond the in-app inbox (SMS, WeChat, e-mail, log)."""
+class Delivery(db.Model):
+    """A notification's delivery over one channel beyond the inbox (sms, push, email): one row per pair.
 
-    __tablename__ = "delivery_attempts"
+    status: queued (waiting, perhaps until ``not_before``), sending (claimed by a worker just before the provider
+    call), sent (the provider accepted it; ``provider_id`` is its message id), delivered (a receipt said so),
+    failed (given up; ``last_error``), suppressed (never sent; ``reason`` says why: opted out, quiet hours passed,
+    daily cap, no template, no subscription...).
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        sa.UniqueConstraint("notification_id", "channel"),
+        sa.Index("ix_deliveries_due", "status", "not_before"),
+        sa.Index("ix_deliveries_user_channel_created", "user_id", "channel", "created_at"),
+        sa.Index("ix_deliveries_provider_id", "provider_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    notification_id: Mapped[int] = mapped_column(sa.ForeignKey("notifications.id", ondelete="CASCADE"), index=True)
-    channel: Mapped[str] = mapped_column(sa.String(20))
-    status: Mapped[str] = mapped_column(sa.String(10))  # "sent" or "failed"
-    error: Mapped[str | None] = mapped_column(sa.Text)
+    notification_id: Mapped[int] = mapped_column(sa.ForeignKey("notifications.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(sa.String(10))
+    status: Mapped[str] = mapped_column(sa.String(10), default="queued")
+    reason: Mapped[str | None] = mapped_column(sa.String(32))
+    attempts: Mapped[int] = mapped_column(default=0)
+    provider_id: Mapped[str | None] = mapped_column(sa.String(100))
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    not_before: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PushSubscription(db.Model):
+    """A browser's Web Push subscription (W3C Push API): where to post, and the keys to encrypt for it."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    endpoint: Mapped[str] = mapped_column(sa.String(1000), unique=True)
+    p256dh: Mapped[str] = mapped_column(sa.String(200))
+    auth: Mapped[str] = mapped_column(sa.String(64))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+
+    @property
+    def info(self) -> dict:
+        """The subscription as the browser's PushSubscription.toJSON() gives it (what pywebpush takes)."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

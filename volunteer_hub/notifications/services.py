@@ -1,31 +1,44 @@
 """Create and read in-app notifications. notify() joins the caller's transaction; it never commits."""
 
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
 
 from volunteer_hub import outbox
 from volunteer_hub.accounts.models import User
 from volunteer_hub.core.db import insert_ignoring_duplicates
 from volunteer_hub.core.timeutil import now
+from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
-from volunteer_hub.notifications import channels
-from volunteer_hub.notifications.models import DeliveryAttempt, Notification
-from volunteer_hub.notifications.texts import render
+from volunteer_hub.messaging import limits, mail
+from volunteer_hub.messaging.errors import Permanent, SendFailed
+from volunteer_hub.notifications import channels, rules, texts
+from volunteer_hub.notifications.models import Delivery, Notification, PushSubscription
 
-DELIVER = "volunteer_hub.notifications.jobs.deliver_notification"
+PLAN = "volunteer_hub.notifications.jobs.plan_deliveries"
+SEND = "volunteer_hub.notifications.jobs.send_delivery"
+log = logging.getLogger(__name__)
 
 
 def notify(
-    user_id: int, kind: str, *, task_id: int | None = None, dedupe_key: str | None = None, **params
+    user_id: int,
+    kind: str,
+    *,
+    task_id: int | None = None,
+    dedupe_key: str | None = None,
+    urgent: bool = False,
+    actor_id: int | None = None,
+    cause: str | None = None,
+    **params,
 ) -> Notification | None:
     """Create an in-app notification in the current transaction, so it exists exactly when its cause does,
-    and record its delivery over the other channels in the outbox of the same transaction.
+    and record in the outbox of the same transaction that its outside deliveries are to be planned.
 
     With a dedupe_key the notification is created at most once per user (jobs run at least once); a repeat
-    returns None.
+    returns None. ``urgent`` may break quiet hours for people who opted in; ``actor_id`` and ``cause`` let the
+    organizer who caused it see how it was delivered.
     """
     if (
         dedupe_key
@@ -34,17 +47,26 @@ def notify(
         ).first()
     ):
         return None
-    note = Notification(user_id=user_id, kind=kind, task_id=task_id, params=params, dedupe_key=dedupe_key)
+    note = Notification(
+        user_id=user_id,
+        kind=kind,
+        task_id=task_id,
+        params=params,
+        dedupe_key=dedupe_key,
+        urgent=urgent,
+        actor_id=actor_id,
+        cause=cause,
+    )
     db.session.add(note)
-    if current_app.config["NOTIFICATION_SENDERS"]:
-        db.session.flush()
-        outbox.record(DELIVER, notification_id=note.id)
+    db.session.flush()
+    outbox.record(PLAN, notification_ids=[note.id])
     return note
 
 
 def notify_many(kind: str, items: list[dict]) -> list[int]:
-    """Bulk notify() for jobs that tell many people at once: items are dicts with user_id, task_id,
-    dedupe_key and params. One INSERT skips users who already have the key; returns the new ids."""
+    """Bulk notify() for jobs that tell many people at once: items are dicts with user_id and optionally task_id,
+    dedupe_key, params, urgent, actor_id and cause. One INSERT skips users who already have the key; returns the
+    new ids. Their deliveries are planned by a few jobs of up to PLAN_BATCH notifications each."""
     if not items:
         return []
     created = now()
@@ -55,6 +77,9 @@ def notify_many(kind: str, items: list[dict]) -> list[int]:
             "task_id": item.get("task_id"),
             "dedupe_key": item.get("dedupe_key"),
             "params": item.get("params", {}),
+            "urgent": item.get("urgent", False),
+            "actor_id": item.get("actor_id"),
+            "cause": item.get("cause"),
             "created_at": created,
         }
         for item in items
@@ -64,43 +89,226 @@ def notify_many(kind: str, items: list[dict]) -> list[int]:
             insert_ignoring_duplicates(db.session, Notification, rows).returning(Notification.id)
         ).scalars()
     )
-    if ids and current_app.config["NOTIFICATION_SENDERS"]:
-        outbox.record_many(DELIVER, [{"notification_id": note_id} for note_id in ids])
+    outbox.record_many(PLAN, [{"notification_ids": ids[i : i + PLAN_BATCH]} for i in range(0, len(ids), PLAN_BATCH)])
     return ids
 
 
-def deliver(notification_id: int) -> None:
-    """Send over each configured channel once; every attempt is recorded. A failed channel raises after the
-    others were tried, so RQ retries the job and only the channels still missing are sent again."""
-    note = db.session.get(Notification, notification_id)
-    if note is None:
-        return
-    done = set(
+PLAN_BATCH = 500
+
+
+def plan(notification_ids: list[int]) -> int:
+    """Write one delivery record per notification and outside channel (queued, or suppressed with the reason) and
+    hand the ones due now to the senders. Safe to run twice: an existing (notification, channel) row is kept."""
+    return atomic(_plan, notification_ids)
+
+
+def _plan(notification_ids: list[int]) -> int:
+    notes = list(db.session.execute(sa.select(Notification).where(Notification.id.in_(notification_ids))).scalars())
+    if not notes:
+        return 0
+    user_ids = {note.user_id for note in notes}
+    users = {u.id: u for u in db.session.execute(sa.select(User).where(User.id.in_(user_ids))).scalars()}
+    with_push = set(
         db.session.execute(
-            sa.select(DeliveryAttempt.channel).where(
-                DeliveryAttempt.notification_id == note.id, DeliveryAttempt.status == "sent"
-            )
+            sa.select(PushSubscription.user_id).where(PushSubscription.user_id.in_(user_ids)).distinct()
         ).scalars()
     )
-    user = db.session.get(User, note.user_id)
-    failures = []
-    for sender in channels.senders():
-        if sender.channel in done:
-            continue
-        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            text = render(note)
-        try:
-            sender.send(user, text, notification_id=note.id)
-        except Exception as exc:  # a gateway error of any kind is recorded, then retried by RQ
-            db.session.add(
-                DeliveryAttempt(notification_id=note.id, channel=sender.channel, status="failed", error=repr(exc)[:500])
+    current = now()
+    rows = []
+    for note in notes:
+        user = users[note.user_id]
+        for channel in _channels():
+            decision = rules.plan(
+                channel,
+                user,
+                urgent=note.urgent,
+                emailed=note.kind in texts.EMAIL_KINDS,
+                has_push=note.user_id in with_push,
+                at=current,
             )
-            failures.append(sender.channel)
-        else:
-            db.session.add(DeliveryAttempt(notification_id=note.id, channel=sender.channel, status="sent"))
-        db.session.commit()
-    if failures:
-        raise RuntimeError(f"notification {note.id}: delivery failed on {', '.join(failures)}")
+            rows.append(
+                {
+                    "notification_id": note.id,
+                    "user_id": note.user_id,
+                    "channel": channel,
+                    "status": decision.status,
+                    "reason": decision.reason,
+                    "not_before": decision.not_before,
+                    "attempts": 0,
+                    "created_at": current,
+                }
+            )
+    new = list(
+        db.session.execute(
+            insert_ignoring_duplicates(db.session, Delivery, rows).returning(
+                Delivery.id, Delivery.status, Delivery.not_before
+            )
+        )
+    )
+    outbox.record_many(
+        SEND, [{"delivery_id": row.id} for row in new if row.status == "queued" and row.not_before is None]
+    )
+    db.session.commit()
+    return len(new)
+
+
+def _channels() -> tuple[str, ...]:
+    """The outside channels this deployment has: SMS always (the development sender keeps what it would send),
+    push when a VAPID key is set, e-mail unless EMAIL_SENDER=none."""
+    config = current_app.config
+    return tuple(
+        channel
+        for channel, on in (("sms", True), ("push", bool(config["VAPID_PRIVATE_KEY"])), ("email", mail.enabled()))
+        if on
+    )
+
+
+def send(delivery_id: int) -> None:
+    """Send one delivery. The row is claimed (queued -> sending) and committed before the provider is called, and
+    the provider gets the row's id as its out-id: a second worker, or this job run again after a crash, finds the
+    row claimed and sends nothing, so no one gets the same SMS twice. A retryable failure puts the row back with a
+    later ``not_before``; release_due() hands it over again then."""
+    current = now()
+    claimed = db.session.execute(
+        sa.update(Delivery)
+        .where(
+            Delivery.id == delivery_id,
+            Delivery.status == "queued",
+            sa.or_(Delivery.not_before.is_(None), Delivery.not_before <= current),
+        )
+        .values(status="sending", claimed_at=current, attempts=Delivery.attempts + 1)
+    ).rowcount
+    db.session.commit()
+    if not claimed:
+        return
+    delivery = db.session.get(Delivery, delivery_id)
+    note = db.session.get(Notification, delivery.notification_id)
+    if note.read_at is not None or (delivery.reason == "quiet_hours" and rules.expired(note.params or {}, current)):
+        _finish(delivery, "suppressed", reason="read" if note.read_at else "expired")
+        return
+    try:
+        provider_id = _send_over(delivery, note)
+    except SendFailed as exc:
+        _failed(delivery, exc)
+        return
+    except Exception as exc:  # a fault of ours: whether the provider was reached is unknown, so never again
+        _finish(delivery, "failed", error=repr(exc)[:500])
+        raise
+    if provider_id is None:  # no template for this kind (SMS), or no browser subscribed any more (push)
+        _finish(delivery, "suppressed", reason="no_template" if delivery.channel == "sms" else "no_subscription")
+    else:
+        _finish(delivery, "sent", provider_id=provider_id)
+
+
+def _send_over(delivery: Delivery, note: Notification) -> str | None:
+    user = db.session.get(User, note.user_id)
+    out_id = f"d{delivery.id}"
+    if delivery.channel == "sms":
+        if limits.take("SMS_NOTICE_LIMIT_PER_NUMBER", user.phone):
+            raise Permanent("the daily cap of notices to this number is reached", code="daily_cap")
+        return channels.send_sms(note, user, out_id=out_id)
+    if delivery.channel == "email":
+        return channels.send_email(note, user, out_id=out_id)
+    subscriptions = list(
+        db.session.execute(sa.select(PushSubscription).where(PushSubscription.user_id == user.id)).scalars()
+    )
+    if not subscriptions:
+        return None
+    gone = channels.send_push(note, user, subscriptions, out_id=out_id)
+    for subscription in gone:
+        db.session.delete(subscription)
+    return None if len(gone) == len(subscriptions) else out_id
+
+
+def _failed(delivery: Delivery, exc: SendFailed) -> None:
+    intervals = current_app.config["DELIVERY_RETRY_INTERVALS_S"]
+    error = f"{exc.code}: {exc}"[:500] if exc.code else str(exc)[:500]
+    if exc.retryable and delivery.attempts <= len(intervals):
+        wait = timedelta(seconds=intervals[delivery.attempts - 1])
+        _finish(delivery, "queued", error=error, not_before=now() + wait)
+    elif exc.code == "daily_cap":
+        _finish(delivery, "suppressed", reason="daily_cap")
+    else:
+        _finish(delivery, "failed", error=error)
+    log.warning("delivery %s over %s: %s", delivery.id, delivery.channel, error)
+
+
+def _finish(delivery: Delivery, status: str, **values) -> None:
+    """Leave the sending state; only the worker holding the claim writes this."""
+    changes = {"status": status}
+    if status == "sent":
+        changes["sent_at"] = now()
+    if "error" in values:
+        changes["last_error"] = values.pop("error")
+    changes.update(values)
+    db.session.execute(
+        sa.update(Delivery).where(Delivery.id == delivery.id, Delivery.status == "sending").values(**changes)
+    )
+    db.session.commit()
+
+
+def release_due(limit: int = 1000) -> int:
+    """Hand over deliveries whose wait (quiet hours, a retry's back-off) is over; mark as failed those claimed by a
+    worker that died during the provider call (DELIVERY_STUCK_AFTER_S), which are never sent again."""
+    return atomic(_release_due, limit)
+
+
+def _release_due(limit: int) -> int:
+    current = now()
+    due = list(
+        db.session.execute(
+            sa.select(Delivery.id)
+            .where(Delivery.status == "queued", Delivery.not_before <= current)
+            .order_by(Delivery.not_before)
+            .limit(limit)
+        ).scalars()
+    )
+    if due:
+        db.session.execute(
+            sa.update(Delivery)
+            .where(Delivery.id.in_(due), Delivery.status == "queued", Delivery.not_before <= current)
+            .values(not_before=None)
+        )
+        outbox.record_many(SEND, [{"delivery_id": delivery_id} for delivery_id in due])
+    stuck_before = current - timedelta(seconds=current_app.config["DELIVERY_STUCK_AFTER_S"])
+    db.session.execute(
+        sa.update(Delivery)
+        .where(Delivery.status == "sending", Delivery.claimed_at < stuck_before)
+        .values(status="failed", last_error="the worker stopped during the provider call; not sent again")
+    )
+    return len(due)
+
+
+def record_receipt(channel: str, provider_id: str, *, delivered: bool, error: str | None = None) -> bool:
+    """A provider's delivery receipt for a message it accepted: sent -> delivered (or failed, with its error)."""
+    values = {"status": "delivered", "delivered_at": now()} if delivered else {"status": "failed", "last_error": error}
+    changed = db.session.execute(
+        sa.update(Delivery)
+        .where(Delivery.channel == channel, Delivery.provider_id == provider_id, Delivery.status == "sent")
+        .values(**values)
+    ).rowcount
+    db.session.commit()
+    return bool(changed)
+
+
+def delivery_counts(actor_id: int, cause: str) -> dict[str, dict[str, int]]:
+    """{channel: {status: n}} for the notifications ``actor_id`` caused with ``cause``, inbox included."""
+    counts: dict[str, dict[str, int]] = {}
+    inbox = db.session.execute(
+        sa.select(sa.func.count(), sa.func.count(Notification.read_at)).where(
+            Notification.actor_id == actor_id, Notification.cause == cause
+        )
+    ).one()
+    counts["inbox"] = {"sent": inbox[0], "read": inbox[1]}
+    rows = db.session.execute(
+        sa.select(Delivery.channel, Delivery.status, sa.func.count())
+        .join(Notification, Notification.id == Delivery.notification_id)
+        .where(Notification.actor_id == actor_id, Notification.cause == cause)
+        .group_by(Delivery.channel, Delivery.status)
+    )
+    for channel, status, n in rows:
+        counts.setdefault(channel, {})[status] = n
+    return counts
 
 
 def list_for(user, *, limit: int = 50, before_id: int | None = None) -> list[Notification]:

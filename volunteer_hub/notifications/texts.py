@@ -20,15 +20,19 @@ from volunteer_hub.notifications.models import Notification
 Text = Callable[[dict], str]  # a notification's params -> its words in the current locale
 
 _TEXTS: dict[str, Text] = {}
+EMAIL_KINDS: set[str] = set()  # kinds also sent by e-mail to people who gave an address (organizers' business)
 
 
-def notification_text(kind: str) -> Callable[[Text], Text]:
-    """Declare the words of notifications of ``kind``: the decorated function turns their params into text."""
+def notification_text(kind: str, *, email: bool = False) -> Callable[[Text], Text]:
+    """Declare the words of notifications of ``kind``: the decorated function turns their params into text.
+    ``email=True`` sends them by e-mail too, to those who gave an address (exports, deadlines, digests)."""
 
     def register(text: Text) -> Text:
         if kind in _TEXTS:
             raise ValueError(f"the notification kind {kind!r} already has its text ({_TEXTS[kind].__module__})")
         _TEXTS[kind] = text
+        if email:
+            EMAIL_KINDS.add(kind)
         return text
 
     return register
