@@ -104,6 +104,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("accounts.register", "GET"): rule(EVERYONE),
     ("accounts.register", "POST"): rule(EVERYONE, form={"phone": "13912345678", "name": "新人", "password": PASSWORD}),
     ("pages.healthz", "GET"): rule(EVERYONE),
+    # Only with the development senders (tests/accounts: 404 with a real one): what would have been sent.
+    ("messaging.dev_messages", "GET"): rule(EVERYONE),
+    ("messaging.dev_messages_json", "GET"): rule(EVERYONE),
     ("pages.home", "GET"): rule(EVERYONE),
     ("pages.set_language", "POST"): rule(EVERYONE, form={"lang": "en", "next": "/tasks"}),
     ("notifications.inbox", "GET"): rule(SIGNED_IN),
