@@ -113,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from volunteer_hub.messaging import views as messaging
     from volunteer_hub.notifications.views import bp as notifications
     from volunteer_hub.orgs.views import bp as orgs
+    from volunteer_hub.outreach.views import bp as outreach
     from volunteer_hub.pages import bp as pages
     from volunteer_hub.rotas.views import bp as rotas
     from volunteer_hub.stats.views import bp as stats
@@ -137,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
         teams,
         lottery,
         rotas,
+        outreach,
     ):
         app.register_blueprint(blueprint)
     init_api(app)

@@ -129,6 +129,9 @@ def load(instance_path: str) -> dict:
         "BRANCH_INVITE_LIMIT_PER_ORGANIZER": env.str("BRANCH_INVITE_LIMIT_PER_ORGANIZER", "30/hour;100/day"),
         "ROLE_INVITE_LIMIT_PER_ORGANIZER": env.str("ROLE_INVITE_LIMIT_PER_ORGANIZER", "10/hour;30/day"),
         "INVITATION_DAYS": env.int("INVITATION_DAYS", 14),
+        # Organizers' messages: per sender (page and API together), and per shift, task or team messaged.
+        "ORGANIZER_MESSAGE_LIMIT_PER_SENDER": env.str("ORGANIZER_MESSAGE_LIMIT_PER_SENDER", "20/hour;100/day"),
+        "ORGANIZER_MESSAGE_LIMIT_PER_TARGET": env.str("ORGANIZER_MESSAGE_LIMIT_PER_TARGET", "6/hour;20/day"),
         "RATELIMIT_ENABLED": env.bool("RATELIMIT_ENABLED", True),
         # Domain knobs (units in the names).
         "NEARBY_RADIUS_KM": env.float("NEARBY_RADIUS_KM", 5.0),

@@ -12,6 +12,7 @@ from volunteer_hub.messaging.models import DevMessage
 from volunteer_hub.notifications.models import Delivery, Notification, PushSubscription
 from volunteer_hub.orgs.models import BranchMember, Organisation, RoleGrant
 from volunteer_hub.outbox.models import OutboxEvent
+from volunteer_hub.outreach.models import OrganizerMessage
 from volunteer_hub.rotas.models import SeriesAdoption, ShiftSeries, ShiftSwap
 from volunteer_hub.stats.models import Export, OrgDayTally, TallyCursor, TeamMonthTally, VolunteerSpanTally
 from volunteer_hub.tasks.models import Shift, Task, TaskSkill
@@ -35,6 +36,7 @@ __all__ = [
     "Notification",
     "OrgDayTally",
     "Organisation",
+    "OrganizerMessage",
     "OutboxEvent",
     "PushSubscription",
     "Qualification",

@@ -54,6 +54,7 @@ DEFAULT_PARAMS = {
     "request_id": "help_request",
     "branch_id": "branch",
     "invitation_id": "invitation",
+    "message_id": "message",
 }
 
 
@@ -112,6 +113,20 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("notifications.inbox", "GET"): rule(SIGNED_IN),
     ("notifications.read_all", "POST"): rule(SIGNED_IN),
     ("notifications.read_one", "POST"): rule(OWNER),
+    ("notifications.ack", "POST"): rule(OWNER),
+    # --- organizers' messages (the sender or anyone who could have sent it reads the counts) ---
+    ("outreach.message_shift", "GET"): rule(MANAGE_A),
+    ("outreach.message_shift", "POST"): rule(MANAGE_A, form={"text": "请准时到岗"}),
+    ("outreach.message_task", "GET"): rule(MANAGE_A),
+    ("outreach.message_task", "POST"): rule(MANAGE_A, form={"text": "请准时到岗"}),
+    ("outreach.message_team", "GET"): rule(TEAM_LEAD),
+    ("outreach.message_team", "POST"): rule(TEAM_LEAD, form={"text": "周六集合"}),
+    ("outreach.message", "GET"): rule(MANAGE_A),
+    ("api_outreach.message_shift", "POST"): rule(MANAGE_A, json={"text": "请准时到岗"}),
+    ("api_outreach.message_task", "POST"): rule(MANAGE_A, json={"text": "请准时到岗"}),
+    ("api_outreach.message_team", "POST"): rule(TEAM_LEAD, json={"text": "周六集合"}),
+    ("api_outreach.get_message", "GET"): rule(MANAGE_A),
+    ("api_me.acknowledge_notification", "POST"): rule(OWNER),
     # --- volunteers: tasks, claims, attendance ---
     ("tasks.index", "GET"): rule(EVERYONE),
     ("tasks.detail", "GET"): rule(EVERYONE),

@@ -34,6 +34,7 @@ from volunteer_hub.lottery import services as lottery
 from volunteer_hub.notifications.models import Notification
 from volunteer_hub.orgs import services as orgs
 from volunteer_hub.orgs.models import Organisation, Role
+from volunteer_hub.outreach import services as outreach
 from volunteer_hub.rotas import services as rotas
 from volunteer_hub.stats.models import Export
 from volunteer_hub.tasks import services as tasks
@@ -97,6 +98,7 @@ class World:
     lottery_shift: int
     branch: int
     invitation: int  # V's invitation to a second branch, waiting for V's answer
+    message: int  # the organizer's message to the future shift (V is on it)
 
     @property
     def volunteer(self) -> User:
@@ -194,6 +196,7 @@ def build(app, make_user, traveller) -> World:
         )
         db.session.add(export)
         db.session.commit()
+        message = outreach.send_to_shift(organizer, future_shift, "明早请准时到岗。")
         return World(
             users=users,
             city=city,
@@ -214,6 +217,7 @@ def build(app, make_user, traveller) -> World:
             certificate_code=certificate.code,
             export=export.id,
             checkin_token=checkin_tokens.issue(future_shift.id).token,
+            message=message.id,
             **extra,
         )
 

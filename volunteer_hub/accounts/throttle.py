@@ -5,8 +5,11 @@ is slowed down while someone guessing one person's password from many addresses 
 """
 
 from flask import current_app, request
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from volunteer_hub.accounts.phones import normalise_mobile
+from volunteer_hub.accounts.tokens import bearer_user
 from volunteer_hub.extensions import limiter
 
 
@@ -44,3 +47,28 @@ def login_limits(view):
 def register_limits(view):
     """Throttle account creation per IP."""
     return limiter.limit(_register_limit, methods=["POST"], scope="register-ip")(view)
+
+
+def _user_key() -> str:
+    user = bearer_user() or (current_user if current_user.is_authenticated else None)
+    return f"user:{user.id}" if user is not None else f"ip:{get_remote_address()}"
+
+
+def per_user_limits(setting: str, *, counted: tuple[int, ...], per: str | None = None):
+    """Throttle a POST view at the rate named by config[setting], per signed-in user (page or API), or with
+    ``per`` naming a URL parameter, per that object (e.g. per shift). Only answers with a status in ``counted`` (what
+    was really sent or done) count; views given the same setting share one count."""
+
+    def key() -> str:
+        return f"{per}:{request.view_args.get(per)}" if per else _user_key()
+
+    def decorate(view):
+        return limiter.shared_limit(
+            lambda: current_app.config[setting],
+            scope=setting,
+            key_func=key,
+            deduct_when=lambda response: response.status_code in counted,
+            methods=["POST"],
+        )(view)
+
+    return decorate

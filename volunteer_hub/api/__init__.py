@@ -18,7 +18,19 @@ def init_api(app) -> None:
     import volunteer_hub.api.help as help_requests
     import volunteer_hub.api.lottery as lottery_api
     import volunteer_hub.api.teams as teams_api
-    from volunteer_hub.api import accounts, attendance, certificates, claims, hours, me, orgs, rotas, stats, tasks
+    from volunteer_hub.api import (
+        accounts,
+        attendance,
+        certificates,
+        claims,
+        hours,
+        me,
+        orgs,
+        outreach,
+        rotas,
+        stats,
+        tasks,
+    )
 
     app.config.update(
         API_TITLE="Volunteer Hub API",
@@ -49,6 +61,7 @@ def init_api(app) -> None:
         teams_api,
         help_requests,
         lottery_api,
+        outreach,
     ):
         # Bearer tokens, not cookies, authenticate the API, so it needs no CSRF token.
         csrf.exempt(module.blp)

@@ -123,6 +123,7 @@ def notification_out(note: Notification) -> dict:
         "text": render(note),
         "created_at": note.created_at,
         "read_at": note.read_at,
+        "acked_at": note.acked_at,
     }
 
 
@@ -150,3 +151,12 @@ def read_notification(notification_id, user):
     notifications.mark_read(user, note.id)
     db.session.refresh(note)
     return notification_out(note)
+
+
+@blp.post("/me/notifications/<int:notification_id>/ack")
+@blp.response(200, NotificationOut)
+@blp.errors(401, 404)
+@auth_required
+def acknowledge_notification(notification_id, user):
+    """收到: confirm I have seen one of my notifications (an organizer's message or call); the sender sees it."""
+    return notification_out(notifications.acknowledge(user, notification_id))

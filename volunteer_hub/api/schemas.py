@@ -501,6 +501,7 @@ class NotificationOut(Schema):
     text = fields.String(required=True)
     created_at = LocalDateTime(required=True)
     read_at = LocalDateTime(allow_none=True)
+    acked_at = LocalDateTime(allow_none=True)
 
 
 class NotificationsOut(Schema):

@@ -25,6 +25,7 @@ class Notification(db.Model):
     params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    acked_at: Mapped[datetime | None]  # "收到": the reader confirmed an organizer's message or call
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(120))
     # Urgent notifications may break quiet hours on the outside channels, for people who opted in to that.
     urgent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

@@ -5,10 +5,12 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from volunteer_hub import outbox
 from volunteer_hub.accounts.models import User
 from volunteer_hub.core.db import insert_ignoring_duplicates
+from volunteer_hub.core.errors import NotFound
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
@@ -332,3 +334,20 @@ def mark_read(user, notification_id: int | None = None, *, at: datetime | None =
     changed = db.session.execute(query.values(read_at=at or now())).rowcount
     db.session.commit()
     return changed
+
+
+def acknowledge(user, notification_id: int) -> Notification:
+    """收到: the reader confirms one of their notifications (which also marks it read); anyone else's is not found.
+    Acknowledging twice keeps the first time."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != user.id:
+        raise NotFound(_l("No such notification."))
+    at = now()
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.id == note.id, Notification.acked_at.is_(None))
+        .values(acked_at=at, read_at=sa.func.coalesce(Notification.read_at, at))
+    )
+    db.session.commit()
+    db.session.refresh(note)
+    return note

@@ -21,11 +21,13 @@ Text = Callable[[dict], str]  # a notification's params -> its words in the curr
 
 _TEXTS: dict[str, Text] = {}
 EMAIL_KINDS: set[str] = set()  # kinds also sent by e-mail to people who gave an address (organizers' business)
+ACK_KINDS: set[str] = set()  # kinds the reader acknowledges with one tap (收到), which their sender sees
 
 
-def notification_text(kind: str, *, email: bool = False) -> Callable[[Text], Text]:
+def notification_text(kind: str, *, email: bool = False, ack: bool = False) -> Callable[[Text], Text]:
     """Declare the words of notifications of ``kind``: the decorated function turns their params into text.
-    ``email=True`` sends them by e-mail too, to those who gave an address (exports, deadlines, digests)."""
+    ``email=True`` sends them by e-mail too, to those who gave an address (exports, deadlines, digests);
+    ``ack=True`` offers the reader a one-tap acknowledgement (收到) that the sender sees."""
 
     def register(text: Text) -> Text:
         if kind in _TEXTS:
@@ -33,6 +35,8 @@ def notification_text(kind: str, *, email: bool = False) -> Callable[[Text], Tex
         _TEXTS[kind] = text
         if email:
             EMAIL_KINDS.add(kind)
+        if ack:
+            ACK_KINDS.add(kind)
         return text
 
     return register

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from volunteer_hub.core.errors import NotFound
 from volunteer_hub.extensions import db
-from volunteer_hub.notifications import services
+from volunteer_hub.notifications import services, texts
 from volunteer_hub.notifications.models import Notification
 from volunteer_hub.notifications.texts import render
 
@@ -18,7 +18,9 @@ bp = Blueprint("notifications", __name__)
 def inbox():
     """My latest notifications, newest first, each with a link to its task."""
     notes = services.list_for(current_user)
-    return render_template("notifications/inbox.html", notes=[(note, render(note)) for note in notes])
+    return render_template(
+        "notifications/inbox.html", notes=[(note, render(note)) for note in notes], ack_kinds=texts.ACK_KINDS
+    )
 
 
 @bp.post("/me/notifications/read")
@@ -37,4 +39,12 @@ def read_one(notification_id: int):
     if note is None or note.user_id != current_user.id:
         raise NotFound(_l("No such notification."))
     services.mark_read(current_user, notification_id)
+    return redirect(url_for("notifications.inbox"))
+
+
+@bp.post("/me/notifications/<int:notification_id>/ack")
+@login_required
+def ack(notification_id: int):
+    """收到: confirm I have seen an organizer's message; the sender sees it."""
+    services.acknowledge(current_user, notification_id)
     return redirect(url_for("notifications.inbox"))
