@@ -7,6 +7,8 @@ A refused request comes back as an ``Error`` (the SDK raises it); a request acce
 an invalid number or an unapproved template or signature is not.
 """
 
+import functools
+
 from flask import current_app
 from tencentcloud.common import credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
@@ -33,11 +35,18 @@ def classify(code: str, message: str) -> SendFailed:
 
 def _client() -> sms_client.SmsClient:
     config = current_app.config
-    scheme, host = endpoint(config["TENCENT_SMS_ENDPOINT"])
-    http = HttpProfile(protocol=scheme, endpoint=host, reqTimeout=config["SMS_TIMEOUT_S"])
+    keys = ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENT_SMS_REGION", "TENCENT_SMS_ENDPOINT")
+    return _cached_client(*(config[key] for key in keys), config["SMS_TIMEOUT_S"])
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_client(secret_id, secret_key, region, url, timeout_s) -> sms_client.SmsClient:
+    """One client per process and settings: it keeps its HTTP connection to Tencent Cloud open between messages."""
+    scheme, host = endpoint(url)
+    http = HttpProfile(protocol=scheme, endpoint=host, reqTimeout=timeout_s, keepAlive=True)
     return sms_client.SmsClient(
-        credential.Credential(config["TENCENTCLOUD_SECRET_ID"], config["TENCENTCLOUD_SECRET_KEY"]),
-        config["TENCENT_SMS_REGION"],
+        credential.Credential(secret_id, secret_key),
+        region,
         ClientProfile(httpProfile=http),  # no retryer: a second try is the delivery's own back-off
     )
 
