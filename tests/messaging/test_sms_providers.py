@@ -227,3 +227,19 @@ def test_tencent_receipts_are_pulled_from_the_report_queue(app, tencent):
     assert request.action == "PullSmsSendStatus"
     assert request.params["SmsSdkAppId"] == TENCENT_APP_ID
     assert receipts == [sms.Receipt("2433:1", True), sms.Receipt("2433:2", False, "用户停机")]
+
+
+def test_aliyun_receipts_read_every_page_of_a_busy_day(app, aliyun):
+    others = [{"OutId": f"x{n}", "SendStatus": 3, "ErrCode": "DELIVERED"} for n in range(50)]
+    ours = {"OutId": "d7", "SendStatus": 3, "ErrCode": "DELIVERED"}
+    aliyun.answer(
+        "QuerySendDetails",
+        Answer(data={"TotalCount": 51, "SmsSendDetailDTOs": {"SmsSendDetailDTO": others}}),
+        Answer(data={"TotalCount": 51, "SmsSendDetailDTOs": {"SmsSendDetailDTO": [ours]}}),
+    )
+
+    with app.app_context():
+        receipts = sms.sender().receipts([sms.SentSms(PHONE, "bz7", "d7", datetime(2026, 12, 7, 3, tzinfo=UTC))])
+
+    assert [r.params["CurrentPage"] for r in aliyun.requests] == ["1", "2"]
+    assert receipts == [sms.Receipt("bz7", True)]

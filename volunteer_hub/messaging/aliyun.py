@@ -113,17 +113,27 @@ class AliyunSmsSender:
             by_day[(number(item.phone), day)][item.out_id] = item
         receipts = []
         for (phone, day), ours in by_day.items():
-            body = _call(
-                "query_send_details_with_options",
-                models.QuerySendDetailsRequest(phone_number=phone, send_date=day, page_size=PAGE_SIZE, current_page=1),
-            )
-            if body.code != "OK":
-                raise classify(body.code or "", f"Alibaba Cloud refused QuerySendDetails: {body.message}")
-            details = body.sms_send_detail_dtos.sms_send_detail_dto if body.sms_send_detail_dtos else []
-            for detail in details or []:
+            for detail in _details(phone, day):
                 item = ours.get(detail.out_id or "")
                 if item is None or detail.send_status not in (SEND_STATUS_FAILED, SEND_STATUS_DELIVERED):
                     continue
                 delivered = detail.send_status == SEND_STATUS_DELIVERED
                 receipts.append(Receipt(item.provider_id, delivered, None if delivered else detail.err_code))
         return receipts
+
+
+def _details(phone: str, day: str, max_pages: int = 4) -> list:
+    """Every message Alibaba Cloud sent to ``phone`` on ``day`` (yyyymmdd), a page of PAGE_SIZE at a time."""
+    details: list = []
+    for page in range(1, max_pages + 1):
+        body = _call(
+            "query_send_details_with_options",
+            models.QuerySendDetailsRequest(phone_number=phone, send_date=day, page_size=PAGE_SIZE, current_page=page),
+        )
+        if body.code != "OK":
+            raise classify(body.code or "", f"Alibaba Cloud refused QuerySendDetails: {body.message}")
+        dtos = body.sms_send_detail_dtos.sms_send_detail_dto if body.sms_send_detail_dtos else None
+        details.extend(dtos or [])
+        if not dtos or len(details) >= int(body.total_count or 0):
+            return details
+    return details
