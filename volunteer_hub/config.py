@@ -65,6 +65,19 @@ def choose_senders(config: dict) -> None:
     for name, allowed in (("SMS_SENDER", ("dev", "aliyun", "tencent")), ("EMAIL_SENDER", ("dev", "smtp", "none"))):
         if config[name] not in allowed:
             raise MissingSetting(f"{name} must be one of {', '.join(allowed)}, not {config[name]!r}")
+    missing = [name for name in SMS_PROVIDER_SETTINGS.get(config["SMS_SENDER"], ()) if not config.get(name)]
+    if missing:
+        raise MissingSetting(
+            f"{', '.join(missing)} must be set for SMS_SENDER={config['SMS_SENDER']} (README, Reaching people): "
+            "a real SMS sender needs the provider's keys and the registered signature."
+        )
+
+
+# What each real SMS sender cannot work without (choose_senders refuses to start without them).
+SMS_PROVIDER_SETTINGS = {
+    "aliyun": ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "SMS_SIGN_NAME"),
+    "tencent": ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENT_SMS_SDK_APP_ID", "SMS_SIGN_NAME"),
+}
 
 
 def secret_key(configured: str, instance_path: str) -> str:
@@ -186,12 +199,26 @@ def load(instance_path: str) -> dict:
         "SMS_SENDER": env.str("SMS_SENDER", ""),
         "SMS_SIGN_NAME": env.str("SMS_SIGN_NAME", ""),
         # Message kind -> the provider's approved template code, e.g. "verification_code:SMS_1,shift_reminder:SMS_2".
-        "SMS_TEMPLATES": env.dict("SMS_TEMPLATES", {}),
+        # A value may list the template's variables in order: "shift_reminder:1234567/task/time" (messaging.sms).
+        "SMS_TEMPLATES": env.dict("SMS_TEMPLATES", {}, key_value_delimiter=":"),
         "SMS_TIMEOUT_S": env.float("SMS_TIMEOUT_S", 5.0),
         # Per number, checked before the provider is called: notices (every kind but codes) and login codes.
         "SMS_NOTICE_LIMIT_PER_NUMBER": env.str("SMS_NOTICE_LIMIT_PER_NUMBER", "10/day"),
         "SMS_CODE_LIMIT_PER_NUMBER": env.str("SMS_CODE_LIMIT_PER_NUMBER", "1/minute;5/hour;10/day"),
         "SMS_CODE_LIMIT_PER_IP": env.str("SMS_CODE_LIMIT_PER_IP", "10/hour;30/day"),
+        # SMS_SENDER=aliyun: an AccessKey allowed to call dysmsapi (SendSms, QuerySendDetails). The endpoint may be a
+        # URL with a scheme (tests point it at a stand-in on http://127.0.0.1:PORT).
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": env.str("ALIBABA_CLOUD_ACCESS_KEY_ID", ""),
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": env.str("ALIBABA_CLOUD_ACCESS_KEY_SECRET", ""),
+        "ALIYUN_SMS_ENDPOINT": env.str("ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com"),
+        # SMS_SENDER=tencent: a SecretId/SecretKey allowed to call sms (SendSms, PullSmsSendStatus) and the SMS app.
+        "TENCENTCLOUD_SECRET_ID": env.str("TENCENTCLOUD_SECRET_ID", ""),
+        "TENCENTCLOUD_SECRET_KEY": env.str("TENCENTCLOUD_SECRET_KEY", ""),
+        "TENCENT_SMS_SDK_APP_ID": env.str("TENCENT_SMS_SDK_APP_ID", ""),
+        "TENCENT_SMS_REGION": env.str("TENCENT_SMS_REGION", "ap-guangzhou"),
+        "TENCENT_SMS_ENDPOINT": env.str("TENCENT_SMS_ENDPOINT", "sms.tencentcloudapi.com"),
+        # Delivery receipts are polled for messages sent within this many hours; older ones stay "sent".
+        "SMS_RECEIPTS_WITHIN_H": env.int("SMS_RECEIPTS_WITHIN_H", 24),
         # EMAIL_SENDER: dev, smtp, or none (no e-mail; the default off a single machine).
         "EMAIL_SENDER": env.str("EMAIL_SENDER", ""),
         # Web Push: the application server's VAPID key pair (base64url, as `vapid --gen` or README shows) and the

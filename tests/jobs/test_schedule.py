@@ -22,5 +22,6 @@ def test_the_scheduler_enqueues_every_recurring_job_at_its_period(app):
             ("volunteer_hub.help.jobs.close_finished_requests", 3600),
             ("volunteer_hub.orgs.jobs.purge_expired_invitations", 86_400),
             ("volunteer_hub.notifications.jobs.release_due_deliveries", 30),
+            ("volunteer_hub.notifications.jobs.poll_sms_receipts", 60),
         ]
     )

@@ -33,6 +33,9 @@ class DevSmsSender:
     def send(self, phone: str, template: str, params: dict[str, str], *, text: str, out_id: str) -> str:
         return keep("sms", phone, text)
 
+    def receipts(self, sent: list) -> list:
+        return []  # nothing leaves the machine: no phone reports back
+
 
 class DevEmailSender:
     """EMAIL_SENDER=dev: keeps the subject and body instead of talking to an SMTP server."""

@@ -1,7 +1,7 @@
 """RQ entry points for notifications: plan each notification's outside deliveries, send each one, release the
 ones whose wait is over."""
 
-from volunteer_hub.notifications import services
+from volunteer_hub.notifications import receipts, services
 from volunteer_hub.schedule import recurring
 
 
@@ -19,3 +19,9 @@ def send_delivery(delivery_id: int) -> None:
 def release_due_deliveries() -> None:
     """Recurring: deliveries past quiet hours or a retry's back-off go out; stuck ones are closed."""
     services.release_due()
+
+
+@recurring(seconds=60)
+def poll_sms_receipts() -> None:
+    """Recurring: the SMS provider's delivery reports move sent messages to delivered or failed."""
+    receipts.poll_sms()
