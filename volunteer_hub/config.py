@@ -231,6 +231,9 @@ def load(instance_path: str) -> dict:
         # Accept push endpoints on 127.0.0.1/::1/localhost (tests' stand-in push service, a local autopush). Never in
         # production: the server posts to whatever endpoint a browser hands over.
         "PUSH_ALLOW_LOOPBACK": env.bool("PUSH_ALLOW_LOOPBACK", False),
+        # The push services' domains accepted in a subscription (e.g. "fcm.googleapis.com,push.services.mozilla.com,
+        # notify.windows.com,push.apple.com"); empty: any public host name over https.
+        "PUSH_SERVICE_HOSTS": tuple(d.lower().strip(".") for d in env.list("PUSH_SERVICE_HOSTS", [])),
         # Back-off between the tries of a delivery a provider answered with a retryable failure, in seconds.
         "DELIVERY_RETRY_INTERVALS_S": tuple(env.list("DELIVERY_RETRY_INTERVALS_S", [30, 120, 600, 1800], subcast=int)),
         # A delivery claimed by a worker that died during the provider call is not sent again (it might have gone

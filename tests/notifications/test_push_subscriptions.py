@@ -142,6 +142,16 @@ def test_what_cannot_be_a_browser_subscription_is_400_naming_the_field(app, api,
     assert stored(app) == []
 
 
+def test_a_deployment_may_accept_only_the_push_services_it_names(app, api, vapid, person, monkeypatch):
+    monkeypatch.setitem(app.config, "PUSH_SERVICE_HOSTS", ("googleapis.com", "push.services.mozilla.com"))
+
+    firefox = "https://updates.push.services.mozilla.com/wpush/v2/abc"
+    assert api.post("/me/push-subscriptions", json=body(firefox), token=person.token).status_code == 201
+    assert api.post("/me/push-subscriptions", json=body(FCM + "x"), token=person.token).status_code == 201
+    other = api.post("/me/push-subscriptions", json=body("https://push.example.com/x"), token=person.token)
+    assert other.status_code == 400 and "endpoint" in other.json["error"]["fields"]
+
+
 def test_a_body_without_keys_is_400(api, vapid, person):
     response = api.post("/me/push-subscriptions", json={"endpoint": FCM + "abc"}, token=person.token)
 

@@ -35,7 +35,7 @@ def push_available() -> bool:
 def subscribe(user, endpoint, p256dh, auth, *, user_agent: str | None = None) -> PushSubscription:
     """Keep the browser subscription ``endpoint`` for ``user``; returns it. Subscribing the same endpoint again
     refreshes its keys, and moves it to ``user`` when someone else had it (the browser now belongs to whoever
-    subscribed last). Past MAX_PER_USER the person's least recently used subscription is forgotten."""
+    subscribed last). Past MAX_PER_USER the subscription subscribed or refreshed longest ago is forgotten."""
     if not push_available():
         raise Conflict(_l("This site does not send push notifications."), code="push_unavailable")
     endpoint, p256dh, auth = _checked(endpoint, p256dh, auth)
@@ -127,9 +127,15 @@ def endpoint_error(endpoint) -> str | None:
         return None
     if parts.scheme != "https" or not host or parts.username or parts.password or any(c.isspace() for c in endpoint):
         return _l("The endpoint must be an https address of a push service.")
-    if _is_ip(host) or "." not in host or host.endswith(_LOCAL_SUFFIXES):
+    if _is_ip(host) or "." not in host or host.endswith(_LOCAL_SUFFIXES) or not _allowed_service(host):
         return _l("The endpoint must be an https address of a push service.")
     return None
+
+
+def _allowed_service(host: str) -> bool:
+    """PUSH_SERVICE_HOSTS (when set) lists the push services' domains this deployment accepts."""
+    allowed = current_app.config["PUSH_SERVICE_HOSTS"]
+    return not allowed or any(host == domain or host.endswith("." + domain) for domain in allowed)
 
 
 def _is_ip(host: str) -> bool:

@@ -31,9 +31,10 @@
     });
   }
 
-  // WeChat's built-in browser and older ones have no push service; a page over http (not localhost) neither.
-  if (!box.dataset.key || !window.isSecureContext || !('serviceWorker' in navigator) || !('PushManager' in window) ||
-      !('Notification' in window)) {
+  // WeChat's built-in browser has no push service (whatever it claims), older browsers no Push API, Safari on an
+  // iPhone only once the site is on the home screen, and a page over http (not localhost) none either.
+  if (!box.dataset.key || !window.isSecureContext || /MicroMessenger/i.test(navigator.userAgent) ||
+      !('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) {
     say('unsupported');
     return;
   }
