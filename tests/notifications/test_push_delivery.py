@@ -216,3 +216,17 @@ def test_without_a_vapid_key_no_push_delivery_is_planned(app, promotion):
             db.session.execute(sa.select(Delivery.channel).where(Delivery.notification_id == note.id)).scalars()
         )
     assert "push" not in channels and "sms" in channels
+
+
+def test_a_gone_browser_is_forgotten_even_when_the_persons_other_browser_asks_for_a_retry(
+    app, vapid, push_service, promotion
+):
+    waiter = promotion()
+    subscribe(app, waiter, push_service.endpoint("old-phone"), Browser())
+    subscribe(app, waiter, push_service.endpoint("new-phone"), Browser())
+    push_service.statuses.update({"/push/old-phone": 410, "/push/new-phone": 503})
+
+    delivery = deliver(app, waiter)
+
+    assert delivery.status == "queued" and delivery.not_before is not None
+    assert remaining(app, waiter) == [push_service.endpoint("new-phone")]
