@@ -7,17 +7,16 @@ import json
 import time
 from datetime import timedelta
 
-import http_ece
 import pytest
 import sqlalchemy as sa
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from pytest_httpserver import URIPattern
 from werkzeug import Response
 
+from tests.notifications.conftest import Browser
 from volunteer_hub.extensions import db
-from volunteer_hub.messaging.push import b64url, new_private_key, public_key_for
 from volunteer_hub.notifications import services as notifications
 from volunteer_hub.notifications import subscriptions
 from volunteer_hub.notifications.models import Delivery, Notification, PushSubscription
@@ -27,39 +26,15 @@ def unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-class Browser:
-    """The keys a browser makes when it subscribes: a P-256 key pair and a 16-byte auth secret."""
-
-    def __init__(self):
-        self.key = ec.generate_private_key(ec.SECP256R1())
-        self.auth = b"0123456789abcdef"
-        point = self.key.public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-        )
-        self.p256dh = b64url(point)
-
-    def decrypt(self, body: bytes) -> dict:
-        return json.loads(http_ece.decrypt(body, private_key=self.key, auth_secret=self.auth, version="aes128gcm"))
-
-
-@pytest.fixture
-def vapid(app, monkeypatch):
-    monkeypatch.setitem(app.config, "PUSH_ALLOW_LOOPBACK", True)  # the stand-in push service is on 127.0.0.1
-    private = new_private_key()
-    monkeypatch.setitem(app.config, "VAPID_PRIVATE_KEY", private)
-    monkeypatch.setitem(app.config, "VAPID_PUBLIC_KEY", public_key_for(private))
-    monkeypatch.setitem(app.config, "VAPID_SUBJECT", "mailto:ops@example.org")
-    return public_key_for(private)
-
-
 class UnderPush(URIPattern):
     def match(self, uri: str) -> bool:
         return uri.startswith("/push/")
 
 
 @pytest.fixture
-def push_service(httpserver):
+def push_service(app, httpserver, monkeypatch):
     """The stand-in push service: records each request and answers with the status a test chooses per path."""
+    monkeypatch.setitem(app.config, "PUSH_ALLOW_LOOPBACK", True)  # the stand-in listens on 127.0.0.1
     received, statuses = [], {}
 
     def handle(request):
@@ -89,7 +64,7 @@ def promotion(app, api, make_task, make_user, api_token):
 
 def subscribe(app, user, endpoint, browser):
     with app.test_request_context():
-        return subscriptions.subscribe(user, endpoint, browser.p256dh, b64url(browser.auth)).id
+        return subscriptions.subscribe(user, endpoint, browser.keys["p256dh"], browser.keys["auth"]).id
 
 
 def deliver(app, user) -> Delivery:

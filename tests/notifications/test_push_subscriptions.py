@@ -1,7 +1,6 @@
 """Subscribing a browser to Web Push (API with a bearer token, page with the session and its CSRF token), the
 VAPID keys a deployment gets, and what makes the site installable (manifest, icons, service worker)."""
 
-import os
 import re
 import stat
 
@@ -11,6 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.conftest import csrf_token
+from tests.notifications.conftest import Browser
 from volunteer_hub import config as settings
 from volunteer_hub.extensions import db
 from volunteer_hub.messaging.push import b64url, new_private_key, public_key_for
@@ -21,24 +21,11 @@ FCM = "https://fcm.googleapis.com/fcm/send/"
 
 
 def browser_keys() -> dict:
-    point = (
-        ec.generate_private_key(ec.SECP256R1())
-        .public_key()
-        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-    )
-    return {"p256dh": b64url(point), "auth": b64url(os.urandom(16))}
+    return Browser().keys
 
 
 def body(endpoint=FCM + "abc", **keys) -> dict:
     return {"endpoint": endpoint, "keys": {**browser_keys(), **keys}}
-
-
-@pytest.fixture
-def vapid(app, monkeypatch):
-    private = new_private_key()
-    monkeypatch.setitem(app.config, "VAPID_PRIVATE_KEY", private)
-    monkeypatch.setitem(app.config, "VAPID_PUBLIC_KEY", public_key_for(private))
-    return public_key_for(private)
 
 
 @pytest.fixture
@@ -129,6 +116,8 @@ def test_subscribing_needs_a_bearer_token(api, vapid):
         ("https://user:pw@push.example.com/x", {}, "endpoint"),
         ("https://" + "a" * 1000 + ".com/", {}, "endpoint"),
         ("not a url", {}, "endpoint"),
+        (FCM + "a b", {}, "endpoint"),
+        (FCM + "a\u00a0b", {}, "endpoint"),
         (FCM + "abc", {"p256dh": b64url(b"\x04" + b"\x01" * 64)}, "keys.p256dh"),  # not a point on the curve
         (FCM + "abc", {"p256dh": "***"}, "keys.p256dh"),
         (FCM + "abc", {"auth": b64url(b"short")}, "keys.auth"),
@@ -191,15 +180,24 @@ def test_the_profile_page_says_nothing_of_push_where_the_site_has_no_key(client,
     assert "data-push" not in client.get("/me").get_data(as_text=True)
 
 
-def test_the_page_endpoint_refuses_a_bad_subscription_like_the_api(client, login, vapid, make_user):
+@pytest.mark.parametrize(
+    "sent",
+    [
+        {"endpoint": "https://10.1.1.1/x"},
+        {"endpoint": FCM + "a\u0000b", "keys": browser_keys()},
+        {"endpoint": 7, "keys": {"p256dh": ["x"], "auth": None}},
+        {"endpoint": FCM + "a", "keys": {"p256dh": "é" * 87, "auth": "ü" * 22}},
+        [1, 2],
+    ],
+)
+def test_the_page_endpoint_refuses_a_bad_subscription_like_the_api(app, client, login, vapid, make_user, sent):
     login(make_user())
     token = csrf_token(client, "/me")
 
-    response = client.post(
-        "/me/push-subscriptions", json={"endpoint": "https://10.1.1.1/x"}, headers={"X-CSRFToken": token}
-    )
+    response = client.post("/me/push-subscriptions", json=sent, headers={"X-CSRFToken": token})
 
     assert response.status_code == 400
+    assert stored(app) == []
 
 
 # The deployment's keys

@@ -3,6 +3,7 @@ application server's VAPID key (RFC 8292) by pywebpush, then posted to the brows
 
 import base64
 import json
+import re
 
 import requests
 from cryptography.hazmat.primitives import serialization
@@ -22,7 +23,7 @@ def b64url(data: bytes) -> str:
 def b64url_decode(text: str) -> bytes:
     """Base64url with or without padding; raises ValueError on anything else."""
     text = text.strip().rstrip("=")
-    if not text or not all(c.isalnum() or c in "-_" for c in text) or len(text) % 4 == 1:
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", text) or len(text) % 4 == 1:
         raise ValueError("not base64url")
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 

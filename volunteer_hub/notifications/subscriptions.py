@@ -125,7 +125,7 @@ def endpoint_error(endpoint) -> str | None:
         return _l("The endpoint is not a valid URL.")
     if current_app.config["PUSH_ALLOW_LOOPBACK"] and _is_loopback(host) and parts.scheme in ("http", "https"):
         return None
-    if parts.scheme != "https" or not host or parts.username or parts.password or any(c.isspace() for c in endpoint):
+    if parts.scheme != "https" or not host or parts.username or parts.password or not _plain(endpoint):
         return _l("The endpoint must be an https address of a push service.")
     if _is_ip(host) or "." not in host or host.endswith(_LOCAL_SUFFIXES) or not _allowed_service(host):
         return _l("The endpoint must be an https address of a push service.")
@@ -148,3 +148,8 @@ def _is_ip(host: str) -> bool:
 
 def _is_loopback(host: str) -> bool:
     return host == "localhost" or (_is_ip(host) and ipaddress.ip_address(host.strip("[]")).is_loopback)
+
+
+def _plain(text: str) -> bool:
+    """No spaces or control characters (PostgreSQL refuses NUL; a URL has neither)."""
+    return text.isprintable() and " " not in text
