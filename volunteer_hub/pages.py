@@ -1,4 +1,5 @@
-"""Site-wide pages: the landing redirect, hashed static assets, the language switch, health."""
+"""Site-wide pages: the landing redirect, hashed static assets, the language switch, health, the web app manifest
+and the service worker."""
 
 from pathlib import Path
 
