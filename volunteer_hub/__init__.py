@@ -23,6 +23,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     settings.require_shared_settings(app.config)
     settings.choose_senders(app.config)
     app.config["SECRET_KEY"] = settings.secret_key(app.config["SECRET_KEY"], app.instance_path)
+    app.config.update(settings.vapid_keys(app.config, app.instance_path))
     register_extensions(app)
     register_hooks()
     register_blueprints(app)

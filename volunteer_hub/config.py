@@ -98,6 +98,36 @@ def secret_key(configured: str, instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def vapid_keys(config: Mapping, instance_path: str) -> dict:
+    """The Web Push key pair: VAPID_PRIVATE_KEY from the environment (the public key is derived from it when
+    VAPID_PUBLIC_KEY is not set, and must match it when it is), else on a single machine one generated once into
+    instance/vapid_private_key (created exclusively, 0600, like the secret key) so `make run` has push. Off SQLite
+    without a key, and in tests that set none, both stay empty: the push channel is off."""
+    from volunteer_hub.messaging.push import new_private_key, normalise_private_key, public_key_for
+
+    private = config.get("VAPID_PRIVATE_KEY") or ""
+    if not private and single_machine(config["SQLALCHEMY_DATABASE_URI"]) and not config.get("TESTING"):
+        path = Path(instance_path) / "vapid_private_key"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(new_private_key())
+        private = path.read_text().strip()
+    if not private:
+        return {"VAPID_PRIVATE_KEY": "", "VAPID_PUBLIC_KEY": ""}
+    try:
+        private = normalise_private_key(private)
+    except ValueError:
+        raise MissingSetting("VAPID_PRIVATE_KEY is not a P-256 private key (PEM, or base64url raw or DER)") from None
+    public = public_key_for(private)
+    if config.get("VAPID_PUBLIC_KEY") and config["VAPID_PUBLIC_KEY"].rstrip("=") != public:
+        raise MissingSetting("VAPID_PUBLIC_KEY does not belong to VAPID_PRIVATE_KEY (leave it empty to derive it)")
+    return {"VAPID_PRIVATE_KEY": private, "VAPID_PUBLIC_KEY": public}
+
+
 def load(instance_path: str) -> dict:
     """All settings, read from the environment at app creation."""
     env = Env()
@@ -222,11 +252,18 @@ def load(instance_path: str) -> dict:
         # EMAIL_SENDER: dev, smtp, or none (no e-mail; the default off a single machine).
         "EMAIL_SENDER": env.str("EMAIL_SENDER", ""),
         # Web Push: the application server's VAPID key pair (base64url, as `vapid --gen` or README shows) and the
-        # contact the push services may write to. Empty on a single machine: generated once into instance/.
+        # contact the push services may write to. Empty on a single machine: generated once into instance/ (see
+        # vapid_keys); elsewhere empty turns push off. The public key may be left empty: it is derived.
         "VAPID_PRIVATE_KEY": env.str("VAPID_PRIVATE_KEY", ""),
         "VAPID_PUBLIC_KEY": env.str("VAPID_PUBLIC_KEY", ""),
         "VAPID_SUBJECT": env.str("VAPID_SUBJECT", "mailto:ops@volunteer-hub.invalid"),
         "PUSH_TIMEOUT_S": env.float("PUSH_TIMEOUT_S", 5.0),
+        # Accept push endpoints on 127.0.0.1/::1/localhost (tests' stand-in push service, a local autopush). Never in
+        # production: the server posts to whatever endpoint a browser hands over.
+        "PUSH_ALLOW_LOOPBACK": env.bool("PUSH_ALLOW_LOOPBACK", False),
+        # The push services' domains accepted in a subscription (e.g. "fcm.googleapis.com,push.services.mozilla.com,
+        # notify.windows.com,push.apple.com"); empty: any public host name over https.
+        "PUSH_SERVICE_HOSTS": tuple(d.lower().strip(".") for d in env.list("PUSH_SERVICE_HOSTS", [])),
         # Back-off between the tries of a delivery a provider answered with a retryable failure, in seconds.
         "DELIVERY_RETRY_INTERVALS_S": tuple(env.list("DELIVERY_RETRY_INTERVALS_S", [30, 120, 600, 1800], subcast=int)),
         # A delivery claimed by a worker that died during the provider call is not sent again (it might have gone

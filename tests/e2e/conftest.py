@@ -53,6 +53,7 @@ def _flask(*args, env):
 def live_server(tmp_path_factory):
     """The production layout in miniature: gunicorn (2 sync workers), an RQ worker and the scheduler."""
     from volunteer_hub.core import redis as embedded_redis
+    from volunteer_hub.messaging.push import new_private_key
 
     folder = tmp_path_factory.mktemp("e2e")
     redis_url = embedded_redis.start_embedded(str(folder))
@@ -65,6 +66,7 @@ def live_server(tmp_path_factory):
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "WORKER_LOG_LEVEL": "WARNING",
         "GEOCODER_DOMAIN": "",
+        "VAPID_PRIVATE_KEY": new_private_key(),  # push on, without a key file in the checkout's instance/
     }
     _flask("db", "upgrade", env=env)
     _flask("seed-demo", env=env)

@@ -55,6 +55,7 @@ DEFAULT_PARAMS = {
     "branch_id": "branch",
     "invitation_id": "invitation",
     "message_id": "message",
+    "subscription_id": "push_subscription",
 }
 
 
@@ -127,6 +128,11 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_outreach.message_team", "POST"): rule(TEAM_LEAD, json={"text": "周六集合"}),
     ("api_outreach.get_message", "GET"): rule(MANAGE_A),
     ("api_me.acknowledge_notification", "POST"): rule(OWNER),
+    # Without a VAPID key (as here) subscribing answers 409: admitted, refused by the state, not the role.
+    ("notifications.subscribe_push", "POST"): rule(SIGNED_IN),
+    ("notifications.unsubscribe_push", "DELETE"): rule(OWNER),
+    ("pages.manifest", "GET"): rule(EVERYONE),
+    ("pages.service_worker", "GET"): rule(EVERYONE),
     # --- volunteers: tasks, claims, attendance ---
     ("tasks.index", "GET"): rule(EVERYONE),
     ("tasks.detail", "GET"): rule(EVERYONE),
@@ -212,6 +218,10 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_me.my_recommendations", "GET"): rule(SIGNED_IN),
     ("api_me.my_notifications", "GET"): rule(SIGNED_IN),
     ("api_me.read_notification", "POST"): rule(OWNER),
+    ("api_push.subscribe", "POST"): rule(
+        SIGNED_IN, json={"endpoint": "https://fcm.googleapis.com/fcm/send/x", "keys": {"p256dh": "k", "auth": "a"}}
+    ),
+    ("api_push.unsubscribe", "DELETE"): rule(OWNER),
     # --- API: organisations and tasks ---
     ("api_orgs.create_org", "POST"): rule(
         MANAGE_A, json=lambda w: {"name": "白石龙二区", "kind": "compound", "parent_id": w.community}

@@ -31,7 +31,7 @@ from volunteer_hub.extensions import db
 from volunteer_hub.help import services as help_requests
 from volunteer_hub.hours import services as hours
 from volunteer_hub.lottery import services as lottery
-from volunteer_hub.notifications.models import Notification
+from volunteer_hub.notifications.models import Notification, PushSubscription
 from volunteer_hub.orgs import services as orgs
 from volunteer_hub.orgs.models import Organisation, Role
 from volunteer_hub.outreach import services as outreach
@@ -99,6 +99,7 @@ class World:
     branch: int
     invitation: int  # V's invitation to a second branch, waiting for V's answer
     message: int  # the organizer's message to the future shift (V is on it)
+    push_subscription: int  # V's browser, subscribed to Web Push
 
     @property
     def volunteer(self) -> User:
@@ -195,6 +196,10 @@ def build(app, make_user, traveller) -> World:
             content=b"a,b\n",
         )
         db.session.add(export)
+        browser = PushSubscription(
+            user_id=volunteer.id, endpoint="https://fcm.googleapis.com/fcm/send/matrix", p256dh="k", auth="a"
+        )
+        db.session.add(browser)
         db.session.commit()
         message = outreach.send_to_shift(organizer, future_shift, "明早请准时到岗。")
         return World(
@@ -218,6 +223,7 @@ def build(app, make_user, traveller) -> World:
             export=export.id,
             checkin_token=checkin_tokens.issue(future_shift.id).token,
             message=message.id,
+            push_subscription=browser.id,
             **extra,
         )
 

@@ -17,6 +17,7 @@ class Api(flask_smorest.Api):
 def init_api(app) -> None:
     import volunteer_hub.api.help as help_requests
     import volunteer_hub.api.lottery as lottery_api
+    import volunteer_hub.api.push as push_api
     import volunteer_hub.api.teams as teams_api
     from volunteer_hub.api import (
         accounts,
@@ -62,6 +63,7 @@ def init_api(app) -> None:
         help_requests,
         lottery_api,
         outreach,
+        push_api,
     ):
         # Bearer tokens, not cookies, authenticate the API, so it needs no CSRF token.
         csrf.exempt(module.blp)

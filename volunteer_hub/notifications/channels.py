@@ -38,7 +38,7 @@ def send_sms(note: Notification, user, *, out_id: str) -> str | None:
 
 def send_push(note: Notification, user, subscriptions, *, out_id: str) -> list:
     """Send to each of the person's browsers; returns the subscriptions that are gone (to be forgotten).
-    Raises the first failure when no browser took the message."""
+    Raises the first failure when no browser took the message, with the gone ones in its ``gone``."""
     with force_locale(_locale(user)):
         payload = {"title": _("Volunteer Hub"), "body": render(note), "url": link(note), "tag": f"n{note.id}"}
     gone, accepted, failure = [], False, None
@@ -51,6 +51,7 @@ def send_push(note: Notification, user, subscriptions, *, out_id: str) -> list:
         except SendFailed as exc:
             failure = failure or exc
     if not accepted and failure is not None:
+        failure.gone = gone  # forgotten all the same, though the message waits for a retry
         raise failure
     return gone
 

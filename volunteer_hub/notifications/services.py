@@ -216,9 +216,15 @@ def _send_over(delivery: Delivery, note: Notification) -> str | None:
     )
     if not subscriptions:
         return None
-    gone = channels.send_push(note, user, subscriptions, out_id=out_id)
-    for subscription in gone:
-        db.session.delete(subscription)
+    gone = []
+    try:
+        gone = channels.send_push(note, user, subscriptions, out_id=out_id)
+    except SendFailed as exc:
+        gone = getattr(exc, "gone", [])
+        raise
+    finally:  # committed with the delivery's new state
+        for subscription in gone:
+            db.session.delete(subscription)
     return None if len(gone) == len(subscriptions) else out_id
 
 

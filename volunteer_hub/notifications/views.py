@@ -1,12 +1,12 @@
-"""The notifications inbox."""
+"""The notifications inbox; this browser's Web Push subscription (JSON, from static/js/push.js)."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from volunteer_hub.core.errors import NotFound
 from volunteer_hub.extensions import db
-from volunteer_hub.notifications import services, texts
+from volunteer_hub.notifications import services, subscriptions, texts
 from volunteer_hub.notifications.models import Notification
 from volunteer_hub.notifications.texts import render
 
@@ -48,3 +48,31 @@ def ack(notification_id: int):
     """收到: confirm I have seen an organizer's message; the sender sees it."""
     services.acknowledge(current_user, notification_id)
     return redirect(url_for("notifications.inbox"))
+
+
+@bp.post("/me/push-subscriptions")
+@login_required
+def subscribe_push():
+    """Receive notifications on this browser: its PushSubscription.toJSON(), with the CSRF token in the
+    X-CSRFToken header (the page's own session, unlike the API's bearer tokens). 201 {id}; a refusal answers
+    with the API's status codes (400, 409)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("keys"), dict):
+        body = {"keys": {}}
+    keys = body["keys"]
+    subscription = subscriptions.subscribe(
+        current_user,
+        body.get("endpoint"),
+        keys.get("p256dh"),
+        keys.get("auth"),
+        user_agent=request.user_agent.string,
+    )
+    return {"id": subscription.id}, 201
+
+
+@bp.delete("/me/push-subscriptions/<int:subscription_id>")
+@login_required
+def unsubscribe_push(subscription_id: int):
+    """Stop sending to one of my browsers; anyone else's answers 404."""
+    subscriptions.unsubscribe(current_user, subscription_id)
+    return "", 204
