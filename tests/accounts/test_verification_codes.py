@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from tests.conftest import PASSWORD, read_code
+from tests.conftest import PASSWORD, free_port, read_code
 from volunteer_hub.accounts.models import AuthToken, User, VerificationCode
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.extensions import db
@@ -294,3 +294,48 @@ def test_the_own_number_with_its_code_confirms_it(api, make_user, api_token, sms
     )
 
     assert response.json["phone_verified_at"] is not None
+
+
+def test_only_the_live_code_is_sent_when_a_newer_one_replaced_it(app, api, client, many_codes):
+    ask(api, UNREGISTERED)
+    ask(api, UNREGISTERED)
+
+    read_code(app, UNREGISTERED)  # both sending jobs run now
+
+    assert len(sms_to(client, UNREGISTERED)) == 1
+
+
+@pytest.fixture
+def queue_down(app):
+    """The job queue's Redis is unreachable (the rate limits' storage still answers)."""
+    shared = app.config["REDIS_URL"]
+    app.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"
+    app.extensions.pop("vh_redis", None)
+    yield
+    app.config["REDIS_URL"] = shared
+    app.extensions.pop("vh_redis", None)
+
+
+def test_without_a_queue_the_code_is_sent_from_the_request_with_the_same_answer(
+    app, api, client, make_user, queue_down
+):
+    user = make_user()
+
+    registered = ask(api, user.phone, "login")
+    unknown = ask(api, UNREGISTERED, "login")
+
+    assert registered.status_code == unknown.status_code == 202
+    assert registered.get_data() == unknown.get_data()
+    assert len(sms_to(client, user.phone)) == 1 and sms_to(client, UNREGISTERED) == []
+
+
+def test_without_the_shared_limits_no_code_is_sent_and_the_answer_says_try_later(app, api, client, monkeypatch):
+    monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", f"redis://127.0.0.1:{free_port()}/0")
+
+    response = ask(api, UNREGISTERED)
+
+    assert response.status_code == 503
+    assert response.json["error"]["code"] == "service_unavailable"
+    assert int(response.headers["Retry-After"]) == 60
+    monkeypatch.undo()
+    assert sms_to(client, UNREGISTERED) == [] and read_code(app, UNREGISTERED) is None

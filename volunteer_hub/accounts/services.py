@@ -150,7 +150,17 @@ def request_code(phone, purpose, *, client_ip: str, locale: str | None = None) -
         errors["purpose"] = _l("Choose one of: %(choices)s.", choices=", ".join(codes.PURPOSES))
     if errors:
         raise ValidationError(fields=errors)
-    wait = limits.take("SMS_CODE_LIMIT_PER_IP", client_ip) or limits.take("SMS_CODE_LIMIT_PER_NUMBER", normalised)
+    try:
+        wait = limits.take("SMS_CODE_LIMIT_PER_IP", client_ip) or limits.take("SMS_CODE_LIMIT_PER_NUMBER", normalised)
+    except redis.RedisError as exc:
+        # Without the shared counters nothing bounds how many SMS a number receives: send none for now.
+        log.warning("verification code: limits unavailable (%s), none sent", exc)
+        raise RateLimited(
+            _l("Codes cannot be sent just now. Please try again in a minute."),
+            retry_after=60,
+            status=503,
+            code="service_unavailable",
+        ) from None
     if wait:
         raise RateLimited(_l("Too many codes asked for. Please wait and try again."), retry_after=wait)
     _, code = codes.issue(normalised, purpose)

@@ -45,7 +45,7 @@ def _send_code(form, purpose: str) -> tuple[str | None, int]:
         form.form_errors.append(
             _("Please wait %(seconds)d seconds before asking for another code.", seconds=exc.retry_after)
         )
-        return None, 429
+        return None, exc.status
     form.code.data = ""
     minutes = codes.TTL_S // 60
     if purpose in (codes.RESET, codes.LOGIN):
