@@ -339,3 +339,12 @@ def test_without_the_shared_limits_no_code_is_sent_and_the_answer_says_try_later
     assert int(response.headers["Retry-After"]) == 60
     monkeypatch.undo()
     assert sms_to(client, UNREGISTERED) == [] and read_code(app, UNREGISTERED) is None
+
+
+def test_failed_resets_for_one_account_are_throttled_like_logins(api, make_user):
+    user = make_user()
+    body = {"phone": user.phone, "code": "000000", "password": NEW_PASSWORD}
+
+    statuses = [api.post("/auth/password-reset", json=body).status_code for _ in range(6)]
+
+    assert statuses == [400] * 5 + [429]

@@ -33,6 +33,7 @@ MAX_NOTIFY_PER_DAY = 20
 INSURANCE_PROVIDER_MAX = 100
 PHONE_INVALID = _l("Enter an 11-digit mainland mobile number, e.g. 13812345678.")
 PHONE_TAKEN = _l("This phone number is already registered. Log in instead.")
+PHONE_OF_ANOTHER = _l("This number belongs to another account.")
 CODE_INVALID = _l("This code is wrong or no longer valid. Ask for a new code.")
 SEND_CODE_JOB = "volunteer_hub.accounts.jobs.send_verification_code"
 # A home community is an organisation, and the page a login lands on depends on roles in organisations; orgs builds
@@ -336,7 +337,7 @@ def change_phone(user: User, phone, code) -> User:
     if code_id is None:
         raise _invalid({"code": CODE_INVALID})
     if normalised != user.phone and get_user_by_phone(normalised) is not None:
-        raise Conflict(PHONE_TAKEN, code="phone_taken")
+        raise Conflict(PHONE_OF_ANOTHER, code="phone_taken")
     if not codes.consume(code_id):
         db.session.rollback()
         raise _invalid({"code": CODE_INVALID})
@@ -346,7 +347,7 @@ def change_phone(user: User, phone, code) -> User:
         db.session.commit()
     except sa.exc.IntegrityError:  # another account took the number meanwhile
         db.session.rollback()
-        raise Conflict(PHONE_TAKEN, code="phone_taken") from None
+        raise Conflict(PHONE_OF_ANOTHER, code="phone_taken") from None
     return user
 
 
