@@ -193,6 +193,8 @@ def _hand_over(phone: str, purpose: str, code: str, locale: str | None) -> None:
             send_code(phone, purpose, code, locale)
         except SendFailed as failure:
             log.warning("verification code to %s not sent: %s", phone[:6] + "…", failure)
+        except Exception:  # a provider's failure must not become a 500: the person asks again
+            log.exception("verification code to %s: the SMS sender failed", phone[:6] + "…")
 
 
 def _gets_code(phone: str, purpose: str) -> bool:
