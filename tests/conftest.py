@@ -352,6 +352,46 @@ def api(client):
     return Api(client)
 
 
+_CODE = re.compile(r"\b(\d{6})\b")
+
+
+def read_code(app, phone: str) -> str | None:
+    """The newest code SMS sent to ``phone``, as its holder reads it: the queued sending jobs are run by a real RQ
+    worker (burst mode), then the development viewer /dev/messages.json is read."""
+    from rq import Queue
+
+    from volunteer_hub.accounts.phones import normalise_mobile
+    from volunteer_hub.core.queue import DEFAULT_QUEUE
+    from volunteer_hub.worker import AppWorker
+
+    connection = redis.Redis.from_url(app.config["REDIS_URL"])
+    worker = AppWorker([Queue(DEFAULT_QUEUE, connection=connection)], connection=connection)
+    worker.app = app
+    worker.work(burst=True, with_scheduler=False, logging_level="WARNING")
+    connection.close()
+    number = normalise_mobile(phone) or phone
+    items = app.test_client().get("/dev/messages.json").get_json()["items"]
+    for item in items:
+        if item["channel"] == "sms" and item["to"] == number:
+            return _CODE.search(item["text"]).group(1)
+    return None
+
+
+@pytest.fixture
+def sms_code(app):
+    """sms_code(phone, purpose="register") -> the code sent to phone: asked for over the API, read as read_code."""
+
+    def ask(phone: str, purpose: str = "register") -> str:
+        body = {"phone": phone, "purpose": purpose}
+        response = app.test_client().post("/api/v1/auth/verification-codes", json=body)
+        assert response.status_code == 202, response.get_json()
+        code = read_code(app, phone)
+        assert code, f"no {purpose} code reached {phone}"
+        return code
+
+    return ask
+
+
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 

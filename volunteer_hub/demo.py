@@ -246,7 +246,7 @@ def seed() -> None:
     """Create the demo tree, accounts, roles, tasks and a few claims (expects an empty database)."""
     admin = accounts.create_admin(ADMIN.phone, PASSWORD, ADMIN.name)
     communities = _build_tree(admin, TREE, None)
-    users = {a.phone: (admin if a is ADMIN else accounts.register(a.phone, a.name, PASSWORD)) for a in ACCOUNTS}
+    users = {a.phone: (admin if a is ADMIN else accounts.create_account(a.phone, a.name, PASSWORD)) for a in ACCOUNTS}
     street = communities["民治街道"]
     orgs.grant_role(admin, communities["白石龙社区"].id, users[ORGANIZER.phone].id, "organizer")
     orgs.grant_role(admin, communities["民泰社区"].id, users[ORGANIZER_2.phone].id, "organizer")
@@ -310,7 +310,7 @@ def _seed_self_organisation(admin, users, community) -> None:
         description="白石龙一区居民自发组建，负责小区卡口和楼栋服务。",
     )
     for index, (phone, name, born, availability) in enumerate(TEAM_MEMBERS):
-        member = accounts.register(phone, name, PASSWORD)
+        member = accounts.create_account(phone, name, PASSWORD)
         accounts.update_profile(
             member,
             lat=community.lat + 0.001 * (index % 4),

@@ -15,8 +15,9 @@ def stored_hash(app, user_id):
         return db.session.get(User, user_id).password_hash
 
 
-def test_registration_stores_an_argon2id_hash(app, api):
-    user_id = api.post("/auth/register", json={"phone": "13912345678", "password": PASSWORD, "name": "李雷"}).json["id"]
+def test_registration_stores_an_argon2id_hash(app, api, sms_code):
+    body = {"phone": "13912345678", "password": PASSWORD, "name": "李雷", "code": sms_code("13912345678")}
+    user_id = api.post("/auth/register", json=body).json["id"]
 
     assert stored_hash(app, user_id).startswith("$argon2id$")
 

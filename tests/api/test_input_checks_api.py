@@ -136,7 +136,7 @@ INVISIBLE = ["\u200b", " \u200d\u200c ", "\u202e\u2066\u2069", "\ufeff\u3164"]
 
 
 @pytest.fixture
-def send_name(api, make_org, make_user, grant, api_token):
+def send_name(api, make_org, make_user, grant, api_token, sms_code):
     """send_name(what, text) -> the answer to a request naming or titling something with text."""
     street = make_org("民治街道", "street")
     community = make_org("白石龙社区", "community", street)
@@ -146,7 +146,13 @@ def send_name(api, make_org, make_user, grant, api_token):
     starts = datetime(2030, 3, 2, 8, tzinfo=UTC)
     requests = {
         "user": lambda text: api.post(
-            "/auth/register", json={"phone": "13912345678", "password": "Lantern-river-42", "name": text}
+            "/auth/register",
+            json={
+                "phone": "13912345678",
+                "password": "Lantern-river-42",
+                "name": text,
+                "code": sms_code("13912345678"),
+            },
         ),
         "profile": lambda text: api.patch("/me", token=token, json={"name": text}),
         "team": lambda text: api.post("/teams", token=token, json={"name": text, "org_id": community.id}),

@@ -67,6 +67,8 @@ def live_server(tmp_path_factory):
         "WORKER_LOG_LEVEL": "WARNING",
         "GEOCODER_DOMAIN": "",
         "VAPID_PRIVATE_KEY": new_private_key(),  # push on, without a key file in the checkout's instance/
+        # A journey asks one number for a register code and then a reset code within a minute.
+        "SMS_CODE_LIMIT_PER_NUMBER": "3/minute;10/hour;20/day",
     }
     _flask("db", "upgrade", env=env)
     _flask("seed-demo", env=env)
@@ -192,3 +194,26 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+def read_sms_code(device: Phone, number: str, timeout_s: float = 20, *, not_code: str | None = None) -> str:
+    """The newest code sent to number (other than not_code), read from /dev/messages.json in another tab of the
+    same phone (the real worker sends it a moment after the request)."""
+    import json
+    import re
+
+    tab = device.context.new_page()
+    try:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            tab.goto(f"{device.base}/dev/messages.json")
+            for item in json.loads(tab.inner_text("body"))["items"]:
+                found = re.search(r"\b(\d{6})\b", item["text"])
+                if item["to"] == f"+86{number}" and found:
+                    if found.group(1) != not_code:
+                        return found.group(1)
+                    break
+            time.sleep(0.3)
+    finally:
+        tab.close()
+    raise AssertionError(f"no code reached {number} within {timeout_s} s")

@@ -146,9 +146,10 @@ def test_invitations_expire(api, app, site, branch_id, api_token):
     assert members(app, branch_id) == []
 
 
-def test_an_invitation_to_an_unregistered_number_waits_for_whoever_registers_it(api, app, site, branch_id):
+def test_an_invitation_to_an_unregistered_number_waits_for_whoever_registers_it(api, app, site, branch_id, sms_code):
     invite(api, branch_id, site.tokens.organizer, UNREGISTERED)
-    registered = api.post("/auth/register", json={"phone": UNREGISTERED, "name": "新党员", "password": "Volunteer2020"})
+    body = {"phone": UNREGISTERED, "name": "新党员", "password": "Volunteer2020", "code": sms_code(UNREGISTERED)}
+    registered = api.post("/auth/register", json=body)
     assert registered.status_code == 201
     token = api.post("/auth/token", json={"phone": UNREGISTERED, "password": "Volunteer2020"}).json["token"]
 

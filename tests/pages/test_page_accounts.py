@@ -16,8 +16,9 @@ def login_data(user, **extra):
     return {"phone": user.phone[3:], "password": PASSWORD, **extra}
 
 
-def test_register_logs_the_volunteer_in_and_opens_the_profile(client, post, app):
-    response = post(client, "/register", {"phone": "139 1234 5678", "name": "李雷", "password": STRONG})
+def test_register_logs_the_volunteer_in_and_opens_the_profile(client, post, app, sms_code):
+    code = sms_code("13912345678")
+    response = post(client, "/register", {"phone": "139 1234 5678", "name": "李雷", "password": STRONG, "code": code})
     assert response.status_code == 302
     assert response.headers["Location"] == "/me/edit"
     assert "李雷" in client.get("/me").get_data(as_text=True)
@@ -43,17 +44,19 @@ def test_register_shows_every_problem_at_once(client, post):
     assert 'id="phone-error"' in html and 'id="name-error"' in html and 'id="password-error"' in html
 
 
-def test_register_says_the_number_is_taken_together_with_the_other_problems(client, post, make_user):
+def test_register_says_the_number_is_taken_together_with_the_other_problems(client, post, make_user, sms_code):
     user = make_user()
-    response = post(client, "/register", {"phone": user.phone[3:], "name": "", "password": STRONG})
+    code = sms_code(user.phone)
+    response = post(client, "/register", {"phone": user.phone[3:], "name": "", "password": STRONG, "code": code})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="name-error"' in html and "already registered" in html
 
 
-def test_register_with_a_taken_number_says_so(client, post, make_user):
+def test_register_with_a_taken_number_says_so(client, post, make_user, sms_code):
     user = make_user()
-    response = post(client, "/register", {"phone": user.phone[3:], "name": "韩梅梅", "password": STRONG})
+    code = sms_code(user.phone)
+    response = post(client, "/register", {"phone": user.phone[3:], "name": "韩梅梅", "password": STRONG, "code": code})
     assert response.status_code == 400
     assert "already registered" in response.get_data(as_text=True)
 

@@ -25,7 +25,7 @@ DAY_AFTER_TOMORROW = lambda: (now().astimezone(ZoneInfo("Asia/Shanghai")).date()
 
 
 @pytest.fixture
-def page(app, client, login, make_user, make_org, grant):
+def page(app, client, login, make_user, make_org, grant, sms_code):
     """page(name) -> (url, a valid submission, a function counting what the page saves)."""
 
     def open_page(name):
@@ -33,7 +33,12 @@ def page(app, client, login, make_user, make_org, grant):
         if name == "register":
             return (
                 "/register",
-                {"phone": "139 1234 5678", "name": "李雷", "password": "Lantern-river-42"},
+                {
+                    "phone": "139 1234 5678",
+                    "name": "李雷",
+                    "password": "Lantern-river-42",
+                    "code": sms_code("13912345678"),
+                },
                 lambda: _count(app, User),
             )
         if name == "help":

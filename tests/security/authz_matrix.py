@@ -105,6 +105,17 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("accounts.me", "GET"): rule(SIGNED_IN),
     ("accounts.register", "GET"): rule(EVERYONE),
     ("accounts.register", "POST"): rule(EVERYONE, form={"phone": "13912345678", "name": "新人", "password": PASSWORD}),
+    ("accounts.login_with_code", "GET"): rule(EVERYONE),
+    ("accounts.login_with_code", "POST"): rule(EVERYONE, form=lambda w: {"phone": _phone(w), "code": "123456"}),
+    ("accounts.reset_password", "GET"): rule(EVERYONE),
+    ("accounts.reset_password", "POST"): rule(
+        EVERYONE, form=lambda w: {"phone": _phone(w), "code": "123456", "password": "Lantern-river-42"}
+    ),
+    ("accounts.phone", "GET"): rule(SIGNED_IN),
+    ("accounts.phone", "POST"): rule(SIGNED_IN, form={"phone": "13912345678", "code": "123456"}),
+    # The development viewer (SMS_SENDER=dev only): what would have been sent, for whoever runs the machine.
+    ("messaging.dev_messages", "GET"): rule(EVERYONE),
+    ("messaging.dev_messages_json", "GET"): rule(EVERYONE),
     ("pages.healthz", "GET"): rule(EVERYONE),
     # Only with the development senders (tests/accounts: 404 with a real one): what would have been sent.
     ("messaging.dev_messages", "GET"): rule(EVERYONE),
@@ -211,6 +222,11 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_auth.register", "POST"): rule(EVERYONE, json={"phone": "13912345678", "name": "新人", "password": PASSWORD}),
     ("api_auth.issue_token", "POST"): rule(EVERYONE, json=lambda w: {"phone": _phone(w), "password": PASSWORD}),
     ("api_auth.revoke_token", "DELETE"): rule(SIGNED_IN),
+    ("api_auth.request_code", "POST"): rule(EVERYONE, json={"phone": "13912345678", "purpose": "register"}),
+    ("api_auth.reset_password", "POST"): rule(
+        EVERYONE, json=lambda w: {"phone": _phone(w), "code": "123456", "password": "Lantern-river-42"}
+    ),
+    ("api_me.change_phone", "POST"): rule(SIGNED_IN, json={"phone": "13912345678", "code": "123456"}),
     ("api_me.get_me", "GET"): rule(SIGNED_IN),
     ("api_me.patch_me", "PATCH"): rule(SIGNED_IN, json={"name": "改名", "max_weekly_hours": 8}),
     ("api_me.list_skills", "GET"): rule(EVERYONE),

@@ -11,6 +11,7 @@ from wtforms import (
     PasswordField,
     SelectField,
     StringField,
+    SubmitField,
 )
 from wtforms.fields import TelField
 from wtforms.fields.choices import SelectChoice
@@ -22,6 +23,17 @@ from volunteer_hub.catalogue import AVAILABILITY, QUALIFICATIONS, SKILLS
 from volunteer_hub.core.forms import CheckboxListField, FlaskForm, optional_int
 
 PHONE_KW = {"autocomplete": "tel", "inputmode": "tel", "enterkeyhint": "next"}
+# The one-time code: phones offer the code of an arriving SMS above the keyboard (autocomplete=one-time-code).
+CODE_KW = {"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 6, "pattern": "[0-9]*"}
+
+
+def _code_field():
+    return StringField(_l("Code from the SMS"), render_kw=CODE_KW, validators=[Length(max=16)])
+
+
+def _send_button():
+    """A second submit button: it posts the form to send a code to the number typed, without JavaScript."""
+    return SubmitField(_l("Send code"))
 
 
 class LoginForm(FlaskForm):
@@ -43,8 +55,38 @@ class RegisterForm(FlaskForm):
     """No field validators: accounts.services.register checks every field and reports all problems at once."""
 
     phone = TelField(_l("Mobile number"), render_kw=PHONE_KW)
+    send_code = _send_button()
+    code = _code_field()
     name = StringField(_l("Name"), render_kw={"autocomplete": "name", "maxlength": NAME_MAX})
     password = PasswordField(_l("Password"), render_kw={"autocomplete": "new-password"})
+    next = HiddenField()
+
+
+class CodeLoginForm(FlaskForm):
+    """Log in with a code sent to the number. Checked by accounts.services.authenticate_by_code."""
+
+    phone = TelField(_l("Mobile number"), render_kw=PHONE_KW)
+    send_code = _send_button()
+    code = _code_field()
+    remember = BooleanField(_l("Keep me logged in on this phone for 30 days"))
+    next = HiddenField()
+
+
+class ResetForm(FlaskForm):
+    """Forgotten password: a code sent to the number, then a new password (accounts.services.reset_password)."""
+
+    phone = TelField(_l("Mobile number"), render_kw=PHONE_KW)
+    send_code = _send_button()
+    code = _code_field()
+    password = PasswordField(_l("New password"), render_kw={"autocomplete": "new-password"})
+
+
+class PhoneForm(FlaskForm):
+    """A new number (or one's own, to confirm it) and the code sent to it (accounts.services.change_phone)."""
+
+    phone = TelField(_l("Mobile number"), render_kw=PHONE_KW)
+    send_code = _send_button()
+    code = _code_field()
     next = HiddenField()
 
 

@@ -1,20 +1,31 @@
 """Account use cases: register, authenticate, sessions and tokens, profile, password."""
 
+import logging
 from collections.abc import Callable
 from datetime import date
 
+import redis
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from rq import Retry
 
-from volunteer_hub.accounts import passwords, quiet_hours, tokens
+from volunteer_hub.accounts import codes, passwords, quiet_hours, tokens
 from volunteer_hub.accounts.models import Qualification, User
 from volunteer_hub.accounts.phones import normalise_mobile
 from volunteer_hub.catalogue import AVAILABILITY_CODES, QUALIFICATION_CODES, SKILL_CODES
-from volunteer_hub.core.errors import Conflict, NotAuthenticated, NotFound, ValidationError
+from volunteer_hub.core import queue
+from volunteer_hub.core.errors import Conflict, NotAuthenticated, NotFound, RateLimited, ValidationError
 from volunteer_hub.core.geo import valid_lat, valid_lon
 from volunteer_hub.core.inputs import strip_text
+from volunteer_hub.core.timeutil import now
 from volunteer_hub.extensions import db
+from volunteer_hub.messaging import limits, sms
+from volunteer_hub.messaging.errors import SendFailed
 
+log = logging.getLogger(__name__)
 NAME_MAX = 50
 LOCALES = ("zh", "en")
 MAX_WEEKLY_HOURS = 168
@@ -22,6 +33,9 @@ MAX_NOTIFY_PER_DAY = 20
 INSURANCE_PROVIDER_MAX = 100
 PHONE_INVALID = _l("Enter an 11-digit mainland mobile number, e.g. 13812345678.")
 PHONE_TAKEN = _l("This phone number is already registered. Log in instead.")
+PHONE_OF_ANOTHER = _l("This number belongs to another account.")
+CODE_INVALID = _l("This code is wrong or no longer valid. Ask for a new code.")
+SEND_CODE_JOB = "volunteer_hub.accounts.jobs.send_verification_code"
 # A home community is an organisation, and the page a login lands on depends on roles in organisations; orgs builds
 # on accounts, so it registers at app creation: "get"(org_id) -> the organisation (lat, lon) or None, "choices"() ->
 # [(id, name)] of the communities a volunteer may pick, "landing"(user) -> the endpoint a login lands on.
@@ -60,9 +74,15 @@ def _clean_phone(raw) -> str:
     return phone
 
 
-def _check_registration(phone, name, password) -> tuple[str, str]:
-    """The normalised phone and name. Every field's problem is reported in one ValidationError; a taken number
-    alone stays a Conflict (the API's phone_taken), beside other problems it is one more field error."""
+def _invalid(errors: dict) -> ValidationError:
+    """All field errors at once; the error code is invalid_code when the code is among them (clients ask again)."""
+    return ValidationError(fields=errors, code="invalid_code" if "code" in errors else None)
+
+
+def _check_registration(phone, name, password, code, *, need_code: bool = True) -> tuple[str, str, int | None]:
+    """The normalised phone and name and the id of the valid code. Every field's problem is reported in one
+    ValidationError; a taken number is told only to whoever holds a valid code for it (no enumeration): alone it
+    stays a Conflict (the API's phone_taken), beside other problems it is one more field error."""
     errors: dict = {}
     normalised = normalise_mobile(phone or "")
     if normalised is None:
@@ -74,19 +94,38 @@ def _check_registration(phone, name, password) -> tuple[str, str]:
     problem = passwords.password_problem(password or "", user_inputs=((normalised or "")[3:], name or ""))
     if problem:
         errors["password"] = problem
-    if normalised is not None and get_user_by_phone(normalised) is not None:
+    code_id = codes.check(normalised, codes.REGISTER, code) if normalised and need_code else None
+    if normalised is None:
+        pass  # no code can be sent to it: the number's own error says what to fix
+    elif need_code and code_id is None:
+        errors["code"] = CODE_INVALID
+    elif get_user_by_phone(normalised) is not None:
         if not errors:
             raise Conflict(PHONE_TAKEN, code="phone_taken")
         errors["phone"] = PHONE_TAKEN
     if errors:
-        raise ValidationError(fields=errors)
-    return normalised, name
+        raise _invalid(errors)
+    return normalised, name, code_id
 
 
-def register(phone: str, name: str, password: str, *, locale: str | None = None) -> User:
-    """Create a volunteer account; the phone number is the login."""
-    phone, name = _check_registration(phone, name, password)
+def register(phone: str, name: str, password: str, *, code: str | None, locale: str | None = None) -> User:
+    """Create a volunteer account; the phone number is the login, proved by the code sent to it."""
+    phone, name, code_id = _check_registration(phone, name, password, code)
+    if not codes.consume(code_id):  # the same code used twice at once
+        db.session.rollback()
+        raise _invalid({"code": CODE_INVALID})
+    return _add_user(phone, name, password, locale=locale, verified=True)
+
+
+def create_account(phone: str, name: str, password: str, *, locale: str | None = None) -> User:
+    """Create an account without a code (the administrator's CLI, demo data): the number is not verified."""
+    phone, name, _ = _check_registration(phone, name, password, None, need_code=False)
+    return _add_user(phone, name, password, locale=locale, verified=False)
+
+
+def _add_user(phone: str, name: str, password: str, *, locale: str | None, verified: bool) -> User:
     user = User(phone=phone, name=name, password_hash=passwords.hash_password(password))
+    user.phone_verified_at = now() if verified else None
     user.locale = locale if locale in LOCALES else None
     db.session.add(user)
     try:
@@ -95,6 +134,96 @@ def register(phone: str, name: str, password: str, *, locale: str | None = None)
         db.session.rollback()
         raise Conflict(PHONE_TAKEN, code="phone_taken") from None
     return user
+
+
+def request_code(phone, purpose, *, client_ip: str, locale: str | None = None) -> int:
+    """Send a one-time code to a number and return its lifetime in seconds.
+
+    The answer is the same for every valid number (no enumeration): every request counts against the per-IP and
+    per-number limits, stores a code and hands it to the sending job; the job decides whether the number gets an
+    SMS (send_code), off the request path, so neither the answer nor its timing tells whether an account exists.
+    """
+    errors = {}
+    normalised = normalise_mobile(phone or "") if isinstance(phone, str) else None
+    if normalised is None:
+        errors["phone"] = PHONE_INVALID
+    if purpose not in codes.PURPOSES:
+        errors["purpose"] = _l("Choose one of: %(choices)s.", choices=", ".join(codes.PURPOSES))
+    if errors:
+        raise ValidationError(fields=errors)
+    try:
+        wait = limits.take("SMS_CODE_LIMIT_PER_IP", client_ip) or limits.take("SMS_CODE_LIMIT_PER_NUMBER", normalised)
+    except redis.RedisError as exc:
+        # Without the shared counters nothing bounds how many SMS a number receives: send none for now.
+        log.warning("verification code: limits unavailable (%s), none sent", exc)
+        raise RateLimited(
+            _l("Codes cannot be sent just now. Please try again in a minute."),
+            retry_after=60,
+            status=503,
+            code="service_unavailable",
+        ) from None
+    if wait:
+        raise RateLimited(_l("Too many codes asked for. Please wait and try again."), retry_after=wait)
+    _, code = codes.issue(normalised, purpose)
+    db.session.commit()
+    _hand_over(normalised, purpose, code, locale if locale in LOCALES else None)
+    return codes.TTL_S
+
+
+def _hand_over(phone: str, purpose: str, code: str, locale: str | None) -> None:
+    """Enqueue the sending job. Its arguments (the code) live in Redis only until it ran: no result is kept, a
+    failed job is dropped when the code expires, a job not started by then expires unstarted. Without a queue the
+    code is sent from this request (the one case where timing could tell a registered number)."""
+    try:
+        queue.get_queue().enqueue(
+            SEND_CODE_JOB,
+            phone,
+            purpose,
+            code,
+            locale,
+            job_timeout=current_app.config["JOB_TIMEOUT_S"],
+            ttl=codes.TTL_S,
+            result_ttl=0,
+            failure_ttl=codes.TTL_S,
+            retry=Retry(max=2, interval=[10, 30]),
+        )
+    except redis.RedisError as exc:
+        log.warning("verification code: queue unavailable (%s), sending from the request", exc)
+        try:
+            send_code(phone, purpose, code, locale)
+        except SendFailed as failure:
+            log.warning("verification code to %s not sent: %s", phone[:6] + "…", failure)
+        except Exception:  # a provider's failure must not become a 500: the person asks again
+            log.exception("verification code to %s: the SMS sender failed", phone[:6] + "…")
+
+
+def _gets_code(phone: str, purpose: str) -> bool:
+    """Who is sent an SMS: reset and login codes only reach the numbers of active accounts; register and
+    change_phone codes reach any number (its holder learns the number is taken only with the code in hand)."""
+    if purpose in (codes.RESET, codes.LOGIN):
+        user = get_user_by_phone(phone)
+        return user is not None and user.active
+    return True
+
+
+def send_code(phone: str, purpose: str, code: str, locale: str | None = None) -> bool:
+    """Send the code by SMS if it is still live and the number qualifies (see _gets_code); True when sent.
+    Raises messaging.errors.SendFailed (Retryable: try again while the code lives)."""
+    code_id = codes.live_id(phone, purpose, code)
+    if code_id is None or not _gets_code(phone, purpose):
+        return False
+    template = sms.template_for(sms.CODE_KIND)
+    if template is None:
+        log.warning("SMS_TEMPLATES has no verification_code template: login codes cannot be sent")
+        return False
+    with force_locale(locale or "zh"):
+        text = _(
+            "Your verification code is %(code)s. It is valid for %(minutes)d minutes. Never tell it to anyone.",
+            code=code,
+            minutes=codes.TTL_S // 60,
+        )
+    sms.sender().send(phone, template, {"code": code}, text=text, out_id=f"vc{code_id}")
+    return True
 
 
 def get_user_by_phone(phone: str) -> User | None:
@@ -142,6 +271,86 @@ def end_session(raw: str | None) -> None:
     if raw:
         tokens.revoke(raw)
         db.session.commit()
+
+
+def _user_for_code(phone, purpose: str, code, errors: dict) -> tuple[User | None, int | None]:
+    """The active account of ``phone`` and the id of its valid code; problems go into ``errors``. An unknown number
+    reads as a wrong code (no enumeration)."""
+    normalised = normalise_mobile(phone or "") if isinstance(phone, str) else None
+    if normalised is None:
+        errors["phone"] = PHONE_INVALID
+        return None, None
+    code_id = codes.check(normalised, purpose, code)
+    user = get_user_by_phone(normalised) if code_id is not None else None
+    if user is None or not user.active:
+        errors["code"] = CODE_INVALID
+        return None, None
+    return user, code_id
+
+
+def _use_code(user: User, code_id: int) -> None:
+    """Consume the code in the current transaction; it also proves the account's number."""
+    if not codes.consume(code_id):
+        db.session.rollback()
+        raise _invalid({"code": CODE_INVALID})
+    if user.phone_verified_at is None:
+        user.phone_verified_at = now()
+
+
+def authenticate_by_code(phone, code) -> User:
+    """The account of ``phone`` when ``code`` is its live login code (consumed). Not counted by the password
+    throttle: this is the way in while password attempts are blocked; the code's 5 tries and the per-number send
+    limits bound guessing."""
+    errors: dict = {}
+    user, code_id = _user_for_code(phone, codes.LOGIN, code, errors)
+    if errors:
+        raise _invalid(errors)
+    _use_code(user, code_id)
+    db.session.commit()
+    return user
+
+
+def reset_password(phone, code, password) -> User:
+    """Set a new password with a reset code sent to the account's number; every session and token of the account
+    ends (whoever knew the old password is logged out)."""
+    errors: dict = {}
+    user, code_id = _user_for_code(phone, codes.RESET, code, errors)
+    normalised = normalise_mobile(phone) if isinstance(phone, str) else None
+    name = user.name if user is not None else ""
+    problem = passwords.password_problem(password or "", user_inputs=((normalised or "")[3:], name))
+    if problem:
+        errors["password"] = problem
+    if errors:
+        raise _invalid(errors)
+    _use_code(user, code_id)
+    user.password_hash = passwords.hash_password(password)
+    tokens.revoke_all(user)
+    db.session.commit()
+    return user
+
+
+def change_phone(user: User, phone, code) -> User:
+    """Move the account to a new number once the change_phone code sent to that number is given; giving the
+    account's own number with its code confirms it (accounts from before codes existed)."""
+    normalised = normalise_mobile(phone or "") if isinstance(phone, str) else None
+    if normalised is None:
+        raise ValidationError(fields={"phone": PHONE_INVALID})
+    code_id = codes.check(normalised, codes.CHANGE_PHONE, code)
+    if code_id is None:
+        raise _invalid({"code": CODE_INVALID})
+    if normalised != user.phone and get_user_by_phone(normalised) is not None:
+        raise Conflict(PHONE_OF_ANOTHER, code="phone_taken")
+    if not codes.consume(code_id):
+        db.session.rollback()
+        raise _invalid({"code": CODE_INVALID})
+    user.phone = normalised
+    user.phone_verified_at = now()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # another account took the number meanwhile
+        db.session.rollback()
+        raise Conflict(PHONE_OF_ANOTHER, code="phone_taken") from None
+    return user
 
 
 def change_password(user: User, current: str, new: str) -> str:
@@ -325,7 +534,7 @@ def create_admin(phone: str, password: str, name: str) -> User:
     phone = _clean_phone(phone)
     user = get_user_by_phone(phone)
     if user is None:
-        user = register(phone, name, password)
+        user = create_account(phone, name, password)
     user.is_admin = True
     db.session.commit()
     return user

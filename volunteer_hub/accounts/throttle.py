@@ -13,10 +13,22 @@ from volunteer_hub.accounts.tokens import bearer_user
 from volunteer_hub.extensions import limiter
 
 
-def _account_key() -> str:
+def _body():
     data = request.get_json(silent=True) if request.is_json else request.form
-    raw = data.get("phone", "") if isinstance(data, dict) or hasattr(data, "get") else ""
+    return data if isinstance(data, dict) or hasattr(data, "get") else {}
+
+
+def _account_key() -> str:
+    raw = _body().get("phone", "")
     return f"account:{normalise_mobile(str(raw)) or str(raw)[:32]}"
+
+
+def _code_login() -> bool:
+    """A login with an SMS code is not a password attempt: the password throttle neither counts nor blocks it (the
+    code's own tries and the per-number send limits bound it), so a number whose password attempts are blocked by
+    someone else can still get in."""
+    body = _body()
+    return bool(body.get("code")) and not body.get("password")
 
 
 def _failed(response) -> bool:
@@ -39,9 +51,27 @@ def _register_limit():
 def login_limits(view):
     """Throttle a login or token view per IP and per account."""
     view = limiter.limit(
-        _per_account, key_func=_account_key, deduct_when=_failed, methods=["POST"], scope="login-account"
+        _per_account,
+        key_func=_account_key,
+        deduct_when=_failed,
+        exempt_when=_code_login,
+        methods=["POST"],
+        scope="login-account",
     )(view)
     return limiter.limit(_per_ip, methods=["POST"], scope="login-ip")(view)
+
+
+def _bad_code(response) -> bool:
+    return response.status_code == 400 and request.method == "POST"
+
+
+def code_limits(view):
+    """Throttle a view that takes a one-time code (password reset, login by code) like a login: every attempt per
+    IP, failed ones per account. Kept apart from the password throttle's counters."""
+    view = limiter.limit(
+        _per_account, key_func=_account_key, deduct_when=_bad_code, methods=["POST"], scope="code-account"
+    )(view)
+    return limiter.limit(_per_ip, methods=["POST"], scope="code-ip")(view)
 
 
 def register_limits(view):

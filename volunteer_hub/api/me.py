@@ -11,6 +11,7 @@ from volunteer_hub.api.schemas import (
     MyClaimsOut,
     NotificationOut,
     NotificationsOut,
+    PhoneChangeIn,
     RecommendationsOut,
     SkillsOut,
 )
@@ -160,3 +161,14 @@ def read_notification(notification_id, user):
 def acknowledge_notification(notification_id, user):
     """收到: confirm I have seen one of my notifications (an organizer's message or call); the sender sees it."""
     return notification_out(notifications.acknowledge(user, notification_id))
+
+
+@blp.post("/me/phone")
+@blp.arguments(PhoneChangeIn)
+@blp.response(200, MeOut)
+@blp.errors(400, 401, 409)
+@auth_required
+def change_phone(data, user):
+    """Change my number to one proved by its change_phone code (POST /auth/verification-codes to the new number);
+    my own number with its code confirms it. A wrong code: 400 invalid_code; a number of another account: 409."""
+    return me_out(accounts.change_phone(user, data["phone"], data.get("code")))

@@ -103,11 +103,40 @@ class RegisterIn(Schema):
     password = fields.String(required=True, validate=_length(PASSWORD_MAX), load_only=True)
     name = fields.String(required=True, validate=_length(NAME_MAX, 1))
     locale = fields.String(validate=_one_of(("zh", "en")))
+    code = fields.String(
+        allow_none=True,
+        validate=_length(16),
+        metadata={"description": "The code sent by POST /auth/verification-codes (purpose register)."},
+    )
 
 
 class TokenIn(Schema):
     phone = fields.String(required=True, validate=_length(32))
+    password = fields.String(validate=_length(PASSWORD_MAX), load_only=True)
+    code = fields.String(
+        validate=_length(16),
+        metadata={"description": "Instead of the password: a login code (POST /auth/verification-codes)."},
+    )
+
+
+class VerificationCodeIn(Schema):
+    phone = fields.String(required=True, validate=_length(32), metadata={"example": "13812345678"})
+    purpose = fields.String(required=True, metadata={"example": "register"})
+
+
+class CodeSentOut(Schema):
+    expires_in = fields.Integer(required=True, metadata={"description": "Seconds the code stays valid."})
+
+
+class PasswordResetIn(Schema):
+    phone = fields.String(required=True, validate=_length(32))
+    code = fields.String(allow_none=True, validate=_length(16))
     password = fields.String(required=True, validate=_length(PASSWORD_MAX), load_only=True)
+
+
+class PhoneChangeIn(Schema):
+    phone = fields.String(required=True, validate=_length(32))
+    code = fields.String(allow_none=True, validate=_length(16))
 
 
 class TokenOut(Schema):
@@ -129,6 +158,9 @@ class RoleRef(Schema):
 
 class MeOut(UserOut):
     volunteer_no = fields.String()
+    phone_verified_at = LocalDateTime(
+        allow_none=True, metadata={"description": "When the number was proved by a code; null: not yet."}
+    )
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
     home_org_id = fields.Integer(allow_none=True)

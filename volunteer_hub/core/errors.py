@@ -60,3 +60,15 @@ class Conflict(DomainError):
     status = 409
     code = "conflict"
     default_message = _l("This cannot be done in the current state.")
+
+
+class RateLimited(DomainError):
+    """Too many attempts for now; ``retry_after`` seconds until the next one is accepted (sent as Retry-After)."""
+
+    status = 429
+    code = "rate_limited"
+    default_message = _l("Too many attempts. Please wait a moment and try again.")
+
+    def __init__(self, message=None, *, retry_after: int, **kwargs):
+        super().__init__(message, retry_after=retry_after, **kwargs)
+        self.retry_after = retry_after
