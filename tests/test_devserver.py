@@ -3,6 +3,7 @@ next `make run` finds its port free. (On the tests' Redis: an embedded one would
 instance folder, which a developer's own `make run` uses.)"""
 
 import contextlib
+import json
 import os
 import re
 import signal
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from datetime import date
 from pathlib import Path
@@ -163,3 +165,36 @@ def test_make_run_sends_pages_compressed(dev_server):
     with urllib.request.urlopen(request, timeout=10) as page:
         assert page.headers["Content-Encoding"] == "br"
         assert "<html" in brotli.decompress(page.read()).decode()
+
+
+def _post_json(url: str, body: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, json.loads(answer.read() or b"{}")
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.loads(refused.read() or b"{}")
+
+
+def test_a_newcomer_registers_on_make_run_with_the_code_shown_at_dev_messages(dev_server):
+    base, folder = dev_server
+    phone = "13987654321"
+
+    asked = _post_json(f"{base}/api/v1/auth/verification-codes", {"phone": phone, "purpose": "register"})
+    deadline, code = time.monotonic() + 30, None
+    while code is None and time.monotonic() < deadline:  # the worker sends it through the development sender
+        with urllib.request.urlopen(f"{base}/dev/messages.json", timeout=10) as listing:
+            items = json.loads(listing.read())["items"]
+        found = [re.search(r"\d{6}", m["text"]) for m in items if m["channel"] == "sms" and m["to"].endswith(phone)]
+        code = found[0].group(0) if found and found[0] else None
+        time.sleep(0.3)
+    registered = _post_json(
+        f"{base}/api/v1/auth/register", {"phone": phone, "name": "新志愿者", "password": "Shenzhen-2020!", "code": code}
+    )
+
+    assert asked == (202, {"expires_in": 300})
+    assert code is not None, "the code never appeared at /dev/messages"
+    assert registered[0] == 201
+    assert "/dev/messages" in (folder / "dev.log").read_text()  # the banner says where to read it

@@ -14,6 +14,7 @@ from flask_migrate import upgrade
 from volunteer_hub import demo
 from volunteer_hub.accounts.models import User
 from volunteer_hub.extensions import db
+from volunteer_hub.messaging.views import dev_senders_only
 
 WEB_THREADS = 8  # per web worker
 
@@ -61,7 +62,7 @@ def serve(host: str, port: int, web_workers: int) -> None:
         subprocess.Popen([os.path.join(bin_dir, "flask"), "--app", "wsgi", "worker"], env=jobs_env),
         subprocess.Popen([os.path.join(bin_dir, "flask"), "--app", "wsgi", "scheduler"], env=jobs_env),
     ]
-    _print_banner(host, port)
+    _print_banner(host, port, dev_messages=dev_senders_only(app.config))
     # A closed terminal (SIGHUP) or a process manager's SIGTERM stops the children too, as Ctrl-C does: left
     # running they would hold the port and the next `make run` would fail.
     for stop in (signal.SIGTERM, signal.SIGHUP):
@@ -93,10 +94,12 @@ def _exit(_signum, _frame) -> None:
     sys.exit(0)  # unwinds through serve's clean-up, then atexit stops the embedded Redis
 
 
-def _print_banner(host: str, port: int) -> None:
+def _print_banner(host: str, port: int, *, dev_messages: bool) -> None:
     click.echo("")
     click.echo(f"Volunteer Hub is running at http://{host}:{port}/  (Ctrl-C stops everything)")
     click.echo("Demo logins (phone / password):")
     for account in demo.ACCOUNTS:
         click.echo(f"  {account.phone}  /  {demo.PASSWORD}   {account.name}: {account.role}")
+    if dev_messages:
+        click.echo(f"SMS codes and messages are not sent: read them at http://{host}:{port}/dev/messages")
     click.echo("")

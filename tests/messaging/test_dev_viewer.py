@@ -59,9 +59,18 @@ def app_with(app, tmp_path):
             db.engine.dispose()
 
 
-@pytest.mark.parametrize("senders", [{"SMS_SENDER": "aliyun"}, {"SMS_SENDER": "tencent"}, {"EMAIL_SENDER": "smtp"}])
+ALIYUN = {"SMS_SENDER": "aliyun", "ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret"}
+TENCENT = {"SMS_SENDER": "tencent", "TENCENTCLOUD_SECRET_ID": "id", "TENCENTCLOUD_SECRET_KEY": "key"}
+SMTP = {"EMAIL_SENDER": "smtp", "SMTP_HOST": "127.0.0.1", "MAIL_FROM": "hub@example.cn"}
+
+
+@pytest.mark.parametrize(
+    "senders", [ALIYUN, {**TENCENT, "TENCENT_SMS_SDK_APP_ID": "1400000000"}, SMTP], ids=["aliyun", "tencent", "smtp"]
+)
 def test_the_viewer_does_not_exist_with_a_real_sender(app_with, senders):
-    client = app_with(**{"SMS_SENDER": "dev", "EMAIL_SENDER": "dev", **senders}).test_client()
+    client = app_with(
+        **{"SMS_SENDER": "dev", "EMAIL_SENDER": "dev", "SMS_SIGN_NAME": "志愿汇", **senders}
+    ).test_client()
 
     assert client.get("/dev/messages").status_code == 404
     assert client.get("/dev/messages.json").status_code == 404
