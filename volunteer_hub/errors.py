@@ -57,8 +57,12 @@ def init_error_handlers(app) -> None:
         if wants_json():
             response = jsonify({"error": exc.payload()})
             response.status_code = exc.status
-            return response
-        return render_template("errors/error.html", status=exc.status, message=str(exc.message)), exc.status
+        else:
+            page = render_template("errors/error.html", status=exc.status, message=str(exc.message))
+            response = app.make_response((page, exc.status))
+        if "retry_after" in exc.extra:  # a limit of ours (429): when to try again, as Flask-Limiter says it
+            response.headers["Retry-After"] = str(exc.extra["retry_after"])
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):

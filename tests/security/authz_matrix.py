@@ -109,6 +109,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("notifications.inbox", "GET"): rule(SIGNED_IN),
     ("notifications.read_all", "POST"): rule(SIGNED_IN),
     ("notifications.read_one", "POST"): rule(OWNER),
+    ("notifications.channels", "GET"): rule(SIGNED_IN),
+    ("notifications.channels", "POST"): rule(SIGNED_IN, form={"sms": "y", "email": "me@example.org"}),
+    ("notifications.send_test", "POST"): rule(SIGNED_IN),
     # --- volunteers: tasks, claims, attendance ---
     ("tasks.index", "GET"): rule(EVERYONE),
     ("tasks.detail", "GET"): rule(EVERYONE),
@@ -194,6 +197,12 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_me.my_recommendations", "GET"): rule(SIGNED_IN),
     ("api_me.my_notifications", "GET"): rule(SIGNED_IN),
     ("api_me.read_notification", "POST"): rule(OWNER),
+    ("api_channels.get_channels", "GET"): rule(SIGNED_IN),
+    ("api_channels.put_channels", "PUT"): rule(
+        SIGNED_IN, json={"sms": True, "push": False, "email": None, "urgent_in_quiet_hours": False}
+    ),
+    ("api_channels.send_test", "POST"): rule(SIGNED_IN),
+    ("api_channels.task_notices", "GET"): rule(MANAGE_A),
     # --- API: organisations and tasks ---
     ("api_orgs.create_org", "POST"): rule(
         MANAGE_A, json=lambda w: {"name": "白石龙二区", "kind": "compound", "parent_id": w.community}

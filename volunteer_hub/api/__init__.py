@@ -19,6 +19,7 @@ def init_api(app) -> None:
     import volunteer_hub.api.lottery as lottery_api
     import volunteer_hub.api.teams as teams_api
     from volunteer_hub.api import accounts, attendance, certificates, claims, hours, me, orgs, rotas, stats, tasks
+    from volunteer_hub.api import channels as channels_api
 
     app.config.update(
         API_TITLE="Volunteer Hub API",
@@ -49,6 +50,7 @@ def init_api(app) -> None:
         teams_api,
         help_requests,
         lottery_api,
+        channels_api,
     ):
         # Bearer tokens, not cookies, authenticate the API, so it needs no CSRF token.
         csrf.exempt(module.blp)

@@ -1,12 +1,15 @@
-"""The notifications inbox."""
+"""The notifications inbox, and the channels beside it (SMS, push, e-mail) with a test message."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from volunteer_hub.core.errors import NotFound
+from volunteer_hub.core.errors import DomainError, NotFound, ValidationError
+from volunteer_hub.core.forms import apply_errors
 from volunteer_hub.extensions import db
 from volunteer_hub.notifications import services
+from volunteer_hub.notifications.forms import ChannelsForm, ChannelTestForm
 from volunteer_hub.notifications.models import Notification
 from volunteer_hub.notifications.texts import render
 
@@ -38,3 +41,59 @@ def read_one(notification_id: int):
         raise NotFound(_l("No such notification."))
     services.mark_read(current_user, notification_id)
     return redirect(url_for("notifications.inbox"))
+
+
+@bp.route("/me/channels", methods=["GET", "POST"])
+@login_required
+def channels():
+    """Choose the channels beside the inbox: SMS, push, an e-mail address, urgent calls in quiet hours."""
+    user = current_user._get_current_object()
+    settings = services.channel_settings(user)
+    form = ChannelsForm(data=settings)
+    if form.validate_on_submit():
+        try:
+            services.update_channels(
+                user,
+                sms=form.sms.data,
+                push=form.push.data,
+                email=form.email.data,
+                urgent_in_quiet_hours=form.urgent_in_quiet_hours.data,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc.fields)
+        else:
+            flash(_("Your channels are saved."), "success")
+            return redirect(url_for("notifications.channels"))
+    return _channels_page(user, form, settings, 400 if form.errors else 200)
+
+
+@bp.post("/me/channels/test")
+@login_required
+def send_test():
+    """Send me a test message over every channel I chose (a few an hour)."""
+    user = current_user._get_current_object()
+    if not ChannelTestForm().validate_on_submit():
+        return redirect(url_for("notifications.channels"))
+    try:
+        services.send_test(user)
+    except DomainError as exc:
+        if exc.status != 429:
+            raise
+        flash(str(exc.message), "error")
+        return _channels_page(user, ChannelsForm(data=services.channel_settings(user)), status=429)
+    flash(_("A test message is on its way. It also appears in your notifications."), "success")
+    return redirect(url_for("notifications.channels"))
+
+
+def _channels_page(user, form, settings=None, status=200):
+    return (
+        render_template(
+            "notifications/channels.html",
+            form=form,
+            test_form=ChannelTestForm(),
+            settings=settings or services.channel_settings(user),
+            last_test=services.last_test(user),
+            user=user,
+        ),
+        status,
+    )
