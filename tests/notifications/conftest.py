@@ -75,3 +75,79 @@ def drain(app, rounds: int = 5) -> None:
                 return
             for event_id in pending:
                 run_event(event_id)
+
+
+def _self_signed(tmp_path):
+    """A certificate for 127.0.0.1 and its key, as PEM files; the certificate is also the CA clients trust."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    start = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "smtp-cert.pem", tmp_path / "smtp-key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_file, key_file
+
+
+@pytest.fixture
+def tls_smtp_server(app, monkeypatch, tmp_path):
+    """A real SMTP server on 127.0.0.1 that requires STARTTLS and a login (hub / secret), the app set to use it,
+    and the server's certificate trusted by the client (SSL_CERT_FILE, read by ssl.create_default_context())."""
+    import ssl
+
+    from aiosmtpd.smtp import AuthResult
+
+    cert_file, key_file = _self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        # handled=False: aiosmtpd answers 235 or 535 itself
+        return AuthResult(success=(auth_data.login, auth_data.password) == (b"hub", b"secret"), handled=False)
+
+    handler = KeepingHandler()
+    port = _free_port()
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=authenticate,
+    )
+    controller.start()
+    for name, value in {
+        "EMAIL_SENDER": "smtp",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": port,
+        "SMTP_SECURITY": "starttls",
+        "SMTP_USERNAME": "hub",
+        "SMTP_PASSWORD": "secret",
+        "MAIL_FROM": MAIL_FROM,
+        "SMTP_TIMEOUT_S": 5.0,
+    }.items():
+        monkeypatch.setitem(app.config, name, value)
+    yield handler
+    controller.stop()

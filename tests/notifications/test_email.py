@@ -2,13 +2,15 @@
 
 import re
 import socket
+import ssl
 from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 
-from tests.notifications.conftest import drain
+from tests.notifications.conftest import KeepingHandler, _free_port, _self_signed, drain
 from volunteer_hub.config import MissingSetting, choose_senders
 from volunteer_hub.extensions import db
 from volunteer_hub.messaging.errors import Permanent, Retryable
@@ -161,3 +163,51 @@ def test_smtp_without_a_server_or_sender_refuses_to_start(missing):
     config[missing] = ""
     with pytest.raises(MissingSetting, match=missing):
         choose_senders(config)
+
+
+def test_starttls_and_login_carry_the_message(app, tls_smtp_server):
+    with app.test_request_context():
+        SmtpSender().send("wang@example.org", "主题", "正文", message_id="d3")
+
+    (envelope,) = tls_smtp_server.envelopes
+    assert envelope.rcpt_tos == ["wang@example.org"]
+
+
+def test_a_wrong_password_is_retried_not_dropped(app, tls_smtp_server, monkeypatch):
+    monkeypatch.setitem(app.config, "SMTP_PASSWORD", "wrong")
+    with app.test_request_context(), pytest.raises(Retryable, match="login refused") as raised:
+        SmtpSender().send("wang@example.org", "主题", "正文", message_id="d3")
+    assert raised.value.code == "535" and tls_smtp_server.envelopes == []
+
+
+def test_a_certificate_the_client_does_not_trust_is_refused(app, tls_smtp_server, monkeypatch, tmp_path):
+    """Without the test's CA the server's certificate cannot be verified: nothing is sent (and it is retried)."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-ca.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))
+    with app.test_request_context(), pytest.raises(Retryable, match=r"CERTIFICATE_VERIFY_FAILED|certificate"):
+        SmtpSender().send("wang@example.org", "主题", "正文", message_id="d3")
+    assert tls_smtp_server.envelopes == []
+
+
+def test_implicit_tls_carries_the_message(app, monkeypatch, tmp_path):
+    cert_file, key_file = _self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))
+    handler, port = KeepingHandler(), _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, ssl_context=context)
+    controller.start()
+    for name, value in {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": port,
+        "SMTP_SECURITY": "ssl",
+        "MAIL_FROM": "a@b.org",
+    }.items():
+        monkeypatch.setitem(app.config, name, value)
+    try:
+        with app.test_request_context():
+            SmtpSender().send("wang@example.org", "主题", "正文", message_id="d4")
+    finally:
+        controller.stop()
+
+    assert [e.rcpt_tos for e in handler.envelopes] == [["wang@example.org"]]
