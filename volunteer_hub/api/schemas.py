@@ -88,7 +88,8 @@ class Schema(ma.Schema):
 class ErrorBody(Schema):
     code = fields.String(required=True, metadata={"example": "shift_overlap"})
     message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String(), values=fields.String())
+    retry_after = fields.Integer(metadata={"description": "429 from a limit of ours: seconds, as in Retry-After"})
+    fields = fields.Dict(keys=fields.String(), values=fields.String())  # (shadows marshmallow's fields below)
 
 
 class ErrorOut(Schema):
