@@ -57,6 +57,7 @@ def test_an_organizer_receives_an_underfilled_alert_by_email_in_utf8(app, smtp_s
     body = message.get_content()
     assert "“东门卡口值守”" in body and "还差 3 人" in body
     assert "/tasks/" in body  # the link to the task
+    assert body.rstrip().endswith("如不想再收到，请在这里删除：http://127.0.0.1:5000/me/channels")  # how to stop
     (delivery,) = deliveries(app)
     assert delivery.status == "sent" and delivery.user_id == organizer.id
     assert message["Message-ID"] == delivery.provider_id
