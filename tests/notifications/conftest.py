@@ -36,6 +36,13 @@ class KeepingHandler:
         return "250 Message accepted"
 
 
+@pytest.fixture(autouse=True)
+def _email_kept(app, monkeypatch):
+    """E-mail on, with the development sender, whatever the database (off SQLite it defaults to none);
+    smtp_server switches to SMTP."""
+    monkeypatch.setitem(app.config, "EMAIL_SENDER", "dev")
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

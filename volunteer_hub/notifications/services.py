@@ -386,19 +386,17 @@ WAITING = ("queued", "sending")
 
 def task_cause(task_id: int, *parts) -> str:
     """The cause of notifications an organizer's action on a task sent: "task:12:cancelled",
-    "task:12:claim:5:removed"... The task comes first, so a task's causes are one range of the (actor_id, cause)
-    index."""
+    "task:12:claim:5:removed"... The task comes first, so a task's causes share one prefix."""
     return ":".join(("task", str(task_id), *map(str, parts)))
 
 
 def list_notices(task_id: int, limit: int = 10) -> list[dict]:
     """What organizers' actions on a task told people, newest first: per cause, who caused it, the kind, when,
     how many people, and per channel how many messages went out (``reached``), still wait or failed."""
-    prefix = task_cause(task_id, "")
     in_task = (
         Notification.actor_id.is_not(None),
-        Notification.cause >= prefix,
-        Notification.cause < prefix[:-1] + ";",  # ";" sorts right after ":"
+        # A prefix match, not a range: PostgreSQL's non-C collations compare punctuation loosely.
+        Notification.cause.startswith(task_cause(task_id, ""), autoescape=True),
         Notification.task_id == task_id,
     )
     latest = sa.func.max(Notification.created_at)
