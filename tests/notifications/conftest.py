@@ -1,11 +1,20 @@
 """Fixtures for the outside channels: a real SMTP server on 127.0.0.1 (aiosmtpd) and a way to run the outbox."""
 
 import asyncio
+import contextlib
+import datetime
+import ipaddress
 import socket
+import ssl
 
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from volunteer_hub.extensions import db
 from volunteer_hub.outbox.jobs import run_event
@@ -36,64 +45,53 @@ class KeepingHandler:
         return "250 Message accepted"
 
 
-@pytest.fixture(autouse=True)
-def _email_kept(app, monkeypatch):
-    """E-mail on, with the development sender, whatever the database (off SQLite it defaults to none);
-    smtp_server switches to SMTP."""
-    monkeypatch.setitem(app.config, "EMAIL_SENDER", "dev")
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server(app, monkeypatch):
-    """A real SMTP server on 127.0.0.1, and the app set to send e-mail to it (EMAIL_SENDER=smtp, no TLS)."""
-    handler = KeepingHandler()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+@contextlib.contextmanager
+def serve_smtp(app, monkeypatch, security="none", *, settings=None, **server_options):
+    """Run an SMTP server on 127.0.0.1 with a KeepingHandler (yielded) and point the app's SMTP settings at it."""
+    handler, port = KeepingHandler(), _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **server_options)
     controller.start()
-    for name, value in {
+    configured = {
         "EMAIL_SENDER": "smtp",
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": port,
-        "SMTP_SECURITY": "none",
+        "SMTP_SECURITY": security,
         "MAIL_FROM": MAIL_FROM,
         "SMTP_TIMEOUT_S": 5.0,
-    }.items():
+        **(settings or {}),
+    }
+    for name, value in configured.items():
         monkeypatch.setitem(app.config, name, value)
-    yield handler
-    controller.stop()
+    try:
+        yield handler
+    finally:
+        controller.stop()
 
 
-def drain(app, rounds: int = 5) -> None:
-    """Run every outbox event not yet done, in order, as a worker would (plans, then sends)."""
-    with app.app_context():
-        for _ in range(rounds):
-            pending = list(
-                db.session.execute(
-                    sa.select(OutboxEvent.id).where(OutboxEvent.done_at.is_(None)).order_by(OutboxEvent.id)
-                ).scalars()
-            )
-            if not pending:
-                return
-            for event_id in pending:
-                run_event(event_id)
+@pytest.fixture(autouse=True)
+def _email_kept(app, monkeypatch):
+    """E-mail on, with the development sender, whatever the database (off SQLite it defaults to none);
+    the SMTP fixtures switch to SMTP."""
+    monkeypatch.setitem(app.config, "EMAIL_SENDER", "dev")
 
 
-def _self_signed(tmp_path):
-    """A certificate for 127.0.0.1 and its key, as PEM files; the certificate is also the CA clients trust."""
-    import datetime
-    import ipaddress
+@pytest.fixture
+def smtp_server(app, monkeypatch):
+    """A real SMTP server on 127.0.0.1, and the app set to send e-mail to it (EMAIL_SENDER=smtp, no TLS)."""
+    with serve_smtp(app, monkeypatch) as handler:
+        yield handler
 
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
 
+@pytest.fixture
+def server_tls(monkeypatch, tmp_path) -> ssl.SSLContext:
+    """A TLS context for a server on 127.0.0.1 with a self-signed certificate that the client trusts
+    (SSL_CERT_FILE, read by ssl.create_default_context())."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     start = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
@@ -114,47 +112,42 @@ def _self_signed(tmp_path):
     key_file.write_bytes(
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
-    return cert_file, key_file
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+def _hub_secret(server, session, envelope, mechanism, auth_data):
+    # handled=False: aiosmtpd answers 235 or 535 itself
+    return AuthResult(success=(auth_data.login, auth_data.password) == (b"hub", b"secret"), handled=False)
 
 
 @pytest.fixture
-def tls_smtp_server(app, monkeypatch, tmp_path):
-    """A real SMTP server on 127.0.0.1 that requires STARTTLS and a login (hub / secret), the app set to use it,
-    and the server's certificate trusted by the client (SSL_CERT_FILE, read by ssl.create_default_context())."""
-    import ssl
-
-    from aiosmtpd.smtp import AuthResult
-
-    cert_file, key_file = _self_signed(tmp_path)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert_file, key_file)
-    monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))
-
-    def authenticate(server, session, envelope, mechanism, auth_data):
-        # handled=False: aiosmtpd answers 235 or 535 itself
-        return AuthResult(success=(auth_data.login, auth_data.password) == (b"hub", b"secret"), handled=False)
-
-    handler = KeepingHandler()
-    port = _free_port()
-    controller = Controller(
-        handler,
-        hostname="127.0.0.1",
-        port=port,
-        tls_context=context,
+def tls_smtp_server(app, monkeypatch, server_tls):
+    """A real SMTP server on 127.0.0.1 that requires STARTTLS and a login (hub / secret), the app set to use it."""
+    with serve_smtp(
+        app,
+        monkeypatch,
+        "starttls",
+        settings={"SMTP_USERNAME": "hub", "SMTP_PASSWORD": "secret"},
+        tls_context=server_tls,
         require_starttls=True,
-        authenticator=authenticate,
-    )
-    controller.start()
-    for name, value in {
-        "EMAIL_SENDER": "smtp",
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": port,
-        "SMTP_SECURITY": "starttls",
-        "SMTP_USERNAME": "hub",
-        "SMTP_PASSWORD": "secret",
-        "MAIL_FROM": MAIL_FROM,
-        "SMTP_TIMEOUT_S": 5.0,
-    }.items():
-        monkeypatch.setitem(app.config, name, value)
-    yield handler
-    controller.stop()
+        authenticator=_hub_secret,
+    ) as handler:
+        yield handler
+
+
+def drain(app, rounds: int = 5) -> None:
+    """Run every outbox event not yet done, in order, as a worker would (plans, then sends)."""
+    with app.app_context():
+        for _ in range(rounds):
+            pending = list(
+                db.session.execute(
+                    sa.select(OutboxEvent.id).where(OutboxEvent.done_at.is_(None)).order_by(OutboxEvent.id)
+                ).scalars()
+            )
+            if not pending:
+                return
+            for event_id in pending:
+                run_event(event_id)

@@ -2,15 +2,13 @@
 
 import re
 import socket
-import ssl
 from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
-from tests.notifications.conftest import KeepingHandler, _free_port, _self_signed, drain
+from tests.notifications.conftest import drain, serve_smtp
 from volunteer_hub.config import MissingSetting, choose_senders
 from volunteer_hub.extensions import db
 from volunteer_hub.messaging.errors import Permanent, Retryable
@@ -190,25 +188,8 @@ def test_a_certificate_the_client_does_not_trust_is_refused(app, tls_smtp_server
     assert tls_smtp_server.envelopes == []
 
 
-def test_implicit_tls_carries_the_message(app, monkeypatch, tmp_path):
-    cert_file, key_file = _self_signed(tmp_path)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert_file, key_file)
-    monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))
-    handler, port = KeepingHandler(), _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, ssl_context=context)
-    controller.start()
-    for name, value in {
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": port,
-        "SMTP_SECURITY": "ssl",
-        "MAIL_FROM": "a@b.org",
-    }.items():
-        monkeypatch.setitem(app.config, name, value)
-    try:
-        with app.test_request_context():
-            SmtpSender().send("wang@example.org", "主题", "正文", message_id="d4")
-    finally:
-        controller.stop()
+def test_implicit_tls_carries_the_message(app, monkeypatch, server_tls):
+    with serve_smtp(app, monkeypatch, "ssl", ssl_context=server_tls) as handler, app.test_request_context():
+        SmtpSender().send("wang@example.org", "主题", "正文", message_id="d4")
 
     assert [e.rcpt_tos for e in handler.envelopes] == [["wang@example.org"]]
