@@ -191,3 +191,17 @@ def test_the_profile_page_links_to_the_channels(client, login, make_user):
     english(login(make_user()))
 
     assert 'href="/me/channels"' in client.get("/me").get_data(as_text=True)
+
+
+def test_the_page_says_when_the_test_messages_are_used_up(app, client, login, make_user):
+    english(login(make_user(email="wang@example.org")))
+    token = csrf_token(client, "/me/channels")
+    for _ in range(3):
+        assert client.post("/me/channels/test", data={"csrf_token": token}).status_code == 302
+
+    response = client.post("/me/channels/test", data={"csrf_token": token})
+
+    assert response.status_code == 429 and 0 < int(response.headers["Retry-After"]) <= 3600
+    page = response.get_data(as_text=True)
+    assert "You sent several test messages already." in page
+    assert 'value="wang@example.org"' in page  # the saved settings, not the button's empty form

@@ -80,7 +80,9 @@ def send_test():
         if exc.status != 429:
             raise
         flash(str(exc.message), "error")
-        return _channels_page(user, ChannelsForm(data=services.channel_settings(user)), status=429)
+        settings = services.channel_settings(user)  # the saved choices, not this request's (empty) form data
+        page, status = _channels_page(user, ChannelsForm(formdata=None, data=settings), settings, status=429)
+        return page, status, {"Retry-After": str(exc.extra["retry_after"])}
     flash(_("A test message is on its way. It also appears in your notifications."), "success")
     return redirect(url_for("notifications.channels"))
 
