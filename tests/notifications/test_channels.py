@@ -205,3 +205,13 @@ def test_the_page_says_when_the_test_messages_are_used_up(app, client, login, ma
     page = response.get_data(as_text=True)
     assert "You sent several test messages already." in page
     assert 'value="wang@example.org"' in page  # the saved settings, not the button's empty form
+
+
+def test_the_push_widget_has_its_place_when_the_site_can_push(app, client, login, make_user, monkeypatch):
+    english(login(make_user()))
+    monkeypatch.setitem(app.config, "VAPID_PRIVATE_KEY", "")
+    assert "This phone" not in client.get("/me/channels").get_data(as_text=True)
+
+    monkeypatch.setitem(app.config, "VAPID_PRIVATE_KEY", "a-key")
+
+    assert "This phone" in client.get("/me/channels").get_data(as_text=True)
