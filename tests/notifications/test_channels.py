@@ -215,3 +215,17 @@ def test_the_push_widget_has_its_place_when_the_site_can_push(app, client, login
     monkeypatch.setitem(app.config, "VAPID_PRIVATE_KEY", "a-key")
 
     assert "This phone" in client.get("/me/channels").get_data(as_text=True)
+
+
+def test_the_test_message_reads_in_both_languages(app):
+    from flask_babel import force_locale
+
+    from volunteer_hub.notifications.texts import EMAIL_KINDS, render
+
+    note = Notification(kind="channel_test", params={})
+    with app.app_context():
+        with force_locale("zh"):
+            assert render(note) == "这是志愿服务平台的测试消息。能看到它，说明这个渠道可以联系到你。"
+        with force_locale("en"):
+            assert render(note).startswith("This is a test message from Volunteer Hub.")
+    assert "channel_test" in EMAIL_KINDS  # it tests the e-mail address too
