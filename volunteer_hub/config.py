@@ -72,6 +72,20 @@ def choose_senders(config: dict) -> None:
             "a real SMS sender needs the provider's keys and the registered signature."
         )
 
+    require_smtp_settings(config)
+
+
+def require_smtp_settings(config: Mapping) -> None:
+    """EMAIL_SENDER=smtp needs a server and a sender address; refuse to start without them rather than fail
+    every e-mail later in a worker's log."""
+    if config["EMAIL_SENDER"] != "smtp":
+        return
+    missing = [name for name in ("SMTP_HOST", "MAIL_FROM") if not config.get(name)]
+    if missing:
+        raise MissingSetting(f"EMAIL_SENDER=smtp needs {' and '.join(missing)}")
+    if config.get("SMTP_SECURITY") not in ("starttls", "ssl", "none"):
+        raise MissingSetting(f"SMTP_SECURITY must be starttls, ssl or none, not {config.get('SMTP_SECURITY')!r}")
+
 
 # What each real SMS sender cannot work without (choose_senders refuses to start without them).
 SMS_PROVIDER_SETTINGS = {
@@ -269,4 +283,16 @@ def load(instance_path: str) -> dict:
         # A delivery claimed by a worker that died during the provider call is not sent again (it might have gone
         # out); after this long it is marked failed.
         "DELIVERY_STUCK_AFTER_S": env.int("DELIVERY_STUCK_AFTER_S", 600),
+        # E-mail over SMTP (EMAIL_SENDER=smtp; docs-notes/email.md): the server, how the connection is secured
+        # (starttls, ssl or none), the login (only when SMTP_USERNAME is set) and the sender, e.g.
+        # "Volunteer Hub <noreply@example.org>". SMTP_PORT 0: 587 for starttls, 465 for ssl, 25 for none.
+        "SMTP_HOST": env.str("SMTP_HOST", ""),
+        "SMTP_PORT": env.int("SMTP_PORT", 0),
+        "SMTP_SECURITY": env.str("SMTP_SECURITY", "starttls"),
+        "SMTP_USERNAME": env.str("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": env.str("SMTP_PASSWORD", ""),
+        "MAIL_FROM": env.str("MAIL_FROM", ""),
+        "SMTP_TIMEOUT_S": env.float("SMTP_TIMEOUT_S", 10.0),
+        # "Send me a test message" on the channels page, per person.
+        "CHANNEL_TEST_LIMIT_PER_USER": env.str("CHANNEL_TEST_LIMIT_PER_USER", "3/hour"),
     }

@@ -54,15 +54,15 @@ def json_error(status: int, code: str, message: str, **extra):
 def init_error_handlers(app) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
-        # A refusal for now (core.errors.RateLimited) says when to come back.
-        headers = {"Retry-After": str(exc.retry_after)} if getattr(exc, "retry_after", None) else {}
         if wants_json():
             response = jsonify({"error": exc.payload()})
             response.status_code = exc.status
-            response.headers.update(headers)
-            return response
-        page = render_template("errors/error.html", status=exc.status, message=str(exc.message))
-        return page, exc.status, headers
+        else:
+            page = render_template("errors/error.html", status=exc.status, message=str(exc.message))
+            response = app.make_response((page, exc.status))
+        if "retry_after" in exc.extra:  # a limit of ours (429): when to try again, as Flask-Limiter says it
+            response.headers["Retry-After"] = str(exc.extra["retry_after"])
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):

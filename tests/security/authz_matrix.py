@@ -141,6 +141,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("notifications.unsubscribe_push", "DELETE"): rule(OWNER),
     ("pages.manifest", "GET"): rule(EVERYONE),
     ("pages.service_worker", "GET"): rule(EVERYONE),
+    ("notifications.channels", "GET"): rule(SIGNED_IN),
+    ("notifications.channels", "POST"): rule(SIGNED_IN, form={"sms": "y", "email": "me@example.org"}),
+    ("notifications.send_test", "POST"): rule(SIGNED_IN),
     # --- volunteers: tasks, claims, attendance ---
     ("tasks.index", "GET"): rule(EVERYONE),
     ("tasks.detail", "GET"): rule(EVERYONE),
@@ -235,6 +238,12 @@ MATRIX: dict[tuple[str, str], Rule] = {
         SIGNED_IN, json={"endpoint": "https://fcm.googleapis.com/fcm/send/x", "keys": {"p256dh": "k", "auth": "a"}}
     ),
     ("api_push.unsubscribe", "DELETE"): rule(OWNER),
+    ("api_channels.get_channels", "GET"): rule(SIGNED_IN),
+    ("api_channels.put_channels", "PUT"): rule(
+        SIGNED_IN, json={"sms": True, "push": False, "email": None, "urgent_in_quiet_hours": False}
+    ),
+    ("api_channels.send_test", "POST"): rule(SIGNED_IN),
+    ("api_channels.task_notices", "GET"): rule(MANAGE_A),
     # --- API: organisations and tasks ---
     ("api_orgs.create_org", "POST"): rule(
         MANAGE_A, json=lambda w: {"name": "白石龙二区", "kind": "compound", "parent_id": w.community}

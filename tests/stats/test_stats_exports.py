@@ -279,7 +279,27 @@ def test_a_job_saves_its_progress_page_by_page(app, tree, ledger, reviewer, monk
         db.session.commit()
         services.build_export(record.id)
         assert db.session.execute(sa.select(Export.status, Export.progress)).one() == ("ready", 3)
-    assert [p for p in seen if p is not None] == [0, 1, 2, 3, 3]
+    assert [p for p in seen if p is not None] == [0, 1, 2, 3]  # the last page's count; "ready" then keeps it
+
+
+def test_whoever_asked_is_told_once_when_a_background_export_is_ready(app, tree, ledger, reviewer):
+    from volunteer_hub.notifications.models import Notification
+    from volunteer_hub.notifications.texts import EMAIL_KINDS, render
+    from volunteer_hub.stats import services
+    from volunteer_hub.stats.periods import Period
+
+    with app.test_request_context():
+        spec = exports.ExportSpec(tree.minzhi.id, "ledger", "csv", Period.around("month", date(2026, 3, 1)))
+        record = services._record_export(reviewer, spec, 3)
+        db.session.commit()
+        services.build_export(record.id)
+        db.session.execute(sa.update(Export).values(status="running"))  # as if a retry ran it again
+        db.session.commit()
+        services.build_export(record.id)
+        (note,) = db.session.execute(sa.select(Notification)).scalars()
+        assert (note.user_id, note.kind, note.params["export_id"]) == (reviewer.id, "export_ready", record.id)
+        assert render(note) == f"你的导出文件“{record.filename}”（3 行）已生成，可在“我的导出”中下载。"
+    assert "export_ready" in EMAIL_KINDS  # organizers and reviewers get it by e-mail too
 
 
 def test_a_finished_export_is_not_made_again(app, tree, ledger, reviewer):

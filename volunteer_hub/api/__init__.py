@@ -32,6 +32,7 @@ def init_api(app) -> None:
         stats,
         tasks,
     )
+    from volunteer_hub.api import channels as channels_api
 
     app.config.update(
         API_TITLE="Volunteer Hub API",
@@ -64,6 +65,7 @@ def init_api(app) -> None:
         lottery_api,
         outreach,
         push_api,
+        channels_api,
     ):
         # Bearer tokens, not cookies, authenticate the API, so it needs no CSRF token.
         csrf.exempt(module.blp)

@@ -88,7 +88,8 @@ class Schema(ma.Schema):
 class ErrorBody(Schema):
     code = fields.String(required=True, metadata={"example": "shift_overlap"})
     message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String(), values=fields.String())
+    retry_after = fields.Integer(metadata={"description": "429 from a limit of ours: seconds, as in Retry-After"})
+    fields = fields.Dict(keys=fields.String(), values=fields.String())  # (shadows marshmallow's fields below)
 
 
 class ErrorOut(Schema):
@@ -539,3 +540,51 @@ class NotificationOut(Schema):
 class NotificationsOut(Schema):
     items = fields.List(fields.Nested(NotificationOut), required=True)
     unread = fields.Integer(required=True)
+
+
+# --- channels beside the inbox, and what organizers' actions told people ---
+
+
+class ChannelsIn(Schema):
+    sms = fields.Boolean(required=True)
+    push = fields.Boolean(required=True)
+    email = fields.String(required=True, allow_none=True, metadata={"description": "null or empty: no e-mail"})
+    urgent_in_quiet_hours = fields.Boolean(required=True)
+
+
+class ChannelsOut(Schema):
+    sms = fields.Boolean(required=True)
+    push = fields.Boolean(required=True)
+    email = fields.String(required=True, allow_none=True)
+    urgent_in_quiet_hours = fields.Boolean(required=True)
+    phone_verified = fields.Boolean(required=True, metadata={"description": "SMS goes only to a verified number"})
+    push_devices = fields.Integer(required=True)
+    available = fields.Dict(
+        keys=fields.String(), values=fields.Boolean(), metadata={"description": "channels this deployment has"}
+    )
+
+
+class ChannelTestOut(Schema):
+    notification_id = fields.Integer(required=True)
+
+
+class NoticeOut(Schema):
+    cause = fields.String(required=True)
+    kind = fields.String(required=True)
+    actor_id = fields.Integer(required=True)
+    created_at = LocalDateTime(required=True)
+    recipients = fields.Integer(required=True)
+    channels = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.Integer()),
+        metadata={"description": "{channel: {status: count}}; inbox: {sent, read}"},
+    )
+    reached = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata={"description": "per channel: sent or delivered"}
+    )
+    waiting = fields.Integer(required=True)
+    failed = fields.Integer(required=True)
+
+
+class NoticesOut(Schema):
+    items = fields.List(fields.Nested(NoticeOut), required=True)

@@ -28,7 +28,7 @@ from volunteer_hub.core.errors import Conflict, NotFound
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
-from volunteer_hub.notifications.services import notify
+from volunteer_hub.notifications.services import notify, task_cause
 from volunteer_hub.orgs import permissions
 from volunteer_hub.tasks import rules as task_rules
 from volunteer_hub.tasks.models import Shift, Task
@@ -348,10 +348,13 @@ def withdraw(
     if not transition(claim.id, new_status, from_=[old], **values):
         raise Conflict(_l("This sign-up changed meanwhile; please reload."), code="claim_changed")
     if new_status == ClaimStatus.REJECTED:  # the organizer acted: tell the volunteer
+        removed = old == ClaimStatus.CONFIRMED
         _notify_claim(
             claim,
             claim.shift,
-            "claim_removed" if old == ClaimStatus.CONFIRMED else "claim_rejected",
+            "claim_removed" if removed else "claim_rejected",
+            actor_id=decided_by_id,
+            cause=task_cause(claim.shift.task_id, "claim", claim.id, "removed" if removed else "rejected"),
             **({"reason": organizer_reason} if organizer_reason else {}),
         )
     if old == ClaimStatus.CONFIRMED:
@@ -359,9 +362,10 @@ def withdraw(
         fill_from_waitlist(db.session.get(Shift, claim.shift_id, populate_existing=True))
 
 
-def cancel_for_task(task: Task, reason: str | None) -> None:
+def cancel_for_task(task: Task, reason: str | None, actor_id: int | None = None) -> None:
     """In the caller's transaction (the task's cancellation): cancel every active claim on the task, free its
-    places and tell each volunteer, with the organizer's reason when one is given."""
+    places and tell each volunteer, with the organizer's reason when one is given (the organizer ``actor_id``
+    then sees how many were reached)."""
     shifts = {shift.id: shift for shift in task.shifts}
     cancelled = transition(
         Claim.shift_id.in_(shifts),
@@ -376,6 +380,8 @@ def cancel_for_task(task: Task, reason: str | None) -> None:
             claim.user_id,
             "task_cancelled",
             task_id=task.id,
+            actor_id=actor_id,
+            cause=task_cause(task.id, "cancelled"),
             task=task.title,
             starts_at=shift.starts_at.isoformat(),
             ends_at=shift.ends_at.isoformat(),
@@ -384,9 +390,10 @@ def cancel_for_task(task: Task, reason: str | None) -> None:
     db.session.execute(sa.update(Shift).where(Shift.task_id == task.id).values(confirmed=0))
 
 
-def tell_shift_moved(task: Task, shift: Shift) -> None:
+def tell_shift_moved(task: Task, shift: Shift, actor_id: int | None = None) -> None:
     """In the caller's transaction (the task's edit): tell every volunteer with an active claim on shift its new
-    times."""
+    times. Each move is its own cause (the new start), so the organizer sees who was reached about it."""
+    cause = task_cause(task.id, "shift", shift.id, "moved", int(shift.starts_at.timestamp()))
     for claim in db.session.execute(
         sa.select(Claim).where(Claim.status.in_(ACTIVE_STATUSES), Claim.shift_id == shift.id)
     ).scalars():
@@ -394,6 +401,8 @@ def tell_shift_moved(task: Task, shift: Shift) -> None:
             claim.user_id,
             "shift_time_changed",
             task_id=task.id,
+            actor_id=actor_id,
+            cause=cause,
             task=task.title,
             starts_at=shift.starts_at.isoformat(),
             ends_at=shift.ends_at.isoformat(),

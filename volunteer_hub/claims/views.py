@@ -14,6 +14,7 @@ from volunteer_hub.claims.models import ClaimStatus
 from volunteer_hub.claims.terms import shift_terms
 from volunteer_hub.core.errors import Conflict, DomainError, ValidationError
 from volunteer_hub.core.formatting import shift_span
+from volunteer_hub.notifications.services import list_notices
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.access import staff_required
 from volunteer_hub.tasks.forms import OrganizerReasonForm
@@ -171,6 +172,7 @@ def roster(shift_id: int):
         task=shift.task,
         can_manage=can_manage,
         reason_max=ORGANIZER_REASON_MAX,
+        notices=list_notices(shift.task_id) if can_manage else [],
         **context,
     )
 

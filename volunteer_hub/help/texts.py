@@ -14,7 +14,7 @@ def _community(params: dict) -> str:
     return localized_name(params.get("community", ""), params.get("community_en"))
 
 
-@notification_text("help_requested")
+@notification_text("help_requested", email=True)  # community organizers
 def help_requested(p: dict) -> str:
     return _(
         "A resident of %(community)s asks for help (%(type)s), needed %(when)s. See Requests for help.",

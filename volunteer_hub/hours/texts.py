@@ -29,7 +29,7 @@ def hours_corrected(p: dict) -> str:
     )
 
 
-@notification_text("hours_unconfirmed")
+@notification_text("hours_unconfirmed", email=True)  # organizers: the 10-working-day deadline
 def hours_unconfirmed(p: dict) -> str:
     return ngettext(
         "%(num)d volunteer of “%(task)s” %(when)s still waits for confirmed hours; please confirm by %(date)s.",
@@ -40,7 +40,7 @@ def hours_unconfirmed(p: dict) -> str:
     )
 
 
-@notification_text("hours_disputed")
+@notification_text("hours_disputed", email=True)  # organizers: a correction to review
 def hours_disputed(p: dict) -> str:
     return _(
         "%(name)s asks for a correction of their hours for “%(task)s” on %(date)s.",
@@ -50,7 +50,7 @@ def hours_disputed(p: dict) -> str:
     )
 
 
-@notification_text("hours_missing_reported")
+@notification_text("hours_missing_reported", email=True)  # organizers
 def hours_missing_reported(p: dict) -> str:
     return _(
         "%(name)s reports hours missing for “%(task)s” on %(date)s.",

@@ -60,7 +60,11 @@ def send_email(note: Notification, user, *, out_id: str) -> str:
     with force_locale(_locale(user)):
         body = render(note)
         subject = _("Volunteer Hub: %(text)s", text=body if len(body) <= 60 else body[:59] + "…")
-        body = f"{body}\n\n{link(note)}\n"
+        footer = _(
+            "You receive this e-mail because you gave this address to Volunteer Hub. To stop, remove it at %(url)s",
+            url=external_url("notifications.channels"),
+        )
+        body = f"{body}\n\n{link(note)}\n\n-- \n{footer}\n"
     return mail.sender().send(user.email, subject, body, message_id=out_id)
 
 

@@ -4,10 +4,14 @@ Normal notifications wait for the end of the reader's quiet hours; urgent ones b
 opted in to urgent calls at night (``urgent_in_quiet_hours``). The in-app inbox always has every notification.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
+
 from volunteer_hub.accounts import quiet_hours
+from volunteer_hub.core.errors import ValidationError
 from volunteer_hub.core.formatting import parse_iso
 from volunteer_hub.core.timeutil import to_local
 
@@ -61,3 +65,24 @@ def expired(params: dict, at: datetime) -> bool:
     if starts is not None and starts.tzinfo is None:
         starts = starts.replace(tzinfo=at.tzinfo)
     return starts is not None and starts <= at
+
+
+# An e-mail address as SMTP servers take it without the SMTPUTF8 extension (RFC 5321 dot-atom local part, a
+# domain of letters, digits and hyphens with an alphabetic or punycode top level). Deliberately strict: a typo
+# caught here is an organizer who would otherwise never hear about their exports.
+_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL = re.compile(rf"(?P<local>{_LOCAL})@(?P<domain>(?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}}))")
+EMAIL_MAX = 254
+
+
+def check_email(value: str | None) -> str | None:
+    """An e-mail address to keep (the domain lower-cased), or None for none given; raises ValidationError with
+    the ``email`` field otherwise."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    match = EMAIL.fullmatch(value)
+    if match is None or len(value) > EMAIL_MAX or len(match["local"]) > 64:
+        raise ValidationError(fields={"email": _l("Enter an e-mail address like name@example.com.")})
+    return f"{match['local']}@{match['domain'].lower()}"

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from volunteer_hub import outbox
 from volunteer_hub.accounts.models import User
 from volunteer_hub.core.db import insert_ignoring_duplicates
-from volunteer_hub.core.errors import NotFound
+from volunteer_hub.core.errors import DomainError, NotFound
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
@@ -317,6 +317,140 @@ def delivery_counts(actor_id: int, cause: str) -> dict[str, dict[str, int]]:
     for channel, status, n in rows:
         counts.setdefault(channel, {})[status] = n
     return counts
+
+
+TEST_KIND = "channel_test"
+
+
+def channel_settings(user) -> dict:
+    """The person's channels beside the inbox, as the page and the API show them: what they chose, whether their
+    number is verified (SMS goes only to verified numbers), and which channels this deployment has."""
+    return {
+        "sms": user.sms_enabled,
+        "push": user.push_enabled,
+        "email": user.email,
+        "urgent_in_quiet_hours": user.urgent_in_quiet_hours,
+        "phone_verified": user.phone_verified_at is not None,
+        "push_devices": db.session.execute(
+            sa.select(sa.func.count()).where(PushSubscription.user_id == user.id)
+        ).scalar_one(),
+        "available": {channel: channel in _channels() for channel in rules.CHANNELS},
+    }
+
+
+def update_channels(user, *, sms: bool, push: bool, email: str | None, urgent_in_quiet_hours: bool) -> User:
+    """Choose the channels beside the in-app inbox; an e-mail address is checked (none: no e-mail)."""
+    values = {
+        "sms_enabled": sms,
+        "push_enabled": push,
+        "email": rules.check_email(email),
+        "urgent_in_quiet_hours": urgent_in_quiet_hours,
+    }
+    return atomic(_update_user, user.id, values)
+
+
+def _update_user(user_id: int, values: dict) -> User:
+    user = db.session.get(User, user_id)
+    for name, value in values.items():
+        setattr(user, name, value)
+    return user
+
+
+def send_test(user) -> Notification:
+    """ "Send me a test message": a notification of its own kind over every channel the person chose (quiet hours
+    still hold for SMS and push). At most CHANNEL_TEST_LIMIT_PER_USER, so the button cannot send SMS in bulk."""
+    wait = limits.take("CHANNEL_TEST_LIMIT_PER_USER", f"user:{user.id}")
+    if wait:
+        raise DomainError(
+            _l("You sent several test messages already. Try again in %(minutes)d minutes.", minutes=-(-wait // 60)),
+            code="rate_limited",
+            status=429,
+            retry_after=wait,
+        )
+    return atomic(notify, user.id, TEST_KIND)
+
+
+def last_test(user) -> tuple[Notification, list[Delivery]] | None:
+    """The person's latest test message and how each channel carried it (none planned yet: an empty list)."""
+    note = db.session.execute(
+        sa.select(Notification)
+        .where(Notification.user_id == user.id, Notification.kind == TEST_KIND)
+        .order_by(Notification.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if note is None:
+        return None
+    deliveries = db.session.execute(
+        sa.select(Delivery).where(Delivery.notification_id == note.id).order_by(Delivery.channel)
+    ).scalars()
+    return note, list(deliveries)
+
+
+REACHED = ("sent", "delivered")  # the provider accepted it (and perhaps confirmed it arrived)
+WAITING = ("queued", "sending")
+
+
+def task_cause(task_id: int, *parts) -> str:
+    """The cause of notifications an organizer's action on a task sent: "task:12:cancelled",
+    "task:12:claim:5:removed"... The task comes first, so a task's causes share one prefix."""
+    return ":".join(("task", str(task_id), *map(str, parts)))
+
+
+def list_notices(task_id: int, limit: int = 10) -> list[dict]:
+    """What organizers' actions on a task told people, newest first: per cause, who caused it, the kind, when,
+    how many people, and per channel how many messages went out (``reached``), still wait or failed."""
+    in_task = (
+        Notification.actor_id.is_not(None),
+        # A prefix match, not a range: PostgreSQL's non-C collations compare punctuation loosely.
+        Notification.cause.startswith(task_cause(task_id, ""), autoescape=True),
+        Notification.task_id == task_id,
+    )
+    latest = sa.func.max(Notification.created_at)
+    groups = db.session.execute(
+        sa.select(
+            Notification.actor_id,
+            Notification.cause,
+            sa.func.min(Notification.kind),
+            latest,
+            sa.func.count(),
+            sa.func.count(Notification.read_at),
+        )
+        .where(*in_task)
+        .group_by(Notification.actor_id, Notification.cause)
+        .order_by(latest.desc())
+        .limit(limit)
+    ).all()
+    notices = {
+        (actor_id, cause): {
+            "actor_id": actor_id,
+            "cause": cause,
+            "kind": kind,
+            "at": at,
+            "recipients": n,
+            "channels": {"inbox": {"sent": n, "read": read}},
+        }
+        for actor_id, cause, kind, at, n, read in groups
+    }
+    if notices:
+        for actor_id, cause, channel, status, n in db.session.execute(
+            sa.select(Notification.actor_id, Notification.cause, Delivery.channel, Delivery.status, sa.func.count())
+            .join(Delivery, Delivery.notification_id == Notification.id)
+            .where(*in_task, Notification.cause.in_({cause for _, cause in notices}))
+            .group_by(Notification.actor_id, Notification.cause, Delivery.channel, Delivery.status)
+        ):
+            if (actor_id, cause) in notices:
+                notices[(actor_id, cause)]["channels"].setdefault(channel, {})[status] = n
+    return [_with_totals(notice) for notice in notices.values()]
+
+
+def _with_totals(notice: dict) -> dict:
+    outside = {channel: statuses for channel, statuses in notice["channels"].items() if channel != "inbox"}
+    notice["reached"] = {
+        channel: sum(statuses.get(status, 0) for status in REACHED) for channel, statuses in outside.items()
+    }
+    notice["waiting"] = sum(statuses.get(s, 0) for statuses in outside.values() for s in WAITING)
+    notice["failed"] = sum(statuses.get("failed", 0) for statuses in outside.values())
+    return notice
 
 
 def list_for(user, *, limit: int = 50, before_id: int | None = None) -> list[Notification]:

@@ -56,3 +56,10 @@ def task_and_when(params: dict) -> dict:
 def day(params: dict, key: str = "date") -> str:
     """An ISO date parameter (a service date, a deadline) in the reader's language."""
     return calendar_date(date.fromisoformat(params[key])) if params.get(key) else ""
+
+
+# The notifications domain's own kind: "send me a test message" on the channels page goes over every channel the
+# person chose, e-mail included.
+@notification_text("channel_test", email=True)
+def channel_test(p: dict) -> str:
+    return _("This is a test message from Volunteer Hub. If you can read it, this channel reaches you.")

@@ -1,12 +1,16 @@
-"""The notifications inbox; this browser's Web Push subscription (JSON, from static/js/push.js)."""
+"""The notifications inbox; the channels beside it (SMS, push, e-mail) with a test message; this browser's Web Push
+subscription (JSON, from static/js/push.js)."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from volunteer_hub.core.errors import NotFound
+from volunteer_hub.core.errors import DomainError, NotFound, ValidationError
+from volunteer_hub.core.forms import apply_errors
 from volunteer_hub.extensions import db
 from volunteer_hub.notifications import services, subscriptions, texts
+from volunteer_hub.notifications.forms import ChannelsForm, ChannelTestForm
 from volunteer_hub.notifications.models import Notification
 from volunteer_hub.notifications.texts import render
 
@@ -76,3 +80,61 @@ def unsubscribe_push(subscription_id: int):
     """Stop sending to one of my browsers; anyone else's answers 404."""
     subscriptions.unsubscribe(current_user, subscription_id)
     return "", 204
+
+
+@bp.route("/me/channels", methods=["GET", "POST"])
+@login_required
+def channels():
+    """Choose the channels beside the inbox: SMS, push, an e-mail address, urgent calls in quiet hours."""
+    user = current_user._get_current_object()
+    settings = services.channel_settings(user)
+    form = ChannelsForm(data=settings)
+    if form.validate_on_submit():
+        try:
+            services.update_channels(
+                user,
+                sms=form.sms.data,
+                push=form.push.data,
+                email=form.email.data,
+                urgent_in_quiet_hours=form.urgent_in_quiet_hours.data,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc.fields)
+        else:
+            flash(_("Your channels are saved."), "success")
+            return redirect(url_for("notifications.channels"))
+    return _channels_page(user, form, settings, 400 if form.errors else 200)
+
+
+@bp.post("/me/channels/test")
+@login_required
+def send_test():
+    """Send me a test message over every channel I chose (a few an hour)."""
+    user = current_user._get_current_object()
+    if not ChannelTestForm().validate_on_submit():
+        return redirect(url_for("notifications.channels"))
+    try:
+        services.send_test(user)
+    except DomainError as exc:
+        if exc.status != 429:
+            raise
+        flash(str(exc.message), "error")
+        settings = services.channel_settings(user)  # the saved choices, not this request's (empty) form data
+        page, status = _channels_page(user, ChannelsForm(formdata=None, data=settings), settings, status=429)
+        return page, status, {"Retry-After": str(exc.extra["retry_after"])}
+    flash(_("A test message is on its way. It also appears in your notifications."), "success")
+    return redirect(url_for("notifications.channels"))
+
+
+def _channels_page(user, form, settings=None, status=200):
+    return (
+        render_template(
+            "notifications/channels.html",
+            form=form,
+            test_form=ChannelTestForm(),
+            settings=settings or services.channel_settings(user),
+            last_test=services.last_test(user),
+            user=user,
+        ),
+        status,
+    )

@@ -13,6 +13,7 @@ from volunteer_hub.core.errors import Conflict, NotFound
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
+from volunteer_hub.notifications.services import notify
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.models import Organisation
 from volunteer_hub.stats import exports
@@ -107,7 +108,25 @@ def build_export(export_id: int) -> None:
         db.session.rollback()
         _set(export_id, status=ExportStatus.FAILED, error=repr(exc)[:500])
         raise  # RQ retries it with back-off and keeps the traceback
-    _set(export_id, status=ExportStatus.READY, progress=data.total, content=content, finished_at=now())
+    atomic(_finish_export, export_id, data.total, content)
+
+
+def _finish_export(export_id: int, total: int, content: bytes) -> None:
+    """Store the file and tell whoever asked for it (once, however often a retry gets here)."""
+    db.session.execute(
+        sa.update(Export)
+        .where(Export.id == export_id)
+        .values(status=ExportStatus.READY, progress=total, content=content, finished_at=now())
+    )
+    record = db.session.execute(sa.select(Export.user_id, Export.filename).where(Export.id == export_id)).one()
+    notify(
+        record.user_id,
+        "export_ready",
+        dedupe_key=f"export:{export_id}:ready",
+        file=record.filename,
+        rows=total,
+        export_id=export_id,
+    )
 
 
 def _set(export_id: int, **values) -> None:

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from volunteer_hub.core.errors import Conflict, NotAllowed, ValidationError
 from volunteer_hub.core.forms import apply_errors
+from volunteer_hub.notifications.services import list_notices
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.access import organizes_anywhere, staff_required
 from volunteer_hub.orgs.services import list_manageable
@@ -81,11 +82,13 @@ def task(task_id: int):
     """A task as its organizers see it: shifts with their counts and links to the rosters."""
     task = services.get_task(task_id)
     permissions.require_review(current_user, task.org)
+    can_manage = permissions.can_manage(current_user, task.org)
     return render_template(
         "organizer/task.html",
         task=task,
-        can_manage=permissions.can_manage(current_user, task.org),
+        can_manage=can_manage,
         counts=queries.claim_counts([shift.id for shift in task.shifts]),
+        notices=list_notices(task.id) if can_manage else [],
     )
 
 

@@ -20,7 +20,7 @@ GEOCODE_TASK = "volunteer_hub.tasks.jobs.geocode_task"
 MATCH_TASK = "volunteer_hub.matching.jobs.match_task"
 # What claims (built on tasks) does when a task changes, in the task's transaction; registered at app creation:
 # "capacity_changed"(shift) fills it from its waitlist, "shift_moved"(task, shift) tells its volunteers the new
-# times, "task_cancelled"(task, reason) cancels every claim on the task.
+# times, "task_cancelled"(task, reason) cancels every claim on the task; both take the organizer's actor_id.
 _CLAIMS: dict[str, Callable] = {}
 TASK_FIELDS = (
     "title",
@@ -188,10 +188,10 @@ def update_task(actor: User, task_id: int, **changes) -> Task:
             )
     if errors:
         raise ValidationError(fields=errors)
-    return atomic(_apply_task_update, task, fields, shift_changes)
+    return atomic(_apply_task_update, task, fields, shift_changes, actor.id)
 
 
-def _apply_task_update(task: Task, fields: dict, shift_changes: list[dict]) -> Task:
+def _apply_task_update(task: Task, fields: dict, shift_changes: list[dict], actor_id: int) -> Task:
     located = "lat" in fields and task.geocode_status != GeocodeStatus.OK  # the organizer picked the point
     if "lat" in fields:
         task.geocode_status, task.geocode_error = GeocodeStatus.OK, None
@@ -217,7 +217,7 @@ def _apply_task_update(task: Task, fields: dict, shift_changes: list[dict]) -> T
             continue
         shift = next(s for s in task.shifts if s.id == change["id"])
         grown = grown or (change.get("capacity") or 0) > shift.capacity
-        _change_shift(task, shift, change)
+        _change_shift(task, shift, change, actor_id)
     db.session.flush()
     task.refresh_schedule()
     if (grown or located) and task.lat is not None:  # matching tells more volunteers, never the same ones
@@ -225,7 +225,7 @@ def _apply_task_update(task: Task, fields: dict, shift_changes: list[dict]) -> T
     return task
 
 
-def _change_shift(task: Task, shift: Shift, change: dict) -> None:
+def _change_shift(task: Task, shift: Shift, change: dict, actor_id: int) -> None:
     capacity = change.get("capacity")
     if capacity is not None and capacity != shift.capacity:
         changed = db.session.execute(
@@ -246,7 +246,7 @@ def _change_shift(task: Task, shift: Shift, change: dict) -> None:
         if shift.has_started:
             raise Conflict(_l("This shift has already started; its times can no longer change."), code="shift_started")
         shift.starts_at, shift.ends_at = starts, ends
-        _CLAIMS["shift_moved"](task, shift)
+        _CLAIMS["shift_moved"](task, shift, actor_id=actor_id)
 
 
 def cancel_task(actor: User, task_id: int, reason: str | None = None) -> Task:
@@ -259,10 +259,10 @@ def cancel_task(actor: User, task_id: int, reason: str | None = None) -> Task:
         return task
     if task.display_status == TaskStatus.COMPLETED:
         raise Conflict(_l("This task is already completed."), code="task_completed")
-    return atomic(_apply_cancel, task, reason)
+    return atomic(_apply_cancel, task, reason, actor.id)
 
 
-def _apply_cancel(task: Task, reason: str | None) -> Task:
+def _apply_cancel(task: Task, reason: str | None, actor_id: int) -> Task:
     task.status = TaskStatus.CANCELLED
-    _CLAIMS["task_cancelled"](task, reason)
+    _CLAIMS["task_cancelled"](task, reason, actor_id=actor_id)
     return task

@@ -26,7 +26,7 @@ def shift_time_changed(p: dict) -> str:
     return _("The times of your shift for “%(task)s” changed: now %(when)s.", **task_and_when(p))
 
 
-@notification_text("shift_underfilled")
+@notification_text("shift_underfilled", email=True)  # organizers, before the shift
 def shift_underfilled(p: dict) -> str:
     return ngettext(
         "“%(task)s” %(when)s still needs %(num)d volunteer.",
