@@ -181,25 +181,31 @@ def send(delivery_id: int) -> None:
     row claimed and sends nothing, so no one gets the same SMS twice. A retryable failure puts the row back with a
     later ``not_before``; release_due() hands it over again then."""
     current = now()
-    claimed = db.session.execute(
-        sa.update(Delivery)
+    # The claim returns what sending needs of the row; its commit makes it stick before the provider is called.
+    table = Delivery.__table__  # Core statements: the ORM's UPDATE path adds work and has no objects to refresh
+    delivery = db.session.execute(
+        sa.update(table)
         .where(
             Delivery.id == delivery_id,
             Delivery.status == "queued",
             sa.or_(Delivery.not_before.is_(None), Delivery.not_before <= current),
         )
         .values(status="sending", claimed_at=current, attempts=Delivery.attempts + 1)
-    ).rowcount
+        .returning(Delivery.id, Delivery.notification_id, Delivery.channel, Delivery.reason, Delivery.attempts)
+    ).first()
     db.session.commit()
-    if not claimed:
+    if delivery is None:
         return
-    delivery = db.session.get(Delivery, delivery_id)
-    note = db.session.get(Notification, delivery.notification_id)
+    note, user = db.session.execute(
+        sa.select(Notification, User)
+        .join(User, User.id == Notification.user_id)
+        .where(Notification.id == delivery.notification_id)
+    ).one()
     if note.read_at is not None or (delivery.reason == "quiet_hours" and rules.expired(note.params or {}, current)):
         _finish(delivery, "suppressed", reason="read" if note.read_at else "expired")
         return
     try:
-        provider_id = _send_over(delivery, note)
+        provider_id = _send_over(delivery, note, user)
     except SendFailed as exc:
         _failed(delivery, exc)
         return
@@ -212,8 +218,8 @@ def send(delivery_id: int) -> None:
         _finish(delivery, "sent", provider_id=provider_id)
 
 
-def _send_over(delivery: Delivery, note: Notification) -> str | None:
-    user = db.session.get(User, note.user_id)
+def _send_over(delivery, note: Notification, user: User) -> str | None:
+    """Hand the message to the channel's sender; ``delivery`` is the claimed row (id, channel...)."""
     out_id = f"d{delivery.id}"
     if delivery.channel == "sms":
         if limits.take("SMS_NOTICE_LIMIT_PER_NUMBER", user.phone):
@@ -232,7 +238,7 @@ def _send_over(delivery: Delivery, note: Notification) -> str | None:
     return None if len(gone) == len(subscriptions) else out_id
 
 
-def _failed(delivery: Delivery, exc: SendFailed) -> None:
+def _failed(delivery, exc: SendFailed) -> None:
     intervals = current_app.config["DELIVERY_RETRY_INTERVALS_S"]
     error = f"{exc.code}: {exc}"[:500] if exc.code else str(exc)[:500]
     if exc.retryable and delivery.attempts <= len(intervals):
@@ -245,7 +251,7 @@ def _failed(delivery: Delivery, exc: SendFailed) -> None:
     log.warning("delivery %s over %s: %s", delivery.id, delivery.channel, error)
 
 
-def _finish(delivery: Delivery, status: str, **values) -> None:
+def _finish(delivery, status: str, **values) -> None:
     """Leave the sending state; only the worker holding the claim writes this."""
     changes = {"status": status}
     if status == "sent":
@@ -254,7 +260,7 @@ def _finish(delivery: Delivery, status: str, **values) -> None:
         changes["last_error"] = values.pop("error")
     changes.update(values)
     db.session.execute(
-        sa.update(Delivery).where(Delivery.id == delivery.id, Delivery.status == "sending").values(**changes)
+        sa.update(Delivery.__table__).where(Delivery.id == delivery.id, Delivery.status == "sending").values(**changes)
     )
     db.session.commit()
 
