@@ -73,7 +73,8 @@ bench: setup $(BENCH_STAMP)
 
 ## Micro-benchmarks: claims/s over HTTP vs. a bare atomic-claim app and what one claim costs in-process, matching and the nearby list at city scale
 ## vs. a naive geopy loop (needs `make bench-data` first), the district dashboard and incremental tally (needs
-## `make bench-hours-data` first). BENCH_DATABASE_URL=postgresql://... measures the claims on PostgreSQL (its
+## `make bench-hours-data` first), a notification to 10,000 people planned and the worker's cost per SMS send.
+## BENCH_DATABASE_URL=postgresql://... measures the claims, the fan-out and the sends on PostgreSQL (its
 ## schema is dropped); BENCH_MATCHING_DATABASE_URL / BENCH_HOURS_DATABASE_URL put those datasets there instead of
 ## bench/out/*.db. Use different databases. A missing dataset skips its benchmark with a message. `make bench`
 ## runs these after the load run.
@@ -83,6 +84,8 @@ bench-micro: setup
 	-$(BIN)/python bench/matching_bench.py $(if $(BENCH_MATCHING_DATABASE_URL),--database $(BENCH_MATCHING_DATABASE_URL))
 	-$(BIN)/python bench/hours_bench.py $(if $(BENCH_HOURS_DATABASE_URL),--database $(BENCH_HOURS_DATABASE_URL))
 	$(BIN)/python bench/rota_bench.py
+	$(BIN)/python bench/fanout.py $(if $(BENCH_DATABASE_URL),--database $(BENCH_DATABASE_URL))
+	$(BIN)/python bench/sms_send.py $(if $(BENCH_DATABASE_URL),--database $(BENCH_DATABASE_URL))
 
 ## 1,000,000 volunteers and 100,000 open tasks over Shenzhen for the matching benchmark (about 30 s).
 bench-data: setup

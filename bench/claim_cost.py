@@ -83,7 +83,13 @@ def main() -> None:
     redis_url = os.environ.get("REDIS_URL") or embedded_redis.start_embedded(str(out))
     claims = Claims(prepare(url, redis_url, out))
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": redis_url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False}
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "REDIS_URL": redis_url,
+            "SECRET_KEY": "bench",
+            "SMS_SENDER": "dev",
+            "RATELIMIT_ENABLED": False,
+        }
     )
     os.environ["DATABASE_URL"] = url.replace("+psycopg", "")
     from bench import baseline_app

@@ -51,7 +51,14 @@ def create_schema(url: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": "redis://127.0.0.1:1/0", "SECRET_KEY": "bench"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "REDIS_URL": "redis://127.0.0.1:1/0",
+            "SECRET_KEY": "bench",
+            "SMS_SENDER": "dev",
+        }
+    )
     with app.app_context():
         if url.startswith("postgresql"):
             with db.engine.begin() as conn:

@@ -49,7 +49,9 @@ def _point(rng: random.Random) -> tuple[float, float]:
 def prepare(database_url: str, redis_url: str, out: Path, *, scale: float = 1.0) -> Path:
     """Drop and migrate the schema, seed the day, and return the path of the scenario's JSON file."""
     rng = random.Random(20200203)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url, "SECRET_KEY": "bench"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url, "SECRET_KEY": "bench", "SMS_SENDER": "dev"}
+    )
     volunteers, active, task_count = int(VOLUNTEERS * scale), int(ACTIVE * scale), int(TASKS * scale)
     with app.app_context():
         with db.engine.begin() as conn:

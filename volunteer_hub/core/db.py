@@ -121,6 +121,41 @@ def insert_ignoring_duplicates(session, model, rows: list[dict]):
     return insert(model).values(rows).on_conflict_do_nothing()
 
 
+def insert_rows(session, table: sa.Table, rows: list[dict], *returning, skip_duplicates: bool = False) -> list:
+    """INSERT any number of ``rows`` (dicts with the same keys) into the Core ``table`` (``Model.__table__``: the
+    ORM's bulk path adds work per row); returns the ``returning`` columns of the rows that went in. With
+    ``skip_duplicates`` a row that breaks a unique constraint is left out (ON CONFLICT DO NOTHING). For bulk
+    producers (a notification to 10,000 people): insert_ignoring_duplicates' single statement holding every row
+    is compiled anew each time and passes psycopg's limit of 65,535 parameters.
+
+    On PostgreSQL the rows go in as one array per column, unnested (rows_table): one statement whose text does
+    not depend on the number of rows, compiled once and short enough for psycopg's query cache (a multi-row
+    VALUES list is parsed again by psycopg on every execution). On SQLite they are executed as a list
+    (SQLAlchemy's "insertmanyvalues": pages of multi-row statements compiled once)."""
+    if not rows:
+        return []
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    if is_sqlite(session):
+        insert = sqlite.insert(table)
+        insert = insert.on_conflict_do_nothing() if skip_duplicates else insert
+        result = session.execute(insert.returning(*returning) if returning else insert, rows)
+        return result.all() if returning else []
+    names = list(rows[0])
+    json_columns = {name for name in names if isinstance(table.c[name].type, sa.JSON)}  # json[] arrays: as text
+    source = rows_table(
+        session,
+        "new_rows",
+        {name: sa.Text() if name in json_columns else table.c[name].type for name in names},
+        [tuple(json.dumps(row[n]) if n in json_columns else row[n] for n in names) for row in rows],
+    )
+    select = sa.select(*(sa.cast(source.c[n], table.c[n].type) if n in json_columns else source.c[n] for n in names))
+    insert = postgresql.insert(table).from_select(names, select)
+    insert = insert.on_conflict_do_nothing() if skip_duplicates else insert
+    result = session.execute(insert.returning(*returning) if returning else insert)
+    return result.all() if returning else []
+
+
 def rows_table(session, name: str, columns: dict[str, sa.types.TypeEngine], rows: list[tuple]):
     """A small constant table for a statement's FROM: the rows go in as one parameter per column (PostgreSQL
     arrays, unnested) or as one JSON text (SQLite's json_each), so the statement's text does not depend on the

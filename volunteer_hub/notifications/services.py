@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub import outbox
 from volunteer_hub.accounts.models import User
-from volunteer_hub.core.db import insert_ignoring_duplicates
+from volunteer_hub.core.db import insert_rows
 from volunteer_hub.core.errors import DomainError, NotFound
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
@@ -86,11 +86,9 @@ def notify_many(kind: str, items: list[dict]) -> list[int]:
         }
         for item in items
     ]
-    ids = list(
-        db.session.execute(
-            insert_ignoring_duplicates(db.session, Notification, rows).returning(Notification.id)
-        ).scalars()
-    )
+    ids = [
+        row.id for row in insert_rows(db.session, Notification.__table__, rows, Notification.id, skip_duplicates=True)
+    ]
     outbox.record_many(PLAN, [{"notification_ids": ids[i : i + PLAN_BATCH]} for i in range(0, len(ids), PLAN_BATCH)])
     return ids
 
@@ -105,11 +103,16 @@ def plan(notification_ids: list[int]) -> int:
 
 
 def _plan(notification_ids: list[int]) -> int:
-    notes = list(db.session.execute(sa.select(Notification).where(Notification.id.in_(notification_ids))).scalars())
+    notes = db.session.execute(
+        sa.select(Notification.id, Notification.user_id, Notification.kind, Notification.urgent).where(
+            Notification.id.in_(notification_ids)
+        )
+    ).all()
     if not notes:
         return 0
     user_ids = {note.user_id for note in notes}
-    users = {u.id: u for u in db.session.execute(sa.select(User).where(User.id.in_(user_ids))).scalars()}
+    # Only what rules.plan reads, as plain rows: a batch's users as ORM objects cost more than the rest together.
+    users = {user.id: user for user in db.session.execute(sa.select(*_PLAN_COLUMNS).where(User.id.in_(user_ids)))}
     with_push = set(
         db.session.execute(
             sa.select(PushSubscription.user_id).where(PushSubscription.user_id.in_(user_ids)).distinct()
@@ -140,18 +143,27 @@ def _plan(notification_ids: list[int]) -> int:
                     "created_at": current,
                 }
             )
-    new = list(
-        db.session.execute(
-            insert_ignoring_duplicates(db.session, Delivery, rows).returning(
-                Delivery.id, Delivery.status, Delivery.not_before
-            )
-        )
+    new = insert_rows(
+        db.session, Delivery.__table__, rows, Delivery.id, Delivery.status, Delivery.not_before, skip_duplicates=True
     )
     outbox.record_many(
         SEND, [{"delivery_id": row.id} for row in new if row.status == "queued" and row.not_before is None]
     )
     db.session.commit()
     return len(new)
+
+
+_PLAN_COLUMNS = (
+    User.id,
+    User.active,
+    User.sms_enabled,
+    User.phone_verified_at,
+    User.push_enabled,
+    User.email,
+    User.quiet_start_min,
+    User.quiet_end_min,
+    User.urgent_in_quiet_hours,
+)
 
 
 def _channels() -> tuple[str, ...]:
@@ -171,25 +183,31 @@ def send(delivery_id: int) -> None:
     row claimed and sends nothing, so no one gets the same SMS twice. A retryable failure puts the row back with a
     later ``not_before``; release_due() hands it over again then."""
     current = now()
-    claimed = db.session.execute(
-        sa.update(Delivery)
+    # The claim returns what sending needs of the row; its commit makes it stick before the provider is called.
+    table = Delivery.__table__  # Core statements: the ORM's UPDATE path adds work and has no objects to refresh
+    delivery = db.session.execute(
+        sa.update(table)
         .where(
             Delivery.id == delivery_id,
             Delivery.status == "queued",
             sa.or_(Delivery.not_before.is_(None), Delivery.not_before <= current),
         )
         .values(status="sending", claimed_at=current, attempts=Delivery.attempts + 1)
-    ).rowcount
+        .returning(Delivery.id, Delivery.notification_id, Delivery.channel, Delivery.reason, Delivery.attempts)
+    ).first()
     db.session.commit()
-    if not claimed:
+    if delivery is None:
         return
-    delivery = db.session.get(Delivery, delivery_id)
-    note = db.session.get(Notification, delivery.notification_id)
+    note, user = db.session.execute(
+        sa.select(Notification, User)
+        .join(User, User.id == Notification.user_id)
+        .where(Notification.id == delivery.notification_id)
+    ).one()
     if note.read_at is not None or (delivery.reason == "quiet_hours" and rules.expired(note.params or {}, current)):
         _finish(delivery, "suppressed", reason="read" if note.read_at else "expired")
         return
     try:
-        provider_id = _send_over(delivery, note)
+        provider_id = _send_over(delivery, note, user)
     except SendFailed as exc:
         _failed(delivery, exc)
         return
@@ -202,8 +220,8 @@ def send(delivery_id: int) -> None:
         _finish(delivery, "sent", provider_id=provider_id)
 
 
-def _send_over(delivery: Delivery, note: Notification) -> str | None:
-    user = db.session.get(User, note.user_id)
+def _send_over(delivery, note: Notification, user: User) -> str | None:
+    """Hand the message to the channel's sender; ``delivery`` is the claimed row (id, channel...)."""
     out_id = f"d{delivery.id}"
     if delivery.channel == "sms":
         if limits.take("SMS_NOTICE_LIMIT_PER_NUMBER", user.phone):
@@ -228,7 +246,7 @@ def _send_over(delivery: Delivery, note: Notification) -> str | None:
     return None if len(gone) == len(subscriptions) else out_id
 
 
-def _failed(delivery: Delivery, exc: SendFailed) -> None:
+def _failed(delivery, exc: SendFailed) -> None:
     intervals = current_app.config["DELIVERY_RETRY_INTERVALS_S"]
     error = f"{exc.code}: {exc}"[:500] if exc.code else str(exc)[:500]
     if exc.retryable and delivery.attempts <= len(intervals):
@@ -241,7 +259,7 @@ def _failed(delivery: Delivery, exc: SendFailed) -> None:
     log.warning("delivery %s over %s: %s", delivery.id, delivery.channel, error)
 
 
-def _finish(delivery: Delivery, status: str, **values) -> None:
+def _finish(delivery, status: str, **values) -> None:
     """Leave the sending state; only the worker holding the claim writes this."""
     changes = {"status": status}
     if status == "sent":
@@ -250,7 +268,7 @@ def _finish(delivery: Delivery, status: str, **values) -> None:
         changes["last_error"] = values.pop("error")
     changes.update(values)
     db.session.execute(
-        sa.update(Delivery).where(Delivery.id == delivery.id, Delivery.status == "sending").values(**changes)
+        sa.update(Delivery.__table__).where(Delivery.id == delivery.id, Delivery.status == "sending").values(**changes)
     )
     db.session.commit()
 

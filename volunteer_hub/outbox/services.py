@@ -10,6 +10,7 @@ from flask import current_app
 from rq.job import Job, JobStatus
 
 from volunteer_hub.core import queue
+from volunteer_hub.core.db import insert_rows
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import after_commit
 from volunteer_hub.extensions import db
@@ -35,8 +36,9 @@ def record_many(job: str, payloads: list[dict]) -> None:
     """Add one event per payload in a single INSERT (bulk producers such as matching); ``job`` as in record."""
     if payloads:
         created = now()
-        db.session.execute(
-            sa.insert(OutboxEvent),
+        insert_rows(
+            db.session,
+            OutboxEvent.__table__,
             [{"job": job, "payload": payload, "created_at": created, "attempts": 0} for payload in payloads],
         )
         after_commit(kick)
@@ -59,19 +61,34 @@ def kick() -> None:
 
 
 def dispatch_pending(limit: int = 500) -> int:
-    """Move never-dispatched events to RQ, oldest first. Each row is claimed by a conditional UPDATE, so
-    concurrent dispatchers (web requests, several schedulers) do not hand over the same event twice."""
+    """Move never-dispatched events to RQ, oldest first. The rows are claimed by one conditional UPDATE and one
+    commit (not one per event: a plan job's kick hands over 50 SEND events), so concurrent dispatchers (web
+    requests, workers, several schedulers) do not hand over the same event twice: a row another dispatcher
+    claimed first no longer matches and is not returned. They go to RQ in one Redis transaction."""
     ids = list(
         db.session.execute(
             sa.select(OutboxEvent.id).where(OutboxEvent.dispatched_at.is_(None)).order_by(OutboxEvent.id).limit(limit)
         ).scalars()
     )
-    sent = 0
-    for event_id in ids:
-        if _claim_for_dispatch(event_id, OutboxEvent.dispatched_at.is_(None)):
-            _enqueue(event_id)
-            sent += 1
-    return sent
+    if not ids:
+        return 0
+    claimed = sorted(
+        db.session.execute(
+            sa.update(OutboxEvent)
+            .where(OutboxEvent.id.in_(ids), OutboxEvent.dispatched_at.is_(None))
+            .values(dispatched_at=now(), attempts=OutboxEvent.attempts + 1)
+            .returning(OutboxEvent.id)
+        ).scalars()
+    )
+    db.session.commit()
+    if claimed:
+        try:
+            queue.enqueue_many(RUN_EVENT, [((event_id,), f"outbox-{event_id}") for event_id in claimed])
+        except redis.RedisError:
+            # Give them back so the next dispatch retries them at once rather than after the redelivery delay.
+            _give_back(claimed)
+            raise
+    return len(claimed)
 
 
 def redeliver_stale(older_than_s: int | None = None) -> int:
@@ -119,10 +136,13 @@ def _enqueue(event_id: int) -> None:
     try:
         queue.enqueue(RUN_EVENT, event_id, job_id=f"outbox-{event_id}")
     except redis.RedisError:
-        # Give the row back so the next dispatch retries it at once rather than after the redelivery delay.
-        db.session.execute(sa.update(OutboxEvent).where(OutboxEvent.id == event_id).values(dispatched_at=None))
-        db.session.commit()
+        _give_back([event_id])
         raise
+
+
+def _give_back(event_ids: list[int]) -> None:
+    db.session.execute(sa.update(OutboxEvent).where(OutboxEvent.id.in_(event_ids)).values(dispatched_at=None))
+    db.session.commit()
 
 
 def _job_status(event_id: int):
