@@ -9,9 +9,15 @@ from volunteer_hub.config import MissingSetting
 
 
 @pytest.fixture
-def start(tmp_path):
+def start(app, tmp_path):
+    # The tests' Redis: create_app re-points the process-wide limiter at the new app's store, which must stay the
+    # one the suite empties after each test (an embedded Redis in the checkout would keep counting logins).
+    shared = {key: app.config[key] for key in ("REDIS_URL", "RATELIMIT_STORAGE_URI")}
+
     def create(**config):
-        return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "s", **config})
+        return create_app(
+            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "s", **shared, **config}
+        )
 
     return create
 
