@@ -113,9 +113,17 @@ def _crawl_api(app, api, token, ids) -> dict[str, list[str]]:
     return found
 
 
+# The same for everyone and fetched by browsers without cookies: may be cached (as the hashed assets).
+SHARED_DOCUMENTS = ("/manifest.webmanifest",)
+
+
 def _cacheable(responses) -> list[str]:
     """The paths among (path, response) whose answer a cache may keep."""
-    return [path for path, response in responses if "no-store" not in response.headers.get("Cache-Control", "")]
+    return [
+        path
+        for path, response in responses
+        if "no-store" not in response.headers.get("Cache-Control", "") and path not in SHARED_DOCUMENTS
+    ]
 
 
 def test_no_one_unentitled_sees_the_phone_or_home_location(app, world, login, api, api_token):
