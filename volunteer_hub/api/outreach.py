@@ -2,16 +2,14 @@
 
 from marshmallow import fields, validate
 
-from volunteer_hub.accounts.throttle import per_user_limits
 from volunteer_hub.api.common import Blueprint, auth_required
 from volunteer_hub.api.schemas import Schema, Text
 from volunteer_hub.outreach import rules, services
+from volunteer_hub.outreach.limits import message_limits
 from volunteer_hub.tasks.services import get_shift, get_task
 from volunteer_hub.teams.services import get_team
 
 blp = Blueprint("api_outreach", __name__, description="Organizers' messages to the people of a shift, task or team")
-PER_SENDER = "ORGANIZER_MESSAGE_LIMIT_PER_SENDER"
-PER_TARGET = "ORGANIZER_MESSAGE_LIMIT_PER_TARGET"
 
 
 class MessageIn(Schema):
@@ -60,8 +58,7 @@ def _sent(message) -> dict:
 @blp.arguments(MessageIn)
 @blp.response(201, MessageSentOut)
 @blp.errors(400, 401, 403, 404, 409, 429)
-@per_user_limits(PER_SENDER, counted=(201, 303))
-@per_user_limits(PER_TARGET, counted=(201, 303), per="shift_id")
+@message_limits("shift_id", counted=(201,))
 @auth_required
 def message_shift(data, shift_id, user):
     """Message a shift's confirmed volunteers (and its waitlist with include_waitlisted): organizers of the task's
@@ -73,8 +70,7 @@ def message_shift(data, shift_id, user):
 @blp.arguments(MessageIn)
 @blp.response(201, MessageSentOut)
 @blp.errors(400, 401, 403, 404, 409, 429)
-@per_user_limits(PER_SENDER, counted=(201, 303))
-@per_user_limits(PER_TARGET, counted=(201, 303), per="task_id")
+@message_limits("task_id", counted=(201,))
 @auth_required
 def message_task(data, task_id, user):
     """Message the volunteers of every shift of a task that has not ended."""
@@ -85,8 +81,7 @@ def message_task(data, task_id, user):
 @blp.arguments(TeamMessageIn)
 @blp.response(201, MessageSentOut)
 @blp.errors(400, 401, 403, 404, 409, 429)
-@per_user_limits(PER_SENDER, counted=(201, 303))
-@per_user_limits(PER_TARGET, counted=(201, 303), per="team_id")
+@message_limits("team_id", counted=(201,))
 @auth_required
 def message_team(data, team_id, user):
     """A team's leader or deputy messages its active members."""

@@ -4,17 +4,15 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from volunteer_hub.accounts.throttle import per_user_limits
 from volunteer_hub.core.errors import Conflict, ValidationError
 from volunteer_hub.orgs import permissions
 from volunteer_hub.outreach import services
 from volunteer_hub.outreach.forms import MessageForm
+from volunteer_hub.outreach.limits import message_limits
 from volunteer_hub.tasks.services import get_shift, get_task
 from volunteer_hub.teams.services import get_team
 
 bp = Blueprint("outreach", __name__)
-PER_SENDER = "ORGANIZER_MESSAGE_LIMIT_PER_SENDER"
-PER_TARGET = "ORGANIZER_MESSAGE_LIMIT_PER_TARGET"
 
 
 def _compose(form, send, *, title: str, back: str, waitlist: bool):
@@ -33,8 +31,7 @@ def _compose(form, send, *, title: str, back: str, waitlist: bool):
 
 @bp.route("/org/shifts/<int:shift_id>/messages/new", methods=["GET", "POST"])
 @login_required
-@per_user_limits(PER_SENDER, counted=(303,))
-@per_user_limits(PER_TARGET, counted=(303,), per="shift_id")
+@message_limits("shift_id", counted=(303,))
 def message_shift(shift_id: int):
     """Message the shift's volunteers (organizers of the task's subtree)."""
     shift = get_shift(shift_id)
@@ -52,8 +49,7 @@ def message_shift(shift_id: int):
 
 @bp.route("/org/tasks/<int:task_id>/messages/new", methods=["GET", "POST"])
 @login_required
-@per_user_limits(PER_SENDER, counted=(303,))
-@per_user_limits(PER_TARGET, counted=(303,), per="task_id")
+@message_limits("task_id", counted=(303,))
 def message_task(task_id: int):
     """Message the volunteers of every shift of the task that has not ended."""
     task = get_task(task_id)
@@ -71,8 +67,7 @@ def message_task(task_id: int):
 
 @bp.route("/teams/<int:team_id>/messages/new", methods=["GET", "POST"])
 @login_required
-@per_user_limits(PER_SENDER, counted=(303,))
-@per_user_limits(PER_TARGET, counted=(303,), per="team_id")
+@message_limits("team_id", counted=(303,))
 def message_team(team_id: int):
     """A team's leader or deputy messages its members."""
     team = get_team(team_id)
