@@ -130,6 +130,8 @@ class Stack:
             "GEOCODER_DOMAIN": "",
             "PUBLIC_BASE_URL": f"http://127.0.0.1:{self.port}",
         }
+        self.sms = sms
+        self.killed_in_call: str | None = None  # the OutId of the SendSms a SIGKILLed worker was waiting for
         self.logs = (out / "stack.log").open("a")
         self.redis = self.web = self.scheduler = None
         self.workers: list[subprocess.Popen] = []
@@ -223,15 +225,41 @@ class Stack:
 # --- the faults of phase 2 ---
 
 
+def worker_in_sms_call(stack: Stack, wait_s: float = 5.0) -> tuple[subprocess.Popen, str] | None:
+    """The RQ worker whose process (or work horse) is waiting for the answer to a SendSms the stand-in received,
+    with that call's OutId; polled for up to wait_s."""
+    port = int(stack.sms.url.rsplit(":", 1)[1])
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        for worker in stack.workers:
+            try:
+                tree = [psutil.Process(worker.pid), *psutil.Process(worker.pid).children(recursive=True)]
+                for conn in (conn for process in tree for conn in process.net_connections(kind="tcp")):
+                    out_id = conn.raddr and conn.raddr.port == port and stack.sms.in_flight.get(conn.laddr.port)
+                    if out_id:
+                        return worker, out_id
+            except psutil.Error:
+                continue
+        time.sleep(0.005)
+    return None
+
+
 def inject_faults(stack: Stack, seconds: int) -> None:
-    """At 1/5 of the run SIGKILL an RQ worker (respawned 5 s later); at 2/5 stop Redis for 10 s; at 3/5 SIGKILL
-    one web process (gunicorn's master starts another)."""
+    """At 1/5 of the run SIGKILL an RQ worker -- one waiting for the SMS provider's answer if one does within 5 s --
+    (respawned 5 s later); at 2/5 stop Redis for 10 s; at 3/5 SIGKILL one web process (gunicorn's master starts
+    another)."""
     step = seconds / 5
     time.sleep(step)
-    victim = stack.workers.pop(0)
+    started = time.monotonic()
+    victim, out_id = worker_in_sms_call(stack) or (stack.workers[0], None)
+    stack.killed_in_call = out_id
+    stack.workers.remove(victim)
     os.killpg(victim.pid, signal.SIGKILL)
-    log("fault: SIGKILLed an RQ worker")
-    time.sleep(5)
+    log(
+        "fault: SIGKILLed an RQ worker "
+        + (f"waiting for the answer to SendSms OutId={out_id}" if out_id else "(no SendSms in flight within 5 s)")
+    )
+    time.sleep(max(0.0, 5 - (time.monotonic() - started)))
     stack.workers.append(stack.start_worker())
     log("fault: started a replacement RQ worker")
     time.sleep(max(0.0, step - 5))
@@ -364,7 +392,7 @@ def check_invariants(stack: Stack, database_url: str, claims: list) -> dict:
     }
 
 
-def check_sms(database_url: str, standin: SmsStandIn) -> dict:
+def check_sms(database_url: str, standin: SmsStandIn, killed_in_call: str | None = None) -> dict:
     """What the stand-in received against the delivery records: no OutId twice, each sent (or delivered) record
     exactly one provider call with the BizId it answered, no call for a record that does not exist."""
     engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
@@ -381,6 +409,7 @@ def check_sms(database_url: str, standin: SmsStandIn) -> dict:
     for row in rows:
         key = f"{row.status} ({row.reason})" if row.reason and row.status == "suppressed" else row.status
         statuses[key] = statuses.get(key, 0) + 1
+    killed = records.get(killed_in_call or "")
     return {
         "SMS provider calls (SendSms)": sum(calls.values()),
         "SMS records sent twice or more": sum(1 for n in calls.values() if n > 1),
@@ -393,6 +422,11 @@ def check_sms(database_url: str, standin: SmsStandIn) -> dict:
         ),
         "SMS receipt queries": standin.other.get("QuerySendDetails", 0),
         "SMS deliveries by status": ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) or "none",
+        **(
+            {"SMS record whose call the SIGKILL cut": f"{killed_in_call} {killed.status}, {calls[killed_in_call]} call"}
+            if killed
+            else {}
+        ),
     }
 
 
@@ -460,7 +494,10 @@ def phase(label: str, server: str, out: Path, args, faults: bool) -> list[str]:
             else f"{label}: backlog NOT drained after {args.drain_timeout} s"
         )
         failed = []
-        invariants = {**check_invariants(stack, database_url, result["claims"]), **check_sms(database_url, standin)}
+        invariants = {
+            **check_invariants(stack, database_url, result["claims"]),
+            **check_sms(database_url, standin, stack.killed_in_call),
+        }
         for name, value in invariants.items():
             ok = MUST.get(name, lambda v: True)(value)
             print(f"  {name}: {value}" + ("" if ok else "   <-- FAILED"))

@@ -35,6 +35,7 @@ class SmsStandIn:
         self.biz_ids: dict[str, str] = {}  # OutId -> the BizId last answered
         self.by_phone: dict[str, list[str]] = defaultdict(list)  # number -> OutIds, for QuerySendDetails
         self.other: Counter[str] = Counter()  # other actions (QuerySendDetails...)
+        self.in_flight: dict[int, str] = {}  # client port -> OutId of the SendSms calls not answered yet
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
 
@@ -85,6 +86,7 @@ def _handler(standin: SmsStandIn) -> type[BaseHTTPRequestHandler]:
             params = dict(parse_qsl(urlsplit(self.path).query))
             if action == "SendSms":
                 body = standin.send_sms(params)
+                standin.in_flight[self.client_address[1]] = params.get("OutId", "")
                 time.sleep(random.uniform(*standin.latency))
             else:
                 with standin.lock:
@@ -103,6 +105,8 @@ def _handler(standin: SmsStandIn) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(payload)
             except OSError:  # the worker was killed while it waited: the call still counts
                 pass
+            finally:
+                standin.in_flight.pop(self.client_address[1], None)
 
         do_GET = do_POST = _answer
 
