@@ -226,28 +226,31 @@ class Stack:
 
 
 def worker_in_sms_call(stack: Stack, wait_s: float = 5.0) -> tuple[subprocess.Popen, str] | None:
-    """The RQ worker whose process (or work horse) is waiting for the answer to a SendSms the stand-in received,
-    with that call's OutId; polled for up to wait_s."""
-    port = int(stack.sms.url.rsplit(":", 1)[1])
-    deadline = time.monotonic() + wait_s
+    """Hold the next SendSms at the stand-in and find the RQ worker whose process (or work horse) waits for its
+    answer; returns it with the call's OutId (None when no SendSms came within wait_s). The caller lets the call
+    go (stack.sms.let_go) after killing the worker."""
+    held = stack.sms.hold_next(wait_s)
+    if held is None:
+        return None
+    client_port, out_id = held
+    deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         for worker in stack.workers:
             try:
                 tree = [psutil.Process(worker.pid), *psutil.Process(worker.pid).children(recursive=True)]
-                for conn in (conn for process in tree for conn in process.net_connections(kind="tcp")):
-                    out_id = conn.raddr and conn.raddr.port == port and stack.sms.in_flight.get(conn.laddr.port)
-                    if out_id:
-                        return worker, out_id
+                if any(conn.laddr.port == client_port for p in tree for conn in p.net_connections(kind="tcp")):
+                    return worker, out_id
             except psutil.Error:
                 continue
-        time.sleep(0.005)
+        time.sleep(0.05)
+    stack.sms.let_go.set()
     return None
 
 
 def inject_faults(stack: Stack, seconds: int) -> None:
-    """At 1/5 of the run SIGKILL an RQ worker -- one waiting for the SMS provider's answer if one does within 5 s --
-    (respawned 5 s later); at 2/5 stop Redis for 10 s; at 3/5 SIGKILL one web process (gunicorn's master starts
-    another)."""
+    """At 1/5 of the run SIGKILL an RQ worker -- the one waiting for the answer to a SendSms the stand-in holds,
+    if one comes within 5 s -- and respawn it 5 s later; at 2/5 stop Redis for 10 s; at 3/5 SIGKILL one web
+    process (gunicorn's master starts another)."""
     step = seconds / 5
     time.sleep(step)
     started = time.monotonic()
@@ -255,6 +258,7 @@ def inject_faults(stack: Stack, seconds: int) -> None:
     stack.killed_in_call = out_id
     stack.workers.remove(victim)
     os.killpg(victim.pid, signal.SIGKILL)
+    stack.sms.let_go.set()
     log(
         "fault: SIGKILLed an RQ worker "
         + (f"waiting for the answer to SendSms OutId={out_id}" if out_id else "(no SendSms in flight within 5 s)")

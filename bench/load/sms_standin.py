@@ -35,7 +35,9 @@ class SmsStandIn:
         self.biz_ids: dict[str, str] = {}  # OutId -> the BizId last answered
         self.by_phone: dict[str, list[str]] = defaultdict(list)  # number -> OutIds, for QuerySendDetails
         self.other: Counter[str] = Counter()  # other actions (QuerySendDetails...)
-        self.in_flight: dict[int, str] = {}  # client port -> OutId of the SendSms calls not answered yet
+        self.hold = threading.Event()  # set: the next SendSms is held (its client port and OutId in ``held``)
+        self.held: tuple[int, str] | None = None
+        self.let_go = threading.Event()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
 
@@ -53,6 +55,17 @@ class SmsStandIn:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def hold_next(self, timeout: float) -> tuple[int, str] | None:
+        """Hold the next SendSms unanswered (a slow provider) until let_go is set or 30 s pass; returns its client
+        port and OutId once it arrived, or None after timeout seconds without one."""
+        self.held, self.let_go = None, threading.Event()
+        self.hold.set()
+        deadline = time.monotonic() + timeout
+        while self.held is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.hold.clear()
+        return self.held
 
     def send_sms(self, params: dict) -> dict:
         out_id, phone = params.get("OutId", ""), params.get("PhoneNumbers", "")
@@ -86,7 +99,14 @@ def _handler(standin: SmsStandIn) -> type[BaseHTTPRequestHandler]:
             params = dict(parse_qsl(urlsplit(self.path).query))
             if action == "SendSms":
                 body = standin.send_sms(params)
-                standin.in_flight[self.client_address[1]] = params.get("OutId", "")
+                mine = False
+                if standin.hold.is_set():
+                    with standin.lock:
+                        mine = standin.held is None
+                        if mine:
+                            standin.held = (self.client_address[1], params.get("OutId", ""))
+                if mine:
+                    standin.let_go.wait(30)
                 time.sleep(random.uniform(*standin.latency))
             else:
                 with standin.lock:
@@ -105,8 +125,6 @@ def _handler(standin: SmsStandIn) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(payload)
             except OSError:  # the worker was killed while it waited: the call still counts
                 pass
-            finally:
-                standin.in_flight.pop(self.client_address[1], None)
 
         do_GET = do_POST = _answer
 
