@@ -65,6 +65,8 @@ translations: $(MO)
 ## The load and failure run (not part of `make test`): the production layout in miniature (PostgreSQL, Redis,
 ## 2 web processes, 2 RQ workers, scheduler) under the busiest day's traffic x100 (locust), then again with faults
 ## (a worker SIGKILLed, Redis down 10 s, a web process killed), with the invariant checks and the claim/bare ratio.
+## SMS go through the Alibaba Cloud adapter to a local stand-in that counts provider calls per delivery record.
+## A failed invariant makes it fail.
 ## BENCH_LOAD_ARGS="--seconds 15 --scale 0.1" for a quick run; --pg-port reuses a running PostgreSQL. Needs `wrk`.
 ## Installs the load-test stack (requirements-bench.txt: locust, gevent, pyzmq, pyinstrument) first.
 bench: setup $(BENCH_STAMP)

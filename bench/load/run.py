@@ -6,11 +6,13 @@ Starts PostgreSQL (reuses one answering on --pg-port, else creates a cluster of 
 Redis (append-only, so a restart keeps the queues), gunicorn with 2 web processes, 2 RQ workers and the scheduler;
 seeds bench/load/dataset.py's day; runs bench/load/locustfile.py headless for --seconds; prints throughput and
 p50/p95/p99 per request type and the errors; waits for the backlog to drain and checks the invariants (no shift
-over capacity, no claim lost, every outbox event done once, notifications unique, tallies match the ledger); then
-measures the nearby list alone with wrk (bench/nearby.lua, with the volunteers' tokens).
+over capacity, no claim lost, every outbox event done once, notifications unique, tallies match the ledger, no SMS
+sent twice for one delivery record); then measures the nearby list alone with wrk (bench/nearby.lua, with the
+volunteers' tokens). The workers send SMS through the real Alibaba Cloud adapter to bench/load/sms_standin.py,
+which counts the provider calls per delivery record (its OutId).
 Phase 2 repeats it on fresh data with faults mid-run: one RQ worker SIGKILLed (and respawned), Redis stopped for
 10 s and restarted, one web process SIGKILLed (gunicorn starts another). Finally bench/claims_http.py measures the
-claim endpoint against the bare atomic-claim app on the same PostgreSQL.
+claim endpoint against the bare atomic-claim app on the same PostgreSQL. A failed invariant makes the run exit 1.
 """
 
 import argparse
@@ -36,9 +38,33 @@ sys.path.insert(0, str(ROOT))
 
 from bench.claims_http import parse_wrk  # noqa: E402
 from bench.load import dataset  # noqa: E402
+from bench.load.sms_standin import SmsStandIn  # noqa: E402
 
 BIN = Path(sys.executable).parent
 TARGETS = "targets: claims >= 500/s with p99 < 100 ms, nearby >= 1,500/s, 0 overbooked, claim/bare >= 0.6x"
+# The kinds of notification the day's traffic causes (claims, waitlist promotions, team claims, matches for new
+# tasks, help requests, confirmed hours, reminders...), each with an "approved template" so it goes by SMS. A kind
+# left out is suppressed with reason no_template, which the SMS figures show.
+SMS_KINDS = (
+    "claim_promoted",
+    "claim_promoted_pending",
+    "claim_approved",
+    "claim_rejected",
+    "claim_removed",
+    "team_claim",
+    "team_claim_declined",
+    "task_match",
+    "task_cancelled",
+    "shift_time_changed",
+    "help_requested",
+    "hours_confirmed",
+    "hours_corrected",
+    "marked_no_show",
+    "shift_reminder",
+    "places_released",
+    "attendance_check",
+)
+STUCK_AFTER_S = 20  # a record claimed by a worker killed mid-call is closed as failed this soon, within the drain
 
 
 def free_port() -> int:
@@ -58,15 +84,15 @@ def postgres(port: int, out: Path) -> str:
     """The server URL: one already answering on port, or a new cluster of our own there."""
     if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", str(port)], capture_output=True).returncode != 0:
         version = sorted(os.listdir("/usr/lib/postgresql"), key=int)[-1]
-        data = out / "pgdata"
+        data, name = out / "pgdata", f"bench{port}"  # one cluster per port: runs on other ports do not collide
         out.chmod(0o755)
         subprocess.run(
-            ["pg_createcluster", version, "bench", "-p", str(port), "-d", str(data), "--", "-A", "trust"],
+            ["pg_createcluster", version, name, "-p", str(port), "-d", str(data), "--", "-A", "trust"],
             check=True,
             capture_output=True,
         )
-        subprocess.run(["pg_ctlcluster", version, "bench", "start", "-o", "-c max_connections=200"], check=True)
-        log(f"PostgreSQL {version} cluster 'bench' on port {port} (pg_dropcluster --stop {version} bench removes it)")
+        subprocess.run(["pg_ctlcluster", version, name, "start", "-o", "-c max_connections=200"], check=True)
+        log(f"PostgreSQL {version} cluster '{name}' on port {port} (pg_dropcluster --stop {version} {name} removes it)")
     else:
         log(f"PostgreSQL already running on port {port}: reusing it")
     return f"postgresql://postgres@127.0.0.1:{port}"
@@ -86,20 +112,26 @@ def create_database(server: str, name: str) -> str:
 class Stack:
     """Redis, gunicorn (2 web processes), 2 RQ workers and the scheduler, with the faults the run injects."""
 
-    def __init__(self, database_url: str, out: Path):
+    def __init__(self, database_url: str, out: Path, sms: SmsStandIn, label: str):
         self.out, self.redis_port, self.port = out, free_port(), free_port()
+        self.redis_dir = out / f"redis-{label}"  # each phase's own append-only file (queues, per-number limits)
+        self.redis_dir.mkdir(exist_ok=True)
         self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
         self.env = {
             **os.environ,
             "DATABASE_URL": database_url,
             "REDIS_URL": self.redis_url,
             "SECRET_KEY": "bench",
-            "SMS_SENDER": "dev",
+            **sms.settings(),
+            "SMS_TEMPLATES": ",".join(f"{kind}:SMS_BENCH_{n}" for n, kind in enumerate(SMS_KINDS, 1)),
+            "DELIVERY_STUCK_AFTER_S": str(STUCK_AFTER_S),
             "RATELIMIT_ENABLED": "0",
             "WORKER_LOG_LEVEL": "WARNING",
             "GEOCODER_DOMAIN": "",
             "PUBLIC_BASE_URL": f"http://127.0.0.1:{self.port}",
         }
+        self.sms = sms
+        self.killed_in_call: str | None = None  # the OutId of the SendSms a SIGKILLed worker was waiting for
         self.logs = (out / "stack.log").open("a")
         self.redis = self.web = self.scheduler = None
         self.workers: list[subprocess.Popen] = []
@@ -130,7 +162,7 @@ class Stack:
             "--appendonly",
             "yes",
             "--dir",
-            self.out,
+            self.redis_dir,
         )
         client = redis.Redis.from_url(self.redis_url)
         for _ in range(100):
@@ -193,15 +225,45 @@ class Stack:
 # --- the faults of phase 2 ---
 
 
+def worker_in_sms_call(stack: Stack, wait_s: float = 5.0) -> tuple[subprocess.Popen, str] | None:
+    """Hold the next SendSms at the stand-in and find the RQ worker whose process (or work horse) waits for its
+    answer; returns it with the call's OutId (None when no SendSms came within wait_s). The caller lets the call
+    go (stack.sms.let_go) after killing the worker."""
+    held = stack.sms.hold_next(wait_s)
+    if held is None:
+        return None
+    client_port, out_id = held
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        for worker in stack.workers:
+            try:
+                tree = [psutil.Process(worker.pid), *psutil.Process(worker.pid).children(recursive=True)]
+                if any(conn.laddr.port == client_port for p in tree for conn in p.net_connections(kind="tcp")):
+                    return worker, out_id
+            except psutil.Error:
+                continue
+        time.sleep(0.05)
+    stack.sms.let_go.set()
+    return None
+
+
 def inject_faults(stack: Stack, seconds: int) -> None:
-    """At 1/5 of the run SIGKILL an RQ worker (respawned 5 s later); at 2/5 stop Redis for 10 s; at 3/5 SIGKILL
-    one web process (gunicorn's master starts another)."""
+    """At 1/5 of the run SIGKILL an RQ worker -- the one waiting for the answer to a SendSms the stand-in holds,
+    if one comes within 5 s -- and respawn it 5 s later; at 2/5 stop Redis for 10 s; at 3/5 SIGKILL one web
+    process (gunicorn's master starts another)."""
     step = seconds / 5
     time.sleep(step)
-    victim = stack.workers.pop(0)
+    started = time.monotonic()
+    victim, out_id = worker_in_sms_call(stack) or (stack.workers[0], None)
+    stack.killed_in_call = out_id
+    stack.workers.remove(victim)
     os.killpg(victim.pid, signal.SIGKILL)
-    log("fault: SIGKILLed an RQ worker")
-    time.sleep(5)
+    stack.sms.let_go.set()
+    log(
+        "fault: SIGKILLed an RQ worker "
+        + (f"waiting for the answer to SendSms OutId={out_id}" if out_id else "(no SendSms in flight within 5 s)")
+    )
+    time.sleep(max(0.0, 5 - (time.monotonic() - started)))
     stack.workers.append(stack.start_worker())
     log("fault: started a replacement RQ worker")
     time.sleep(max(0.0, step - 5))
@@ -274,14 +336,21 @@ def print_figures(result: dict) -> None:
 
 
 def drain(stack: Stack, database_url: str, timeout: int) -> float:
-    """Seconds until every outbox event is done and the queue is empty (or the timeout)."""
+    """Seconds until every outbox event is done, the queue is empty and no delivery is due or being sent (a record
+    a killed worker left "sending" is closed after STUCK_AFTER_S) -- or the timeout."""
     engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
     client, started = redis.Redis.from_url(stack.redis_url), time.monotonic()
     while time.monotonic() - started < timeout:
         with engine.connect() as conn:
             open_events = conn.execute(sa.text("SELECT count(*) FROM outbox_events WHERE done_at IS NULL")).scalar()
+            waiting = conn.execute(
+                sa.text(
+                    "SELECT count(*) FROM deliveries WHERE status = 'sending' OR (status = 'queued' AND "
+                    "(not_before IS NULL OR not_before <= now()))"
+                )
+            ).scalar()
         queued = client.llen("rq:queue:default")
-        if open_events == 0 and queued == 0:
+        if open_events == 0 and queued == 0 and waiting == 0:
             break
         time.sleep(1)
     engine.dispose()
@@ -327,6 +396,58 @@ def check_invariants(stack: Stack, database_url: str, claims: list) -> dict:
     }
 
 
+def check_sms(database_url: str, standin: SmsStandIn, killed_in_call: str | None = None) -> dict:
+    """What the stand-in received against the delivery records: no OutId twice, each sent (or delivered) record
+    exactly one provider call with the BizId it answered, no call for a record that does not exist."""
+    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT id, status, reason, provider_id FROM deliveries WHERE channel = 'sms'")
+        ).all()
+    engine.dispose()
+    with standin.lock:
+        calls, biz_ids = dict(standin.calls), dict(standin.biz_ids)
+    records = {f"d{row.id}": row for row in rows}
+    reached = [row for row in rows if row.status in ("sent", "delivered")]
+    statuses: dict[str, int] = {}
+    for row in rows:
+        key = f"{row.status} ({row.reason})" if row.reason and row.status == "suppressed" else row.status
+        statuses[key] = statuses.get(key, 0) + 1
+    killed = records.get(killed_in_call or "")
+    return {
+        "SMS provider calls (SendSms)": sum(calls.values()),
+        "SMS records sent twice or more": sum(1 for n in calls.values() if n > 1),
+        "SMS sent/delivered records without exactly one call": sum(
+            1 for row in reached if calls.get(f"d{row.id}") != 1 or biz_ids.get(f"d{row.id}") != row.provider_id
+        ),
+        "SMS calls for no delivery record": sum(1 for out_id in calls if out_id not in records),
+        "SMS records failed after a provider call": sum(
+            1 for row in rows if row.status == "failed" and f"d{row.id}" in calls
+        ),
+        "SMS receipt queries": standin.other.get("QuerySendDetails", 0),
+        "SMS deliveries by status": ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) or "none",
+        **(
+            {"SMS record whose call the SIGKILL cut": f"{killed_in_call} {killed.status}, {calls[killed_in_call]} call"}
+            if killed
+            else {}
+        ),
+    }
+
+
+# An invariant holds when its value passes its test; anything else fails the run.
+MUST = {
+    "overbooked shifts": lambda v: v == 0,
+    "claims lost": lambda v: v == 0,
+    "outbox events not done": lambda v: v == 0,
+    "duplicate notifications": lambda v: v == 0,
+    "queued jobs": lambda v: v == 0,
+    "tallies": lambda v: v == "match",
+    "SMS records sent twice or more": lambda v: v == 0,
+    "SMS sent/delivered records without exactly one call": lambda v: v == 0,
+    "SMS calls for no delivery record": lambda v: v == 0,
+}
+
+
 def measure_nearby(stack: Stack, scenario: Path, out: Path, seconds: int) -> None:
     """wrk alone on the nearby list in this layout (locust's Python saturates long before the web processes):
     GET /api/v1/tasks at random points of the box, each with an active volunteer's bearer token like the
@@ -349,10 +470,12 @@ def measure_nearby(stack: Stack, scenario: Path, out: Path, seconds: int) -> Non
     )
 
 
-def phase(label: str, server: str, out: Path, args, faults: bool) -> None:
+def phase(label: str, server: str, out: Path, args, faults: bool) -> list[str]:
+    """Run one phase; returns the invariants that failed ("phase: name = value")."""
     database_url = create_database(server, "vh_bench_load")
     log(f"{label}: seeding the day (scale {args.scale})")
-    stack = Stack(database_url, out)
+    standin = SmsStandIn().start()
+    stack = Stack(database_url, out, standin, label)
     stack.start_redis()
     scenario = dataset.prepare(
         database_url.replace("postgresql://", "postgresql+psycopg://", 1), stack.redis_url, out, scale=args.scale
@@ -374,13 +497,23 @@ def phase(label: str, server: str, out: Path, args, faults: bool) -> None:
             if waited < args.drain_timeout
             else f"{label}: backlog NOT drained after {args.drain_timeout} s"
         )
-        for name, value in check_invariants(stack, database_url, result["claims"]).items():
-            print(f"  {name}: {value}")
+        failed = []
+        invariants = {
+            **check_invariants(stack, database_url, result["claims"]),
+            **check_sms(database_url, standin, stack.killed_in_call),
+        }
+        for name, value in invariants.items():
+            ok = MUST.get(name, lambda v: True)(value)
+            print(f"  {name}: {value}" + ("" if ok else "   <-- FAILED"))
+            if not ok:
+                failed.append(f"{label}: {name} = {value}")
         if not faults and shutil.which("wrk"):
             log(f"{label}: the nearby list alone with wrk")
             measure_nearby(stack, scenario, out, min(args.seconds, 20))
     finally:
         stack.stop()
+        standin.stop()
+    return failed
 
 
 def main() -> None:
@@ -396,8 +529,8 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     server = postgres(args.pg_port, out)
     print(TARGETS, flush=True)
-    phase("phase1", server, out, args, faults=False)
-    phase("phase2", server, out, args, faults=True)
+    failed = phase("phase1", server, out, args, faults=False)
+    failed += phase("phase2", server, out, args, faults=True)
     if not args.skip_baseline and shutil.which("wrk"):
         log("claim endpoint vs. bare atomic claim (bench/claims_http.py)")
         subprocess.run(
@@ -413,6 +546,9 @@ def main() -> None:
             check=False,
         )
     print(TARGETS, flush=True)
+    if failed:
+        print("INVARIANTS FAILED:\n  " + "\n  ".join(failed), flush=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

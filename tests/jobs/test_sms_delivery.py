@@ -3,10 +3,12 @@ and the Alibaba Cloud SDK to a local stand-in of its API; the delivery record fo
 number holds without calling the provider, and polled receipts mark what reached the phone."""
 
 import json
+import socket
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from tests.messaging.standins import Answer, serving
 from volunteer_hub.core.timeutil import now
@@ -173,3 +175,31 @@ def test_over_tencent_cloud_a_promotion_is_sent_and_its_pulled_report_marks_it_d
     assert request.params["TemplateParamSet"][0] == "东门卡口值守"
     assert (sent.status, sent.provider_id) == ("sent", "2433:1")
     assert sms_delivery(app, waiter).status == "delivered"
+
+
+def test_while_the_per_number_limits_are_unreachable_the_sms_waits_and_goes_once_later(
+    app, provider, promote, work, monkeypatch
+):
+    """Redis down at the moment of sending: nothing reached the provider, so the message is not given up."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    real = app.config["RATELIMIT_STORAGE_URI"]
+    monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", f"redis://127.0.0.1:{port}/0")
+    waiter = promote()
+
+    work()
+
+    waiting = sms_delivery(app, waiter)
+    assert (waiting.status, waiting.provider_id) == ("queued", None)
+    assert waiting.last_error.startswith("limits_unavailable") and waiting.not_before > now()
+    assert provider.sent("SendSms") == []
+
+    monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", real)  # Redis is back
+    with time_machine.travel(waiting.not_before + timedelta(seconds=1), tick=False), app.app_context():
+        assert notifications.release_due() == 1
+        db.session.commit()
+        outbox.dispatch_pending()
+        work()
+
+    assert (sms_delivery(app, waiter).status, len(provider.sent("SendSms"))) == ("sent", 1)

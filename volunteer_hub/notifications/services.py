@@ -3,6 +3,7 @@
 import logging
 from datetime import datetime, timedelta
 
+import redis
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -15,7 +16,7 @@ from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
 from volunteer_hub.messaging import limits, mail
-from volunteer_hub.messaging.errors import Permanent, SendFailed
+from volunteer_hub.messaging.errors import Permanent, Retryable, SendFailed
 from volunteer_hub.notifications import channels, rules, texts
 from volunteer_hub.notifications.models import Delivery, Notification, PushSubscription
 
@@ -224,7 +225,11 @@ def _send_over(delivery, note: Notification, user: User) -> str | None:
     """Hand the message to the channel's sender; ``delivery`` is the claimed row (id, channel...)."""
     out_id = f"d{delivery.id}"
     if delivery.channel == "sms":
-        if limits.take("SMS_NOTICE_LIMIT_PER_NUMBER", user.phone):
+        try:
+            capped = limits.take("SMS_NOTICE_LIMIT_PER_NUMBER", user.phone)
+        except redis.RedisError:  # the counts live in Redis; the provider was not called, so it can go later
+            raise Retryable("the per-number limits are unreachable (Redis)", code="limits_unavailable") from None
+        if capped:
             raise Permanent("the daily cap of notices to this number is reached", code="daily_cap")
         return channels.send_sms(note, user, out_id=out_id)
     if delivery.channel == "email":
