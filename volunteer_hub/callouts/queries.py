@@ -61,12 +61,12 @@ def waves(callout_id: int) -> list[dict]:
 def answers(callout_id: int) -> dict:
     counts = dict(
         db.session.execute(
-            sa.select(sa.func.coalesce(CalloutPage.answer, "none"), sa.func.count())
+            sa.select(CalloutPage.answer, sa.func.count())
             .where(CalloutPage.callout_id == callout_id)
-            .group_by(sa.func.coalesce(CalloutPage.answer, "none"))
+            .group_by(CalloutPage.answer)
         ).all()
     )
-    return {key: counts.get(key, 0) for key in ("yes", "no", "none")}
+    return {"yes": counts.get("yes", 0), "no": counts.get("no", 0), "none": counts.get(None, 0)}
 
 
 def confirmed_through(callout_id: int) -> list[int]:
