@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 
+from tests.jobs.conftest import work  # noqa: F401  (a fixture: a real RQ worker in burst mode)
 from tests.matching.conftest import north
 from volunteer_hub.extensions import db
 from volunteer_hub.notifications.models import Notification

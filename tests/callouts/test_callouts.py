@@ -11,6 +11,7 @@ from volunteer_hub.callouts.models import CalloutPage
 from volunteer_hub.claims.models import Attendance, Claim, ClaimStatus
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.extensions import db
+from volunteer_hub.messaging.models import DevMessage
 from volunteer_hub.notifications.models import Notification
 
 
@@ -53,6 +54,20 @@ def test_a_call_out_pages_three_times_the_places_nearest_first_urgently_with_a_p
     assert [w["paged"] for w in detail["waves"]] == [6]
     assert detail["answers"] == {"yes": 0, "no": 0, "none": 6}
     assert detail["time_to_fill_s"] is None
+
+
+def test_each_sms_carries_its_readers_own_answer_link(app, api, short, near, work, client):
+    people = [near(0.5), near(0.8)]
+    callout_id = start(api, short, needed=1, wave_size=2).json["id"]
+    work()
+
+    with app.app_context():
+        texts = {m.to: m.text for m in db.session.query(DevMessage)}
+    links = pages(app, callout_id)
+    for person in people:
+        assert f"/callouts/answer/{links[person.id]}" in texts[person.phone]
+        assert links[people[0].id if person is people[1] else people[1].id] not in texts[person.phone]
+    assert client.get(f"/callouts/answer/{links[people[0].id]}").status_code == 200
 
 
 def test_recent_no_shows_and_cancellations_rank_a_volunteer_lower(app, api, short, near, make_task):

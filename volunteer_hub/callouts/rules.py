@@ -6,7 +6,6 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from volunteer_hub.claims import rules as claim_rules
 from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
-from volunteer_hub.core.timeutil import now
 from volunteer_hub.tasks.models import Shift
 
 MESSAGE_MAX = 200  # read on a lock screen next to the link
@@ -75,7 +74,3 @@ def read_token(token: str) -> tuple[int, int]:
 
 def still_needed(callout) -> int:
     return max(callout.needed - callout.filled, 0)
-
-
-def is_due(callout) -> bool:
-    return callout.next_wave_at is not None and callout.next_wave_at <= now()

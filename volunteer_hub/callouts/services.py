@@ -157,7 +157,10 @@ def _send_wave(callout_id: int) -> int:
     shift = callout.shift
     if not took or rules.still_needed(callout) == 0:
         return 0  # not due, ended, or the last places are being claimed right now
-    chosen = [] if shift.ends_at <= current else pick(callout, shift, rules.wave_size(callout))
+    if shift.ends_at <= current:
+        _end(callout.id, CalloutStatus.EXHAUSTED, [CalloutStatus.PAGING])  # too late: stop without a word
+        return 0
+    chosen = pick(callout, shift, rules.wave_size(callout))
     if not chosen:
         _end(callout.id, CalloutStatus.EXHAUSTED, [CalloutStatus.PAGING])
         _tell_organizer_exhausted(callout)
@@ -251,14 +254,14 @@ def _fit(callout, shift, target: OpenShift, requirement: Requirement, found: lis
         value = score(km, callout.radius_km, fit, mine.recent_hours) * rules.reliability(*record.get(row.id, (0, 0)))
         ranked.append((-value, km, row.id))
     ranked.sort()
-    people = queries.users([user_id for _, _, user_id in ranked])
+    order = [user_id for _, _, user_id in ranked]
     chosen = []
-    for _, _, user_id in ranked:
-        if len(chosen) == size:
+    for start in range(0, len(order), size):  # load and check the best few first: most pass
+        people = queries.users(order[start : start + size])
+        chosen += [uid for uid in order[start : start + size] if rules.candidate_problem(people[uid], shift) is None]
+        if len(chosen) >= size:
             break
-        if rules.candidate_problem(people[user_id], shift) is None:
-            chosen.append(user_id)
-    return chosen
+    return chosen[:size]
 
 
 def _tell_organizer_exhausted(callout: Callout) -> None:
