@@ -1,6 +1,6 @@
 """Urgent call-outs through the API: who is paged and in which order, waves, answers, fill, exhaustion, cancel."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 import time_machine
@@ -164,6 +164,17 @@ def test_candidates_are_only_those_the_claim_would_accept(app, api, short, near,
     callout_id = start(api, short, needed=1).json["id"]
 
     assert set(pages(app, callout_id)) == {free.id}
+
+
+def test_a_task_that_requires_insurance_pages_only_the_insured(app, api, short, near, make_task):
+    insured = near(1.0, insurance_valid_until=date.today() + timedelta(days=365))
+    near(0.5)  # nearer, but uninsured
+    near(0.7, insurance_valid_until=date.today() - timedelta(days=1))  # expired
+    task = make_task(short["org"], shifts=[(timedelta(hours=2), 4, 3)], requires_insurance=True)
+
+    response = api.post(f"/shifts/{task.shifts[0].id}/callouts", json={"needed": 1}, token=short["token"])
+
+    assert set(pages(app, response.json["id"])) == {insured.id}
 
 
 def test_a_no_is_recorded(app, api, short, near):

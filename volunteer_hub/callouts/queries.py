@@ -1,23 +1,52 @@
 """Read side of call-outs: pages and answers, volunteers' recent record, and per-community figures."""
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from volunteer_hub.accounts.models import User
+from volunteer_hub.accounts.models import Qualification, User
 from volunteer_hub.callouts.models import Callout, CalloutPage, CalloutStatus
+from volunteer_hub.claims import rules as claim_rules
 from volunteer_hub.claims.models import Attendance, CancelReason, Claim, ClaimStatus
-from volunteer_hub.core.timeutil import now
+from volunteer_hub.core.timeutil import now, to_local
 from volunteer_hub.extensions import db
 from volunteer_hub.orgs.models import Organisation
+from volunteer_hub.tasks.models import Shift
 
 _users = User.__table__
 
 
-def not_paged_by(callout_id: int):
-    """A condition on a volunteer row (matching's users table): this call-out has not paged them."""
+def paged_by(callout_id: int):
+    """A condition on a volunteer row (matching's users table): this call-out has paged them already."""
     return sa.exists().where(CalloutPage.callout_id == callout_id, CalloutPage.user_id == _users.c.id)
+
+
+def gates(shift: Shift) -> list:
+    """The claim's gates on a volunteer row as SQL, so that a search skips those they refuse (insurance valid until
+    the shift ends, the task's qualification, adults only at night); the claim's own checks still decide."""
+    task, ends_on = shift.task, to_local(shift.ends_at).date()
+    found = []
+    if task.requires_insurance:
+        found.append(_users.c.insurance_valid_until >= ends_on)
+    if task.requires_qualification:
+        found.append(
+            sa.exists().where(
+                Qualification.user_id == _users.c.id,
+                Qualification.code == task.requires_qualification,
+                sa.or_(Qualification.valid_until.is_(None), Qualification.valid_until >= ends_on),
+            )
+        )
+    if claim_rules.is_night(shift.starts_at, shift.ends_at):
+        found.append(_users.c.birth_date <= _years_before(to_local(shift.starts_at).date(), claim_rules.ADULT_AGE))
+    return found
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 def paging_for(shift_id: int) -> Callout | None:

@@ -215,7 +215,7 @@ def pick(callout: Callout, shift: Shift, size: int) -> list[int]:
         return []
     requirement = Requirement.of(task.type, task.required_skills)
     target = OpenShift.of(shift.id, task.id, shift.starts_at, shift.ends_at, shift.places_left)
-    limit = POOL_FACTOR * size
+    limit, gates = POOL_FACTOR * size, queries.gates(shift)
     while True:
         found = match_queries.nearest_volunteers(
             task.id,
@@ -225,7 +225,8 @@ def pick(callout: Callout, shift: Shift, size: int) -> list[int]:
             requirement,
             {target.band},
             limit,
-            told=queries.not_paged_by(callout.id),
+            told=queries.paged_by(callout.id),
+            where=gates,
         )
         chosen = _fit(callout, shift, target, requirement, found, size)
         if len(chosen) >= size or len(found) < limit or limit >= POOL_MAX:
