@@ -6,6 +6,7 @@ import sqlalchemy as sa
 import time_machine
 
 from tests.callouts.conftest import pages
+from tests.conftest import english
 from volunteer_hub.callouts import services
 from volunteer_hub.callouts.models import CalloutPage
 from volunteer_hub.claims.models import Attendance, Claim, ClaimStatus
@@ -248,7 +249,7 @@ def test_a_shift_under_way_can_be_called_for_and_a_yes_takes_a_place(app, api, s
     assert claimed.status_code == 201 and claimed.json["status"] == "confirmed"
 
 
-def test_reviewers_see_the_communitys_call_outs(app, api, short, near, make_user, grant, api_token):
+def test_reviewers_see_the_communitys_call_outs(app, api, short, near, make_user, grant, api_token, login, new_client):
     person = near(0.5)
     callout_id = start(api, short, needed=1).json["id"]
     answer(api, pages(app, callout_id)[person.id])
@@ -261,3 +262,5 @@ def test_reviewers_see_the_communitys_call_outs(app, api, short, near, make_user
     assert stats.json["callouts"] == 1 and stats.json["filled"] == 1 and stats.json["share_filled"] == 1.0
     assert stats.json["median_time_to_fill_s"] is not None
     assert api.get(f"/orgs/{short['org'].id}/callouts/stats", token=api_token(make_user())).status_code == 403
+    page = login(reviewer, english(new_client())).get(f"/review/{short['org'].id}").get_data(as_text=True)
+    assert 'data-callouts="1"' in page and "Median time to fill" in page
