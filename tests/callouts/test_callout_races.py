@@ -8,7 +8,9 @@ import sqlalchemy as sa
 from tests.callouts.conftest import pages
 from tests.claims.test_concurrency import claim_call, confirmed_in_db, run_concurrently
 from volunteer_hub.callouts.models import Callout, CalloutPage
+from volunteer_hub.claims.models import Claim
 from volunteer_hub.extensions import db
+from volunteer_hub.notifications.models import Notification
 
 
 def answer_call(app, token):
@@ -35,6 +37,9 @@ def test_thirty_yes_at_once_for_three_places_confirm_exactly_three(app, api, sho
     with app.app_context():
         callout = db.session.get(Callout, callout_id)
         assert (callout.status, callout.filled) == ("filled", 3)
+        told = db.session.execute(sa.select(Notification.user_id).where(Notification.kind == "callout_confirmed"))
+        confirmed = db.session.execute(sa.select(Claim.user_id).where(Claim.status == "confirmed"))
+        assert sorted(told.scalars()) == sorted(confirmed.scalars())  # each told the meeting point once
 
 
 def test_call_out_answers_racing_ordinary_claims_never_overfill_the_shift(app, api, short, near, api_token):

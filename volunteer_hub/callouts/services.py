@@ -360,12 +360,14 @@ def _record(page_id: int, said: str, claim_id: int | None) -> None:
 
 def _settle(callout_id: int) -> None:
     """Filled when its places are taken or the shift is full: stop paging and tell everyone confirmed through it
-    where to meet, with the organizer's message."""
+    where to meet, with the organizer's message. Run after every "yes": a yes recorded just after another one
+    filled the call-out is told too (the notification's dedupe key tells each person once)."""
     callout = db.session.get(Callout, callout_id, populate_existing=True)
     shift = db.session.get(Shift, callout.shift_id, populate_existing=True)
-    if callout.filled < callout.needed and shift.places_left > 0:
-        return
-    if not _end(callout.id, CalloutStatus.FILLED, OPEN_STATUSES):
+    full = callout.filled >= callout.needed or shift.places_left == 0
+    if callout.status in OPEN_STATUSES and full:
+        _end(callout.id, CalloutStatus.FILLED, OPEN_STATUSES)
+    elif callout.status != CalloutStatus.FILLED:
         return
     about = _about(shift)
     notify_many(
