@@ -14,6 +14,7 @@ from volunteer_hub.core.timeutil import now
 from volunteer_hub.extensions import db
 from volunteer_hub.messaging.models import DevMessage
 from volunteer_hub.notifications.models import Notification
+from volunteer_hub.tasks.models import Shift
 
 
 def start(api, short, **body):
@@ -236,6 +237,13 @@ def test_a_call_out_asks_at_most_the_free_places_of_a_shift_not_ended(app, api, 
     assert response.status_code == 409 and response.json["error"]["code"] == "shift_ended"
     stranger = api.post(f"/shifts/{short['shift_id']}/callouts", json={"needed": 1}, token=api_token(make_user()))
     assert stranger.status_code == 403
+    drawn = make_task(short["org"], shifts=[(timedelta(hours=3), 4, 5)])
+    with app.app_context():
+        shift = db.session.get(Shift, drawn.shifts[0].id)
+        shift.lottery_until = shift.starts_at - timedelta(hours=1)
+        db.session.commit()
+    response = api.post(f"/shifts/{drawn.shifts[0].id}/callouts", json={"needed": 1}, token=short["token"])
+    assert response.status_code == 409 and response.json["error"]["code"] == "lottery_open"
 
 
 def test_a_shift_under_way_can_be_called_for_and_a_yes_takes_a_place(app, api, short, make_task, near):

@@ -20,6 +20,10 @@ def check_can_call(shift: Shift, needed: int) -> None:
     """A call-out is for a shift of an open task that has not ended and has places left, for at most those."""
     claim_rules.check_not_ended(shift)
     claim_rules.check_task_open(shift.task)
+    if shift.lottery_until is not None and shift.lottery_drawn_at is None:
+        raise Conflict(
+            _l("Places on this shift are drawn by lottery; call for help after the draw."), code="lottery_open"
+        )
     if shift.places_left <= 0:
         raise Conflict(_l("This shift has no free places."), code="shift_full")
     if not 1 <= needed <= shift.places_left:
