@@ -381,8 +381,8 @@ def _seed_shift_under_way(organizer, volunteer, community) -> None:
 
 def _seed_short_shift(organizer, community) -> None:
     """A shift of 王书记's community starting in an hour and a half with nobody on it yet: the roster offers the
-    集结令 (call for help). The first team members accept urgent calls at night, so their pages (with the answer
-    links) show in /dev/messages at any hour of the demo."""
+    集结令 (call for help). The team's members accept urgent calls at night, so their pages (with the answer links)
+    show in /dev/messages at any hour of the demo."""
     soon = now().replace(second=0, microsecond=0) + timedelta(minutes=90)
     tasks.post_task(
         organizer,
@@ -395,7 +395,7 @@ def _seed_short_shift(organizer, community) -> None:
         address="白石龙地铁站B出口",
         shifts=[{"starts_at": soon, "ends_at": soon + timedelta(hours=3), "capacity": 2}],
     )
-    phones = ["+86" + phone for phone, *_ in TEAM_MEMBERS[:4]]
+    phones = ["+86" + phone for phone, *_ in TEAM_MEMBERS]
     db.session.execute(sa.update(User).where(User.phone.in_(phones)).values(urgent_in_quiet_hours=True))
     db.session.commit()
 
