@@ -2,13 +2,17 @@
 each, released together by a barrier), then the responses and the database are checked."""
 
 from collections import Counter
+from datetime import timedelta
 
 import sqlalchemy as sa
+import time_machine
 
 from tests.callouts.conftest import pages
 from tests.claims.test_concurrency import claim_call, confirmed_in_db, run_concurrently
+from volunteer_hub.callouts import services
 from volunteer_hub.callouts.models import Callout, CalloutPage
 from volunteer_hub.claims.models import Claim
+from volunteer_hub.core.timeutil import now
 from volunteer_hub.extensions import db
 from volunteer_hub.notifications.models import Notification
 
@@ -91,3 +95,22 @@ def test_two_organizers_starting_at_once_get_one_call_out_and_nobody_is_paged_tw
     with app.app_context():
         assert db.session.execute(sa.select(sa.func.count()).select_from(Callout)).scalar_one() == 1
         assert db.session.execute(sa.select(sa.func.count()).select_from(CalloutPage)).scalar_one() == 3
+
+
+def test_the_wave_job_running_twice_at_once_pages_one_wave(app, api, short, near):
+    for i in range(10):
+        near(0.2 + i * 0.1)
+    api.post(f"/shifts/{short['shift_id']}/callouts", json={"needed": 1, "wave_size": 2}, token=short["token"])
+
+    def job():
+        with app.app_context():
+            return services.send_due_waves()
+
+    with time_machine.travel(now() + timedelta(minutes=6), tick=False):
+        paged = run_concurrently(app, [job for _ in range(4)])
+
+    assert sorted(paged) == [0, 0, 0, 2]
+    with app.app_context():
+        rows = db.session.execute(sa.select(CalloutPage.user_id, CalloutPage.wave)).all()
+    assert sorted(wave for _, wave in rows) == [1, 1, 2, 2]
+    assert len({user_id for user_id, _ in rows}) == 4
