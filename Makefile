@@ -88,6 +88,7 @@ bench-micro: setup
 	$(BIN)/python bench/rota_bench.py
 	$(BIN)/python bench/fanout.py $(if $(BENCH_DATABASE_URL),--database $(BENCH_DATABASE_URL))
 	$(BIN)/python bench/sms_send.py $(if $(BENCH_DATABASE_URL),--database $(BENCH_DATABASE_URL))
+	$(BIN)/python bench/callout_bench.py $(if $(BENCH_CALLOUT_DATABASE_URL),--database $(BENCH_CALLOUT_DATABASE_URL)) $(if $(BENCH_MATCHING_DATABASE_URL),--matching-database $(BENCH_MATCHING_DATABASE_URL))
 
 ## 1,000,000 volunteers and 100,000 open tasks over Shenzhen for the matching benchmark (about 30 s).
 bench-data: setup

@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from volunteer_hub.accounts.views import bp as accounts
     from volunteer_hub.api import init_api
     from volunteer_hub.attendance.views import bp as attendance
+    from volunteer_hub.callouts.views import bp as callouts
     from volunteer_hub.certificates.views import bp as certificates
     from volunteer_hub.claims.views import bp as claims
     from volunteer_hub.help.views import bp as help_pages
@@ -140,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
         lottery,
         rotas,
         outreach,
+        callouts,
     ):
         app.register_blueprint(blueprint)
     init_api(app)

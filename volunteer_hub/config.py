@@ -189,6 +189,9 @@ def load(instance_path: str) -> dict:
         # Organizers' messages: per sender (page and API together), and per shift, task or team messaged.
         "ORGANIZER_MESSAGE_LIMIT_PER_SENDER": env.str("ORGANIZER_MESSAGE_LIMIT_PER_SENDER", "20/hour;100/day"),
         "ORGANIZER_MESSAGE_LIMIT_PER_TARGET": env.str("ORGANIZER_MESSAGE_LIMIT_PER_TARGET", "6/hour;20/day"),
+        # Urgent call-outs (集结令): how long a page's one-tap answer link works, and the default search radius.
+        "CALLOUT_LINK_MAX_AGE_S": env.int("CALLOUT_LINK_MAX_AGE_S", 12 * 3600),
+        "CALLOUT_RADIUS_KM": env.float("CALLOUT_RADIUS_KM", 5.0),
         "RATELIMIT_ENABLED": env.bool("RATELIMIT_ENABLED", True),
         # Domain knobs (units in the names).
         "NEARBY_RADIUS_KM": env.float("NEARBY_RADIUS_KM", 5.0),

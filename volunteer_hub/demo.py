@@ -275,6 +275,7 @@ def seed() -> None:
     posted = [_post(admin, communities, spec) for spec in TASKS]
     _seed_self_organisation(admin, users, bsl)
     _seed_shift_under_way(users[ORGANIZER.phone], users[VOLUNTEER.phone], bsl)
+    _seed_short_shift(users[ORGANIZER.phone], bsl)
     _skip_matching_of_seeded_tasks()
     # A few volunteers already signed up, so rosters and "my shifts" are not empty.
     checkpoint = posted[0]
@@ -375,6 +376,27 @@ def _seed_shift_under_way(organizer, volunteer, community) -> None:
     shift.starts_at -= timedelta(minutes=75)
     shift.ends_at -= timedelta(minutes=75)
     task.refresh_schedule()  # the lists read "has a shift still to start" from it
+    db.session.commit()
+
+
+def _seed_short_shift(organizer, community) -> None:
+    """A shift of 王书记's community starting in an hour and a half with nobody on it yet: the roster offers the
+    集结令 (call for help). The team's members accept urgent calls at night, so their pages (with the answer links)
+    show in /dev/messages at any hour of the demo."""
+    soon = now().replace(second=0, microsecond=0) + timedelta(minutes=90)
+    tasks.post_task(
+        organizer,
+        org_id=community.id,
+        title="白石龙地铁站口应急疏导",
+        type="checkpoint",
+        description=_description("checkpoint"),
+        lat=community.lat + 30 / METRES_PER_DEGREE,
+        lon=community.lon - 50 / METRES_PER_DEGREE,
+        address="白石龙地铁站B出口",
+        shifts=[{"starts_at": soon, "ends_at": soon + timedelta(hours=3), "capacity": 2}],
+    )
+    phones = ["+86" + phone for phone, *_ in TEAM_MEMBERS]
+    db.session.execute(sa.update(User).where(User.phone.in_(phones)).values(urgent_in_quiet_hours=True))
     db.session.commit()
 
 

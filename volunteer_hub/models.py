@@ -3,6 +3,7 @@
 from volunteer_hub.accounts.models import AuthToken, Qualification, User, UserSkill, VerificationCode
 from volunteer_hub.attendance.models import AttendanceEvent
 from volunteer_hub.audit.models import AuditEvent
+from volunteer_hub.callouts.models import Callout, CalloutPage
 from volunteer_hub.certificates.models import Certificate
 from volunteer_hub.claims.models import Claim
 from volunteer_hub.help.models import HelpRequest
@@ -24,6 +25,8 @@ __all__ = [
     "AuditEvent",
     "AuthToken",
     "BranchMember",
+    "Callout",
+    "CalloutPage",
     "Certificate",
     "Claim",
     "Delivery",

@@ -55,6 +55,7 @@ DEFAULT_PARAMS = {
     "branch_id": "branch",
     "invitation_id": "invitation",
     "message_id": "message",
+    "callout_id": "callout",
     "subscription_id": "push_subscription",
 }
 
@@ -136,6 +137,18 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_outreach.message_team", "POST"): rule(TEAM_LEAD, json={"text": "周六集合"}),
     ("api_outreach.get_message", "GET"): rule(MANAGE_A),
     ("api_me.acknowledge_notification", "POST"): rule(OWNER),
+    # --- urgent call-outs: the task's organizers start and follow them; the answer link's token alone answers ---
+    ("callouts.start", "GET"): rule(MANAGE_A),
+    ("callouts.start", "POST"): rule(MANAGE_A, form={"needed": "1"}),
+    ("callouts.show", "GET"): rule(MANAGE_A),
+    ("callouts.cancel", "POST"): rule(MANAGE_A),
+    ("callouts.answer", "GET"): rule(EVERYONE, params={"token": "callout_token"}),
+    ("callouts.answer", "POST"): rule(EVERYONE, params={"token": "callout_token"}, form={"answer": "no"}),
+    ("api_callouts.start_callout", "POST"): rule(MANAGE_A, json={"needed": 1}),
+    ("api_callouts.get_callout", "GET"): rule(MANAGE_A),
+    ("api_callouts.cancel_callout", "POST"): rule(MANAGE_A),
+    ("api_callouts.answer_callout", "POST"): rule(EVERYONE, params={"token": "callout_token"}, json={"answer": "no"}),
+    ("api_callouts.callout_stats", "GET"): rule(REVIEW_A),
     # Without a VAPID key (as here) subscribing answers 409: admitted, refused by the state, not the role.
     ("notifications.subscribe_push", "POST"): rule(SIGNED_IN),
     ("notifications.unsubscribe_push", "DELETE"): rule(OWNER),

@@ -25,6 +25,9 @@ import time_machine
 from volunteer_hub.accounts.models import User
 from volunteer_hub.attendance import services as attendance
 from volunteer_hub.attendance import tokens as checkin_tokens
+from volunteer_hub.callouts import rules as callout_rules
+from volunteer_hub.callouts import services as callouts
+from volunteer_hub.callouts.models import CalloutPage
 from volunteer_hub.certificates import services as certificates
 from volunteer_hub.claims import services as claims
 from volunteer_hub.extensions import db
@@ -100,6 +103,8 @@ class World:
     invitation: int  # V's invitation to a second branch, waiting for V's answer
     message: int  # the organizer's message to the future shift (V is on it)
     push_subscription: int  # V's browser, subscribed to Web Push
+    callout: int  # the organizer's call-out for 1 more person on the future shift, paging
+    callout_token: str  # the answer link's token of one volunteer it paged
 
     @property
     def volunteer(self) -> User:
@@ -202,6 +207,8 @@ def build(app, make_user, traveller) -> World:
         db.session.add(browser)
         db.session.commit()
         message = outreach.send_to_shift(organizer, future_shift, "明早请准时到岗。")
+        callout, _ = callouts.start(organizer, future_shift, needed=1)
+        paged = db.session.query(CalloutPage).filter_by(callout_id=callout.id).order_by(CalloutPage.id).first()
         return World(
             users=users,
             city=city,
@@ -224,6 +231,8 @@ def build(app, make_user, traveller) -> World:
             checkin_token=checkin_tokens.issue(future_shift.id).token,
             message=message.id,
             push_subscription=browser.id,
+            callout=callout.id,
+            callout_token=callout_rules.answer_token(callout.id, paged.user_id),
             **extra,
         )
 

@@ -22,6 +22,7 @@ def init_api(app) -> None:
     from volunteer_hub.api import (
         accounts,
         attendance,
+        callouts,
         certificates,
         claims,
         hours,
@@ -66,6 +67,7 @@ def init_api(app) -> None:
         outreach,
         push_api,
         channels_api,
+        callouts,
     ):
         # Bearer tokens, not cookies, authenticate the API, so it needs no CSRF token.
         csrf.exempt(module.blp)

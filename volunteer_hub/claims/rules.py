@@ -14,7 +14,7 @@ from volunteer_hub.claims import queries
 from volunteer_hub.claims.models import Claim, ClaimStatus
 from volunteer_hub.core import formatting
 from volunteer_hub.core.errors import Conflict
-from volunteer_hub.core.timeutil import local_day_bounds, to_local
+from volunteer_hub.core.timeutil import local_day_bounds, now, to_local
 from volunteer_hub.extensions import db
 from volunteer_hub.tasks.models import Shift, Task, TaskStatus
 from volunteer_hub.tasks.rules import MAX_HOURS_IN_24
@@ -44,6 +44,11 @@ def check_task_open(task: Task) -> None:
 def check_not_started(shift: Shift) -> None:
     if shift.has_started:
         raise Conflict(_l("This shift has already started."), code="shift_started")
+
+
+def check_not_ended(shift: Shift) -> None:
+    if shift.ends_at <= now():
+        raise Conflict(_l("This shift has already ended."), code="shift_ended")
 
 
 @dataclass(frozen=True)

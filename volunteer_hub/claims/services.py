@@ -49,11 +49,17 @@ def get_own_claim(user: User, claim_id) -> Claim:
     return claim
 
 
-def claim_shift(user: User, shift: Shift | ShiftTerms, *, health_declared: bool = False) -> Claim:
+def claim_shift(
+    user: User, shift: Shift | ShiftTerms, *, health_declared: bool = False, under_way: bool = False
+) -> Claim:
     """Claim a place: confirmed when there is room, pending when the task needs approval, else waitlisted;
-    during a lottery sign-up window, an entry in the draw."""
+    during a lottery sign-up window, an entry in the draw. ``under_way=True`` (an organizer's call-out for help)
+    also accepts a shift that has started and not ended; every other rule applies all the same."""
     rules.check_task_open(shift.task)
-    rules.check_not_started(shift)
+    if under_way:
+        rules.check_not_ended(shift)
+    else:
+        rules.check_not_started(shift)
     rules.check_requirements(user, shift, health_declared=health_declared)
     if shift.lottery_until is not None and shift.lottery_drawn_at is None and now() >= shift.lottery_until:
         raise Conflict(

@@ -43,9 +43,15 @@ def _skill_groups(requirement: Requirement) -> list[list[str]]:
     return [*groups, sorted(requirement.any_of)] if requirement.any_of else groups
 
 
-def _could_fit(task_id: int, requirement: Requirement, bands: set[str], *, held: list[str] | None = None) -> list:
+def _could_fit(
+    task_id: int, requirement: Requirement, bands: set[str], *, held: list[str] | None = None, told=None, where=()
+) -> list:
     """Conditions on a volunteer row, cheapest first: active, not opted out, usually free in one of bands,
-    holding the required skills (but the group ``held``, already ensured), never told about this task."""
+    holding the required skills (but the group ``held``, already ensured), never told about this task (or, when
+    given, not ``told``: a condition on the volunteer row, such as "paged by this call-out already"), and the
+    caller's own conditions ``where`` on the volunteer row."""
+    if told is None:
+        told = sa.exists().where(MatchNotice.task_id == task_id, MatchNotice.user_id == _users.c.id)
     return [
         _users.c.active.is_(True),
         _users.c.match_opt_out.is_(False),
@@ -55,7 +61,8 @@ def _could_fit(task_id: int, requirement: Requirement, bands: set[str], *, held:
             for group in _skill_groups(requirement)
             if group != held
         ),
-        ~sa.exists().where(MatchNotice.task_id == task_id, MatchNotice.user_id == _users.c.id),
+        ~told,
+        *where,
     ]
 
 
@@ -91,10 +98,20 @@ def _rarest_group(requirement: Requirement) -> tuple[int, list[str]]:
 
 
 def nearest_volunteers(
-    task_id: int, lat: float, lon: float, radius_km: float, requirement: Requirement, bands: set[str], limit: int
+    task_id: int,
+    lat: float,
+    lon: float,
+    radius_km: float,
+    requirement: Requirement,
+    bands: set[str],
+    limit: int,
+    *,
+    told=None,
+    where=(),
 ) -> list[tuple[sa.Row, float]]:
     """(volunteer row, exact km) of up to ``limit`` volunteers nearest (lat, lon) within radius_km who could
-    fit (see _could_fit), nearest first.
+    fit (see _could_fit; ``told`` replaces "told about this task" by another exclusion, ``where`` adds conditions),
+    nearest first.
 
     Reading every volunteer of a 5 km box costs tens of milliseconds in a city of a million. A task that
     needs a skill held by fewer than HOLDERS_CAP volunteers citywide reads those holders instead. Otherwise
@@ -107,13 +124,13 @@ def nearest_volunteers(
             conditions = [
                 *_in_box(lat, lon, radius_km, indexed=False),
                 held,
-                *_could_fit(task_id, requirement, bands, held=group),
+                *_could_fit(task_id, requirement, bands, held=group, told=told, where=where),
             ]
             return sorted(
                 (pair for pair in _nearest(conditions, lat, lon, limit) if pair[1] <= radius_km),
                 key=lambda pair: pair[1],
             )
-    could_fit = _could_fit(task_id, requirement, bands)
+    could_fit = _could_fit(task_id, requirement, bands, told=told, where=where)
     radius = radius_km / 8
     while True:
         found = _nearest([*_in_box(lat, lon, radius), *could_fit], lat, lon, limit)

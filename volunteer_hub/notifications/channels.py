@@ -18,7 +18,11 @@ SMS_TASK_MAX = 20  # providers cap a variable's length (Alibaba Cloud: 35 charac
 
 
 def link(note: Notification) -> str:
-    """Where a tap on the message leads: the task's page, else the inbox."""
+    """Where a tap on the message leads: its own link when it carries one (a call-out's personal answer page),
+    else the task's page, else the inbox."""
+    own = (note.params or {}).get("link")
+    if own:
+        return own
     if note.task_id:
         return external_url("tasks.detail", task_id=note.task_id)
     return external_url("notifications.inbox")

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import get_locale
 from flask_login import current_user
 
+from volunteer_hub.callouts import queries as callout_queries
 from volunteer_hub.core.errors import Conflict
 from volunteer_hub.core.timeutil import now, to_local
 from volunteer_hub.orgs import permissions
@@ -60,6 +61,7 @@ def _dashboard_page(org):
         trend=display.sparkline([minutes for _day, minutes in board.trend]),
         chart=display.trend_chart(board.trend, board.period.trend_unit == "month"),
         export_form=ExportForm(formdata=None, data=form.query(period)),
+        callouts=callout_queries.community_stats(org),
     )
 
 
