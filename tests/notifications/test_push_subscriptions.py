@@ -278,3 +278,27 @@ def test_the_service_worker_is_served_from_the_root_as_javascript_and_revalidate
         image = client.get(path, buffered=True)
         assert image.status_code == 200 and image.mimetype == "image/png", path
         image.close()
+
+
+def test_logging_out_forgets_the_browser_that_login_subscribed(app, client, login, vapid, make_user):
+    """A shared phone: after the volunteer logs out, the next person using it never sees their notifications."""
+    user = make_user()
+    login(user)
+    token = re.search(r'data-csrf="([^"]+)"', client.get("/me").get_data(as_text=True)).group(1)
+    assert client.post("/me/push-subscriptions", json=body(), headers={"X-CSRFToken": token}).status_code == 201
+
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/me")})
+
+    assert stored(app, user) == []
+
+
+def test_revoking_an_api_token_forgets_the_browsers_it_subscribed(app, api, vapid, person, make_user, api_token):
+    api.post("/me/push-subscriptions", json=body(FCM + "app"), token=person.token)
+    other = make_user()
+    kept = api_token(other)
+    api.post("/me/push-subscriptions", json=body(FCM + "kept"), token=kept)
+
+    assert api.delete("/auth/token", token=person.token).status_code == 204
+
+    assert stored(app, person) == []
+    assert [row.endpoint for row in stored(app, other)] == [FCM + "kept"]

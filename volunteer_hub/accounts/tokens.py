@@ -78,6 +78,14 @@ def _unloaded_user(user_id: int) -> User:
     return user
 
 
+def token_id(raw: str | None) -> int | None:
+    """The id of the session or token row behind this secret (what belongs to one login, e.g. a browser's push
+    subscription, is tied to it and goes with it), or None."""
+    if not raw:
+        return None
+    return db.session.execute(sa.select(AuthToken.id).where(AuthToken.token_hash == _digest(raw))).scalar_one_or_none()
+
+
 def revoke(raw: str) -> None:
     db.session.execute(sa.delete(AuthToken).where(AuthToken.token_hash == _digest(raw)))
 

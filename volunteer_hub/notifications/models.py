@@ -74,6 +74,9 @@ class PushSubscription(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The login (web session or API token) that subscribed it: logging out, a password change or reset (which end
+    # every login) take the subscription with them, so a shared phone stops showing the last person's notices.
+    auth_token_id: Mapped[int | None] = mapped_column(sa.ForeignKey("auth_tokens.id", ondelete="CASCADE"), index=True)
     endpoint: Mapped[str] = mapped_column(sa.String(1000), unique=True)
     p256dh: Mapped[str] = mapped_column(sa.String(200))
     auth: Mapped[str] = mapped_column(sa.String(64))

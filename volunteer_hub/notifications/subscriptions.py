@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
+from volunteer_hub.accounts import tokens
 from volunteer_hub.core.db import is_sqlite
 from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
 from volunteer_hub.core.timeutil import now
@@ -35,11 +36,18 @@ def push_available() -> bool:
 def subscribe(user, endpoint, p256dh, auth, *, user_agent: str | None = None) -> PushSubscription:
     """Keep the browser subscription ``endpoint`` for ``user``; returns it. Subscribing the same endpoint again
     refreshes its keys, and moves it to ``user`` when someone else had it (the browser now belongs to whoever
-    subscribed last). Past MAX_PER_USER the subscription subscribed or refreshed longest ago is forgotten."""
+    subscribed last). It belongs to the login that subscribed it and ends with it (logout, password change).
+    Past MAX_PER_USER the subscription subscribed or refreshed longest ago is forgotten."""
     if not push_available():
         raise Conflict(_l("This site does not send push notifications."), code="push_unavailable")
     endpoint, p256dh, auth = _checked(endpoint, p256dh, auth)
-    values = {"user_id": user.id, "p256dh": p256dh, "auth": auth, "user_agent": (user_agent or "")[:200] or None}
+    values = {
+        "user_id": user.id,
+        "auth_token_id": tokens.token_id(user.login_token),
+        "p256dh": p256dh,
+        "auth": auth,
+        "user_agent": (user_agent or "")[:200] or None,
+    }
     insert = sqlite.insert if is_sqlite(db.session) else postgresql.insert
     statement = insert(PushSubscription).values(endpoint=endpoint, created_at=now(), **values)
     db.session.execute(
