@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.claims_http import prepare  # noqa: E402
+from bench.stores import run_stores  # noqa: E402
 from volunteer_hub import create_app  # noqa: E402
 from volunteer_hub.core import redis as embedded_redis  # noqa: E402
 from volunteer_hub.extensions import db  # noqa: E402
@@ -73,14 +74,7 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=400, help="claims per app and round")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    out = ROOT / "bench" / "out" / time.strftime("%Y%m%d-%H%M%S")
-    out.mkdir(parents=True, exist_ok=True)
-    url = (
-        args.database.replace("postgresql://", "postgresql+psycopg://", 1)
-        if args.database
-        else f"sqlite:///{out / 'cost.db'}"
-    )
-    redis_url = os.environ.get("REDIS_URL") or embedded_redis.start_embedded(str(out))
+    out, url, redis_url = run_stores(args.database, "cost")
     claims = Claims(prepare(url, redis_url, out))
     app = create_app(
         {

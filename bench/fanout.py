@@ -18,7 +18,6 @@ work, waiting, or other processes on a shared machine). Then the rows written an
 """
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -29,12 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.matching_data import create_schema  # noqa: E402
+from bench.stores import run_stores  # noqa: E402
 from volunteer_hub import create_app  # noqa: E402
 from volunteer_hub.accounts.models import User  # noqa: E402
-from volunteer_hub.core import redis as embedded_redis  # noqa: E402
 from volunteer_hub.core.timeutil import now  # noqa: E402
 from volunteer_hub.core.transactions import atomic  # noqa: E402
 from volunteer_hub.extensions import db  # noqa: E402
+from volunteer_hub.messaging.push import new_private_key  # noqa: E402
 from volunteer_hub.notifications import services  # noqa: E402
 from volunteer_hub.notifications.models import Delivery  # noqa: E402
 from volunteer_hub.outbox import services as outbox  # noqa: E402
@@ -62,7 +62,7 @@ def make_app(url: str, redis_url: str):
             "SECRET_KEY": "bench",
             "SMS_SENDER": "dev",
             "EMAIL_SENDER": "dev",
-            "VAPID_PRIVATE_KEY": "bench-not-a-key",  # push rows are planned; none is sent here
+            "VAPID_PRIVATE_KEY": new_private_key(),  # push rows are planned; none is sent here
             "RATELIMIT_ENABLED": False,
         }
     )
@@ -156,14 +156,7 @@ def main() -> None:
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    out = ROOT / "bench" / "out" / time.strftime("%Y%m%d-%H%M%S")
-    out.mkdir(parents=True, exist_ok=True)
-    url = (
-        args.database.replace("postgresql://", "postgresql+psycopg://", 1)
-        if args.database
-        else f"sqlite:///{out / 'fanout.db'}"
-    )
-    redis_url = os.environ.get("REDIS_URL") or embedded_redis.start_embedded(str(out))
+    _, url, redis_url = run_stores(args.database, "fanout")
     backend = "PostgreSQL" if args.database else "SQLite"
     print(f"fan-out of one notification to {args.recipients:,} recipients, {backend}, PLAN_BATCH {services.PLAN_BATCH}")
     totals = []

@@ -20,7 +20,6 @@ the CPU of this process per send, after --warm-up sends in each way.
 
 import argparse
 import cProfile
-import os
 import pstats
 import statistics
 import sys
@@ -35,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.fanout import add_users, make_app  # noqa: E402
 from bench.matching_data import create_schema  # noqa: E402
+from bench.stores import run_stores  # noqa: E402
 from volunteer_hub.core import queue  # noqa: E402
-from volunteer_hub.core import redis as embedded_redis  # noqa: E402
 from volunteer_hub.core.transactions import atomic  # noqa: E402
 from volunteer_hub.extensions import db  # noqa: E402
 from volunteer_hub.messaging import sms  # noqa: E402
@@ -183,14 +182,7 @@ def main() -> None:
     )
     parser.add_argument("--warm-up", type=int, default=100)
     args = parser.parse_args()
-    out = ROOT / "bench" / "out" / time.strftime("%Y%m%d-%H%M%S")
-    out.mkdir(parents=True, exist_ok=True)
-    url = (
-        args.database.replace("postgresql://", "postgresql+psycopg://", 1)
-        if args.database
-        else f"sqlite:///{out / 'sms_send.db'}"
-    )
-    redis_url = os.environ.get("REDIS_URL") or embedded_redis.start_embedded(str(out))
+    _, url, redis_url = run_stores(args.database, "sms_send")
     sms.SENDERS["dev"] = f"{__name__}.NullSmsSender"
     per_way = args.sends + args.warm_up
     pairs = prepare(url, redis_url, 3 * per_way)
