@@ -40,4 +40,6 @@ class AttendanceEvent(db.Model):
     distance_m: Mapped[float | None]  # from the task's point, geodesic
     device: Mapped[str | None] = mapped_column(sa.String(64))  # a hash identifying the phone, for anomaly flags
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)  # for one recorded offline: the phone's time
+    offline: Mapped[bool] = mapped_column(default=False)  # queued on the phone without a network, sent later
+    received_at: Mapped[datetime | None]  # for one recorded offline: when the server received it

@@ -59,6 +59,8 @@ class Task(db.Model):
     checkin_radius_m: Mapped[int] = mapped_column(default=300)  # check-in is accepted within this of the point
     leader_name: Mapped[str] = mapped_column(sa.String(50), default="")  # 活动负责人, on every service record
     requires_approval: Mapped[bool] = mapped_column(default=False)
+    # when a shift's relief alarm fires, a call-out for the missing places starts by itself (posts.relief)
+    auto_callout: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(sa.String(16), default=TaskStatus.OPEN)
     # Start of the last shift and end of the last shift: "has a future shift" and "completed" without a join.
     last_start_at: Mapped[datetime | None] = mapped_column(index=True)
