@@ -9,8 +9,7 @@ from volunteer_hub.notifications.texts import notification_text, task_and_when
 @notification_text("relief_alarm")
 def relief_alarm(p: dict) -> str:
     return _(
-        "接班未到 / Relief missing: “%(task)s” %(when)s is short of %(missing)s people on the post. "
-        "See the staffing board.",
+        "Relief missing: “%(task)s” %(when)s is short of %(missing)s people on the post. See the staffing board.",
         missing=p.get("missing", ""),
         **task_and_when(p),
     )
