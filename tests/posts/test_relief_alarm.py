@@ -8,6 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from tests.posts.conftest import check_in, notes, place
+from volunteer_hub.accounts.models import User
 from volunteer_hub.callouts.models import Callout
 from volunteer_hub.extensions import db
 from volunteer_hub.posts import jobs, services
@@ -23,7 +24,8 @@ def alarms(app) -> list[ReliefAlarm]:
 
 
 def run(app) -> dict:
-    with app.test_request_context():
+    """One run of the job's work, as the worker runs it: an app context, no request."""
+    with app.app_context():
         return services.raise_relief_alarms()
 
 
@@ -46,7 +48,7 @@ def test_the_alarm_fires_once_and_tells_the_right_people_urgently(app, post, mak
 
 
 def test_the_recurring_job_fires_once_across_periods(app, post, clock):
-    with app.test_request_context():
+    with app.app_context():
         jobs.raise_relief_alarms()
         clock.shift(timedelta(seconds=61))
         jobs.raise_relief_alarms()
@@ -61,7 +63,7 @@ def test_two_concurrent_runs_fire_once(app, post):
 
     def worker():
         try:
-            with app.test_request_context():
+            with app.app_context():
                 barrier.wait()
                 results.append(services.raise_relief_alarms()["fired"])
                 db.session.remove()
@@ -176,3 +178,16 @@ def test_no_stay_once_the_relief_arrived(app, post, api, api_token, make_user, c
 
     assert response.status_code == 409
     assert response.get_json()["error"]["code"] == "relief_arrived"
+
+
+def test_turning_auto_call_out_on_during_an_alarm_starts_the_call_out_once(app, post):
+    run(app)
+    with app.test_request_context():
+        task = db.session.get(Task, post.task.id)
+        organizer = db.session.get(User, post.organizer.id)
+        services.set_auto_callout(organizer, task, True)
+        services.set_auto_callout(organizer, task, True)
+        callouts = list(db.session.execute(sa.select(Callout)).scalars())
+
+        assert [(c.shift_id, c.needed) for c in callouts] == [(post.afternoon, 2)]
+        assert db.session.execute(sa.select(ReliefAlarm.callout_id)).scalar_one() == callouts[0].id

@@ -194,6 +194,22 @@ def alarms_to_clear() -> list[int]:
     )
 
 
+def alarms_awaiting_callout(task_id: int, at: datetime) -> list[int]:
+    """Ids of the task's alarms not cleared, without a call-out, on shifts that have not ended."""
+    return list(
+        db.session.execute(
+            sa.select(ReliefAlarm.id)
+            .join(Shift, Shift.id == ReliefAlarm.shift_id)
+            .where(
+                Shift.task_id == task_id,
+                Shift.ends_at > at,
+                ReliefAlarm.cleared_at.is_(None),
+                ReliefAlarm.callout_id.is_(None),
+            )
+        ).scalars()
+    )
+
+
 def previous_shift(shift: Shift) -> Shift | None:
     """The task's shift that started last before this one (the shift this one relieves)."""
     return db.session.execute(

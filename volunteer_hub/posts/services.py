@@ -178,7 +178,8 @@ def _handover_row(handover: queries.LatestHandover | None) -> dict | None:
 
 
 def set_auto_callout(actor, task: Task, on: bool) -> Task:
-    """Turn the task's automatic call-out on a relief alarm on or off (organizers of the task's subtree)."""
+    """Turn the task's automatic call-out on a relief alarm on or off (organizers of the task's subtree). Turned on
+    while a shift's relief is missing, it starts that call-out at once."""
     permissions.require_manage(actor, task.org)
 
     def work() -> None:
@@ -186,6 +187,9 @@ def set_auto_callout(actor, task: Task, on: bool) -> Task:
         audit.record(actor.id, "posts.auto_callout", "task", task.id, on=on)
 
     atomic(work)
+    if on:
+        for alarm_id in queries.alarms_awaiting_callout(task.id, now()):
+            _start_callout(alarm_id, actor)
     db.session.refresh(task)
     return task
 
@@ -288,15 +292,16 @@ def _tell_everyone(shift: Shift, alarm_id: int, missing: int) -> None:
         )
 
 
-def _start_callout(alarm_id: int) -> None:
+def _start_callout(alarm_id: int, actor: User | None = None) -> None:
     """With the task's auto call-out on, page volunteers for the missing places that are free (an absent confirmed
-    volunteer still holds a place: only free places can be offered). Started once: by the run that fired."""
+    volunteer still holds a place: only free places can be offered). Started once: by the run that fired, or by
+    the organizer turning the option on while the relief is missing (callouts.start keeps one paging per shift)."""
     alarm = db.session.get(ReliefAlarm, alarm_id)
     shift = db.session.get(Shift, alarm.shift_id)
     needed = min(alarm.missing, shift.places_left)
     if not shift.task.auto_callout or needed <= 0:
         return
-    actor = _callout_actor(shift.task)
+    actor = actor or _callout_actor(shift.task)
     if actor is None:
         return
     try:
