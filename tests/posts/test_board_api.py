@@ -168,3 +168,15 @@ def test_the_org_board_counts_open_incidents_per_post(app, post, api, api_token)
     [row] = api.get(f"/orgs/{post.org.id}/board", token=api_token(post.organizer)).get_json()["posts"]
 
     assert row["open_incidents"] == 1
+
+
+def test_a_post_is_listed_once_by_its_shift_under_way(app, post, api, api_token, make_task, make_user):
+    relay = make_task(
+        post.org, title="北门接力", shifts=[(timedelta(minutes=-60), 2, 1), (timedelta(minutes=60), 2, 1)]
+    )
+    place(app, relay.shifts[0].id, make_user(), present=True)
+
+    rows = api.get(f"/orgs/{post.org.id}/board", token=api_token(post.organizer)).get_json()["posts"]
+
+    [row] = [r for r in rows if r["task_id"] == relay.id]
+    assert (row["shift_id"], row["status"], row["under_way"]) == (relay.shifts[0].id, "ok", True)
