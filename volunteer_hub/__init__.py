@@ -117,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     from volunteer_hub.orgs.views import bp as orgs
     from volunteer_hub.outreach.views import bp as outreach
     from volunteer_hub.pages import bp as pages
+    from volunteer_hub.posts.views import bp as posts
     from volunteer_hub.rotas.views import bp as rotas
     from volunteer_hub.stats.views import bp as stats
     from volunteer_hub.tasks.organizer_views import bp as organizer
@@ -142,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
         rotas,
         outreach,
         callouts,
+        posts,
     ):
         app.register_blueprint(blueprint)
     init_api(app)

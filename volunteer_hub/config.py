@@ -192,6 +192,8 @@ def load(instance_path: str) -> dict:
         # Urgent call-outs (集结令): how long a page's one-tap answer link works, and the default search radius.
         "CALLOUT_LINK_MAX_AGE_S": env.int("CALLOUT_LINK_MAX_AGE_S", 12 * 3600),
         "CALLOUT_RADIUS_KM": env.float("CALLOUT_RADIUS_KM", 5.0),
+        # The relief alarm (posts): a shift under way this long with fewer check-ins than places alarms once.
+        "RELIEF_ALERT_MINUTES": env.int("RELIEF_ALERT_MINUTES", 10),
         "RATELIMIT_ENABLED": env.bool("RATELIMIT_ENABLED", True),
         # Domain knobs (units in the names).
         "NEARBY_RADIUS_KM": env.float("NEARBY_RADIUS_KM", 5.0),

@@ -276,6 +276,7 @@ def seed() -> None:
     _seed_self_organisation(admin, users, bsl)
     _seed_shift_under_way(users[ORGANIZER.phone], users[VOLUNTEER.phone], bsl)
     _seed_short_shift(users[ORGANIZER.phone], bsl)
+    _seed_relief_post(users, bsl)
     _skip_matching_of_seeded_tasks()
     # A few volunteers already signed up, so rosters and "my shifts" are not empty.
     checkpoint = posted[0]
@@ -494,3 +495,102 @@ _DESCRIPTIONS = {
 
 def _description(task_type: str) -> str:
     return _DESCRIPTIONS[task_type]
+
+
+# --- issue 25: a post round the clock (the live staffing board and the relief alarm) -------------------------------
+
+RELIEF_POST = "梅花山庄北门卡口值守"
+RELIEF_ABSENT = ("13800138043", "杨帆")  # confirmed on the shift under way, not there
+
+
+def _seed_relief_post(users: dict, community: Organisation) -> None:
+    """A compound gate staffed in 6-hour shifts: an earlier shift ended (its handover written), the next one ended
+    20 minutes ago and its two volunteers are still on the post, the shift under way began 20 minutes ago and nobody
+    has checked in (one of its three places is confirmed), the next begins in under 6 hours. The board shows it red
+    and the relief alarm fires on the job's first run; turning auto call-out on from the post's board then starts a
+    call-out for the two free places (off at first, so the metro exit's call-out walk-through stays alone).
+    Supplies (gloves below their threshold) and an open incident are on the post. Posted as four shifts starting
+    soon and claimed, then moved back 12 h 35 min (like _seed_shift_under_way)."""
+    from volunteer_hub.attendance.models import AttendanceEvent, AttendanceKind, AttendanceMethod
+    from volunteer_hub.claims.models import Attendance
+    from volunteer_hub.handovers.models import Handover, HandoverSupply
+    from volunteer_hub.incidents.models import Incident
+    from volunteer_hub.supplies.models import SupplyItem
+
+    organizer = users[ORGANIZER.phone]
+    soon = now().replace(second=0, microsecond=0) + timedelta(minutes=15)
+    task = tasks.post_task(
+        organizer,
+        org_id=community.id,
+        title=RELIEF_POST,
+        type="checkpoint",
+        description=_description("checkpoint"),
+        lat=community.lat - 60 / METRES_PER_DEGREE,
+        lon=community.lon + 80 / METRES_PER_DEGREE,
+        address="梅花山庄北门",
+        shifts=[
+            {"starts_at": soon + timedelta(hours=6 * k), "ends_at": soon + timedelta(hours=6 * (k + 1)), "capacity": c}
+            for k, c in enumerate((2, 2, 3, 2))
+        ],
+    )
+    earlier, outgoing_shift, under_way, _next = task.shifts
+    outgoing = [_member(users, i) for i in (1, 2)]
+    outgoing_claims = [claims.claim_shift(member, outgoing_shift) for member in outgoing]
+    # Confirmed, and not there when the shift starts: not one of the team, whom the call-outs page.
+    absent = accounts.create_account(RELIEF_ABSENT[0], RELIEF_ABSENT[1], PASSWORD)
+    accounts.update_profile(absent, home_org_id=community.id, birth_date=date(1991, 6, 1))
+    claims.claim_shift(absent, under_way)
+    back = timedelta(hours=12, minutes=35)
+    for shift in task.shifts:
+        shift.starts_at -= back
+        shift.ends_at -= back
+    task.refresh_schedule()
+    for claim in outgoing_claims:
+        claim.attendance = Attendance.PRESENT
+        claim.checked_in_at = outgoing_shift.starts_at + timedelta(minutes=3)
+        db.session.add(
+            AttendanceEvent(
+                claim_id=claim.id,
+                kind=AttendanceKind.CHECK_IN,
+                method=AttendanceMethod.QR,
+                actor_id=claim.user_id,
+                created_at=claim.checked_in_at,
+            )
+        )
+    items = {
+        kind: SupplyItem(
+            task_id=task.id, kind=kind, count=count, low_threshold=low, updated_at=outgoing_shift.starts_at
+        )
+        for kind, count, low in (("masks", 180, 50), ("gloves", 12, 20), ("thermometers", 3, 1), ("sanitizer", 5, 2))
+    }
+    db.session.add_all(items.values())
+    db.session.flush()
+    handover = Handover(
+        task_id=task.id,
+        shift_id=earlier.id,
+        author_id=organizer.id,
+        notes="本班平稳，登记外来人员 7 人。北门道闸有一处松动，已报物业维修；手套只剩一盒，请补货。",
+        created_at=earlier.ends_at - timedelta(minutes=5),
+    )
+    db.session.add(handover)
+    db.session.flush()
+    db.session.add_all(
+        HandoverSupply(handover_id=handover.id, item_id=item.id, count=count)
+        for item, count in ((items["masks"], 200), (items["gloves"], 20), (items["thermometers"], 3))
+    )
+    db.session.add(
+        Incident(
+            task_id=task.id,
+            shift_id=outgoing_shift.id,
+            reporter_id=outgoing[0].id,
+            category="conflict",
+            severity="medium",
+            occurred_at=now() - timedelta(hours=2),
+            description="一名外卖骑手不配合登记，与值守人员发生口角，已劝离，无人受伤。",
+        )
+    )
+    db.session.commit()
+
+
+def _member(users: dict, index: int) -> User:
+    return users[TEAM_MEMBERS[index][0]]

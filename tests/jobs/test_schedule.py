@@ -24,5 +24,6 @@ def test_the_scheduler_enqueues_every_recurring_job_at_its_period(app):
             ("volunteer_hub.notifications.jobs.release_due_deliveries", 30),
             ("volunteer_hub.notifications.jobs.poll_sms_receipts", 60),
             ("volunteer_hub.callouts.jobs.send_due_waves", 30),
+            ("volunteer_hub.posts.jobs.raise_relief_alarms", 60),
         ]
     )

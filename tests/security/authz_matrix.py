@@ -57,6 +57,7 @@ DEFAULT_PARAMS = {
     "message_id": "message",
     "callout_id": "callout",
     "subscription_id": "push_subscription",
+    "alarm_id": "relief_alarm",
 }
 
 
@@ -149,6 +150,16 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_callouts.cancel_callout", "POST"): rule(MANAGE_A),
     ("api_callouts.answer_callout", "POST"): rule(EVERYONE, params={"token": "callout_token"}, json={"answer": "no"}),
     ("api_callouts.callout_stats", "GET"): rule(REVIEW_A),
+    # Posts (issue 25): the live staffing boards, the automatic call-out switch, the outgoing shift's "I'll stay"
+    # (nobody of the world's past shift is still on the post: tests/posts prove the volunteer who is gets through).
+    ("posts.org_board", "GET"): rule(REVIEW_A),
+    ("posts.task_board", "GET"): rule(REVIEW_A),
+    ("posts.auto_callout", "POST"): rule(MANAGE_A, form={"on": "1"}),
+    ("posts.stay", "GET"): rule(frozenset()),
+    ("posts.stay", "POST"): rule(frozenset()),
+    ("api_posts.org_board", "GET"): rule(REVIEW_A),
+    ("api_posts.task_board", "GET"): rule(REVIEW_A),
+    ("api_posts.stay", "POST"): rule(frozenset()),
     # Without a VAPID key (as here) subscribing answers 409: admitted, refused by the state, not the role.
     ("notifications.subscribe_push", "POST"): rule(SIGNED_IN),
     ("notifications.unsubscribe_push", "DELETE"): rule(OWNER),

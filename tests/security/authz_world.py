@@ -38,6 +38,7 @@ from volunteer_hub.notifications.models import Notification, PushSubscription
 from volunteer_hub.orgs import services as orgs
 from volunteer_hub.orgs.models import Organisation, Role
 from volunteer_hub.outreach import services as outreach
+from volunteer_hub.posts.models import ReliefAlarm
 from volunteer_hub.rotas import services as rotas
 from volunteer_hub.stats.models import Export
 from volunteer_hub.tasks import services as tasks
@@ -105,6 +106,7 @@ class World:
     push_subscription: int  # V's browser, subscribed to Web Push
     callout: int  # the organizer's call-out for 1 more person on the future shift, paging
     callout_token: str  # the answer link's token of one volunteer it paged
+    relief_alarm: int = 0  # the future shift's relief alarm (nobody of the past shift is still on the post)
 
     @property
     def volunteer(self) -> User:
@@ -233,6 +235,7 @@ def build(app, make_user, traveller) -> World:
             push_subscription=browser.id,
             callout=callout.id,
             callout_token=callout_rules.answer_token(callout.id, paged.user_id),
+            relief_alarm=_relief_alarm(future_shift.id),
             **extra,
         )
 
@@ -312,3 +315,10 @@ def _issue5(admin, organizer, volunteer, team_id, task_id, community, applicants
 def frozen_clock():
     """time_machine at NOW, not ticking."""
     return time_machine.travel(NOW, tick=False)
+
+
+def _relief_alarm(shift_id: int) -> int:
+    alarm = ReliefAlarm(shift_id=shift_id, missing=1)
+    db.session.add(alarm)
+    db.session.commit()
+    return alarm.id
