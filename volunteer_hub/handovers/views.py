@@ -103,7 +103,7 @@ def _submit(shift: Shift, action: str, back: str):
     try:
         if errors:
             raise ValidationError(fields=errors)
-        _, created = services.write(
+        _handover, created = services.write(
             current_user,
             shift,
             notes=request.form.get("notes", ""),
