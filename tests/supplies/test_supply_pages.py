@@ -46,3 +46,10 @@ def test_readers_see_levels_without_forms_and_others_are_refused(api, new_client
     assert outsider.status_code == 403
     denied = submit(login(post.reviewer, new_client()), page, {"kind": "masks"})
     assert denied.status_code == 403
+
+
+def test_the_organizers_task_page_links_supplies_and_the_handover_log(new_client, login, post):
+    html = login(post.organizer, new_client()).get(f"/org/tasks/{post.task_id}").get_data(as_text=True)
+
+    assert f'href="/org/tasks/{post.task_id}/supplies"' in html
+    assert f'href="/org/tasks/{post.task_id}/handovers"' in html
