@@ -60,7 +60,7 @@ def require_read(user: User, task: Task) -> None:
 def get_handover(user: User, handover_id: object) -> Handover:
     """A handover the user may read; any other: not found."""
     handover = queries.get(handover_id)
-    if handover is None or not can_read(user, db.session.get(Task, handover.task_id)):
+    if handover is None or not can_read(user, db.session.get_one(Task, handover.task_id)):
         raise NotFound(_l("No such handover."))
     return handover
 
@@ -258,7 +258,7 @@ def _item_for(task_id: int, code_or_name: str, actor_id: int):
 
 def _tell_next_shift(handover: Handover) -> None:
     """An in-app note to the next shift's volunteers: a handover waits for them at check-in."""
-    shift = db.session.get(Shift, handover.shift_id)
+    shift = db.session.get_one(Shift, handover.shift_id)
     people = [uid for uid in queries.next_shift_people(shift) if uid != handover.author_id]
     about = {"task": shift.task.title, "link": external_url("tasks.detail", task_id=shift.task_id)}
     notify_many(
@@ -276,11 +276,11 @@ def _tell_next_shift(handover: Handover) -> None:
 def acknowledge(actor: User, handover: Handover) -> tuple[HandoverAck, bool]:
     """The next shift (anyone serving the post) or an organizer confirms having read it. Idempotent: returns the
     acknowledgement and whether it is new."""
-    task = db.session.get(Task, handover.task_id)
+    task = db.session.get_one(Task, handover.task_id)
     if not (permissions.can_manage(actor, task.org) or supplies.is_serving(actor, task)):
         raise NotAllowed(_l("Handovers are acknowledged by the volunteers on duty at this post."))
     created = atomic(_ack, handover.id, actor.id)
-    ack = db.session.get(HandoverAck, (handover.id, actor.id))
+    ack = db.session.get_one(HandoverAck, (handover.id, actor.id))
     return ack, created
 
 

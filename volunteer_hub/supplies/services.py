@@ -7,9 +7,11 @@ that brings the count back above the threshold.
 """
 
 from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.engine import CursorResult
 
 from volunteer_hub.accounts.models import User
 from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound, ValidationError
@@ -175,7 +177,7 @@ def _note(note: str | None) -> str:
 
 
 def _task(item: SupplyItem) -> Task:
-    return db.session.get(Task, item.task_id)
+    return db.session.get_one(Task, item.task_id)
 
 
 # --- every change of a count ------------------------------------------------------------------------------------
@@ -225,25 +227,30 @@ def _swap(item_id: int, set_to: int | None, delta: int, actor_id: int | None, at
                 code="not_enough_stock",
                 left=before,
             )
-        moved = db.session.execute(
+        moved = _rows(
             sa.update(_items)
             .where(_items.c.id == item_id, _items.c.count == before)
             .values(count=after, updated_at=now(), updated_by_id=actor_id)
-        ).rowcount
+        )
         if moved:
             return before, after
     raise Conflict(_l("The count is changing right now. Try again."), code="busy")
+
+
+def _rows(statement: sa.Update) -> int:
+    """How many rows an UPDATE changed."""
+    return cast(CursorResult, db.session.execute(statement)).rowcount
 
 
 def settle_alert(item_id: int, movement_id: int | None = None) -> bool:
     """Tell the organizers when the count has just crossed down to the threshold (once: the conditional UPDATE
     decides); reset the flag when it is back above. Returns whether they were told."""
     low = _items.c.count <= _items.c.low_threshold
-    crossed = db.session.execute(
+    crossed = _rows(
         sa.update(_items)
         .where(_items.c.id == item_id, _items.c.low_alerted.is_(False), _items.c.low_threshold.is_not(None), low)
         .values(low_alerted=True)
-    ).rowcount
+    )
     if not crossed:
         db.session.execute(
             sa.update(_items)
@@ -253,7 +260,7 @@ def settle_alert(item_id: int, movement_id: int | None = None) -> bool:
             .values(low_alerted=False)
         )
         return False
-    _tell_low(db.session.get(SupplyItem, item_id, populate_existing=True), movement_id)
+    _tell_low(db.session.get_one(SupplyItem, item_id, populate_existing=True), movement_id)
     return True
 
 
