@@ -229,10 +229,10 @@ def test_the_next_shift_is_told_a_handover_waits(app, api, post, tokens):
     write(api, post, tokens["on_duty"], notes="交接")
 
     with app.app_context():
-        told = db.session.execute(
-            sa.select(Notification.user_id).where(Notification.kind == "handover_waiting")
-        ).scalars()
-        assert list(told) == [post.next_volunteer.id]
+        told = db.session.execute(sa.select(Notification).where(Notification.kind == "handover_waiting")).scalars()
+        assert [(n.user_id, n.params["link"].endswith(f"/me/shifts/{post.next_claim}/checkin")) for n in told] == [
+            (post.next_volunteer.id, True)
+        ]
 
 
 def test_incidents_since_the_last_handover_are_carried_when_none_are_named(api, post, tokens, incident):

@@ -108,8 +108,9 @@ def own_claim(user_id: int, shift_id: int) -> Claim | None:
     ).scalar_one_or_none()
 
 
-def next_shift_people(shift: Shift) -> list[int]:
-    """The volunteers confirmed on the post's next shift (the first one starting after this one starts)."""
+def next_shift_people(shift: Shift) -> list[tuple[int, int]]:
+    """(user id, claim id) of the volunteers confirmed on the post's next shift (the first one starting after this
+    one starts)."""
     nxt = db.session.execute(
         sa.select(Shift.id)
         .where(Shift.task_id == shift.task_id, Shift.starts_at > shift.starts_at)
@@ -118,11 +119,10 @@ def next_shift_people(shift: Shift) -> list[int]:
     ).scalar_one_or_none()
     if nxt is None:
         return []
-    return list(
-        db.session.execute(
-            sa.select(Claim.user_id).where(Claim.shift_id == nxt, Claim.status == ClaimStatus.CONFIRMED)
-        ).scalars()
-    )
+    rows = db.session.execute(
+        sa.select(Claim.user_id, Claim.id).where(Claim.shift_id == nxt, Claim.status == ClaimStatus.CONFIRMED)
+    ).all()
+    return [(user_id, claim_id) for user_id, claim_id in rows]
 
 
 def latest_before(task_id: int, shift: Shift) -> Handover | None:

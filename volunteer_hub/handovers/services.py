@@ -259,13 +259,17 @@ def _item_for(task_id: int, code_or_name: str, actor_id: int):
 def _tell_next_shift(handover: Handover) -> None:
     """An in-app note to the next shift's volunteers: a handover waits for them at check-in."""
     shift = db.session.get_one(Shift, handover.shift_id)
-    people = [uid for uid in queries.next_shift_people(shift) if uid != handover.author_id]
-    about = {"task": shift.task.title, "link": external_url("tasks.detail", task_id=shift.task_id)}
+    people = [(uid, claim_id) for uid, claim_id in queries.next_shift_people(shift) if uid != handover.author_id]
     notify_many(
         WAITING,
         [
-            {"user_id": uid, "task_id": shift.task_id, "dedupe_key": f"handover:{handover.id}", "params": about}
-            for uid in people
+            {
+                "user_id": uid,
+                "task_id": shift.task_id,
+                "dedupe_key": f"handover:{handover.id}",
+                "params": {"task": shift.task.title, "link": external_url("attendance.checkin", claim_id=claim_id)},
+            }
+            for uid, claim_id in people
         ],
     )
 
