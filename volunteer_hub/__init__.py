@@ -146,7 +146,17 @@ def register_blueprints(app: Flask) -> None:
         posts,
     ):
         app.register_blueprint(blueprint)
+    register_post_operations(app)
     init_api(app)
+
+
+def register_post_operations(app: Flask) -> None:
+    """Issue 25's pages: a post's supplies and its handover log."""
+    from volunteer_hub.handovers.views import bp as handovers
+    from volunteer_hub.supplies.views import bp as supplies
+
+    for blueprint in (supplies, handovers):
+        app.register_blueprint(blueprint)
 
 
 def register_domain_modules() -> None:

@@ -20,6 +20,7 @@ from volunteer_hub.orgs.models import Organisation
 from volunteer_hub.outbox.models import OutboxEvent
 from volunteer_hub.rotas import services as rotas
 from volunteer_hub.tasks import services as tasks
+from volunteer_hub.tasks.models import Task
 from volunteer_hub.teams import services as teams
 
 PASSWORD = "Volunteer2020"
@@ -277,6 +278,7 @@ def seed() -> None:
     _seed_shift_under_way(users[ORGANIZER.phone], users[VOLUNTEER.phone], bsl)
     _seed_short_shift(users[ORGANIZER.phone], bsl)
     _seed_relief_post(users, bsl)
+    _seed_post_supplies(users[ORGANIZER.phone])
     _skip_matching_of_seeded_tasks()
     # A few volunteers already signed up, so rosters and "my shifts" are not empty.
     checkpoint = posted[0]
@@ -378,6 +380,16 @@ def _seed_shift_under_way(organizer, volunteer, community) -> None:
     shift.ends_at -= timedelta(minutes=75)
     task.refresh_schedule()  # the lists read "has a shift still to start" from it
     db.session.commit()
+
+
+def _seed_post_supplies(organizer) -> None:
+    """Issue 25: the shift under way's post keeps a supplies list with alert levels, so a handover with counts (by
+    the volunteer once checked in: 交接班 on the check-in page) and the low-stock notice can be walked through."""
+    from volunteer_hub.supplies import services as supplies
+
+    task = db.session.execute(sa.select(Task).where(Task.title == "党群服务中心防疫物资清点")).scalar_one()
+    for kind, count, low in (("masks", 200, 50), ("gloves", 100, 20), ("sanitizer", 6, 2), ("thermometers", 3, 1)):
+        supplies.create_item(organizer, task, kind=kind, count=count, low_threshold=low)
 
 
 def _seed_short_shift(organizer, community) -> None:

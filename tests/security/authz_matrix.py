@@ -58,6 +58,8 @@ DEFAULT_PARAMS = {
     "callout_id": "callout",
     "subscription_id": "push_subscription",
     "alarm_id": "relief_alarm",
+    "item_id": "supply_item",
+    "handover_id": "handover",
 }
 
 
@@ -468,4 +470,27 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_orgs.my_invitations", "GET"): rule(SIGNED_IN),
     ("api_orgs.accept_invitation", "POST"): rule(OWNER),
     ("api_orgs.decline_invitation", "POST"): rule(OWNER),
+    # --- issue 25: a post's supplies (organizers write; the subtree's staff and volunteers on duty read - V is not
+    # on duty at NOW) and its handover log (written by the shift's checked-in volunteers or an organizer: V holds
+    # a place on the future shift, not checked in, so V's attempt is refused by the state - 409 - not the role) ---
+    ("supplies.manage", "GET"): rule(REVIEW_A),
+    ("supplies.add", "POST"): rule(MANAGE_A, form={"kind": "gloves", "count": "10"}),
+    ("supplies.update", "POST"): rule(MANAGE_A, form={"count": "25", "low_threshold": "5"}),
+    ("supplies.restock", "POST"): rule(MANAGE_A, form={"add": "10"}),
+    ("supplies.issue", "POST"): rule(MANAGE_A, form=lambda w: {"user_id": str(w.member), "count": "1"}),
+    ("api_supplies.list_supplies", "GET"): rule(REVIEW_A),
+    ("api_supplies.add_supply", "POST"): rule(MANAGE_A, json={"kind": "gloves", "count": 10}),
+    ("api_supplies.update_supply", "PATCH"): rule(MANAGE_A, json={"count": 25}),
+    ("api_supplies.restock_supply", "POST"): rule(MANAGE_A, json={"add": 10}),
+    ("api_supplies.issue_supply", "POST"): rule(MANAGE_A, json=lambda w: {"user_id": w.member, "count": 1}),
+    ("api_supplies.list_movements", "GET"): rule(REVIEW_A),
+    ("handovers.form", "GET"): rule(OWNER),
+    ("handovers.form", "POST"): rule(OWNER, form={"notes": "交接"}),
+    ("handovers.org_form", "GET"): rule(MANAGE_A),
+    ("handovers.org_form", "POST"): rule(MANAGE_A, form={"notes": "交接"}),
+    ("handovers.log", "GET"): rule(REVIEW_A),
+    ("handovers.ack", "POST"): rule(MANAGE_A),
+    ("api_handovers.write_handover", "POST"): rule(OWNER | MANAGE_A, json={"notes": "交接"}),
+    ("api_handovers.list_handovers", "GET"): rule(REVIEW_A),
+    ("api_handovers.ack_handover", "POST"): rule(MANAGE_A),
 }

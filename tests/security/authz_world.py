@@ -107,6 +107,8 @@ class World:
     callout: int  # the organizer's call-out for 1 more person on the future shift, paging
     callout_token: str  # the answer link's token of one volunteer it paged
     relief_alarm: int = 0  # the future shift's relief alarm (nobody of the past shift is still on the post)
+    supply_item: int = 0  # issue 25: masks on T's supplies list (30, alert at 5)
+    handover: int = 0  # issue 25: the organizer's handover of the past shift
 
     @property
     def volunteer(self) -> User:
@@ -237,6 +239,7 @@ def build(app, make_user, traveller) -> World:
             callout_token=callout_rules.answer_token(callout.id, paged.user_id),
             relief_alarm=_relief_alarm(future_shift.id),
             **extra,
+            **_issue25(organizer, task, past_shift),
         )
 
 
@@ -310,6 +313,17 @@ def _issue5(admin, organizer, volunteer, team_id, task_id, community, applicants
         "branch": branch.id,
         "invitation": invitation.id,
     }
+
+
+def _issue25(organizer, task, past_shift) -> dict:
+    """A post's supplies and its handover log (issue 25), through their services at NOW."""
+    from volunteer_hub.handovers import services as handovers
+    from volunteer_hub.supplies import services as supplies
+
+    item = supplies.create_item(organizer, task, kind="masks", count=30, low_threshold=5)
+    counted = [handovers.Count("masks", 30)]
+    handover, _ = handovers.write(organizer, past_shift, notes="东门一切正常。", supplies_counted=counted)
+    return {"supply_item": item.id, "handover": handover.id}
 
 
 def frozen_clock():

@@ -74,3 +74,10 @@ def init_api(app) -> None:
         # Bearer tokens, not cookies, authenticate the API, so it needs no CSRF token.
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
+    # Issue 25: a post's supplies and its handover log.
+    from volunteer_hub.api import handovers as handovers_api
+    from volunteer_hub.api import supplies as supplies_api
+
+    for module in (supplies_api, handovers_api):
+        csrf.exempt(module.blp)
+        api.register_blueprint(module.blp, url_prefix=API_PREFIX)
