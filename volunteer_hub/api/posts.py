@@ -77,18 +77,18 @@ class BoardShiftOut(Schema):
     alarm = fields.Nested(AlarmOut, allow_none=True, required=True)
 
 
-class HandoverCountOut(Schema):
+class BoardHandoverCountOut(Schema):
     item_id = fields.Integer(required=True)
     count = fields.Integer(required=True)
 
 
-class HandoverOut(Schema):
+class BoardHandoverOut(Schema):
     id = fields.Integer(required=True)
     shift_id = fields.Integer(required=True)
     author = fields.String(required=True)
     notes = fields.String(required=True)
     created_at = LocalDateTime(required=True)
-    supplies = fields.List(fields.Nested(HandoverCountOut), required=True)
+    supplies = fields.List(fields.Nested(BoardHandoverCountOut), required=True)
 
 
 class SupplyLevelOut(Schema):
@@ -106,7 +106,7 @@ class TaskBoardOut(Schema):
     title = fields.String(required=True)
     auto_callout = fields.Boolean(required=True)
     shifts = fields.List(fields.Nested(BoardShiftOut), required=True)
-    latest_handover = fields.Nested(HandoverOut, allow_none=True, required=True)
+    latest_handover = fields.Nested(BoardHandoverOut, allow_none=True, required=True)
     open_incidents = fields.Integer(required=True)
     supplies = fields.List(fields.Nested(SupplyLevelOut), required=True)
 
