@@ -162,4 +162,4 @@ def test_levels_for_the_board(app, api, post, tokens):
     add(api, post, tokens["organizer"], kind="other", name="雨衣", count=4)
 
     with app.test_request_context():
-        assert queries.levels(post.task_id) == [("口罩", 40, False), ("手部消毒液", 2, True), ("雨衣", 4, False)]
+        assert queries.levels(post.task_id) == [("口罩", 40, False), ("免洗洗手液", 2, True), ("雨衣", 4, False)]
