@@ -1,17 +1,8 @@
 """JSON API v1 for mobile clients: the same services as the pages, bearer-token authentication,
 errors as ``{"error": {"code", "message"}}``, and an OpenAPI document at /api/v1/openapi.json."""
 
-import flask_smorest
-
-from volunteer_hub.api.common import API_PREFIX
+from volunteer_hub.core.api import API_PREFIX, Api
 from volunteer_hub.extensions import csrf
-
-
-class Api(flask_smorest.Api):
-    DEFAULT_ERROR_RESPONSE_NAME = None  # each endpoint documents its own errors in our shape
-
-    def _register_error_handlers(self):
-        """Errors are rendered by volunteer_hub.errors for the whole app (JSON here, HTML on pages)."""
 
 
 def init_api(app) -> None:

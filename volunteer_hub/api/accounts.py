@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 
 from volunteer_hub.accounts import services, tokens
+from volunteer_hub.accounts.api_auth import auth_required
 from volunteer_hub.accounts.throttle import code_limits, login_limits, register_limits
-from volunteer_hub.api.common import Blueprint, auth_required
 from volunteer_hub.api.schemas import (
     CodeSentOut,
     PasswordResetIn,
@@ -16,6 +16,7 @@ from volunteer_hub.api.schemas import (
     UserOut,
     VerificationCodeIn,
 )
+from volunteer_hub.core.api import Blueprint
 from volunteer_hub.core.errors import ValidationError
 
 blp = Blueprint("api_auth", __name__, description="Registration, one-time codes, bearer tokens, password reset")

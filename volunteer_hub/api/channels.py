@@ -1,8 +1,9 @@
 """The caller's channels beside the in-app inbox (SMS, Web Push, e-mail) and a test message over them; what an
 organizer's actions on a task told people, per channel."""
 
-from volunteer_hub.api.common import Blueprint, auth_required
+from volunteer_hub.accounts.api_auth import auth_required
 from volunteer_hub.api.schemas import ChannelsIn, ChannelsOut, ChannelTestOut, NoticesOut
+from volunteer_hub.core.api import Blueprint
 from volunteer_hub.notifications import services
 from volunteer_hub.orgs import permissions
 from volunteer_hub.tasks.services import get_task

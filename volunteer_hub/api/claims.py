@@ -2,10 +2,12 @@
 
 from marshmallow import fields
 
-from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import ClaimOut, OrganizerReasonIn, RosterOut, Schema
+from volunteer_hub.accounts.api_auth import auth_required
+from volunteer_hub.api.schemas import ClaimOut, OrganizerReasonIn, RosterOut
 from volunteer_hub.claims import queries, reminders, services
 from volunteer_hub.claims.terms import shift_terms
+from volunteer_hub.core.api import Blueprint
+from volunteer_hub.core.schemas import Schema
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.rules import shows_party_badge
 from volunteer_hub.tasks.services import get_shift

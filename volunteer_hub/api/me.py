@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.accounts import services as accounts
-from volunteer_hub.api.common import Blueprint, auth_required
+from volunteer_hub.accounts.api_auth import auth_required
 from volunteer_hub.api.schemas import (
     MeOut,
     MePatch,
@@ -17,6 +17,7 @@ from volunteer_hub.api.schemas import (
 )
 from volunteer_hub.catalogue import SKILLS
 from volunteer_hub.claims.queries import claims_of, waitlist_position
+from volunteer_hub.core.api import Blueprint
 from volunteer_hub.core.errors import NotFound
 from volunteer_hub.extensions import db
 from volunteer_hub.matching import services as matching

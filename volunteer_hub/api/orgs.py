@@ -2,8 +2,10 @@
 
 from marshmallow import fields
 
-from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import Int, LocalDateTime, OrgIn, OrgOut, RoleIn, Schema
+from volunteer_hub.accounts.api_auth import auth_required
+from volunteer_hub.api.schemas import OrgIn, OrgOut, RoleIn
+from volunteer_hub.core.api import Blueprint
+from volunteer_hub.core.schemas import Int, LocalDateTime, Schema
 from volunteer_hub.orgs import permissions, rules, services
 from volunteer_hub.orgs.models import InvitationKind, Role
 from volunteer_hub.orgs.throttle import invite_limits

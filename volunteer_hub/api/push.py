@@ -3,8 +3,9 @@
 from flask import request
 from marshmallow import fields
 
-from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import Schema
+from volunteer_hub.accounts.api_auth import auth_required
+from volunteer_hub.core.api import Blueprint
+from volunteer_hub.core.schemas import Schema
 from volunteer_hub.notifications import subscriptions
 
 blp = Blueprint("api_push", __name__, description="Web Push subscriptions of the caller's browsers")

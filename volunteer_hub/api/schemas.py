@@ -2,19 +2,15 @@
 the services apply the business rules."""
 
 from dataclasses import asdict
-from functools import partial
 
 import marshmallow as ma
-from flask_babel import lazy_gettext as _l
-from marshmallow import fields, validate
+from marshmallow import fields
 
 from volunteer_hub.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
 from volunteer_hub.accounts.services import MAX_NOTIFY_PER_DAY, MAX_WEEKLY_HOURS, NAME_MAX
 from volunteer_hub.accounts.tokens import bearer_user
 from volunteer_hub.catalogue import AVAILABILITY_CODES, QUALIFICATION_CODES, SKILL_CODES, TASK_TYPE_CODES
-from volunteer_hub.core.inputs import control_character_error, date_error
-from volunteer_hub.core.routing import DB_INT_MAX
-from volunteer_hub.core.timeutil import isoformat
+from volunteer_hub.core.schemas import Int, Lat, LocalDateTime, Lon, Schema, Text, in_range, length, one_of
 from volunteer_hub.help import rules as help_rules
 from volunteer_hub.orgs.models import OrgKind, Role
 from volunteer_hub.orgs.services import NAME_MAX as ORG_NAME_MAX
@@ -22,106 +18,32 @@ from volunteer_hub.tasks import rules as task_rules
 from volunteer_hub.tasks.geocoding import failure_message
 from volunteer_hub.tasks.models import MAX_CAPACITY, MAX_SHIFTS_PER_TASK
 
-
-def _one_of(choices):
-    return validate.OneOf(sorted(choices), error=_l("Choose one of: {choices}."))
-
-
-def _length(max_len, min_len=None):
-    return validate.Length(
-        min=min_len,
-        max=max_len,
-        error=_l("Use {min} to {max} characters.") if min_len else _l("Use at most {max} characters."),
-    )
-
-
-def _range(low, high):
-    return validate.Range(min=low, max=high, error=_l("Must be between {min} and {max}."))
-
-
-Lat = lambda **kw: fields.Float(validate=_range(-90, 90), allow_nan=False, **kw)  # noqa: E731
-Lon = lambda **kw: fields.Float(validate=_range(-180, 180), allow_nan=False, **kw)  # noqa: E731
-# Integers fit the database's 32-bit columns unless a field says otherwise (a bigger one would fail there: 500).
-Int = lambda **kw: fields.Integer(strict=True, **{"validate": _range(-DB_INT_MAX - 1, DB_INT_MAX), **kw})  # noqa: E731
-QueryId = lambda **kw: fields.Integer(validate=_range(1, DB_INT_MAX), **kw)  # noqa: E731  (query strings are text)
-
-
-class LocalDateTime(fields.AwareDateTime):
-    """Accepts ISO 8601 with an offset; answers in the configured zone (e.g. +08:00)."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return isoformat(value)
-
-
-class Text(fields.String):
-    """Several lines of text (a text area on the pages): tabs and line breaks are allowed."""
-
-
-def _refuse(find_error):
-    """A marshmallow validator raising find_error(value)'s message, in the request's language."""
-
-    def check(value):
-        message = find_error(value)
-        if message:
-            raise ma.ValidationError(str(message))
-
-    return check
-
-
-class Schema(ma.Schema):
-    class Meta:
-        unknown = ma.RAISE  # fields a client does not own (status, confirmed, roles...) are refused
-
-    def on_bind_field(self, field_name, field_obj):
-        """Every text field, alone or in a list, refuses control characters; every date or date and time keeps to
-        the supported years (as the pages' forms do)."""
-        for field in (field_obj, getattr(field_obj, "inner", None)):
-            if isinstance(field, fields.String):
-                field.validators.append(_refuse(partial(control_character_error, multiline=isinstance(field, Text))))
-            elif isinstance(field, fields.DateTime | fields.Date):
-                field.validators.append(_refuse(date_error))
-
-
-# --- errors (documentation only) ---
-
-
-class ErrorBody(Schema):
-    code = fields.String(required=True, metadata={"example": "shift_overlap"})
-    message = fields.String(required=True)
-    retry_after = fields.Integer(metadata={"description": "429 from a limit of ours: seconds, as in Retry-After"})
-    fields = fields.Dict(keys=fields.String(), values=fields.String())  # (shadows marshmallow's fields below)
-
-
-class ErrorOut(Schema):
-    error = fields.Nested(ErrorBody, required=True)
-
-
 # --- accounts ---
 
 
 class RegisterIn(Schema):
-    phone = fields.String(required=True, validate=_length(32), metadata={"example": "13812345678"})
-    password = fields.String(required=True, validate=_length(PASSWORD_MAX), load_only=True)
-    name = fields.String(required=True, validate=_length(NAME_MAX, 1))
-    locale = fields.String(validate=_one_of(("zh", "en")))
+    phone = fields.String(required=True, validate=length(32), metadata={"example": "13812345678"})
+    password = fields.String(required=True, validate=length(PASSWORD_MAX), load_only=True)
+    name = fields.String(required=True, validate=length(NAME_MAX, 1))
+    locale = fields.String(validate=one_of(("zh", "en")))
     code = fields.String(
         allow_none=True,
-        validate=_length(16),
+        validate=length(16),
         metadata={"description": "The code sent by POST /auth/verification-codes (purpose register)."},
     )
 
 
 class TokenIn(Schema):
-    phone = fields.String(required=True, validate=_length(32))
-    password = fields.String(validate=_length(PASSWORD_MAX), load_only=True)
+    phone = fields.String(required=True, validate=length(32))
+    password = fields.String(validate=length(PASSWORD_MAX), load_only=True)
     code = fields.String(
-        validate=_length(16),
+        validate=length(16),
         metadata={"description": "Instead of the password: a login code (POST /auth/verification-codes)."},
     )
 
 
 class VerificationCodeIn(Schema):
-    phone = fields.String(required=True, validate=_length(32), metadata={"example": "13812345678"})
+    phone = fields.String(required=True, validate=length(32), metadata={"example": "13812345678"})
     purpose = fields.String(required=True, metadata={"example": "register"})
 
 
@@ -130,14 +52,14 @@ class CodeSentOut(Schema):
 
 
 class PasswordResetIn(Schema):
-    phone = fields.String(required=True, validate=_length(32))
-    code = fields.String(allow_none=True, validate=_length(16))
-    password = fields.String(required=True, validate=_length(PASSWORD_MAX), load_only=True)
+    phone = fields.String(required=True, validate=length(32))
+    code = fields.String(allow_none=True, validate=length(16))
+    password = fields.String(required=True, validate=length(PASSWORD_MAX), load_only=True)
 
 
 class PhoneChangeIn(Schema):
-    phone = fields.String(required=True, validate=_length(32))
-    code = fields.String(allow_none=True, validate=_length(16))
+    phone = fields.String(required=True, validate=length(32))
+    code = fields.String(allow_none=True, validate=length(16))
 
 
 class TokenOut(Schema):
@@ -183,27 +105,27 @@ class MeOut(UserOut):
 
 
 class QualificationItem(Schema):
-    code = fields.String(required=True, validate=_one_of(QUALIFICATION_CODES))
-    issuer = fields.String(validate=_length(100))
+    code = fields.String(required=True, validate=one_of(QUALIFICATION_CODES))
+    issuer = fields.String(validate=length(100))
     valid_until = fields.Date(allow_none=True)
 
 
 class MePatch(Schema):
-    name = fields.String(validate=_length(NAME_MAX, 1))
+    name = fields.String(validate=length(NAME_MAX, 1))
     lat = Lat(allow_none=True)
     lon = Lon(allow_none=True)
     home_org_id = Int(allow_none=True)
-    skills = fields.List(fields.String(validate=_one_of(SKILL_CODES)), validate=_length(len(SKILL_CODES)))
-    availability = fields.List(fields.String(validate=_one_of(AVAILABILITY_CODES)), validate=_length(4))
+    skills = fields.List(fields.String(validate=one_of(SKILL_CODES)), validate=length(len(SKILL_CODES)))
+    availability = fields.List(fields.String(validate=one_of(AVAILABILITY_CODES)), validate=length(4))
     party_member = fields.Boolean()
-    max_weekly_hours = Int(validate=_range(1, MAX_WEEKLY_HOURS))
+    max_weekly_hours = Int(validate=in_range(1, MAX_WEEKLY_HOURS))
     notify_max_per_day = Int(
-        validate=_range(0, MAX_NOTIFY_PER_DAY),
+        validate=in_range(0, MAX_NOTIFY_PER_DAY),
         metadata={"description": "Match notifications a day at most; the rest wait for the daily digest."},
     )
     quiet_hours = fields.String(
         allow_none=True,
-        validate=_length(20),
+        validate=length(20),
         metadata={
             "example": "22:00-07:00",
             "description": "Local HH:MM-HH:MM without match notifications; null for none.",
@@ -212,14 +134,14 @@ class MePatch(Schema):
     match_opt_out = fields.Boolean(metadata={"description": "No match notifications or digests at all."})
     birth_date = fields.Date(allow_none=True)
     show_party_badge = fields.Boolean()
-    insurance_provider = fields.String(allow_none=True, validate=_length(100))
+    insurance_provider = fields.String(allow_none=True, validate=length(100))
     insurance_valid_until = fields.Date(allow_none=True)
     qualifications = fields.List(
         fields.Nested(QualificationItem),
-        validate=_length(len(QUALIFICATION_CODES)),
+        validate=length(len(QUALIFICATION_CODES)),
         metadata={"description": "Replaces the list of qualifications held."},
     )
-    locale = fields.String(validate=_one_of(("zh", "en")))
+    locale = fields.String(validate=one_of(("zh", "en")))
 
 
 class SkillOut(Schema):
@@ -237,14 +159,14 @@ class SkillsOut(Schema):
 
 
 class OrgIn(Schema):
-    name = fields.String(required=True, validate=_length(ORG_NAME_MAX, 1))
+    name = fields.String(required=True, validate=length(ORG_NAME_MAX, 1))
     name_en = fields.String(
         load_default=None,
         allow_none=True,
-        validate=_length(ORG_NAME_MAX),
+        validate=length(ORG_NAME_MAX),
         metadata={"description": "An English name (optional), shown instead of name to readers of English."},
     )
-    kind = fields.String(required=True, validate=_one_of(set(OrgKind)))
+    kind = fields.String(required=True, validate=one_of(set(OrgKind)))
     parent_id = Int(allow_none=True, load_default=None)
     lat = Lat(allow_none=True, load_default=None)
     lon = Lon(allow_none=True, load_default=None)
@@ -275,7 +197,7 @@ class RoleIn(Schema):
     user_id = Int(
         load_default=None, metadata={"description": "Instead of phone: the account to invite (by its number)."}
     )
-    role = fields.String(required=True, validate=_one_of(set(Role)))
+    role = fields.String(required=True, validate=one_of(set(Role)))
 
 
 # --- tasks and shifts ---
@@ -284,14 +206,14 @@ class RoleIn(Schema):
 class ShiftIn(Schema):
     starts_at = LocalDateTime(required=True, metadata={"example": "2020-02-03T20:00:00+08:00"})
     ends_at = LocalDateTime(required=True, metadata={"example": "2020-02-04T08:00:00+08:00"})
-    capacity = Int(required=True, validate=_range(1, MAX_CAPACITY))
+    capacity = Int(required=True, validate=in_range(1, MAX_CAPACITY))
 
 
 class ShiftPatch(Schema):
     id = Int(metadata={"description": "An existing shift to change; leave out to add a new shift."})
     starts_at = LocalDateTime()
     ends_at = LocalDateTime()
-    capacity = Int(validate=_range(1, MAX_CAPACITY))
+    capacity = Int(validate=in_range(1, MAX_CAPACITY))
 
 
 class ShiftOut(Schema):
@@ -304,16 +226,16 @@ class ShiftOut(Schema):
 
 
 class _TaskFields(Schema):
-    title = fields.String(validate=_length(task_rules.TITLE_MAX, 1))
-    description = Text(validate=_length(task_rules.DESCRIPTION_MAX))
-    type = fields.String(validate=_one_of(TASK_TYPE_CODES))
+    title = fields.String(validate=length(task_rules.TITLE_MAX, 1))
+    description = Text(validate=length(task_rules.DESCRIPTION_MAX))
+    type = fields.String(validate=one_of(TASK_TYPE_CODES))
     lat = Lat()
     lon = Lon()
-    address = fields.String(validate=_length(task_rules.ADDRESS_MAX))
-    required_skills = fields.List(fields.String(validate=_one_of(SKILL_CODES)), validate=_length(len(SKILL_CODES)))
+    address = fields.String(validate=length(task_rules.ADDRESS_MAX))
+    required_skills = fields.List(fields.String(validate=one_of(SKILL_CODES)), validate=length(len(SKILL_CODES)))
     requires_approval = fields.Boolean()
     match_radius_km = fields.Float(
-        validate=_range(*task_rules.MATCH_RADIUS_KM),
+        validate=in_range(*task_rules.MATCH_RADIUS_KM),
         allow_nan=False,
         metadata={
             "description": "Volunteers living within this distance who fit the task are told about it (default 5)."
@@ -324,19 +246,19 @@ class _TaskFields(Schema):
         metadata={"description": "Places of volunteers who do not confirm the evening before go to the waitlist."}
     )
     requires_insurance = fields.Boolean(metadata={"description": "Volunteers need valid accident insurance."})
-    requires_qualification = fields.String(allow_none=True, validate=_one_of(QUALIFICATION_CODES))
+    requires_qualification = fields.String(allow_none=True, validate=one_of(QUALIFICATION_CODES))
     requires_health_declaration = fields.Boolean()
 
 
 class TaskIn(_TaskFields):
     org_id = Int(required=True)
-    title = fields.String(required=True, validate=_length(task_rules.TITLE_MAX, 1))
-    type = fields.String(required=True, validate=_one_of(TASK_TYPE_CODES))
+    title = fields.String(required=True, validate=length(task_rules.TITLE_MAX, 1))
+    type = fields.String(required=True, validate=one_of(TASK_TYPE_CODES))
     lat = Lat(metadata={"description": "WGS-84. Leave lat and lon out to have the address geocoded."})
     lon = Lon()
-    shifts = fields.List(fields.Nested(ShiftIn), required=True, validate=_length(MAX_SHIFTS_PER_TASK, 1))
+    shifts = fields.List(fields.Nested(ShiftIn), required=True, validate=length(MAX_SHIFTS_PER_TASK, 1))
     client_token = fields.String(
-        validate=_length(64, 1),
+        validate=length(64, 1),
         metadata={
             "description": "Optional idempotency key: repeating a request with the same key returns the first task."
         },
@@ -344,7 +266,7 @@ class TaskIn(_TaskFields):
 
 
 class TaskPatch(_TaskFields):
-    shifts = fields.List(fields.Nested(ShiftPatch), validate=_length(MAX_SHIFTS_PER_TASK))
+    shifts = fields.List(fields.Nested(ShiftPatch), validate=length(MAX_SHIFTS_PER_TASK))
 
 
 class ContactOut(Schema):
@@ -409,12 +331,12 @@ class TaskOut(Schema):
 class NearbyQuery(Schema):
     lat = Lat(metadata={"description": "Defaults to the caller's saved location."})
     lon = Lon()
-    radius_km = fields.Float(validate=_range(0.1, 50), allow_nan=False)
-    type = fields.String(validate=_one_of(TASK_TYPE_CODES))
-    skill = fields.String(validate=_one_of(SKILL_CODES))
+    radius_km = fields.Float(validate=in_range(0.1, 50), allow_nan=False)
+    type = fields.String(validate=one_of(TASK_TYPE_CODES))
+    skill = fields.String(validate=one_of(SKILL_CODES))
     date = fields.Date(metadata={"description": "Only tasks with a shift starting on this local date."})
-    cursor = fields.String(validate=_length(200))
-    limit = fields.Integer(validate=_range(1, 50))  # query strings are text: not strict
+    cursor = fields.String(validate=length(200))
+    limit = fields.Integer(validate=in_range(1, 50))  # query strings are text: not strict
 
 
 class NearbyItem(Schema):

@@ -3,8 +3,10 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from volunteer_hub.api.common import Blueprint, auth_required, bearer_user
+from volunteer_hub.accounts.api_auth import auth_required
+from volunteer_hub.accounts.tokens import bearer_user
 from volunteer_hub.api.schemas import NearbyOut, NearbyQuery, OrganizerReasonIn, TaskIn, TaskOut, TaskPatch
+from volunteer_hub.core.api import Blueprint
 from volunteer_hub.core.errors import ValidationError
 from volunteer_hub.tasks import services
 from volunteer_hub.tasks.nearby import nearby_tasks
