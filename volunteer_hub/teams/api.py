@@ -3,8 +3,7 @@
 from marshmallow import fields, validate
 
 from volunteer_hub.accounts.api_auth import auth_required
-from volunteer_hub.api.claims import claim_out
-from volunteer_hub.api.schemas import ClaimOut
+from volunteer_hub.claims.schemas import ClaimOut, claim_out
 from volunteer_hub.claims.services import get_own_claim
 from volunteer_hub.core.api import Blueprint
 from volunteer_hub.core.schemas import ErrorBody, Int, LocalDateTime, Schema, Text

@@ -9,13 +9,14 @@ from dataclasses import asdict
 from marshmallow import fields, validate
 
 from volunteer_hub.accounts.api_auth import auth_required
-from volunteer_hub.api.schemas import ContactOut, OrgRef
 from volunteer_hub.catalogue import LANGUAGE_CODES
 from volunteer_hub.core.api import Blueprint
 from volunteer_hub.core.errors import NotFound
 from volunteer_hub.core.schemas import Int, Lat, LocalDateTime, Lon, Schema, Text, length, one_of
 from volunteer_hub.help import queries, rules, services
 from volunteer_hub.help.throttle import help_request_limits
+from volunteer_hub.orgs.schemas import OrgRef
+from volunteer_hub.tasks.schemas import ContactOut
 
 blp = Blueprint("api_help", __name__, description="Residents' requests for help")
 
