@@ -15,10 +15,11 @@ tests/api/test_api_kit.py proves what we rely on:
 """
 
 import json
+from typing import Any
 
 import flask_smorest
 import marshmallow as ma
-from flask import current_app, request
+from flask import Request, current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import resolve_schema_instance
@@ -29,7 +30,7 @@ from volunteer_hub.core.schemas import ErrorOut
 
 API_PREFIX = "/api/v1"
 # The OpenAPI security requirement of an endpoint that needs a bearer token (scheme declared in init_api).
-BEARER_AUTH = [{"bearerAuth": []}]
+BEARER_AUTH: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 # Marshmallow's built-in messages, in the request's language.
 _MESSAGES = {
@@ -80,7 +81,7 @@ class Parser(FlaskParser):
             messages = next(iter(messages.values()))  # drop the location key ("json", "query")
         raise ValidationError(fields=_flatten(messages))
 
-    def load_json(self, req, schema):
+    def load_json(self, req: Request, schema: ma.Schema) -> Any:
         """The JSON body (missing when the request is not JSON or has no body), parsed by the app's JSON provider
         (which refuses a body nested too deeply); a malformed body is our 400 ``invalid_json``. Same outcome as
         webargs' own ``load_json``, which answers its own 400 shape."""

@@ -6,6 +6,7 @@ reuses them); they document the API (OpenAPI) and check types and ranges, the se
 Marshmallow names OpenAPI components after the schema classes: renaming a class changes the document
 (tests/api/test_openapi_document.py)."""
 
+from collections.abc import Iterable
 from functools import partial
 
 import marshmallow as ma
@@ -17,11 +18,11 @@ from volunteer_hub.core.routing import DB_INT_MAX
 from volunteer_hub.core.timeutil import isoformat
 
 
-def one_of(choices):
+def one_of(choices: Iterable) -> validate.OneOf:
     return validate.OneOf(sorted(choices), error=_l("Choose one of: {choices}."))
 
 
-def length(max_len, min_len=None):
+def length(max_len: int, min_len: int | None = None) -> validate.Length:
     return validate.Length(
         min=min_len,
         max=max_len,
@@ -29,7 +30,7 @@ def length(max_len, min_len=None):
     )
 
 
-def in_range(low, high):
+def in_range(low: float, high: float) -> validate.Range:
     return validate.Range(min=low, max=high, error=_l("Must be between {min} and {max}."))
 
 
@@ -83,7 +84,8 @@ class ErrorBody(Schema):
     code = fields.String(required=True, metadata={"example": "shift_overlap"})
     message = fields.String(required=True)
     retry_after = fields.Integer(metadata={"description": "429 from a limit of ours: seconds, as in Retry-After"})
-    fields = fields.Dict(keys=fields.String(), values=fields.String())  # (shadows marshmallow's fields below)
+    # The error's "fields" member (shadows marshmallow's fields below, and Schema.fields for type checkers).
+    fields = fields.Dict(keys=fields.String(), values=fields.String())  # type: ignore[assignment]
 
 
 class ErrorOut(Schema):
