@@ -82,17 +82,21 @@ def register_hooks() -> None:
     from volunteer_hub.claims.rules import shift_states
     from volunteer_hub.claims.services import cancel_for_task, fill_from_waitlist, tell_shift_moved
     from volunteer_hub.extensions import db
-    from volunteer_hub.help.rules import check_help_shift, check_shifts_fixed
+    from volunteer_hub.help.rules import check_help_shift, check_shifts_fixed, task_contact
     from volunteer_hub.orgs.access import home_endpoint
     from volunteer_hub.orgs.models import Organisation
-    from volunteer_hub.orgs.services import community_choices, register_site_tasks
+    from volunteer_hub.orgs.services import community_choices, register_site_tasks, roles_of
     from volunteer_hub.tasks.models import Task
     from volunteer_hub.tasks.queries import list_open_tasks_under, register_claim_reads
     from volunteer_hub.tasks.rules import register_edit_checks
+    from volunteer_hub.tasks.schemas import register_contact
     from volunteer_hub.tasks.services import register_claim_reactions
 
     register_orgs(
-        get=lambda org_id: db.session.get(Organisation, org_id), choices=community_choices, landing=home_endpoint
+        get=lambda org_id: db.session.get(Organisation, org_id),
+        choices=community_choices,
+        landing=home_endpoint,
+        roles=roles_of,
     )
     register_edit_checks(adding_shifts=check_shifts_fixed, shift_change=check_help_shift)
     register_site_tasks(get=lambda task_id: db.session.get(Task, task_id), list_open=list_open_tasks_under)
@@ -100,6 +104,7 @@ def register_hooks() -> None:
         capacity_changed=fill_from_waitlist, shift_moved=tell_shift_moved, task_cancelled=cancel_for_task
     )
     register_claim_reads(states=shift_states, counts=status_counts, active=count_active_on_task)
+    register_contact(task_contact)
 
 
 def register_blueprints(app: Flask) -> None:

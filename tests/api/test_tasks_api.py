@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from volunteer_hub.api.schemas import NearbyOut
 from volunteer_hub.core.geo import distance_km
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.extensions import db
+from volunteer_hub.tasks.api import NearbyOut
 from volunteer_hub.tasks.models import Task
 
 

@@ -18,7 +18,7 @@ from tests.security.authz_matrix import DEFAULT_PARAMS, MATRIX
 from tests.security.authz_world import ROLES, build, frozen_clock
 from volunteer_hub.accounts import tokens
 from volunteer_hub.accounts.models import User
-from volunteer_hub.api.common import API_PREFIX
+from volunteer_hub.core.api import API_PREFIX
 from volunteer_hub.core.errors import DomainError
 from volunteer_hub.extensions import db
 

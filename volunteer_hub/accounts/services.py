@@ -38,13 +38,19 @@ CODE_INVALID = _l("This code is wrong or no longer valid. Ask for a new code.")
 SEND_CODE_JOB = "volunteer_hub.accounts.jobs.send_verification_code"
 # A home community is an organisation, and the page a login lands on depends on roles in organisations; orgs builds
 # on accounts, so it registers at app creation: "get"(org_id) -> the organisation (lat, lon) or None, "choices"() ->
-# [(id, name)] of the communities a volunteer may pick, "landing"(user) -> the endpoint a login lands on.
+# [(id, name)] of the communities a volunteer may pick, "landing"(user) -> the endpoint a login lands on, "roles"(user)
+# -> [{"org_id", "org_name", "role"}] of the user's role grants.
 _ORGS: dict[str, Callable] = {}
 
 
-def register_orgs(*, get: Callable, choices: Callable, landing: Callable) -> None:
+def register_orgs(*, get: Callable, choices: Callable, landing: Callable, roles: Callable) -> None:
     """How accounts reaches organisations (see _ORGS)."""
-    _ORGS.update(get=get, choices=choices, landing=landing)
+    _ORGS.update(get=get, choices=choices, landing=landing, roles=roles)
+
+
+def roles_of(user: User) -> list[dict]:
+    """The user's roles in organisations: [{"org_id", "org_name", "role"}], oldest grant first."""
+    return _ORGS["roles"](user)
 
 
 def home_community_choices() -> list[tuple[int, str]]:

@@ -1,7 +1,7 @@
 """What people and clients may send: text without control characters, names with something visible in them,
 dates within the years the application handles.
 
-Every page form (core.forms) and every API schema (api.schemas.Schema) checks its text fields with
+Every page form (core.forms) and every API schema (core.schemas.Schema) checks its text fields with
 ``control_character_error`` (so PostgreSQL, which refuses NUL, and SQLite, which stores it, keep the same data) and
 its date and time fields with ``date_error``.
 """

@@ -189,6 +189,17 @@ def list_grants(org: Organisation) -> list[RoleGrant]:
     )
 
 
+def roles_of(user: User) -> list[dict]:
+    """The user's roles, oldest grant first: [{"org_id", "org_name", "role"}] (the API's GET /me)."""
+    rows = db.session.execute(
+        sa.select(RoleGrant.org_id, Organisation.name, RoleGrant.role)
+        .join(Organisation, Organisation.id == RoleGrant.org_id)
+        .where(RoleGrant.user_id == user.id)
+        .order_by(RoleGrant.id)
+    ).all()
+    return [{"org_id": org_id, "org_name": name, "role": role} for org_id, name, role in rows]
+
+
 def community_choices() -> list[tuple[int, str]]:
     """(id, name for the reader) of the communities and compounds, for a volunteer picking a home community."""
     return [

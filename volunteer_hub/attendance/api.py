@@ -4,11 +4,12 @@ from flask import request
 from flask_babel import gettext as _
 from marshmallow import fields, validate
 
-from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import Lat, LocalDateTime, Lon, Schema
+from volunteer_hub.accounts.api_auth import auth_required
 from volunteer_hub.attendance import qr, rules, services
 from volunteer_hub.claims.services import get_claim, get_own_claim
+from volunteer_hub.core.api import Blueprint
 from volunteer_hub.core.links import external_url
+from volunteer_hub.core.schemas import Lat, LocalDateTime, Lon, Schema
 from volunteer_hub.tasks.services import get_shift
 
 blp = Blueprint("api_attendance", __name__, description="Attendance: check-in, check-out and marks")

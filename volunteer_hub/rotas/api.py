@@ -2,8 +2,9 @@
 
 from marshmallow import fields
 
-from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import Int, LocalDateTime, Schema
+from volunteer_hub.accounts.api_auth import auth_required
+from volunteer_hub.core.api import Blueprint
+from volunteer_hub.core.schemas import Int, LocalDateTime, Schema
 from volunteer_hub.rotas import services
 
 blp = Blueprint("api_rotas", __name__, description="Shift series, team rotas and swaps")

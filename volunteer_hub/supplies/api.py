@@ -3,8 +3,9 @@ volunteers, and the ledger of every change."""
 
 from marshmallow import fields, validate
 
-from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import Int, LocalDateTime, Schema
+from volunteer_hub.accounts.api_auth import auth_required
+from volunteer_hub.core.api import Blueprint
+from volunteer_hub.core.schemas import Int, LocalDateTime, Schema
 from volunteer_hub.supplies import queries, rules, services
 from volunteer_hub.supplies.models import SupplyKind
 from volunteer_hub.tasks.services import get_task

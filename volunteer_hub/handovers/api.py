@@ -3,8 +3,9 @@ Append-only: there is no edit or delete; a correction is a new entry with correc
 
 from marshmallow import fields, validate
 
-from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import Int, LocalDateTime, Schema, Text
+from volunteer_hub.accounts.api_auth import auth_required
+from volunteer_hub.core.api import Blueprint
+from volunteer_hub.core.schemas import Int, LocalDateTime, Schema, Text
 from volunteer_hub.handovers import rules, services
 from volunteer_hub.supplies import rules as supply_rules
 from volunteer_hub.tasks.services import get_shift, get_task

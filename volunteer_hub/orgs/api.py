@@ -2,13 +2,49 @@
 
 from marshmallow import fields
 
-from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import Int, LocalDateTime, OrgIn, OrgOut, RoleIn, Schema
+from volunteer_hub.accounts.api_auth import auth_required
+from volunteer_hub.core.api import Blueprint
+from volunteer_hub.core.schemas import Int, Lat, LocalDateTime, Lon, Schema, length, one_of
 from volunteer_hub.orgs import permissions, rules, services
-from volunteer_hub.orgs.models import InvitationKind, Role
+from volunteer_hub.orgs.models import InvitationKind, OrgKind, Role
+from volunteer_hub.orgs.schemas import OrgRef
+from volunteer_hub.orgs.services import NAME_MAX as ORG_NAME_MAX
 from volunteer_hub.orgs.throttle import invite_limits
 
 blp = Blueprint("api_orgs", __name__, description="Organisations and roles")
+
+
+class OrgIn(Schema):
+    name = fields.String(required=True, validate=length(ORG_NAME_MAX, 1))
+    name_en = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=length(ORG_NAME_MAX),
+        metadata={"description": "An English name (optional), shown instead of name to readers of English."},
+    )
+    kind = fields.String(required=True, validate=one_of(set(OrgKind)))
+    parent_id = Int(allow_none=True, load_default=None)
+    lat = Lat(allow_none=True, load_default=None)
+    lon = Lon(allow_none=True, load_default=None)
+    temporary = fields.Boolean(load_default=False)
+
+
+class OrgOut(OrgRef):
+    kind = fields.String(required=True)
+    parent_id = fields.Integer(allow_none=True)
+    temporary = fields.Boolean()
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+
+
+class RoleIn(Schema):
+    phone = fields.String(
+        load_default=None, metadata={"description": "The mobile number to invite.", "example": "13812345678"}
+    )
+    user_id = Int(
+        load_default=None, metadata={"description": "Instead of phone: the account to invite (by its number)."}
+    )
+    role = fields.String(required=True, validate=one_of(set(Role)))
 
 
 class InvitationSentOut(Schema):

@@ -8,15 +8,17 @@ Every ledger entry carries the 办法 §7 fields. Minutes are signed integers (a
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
-from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import Int, LocalDateTime, OrgRef, QueryId, Schema, Text
+from volunteer_hub.accounts.api_auth import auth_required
 from volunteer_hub.catalogue import TASK_TYPE_CODES
 from volunteer_hub.claims import services as claim_services
+from volunteer_hub.core.api import Blueprint
 from volunteer_hub.core.errors import NotFound
+from volunteer_hub.core.schemas import Int, LocalDateTime, QueryId, Schema, Text
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.hours import labels, queries, rules, services
 from volunteer_hub.hours.models import AnomalyKind, DisputeStatus, HourDispute, HourEntry
 from volunteer_hub.orgs import permissions
+from volunteer_hub.orgs.schemas import OrgRef
 from volunteer_hub.orgs.services import get_org
 from volunteer_hub.tasks.services import get_shift
 

@@ -2,8 +2,9 @@
 
 from marshmallow import fields
 
-from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import LocalDateTime, Schema
+from volunteer_hub.accounts.api_auth import auth_required
+from volunteer_hub.core.api import Blueprint
+from volunteer_hub.core.schemas import LocalDateTime, Schema
 from volunteer_hub.lottery import queries, services
 from volunteer_hub.orgs import permissions
 from volunteer_hub.tasks.services import get_shift

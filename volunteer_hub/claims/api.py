@@ -2,15 +2,60 @@
 
 from marshmallow import fields
 
-from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import ClaimOut, OrganizerReasonIn, RosterOut, Schema
+from volunteer_hub.accounts.api import me_blp
+from volunteer_hub.accounts.api_auth import auth_required
 from volunteer_hub.claims import queries, reminders, services
+from volunteer_hub.claims.queries import claims_of, waitlist_position
+from volunteer_hub.claims.schemas import ClaimOut, claim_out
 from volunteer_hub.claims.terms import shift_terms
+from volunteer_hub.core.api import Blueprint
+from volunteer_hub.core.schemas import LocalDateTime, Schema
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.rules import shows_party_badge
+from volunteer_hub.orgs.schemas import OrgRef
+from volunteer_hub.tasks.schemas import OrganizerReasonIn, ShiftOut
 from volunteer_hub.tasks.services import get_shift
 
 blp = Blueprint("api_claims", __name__, description="Claims on shifts and rosters")
+
+
+class TaskRef(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    type = fields.String()
+    address = fields.String()
+    org = fields.Nested(OrgRef)
+
+
+class MyClaimOut(ClaimOut):
+    shift = fields.Nested(ShiftOut, required=True)
+    task = fields.Nested(TaskRef, required=True)
+
+
+class MyClaimsOut(Schema):
+    items = fields.List(fields.Nested(MyClaimOut), required=True)
+
+
+class RosterEntry(Schema):
+    claim_id = fields.Integer(required=True)
+    status = fields.String(required=True)
+    user_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    phone = fields.String(
+        required=True,
+        metadata={
+            "description": "Full number for organizers of the task's organisation; masked (138****1234) otherwise."
+        },
+    )
+    party_member = fields.Boolean()
+    skills = fields.List(fields.String())
+    created_at = LocalDateTime()
+
+
+class RosterOut(Schema):
+    shift = fields.Nested(ShiftOut, required=True)
+    task = fields.Nested(TaskRef, required=True)
+    items = fields.List(fields.Nested(RosterEntry), required=True)
 
 
 class ClaimIn(Schema):
@@ -20,19 +65,6 @@ class ClaimIn(Schema):
             "description": "The volunteer's health self-declaration (no fever or other symptoms), for tasks that ask."
         },
     )
-
-
-def claim_out(claim) -> dict:
-    return {
-        "id": claim.id,
-        "status": claim.status,
-        "shift_id": claim.shift_id,
-        "user_id": claim.user_id,
-        "created_at": claim.created_at,
-        "waitlist_position": queries.waitlist_position(claim),
-        "attendance_confirmed_at": claim.attendance_confirmed_at,
-        "organizer_reason": claim.organizer_reason,
-    }
 
 
 @blp.post("/shifts/<int:shift_id>/claims")
@@ -110,3 +142,27 @@ def roster(shift_id, user):
             for row in queries.roster(shift)
         ],
     }
+
+
+@me_blp.get("/me/claims")
+@me_blp.response(200, MyClaimsOut)
+@me_blp.errors(401)
+@auth_required
+def my_claims(user):
+    """All my claims, latest shift first."""
+    items = []
+    for claim in claims_of(user):
+        shift, task = claim.shift, claim.shift.task
+        items.append(
+            {
+                "id": claim.id,
+                "status": claim.status,
+                "shift_id": shift.id,
+                "created_at": claim.created_at,
+                "waitlist_position": waitlist_position(claim),
+                "shift": shift,
+                "task": task,
+                "organizer_reason": claim.organizer_reason,
+            }
+        )
+    return {"items": items}

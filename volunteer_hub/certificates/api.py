@@ -6,12 +6,13 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
-from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import LocalDateTime, Schema, Text
+from volunteer_hub.accounts.api_auth import auth_required
 from volunteer_hub.certificates import queries, services, texts
 from volunteer_hub.certificates.pdf import as_download
 from volunteer_hub.certificates.rules import REASON_MAX
 from volunteer_hub.certificates.throttle import lookup_limits
+from volunteer_hub.core.api import Blueprint
+from volunteer_hub.core.schemas import LocalDateTime, Schema, Text
 
 blp = Blueprint("api_certificates", __name__, description="Certificates of service and their public verification")
 

@@ -2,8 +2,9 @@
 
 from marshmallow import fields, validate
 
-from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import Schema, Text
+from volunteer_hub.accounts.api_auth import auth_required
+from volunteer_hub.core.api import Blueprint
+from volunteer_hub.core.schemas import Schema, Text
 from volunteer_hub.outreach import rules, services
 from volunteer_hub.outreach.limits import message_limits
 from volunteer_hub.tasks.services import get_shift, get_task

@@ -4,8 +4,9 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
-from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import QueryId, Schema
+from volunteer_hub.accounts.api_auth import auth_required
+from volunteer_hub.core.api import Blueprint
+from volunteer_hub.core.schemas import QueryId, Schema
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.services import get_org
 from volunteer_hub.stats import queries, rules

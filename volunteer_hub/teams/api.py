@@ -2,10 +2,11 @@
 
 from marshmallow import fields, validate
 
-from volunteer_hub.api.claims import claim_out
-from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import ClaimOut, ErrorBody, Int, LocalDateTime, Schema, Text
+from volunteer_hub.accounts.api_auth import auth_required
+from volunteer_hub.claims.schemas import ClaimOut, claim_out
 from volunteer_hub.claims.services import get_own_claim
+from volunteer_hub.core.api import Blueprint
+from volunteer_hub.core.schemas import ErrorBody, Int, LocalDateTime, Schema, Text
 from volunteer_hub.orgs.rules import shows_party_badge
 from volunteer_hub.tasks.services import get_shift
 from volunteer_hub.teams import queries, rules, services

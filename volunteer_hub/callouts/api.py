@@ -4,9 +4,11 @@ community's figures."""
 from flask import jsonify
 from marshmallow import fields, validate
 
-from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import ClaimOut, Schema, Text
+from volunteer_hub.accounts.api_auth import auth_required
 from volunteer_hub.callouts import rules, services
+from volunteer_hub.claims.schemas import ClaimOut
+from volunteer_hub.core.api import Blueprint
+from volunteer_hub.core.schemas import Schema, Text
 from volunteer_hub.orgs.services import get_org
 from volunteer_hub.tasks.services import get_shift
 

@@ -8,34 +8,37 @@ from dataclasses import asdict
 
 from marshmallow import fields, validate
 
-from volunteer_hub.api.common import Blueprint, auth_required
-from volunteer_hub.api.schemas import ContactOut, Int, Lat, LocalDateTime, Lon, OrgRef, Schema, Text, _length, _one_of
+from volunteer_hub.accounts.api_auth import auth_required
 from volunteer_hub.catalogue import LANGUAGE_CODES
+from volunteer_hub.core.api import Blueprint
 from volunteer_hub.core.errors import NotFound
+from volunteer_hub.core.schemas import Int, Lat, LocalDateTime, Lon, Schema, Text, length, one_of
 from volunteer_hub.help import queries, rules, services
 from volunteer_hub.help.throttle import help_request_limits
+from volunteer_hub.orgs.schemas import OrgRef
+from volunteer_hub.tasks.schemas import ContactOut
 
 blp = Blueprint("api_help", __name__, description="Residents' requests for help")
 
 
 class HelpRequestIn(Schema):
-    type = fields.String(required=True, validate=_one_of(rules.TYPES))
-    description = Text(required=True, validate=_length(rules.DESCRIPTION_MAX, 1))
-    address = fields.String(required=True, validate=_length(rules.ADDRESS_MAX, 1))
+    type = fields.String(required=True, validate=one_of(rules.TYPES))
+    description = Text(required=True, validate=length(rules.DESCRIPTION_MAX, 1))
+    address = fields.String(required=True, validate=length(rules.ADDRESS_MAX, 1))
     lat = Lat(allow_none=True, load_default=None)
     lon = Lon(allow_none=True, load_default=None)
     needed_at = LocalDateTime(
         required=True,
         metadata={"example": "2020-02-03T10:00:00+08:00", "description": "In the future, at most 14 days ahead."},
     )
-    contact_phone = fields.String(required=True, validate=_length(32), metadata={"example": "13812345678"})
+    contact_phone = fields.String(required=True, validate=length(32), metadata={"example": "13812345678"})
     contact_name = fields.String(
-        validate=_length(rules.NAME_MAX, 1), metadata={"description": "Defaults to the caller's name."}
+        validate=length(rules.NAME_MAX, 1), metadata={"description": "Defaults to the caller's name."}
     )
     languages = fields.List(
-        fields.String(validate=_one_of(LANGUAGE_CODES)),
+        fields.String(validate=one_of(LANGUAGE_CODES)),
         load_default=list,
-        validate=_length(len(LANGUAGE_CODES)),
+        validate=length(len(LANGUAGE_CODES)),
         metadata={"description": "Required for type foreign_language."},
     )
     community_id = Int(
@@ -49,11 +52,11 @@ class HelpRequestIn(Schema):
 
 
 class DeclineIn(Schema):
-    reason = Text(required=True, validate=_length(rules.REASON_MAX, 1))
+    reason = Text(required=True, validate=length(rules.REASON_MAX, 1))
 
 
 class ThanksIn(Schema):
-    message = Text(required=True, validate=_length(rules.THANKS_MAX, 1))
+    message = Text(required=True, validate=length(rules.THANKS_MAX, 1))
 
 
 class ListQuery(Schema):
