@@ -34,6 +34,7 @@ def init_api(app) -> None:
         tasks,
     )
     from volunteer_hub.api import channels as channels_api
+    from volunteer_hub.api import incidents as incidents_api
 
     app.config.update(
         API_TITLE="Volunteer Hub API",
@@ -68,6 +69,7 @@ def init_api(app) -> None:
         push_api,
         channels_api,
         callouts,
+        incidents_api,
     ):
         # Bearer tokens, not cookies, authenticate the API, so it needs no CSRF token.
         csrf.exempt(module.blp)
