@@ -57,6 +57,7 @@ DEFAULT_PARAMS = {
     "message_id": "message",
     "callout_id": "callout",
     "subscription_id": "push_subscription",
+    "incident_id": "incident",
 }
 
 
@@ -91,6 +92,14 @@ APPLICANT = {"user_id": "applicant"}
 SECOND_APPLICANT = {"team_leader": {"user_id": "second_applicant"}}
 DEPUTY = {"team_leader": {"user_id": "deputy"}}
 SECOND_MEMBER = {"admin": {"user_id": "leader"}}
+
+INCIDENT = {
+    "category": "conflict",
+    "severity": "low",
+    "occurred_at": "2026-03-04T09:30:00+08:00",
+    "description": "有人不配合登记。",
+}
+INCIDENT_FORM = {**INCIDENT, "day": "2026-03-04", "at": "09:30", "client_id": "matrix"}
 
 MATRIX: dict[tuple[str, str], Rule] = {
     # --- accounts and site pages ---
@@ -457,4 +466,21 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_orgs.my_invitations", "GET"): rule(SIGNED_IN),
     ("api_orgs.accept_invitation", "POST"): rule(OWNER),
     ("api_orgs.decline_invitation", "POST"): rule(OWNER),
+    # --- incidents (issue 25): on-duty volunteers and the task's organizers report (V is not on duty at NOW); the
+    # reporter, organizers and reviewers of the subtree read; organizers handle and print the insurance packet ---
+    ("incidents.report", "GET"): rule(MANAGE_A),
+    ("incidents.report", "POST"): rule(MANAGE_A, form=lambda w: INCIDENT_FORM),
+    ("incidents.show", "GET"): rule(REVIEW_A),
+    ("incidents.acknowledge", "POST"): rule(MANAGE_A),
+    ("incidents.add_update", "POST"): rule(MANAGE_A, form={"text": "已联系家属。"}),
+    ("incidents.insurance_pdf", "GET"): rule(MANAGE_A),
+    ("incidents.task_list", "GET"): rule(REVIEW_A),
+    ("incidents.summary", "GET"): rule(REVIEW_A),
+    ("api_incidents.report_incident", "POST"): rule(MANAGE_A, json=lambda w: INCIDENT),
+    ("api_incidents.list_incidents", "GET"): rule(SIGNED_IN),  # everyone reads the reports they made
+    ("api_incidents.get_incident", "GET"): rule(REVIEW_A),
+    ("api_incidents.add_update", "POST"): rule(MANAGE_A, json={"text": "已联系家属。"}),
+    ("api_incidents.acknowledge", "POST"): rule(MANAGE_A),
+    ("api_incidents.insurance_pdf", "GET"): rule(MANAGE_A),
+    ("api_incidents.incident_summary", "GET"): rule(REVIEW_A),
 }

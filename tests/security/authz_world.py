@@ -33,6 +33,7 @@ from volunteer_hub.claims import services as claims
 from volunteer_hub.extensions import db
 from volunteer_hub.help import services as help_requests
 from volunteer_hub.hours import services as hours
+from volunteer_hub.incidents import services as incidents
 from volunteer_hub.lottery import services as lottery
 from volunteer_hub.notifications.models import Notification, PushSubscription
 from volunteer_hub.orgs import services as orgs
@@ -105,6 +106,7 @@ class World:
     push_subscription: int  # V's browser, subscribed to Web Push
     callout: int  # the organizer's call-out for 1 more person on the future shift, paging
     callout_token: str  # the answer link's token of one volunteer it paged
+    incident: int = 0  # issue 25: the organizer's report of V's injury on the past shift
 
     @property
     def volunteer(self) -> User:
@@ -209,6 +211,7 @@ def build(app, make_user, traveller) -> World:
         message = outreach.send_to_shift(organizer, future_shift, "明早请准时到岗。")
         callout, _ = callouts.start(organizer, future_shift, needed=1)
         paged = db.session.query(CalloutPage).filter_by(callout_id=callout.id).order_by(CalloutPage.id).first()
+        incident = _incident(organizer, task, past_shift, volunteer)
         return World(
             users=users,
             city=city,
@@ -233,6 +236,7 @@ def build(app, make_user, traveller) -> World:
             push_subscription=browser.id,
             callout=callout.id,
             callout_token=callout_rules.answer_token(callout.id, paged.user_id),
+            incident=incident,
             **extra,
         )
 
@@ -307,6 +311,20 @@ def _issue5(admin, organizer, volunteer, team_id, task_id, community, applicants
         "branch": branch.id,
         "invitation": invitation.id,
     }
+
+
+def _incident(organizer, task, past_shift, volunteer) -> int:
+    """Issue 25: the organizer reports V's injury on the past shift (at NOW, so within the week)."""
+    report = incidents.Report(
+        category="injury",
+        severity="severe",
+        occurred_at=past_shift.starts_at + timedelta(hours=1),
+        description="搬运物资时扭伤脚踝。",
+        involved_user_ids=[volunteer.id],
+        shift_id=past_shift.id,
+    )
+    incident, _ = incidents.report(organizer, tasks.get_task(task.id), report)
+    return incident.id
 
 
 def frozen_clock():

@@ -3,6 +3,7 @@ follow-up."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, RadioField, TextAreaField, TimeField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from volunteer_hub.core.forms import CheckboxListField, FlaskForm
@@ -13,12 +14,12 @@ from volunteer_hub.incidents import rules, texts
 class ReportForm(FlaskForm):
     category = RadioField(
         _l("What happened"),
-        choices=[(code.value, label) for code, label in texts.CATEGORIES.items()],
+        choices=[SelectChoice(code.value, label) for code, label in texts.CATEGORIES.items()],
         validators=[InputRequired(_l("Choose what happened."))],
     )
     severity = RadioField(
         _l("How serious"),
-        choices=[(code.value, label) for code, label in texts.SEVERITIES.items()],
+        choices=[SelectChoice(code.value, label) for code, label in texts.SEVERITIES.items()],
         validators=[InputRequired(_l("Choose how serious it is."))],
     )
     day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
@@ -30,6 +31,10 @@ class ReportForm(FlaskForm):
     )
     involved = CheckboxListField(_l("Who was involved"), coerce=int, validators=[Optional()])
     client_id = HiddenField(validators=[Optional(), Length(max=rules.CLIENT_ID_MAX)])
+
+    def name_people(self, people) -> None:
+        """Who was involved: the shift's roster."""
+        self.involved.choices = [SelectChoice(person.id, person.name) for person in people]
 
     def occurred_at(self):
         return local_to_utc(self.day.data, self.at.data)

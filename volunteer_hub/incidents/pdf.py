@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from volunteer_hub.certificates import pdf as engine
-from volunteer_hub.core.formatting import full_date, service_hours, shift_span, when
+from volunteer_hub.core.formatting import clock, full_date, service_hours, shift_span, when
 from volunteer_hub.incidents import texts
 from volunteer_hub.orgs.names import org_name
 
@@ -69,6 +69,11 @@ def as_download(document: bytes, incident_id: int) -> Response:
     return response
 
 
+def _stamp(value) -> str:
+    """A date and time in full, as a record for someone outside reads it: 2026年12月8日 03:02."""
+    return f"{full_date(value)} {clock(value)}"
+
+
 def _pairs(rows: list[tuple[str, str]], style: dict):
     return engine.table([[_("Item"), _("Details")], *[[label, value] for label, value in rows]], style, (40 * mm, None))
 
@@ -79,7 +84,7 @@ def _incident(facts: dict, style: dict) -> list:
         (_("Category"), texts.category_label(incident.category)),
         (_("Severity"), texts.severity_label(incident.severity)),
         (_("Status"), texts.status_label(incident.status)),
-        (_("Occurred at"), f"{full_date(incident.occurred_at)} {when(incident.occurred_at)}"),
+        (_("Occurred at"), _stamp(incident.occurred_at)),
         (_("Post"), task.title),
         (_("Address"), task.address or "—"),
         (_("Shift"), shift_span(shift.starts_at, shift.ends_at) if shift else "—"),
@@ -143,7 +148,7 @@ def _attendance(person: dict, style: dict):
         [[_("Time"), _("Record"), _("Distance"), _("Recorded offline")]]
         + [
             [
-                f"{full_date(e.created_at)} {when(e.created_at)}",
+                _stamp(e.created_at),
                 texts.attendance_label(e.kind, e.method),
                 _("%(m)d m", m=round(e.distance_m)) if e.distance_m is not None else "—",
                 _("yes, received %(when)s", when=when(e.received_at)) if e.offline and e.received_at else "—",

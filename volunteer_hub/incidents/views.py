@@ -33,7 +33,7 @@ def report(task_id: int):
     shift = services.form_shift(current_user, task, optional_int(request.args.get("shift_id")))
     roster = services.roster(shift)
     form = ReportForm()
-    form.involved.choices = [(person.id, person.name) for person in roster]
+    form.name_people(roster)
     if not form.is_submitted():
         local = to_local(now())
         form.day.data, form.at.data = local.date(), local.time().replace(second=0, microsecond=0)
