@@ -96,3 +96,13 @@ def test_a_volunteer_reporting_their_own_injury_is_the_injured_one(api, post):
 
     assert response.status_code == 200
     assert s.volunteer.phone in pdf_text(response.data)
+
+
+def test_the_packet_is_in_chinese_by_default(api, injury):
+    s = injury
+    with at(s.shift.ends_at + timedelta(hours=2)):
+        response = api.get(f"/incidents/{s.incident['id']}/insurance.pdf", token=s.organizer_token)
+
+    text = pdf_text(response.data)
+    for words in ("志愿者意外事件报告", "受伤志愿者：李晓明", "签到 · 位置", "已确认服务时长", "活动负责人", "严重"):
+        assert words in text, words

@@ -20,7 +20,7 @@ SEVERITIES = {
     Severity.SEVERE: _l("Severe"),
 }
 STATUSES = {
-    IncidentStatus.OPEN: _l("Open"),
+    IncidentStatus.OPEN: _l("Not handled yet"),
     IncidentStatus.ACKNOWLEDGED: _l("Acknowledged"),
     IncidentStatus.CLOSED: _l("Closed"),
 }
