@@ -1,6 +1,7 @@
 """Incident reports over the API: who may report and when, every field error at once, the offline queue's
 duplicate, the urgent notice of a severe one, follow-ups and closing, who reads what."""
 
+import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -201,3 +202,33 @@ def test_the_board_counts_the_open_incidents_of_each_post(api, post, app):
     with app.app_context():
         assert queries.open_counts([s.task.id, 999999]) == {s.task.id: 1}
         assert queries.open_counts([]) == {}
+
+
+def test_closes_and_reports_sent_at_the_same_moment_count_once(app, api, post, stored, notes):
+    s = post
+    barrier = threading.Barrier(8)
+    answers = []
+
+    def send(path, payload, token):
+        client = app.test_client()
+        barrier.wait()
+        response = client.post(f"/api/v1{path}", json=payload, headers={"Authorization": f"Bearer {token}"})
+        answers.append((path, response.status_code))
+
+    with at(s.moment):
+        incident = report(api, s, severity="severe").json
+        close = (f"/incidents/{incident['id']}/updates", {"text": "结案", "close": True}, s.organizer_token)
+        queued = (f"/tasks/{s.task.id}/incidents", body(s, client_id="queued-1", severity="severe"), s.token)
+        threads = [threading.Thread(target=send, args=close if i % 2 else queued) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        updates = api.get(f"/incidents/{incident['id']}", token=s.token).json["updates"]
+
+    closing = sorted(status for path, status in answers if path.endswith("/updates"))
+    assert closing == [201, 409, 409, 409]
+    assert [u["closes"] for u in updates] == [True]
+    sent = sorted(status for path, status in answers if path.endswith("/incidents"))
+    assert sent.count(201) == 1 and sent.count(200) == 3
+    assert len(stored()) == 2 and len(notes()) == 2  # one notice per incident

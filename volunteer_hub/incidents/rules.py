@@ -63,9 +63,13 @@ def involved_error(involved: set[int], roster: set[int] | None) -> str | None:
     return None
 
 
+def incident_closed() -> Conflict:
+    return Conflict(_l("This incident is closed."), code="incident_closed")
+
+
 def check_open(incident: Incident) -> None:
     if incident.status == IncidentStatus.CLOSED:
-        raise Conflict(_l("This incident is closed."), code="incident_closed")
+        raise incident_closed()
 
 
 def check_may_close(is_organizer: bool) -> None:

@@ -7,6 +7,7 @@ post's; phone numbers and identity details reach organizers only (``describe(...
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -241,11 +242,14 @@ def acknowledge(actor, incident: Incident) -> Incident:
 
 
 def _acknowledge(actor, incident_id: int) -> Incident:
+    # one conditional UPDATE: an acknowledgement racing a close never reopens the incident
+    db.session.execute(
+        sa.update(Incident)
+        .where(Incident.id == incident_id, Incident.status == IncidentStatus.OPEN)
+        .values(status=IncidentStatus.ACKNOWLEDGED, acknowledged_at=now(), acknowledged_by_id=actor.id)
+    )
     incident = db.session.get(Incident, incident_id)
-    if incident.status == IncidentStatus.OPEN:
-        incident.status = IncidentStatus.ACKNOWLEDGED
-        incident.acknowledged_at = now()
-        incident.acknowledged_by_id = actor.id
+    db.session.refresh(incident)
     return incident
 
 
@@ -256,22 +260,37 @@ def add_update(actor, incident: Incident, text: str, *, close: bool = False) -> 
         permissions.require_manage(actor, get_task(incident.task_id).org)
     if close:
         rules.check_may_close(organizer)
+    rules.check_open(incident)
     if not text.strip():
         raise ValidationError(fields={"text": _l("This field is required.")})
     return atomic(_add_update, actor, incident.id, text.strip(), close)
 
 
 def _add_update(actor, incident_id: int, text: str, close: bool) -> IncidentUpdate:
-    incident = db.session.get(Incident, incident_id, with_for_update=True)
-    rules.check_open(incident)
-    update = IncidentUpdate(incident_id=incident.id, author_id=actor.id, text=text, closes=close)
-    db.session.add(update)
+    # The first statement is a conditional UPDATE of the incident: it locks the row (PostgreSQL) or takes the write
+    # lock (SQLite) and tells whether it was still open, so two closes, or a follow-up racing a close, cannot both
+    # pass: the loser gets 409 incident_closed.
+    values: dict = {"status": Incident.status}
     if close:
-        incident.status = IncidentStatus.CLOSED
-        incident.closed_at = now()
-        if incident.acknowledged_at is None:
-            incident.acknowledged_at, incident.acknowledged_by_id = incident.closed_at, actor.id
+        current = now()
+        values = {
+            "status": IncidentStatus.CLOSED,
+            "closed_at": current,
+            "acknowledged_at": sa.func.coalesce(Incident.acknowledged_at, current),
+            "acknowledged_by_id": sa.func.coalesce(Incident.acknowledged_by_id, actor.id),
+        }
+    still_open = db.session.execute(
+        sa.update(Incident)
+        .where(Incident.id == incident_id, Incident.status != IncidentStatus.CLOSED)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not still_open:
+        raise rules.incident_closed()
+    update = IncidentUpdate(incident_id=incident_id, author_id=actor.id, text=text, closes=close)
+    db.session.add(update)
     db.session.flush()
+    db.session.expire(db.session.get(Incident, incident_id))
     return update
 
 
