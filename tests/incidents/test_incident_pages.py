@@ -137,3 +137,10 @@ def test_the_reviewers_page_lists_the_communities(api, organizer_page, post):
         html = organizer_page.get(f"/review/{s.org.id}/incidents").get_data(as_text=True)
 
     assert "白石龙社区" in html and "A volunteer was injured" in html and "1 open · 0 closed" in html
+
+
+def test_the_reviewers_dashboard_links_to_the_counts(organizer_page, post):
+    with at(post.moment):
+        html = organizer_page.get(f"/review/{post.org.id}").get_data(as_text=True)
+
+    assert f"/review/{post.org.id}/incidents" in html
