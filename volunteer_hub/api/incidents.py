@@ -7,6 +7,7 @@ from marshmallow import fields, validate
 
 from volunteer_hub.api.common import Blueprint, auth_required
 from volunteer_hub.api.schemas import LocalDateTime, Schema, Text
+from volunteer_hub.core.inputs import date_error
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.incidents import pdf, rules, services
 from volunteer_hub.incidents.models import IncidentCategory, Severity
@@ -22,6 +23,8 @@ def _not_blank(value: str) -> None:
 
 
 def _plausible_time(value) -> None:
+    if date_error(value):  # outside the supported years: the schema's own check says so
+        return
     message = rules.occurred_at_error(value, now())
     if message:
         raise validate.ValidationError(message)
