@@ -14,12 +14,12 @@ from volunteer_hub.incidents import rules, texts
 class ReportForm(FlaskForm):
     category = RadioField(
         _l("What happened"),
-        choices=[SelectChoice(code.value, label) for code, label in texts.CATEGORIES.items()],
+        choices=[SelectChoice(code, label) for code, label in texts.CATEGORIES.items()],
         validators=[InputRequired(_l("Choose what happened."))],
     )
     severity = RadioField(
         _l("How serious"),
-        choices=[SelectChoice(code.value, label) for code, label in texts.SEVERITIES.items()],
+        choices=[SelectChoice(code, label) for code, label in texts.SEVERITIES.items()],
         validators=[InputRequired(_l("Choose how serious it is."))],
     )
     day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])

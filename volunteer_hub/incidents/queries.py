@@ -147,7 +147,7 @@ def attendance_events(claim_ids) -> dict[int, list[AttendanceEvent]]:
 def summary_rows(org: Organisation) -> list[tuple[int, str, str, str, int]]:
     """(org id of the task, category, severity, status, count) for incidents on tasks in org's subtree."""
     return [
-        tuple(row)
+        (row[0], row[1], row[2], row[3], row[4])
         for row in db.session.execute(
             sa.select(Task.org_id, Incident.category, Incident.severity, Incident.status, sa.func.count())
             .join(Task, Task.id == Incident.task_id)

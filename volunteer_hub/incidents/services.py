@@ -9,6 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from volunteer_hub.accounts.models import User
@@ -248,7 +249,7 @@ def _acknowledge(actor, incident_id: int) -> Incident:
         .where(Incident.id == incident_id, Incident.status == IncidentStatus.OPEN)
         .values(status=IncidentStatus.ACKNOWLEDGED, acknowledged_at=now(), acknowledged_by_id=actor.id)
     )
-    incident = db.session.get(Incident, incident_id)
+    incident = db.session.get_one(Incident, incident_id)
     db.session.refresh(incident)
     return incident
 
@@ -279,18 +280,18 @@ def _add_update(actor, incident_id: int, text: str, close: bool) -> IncidentUpda
             "acknowledged_at": sa.func.coalesce(Incident.acknowledged_at, current),
             "acknowledged_by_id": sa.func.coalesce(Incident.acknowledged_by_id, actor.id),
         }
-    still_open = db.session.execute(
+    result: CursorResult = db.session.execute(  # type: ignore[assignment]
         sa.update(Incident)
         .where(Incident.id == incident_id, Incident.status != IncidentStatus.CLOSED)
         .values(**values)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if not still_open:
+    )
+    if not result.rowcount:
         raise rules.incident_closed()
     update = IncidentUpdate(incident_id=incident_id, author_id=actor.id, text=text, closes=close)
     db.session.add(update)
     db.session.flush()
-    db.session.expire(db.session.get(Incident, incident_id))
+    db.session.expire(db.session.get_one(Incident, incident_id))
     return update
 
 
@@ -339,7 +340,7 @@ def insurance_facts(actor, incident: Incident) -> dict:
     injured = queries.people_of([incident.id])[incident.id]
     shift = get_shift(incident.shift_id) if incident.shift_id else None
     if not injured and shift and incident.reporter_id in queries.roster_ids(shift.id):
-        injured = [db.session.get(User, incident.reporter_id)]  # a volunteer reporting their own injury
+        injured = [db.session.get_one(User, incident.reporter_id)]  # a volunteer reporting their own injury
     rules.check_injured_named(injured)
     claims = queries.claims_on_shift(shift.id, [u.id for u in injured]) if shift else []
     claim_of = {claim.user_id: claim for claim in claims}

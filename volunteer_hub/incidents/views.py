@@ -43,7 +43,7 @@ def report(task_id: int):
             category=form.category.data,
             severity=form.severity.data,
             occurred_at=form.occurred_at(),
-            description=form.description.data.strip(),
+            description=(form.description.data or "").strip(),
             involved_user_ids=form.involved.data or [],
             client_id=form.client_id.data or None,
             shift_id=shift.id if shift else None,
@@ -93,7 +93,7 @@ def add_update(incident_id: int):
     form = UpdateForm()
     if form.validate_on_submit():
         try:
-            services.add_update(current_user, incident, form.text.data, close=form.close.data)
+            services.add_update(current_user, incident, form.text.data or "", close=form.close.data)
         except (ValidationError, Conflict) as exc:
             flash(str(exc.message), "error")
         else:
