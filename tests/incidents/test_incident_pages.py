@@ -2,6 +2,7 @@
 offline-ready, idempotent), the incident page with the organizers' actions, the post's list, reviewers' counts."""
 
 import re
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -144,3 +145,10 @@ def test_the_reviewers_dashboard_links_to_the_counts(organizer_page, post):
         html = organizer_page.get(f"/review/{post.org.id}").get_data(as_text=True)
 
     assert f"/review/{post.org.id}/incidents" in html
+
+
+def test_the_check_in_page_stops_offering_the_report_when_reports_close(volunteer_page, post):
+    with at(post.shift.ends_at + timedelta(hours=3)):
+        page = volunteer_page.get(f"/me/shifts/{post.claim_id}/checkin").get_data(as_text=True)
+
+    assert "/incidents/new" not in page

@@ -11,7 +11,7 @@ from volunteer_hub.core.errors import Conflict, ValidationError
 from volunteer_hub.core.forms import apply_errors, optional_int
 from volunteer_hub.core.responses import no_store
 from volunteer_hub.core.timeutil import now, to_local
-from volunteer_hub.incidents import pdf, queries, services, texts
+from volunteer_hub.incidents import pdf, queries, rules, services, texts
 from volunteer_hub.incidents.forms import ReportForm, UpdateForm
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.services import get_org
@@ -22,6 +22,15 @@ bp.add_app_template_filter(texts.category_label, "incident_category")
 bp.add_app_template_filter(texts.severity_label, "incident_severity")
 bp.add_app_template_filter(texts.status_label, "incident_status")
 bp.add_app_template_global(lambda task_id: queries.open_counts([task_id]).get(task_id, 0), "open_incidents")
+
+
+@bp.app_template_global("incident_reporting_open")
+def reporting_open(shift) -> bool:
+    """The check-in page offers the report form while its volunteer may report on the shift (rules.on_duty)."""
+    current = now()
+    return rules.on_duty(shift.starts_at, shift.ends_at, current, current)
+
+
 FIELD_ALIASES = {"occurred_at": "at", "involved_user_ids": "involved"}
 
 
