@@ -112,13 +112,6 @@ def updates_of(incident_id: int) -> list[IncidentUpdate]:
     )
 
 
-def users_by_id(ids) -> dict[int, User]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    return {user.id: user for user in db.session.execute(sa.select(User).where(User.id.in_(wanted))).scalars()}
-
-
 def claims_on_shift(shift_id: int, user_ids) -> list[Claim]:
     """The confirmed claims of these people on the shift."""
     return list(

@@ -18,7 +18,7 @@ from volunteer_hub.core.links import external_url
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
-from volunteer_hub.hours.queries import entries_of_claims, organizers_to_notify
+from volunteer_hub.hours.queries import entries_of_claims, organizers_to_notify, users_by_id
 from volunteer_hub.incidents import queries, rules
 from volunteer_hub.incidents.models import Incident, IncidentPerson, IncidentStatus, IncidentUpdate, Severity
 from volunteer_hub.notifications.services import notify
@@ -84,9 +84,7 @@ def describe_many(incidents: list[Incident], *, personal: bool, with_updates: bo
     """Incidents as the API and the pages show them; phones only with personal=True (organizers)."""
     people = queries.people_of(i.id for i in incidents)
     updates = {i.id: queries.updates_of(i.id) for i in incidents} if with_updates else {}
-    authors = queries.users_by_id(
-        [i.reporter_id for i in incidents] + [u.author_id for rows in updates.values() for u in rows]
-    )
+    authors = users_by_id([i.reporter_id for i in incidents] + [u.author_id for rows in updates.values() for u in rows])
     return [
         {
             "id": incident.id,
@@ -346,7 +344,7 @@ def insurance_facts(actor, incident: Incident) -> dict:
     claim_of = {claim.user_id: claim for claim in claims}
     events = queries.attendance_events(claim.id for claim in claims)
     records = entries_of_claims(claims)
-    users = queries.users_by_id([incident.reporter_id, incident.acknowledged_by_id])
+    users = users_by_id([incident.reporter_id, incident.acknowledged_by_id])
     return {
         "incident": incident,
         "reporter": users[incident.reporter_id],
@@ -354,7 +352,7 @@ def insurance_facts(actor, incident: Incident) -> dict:
         "task": task,
         "org": task.org,
         "shift": shift,
-        "organizers": queries.users_by_id(organizers_to_notify(task.org)).values(),
+        "organizers": users_by_id(organizers_to_notify(task.org)).values(),
         "people": [
             {
                 "user": user,
