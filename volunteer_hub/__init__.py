@@ -116,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from volunteer_hub.claims.views import bp as claims
     from volunteer_hub.help.views import bp as help_pages
     from volunteer_hub.hours.views import bp as hours
+    from volunteer_hub.incidents.views import bp as incidents
     from volunteer_hub.lottery.views import bp as lottery
     from volunteer_hub.messaging import views as messaging
     from volunteer_hub.notifications.views import bp as notifications
@@ -149,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
         outreach,
         callouts,
         posts,
+        incidents,
     ):
         app.register_blueprint(blueprint)
     register_post_operations(app)

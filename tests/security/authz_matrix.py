@@ -60,6 +60,7 @@ DEFAULT_PARAMS = {
     "alarm_id": "relief_alarm",
     "item_id": "supply_item",
     "handover_id": "handover",
+    "incident_id": "incident",
 }
 
 
@@ -94,6 +95,14 @@ APPLICANT = {"user_id": "applicant"}
 SECOND_APPLICANT = {"team_leader": {"user_id": "second_applicant"}}
 DEPUTY = {"team_leader": {"user_id": "deputy"}}
 SECOND_MEMBER = {"admin": {"user_id": "leader"}}
+
+INCIDENT = {
+    "category": "conflict",
+    "severity": "low",
+    "occurred_at": "2026-03-04T09:30:00+08:00",
+    "description": "有人不配合登记。",
+}
+INCIDENT_FORM = {**INCIDENT, "day": "2026-03-04", "at": "09:30", "client_id": "matrix"}
 
 MATRIX: dict[tuple[str, str], Rule] = {
     # --- accounts and site pages ---
@@ -493,4 +502,21 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api_handovers.write_handover", "POST"): rule(OWNER | MANAGE_A, json={"notes": "交接"}),
     ("api_handovers.list_handovers", "GET"): rule(REVIEW_A),
     ("api_handovers.ack_handover", "POST"): rule(MANAGE_A),
+    # --- incidents (issue 25): on-duty volunteers and the task's organizers report (V is not on duty at NOW); the
+    # reporter, organizers and reviewers of the subtree read; organizers handle and print the insurance packet ---
+    ("incidents.report", "GET"): rule(MANAGE_A),
+    ("incidents.report", "POST"): rule(MANAGE_A, form=lambda w: INCIDENT_FORM),
+    ("incidents.show", "GET"): rule(REVIEW_A),
+    ("incidents.acknowledge", "POST"): rule(MANAGE_A),
+    ("incidents.add_update", "POST"): rule(MANAGE_A, form={"text": "已联系家属。"}),
+    ("incidents.insurance_pdf", "GET"): rule(MANAGE_A),
+    ("incidents.task_list", "GET"): rule(REVIEW_A),
+    ("incidents.summary", "GET"): rule(REVIEW_A),
+    ("api_incidents.report_incident", "POST"): rule(MANAGE_A, json=lambda w: INCIDENT),
+    ("api_incidents.list_incidents", "GET"): rule(SIGNED_IN),  # everyone reads the reports they made
+    ("api_incidents.get_incident", "GET"): rule(REVIEW_A),
+    ("api_incidents.add_update", "POST"): rule(MANAGE_A, json={"text": "已联系家属。"}),
+    ("api_incidents.acknowledge", "POST"): rule(MANAGE_A),
+    ("api_incidents.insurance_pdf", "GET"): rule(MANAGE_A),
+    ("api_incidents.incident_summary", "GET"): rule(REVIEW_A),
 }

@@ -33,6 +33,7 @@ from volunteer_hub.claims import services as claims
 from volunteer_hub.extensions import db
 from volunteer_hub.help import services as help_requests
 from volunteer_hub.hours import services as hours
+from volunteer_hub.incidents import services as incidents
 from volunteer_hub.lottery import services as lottery
 from volunteer_hub.notifications.models import Notification, PushSubscription
 from volunteer_hub.orgs import services as orgs
@@ -109,6 +110,7 @@ class World:
     relief_alarm: int = 0  # the future shift's relief alarm (nobody of the past shift is still on the post)
     supply_item: int = 0  # issue 25: masks on T's supplies list (30, alert at 5)
     handover: int = 0  # issue 25: the organizer's handover of the past shift
+    incident: int = 0  # issue 25: the organizer's report of V's injury on the past shift
 
     @property
     def volunteer(self) -> User:
@@ -213,6 +215,7 @@ def build(app, make_user, traveller) -> World:
         message = outreach.send_to_shift(organizer, future_shift, "明早请准时到岗。")
         callout, _ = callouts.start(organizer, future_shift, needed=1)
         paged = db.session.query(CalloutPage).filter_by(callout_id=callout.id).order_by(CalloutPage.id).first()
+        incident = _incident(organizer, task, past_shift, volunteer)
         return World(
             users=users,
             city=city,
@@ -238,6 +241,7 @@ def build(app, make_user, traveller) -> World:
             callout=callout.id,
             callout_token=callout_rules.answer_token(callout.id, paged.user_id),
             relief_alarm=_relief_alarm(future_shift.id),
+            incident=incident,
             **extra,
             **_issue25(organizer, task, past_shift),
         )
@@ -324,6 +328,20 @@ def _issue25(organizer, task, past_shift) -> dict:
     counted = [handovers.Count("masks", 30)]
     handover, _ = handovers.write(organizer, past_shift, notes="东门一切正常。", supplies_counted=counted)
     return {"supply_item": item.id, "handover": handover.id}
+
+
+def _incident(organizer, task, past_shift, volunteer) -> int:
+    """Issue 25: the organizer reports V's injury on the past shift (at NOW, so within the week)."""
+    report = incidents.Report(
+        category="injury",
+        severity="severe",
+        occurred_at=past_shift.starts_at + timedelta(hours=1),
+        description="搬运物资时扭伤脚踝。",
+        involved_user_ids=[volunteer.id],
+        shift_id=past_shift.id,
+    )
+    incident, _ = incidents.report(organizer, tasks.get_task(task.id), report)
+    return incident.id
 
 
 def frozen_clock():

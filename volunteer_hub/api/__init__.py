@@ -25,6 +25,7 @@ def init_api(app: Flask) -> None:
     from volunteer_hub.handovers import api as handovers
     from volunteer_hub.help import api as help_requests
     from volunteer_hub.hours import api as hours
+    from volunteer_hub.incidents import api as incidents
     from volunteer_hub.lottery import api as lottery
     from volunteer_hub.matching import api as matching  # noqa: F401  (only routes on accounts.me_blp)
     from volunteer_hub.notifications import api as notifications
@@ -73,6 +74,7 @@ def init_api(app: Flask) -> None:
         posts.blp,
         supplies.blp,
         handovers.blp,
+        incidents.blp,
     ):
         # Bearer tokens, not cookies, authenticate the API, so it needs no CSRF token.
         csrf.exempt(blueprint)

@@ -251,3 +251,10 @@ def _table(rows: list[list[str]], style: dict, widths) -> Table:
             ]
         ),
     )
+
+
+# The same engine for other documents (the insurance packet of an incident, volunteer_hub.incidents.pdf): its
+# font, styles and tables, so every PDF of the platform looks and prints alike.
+font = _font
+styles = _styles
+table = _table

@@ -52,7 +52,7 @@ class SupplyCountOut(Schema):
     count = fields.Integer(required=True)
 
 
-class IncidentOut(Schema):
+class HandoverIncidentOut(Schema):
     id = fields.Integer(required=True)
     category = fields.String(required=True)
     severity = fields.String(required=True)
@@ -81,7 +81,7 @@ class HandoverOut(Schema):
     offline = fields.Boolean(required=True)
     created_at = LocalDateTime(required=True)
     supplies = fields.List(fields.Nested(SupplyCountOut), required=True)
-    incidents = fields.List(fields.Nested(IncidentOut), required=True)
+    incidents = fields.List(fields.Nested(HandoverIncidentOut), required=True)
     acks = fields.List(fields.Nested(AckOut), required=True)
 
 
