@@ -1,9 +1,5 @@
-"""Read side of posts: the staffing board's rows, and the small reads of other domains' tables it shows.
-
-The reads of handovers, incidents and supplies are kept together at the end of this module (``open_incidents``,
-``supply_levels``, ``latest_handover``): when those domains publish their own query functions
-(``incidents.queries.open_counts(task_ids)``, ``supplies.queries.levels(task_id)``) only these change.
-"""
+"""Read side of posts: the staffing board's rows (a post's handovers, incidents and supplies are read through
+those domains' own queries, in services)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,11 +10,8 @@ import sqlalchemy as sa
 from volunteer_hub.accounts.models import User
 from volunteer_hub.claims.models import Attendance, Claim, ClaimStatus
 from volunteer_hub.extensions import db
-from volunteer_hub.handovers.models import Handover, HandoverSupply
-from volunteer_hub.incidents.models import Incident, IncidentStatus
 from volunteer_hub.orgs.models import Organisation
 from volunteer_hub.posts.models import ReliefAlarm, ReliefStay
-from volunteer_hub.supplies.models import SupplyItem
 from volunteer_hub.tasks.models import Shift, Task, TaskStatus
 
 # A confirmed volunteer on the post right now: recorded present (checked in, or marked present by an organizer)
@@ -239,72 +232,3 @@ def absent_claims(shift_id: int) -> list[Claim]:
             .order_by(Claim.id)
         ).scalars()
     )
-
-
-# --- other domains' tables, read-only (to be replaced by their query functions) ---------------------------------
-
-
-def open_incidents(task_ids: Iterable[int]) -> dict[int, int]:
-    """task id -> incidents not closed (open or acknowledged); one query. Later: incidents.queries.open_counts."""
-    ids = list(task_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(Incident.task_id, sa.func.count())
-        .where(Incident.task_id.in_(ids), Incident.status != IncidentStatus.CLOSED)
-        .group_by(Incident.task_id)
-    ).all()
-    return dict(rows)
-
-
-@dataclass(frozen=True)
-class SupplyLevel:
-    item_id: int
-    kind: str
-    name: str
-    count: int
-    low_threshold: int | None
-
-    @property
-    def low(self) -> bool:
-        return self.low_threshold is not None and self.count <= self.low_threshold
-
-
-def supply_levels(task_id: int) -> list[SupplyLevel]:
-    """The post's supply items and counts. Later: supplies.queries.levels(task_id)."""
-    rows = db.session.execute(
-        sa.select(SupplyItem.id, SupplyItem.kind, SupplyItem.name, SupplyItem.count, SupplyItem.low_threshold)
-        .where(SupplyItem.task_id == task_id)
-        .order_by(SupplyItem.kind, SupplyItem.name, SupplyItem.id)
-    ).all()
-    return [SupplyLevel(*row) for row in rows]
-
-
-@dataclass(frozen=True)
-class LatestHandover:
-    id: int
-    shift_id: int
-    author: str
-    notes: str
-    created_at: datetime
-    counts: dict[int, int]  # supply item id -> count handed over
-
-
-def latest_handover(task_id: int) -> LatestHandover | None:
-    """The post's newest handover entry (a correction is an entry too). Later: handovers.queries."""
-    row = db.session.execute(
-        sa.select(Handover, User.name)
-        .join(User, User.id == Handover.author_id)
-        .where(Handover.task_id == task_id)
-        .order_by(Handover.created_at.desc(), Handover.id.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    handover, author = row
-    counts = dict(
-        db.session.execute(
-            sa.select(HandoverSupply.item_id, HandoverSupply.count).where(HandoverSupply.handover_id == handover.id)
-        ).all()
-    )
-    return LatestHandover(handover.id, handover.shift_id, author, handover.notes, handover.created_at, counts)

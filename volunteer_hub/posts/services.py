@@ -22,12 +22,17 @@ from volunteer_hub.core.links import external_url
 from volunteer_hub.core.timeutil import isoformat, local_day_bounds, now, to_local
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
+from volunteer_hub.handovers import queries as handover_queries
+from volunteer_hub.handovers.models import Handover
 from volunteer_hub.hours.queries import organizers_to_notify
+from volunteer_hub.incidents.queries import open_counts
 from volunteer_hub.notifications.services import notify
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.models import Organisation
 from volunteer_hub.posts import queries, rules
 from volunteer_hub.posts.models import ReliefAlarm, ReliefStay
+from volunteer_hub.supplies import queries as supply_queries
+from volunteer_hub.supplies.rules import is_low
 from volunteer_hub.tasks.models import Shift, Task
 
 log = logging.getLogger(__name__)
@@ -44,7 +49,7 @@ def org_board(actor, org: Organisation) -> dict:
     permissions.require_review(actor, org)
     at = now()
     shifts = queries.board_shifts(org, at, at + rules.LOOKAHEAD)
-    incidents = queries.open_incidents({s.task_id for s in shifts})
+    incidents = open_counts({s.task_id for s in shifts})
     posts = [_post_row(shift, at, incidents.get(shift.task_id, 0)) for shift in _one_per_post(shifts, at)]
     posts.sort(key=lambda p: rules.worst_first(p["status"], p["missing"], p["starts_at"]))
     return {"as_of": at, "org_id": org.id, "posts": posts}
@@ -114,18 +119,18 @@ def task_board(actor, task: Task) -> dict:
         "title": task.title,
         "auto_callout": task.auto_callout,
         "shifts": [_shift_row(shift, at, roster, alarms.get(shift.id), stays) for shift in shifts],
-        "latest_handover": _handover_row(queries.latest_handover(task.id)),
-        "open_incidents": queries.open_incidents([task.id]).get(task.id, 0),
+        "latest_handover": _handover_row(handover_queries.latest(task.id)),
+        "open_incidents": open_counts([task.id]).get(task.id, 0),
         "supplies": [
             {
-                "item_id": s.item_id,
+                "item_id": s.id,
                 "kind": s.kind,
                 "name": s.name,
                 "count": s.count,
                 "low_threshold": s.low_threshold,
-                "low": s.low,
+                "low": is_low(s.count, s.low_threshold),
             }
-            for s in queries.supply_levels(task.id)
+            for s in supply_queries.items(task.id)
         ],
     }
 
@@ -164,16 +169,17 @@ def _alarm_row(alarm: ReliefAlarm | None, stays) -> dict | None:
     }
 
 
-def _handover_row(handover: queries.LatestHandover | None) -> dict | None:
+def _handover_row(handover: Handover | None) -> dict | None:
     if handover is None:
         return None
+    counts = handover_queries.carried([handover.id])[handover.id]["supplies"]
     return {
         "id": handover.id,
         "shift_id": handover.shift_id,
-        "author": handover.author,
+        "author": handover_queries.names({handover.author_id}).get(handover.author_id, ""),
         "notes": handover.notes,
         "created_at": handover.created_at,
-        "supplies": [{"item_id": item, "count": count} for item, count in sorted(handover.counts.items())],
+        "supplies": [{"item_id": item.id, "count": count} for item, count in sorted(counts, key=lambda c: c[0].id)],
     }
 
 
