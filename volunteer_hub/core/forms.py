@@ -42,7 +42,7 @@ class _InputMeta(DefaultMeta):
     date-and-time field keeps to the supported years."""
 
     def bind_field(
-        self, form: BaseForm, unbound_field: UnboundField[_FieldT], options: MutableMapping[str, Any]
+        self, form: BaseForm, unbound_field: "UnboundField[_FieldT]", options: MutableMapping[str, Any]
     ) -> _FieldT:
         field = super().bind_field(form, unbound_field, options)
         if isinstance(field, StringField):
