@@ -19,6 +19,7 @@ from volunteer_hub.attendance import queries, rules, tokens
 from volunteer_hub.attendance.models import AttendanceEvent, AttendanceKind, AttendanceMethod
 from volunteer_hub.audit.services import record as audit
 from volunteer_hub.claims.models import Attendance, Claim, ClaimStatus
+from volunteer_hub.core.db import updated_rows
 from volunteer_hub.core.errors import Conflict, NotFound
 from volunteer_hub.core.formatting import shift_span
 from volunteer_hub.core.timeutil import now
@@ -153,9 +154,11 @@ _claims = Claim.__table__
 def _conditional_update(claim_id: int, *conditions, **values) -> bool:
     """UPDATE claims ... WHERE id AND conditions; False when another request changed the claim first."""
     return (
-        db.session.execute(
-            sa.update(_claims).where(_claims.c.id == claim_id, *conditions).values(updated_at=now(), **values)
-        ).rowcount
+        updated_rows(
+            db.session.execute(
+                sa.update(_claims).where(_claims.c.id == claim_id, *conditions).values(updated_at=now(), **values)
+            )
+        )
         == 1
     )
 

@@ -19,7 +19,7 @@ from volunteer_hub.callouts import queries, rules
 from volunteer_hub.callouts.models import OPEN_STATUSES, Answer, Callout, CalloutPage, CalloutStatus
 from volunteer_hub.claims.models import Claim, ClaimStatus
 from volunteer_hub.claims.services import claim_shift
-from volunteer_hub.core.db import insert_ignoring_duplicates
+from volunteer_hub.core.db import insert_ignoring_duplicates, updated_rows
 from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
 from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.core.links import external_url
@@ -126,7 +126,7 @@ def _end(callout_id: int, status: CalloutStatus, from_) -> bool:
         .where(_callouts.c.id == callout_id, _callouts.c.status.in_([s.value for s in from_]))
         .values(**values)
     )
-    return ended.rowcount == 1
+    return updated_rows(ended) == 1
 
 
 # --- waves -----------------------------------------------------------------------------------------------------
@@ -145,15 +145,17 @@ def _send_wave(callout_id: int) -> int:
     current = now()
     callout = db.session.get(Callout, callout_id, populate_existing=True)
     # Taking the wave moves its time on: a concurrent run of the job finds nothing due.
-    took = db.session.execute(
-        sa.update(_callouts)
-        .where(
-            _callouts.c.id == callout_id,
-            _callouts.c.status == CalloutStatus.PAGING.value,
-            _callouts.c.next_wave_at <= current,
+    took = updated_rows(
+        db.session.execute(
+            sa.update(_callouts)
+            .where(
+                _callouts.c.id == callout_id,
+                _callouts.c.status == CalloutStatus.PAGING.value,
+                _callouts.c.next_wave_at <= current,
+            )
+            .values(next_wave_at=current + timedelta(minutes=callout.wave_minutes))
         )
-        .values(next_wave_at=current + timedelta(minutes=callout.wave_minutes))
-    ).rowcount
+    )
     shift = callout.shift
     if not took or rules.still_needed(callout) == 0:
         return 0  # not due, ended, or the last places are being claimed right now
@@ -328,15 +330,17 @@ def _full(callout: Callout) -> Conflict:
 
 def _reserve(callout_id: int) -> bool:
     return (
-        db.session.execute(
-            sa.update(_callouts)
-            .where(
-                _callouts.c.id == callout_id,
-                _callouts.c.status.in_([s.value for s in OPEN_STATUSES]),
-                _callouts.c.filled < _callouts.c.needed,
+        updated_rows(
+            db.session.execute(
+                sa.update(_callouts)
+                .where(
+                    _callouts.c.id == callout_id,
+                    _callouts.c.status.in_([s.value for s in OPEN_STATUSES]),
+                    _callouts.c.filled < _callouts.c.needed,
+                )
+                .values(filled=_callouts.c.filled + 1)
             )
-            .values(filled=_callouts.c.filled + 1)
-        ).rowcount
+        )
         == 1
     )
 

@@ -4,7 +4,7 @@ import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar, cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -64,6 +64,12 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def updated_rows(result: sa.Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE run by Session.execute matched. The session types its result as a
+    Result; for these statements it is a CursorResult, which has the count."""
+    return cast(sa.CursorResult[Any], result).rowcount
 
 
 def engine_options(uri: str, busy_timeout_s: float) -> dict[str, Any]:

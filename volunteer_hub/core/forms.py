@@ -16,6 +16,10 @@ from wtforms import (
     ValidationError,
     widgets,
 )
+
+# WTForms 3.3's choice (value, label, render_kw); types-WTForms (3.2) does not declare it yet. The forms import it
+# from here.
+from wtforms.fields.choices import SelectChoice as SelectChoice  # type: ignore[attr-defined]
 from wtforms.fields.core import Field, UnboundField
 from wtforms.form import BaseForm
 from wtforms.meta import DefaultMeta
@@ -69,6 +73,11 @@ class CheckboxListField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def field_errors(field: Field) -> list[str]:
+    """A field's error list, to add to after validation (a list, which the stubs declare as a sequence)."""
+    return cast(list[str], field.errors)
 
 
 def optional_int(value: str | int | None) -> int | None:

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.audit.services import record as audit
+from volunteer_hub.core.db import updated_rows
 from volunteer_hub.core.errors import Conflict, ValidationError
 from volunteer_hub.core.timeutil import isoformat, now
 from volunteer_hub.core.transactions import atomic
@@ -137,11 +138,13 @@ def _task_fields(request: HelpRequest, community: Organisation) -> dict:
 
 def _take(request: HelpRequest, status: str, actor, **values) -> None:
     """Move an open request on; a concurrent decision makes this a Conflict and changes nothing."""
-    taken = db.session.execute(
-        sa.update(HelpRequest)
-        .where(HelpRequest.id == request.id, HelpRequest.status == HelpStatus.OPEN)
-        .values(status=status, decided_by_id=actor.id, decided_at=now(), **values)
-    ).rowcount
+    taken = updated_rows(
+        db.session.execute(
+            sa.update(HelpRequest)
+            .where(HelpRequest.id == request.id, HelpRequest.status == HelpStatus.OPEN)
+            .values(status=status, decided_by_id=actor.id, decided_at=now(), **values)
+        )
+    )
     if not taken:
         db.session.rollback()
         raise Conflict(_l("This request was already answered."), code="help_request_decided")
@@ -194,11 +197,13 @@ def thank(request: HelpRequest, message: str | None) -> HelpRequest:
 
 
 def _thank(request: HelpRequest, message: str) -> HelpRequest:
-    stored = db.session.execute(
-        sa.update(HelpRequest)
-        .where(HelpRequest.id == request.id, HelpRequest.thanked_at.is_(None))
-        .values(thanks=message, thanked_at=now())
-    ).rowcount
+    stored = updated_rows(
+        db.session.execute(
+            sa.update(HelpRequest)
+            .where(HelpRequest.id == request.id, HelpRequest.thanked_at.is_(None))
+            .values(thanks=message, thanked_at=now())
+        )
+    )
     if not stored:
         raise Conflict(_l("You already thanked the volunteer for this request."), code="already_thanked")
     db.session.refresh(request)
@@ -226,11 +231,13 @@ def close_finished_requests() -> int:
     cancelled = sa.select(Task.id).where(Task.status == TaskStatus.CANCELLED)
     changed = 0
     for status, tasks in ((HelpStatus.COMPLETED, ended), (HelpStatus.CANCELLED, cancelled)):
-        changed += db.session.execute(
-            sa.update(HelpRequest)
-            .where(HelpRequest.status == HelpStatus.ACCEPTED, HelpRequest.task_id.in_(tasks))
-            .values(status=status)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        changed += updated_rows(
+            db.session.execute(
+                sa.update(HelpRequest)
+                .where(HelpRequest.status == HelpStatus.ACCEPTED, HelpRequest.task_id.in_(tasks))
+                .values(status=status)
+                .execution_options(synchronize_session=False)
+            )
+        )
     db.session.commit()
     return changed

@@ -19,6 +19,7 @@ from volunteer_hub.accounts.models import User
 from volunteer_hub.audit import services as audit
 from volunteer_hub.catalogue import task_type_name
 from volunteer_hub.claims.models import Claim, ClaimStatus
+from volunteer_hub.core.db import updated_rows
 from volunteer_hub.core.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationError
 from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.core.timeutil import local_to_utc, now, to_local
@@ -565,14 +566,20 @@ def _answerable(actor: User, dispute: HourDispute) -> None:
 def _close(dispute: HourDispute, actor: User, status: str, response: str | None, correction_id: int | None = None):
     """Answer an open dispute once: a second answer (another organizer, a double tap) finds it closed and its
     transaction, correction included, is rolled back."""
-    changed = db.session.execute(
-        sa.update(HourDispute)
-        .where(HourDispute.id == dispute.id, HourDispute.status == DisputeStatus.OPEN)
-        .values(
-            status=status, response=response, responded_by_id=actor.id, responded_at=now(), correction_id=correction_id
+    changed = updated_rows(
+        db.session.execute(
+            sa.update(HourDispute)
+            .where(HourDispute.id == dispute.id, HourDispute.status == DisputeStatus.OPEN)
+            .values(
+                status=status,
+                response=response,
+                responded_by_id=actor.id,
+                responded_at=now(),
+                correction_id=correction_id,
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if changed != 1:
         raise Conflict(_l("This request was already answered."), code="dispute_answered")
     db.session.expire(dispute)

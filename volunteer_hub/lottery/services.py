@@ -9,6 +9,7 @@ from volunteer_hub.accounts.models import User
 from volunteer_hub.audit import services as audit
 from volunteer_hub.claims import services as claims
 from volunteer_hub.claims.models import Claim, ClaimStatus
+from volunteer_hub.core.db import updated_rows
 from volunteer_hub.core.errors import Conflict
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
@@ -28,12 +29,14 @@ def open_lottery(actor: User, shift: Shift, *, until, party_first: bool = False)
 
 
 def _open(actor_id: int, shift_id: int, until, party_first: bool) -> Shift:
-    changed = db.session.execute(
-        sa.update(Shift)
-        .where(Shift.id == shift_id, Shift.lottery_drawn_at.is_(None))
-        .values(lottery_until=until, lottery_party_first=party_first)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    changed = updated_rows(
+        db.session.execute(
+            sa.update(Shift)
+            .where(Shift.id == shift_id, Shift.lottery_drawn_at.is_(None))
+            .values(lottery_until=until, lottery_party_first=party_first)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if not changed:
         raise Conflict(_l("The draw for this shift has already been made."), code="lottery_drawn")
     audit.record(actor_id, "lottery.opened", "shift", shift_id, until=until.isoformat(), party_first=party_first)
@@ -61,12 +64,14 @@ def _draw(shift_id: int, actor_id: int | None, early: bool) -> bool:
     # Claiming the draw is one conditional UPDATE: a second job run, or an organizer racing the job, changes
     # no row and stops here.
     due = Shift.lottery_until.is_not(None) if early else Shift.lottery_until <= now()
-    claimed = db.session.execute(
-        sa.update(Shift)
-        .where(Shift.id == shift_id, Shift.lottery_drawn_at.is_(None), due)
-        .values(lottery_drawn_at=now(), lottery_seed=str(seed))
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = updated_rows(
+        db.session.execute(
+            sa.update(Shift)
+            .where(Shift.id == shift_id, Shift.lottery_drawn_at.is_(None), due)
+            .values(lottery_drawn_at=now(), lottery_seed=str(seed))
+            .execution_options(synchronize_session=False)
+        )
+    )
     if not claimed:
         return False
     shift = db.session.get(Shift, shift_id, populate_existing=True)

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub import outbox
 from volunteer_hub.accounts.models import User
-from volunteer_hub.core.db import insert_rows
+from volunteer_hub.core.db import insert_rows, updated_rows
 from volunteer_hub.core.errors import DomainError, NotFound
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
@@ -313,11 +313,13 @@ def _release_due(limit: int) -> int:
 def record_receipt(channel: str, provider_id: str, *, delivered: bool, error: str | None = None) -> bool:
     """A provider's delivery receipt for a message it accepted: sent -> delivered (or failed, with its error)."""
     values = {"status": "delivered", "delivered_at": now()} if delivered else {"status": "failed", "last_error": error}
-    changed = db.session.execute(
-        sa.update(Delivery)
-        .where(Delivery.channel == channel, Delivery.provider_id == provider_id, Delivery.status == "sent")
-        .values(**values)
-    ).rowcount
+    changed = updated_rows(
+        db.session.execute(
+            sa.update(Delivery)
+            .where(Delivery.channel == channel, Delivery.provider_id == provider_id, Delivery.status == "sent")
+            .values(**values)
+        )
+    )
     db.session.commit()
     return bool(changed)
 
@@ -494,7 +496,7 @@ def mark_read(user, notification_id: int | None = None, *, at: datetime | None =
     query = sa.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
-    changed = db.session.execute(query.values(read_at=at or now())).rowcount
+    changed = updated_rows(db.session.execute(query.values(read_at=at or now())))
     db.session.commit()
     return changed
 

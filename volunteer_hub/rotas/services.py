@@ -14,6 +14,7 @@ from volunteer_hub.audit import services as audit
 from volunteer_hub.claims import rules as claim_rules
 from volunteer_hub.claims import services as claim_services
 from volunteer_hub.claims.models import Claim
+from volunteer_hub.core.db import updated_rows
 from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from volunteer_hub.core.timeutil import local_day_bounds, now, to_local
 from volunteer_hub.core.transactions import atomic
@@ -391,12 +392,14 @@ def _accept(swap_id: int, user_id: int, team: Team) -> None:
 
 def _close(swap_id: int, status: str, **values) -> bool:
     return (
-        db.session.execute(
-            sa.update(ShiftSwap)
-            .where(ShiftSwap.id == swap_id, ShiftSwap.status == SwapStatus.OPEN)
-            .values(status=status, decided_at=now(), **values)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        updated_rows(
+            db.session.execute(
+                sa.update(ShiftSwap)
+                .where(ShiftSwap.id == swap_id, ShiftSwap.status == SwapStatus.OPEN)
+                .values(status=status, decided_at=now(), **values)
+                .execution_options(synchronize_session=False)
+            )
+        )
         == 1
     )
 
