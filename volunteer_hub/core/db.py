@@ -10,12 +10,15 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
+from volunteer_hub.core.errors import NotFound
+
 if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
 
 # A session, or Flask-SQLAlchemy's db.session (a scoped session standing for the request's or job's session).
 AnySession: TypeAlias = Session | scoped_session[Any]
 _T = TypeVar("_T")
+_M = TypeVar("_M")
 
 # A stable naming convention lets Alembic's batch mode rebuild SQLite tables and name constraints.
 NAMING_CONVENTION = {
@@ -64,6 +67,16 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def get_row(session: AnySession, model: type[_M], ident: object, *, populate_existing: bool = False) -> _M:
+    """session.get for a row the caller knows is there (its id comes from a row of the same unit of work, or is
+    a job's argument for a row that is never deleted): NotFound if it is gone after all, not an AttributeError
+    further on."""
+    row = session.get(model, ident, populate_existing=populate_existing)
+    if row is None:
+        raise NotFound()
+    return row
 
 
 def updated_rows(result: sa.Result[Any]) -> int:

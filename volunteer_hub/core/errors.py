@@ -17,7 +17,7 @@ class DomainError(Exception):
         message: object = None,
         *,
         code: str | None = None,
-        fields: dict[str, object] | None = None,
+        fields: dict[str, Any] | None = None,
         status: int | None = None,
         **extra: Any,
     ) -> None:

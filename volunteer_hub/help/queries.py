@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from volunteer_hub.accounts.models import User
 from volunteer_hub.claims.models import Claim, ClaimStatus
+from volunteer_hub.core.db import get_row
 from volunteer_hub.core.geo import distance_km
 from volunteer_hub.extensions import db
 from volunteer_hub.help.models import HelpRequest, HelpStatus
@@ -38,7 +39,7 @@ def get_by_token(token: str) -> HelpRequest | None:
 
 
 def community_of(request: HelpRequest) -> Organisation:
-    return db.session.get(Organisation, request.community_id)
+    return get_row(db.session, Organisation, request.community_id)
 
 
 def task_of(request: HelpRequest) -> Task | None:

@@ -39,7 +39,7 @@ TYPE_LABELS = {
     "psychological": _l("Psychological support"),
     "other": _l("Other help"),
 }
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     HelpStatus.OPEN: _l("Waiting for the community"),
     HelpStatus.ACCEPTED: _l("Accepted"),
     HelpStatus.DECLINED: _l("Declined"),

@@ -19,7 +19,7 @@ from volunteer_hub.accounts.models import User
 from volunteer_hub.audit import services as audit
 from volunteer_hub.catalogue import task_type_name
 from volunteer_hub.claims.models import Claim, ClaimStatus
-from volunteer_hub.core.db import updated_rows
+from volunteer_hub.core.db import get_row, updated_rows
 from volunteer_hub.core.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationError
 from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.core.timeutil import local_to_utc, now, to_local
@@ -296,9 +296,9 @@ def _write(plan: _Correction, work, *args):
 
 
 def _plan_record_correction(actor: User, root: HourEntry, minutes: int, reason: str | None) -> _Correction:
-    permissions.require_manage(actor, db.session.get(Organisation, root.org_id))
+    permissions.require_manage(actor, get_row(db.session, Organisation, root.org_id))
     if root.shift_id:
-        _check_confirmer(actor, root.volunteer_id, db.session.get(Shift, root.shift_id), root.claim_id)
+        _check_confirmer(actor, root.volunteer_id, get_row(db.session, Shift, root.shift_id), root.claim_id)
     else:
         rules.check_not_own(actor, root.volunteer_id)
     rules.check_correction(minutes, reason, net_before=queries.net_minutes(root))
@@ -413,7 +413,7 @@ def _write_correction(
         dispute_id=dispute.id if dispute else None,
     )
     if entry.claim_id:
-        claim = db.session.get(Claim, entry.claim_id)
+        claim = get_row(db.session, Claim, entry.claim_id)
         anomalies.check_entry(entry, claim, claim.shift, queries.attendance_facts([claim])[claim.id])
     if dispute is None:
         notify(
@@ -532,7 +532,7 @@ def _file_dispute(
         reason=reason,
     )
     kind = "hours_disputed" if entry else "hours_missing_reported"
-    for organizer_id in queries.organizers_to_notify(db.session.get(Organisation, org_id)):
+    for organizer_id in queries.organizers_to_notify(get_row(db.session, Organisation, org_id)):
         if organizer_id != volunteer.id:
             notify(
                 organizer_id,
@@ -552,13 +552,13 @@ def get_dispute_for(user: User, dispute_id, *, manage: bool = False) -> HourDisp
     dispute = queries.get_dispute(dispute_id)
     if dispute is None:
         raise NotFound(_l("No such request."))
-    org = db.session.get(Organisation, dispute.org_id)
+    org = get_row(db.session, Organisation, dispute.org_id)
     (permissions.require_manage if manage else permissions.require_review)(user, org)
     return dispute
 
 
 def _answerable(actor: User, dispute: HourDispute) -> None:
-    permissions.require_manage(actor, db.session.get(Organisation, dispute.org_id))
+    permissions.require_manage(actor, get_row(db.session, Organisation, dispute.org_id))
     if dispute.status != DisputeStatus.OPEN:
         raise Conflict(_l("This request was already answered."), code="dispute_answered")
 
@@ -604,7 +604,7 @@ def accept_dispute(
             plan = _plan_record_correction(actor, root, minutes, reason)
         else:
             minutes = total_minutes
-            plan = _plan_claim_record(actor, db.session.get(Claim, dispute.claim_id), minutes, reason)
+            plan = _plan_claim_record(actor, get_row(db.session, Claim, dispute.claim_id), minutes, reason)
     entry = _write(plan, _accept, actor, dispute, plan, minutes, reason, response, total_minutes)
     return dispute, entry
 
@@ -662,9 +662,9 @@ def _refuse(actor: User, dispute: HourDispute, response: str) -> None:
 def dispute_subject(dispute: HourDispute) -> tuple[str, date]:
     """The activity name and service date a dispute is about."""
     if dispute.entry_id:
-        entry = db.session.get(HourEntry, dispute.entry_id)
+        entry = get_row(db.session, HourEntry, dispute.entry_id)
         return entry.activity_name, entry.service_date
-    shift = db.session.get(Claim, dispute.claim_id).shift
+    shift = get_row(db.session, Claim, dispute.claim_id).shift
     return shift.task.title, to_local(shift.starts_at).date()
 
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub import outbox
 from volunteer_hub.accounts.models import User
-from volunteer_hub.core.db import insert_rows, updated_rows
+from volunteer_hub.core.db import get_row, insert_rows, updated_rows
 from volunteer_hub.core.errors import DomainError, NotFound
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
@@ -375,7 +375,7 @@ def update_channels(user, *, sms: bool, push: bool, email: str | None, urgent_in
 
 
 def _update_user(user_id: int, values: dict) -> User:
-    user = db.session.get(User, user_id)
+    user = get_row(db.session, User, user_id)
     for name, value in values.items():
         setattr(user, name, value)
     return user

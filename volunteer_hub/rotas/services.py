@@ -14,7 +14,7 @@ from volunteer_hub.audit import services as audit
 from volunteer_hub.claims import rules as claim_rules
 from volunteer_hub.claims import services as claim_services
 from volunteer_hub.claims.models import Claim
-from volunteer_hub.core.db import updated_rows
+from volunteer_hub.core.db import get_row, updated_rows
 from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from volunteer_hub.core.timeutil import local_day_bounds, now, to_local
 from volunteer_hub.core.transactions import atomic
@@ -374,10 +374,10 @@ def _accept(swap_id: int, user_id: int, team: Team) -> None:
     # The conditional update is the race guard: of two members accepting at once, one finds it still open.
     if not _close(swap_id, SwapStatus.ACCEPTED, accepted_by_id=user_id):
         raise Conflict(_l("Someone else has just taken this shift."), code="swap_closed")
-    swap = db.session.get(ShiftSwap, swap_id, populate_existing=True)
+    swap = get_row(db.session, ShiftSwap, swap_id, populate_existing=True)
     taken = claim_services.transfer_claim(swap.claim_id, user_id, team_id=team.id)
-    shift = db.session.get(Shift, taken.shift_id)
-    accepter = db.session.get(User, user_id)
+    shift = get_row(db.session, Shift, taken.shift_id)
+    accepter = get_row(db.session, User, user_id)
     params = {
         "task": shift.task.title,
         "team": team.name,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from volunteer_hub.accounts.models import User
 from volunteer_hub.catalogue import task_type_name
 from volunteer_hub.claims.export import FORMULA_STARTS
+from volunteer_hub.core.db import get_row
 from volunteer_hub.core.timeutil import to_local
 from volunteer_hub.extensions import db
 from volunteer_hub.hours.labels import source_label
@@ -89,7 +90,7 @@ class Table:
 
 def table(spec: ExportSpec) -> Table:
     """The rows an export writes; a ledger export counts its rows first and reads them lazily."""
-    org = db.session.get(Organisation, spec.org_id)
+    org = get_row(db.session, Organisation, spec.org_id)
     if spec.kind == "ledger":
         scope = queries.load_scope(org)
         return Table(

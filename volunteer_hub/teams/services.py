@@ -10,6 +10,7 @@ from volunteer_hub.audit import services as audit
 from volunteer_hub.claims import rules as claim_rules
 from volunteer_hub.claims import services as claim_services
 from volunteer_hub.claims.models import CancelReason, Claim, ClaimStatus
+from volunteer_hub.core.db import get_row
 from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.core.transactions import atomic
@@ -140,7 +141,7 @@ def decline_request(actor: User, team: Team, user_id) -> TeamMember:
 
 
 def _end_membership(team: Team, row_id: int, actor_id: int, status: str, kind: str | None) -> TeamMember:
-    row = db.session.get(TeamMember, row_id)
+    row = get_row(db.session, TeamMember, row_id)
     row.status, row.role, row.decided_by_id = status, MemberRole.MEMBER, actor_id
     if kind:
         notify(row.user_id, kind, team=team.name, team_id=team.id)
@@ -186,10 +187,10 @@ def set_role(actor: User, team: Team, user_id, role: str) -> TeamMember:
 
 
 def _set_role(team: Team, target_id: int, actor_row_id: int, actor_id: int, role: str) -> TeamMember:
-    target = db.session.get(TeamMember, target_id)
+    target = get_row(db.session, TeamMember, target_id)
     target.role = role
     if role == MemberRole.LEADER:
-        db.session.get(TeamMember, actor_row_id).role = MemberRole.DEPUTY
+        get_row(db.session, TeamMember, actor_row_id).role = MemberRole.DEPUTY
     notify(target.user_id, "team_role_changed", team=team.name, team_id=team.id, role=role)
     audit.record(actor_id, "team_role_changed", "team", team.id, user_id=target.user_id, role=role)
     return target
