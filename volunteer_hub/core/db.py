@@ -1,7 +1,7 @@
 """Declarative base, column types and engine settings shared by every model."""
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar, cast
@@ -193,7 +193,10 @@ def insert_rows(
 
 
 def rows_table(
-    session: AnySession, name: str, columns: dict[str, sa.types.TypeEngine[Any]], rows: list[tuple[Any, ...]]
+    session: AnySession,
+    name: str,
+    columns: Mapping[str, sa.types.TypeEngine[Any] | type[sa.types.TypeEngine[Any]]],
+    rows: list[tuple[Any, ...]],
 ) -> sa.FromClause:
     """A small constant table for a statement's FROM: the rows go in as one parameter per column (PostgreSQL
     arrays, unnested) or as one JSON text (SQLite's json_each), so the statement's text does not depend on the

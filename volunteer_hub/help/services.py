@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.audit.services import record as audit
 from volunteer_hub.core.db import updated_rows
-from volunteer_hub.core.errors import Conflict, ValidationError
+from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
 from volunteer_hub.core.timeutil import isoformat, now
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
@@ -49,7 +49,7 @@ def check_request(requester, *, community_id=None, **data) -> tuple[dict, Organi
         data["contact_name"] = requester.name
     clean = rules.check_request_fields(data, errors)
     community = _community(community_id, clean, requester, errors)
-    if errors:
+    if errors or community is None:  # no community: errors says why
         raise ValidationError(fields=errors)
     return clean, community
 
@@ -119,7 +119,7 @@ def _task_fields(request: HelpRequest, community: Organisation) -> dict:
     # label would be one language for every reader (or both mixed).
     short = " ".join(request.description.split())
     title = short if len(short) <= TITLE_MAX else short[: TITLE_MAX - 1] + "…"
-    if request.lat is not None:
+    if request.lat is not None and request.lon is not None:  # given together (rules.check_request_fields)
         lat, lon = round(request.lat, TASK_POINT_DECIMALS), round(request.lon, TASK_POINT_DECIMALS)
     else:
         lat, lon = community.lat, community.lon
@@ -208,6 +208,8 @@ def _thank(request: HelpRequest, message: str) -> HelpRequest:
         raise Conflict(_l("You already thanked the volunteer for this request."), code="already_thanked")
     db.session.refresh(request)
     task = queries.task_of(request)
+    if task is None:  # check_thanks lets only a request that became a task be thanked
+        raise NotFound()
     for user_id in sorted(queries.confirmed_volunteer_ids(task.id)):
         notify(
             user_id,

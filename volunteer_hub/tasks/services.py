@@ -77,7 +77,7 @@ def post_task(
     org_id,
     shifts: list[dict],
     client_token: str | None = None,
-    on_publish: Callable[[Task], None] | None = None,
+    on_publish: Callable[[Task], object] | None = None,
     **fields,
 ) -> Task:
     """Publish a task with its shifts for an organisation in the actor's subtree. on_publish(task) runs in the
