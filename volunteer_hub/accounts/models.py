@@ -1,6 +1,7 @@
 """Users, their skills, and the login sessions / API tokens that authenticate them."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -68,7 +69,10 @@ class User(Model):
     home_org = relationship("Organisation", foreign_keys=[home_org_id])
 
     # Flask-Login: the login token of the current request, set by the user loader (see accounts.auth).
-    login_token = None
+    if TYPE_CHECKING:  # not a column: a plain attribute, which a declarative annotation cannot be
+        login_token: str | None
+    else:
+        login_token = None
 
     @property
     def is_active(self) -> bool:

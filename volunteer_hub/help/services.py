@@ -119,6 +119,8 @@ def _task_fields(request: HelpRequest, community: Organisation) -> dict:
     # label would be one language for every reader (or both mixed).
     short = " ".join(request.description.split())
     title = short if len(short) <= TITLE_MAX else short[: TITLE_MAX - 1] + "…"
+    lat: float | None
+    lon: float | None
     if request.lat is not None and request.lon is not None:  # given together (rules.check_request_fields)
         lat, lon = round(request.lat, TASK_POINT_DECIMALS), round(request.lon, TASK_POINT_DECIMALS)
     else:

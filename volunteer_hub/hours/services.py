@@ -115,6 +115,7 @@ def confirm_hours(actor: User, claim: Claim, *, minutes: int | None = None, reas
         raise _already_confirmed(claim.id)
     proposal = rules.propose(shift, facts)
     rules.check_proposal(proposal)
+    assert proposal.minutes is not None  # check_proposal refuses a proposal without minutes
     minutes = proposal.minutes if minutes is None else minutes
     reason = (reason or "").strip() or None
     rules.check_minutes(minutes, proposal.minutes, reason, served_at_most=rules.minutes_since_start(shift))
@@ -356,7 +357,7 @@ def _plan_outside_shifts(
     if not strip_text(activity_name):
         errors["activity_name"] = _l("Name the activity.")
     rules.check_service_date(service_date, errors)
-    if errors:
+    if errors or org is None:  # no organisation: errors says why
         raise ValidationError(fields=errors)
     permissions.require_manage(actor, org)
     rules.check_not_own(actor, volunteer.id)
@@ -400,7 +401,7 @@ def _write_correction(
     )
     db.session.add(entry)
     db.session.flush()
-    if plan.takes_claim:
+    if plan.takes_claim and entry.claim_id is not None:  # takes_claim: the plan names the claim
         _mark_claim_recorded(entry.claim_id, entry.confirmed_at)
     audit.record(
         actor.id,
@@ -424,7 +425,7 @@ def _write_correction(
             task=entry.activity_name,
             date=entry.service_date.isoformat(),
             minutes=minutes,
-            total=queries.net_minutes(db.session.get(HourEntry, plan.corrects_id) if plan.corrects_id else entry),
+            total=queries.net_minutes(get_row(db.session, HourEntry, plan.corrects_id) if plan.corrects_id else entry),
             reason=reason,
         )
     return entry
@@ -597,6 +598,8 @@ def accept_dispute(
         db.session.get(HourEntry, dispute.entry_id)
         if dispute.entry_id
         else queries.root_entry_of_claim(dispute.claim_id)
+        if dispute.claim_id
+        else None
     )  # a missing record may have been confirmed since
     with _messages_on_total():
         if root is not None:

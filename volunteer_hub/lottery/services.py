@@ -81,7 +81,7 @@ def _draw(shift_id: int, actor_id: int | None, early: bool) -> bool:
         .where(Claim.shift_id == shift_id, Claim.status == ClaimStatus.LOTTERY)
         .order_by(Claim.id)
     ).all()
-    order = rules.draw_order(seed, [tuple(row) for row in entrants], shift.lottery_party_first)
+    order = rules.draw_order(seed, [(claim_id, party) for claim_id, party in entrants], shift.lottery_party_first)
     skipped = {}
     for rank, claim_id in enumerate(order, start=1):
         claim = get_row(db.session, Claim, claim_id, populate_existing=True)

@@ -2,6 +2,7 @@
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 import redis
 import sqlalchemy as sa
@@ -266,7 +267,7 @@ def _failed(delivery, exc: SendFailed) -> None:
 
 def _finish(delivery, status: str, **values) -> None:
     """Leave the sending state; only the worker holding the claim writes this."""
-    changes = {"status": status}
+    changes: dict[str, Any] = {"status": status}
     if status == "sent":
         changes["sent_at"] = now()
     if "error" in values:
@@ -392,7 +393,9 @@ def send_test(user) -> Notification:
             status=429,
             retry_after=wait,
         )
-    return atomic(notify, user.id, TEST_KIND)
+    note = atomic(notify, user.id, TEST_KIND)
+    assert note is not None  # notify without a dedupe key always creates the notification
+    return note
 
 
 def last_test(user) -> tuple[Notification, list[Delivery]] | None:
@@ -445,7 +448,7 @@ def list_notices(task_id: int, limit: int = 10) -> list[dict]:
         .order_by(latest.desc())
         .limit(limit)
     ).all()
-    notices = {
+    notices: dict[tuple[Any, Any], dict[str, Any]] = {
         (actor_id, cause): {
             "actor_id": actor_id,
             "cause": cause,

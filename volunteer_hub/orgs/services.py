@@ -4,6 +4,7 @@ numbers to a branch or a role (only the invitee's acceptance makes a member or a
 import contextlib
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -399,6 +400,9 @@ def _respond(user: User, invitation: Invitation, status: InvitationStatus) -> No
 
 def _accept(user: User, invitation: Invitation) -> BranchMember | RoleGrant:
     _respond(user, invitation, InvitationStatus.ACCEPTED)
+    model: type[BranchMember | RoleGrant]
+    row: dict[str, Any]
+    held: sa.Select[Any]
     if invitation.kind == InvitationKind.BRANCH_MEMBER:
         model, row = BranchMember, {"added_by_id": invitation.invited_by_id}
         held = sa.select(BranchMember).where(BranchMember.org_id == invitation.org_id, BranchMember.user_id == user.id)

@@ -4,6 +4,7 @@ Each writing use case is one transaction; publishing a rota claims every shift o
 """
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -284,7 +285,8 @@ def publish_rota(actor: User, team_id: int, task_id, assignments: list[dict]) ->
     task = get_task(task_id)
     adopted = {shift.id: shift for shift in queries.adopted_shifts(team.id, task.id)}
     active = set(team_rules.active_member_ids(team.id))
-    errors, plan = {}, []
+    errors: dict[str, Any] = {}
+    plan: list[tuple[Shift, list[int]]] = []
     for index, item in enumerate(assignments):
         shift_id, user_ids = item.get("shift_id"), item.get("user_ids") or []
         if shift_id not in adopted:
@@ -378,7 +380,7 @@ def _accept(swap_id: int, user_id: int, team: Team) -> None:
     taken = claim_services.transfer_claim(swap.claim_id, user_id, team_id=team.id)
     shift = get_row(db.session, Shift, taken.shift_id)
     accepter = get_row(db.session, User, user_id)
-    params = {
+    params: dict[str, Any] = {
         "task": shift.task.title,
         "team": team.name,
         "name": accepter.name,

@@ -74,7 +74,7 @@ def join_by_code(user: User, team: Team, code: str) -> TeamMember:
         raise Conflict(_l("You are already a member of this team."), code="already_member") from None
 
 
-def _activate(team_id: int, user_id: int, row_id: int | None, decided_by_id: int | None) -> TeamMember:
+def _activate(team_id: int, user_id: int | None, row_id: int | None, decided_by_id: int | None) -> TeamMember:
     row = db.session.get(TeamMember, row_id) if row_id else None
     if row is None:
         row = TeamMember(team_id=team_id, user_id=user_id)
@@ -94,7 +94,10 @@ def request_to_join(user: User, team: Team) -> TeamMember:
     try:
         return atomic(_request, team, user, existing.id if existing else None)
     except sa.exc.IntegrityError:
-        return queries.get_membership_row(team.id, user.id)
+        row = queries.get_membership_row(team.id, user.id)
+        if row is None:  # the duplicate that failed the insert is there
+            raise
+        return row
 
 
 def _request(team: Team, user: User, row_id: int | None) -> TeamMember:
@@ -160,7 +163,7 @@ def remove_member(actor: User, team: Team, user_id) -> TeamMember:
     """A leader (anyone but themselves) or a deputy (ordinary members) removes someone from the team."""
     rules.require_lead(actor, team)
     target = _active_row(team, user_id)
-    rules.check_can_remove(rules.membership(actor, team), target)
+    rules.check_can_remove(rules.lead_membership(actor, team), target)
     return atomic(_end_membership, team, target.id, actor.id, MemberStatus.REMOVED, "team_member_removed")
 
 
@@ -183,7 +186,7 @@ def set_role(actor: User, team: Team, user_id, role: str) -> TeamMember:
         raise Conflict(_l("To stop leading, hand the team over to another member."), code="cannot_change_own_role")
     if target.role == role:
         return target
-    return atomic(_set_role, team, target.id, rules.membership(actor, team).id, actor.id, role)
+    return atomic(_set_role, team, target.id, rules.lead_membership(actor, team).id, actor.id, role)
 
 
 def _set_role(team: Team, target_id: int, actor_row_id: int, actor_id: int, role: str) -> TeamMember:
@@ -258,7 +261,7 @@ def _decline(claim: Claim, user: User) -> None:
     shift = claim.shift
     team = db.session.get(Team, claim.team_id)
     leaders = queries.list_lead_ids(team.id, (MemberRole.LEADER,)) if team else []
-    told = {claim.claimed_by_id, *leaders} - {None, user.id}
+    told = {lead_id for lead_id in (claim.claimed_by_id, *leaders) if lead_id is not None and lead_id != user.id}
     for lead_id in sorted(told):
         notify(
             lead_id,
