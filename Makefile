@@ -44,11 +44,12 @@ run: setup
 test: setup
 	$(BIN)/pytest
 
-## ruff (lint and the format check), then the import contract in pyproject.toml ([tool.importlinter]: arrows point
-## down, see ARCHITECTURE.md).
+## ruff (lint and the format check), mypy ([tool.mypy]: strict for core/ and claims/), then the import contract in
+## pyproject.toml ([tool.importlinter]: arrows point down, see ARCHITECTURE.md).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 fmt: setup

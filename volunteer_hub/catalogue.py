@@ -4,6 +4,7 @@ Each entry carries its Chinese and English name explicitly because the API retur
 """
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,14 @@ QUALIFICATIONS = (
     Entry("medical_license", "医护执业资格", "Medical or nursing licence", "qualification"),
 )
 
+
+class RiskDefaults(TypedDict, total=False):
+    requires_insurance: bool
+    requires_qualification: str
+
+
 # What a newly posted task of a type requires unless the organizer changes it (条例 §16, §17).
-RISK_DEFAULTS = {
+RISK_DEFAULTS: dict[str, RiskDefaults] = {
     "checkpoint": {"requires_insurance": True},
     "disinfection": {"requires_insurance": True},
     "psychological_support": {"requires_qualification": "psychological_counselling"},

@@ -76,7 +76,7 @@ def worker_command(burst: bool) -> None:
 
     from volunteer_hub.worker import run_worker
 
-    run_worker(current_app._get_current_object(), burst=burst)
+    run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]  # a LocalProxy
 
 
 @click.command("scheduler")
@@ -87,7 +87,7 @@ def scheduler_command() -> None:
 
     from volunteer_hub.worker import run_scheduler
 
-    run_scheduler(current_app._get_current_object())
+    run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]  # a LocalProxy
 
 
 @click.command("ops")
@@ -108,6 +108,7 @@ def ops_command() -> None:
         registry = FailedJobRegistry(queue=queue.get_queue())
         for job in registry.get_job_ids()[:20]:
             fetched = queue.get_queue().fetch_job(job)
-            reason = (fetched.latest_result().exc_string or "").strip().splitlines()[-1:] if fetched else []
+            result = fetched.latest_result() if fetched else None
+            reason = (result.exc_string or "").strip().splitlines()[-1:] if result else []
             click.echo(f"failed {job}: {fetched.func_name if fetched else '?'} {' '.join(reason)}")
     click.echo(f"outbox gives up after {current_app.config['OUTBOX_MAX_ATTEMPTS']} attempts")

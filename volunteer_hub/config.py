@@ -9,6 +9,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from typing import cast
 
 from environs import Env
 
@@ -282,7 +283,7 @@ def load(instance_path: str) -> dict:
         "PUSH_ALLOW_LOOPBACK": env.bool("PUSH_ALLOW_LOOPBACK", False),
         # The push services' domains accepted in a subscription (e.g. "fcm.googleapis.com,push.services.mozilla.com,
         # notify.windows.com,push.apple.com"); empty: any public host name over https.
-        "PUSH_SERVICE_HOSTS": tuple(d.lower().strip(".") for d in env.list("PUSH_SERVICE_HOSTS", [])),
+        "PUSH_SERVICE_HOSTS": tuple(d.lower().strip(".") for d in cast(list[str], env.list("PUSH_SERVICE_HOSTS", []))),
         # Back-off between the tries of a delivery a provider answered with a retryable failure, in seconds.
         "DELIVERY_RETRY_INTERVALS_S": tuple(env.list("DELIVERY_RETRY_INTERVALS_S", [30, 120, 600, 1800], subcast=int)),
         # A delivery claimed by a worker that died during the provider call is not sent again (it might have gone

@@ -253,6 +253,7 @@ def seed() -> None:
     orgs.grant_role(admin, communities["民泰社区"].id, users[ORGANIZER_2.phone].id, "organizer")
     orgs.grant_role(admin, street.id, users[REVIEWER.phone].id, "reviewer")
     bsl = communities["白石龙社区"]
+    assert bsl.lat is not None and bsl.lon is not None  # the demo's communities have their centres
     accounts.update_profile(
         users[VOLUNTEER.phone],
         lat=bsl.lat + 0.004,

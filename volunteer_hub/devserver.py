@@ -21,7 +21,7 @@ WEB_THREADS = 8  # per web worker
 
 def serve(host: str, port: int, web_workers: int) -> None:
     """Migrate, seed demo data into an empty database, then run gunicorn, an RQ worker and the scheduler."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed by Flask as the app
     upgrade()
     if db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar_one() == 0:
         click.echo("Empty database: loading demo data ...")

@@ -4,6 +4,7 @@ a package adds to the pages of one below it (matching's recommendations on the t
 import hashlib
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 from flask import current_app, send_from_directory, url_for
 from flask_babel import get_locale
@@ -33,7 +34,7 @@ def asset_url(filename: str) -> str:
 
 
 def serve_asset(digest: str, filename: str):
-    response = send_from_directory(current_app.static_folder, filename, max_age=ASSET_MAX_AGE)
+    response = send_from_directory(cast(str, current_app.static_folder), filename, max_age=ASSET_MAX_AGE)  # the app's
     response.headers["Cache-Control"] = f"public, max-age={ASSET_MAX_AGE}, immutable"
     return response
 

@@ -7,6 +7,7 @@ import logging
 import time
 
 import redis
+from flask import Flask
 from rq import Queue, SimpleWorker
 from rq.cron import CronScheduler
 from rq.exceptions import StopRequested
@@ -22,7 +23,7 @@ class AppWorker(SimpleWorker):
     """Runs jobs in the worker process itself (no fork per job: faster, and one database pool), each inside
     an application context of the app built at start-up."""
 
-    app = None
+    app: Flask = None  # type: ignore[assignment]  # set by run_worker before the worker starts
     stopping = False  # a stop signal arrived: do not start again
 
     def request_stop(self, signum, frame):

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from volunteer_hub.accounts.models import VerificationCode
+from volunteer_hub.core.db import updated_rows
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.extensions import db
 
@@ -89,4 +90,4 @@ def check(phone: str, purpose: str, code: str | None) -> int | None:
 
 def consume(code_id: int) -> bool:
     """Use the code up in the caller's transaction; False when another request used it first."""
-    return db.session.execute(sa.delete(VerificationCode).where(VerificationCode.id == code_id)).rowcount == 1
+    return updated_rows(db.session.execute(sa.delete(VerificationCode).where(VerificationCode.id == code_id))) == 1

@@ -1,5 +1,7 @@
 """Account forms: the shape of what the pages accept. The account services decide what is allowed."""
 
+from typing import Any, cast
+
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -14,13 +16,12 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.fields import TelField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
 from volunteer_hub.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
 from volunteer_hub.accounts.services import NAME_MAX
 from volunteer_hub.catalogue import AVAILABILITY, QUALIFICATIONS, SKILLS
-from volunteer_hub.core.forms import CheckboxListField, FlaskForm, optional_int
+from volunteer_hub.core.forms import CheckboxListField, FlaskForm, SelectChoice, optional_int
 
 PHONE_KW = {"autocomplete": "tel", "inputmode": "tel", "enterkeyhint": "next"}
 # The one-time code: phones offer the code of an arriving SMS above the keyboard (autocomplete=one-time-code).
@@ -145,7 +146,7 @@ class ProfileForm(FlaskForm):
     def load(self, user, qualifications=()) -> None:
         """Split the saved skills into the two checkbox groups (shown grouped, stored as one list)."""
         self.qualifications.data = [row.code for row in qualifications]
-        languages = {choice.value for choice in self.languages.choices}
+        languages = {choice.value for choice in cast(list[SelectChoice], self.languages.choices)}
         self.skills.data = [code for code in user.skills if code not in languages]
         self.languages.data = [code for code in user.skills if code in languages]
 
@@ -155,9 +156,9 @@ class ProfileForm(FlaskForm):
         Community and coordinates are sent only when changed: picking a community moves the home location
         to its centre, and coordinates typed (or located) on the same page win over it.
         """
-        changes = {
+        changes: dict[str, Any] = {
             "name": self.name.data,
-            "skills": [*self.skills.data, *self.languages.data],
+            "skills": [*(self.skills.data or []), *(self.languages.data or [])],
             "availability": self.availability.data,
             "party_member": self.party_member.data,
             "max_weekly_hours": self.max_weekly_hours.data,
@@ -177,7 +178,7 @@ class ProfileForm(FlaskForm):
                 "issuer": held[code].issuer if code in held else "",
                 "valid_until": held[code].valid_until if code in held else None,
             }
-            for code in self.qualifications.data
+            for code in self.qualifications.data or []
         ]
         if self.home_org_id.data != user.home_org_id:
             changes["home_org_id"] = self.home_org_id.data

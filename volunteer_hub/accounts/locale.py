@@ -20,10 +20,10 @@ def select_locale() -> str:
         user = bearer_user()  # the API authenticates by bearer token only, never by the session cookie
     else:
         user = current_user if current_user.is_authenticated else None
-    if user is not None and user.locale in languages:
+    if user is not None and user.locale is not None and user.locale in languages:
         return user.locale
     cookie = request.cookies.get(LANG_COOKIE)
-    if cookie in languages:
+    if cookie is not None and cookie in languages:
         return cookie
     match = _WECHAT_LANGUAGE.search(request.headers.get("User-Agent", ""))
     if match:

@@ -1,6 +1,7 @@
 """Users, their skills, and the login sessions / API tokens that authenticate them."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from volunteer_hub.accounts import quiet_hours
 from volunteer_hub.catalogue import AVAILABILITY_CODES
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
     __table_args__ = (
         sa.CheckConstraint("max_weekly_hours BETWEEN 1 AND 168", name="max_weekly_hours_range"),
@@ -68,7 +69,10 @@ class User(db.Model):
     home_org = relationship("Organisation", foreign_keys=[home_org_id])
 
     # Flask-Login: the login token of the current request, set by the user loader (see accounts.auth).
-    login_token = None
+    if TYPE_CHECKING:  # not a column: a plain attribute, which a declarative annotation cannot be
+        login_token: str | None
+    else:
+        login_token = None
 
     @property
     def is_active(self) -> bool:
@@ -126,7 +130,7 @@ class User(db.Model):
         return f"VH{self.id:08d}"
 
 
-class UserSkill(db.Model):
+class UserSkill(Model):
     __tablename__ = "user_skills"
     # Matching reads "holders of this skill" as an index-only scan.
     __table_args__ = (sa.Index("ix_user_skills_code_user", "code", "user_id"),)
@@ -135,7 +139,7 @@ class UserSkill(db.Model):
     code: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
 
 
-class Qualification(db.Model):
+class Qualification(Model):
     """A training or professional qualification a volunteer holds (条例 §16), e.g. psychological support."""
 
     __tablename__ = "qualifications"
@@ -149,7 +153,7 @@ class Qualification(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class VerificationCode(db.Model):
+class VerificationCode(Model):
     """The live one-time code for a number and a purpose (register, reset, login, change_phone): 6 digits, stored
     hashed, a few minutes and a few tries. A new request replaces the previous code."""
 
@@ -165,7 +169,7 @@ class VerificationCode(db.Model):
     expires_at: Mapped[datetime]
 
 
-class AuthToken(db.Model):
+class AuthToken(Model):
     """A web login session or an API bearer token. Only a SHA-256 of the secret is stored.
 
     Logging out deletes the session's row; changing the password deletes all of the user's rows, so stolen

@@ -109,7 +109,7 @@ def _check_registration(phone, name, password, code, *, need_code: bool = True) 
         if not errors:
             raise Conflict(PHONE_TAKEN, code="phone_taken")
         errors["phone"] = PHONE_TAKEN
-    if errors:
+    if errors or normalised is None:  # an unusable number has its error
         raise _invalid(errors)
     return normalised, name, code_id
 
@@ -117,7 +117,8 @@ def _check_registration(phone, name, password, code, *, need_code: bool = True) 
 def register(phone: str, name: str, password: str, *, code: str | None, locale: str | None = None) -> User:
     """Create a volunteer account; the phone number is the login, proved by the code sent to it."""
     phone, name, code_id = _check_registration(phone, name, password, code)
-    if not codes.consume(code_id):  # the same code used twice at once
+    # code_id is there: without a valid code _check_registration refused
+    if code_id is None or not codes.consume(code_id):  # the same code used twice at once
         db.session.rollback()
         raise _invalid({"code": CODE_INVALID})
     return _add_user(phone, name, password, locale=locale, verified=True)
@@ -155,7 +156,7 @@ def request_code(phone, purpose, *, client_ip: str, locale: str | None = None) -
         errors["phone"] = PHONE_INVALID
     if purpose not in codes.PURPOSES:
         errors["purpose"] = _l("Choose one of: %(choices)s.", choices=", ".join(codes.PURPOSES))
-    if errors:
+    if errors or normalised is None:  # an unusable number has its error
         raise ValidationError(fields=errors)
     try:
         wait = limits.take("SMS_CODE_LIMIT_PER_IP", client_ip) or limits.take("SMS_CODE_LIMIT_PER_NUMBER", normalised)
@@ -309,7 +310,7 @@ def authenticate_by_code(phone, code) -> User:
     limits bound guessing."""
     errors: dict = {}
     user, code_id = _user_for_code(phone, codes.LOGIN, code, errors)
-    if errors:
+    if errors or user is None or code_id is None:  # no account or code: errors says why
         raise _invalid(errors)
     _use_code(user, code_id)
     db.session.commit()
@@ -326,7 +327,7 @@ def reset_password(phone, code, password) -> User:
     problem = passwords.password_problem(password or "", user_inputs=((normalised or "")[3:], name))
     if problem:
         errors["password"] = problem
-    if errors:
+    if errors or user is None or code_id is None:  # no account or code: errors says why
         raise _invalid(errors)
     _use_code(user, code_id)
     user.password_hash = passwords.hash_password(password)

@@ -90,7 +90,7 @@ def per_user_limits(setting: str, *, counted: tuple[int, ...], per: str | None =
     was really sent or done) count; views given the same setting share one count."""
 
     def key() -> str:
-        return f"{per}:{request.view_args.get(per)}" if per else _user_key()
+        return f"{per}:{(request.view_args or {}).get(per)}" if per else _user_key()
 
     def decorate(view):
         return limiter.shared_limit(

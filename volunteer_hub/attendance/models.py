@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
 class AttendanceKind(enum.StrEnum):
@@ -26,7 +26,7 @@ class AttendanceMethod(enum.StrEnum):
     JOB = "job"
 
 
-class AttendanceEvent(db.Model):
+class AttendanceEvent(Model):
     __tablename__ = "attendance_events"
     __table_args__ = (sa.Index("ix_attendance_events_device_created", "device", "created_at"),)
 

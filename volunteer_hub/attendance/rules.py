@@ -121,7 +121,7 @@ def check_not_short(claim: Claim, at: datetime) -> None:
     """Before the shift ends, a check-out that would leave a short record is asked about first (409
     short_checkout, with the numbers the question needs); the volunteer then confirms it."""
     shift = claim.shift
-    if at < shift.ends_at and short_record(shift, claim.checked_in_at, at):
+    if at < shift.ends_at and claim.checked_in_at is not None and short_record(shift, claim.checked_in_at, at):
         raise Conflict(
             _l(
                 "You checked in at %(time)s. Checking out now records %(served)s of this %(length)s shift.",

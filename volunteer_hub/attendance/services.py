@@ -19,6 +19,7 @@ from volunteer_hub.attendance import queries, rules, tokens
 from volunteer_hub.attendance.models import AttendanceEvent, AttendanceKind, AttendanceMethod
 from volunteer_hub.audit.services import record as audit
 from volunteer_hub.claims.models import Attendance, Claim, ClaimStatus
+from volunteer_hub.core.db import get_row, updated_rows
 from volunteer_hub.core.errors import Conflict, NotFound
 from volunteer_hub.core.formatting import shift_span
 from volunteer_hub.core.timeutil import now
@@ -153,15 +154,17 @@ _claims = Claim.__table__
 def _conditional_update(claim_id: int, *conditions, **values) -> bool:
     """UPDATE claims ... WHERE id AND conditions; False when another request changed the claim first."""
     return (
-        db.session.execute(
-            sa.update(_claims).where(_claims.c.id == claim_id, *conditions).values(updated_at=now(), **values)
-        ).rowcount
+        updated_rows(
+            db.session.execute(
+                sa.update(_claims).where(_claims.c.id == claim_id, *conditions).values(updated_at=now(), **values)
+            )
+        )
         == 1
     )
 
 
 def _check_in(claim_id: int, user_id: int, at: datetime, method: str, **event) -> Outcome:
-    claim = db.session.get(Claim, claim_id, populate_existing=True)
+    claim = get_row(db.session, Claim, claim_id, populate_existing=True)
     previous = claim.attendance
     if not _conditional_update(
         claim_id,
@@ -209,7 +212,7 @@ def _after_race(claim_id: int, kind: str) -> Outcome:
 
 
 def _reload(claim_id: int) -> Claim:
-    return db.session.get(Claim, claim_id, populate_existing=True)
+    return get_row(db.session, Claim, claim_id, populate_existing=True)
 
 
 def _event(claim_id: int, kind: str, method: str, **values) -> AttendanceEvent:

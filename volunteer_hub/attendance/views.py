@@ -1,5 +1,7 @@
 """Attendance pages: the volunteer's check-in page, the scanned QR code's page, the organizer's code and marks."""
 
+from typing import cast
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -68,7 +70,10 @@ def checkin_post(claim_id: int):
     if not form.validate():
         flash(_("Your location did not reach us. Try again, or use one of the other ways below."), "error")
         return redirect(url_for("attendance.checkin", claim_id=claim.id))
-    position = services.Position(form.lat.data, form.lon.data, form.accuracy_m.data)
+    # all three are required by the form, validated above
+    position = services.Position(
+        cast(float, form.lat.data), cast(float, form.lon.data), cast(float, form.accuracy_m.data)
+    )
     try:
         if form.action.data == "out":
             services.check_out(current_user, claim, position, device=_device(form), ask_if_short=form.ask_if_short)

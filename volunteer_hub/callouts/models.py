@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
 class CalloutStatus(enum.StrEnum):
@@ -25,7 +25,7 @@ class Answer(enum.StrEnum):
     NO = "no"
 
 
-class Callout(db.Model):
+class Callout(Model):
     __tablename__ = "callouts"
     __table_args__ = (
         # One call-out paging per shift: a second organizer's insert meets this index and gets the first one.
@@ -64,7 +64,7 @@ class Callout(db.Model):
         return f"callout:{self.id}"
 
 
-class CalloutPage(db.Model):
+class CalloutPage(Model):
     """One volunteer paged by a call-out: at most once per call-out (the unique pair is the memory)."""
 
     __tablename__ = "callout_pages"

@@ -19,7 +19,7 @@ from volunteer_hub.callouts import queries, rules
 from volunteer_hub.callouts.models import OPEN_STATUSES, Answer, Callout, CalloutPage, CalloutStatus
 from volunteer_hub.claims.models import Claim, ClaimStatus
 from volunteer_hub.claims.services import claim_shift
-from volunteer_hub.core.db import insert_ignoring_duplicates
+from volunteer_hub.core.db import get_row, insert_ignoring_duplicates, updated_rows
 from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
 from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.core.links import external_url
@@ -126,7 +126,7 @@ def _end(callout_id: int, status: CalloutStatus, from_) -> bool:
         .where(_callouts.c.id == callout_id, _callouts.c.status.in_([s.value for s in from_]))
         .values(**values)
     )
-    return ended.rowcount == 1
+    return updated_rows(ended) == 1
 
 
 # --- waves -----------------------------------------------------------------------------------------------------
@@ -143,17 +143,19 @@ def send_wave(callout_id: int) -> int:
 
 def _send_wave(callout_id: int) -> int:
     current = now()
-    callout = db.session.get(Callout, callout_id, populate_existing=True)
+    callout = get_row(db.session, Callout, callout_id, populate_existing=True)
     # Taking the wave moves its time on: a concurrent run of the job finds nothing due.
-    took = db.session.execute(
-        sa.update(_callouts)
-        .where(
-            _callouts.c.id == callout_id,
-            _callouts.c.status == CalloutStatus.PAGING.value,
-            _callouts.c.next_wave_at <= current,
+    took = updated_rows(
+        db.session.execute(
+            sa.update(_callouts)
+            .where(
+                _callouts.c.id == callout_id,
+                _callouts.c.status == CalloutStatus.PAGING.value,
+                _callouts.c.next_wave_at <= current,
+            )
+            .values(next_wave_at=current + timedelta(minutes=callout.wave_minutes))
         )
-        .values(next_wave_at=current + timedelta(minutes=callout.wave_minutes))
-    ).rowcount
+    )
     shift = callout.shift
     if not took or rules.still_needed(callout) == 0:
         return 0  # not due, ended, or the last places are being claimed right now
@@ -289,7 +291,7 @@ def page_for_token(token: str) -> tuple[Callout, CalloutPage]:
     page = queries.page_of(callout_id, user_id)
     if page is None:
         raise NotFound(_l("No such call-out."))
-    return db.session.get(Callout, callout_id), page
+    return get_row(db.session, Callout, callout_id), page
 
 
 def answer(token: str, said: str, *, health_declared: bool = False) -> Claim | None:
@@ -328,15 +330,17 @@ def _full(callout: Callout) -> Conflict:
 
 def _reserve(callout_id: int) -> bool:
     return (
-        db.session.execute(
-            sa.update(_callouts)
-            .where(
-                _callouts.c.id == callout_id,
-                _callouts.c.status.in_([s.value for s in OPEN_STATUSES]),
-                _callouts.c.filled < _callouts.c.needed,
+        updated_rows(
+            db.session.execute(
+                sa.update(_callouts)
+                .where(
+                    _callouts.c.id == callout_id,
+                    _callouts.c.status.in_([s.value for s in OPEN_STATUSES]),
+                    _callouts.c.filled < _callouts.c.needed,
+                )
+                .values(filled=_callouts.c.filled + 1)
             )
-            .values(filled=_callouts.c.filled + 1)
-        ).rowcount
+        )
         == 1
     )
 
@@ -350,7 +354,7 @@ def _release(callout_id: int) -> None:
 
 
 def _record(page_id: int, said: str, claim_id: int | None) -> None:
-    page = db.session.get(CalloutPage, page_id, populate_existing=True)
+    page = get_row(db.session, CalloutPage, page_id, populate_existing=True)
     if page.answer == Answer.YES and said == Answer.NO and page.claim_id:
         raise Conflict(_l("You already said you can come; cancel the sign-up to withdraw."), code="already_answered")
     page.answer, page.answered_at = said, now()
@@ -362,8 +366,8 @@ def _settle(callout_id: int) -> None:
     """Filled when its places are taken or the shift is full: stop paging and tell everyone confirmed through it
     where to meet, with the organizer's message. Run after every "yes": a yes recorded just after another one
     filled the call-out is told too (the notification's dedupe key tells each person once)."""
-    callout = db.session.get(Callout, callout_id, populate_existing=True)
-    shift = db.session.get(Shift, callout.shift_id, populate_existing=True)
+    callout = get_row(db.session, Callout, callout_id, populate_existing=True)
+    shift = get_row(db.session, Shift, callout.shift_id, populate_existing=True)
     full = callout.filled >= callout.needed or shift.places_left == 0
     if callout.status in OPEN_STATUSES and full:
         _end(callout.id, CalloutStatus.FILLED, OPEN_STATUSES)

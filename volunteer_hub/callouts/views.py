@@ -2,6 +2,7 @@
 
 import contextlib
 from datetime import timedelta
+from typing import cast
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -43,7 +44,7 @@ def start(shift_id: int):
             callout, _created = services.start(
                 current_user,
                 shift,
-                needed=form.needed.data,
+                needed=cast(int, form.needed.data),  # required by the form
                 radius_km=form.radius_km.data,
                 message=form.message.data,
             )

@@ -2,11 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from volunteer_hub.certificates.rules import REASON_MAX
-from volunteer_hub.core.forms import FlaskForm
+from volunteer_hub.core.forms import FlaskForm, SelectChoice, field_errors
 
 PERIODS = (
     SelectChoice("all", _l("All my service")),
@@ -30,7 +29,7 @@ class CertificateForm(FlaskForm):
         if self.period.data == "custom":
             for field in (self.date_from, self.date_to):
                 if field.data is None and not field.errors:
-                    field.errors.append(_l("Enter a date."))
+                    field_errors(field).append(_l("Enter a date."))
                     valid = False
         return valid
 

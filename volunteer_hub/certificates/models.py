@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 # No 0/O, 1/I/L: a code read aloud or typed from paper is not mistaken. 31 symbols ** 12 ≈ 2 ** 59 codes.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -32,7 +32,7 @@ def normalise_code(raw: str) -> str:
     return "".join(ch for ch in raw.upper() if ch.isalnum())
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     __tablename__ = "certificates"
 
     id: Mapped[int] = mapped_column(primary_key=True)

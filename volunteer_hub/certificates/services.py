@@ -19,6 +19,7 @@ from volunteer_hub.accounts.models import User
 from volunteer_hub.audit.services import record as audit
 from volunteer_hub.certificates import pdf, queries, rules
 from volunteer_hub.certificates.models import Certificate, CertificateStatus, new_code
+from volunteer_hub.core.db import updated_rows
 from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound
 from volunteer_hub.core.links import external_url
 from volunteer_hub.core.timeutil import now, to_local
@@ -187,14 +188,16 @@ def revoke_certificate(actor: User, certificate: Certificate, reason: str) -> Ce
 
 def _revoke(actor: User, certificate: Certificate, reason: str) -> Certificate:
     revoked_at = now()
-    changed = db.session.execute(
-        sa.update(Certificate)
-        .where(
-            Certificate.id == certificate.id,
-            Certificate.status.in_((CertificateStatus.PENDING, CertificateStatus.READY)),
+    changed = updated_rows(
+        db.session.execute(
+            sa.update(Certificate)
+            .where(
+                Certificate.id == certificate.id,
+                Certificate.status.in_((CertificateStatus.PENDING, CertificateStatus.READY)),
+            )
+            .values(status=CertificateStatus.REVOKED, revoked_at=revoked_at, revoked_reason=reason)
         )
-        .values(status=CertificateStatus.REVOKED, revoked_at=revoked_at, revoked_reason=reason)
-    ).rowcount
+    )
     if not changed:
         raise Conflict(_l("This certificate was already revoked."), code="already_revoked")
     audit(actor.id, "certificate.revoked", "certificate", certificate.id, code=certificate.code, reason=reason)

@@ -2,6 +2,7 @@
 the public verification page, and revocation by an issuing organisation."""
 
 from datetime import date
+from typing import cast
 
 import segno
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
@@ -132,7 +133,7 @@ def revoke(code: str):
     form = RevokeForm()
     if form.validate_on_submit():
         try:
-            services.revoke_certificate(current_user, certificate, form.reason.data)
+            services.revoke_certificate(current_user, certificate, cast(str, form.reason.data))  # posted: a string
         except ValidationError as exc:
             apply_errors(form, exc.fields)
         except Conflict as exc:

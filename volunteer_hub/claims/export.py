@@ -2,6 +2,7 @@
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -11,6 +12,9 @@ from volunteer_hub.claims.labels import status_label
 from volunteer_hub.core.timeutil import to_local
 from volunteer_hub.orgs.rules import shows_party_badge
 
+if TYPE_CHECKING:
+    from volunteer_hub.claims.queries import RosterRow
+
 # Spreadsheets run cells that start with these as formulas: such text is prefixed with a quote.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -19,7 +23,7 @@ def _text(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
-def roster_csv(rows, *, full_phone: bool) -> str:
+def roster_csv(rows: list["RosterRow"], *, full_phone: bool) -> str:
     """One line per claim: name, phone (masked unless full_phone), Party member (only for those who show their
     badge), skills, status, claimed at."""
     locale = str(get_locale() or "zh")

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer_hub.core.db import utcnow
 from volunteer_hub.core.timeutil import now
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
 class ClaimStatus(enum.StrEnum):
@@ -36,7 +36,7 @@ ACTIVE_STATUSES = (ClaimStatus.PENDING, ClaimStatus.CONFIRMED, ClaimStatus.WAITL
 _ACTIVE_SQL = "status IN ('pending', 'confirmed', 'waitlisted', 'lottery')"
 
 
-class Claim(db.Model):
+class Claim(Model):
     __tablename__ = "claims"
     __table_args__ = (
         # At most one active claim per volunteer per shift, enforced by the database.

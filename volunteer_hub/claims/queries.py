@@ -70,7 +70,7 @@ class RosterRow:
     user: User
 
 
-ROSTER_ORDER = {ClaimStatus.CONFIRMED: 0, ClaimStatus.PENDING: 1, ClaimStatus.WAITLISTED: 2}
+ROSTER_ORDER: dict[str, int] = {ClaimStatus.CONFIRMED: 0, ClaimStatus.PENDING: 1, ClaimStatus.WAITLISTED: 2}
 
 
 def roster(shift: Shift, *, include_inactive: bool = False) -> list[RosterRow]:

@@ -1,7 +1,7 @@
 """Time-driven care of confirmed claims: reminders before a shift, the day-before "will you come?" check,
 and releasing places nobody confirmed (on tasks that ask for it). All of it is safe to run repeatedly."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -19,7 +19,7 @@ from volunteer_hub.notifications.services import notify
 from volunteer_hub.tasks.models import Shift, Task, TaskStatus
 
 
-def _confirmed_claims_starting(before, *, after=None) -> list[Claim]:
+def _confirmed_claims_starting(before: datetime, *, after: datetime | None = None) -> list[Claim]:
     """Confirmed claims on open tasks whose shift starts in (after or now, before]."""
     return list(
         db.session.execute(
@@ -117,7 +117,7 @@ def _was_asked(claim: Claim) -> bool:
 
 def _release(claim_id: int) -> bool:
     claim = db.session.get(Claim, claim_id, populate_existing=True)
-    if claim.status != ClaimStatus.CONFIRMED or claim.attendance_confirmed_at is not None:
+    if claim is None or claim.status != ClaimStatus.CONFIRMED or claim.attendance_confirmed_at is not None:
         return False  # the volunteer answered or withdrew meanwhile
     services.withdraw(claim, ClaimStatus.CANCELLED, reason=CancelReason.UNCONFIRMED)
     _notify_about(claim, "claim_released", f"released:claim:{claim.id}")

@@ -3,15 +3,17 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from volunteer_hub.accounts.models import Qualification
+from volunteer_hub.accounts.models import Qualification, User
 from volunteer_hub.catalogue import qualification_name
 from volunteer_hub.claims import queries
 from volunteer_hub.claims.models import Claim, ClaimStatus
+from volunteer_hub.claims.terms import ShiftLike, TaskLike
 from volunteer_hub.core import formatting
 from volunteer_hub.core.errors import Conflict
 from volunteer_hub.core.timeutil import local_day_bounds, now, to_local
@@ -20,11 +22,21 @@ from volunteer_hub.tasks.models import Shift, Task, TaskStatus
 from volunteer_hub.tasks.rules import MAX_HOURS_IN_24
 
 
+class SafetyFacts(Protocol):
+    """What the shift safety rules read of a volunteer: a User, or the row the claim's volunteer lock returns."""
+
+    @property
+    def birth_date(self) -> date | None: ...
+    @property
+    def max_weekly_hours(self) -> int: ...
+
+
 class Refusal(Conflict):
     """A rule's refusal worded for the volunteer, plus about(name): the same refusal about them in the third
     person, for a leader claiming for them (team claims, rotas)."""
 
-    def __init__(self, message, about: Callable[[str], object], **kwargs):
+    # Callable[..., object]: the rules' lambdas bind the loop's values as defaults (name, other=other).
+    def __init__(self, message: object, about: Callable[..., object], **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.about = about
 
@@ -34,19 +46,19 @@ def refusal_about(refusal: Conflict, name: str) -> str:
     return str(refusal.about(name)) if isinstance(refusal, Refusal) else str(refusal.message)
 
 
-def check_task_open(task: Task) -> None:
+def check_task_open(task: TaskLike) -> None:
     if task.status == TaskStatus.CANCELLED:
         raise Conflict(_l("This task was cancelled."), code="task_cancelled")
     if task.display_status == TaskStatus.COMPLETED:
         raise Conflict(_l("This task is already completed."), code="task_completed")
 
 
-def check_not_started(shift: Shift) -> None:
+def check_not_started(shift: ShiftLike) -> None:
     if shift.has_started:
         raise Conflict(_l("This shift has already started."), code="shift_started")
 
 
-def check_not_ended(shift: Shift) -> None:
+def check_not_ended(shift: ShiftLike) -> None:
     if shift.ends_at <= now():
         raise Conflict(_l("This shift has already ended."), code="shift_ended")
 
@@ -64,7 +76,7 @@ class Clash:
 _shifts, _tasks, _claims = Shift.__table__, Task.__table__, Claim.__table__
 
 
-def _overlapping(*columns):
+def _overlapping(*columns: Any) -> sa.Select[Any]:
     """Confirmed claims of :user_id on shifts other than :shift_id that overlap [:starts_at, :ends_at)."""
     return (
         sa.select(*columns)
@@ -86,7 +98,7 @@ _OVERLAP = (
 )
 
 
-def find_overlap(user_id: int, shift: Shift) -> Clash | None:
+def find_overlap(user_id: int, shift: ShiftLike) -> Clash | None:
     """A confirmed shift of the volunteer that overlaps shift in time (touching end to start is fine)."""
     row = (
         db.session.connection()
@@ -98,13 +110,13 @@ def find_overlap(user_id: int, shift: Shift) -> Clash | None:
     return Clash(*row) if row else None
 
 
-def check_no_overlap(user_id: int, shift: Shift) -> None:
+def check_no_overlap(user_id: int, shift: ShiftLike) -> None:
     clash = find_overlap(user_id, shift)
     if clash:
         raise _overlap_conflict(clash)
 
 
-def check_no_overlap_among(booked: list["Booked"], shift: Shift) -> None:
+def check_no_overlap_among(booked: list["Booked"], shift: ShiftLike) -> None:
     """check_no_overlap on the volunteer's confirmed shifts around this one (booked_around, read under the
     volunteer's lock, so no other confirmation of theirs can commit meanwhile): no query of its own."""
     clash = next((item for item in booked if item.starts_at < shift.ends_at and item.ends_at > shift.starts_at), None)
@@ -112,7 +124,7 @@ def check_no_overlap_among(booked: list["Booked"], shift: Shift) -> None:
         raise _overlap_conflict(clash)
 
 
-def _overlap_conflict(clash) -> Conflict:
+def _overlap_conflict(clash: "Clash | Booked") -> Conflict:
     when = formatting.shift_span(clash.starts_at, clash.ends_at)
     return Refusal(
         _l("This overlaps your shift “%(task)s” %(when)s.", task=clash.task_title, when=when),
@@ -183,7 +195,7 @@ _BOOKED = (
 )
 
 
-def booked_around(user_id: int, shift: Shift) -> list[Booked]:
+def booked_around(user_id: int, shift: ShiftLike) -> list[Booked]:
     """The volunteer's other confirmed shifts the safety rules need: 32 h either side and the local week(s)
     (one query on the claims (user_id, status) index)."""
     week_from, week_until = week_bounds(shift.starts_at, shift.ends_at)
@@ -197,7 +209,7 @@ def booked_around(user_id: int, shift: Shift) -> list[Booked]:
     return [Booked(*row) for row in rows]
 
 
-def _span(item) -> str:
+def _span(item: Booked) -> str:
     return formatting.shift_span(item.starts_at, item.ends_at)
 
 
@@ -205,7 +217,7 @@ def _age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def check_night_allowed(user, shift: Shift) -> None:
+def check_night_allowed(user: SafetyFacts, shift: ShiftLike) -> None:
     """Night shifts only for adults; without a birth date on the profile, nights are refused."""
     if not is_night(shift.starts_at, shift.ends_at):
         return
@@ -235,7 +247,7 @@ def _overlap(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datet
     return max(timedelta(0), min(a_end, b_end) - max(a_start, b_start))
 
 
-def check_rest_after_night(shift: Shift, booked: list[Booked]) -> None:
+def check_rest_after_night(shift: ShiftLike, booked: list[Booked]) -> None:
     """At least 8 hours between the end of a night shift and the start of the volunteer's next shift,
     whichever of the two is claimed first."""
     night = is_night(shift.starts_at, shift.ends_at)
@@ -283,7 +295,7 @@ def check_rest_after_night(shift: Shift, booked: list[Booked]) -> None:
         # overlapping shifts are refused by the overlap rule
 
 
-def check_hours_in_24(shift: Shift, booked: list[Booked]) -> None:
+def check_hours_in_24(shift: ShiftLike, booked: list[Booked]) -> None:
     """At most 12 hours of shifts in any 24-hour window that touches this shift."""
     items = [*booked, Booked(shift.id, shift.starts_at, shift.ends_at, "")]
     # The busiest window starts where a shift starts or ends where a shift ends.
@@ -321,7 +333,7 @@ def check_hours_in_24(shift: Shift, booked: list[Booked]) -> None:
             )
 
 
-def check_weekly_cap(max_weekly_hours: int, shift: Shift, booked: list[Booked]) -> None:
+def check_weekly_cap(max_weekly_hours: int, shift: ShiftLike, booked: list[Booked]) -> None:
     """Confirmed hours in each Monday-Sunday week the shift touches stay within the volunteer's cap."""
     week_from, week_until = week_bounds(shift.starts_at, shift.ends_at)
     cap = timedelta(hours=max_weekly_hours)
@@ -366,7 +378,7 @@ def check_weekly_cap(max_weekly_hours: int, shift: Shift, booked: list[Booked]) 
         week_from = week_end
 
 
-def check_safety(user, shift: Shift, booked: list[Booked]) -> None:
+def check_safety(user: SafetyFacts, shift: ShiftLike, booked: list[Booked]) -> None:
     """All shift safety rules for the volunteer, given their other confirmed shifts around this one. user is
     anything with their birth_date and max_weekly_hours: a User, or the row the claim's volunteer lock returns."""
     check_night_allowed(user, shift)
@@ -378,7 +390,7 @@ def check_safety(user, shift: Shift, booked: list[Booked]) -> None:
 
 
 # Risk-gated tasks (《志愿服务条例》 §16 training, §17 insurance).
-def check_requirements(user, shift: Shift, *, health_declared: bool = False) -> None:
+def check_requirements(user: User, shift: ShiftLike, *, health_declared: bool = False) -> None:
     """Insurance valid until the shift ends, the task's qualification, and its health self-declaration."""
     task = shift.task
     if task.requires_insurance:
@@ -426,7 +438,7 @@ def check_requirements(user, shift: Shift, *, health_declared: bool = False) -> 
         )
 
 
-def has_qualification(user_id: int, code: str, shift: Shift) -> bool:
+def has_qualification(user_id: int, code: str, shift: ShiftLike) -> bool:
     """The volunteer holds the qualification, valid (or without end date) on the day the shift ends."""
     valid_on = to_local(shift.ends_at).date()
     return (
@@ -443,7 +455,7 @@ def has_qualification(user_id: int, code: str, shift: Shift) -> bool:
     )
 
 
-def check_claimable(user, shift: Shift) -> None:
+def check_claimable(user: User, shift: ShiftLike) -> None:
     """Everything that must hold before a volunteer may claim shift, except the health self-declaration,
     which the volunteer gives while claiming."""
     check_task_open(shift.task)
@@ -453,7 +465,7 @@ def check_claimable(user, shift: Shift) -> None:
     check_safety(user, shift, booked_around(user.id, shift))
 
 
-def claim_problem(user, shift: Shift) -> Conflict | None:
+def claim_problem(user: User, shift: ShiftLike) -> Conflict | None:
     """Why the volunteer cannot claim shift (its message for the page, its code for what to do instead), or None."""
     try:
         check_claimable(user, shift)
@@ -462,12 +474,13 @@ def claim_problem(user, shift: Shift) -> Conflict | None:
     return None
 
 
-def shift_states(user, task: Task) -> dict:
+def shift_states(user: User, task: Task) -> dict[str, dict[int, Any]]:
     """For a task's page: my claim on each shift (mine), my waitlist positions, and on each shift I may still claim
     what would clash with it (clashes) or why I cannot claim it (problems: a safety rule or a task requirement)."""
     mine = queries.claims_by_shift(user, [shift.id for shift in task.shifts])
     positions = {shift_id: queries.waitlist_position(claim) for shift_id, claim in mine.items()}
-    clashes, problems = {}, {}
+    clashes: dict[int, Clash] = {}
+    problems: dict[int, Conflict] = {}
     if user.is_authenticated and task.is_open:
         for shift in task.shifts:
             if shift.id not in mine and not shift.has_started:
@@ -479,7 +492,7 @@ def shift_states(user, task: Task) -> dict:
     return {"mine": mine, "positions": positions, "clashes": clashes, "problems": problems}
 
 
-def check_group_claimable(shift: Shift) -> None:
+def check_group_claimable(shift: ShiftLike) -> None:
     """What must hold before a leader claims places for others on shift (a team claim, a rota)."""
     check_task_open(shift.task)
     check_not_started(shift)
@@ -497,7 +510,7 @@ def check_group_claimable(shift: Shift) -> None:
         )
 
 
-def member_problem(user, shift: Shift, *, about: bool = True) -> dict | None:
+def member_problem(user: User, shift: ShiftLike, *, about: bool = True) -> dict[str, str] | None:
     """Every rule a leader's claim applies to one volunteer (overlaps, gates, night rest, 12 h in 24 h, weekly
     cap) as {reason, message}, the message naming them in the third person (about=False: addressed to them);
     None when they can be signed up."""

@@ -14,6 +14,9 @@ nights, 12 hours in 24, the weekly cap; claims.rules). Task requirements (insura
 declaration) are checked before the transaction: nothing another claim does can change them.
 """
 
+from datetime import datetime
+from typing import Any
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import make_transient_to_detached
@@ -21,7 +24,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from volunteer_hub.accounts.models import User
 from volunteer_hub.claims import rules
 from volunteer_hub.claims.models import ACTIVE_STATUSES, CancelReason, Claim, ClaimStatus
-from volunteer_hub.claims.terms import ShiftTerms
+from volunteer_hub.claims.terms import ShiftLike
 from volunteer_hub.claims.transitions import transition
 from volunteer_hub.core import formatting
 from volunteer_hub.core.errors import Conflict, NotFound
@@ -34,14 +37,14 @@ from volunteer_hub.tasks import rules as task_rules
 from volunteer_hub.tasks.models import Shift, Task
 
 
-def get_claim(claim_id) -> Claim:
+def get_claim(claim_id: object) -> Claim:
     claim = db.session.get(Claim, claim_id) if isinstance(claim_id, int) else None
     if claim is None:
         raise NotFound(_l("No such claim."))
     return claim
 
 
-def get_own_claim(user: User, claim_id) -> Claim:
+def get_own_claim(user: User, claim_id: object) -> Claim:
     """A volunteer's own claim; other people's claims are reported as not found."""
     claim = get_claim(claim_id)
     if claim.user_id != user.id:
@@ -49,9 +52,7 @@ def get_own_claim(user: User, claim_id) -> Claim:
     return claim
 
 
-def claim_shift(
-    user: User, shift: Shift | ShiftTerms, *, health_declared: bool = False, under_way: bool = False
-) -> Claim:
+def claim_shift(user: User, shift: ShiftLike, *, health_declared: bool = False, under_way: bool = False) -> Claim:
     """Claim a place: confirmed when there is room, pending when the task needs approval, else waitlisted;
     during a lottery sign-up window, an entry in the draw. ``under_way=True`` (an organizer's call-out for help)
     also accepts a shift that has started and not ended; every other rule applies all the same."""
@@ -74,12 +75,14 @@ def claim_shift(
         raise _already_claimed(shift.id, user.id) from None
 
 
-def _claim(user: User, shift: Shift, health_declared_at) -> Claim:
+def _claim(user: User, shift: ShiftLike, health_declared_at: datetime | None) -> Claim:
     """The claim transaction: from the volunteer lock to the commit, three statements on PostgreSQL (lock, the
     volunteer's shifts around this one, take a place and insert the claim), each a round trip; on SQLite, where
     the lock takes the database's single write lock, taking the place and inserting are two."""
     user_id = user.id
     volunteer = _lock_volunteer(user_id)
+    if volunteer is None:  # the signed-in volunteer's own row
+        raise NotFound(_l("No such user."))
     booked = rules.booked_around(user_id, shift)
     rules.check_safety(volunteer, shift, booked)
     rules.check_no_overlap_among(booked, shift)
@@ -92,7 +95,7 @@ def _claim(user: User, shift: Shift, health_declared_at) -> Claim:
         status = ClaimStatus.PENDING if shift.confirmed < shift.capacity else ClaimStatus.WAITLISTED
     else:
         status = None  # confirmed if a place is left when the row is written, else waitlisted
-    values = {
+    values: dict[str, Any] = {
         "shift_id": shift.id,
         "user_id": user_id,
         "status": status and status.value,
@@ -107,16 +110,20 @@ def _claim(user: User, shift: Shift, health_declared_at) -> Claim:
     return claim
 
 
-def _insert_claim(values: dict) -> tuple[int, str]:
+def _insert_claim(values: dict[str, Any]) -> tuple[int, str]:
     """Insert the claim; without a status, take a place first and insert it confirmed, or waitlisted when the
     shift is full. Returns (id, status)."""
     connection = db.session.connection()
     if values["status"] is None:
         if connection.dialect.name == "postgresql":
-            return tuple(connection.execute(_TAKE_PLACE_AND_INSERT, {f"new_{k}": v for k, v in values.items()}).one())
+            taken_id, taken_status = connection.execute(
+                _TAKE_PLACE_AND_INSERT, {f"new_{k}": v for k, v in values.items()}
+            ).one()
+            return taken_id, taken_status
         took = _take_place(values["shift_id"])
         values = {**values, "status": (ClaimStatus.CONFIRMED if took else ClaimStatus.WAITLISTED).value}
-    return connection.execute(_INSERT_CLAIM, values).scalar_one(), values["status"]
+    new_id: int = connection.execute(_INSERT_CLAIM, values).scalar_one()
+    return new_id, values["status"]
 
 
 def claim_places(
@@ -146,9 +153,9 @@ def _claim_places(shift: Shift, user_ids: list[int], team_id: int | None, claime
             code="claim_blocked",
             blocked=blocked,
         )
-    taken = db.session.connection().execute(_TAKE_PLACES, {"sid": shift.id, "k": len(user_ids)}).rowcount
+    taken = _execute_update(_TAKE_PLACES, {"sid": shift.id, "k": len(user_ids)}).rowcount
     if not taken:
-        shift = db.session.get(Shift, shift.id, populate_existing=True)
+        shift = _reload_shift(shift.id)
         raise Conflict(
             _l(
                 "Nothing was claimed: the shift has %(left)d places left, not %(k)d.",
@@ -177,10 +184,10 @@ def transfer_claim(claim_id: int, to_user_id: int, *, team_id: int | None = None
     """In the caller's transaction: hand a confirmed place to another volunteer (a swap). The old claim is
     cancelled and the new one confirmed without touching the shift's count, so nobody on the waitlist slips
     in between; the new holder must pass every rule a claim would (Conflict with ``blocked`` otherwise)."""
-    claim = db.session.get(Claim, claim_id, populate_existing=True)
+    claim = _reload_claim(claim_id)
     for user_id in sorted({claim.user_id, to_user_id}):  # id order: no deadlock with other multi-locks
         _lock_volunteer(user_id)
-    shift = db.session.get(Shift, claim.shift_id, populate_existing=True)
+    shift = _reload_shift(claim.shift_id)
     rules.check_task_open(shift.task)
     rules.check_not_started(shift)
     problem = blocking_problem(to_user_id, shift, about=False)  # the new holder accepts the swap themselves
@@ -200,11 +207,13 @@ def transfer_claim(claim_id: int, to_user_id: int, *, team_id: int | None = None
     return taken
 
 
-def blocking_problem(user_id: int, shift: Shift, *, about: bool = True) -> dict | None:
+def blocking_problem(user_id: int, shift: ShiftLike, *, about: bool = True) -> dict[str, str] | None:
     """Why this volunteer cannot take a place on shift right now, or None; the message names them, for the leader
     who claims for them (about=False: addressed to them). Inside a claim's transaction it decides; on the team
     claim page it is the pre-check."""
     user = db.session.get(User, user_id)
+    if user is None:  # the caller holds the volunteer's lock: the row is there
+        raise NotFound(_l("No such user."))
     if _active_claim_row(shift.id, user_id):
         message = (
             _l("%(name)s is already signed up for this shift.", name=user.name)
@@ -256,8 +265,13 @@ _INSERT_CLAIM = sa.insert(_claims).returning(_claims.c.id)
 # PostgreSQL: take a place if one is left and insert the claim confirmed, or else waitlisted, in one round trip
 # (SQLite has no UPDATE inside WITH; there the two statements run one after the other). Its parameters are
 # named new_<column>: a parameter named like a column of shifts (created_at) would be added to the UPDATE's SET.
-_took = sa.update(_shifts).where(_shifts.c.id == sa.bindparam("new_shift_id"), _shifts.c.confirmed < _shifts.c.capacity)
-_took = _took.values(confirmed=_shifts.c.confirmed + 1).returning(_shifts.c.id).cte("took")
+_took = (
+    sa.update(_shifts)
+    .where(_shifts.c.id == sa.bindparam("new_shift_id"), _shifts.c.confirmed < _shifts.c.capacity)
+    .values(confirmed=_shifts.c.confirmed + 1)
+    .returning(_shifts.c.id)
+    .cte("took")
+)
 _status_by_took = sa.case(
     (sa.exists(sa.select(_took.c.id)), ClaimStatus.CONFIRMED.value), else_=ClaimStatus.WAITLISTED.value
 )
@@ -276,7 +290,7 @@ _TAKE_PLACE_AND_INSERT = (
 )
 
 
-def _lock_volunteer(user_id: int) -> sa.Row | None:
+def _lock_volunteer(user_id: int) -> sa.Row[Any, Any] | None:
     """Lock the volunteer's row and return what the shift safety rules read of it (birth date, weekly cap) as
     it stands under the lock, so a claim need not load the whole user (see accounts.tokens)."""
     return db.session.connection().execute(_LOCK_VOLUNTEER, {"uid": user_id}).first()
@@ -284,11 +298,11 @@ def _lock_volunteer(user_id: int) -> sa.Row | None:
 
 def _take_place(shift_id: int) -> bool:
     """Atomically take one place if any is left."""
-    return db.session.connection().execute(_TAKE_PLACE, {"sid": shift_id}).rowcount == 1
+    return _execute_update(_TAKE_PLACE, {"sid": shift_id}).rowcount == 1
 
 
 def _check_lottery_still_open(shift_id: int) -> None:
-    if not db.session.connection().execute(_LOTTERY_STILL_OPEN, {"sid": shift_id, "now": now()}).rowcount:
+    if not _execute_update(_LOTTERY_STILL_OPEN, {"sid": shift_id, "now": now()}).rowcount:
         raise Conflict(_l("Sign-up for this draw has closed."), code="lottery_closed")
 
 
@@ -303,7 +317,28 @@ _ACTIVE_CLAIM = sa.select(_claims.c.id, _claims.c.status).where(
 )
 
 
-def _active_claim_row(shift_id: int, user_id: int):
+def _execute_update(statement: sa.Update, params: dict[str, Any]) -> sa.CursorResult[Any]:
+    """A Core UPDATE on the session's connection; its result has the rowcount the conditional updates read."""
+    return db.session.connection().execute(statement, params)
+
+
+def _reload_claim(claim_id: int) -> Claim:
+    """The claim as the database has it now (read again under the caller's lock)."""
+    claim = db.session.get(Claim, claim_id, populate_existing=True)
+    if claim is None:  # claims are never deleted while their volunteer is locked
+        raise NotFound(_l("No such claim."))
+    return claim
+
+
+def _reload_shift(shift_id: int) -> Shift:
+    """The shift as the database has it now (its count changed under the caller's lock)."""
+    shift = db.session.get(Shift, shift_id, populate_existing=True)
+    if shift is None:  # a shift with claims is never deleted
+        raise NotFound(_l("No such shift."))
+    return shift
+
+
+def _active_claim_row(shift_id: int, user_id: int) -> sa.Row[Any, Any] | None:
     """(id, status) of the volunteer's active claim on the shift, or None."""
     return db.session.connection().execute(_ACTIVE_CLAIM, {"sid": shift_id, "uid": user_id}).first()
 
@@ -333,7 +368,7 @@ def cancel_claim(user: User, claim: Claim) -> Claim:
 
 def withdraw(
     claim: Claim,
-    new_status: str,
+    new_status: ClaimStatus,
     *,
     reason: str | None = None,
     decided_by_id: int | None = None,
@@ -342,11 +377,11 @@ def withdraw(
     """In the caller's transaction: end an active claim (cancelled, or rejected by an organizer, whose reason
     the volunteer is told) and refill its place from the waitlist."""
     _lock_volunteer(claim.user_id)
-    claim = db.session.get(Claim, claim.id, populate_existing=True)
+    claim = _reload_claim(claim.id)
     old = claim.status
     if old not in ACTIVE_STATUSES:
         raise Conflict(_l("This sign-up is no longer active."), code="claim_not_active")
-    values = {"decided_by_id": decided_by_id} if decided_by_id else {}
+    values: dict[str, Any] = {"decided_by_id": decided_by_id} if decided_by_id else {}
     if organizer_reason:
         values["organizer_reason"] = organizer_reason
     if new_status == ClaimStatus.CANCELLED:
@@ -365,7 +400,7 @@ def withdraw(
         )
     if old == ClaimStatus.CONFIRMED:
         _release_place(claim.shift_id)
-        fill_from_waitlist(db.session.get(Shift, claim.shift_id, populate_existing=True))
+        fill_from_waitlist(_reload_shift(claim.shift_id))
 
 
 def cancel_for_task(task: Task, reason: str | None, actor_id: int | None = None) -> None:
@@ -380,6 +415,7 @@ def cancel_for_task(task: Task, reason: str | None, actor_id: int | None = None)
         cancel_reason=CancelReason.TASK_CANCELLED,
         organizer_reason=reason,
     )
+    reason_param: dict[str, Any] = {"reason": reason} if reason else {}
     for claim in sorted(cancelled):
         shift = shifts[claim.shift_id]
         notify(
@@ -391,7 +427,7 @@ def cancel_for_task(task: Task, reason: str | None, actor_id: int | None = None)
             task=task.title,
             starts_at=shift.starts_at.isoformat(),
             ends_at=shift.ends_at.isoformat(),
-            **({"reason": reason} if reason else {}),
+            **reason_param,
         )
     db.session.execute(sa.update(Shift).where(Shift.task_id == task.id).values(confirmed=0))
 
@@ -508,7 +544,7 @@ def place_drawn_entry(claim: Claim, shift: Shift, rank: int) -> Conflict | None:
     return problem
 
 
-def _notify_claim(claim: Claim, shift: Shift, kind: str, **extra) -> None:
+def _notify_claim(claim: Claim, shift: Shift, kind: str, **extra: Any) -> None:
     notify(
         claim.user_id,
         kind,
@@ -534,9 +570,9 @@ def approve_claim(actor: User, claim: Claim) -> Claim:
 
 
 def _approve(claim_id: int, actor_id: int) -> None:
-    claim = db.session.get(Claim, claim_id, populate_existing=True)
+    claim = _reload_claim(claim_id)
     _lock_volunteer(claim.user_id)
-    shift = db.session.get(Shift, claim.shift_id, populate_existing=True)
+    shift = _reload_shift(claim.shift_id)
     rules.check_no_overlap(claim.user_id, shift)
     rules.check_safety(claim.user, shift, rules.booked_around(claim.user_id, shift))
     if not _take_place(shift.id):

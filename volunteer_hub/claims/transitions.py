@@ -6,7 +6,8 @@ move may start from, so a claim someone else changed first (a twin tap, a withdr
 as it is and the caller learns it from the empty result. Other packages ask claims.services to act.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -31,8 +32,8 @@ ALLOWED: dict[ClaimStatus, frozenset[ClaimStatus]] = {
 
 
 def transition(
-    claims: int | sa.ColumnElement[bool], to: ClaimStatus, *, from_: Iterable[str] | None = None, **values
-) -> list[sa.Row]:
+    claims: int | sa.ColumnElement[bool], to: ClaimStatus, *, from_: Iterable[str] | None = None, **values: Any
+) -> Sequence[sa.Row[int, int, int]]:
     """Move the claims (an id, or a condition on the claims table) that now stand in a status ALLOWED to become
     ``to`` (and, with from_, in one of those) to ``to``, setting values too, in one conditional UPDATE.
 
@@ -41,10 +42,10 @@ def transition(
     """
     allowed = ALLOWED[to]
     if from_ is not None:
-        from_ = frozenset(ClaimStatus(status) for status in from_)
-        if not from_ <= allowed:
-            raise ValueError(f"a claim cannot become {to} from {sorted(from_ - allowed)}")
-        allowed = from_
+        starts = frozenset(ClaimStatus(status) for status in from_)
+        if not starts <= allowed:
+            raise ValueError(f"a claim cannot become {to} from {sorted(starts - allowed)}")
+        allowed = starts
     where = Claim.id == claims if isinstance(claims, int) else claims
     # An ORM UPDATE: claims already loaded in the session see their new status without another SELECT.
     return db.session.execute(

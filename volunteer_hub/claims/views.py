@@ -2,8 +2,10 @@
 a shift's roster (and its CSV), approving and rejecting requests."""
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,6 +13,7 @@ from volunteer_hub.claims import queries, reminders, rules, services
 from volunteer_hub.claims.export import roster_csv
 from volunteer_hub.claims.labels import refusal_fix, status_label
 from volunteer_hub.claims.models import ClaimStatus
+from volunteer_hub.claims.queries import RosterRow
 from volunteer_hub.claims.terms import shift_terms
 from volunteer_hub.core.errors import Conflict, DomainError, ValidationError
 from volunteer_hub.core.formatting import shift_span
@@ -18,6 +21,7 @@ from volunteer_hub.notifications.services import list_notices
 from volunteer_hub.orgs import permissions
 from volunteer_hub.orgs.access import staff_required
 from volunteer_hub.tasks.forms import OrganizerReasonForm
+from volunteer_hub.tasks.models import Shift
 from volunteer_hub.tasks.rules import ORGANIZER_REASON_MAX
 from volunteer_hub.tasks.services import get_shift
 
@@ -28,7 +32,7 @@ bp.add_app_template_global(refusal_fix)
 
 @bp.get("/shifts/<int:shift_id>/claim")
 @login_required
-def confirm(shift_id: int):
+def confirm(shift_id: int) -> ResponseReturnValue:
     """The claim confirmation page: summary, cancel rule, and why claiming is impossible if it is."""
     shift = get_shift(shift_id)
     existing = queries.claims_by_shift(current_user, [shift.id]).get(shift.id)
@@ -45,7 +49,7 @@ def confirm(shift_id: int):
 
 @bp.post("/shifts/<int:shift_id>/claim")
 @login_required
-def claim(shift_id: int):
+def claim(shift_id: int) -> ResponseReturnValue:
     """Claim the shift, then show the result; a repeated tap leads to the same claim."""
     shift = shift_terms(shift_id)
     try:
@@ -60,7 +64,7 @@ def claim(shift_id: int):
 
 @bp.get("/claims/<int:claim_id>")
 @login_required
-def result(claim_id: int):
+def result(claim_id: int) -> ResponseReturnValue:
     """Where one of my claims stands: confirmed, waitlisted (with position) or waiting for approval."""
     claim = services.get_own_claim(current_user, claim_id)
     return render_template(
@@ -74,7 +78,7 @@ def result(claim_id: int):
 
 @bp.get("/me/shifts")
 @login_required
-def my_shifts():
+def my_shifts() -> ResponseReturnValue:
     """My shifts: under way, coming up, waiting (waitlist or approval), and past or cancelled."""
     upcoming = queries.claims_of(current_user, upcoming=True)
     confirmed = [c for c in upcoming if c.status == ClaimStatus.CONFIRMED]
@@ -91,7 +95,7 @@ def my_shifts():
 
 @bp.post("/claims/<int:claim_id>/will-attend")
 @login_required
-def will_attend(claim_id: int):
+def will_attend(claim_id: int) -> ResponseReturnValue:
     """Answer the day-before check: yes, I will come."""
     try:
         reminders.confirm_attendance(services.get_own_claim(current_user, claim_id))
@@ -104,7 +108,7 @@ def will_attend(claim_id: int):
 
 @bp.get("/claims/<int:claim_id>/cancel")
 @login_required
-def cancel_confirm(claim_id: int):
+def cancel_confirm(claim_id: int) -> ResponseReturnValue:
     """Ask before cancelling one of my claims, saying what happens to the place (the waitlist's first gets it
     only if someone is waiting)."""
     claim = services.get_own_claim(current_user, claim_id)
@@ -119,7 +123,7 @@ def cancel_confirm(claim_id: int):
 
 @bp.post("/claims/<int:claim_id>/cancel")
 @login_required
-def cancel(claim_id: int):
+def cancel(claim_id: int) -> ResponseReturnValue:
     """Cancel one of my claims before its shift starts."""
     claim = services.get_own_claim(current_user, claim_id)
     try:
@@ -140,17 +144,18 @@ def cancel(claim_id: int):
 
 # --- the organizer ---
 
-_roster_extensions: list[Callable] = []
+RosterExtension = Callable[[Shift, list[RosterRow], bool], dict[str, Any]]
+_roster_extensions: list[RosterExtension] = []
 
 
-def extend_roster(extension: Callable) -> Callable:
+def extend_roster(extension: RosterExtension) -> RosterExtension:
     """Register extension(shift, rows, can_manage) -> dict, merged into the roster page's context, for a package
     built on claims (attendance adds its marks and puts those not yet present first by returning ``rows``)."""
     _roster_extensions.append(extension)
     return extension
 
 
-def _reviewed_shift(shift_id: int):
+def _reviewed_shift(shift_id: int) -> Shift:
     shift = get_shift(shift_id)
     permissions.require_review(current_user, shift.task.org)
     return shift
@@ -158,7 +163,7 @@ def _reviewed_shift(shift_id: int):
 
 @bp.get("/org/shifts/<int:shift_id>/roster")
 @staff_required
-def roster(shift_id: int):
+def roster(shift_id: int) -> ResponseReturnValue:
     """Everyone on a shift with their attendance; full phone numbers, approve/reject and attendance marks for the
     task's organizers only. While the shift runs, those not yet present come first."""
     shift = _reviewed_shift(shift_id)
@@ -179,7 +184,7 @@ def roster(shift_id: int):
 
 @bp.get("/org/shifts/<int:shift_id>/roster.csv")
 @staff_required
-def roster_export(shift_id: int):
+def roster_export(shift_id: int) -> ResponseReturnValue:
     """The roster as a CSV file (same phone visibility as the page)."""
     shift = _reviewed_shift(shift_id)
     body = roster_csv(queries.roster(shift), full_phone=permissions.can_manage(current_user, shift.task.org))
@@ -190,7 +195,7 @@ def roster_export(shift_id: int):
 
 @bp.post("/org/claims/<int:claim_id>/approve")
 @staff_required
-def approve(claim_id: int):
+def approve(claim_id: int) -> ResponseReturnValue:
     """Approve a pending request; it takes a place or fails as full."""
     claim = services.get_claim(claim_id)
     try:
@@ -204,7 +209,7 @@ def approve(claim_id: int):
 
 @bp.post("/org/claims/<int:claim_id>/reject")
 @staff_required
-def reject(claim_id: int):
+def reject(claim_id: int) -> ResponseReturnValue:
     """Turn down a request, with an optional reason the volunteer is told; a freed place goes to the waitlist."""
     claim = services.get_claim(claim_id)
     try:

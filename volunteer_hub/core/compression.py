@@ -11,6 +11,7 @@ class ClosingCompress(Compress):
     def after_request(self, response: Response | None) -> Response:
         original = getattr(response, "response", None)
         compressed = super().after_request(response)
-        if compressed.response is not original and hasattr(original, "close"):
-            compressed.call_on_close(original.close)
+        close = getattr(original, "close", None)
+        if compressed.response is not original and close is not None:
+            compressed.call_on_close(close)
         return compressed

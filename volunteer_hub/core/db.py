@@ -1,12 +1,24 @@
 """Declarative base, column types and engine settings shared by every model."""
 
 import json
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar, cast
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+
+from volunteer_hub.core.errors import NotFound
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
+
+# A session, or Flask-SQLAlchemy's db.session (a scoped session standing for the request's or job's session).
+AnySession: TypeAlias = Session | scoped_session[Any]
+_T = TypeVar("_T")
+_M = TypeVar("_M")
 
 # A stable naming convention lets Alembic's batch mode rebuild SQLite tables and name constraints.
 NAMING_CONVENTION = {
@@ -18,7 +30,7 @@ NAMING_CONVENTION = {
 }
 
 
-class UTCDateTime(sa.types.TypeDecorator):
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every backend.
 
     PostgreSQL keeps ``timestamptz``; SQLite stores naive UTC text, which still sorts and compares correctly.
@@ -27,7 +39,7 @@ class UTCDateTime(sa.types.TypeDecorator):
     impl = sa.DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -35,7 +47,7 @@ class UTCDateTime(sa.types.TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -44,6 +56,10 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 
 class Base(DeclarativeBase):
+    if TYPE_CHECKING:
+        # Every model maps one Table (SQLAlchemy types it as any FromClause): Core statements use Model.__table__.
+        __table__: ClassVar[sa.Table]
+
     registry = sa.orm.registry(
         metadata=sa.MetaData(naming_convention=NAMING_CONVENTION), type_annotation_map={datetime: UTCDateTime}
     )
@@ -53,7 +69,23 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def engine_options(uri: str, busy_timeout_s: float) -> dict:
+def get_row(session: AnySession, model: type[_M], ident: object, *, populate_existing: bool = False) -> _M:
+    """session.get for a row the caller knows is there (its id comes from a row of the same unit of work, or is
+    a job's argument for a row that is never deleted): NotFound if it is gone after all, not an AttributeError
+    further on."""
+    row = session.get(model, ident, populate_existing=populate_existing)
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def updated_rows(result: sa.Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE run by Session.execute matched. The session types its result as a
+    Result; for these statements it is a CursorResult, which has the count."""
+    return cast(sa.CursorResult[Any], result).rowcount
+
+
+def engine_options(uri: str, busy_timeout_s: float) -> dict[str, Any]:
     """Engine keyword arguments per backend."""
     if uri.startswith("sqlite"):
         # pysqlite's default transaction handling begins a transaction only before the first write, so a
@@ -69,7 +101,7 @@ def configure_sqlite(engine: sa.Engine) -> None:
     """WAL lets readers run beside the single writer; foreign keys are off by default in SQLite."""
 
     @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -83,25 +115,25 @@ def configure_postgresql(engine: sa.Engine) -> None:
     added about 230 ms of compiling to a tally statement that runs in 80 (bench/hours_bench.py)."""
 
     @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET jit = off")
         dbapi_connection.commit()
 
 
-def is_sqlite(session) -> bool:
+def is_sqlite(session: AnySession) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def start_read(read, *args) -> Future:
+def start_read(read: Callable[..., _T], *args: Any) -> Future[_T]:
     """Start read(*args), a function that only reads, on a thread with an application context of its own, and
     so its own session and connection; the caller goes on with its other statements and collects the value (or
     the exception) with .result(). For a page's slowest statement: its database time then overlaps the page's
     other statements and its Python, instead of adding to them. The read sees what is committed, not the
     caller's pending changes; under READ COMMITTED each statement takes its own snapshot anyway."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed by Flask as the app
 
-    def run():
+    def run() -> _T:
         with app.app_context():
             return read(*args)
 
@@ -112,7 +144,9 @@ def start_read(read, *args) -> Future:
         executor.shutdown(wait=False)  # the thread ends with its read
 
 
-def insert_ignoring_duplicates(session, model, rows: list[dict]):
+def insert_ignoring_duplicates(
+    session: AnySession, model: Any, rows: list[dict[str, Any]]
+) -> "postgresql.Insert | sqlite.Insert":
     """A multi-row INSERT ... ON CONFLICT DO NOTHING for the session's backend (add .returning(...) to learn
     which rows went in). Jobs that run at least once use it with a unique constraint as their memory."""
     from sqlalchemy.dialects import postgresql, sqlite
@@ -121,7 +155,9 @@ def insert_ignoring_duplicates(session, model, rows: list[dict]):
     return insert(model).values(rows).on_conflict_do_nothing()
 
 
-def insert_rows(session, table: sa.Table, rows: list[dict], *returning, skip_duplicates: bool = False) -> list:
+def insert_rows(
+    session: AnySession, table: sa.Table, rows: list[dict[str, Any]], *returning: Any, skip_duplicates: bool = False
+) -> Sequence[sa.Row[Any]]:
     """INSERT any number of ``rows`` (dicts with the same keys) into the Core ``table`` (``Model.__table__``: the
     ORM's bulk path adds work per row); returns the ``returning`` columns of the rows that went in. With
     ``skip_duplicates`` a row that breaks a unique constraint is left out (ON CONFLICT DO NOTHING). For bulk
@@ -150,13 +186,18 @@ def insert_rows(session, table: sa.Table, rows: list[dict], *returning, skip_dup
         [tuple(json.dumps(row[n]) if n in json_columns else row[n] for n in names) for row in rows],
     )
     select = sa.select(*(sa.cast(source.c[n], table.c[n].type) if n in json_columns else source.c[n] for n in names))
-    insert = postgresql.insert(table).from_select(names, select)
-    insert = insert.on_conflict_do_nothing() if skip_duplicates else insert
-    result = session.execute(insert.returning(*returning) if returning else insert)
+    pg_insert = postgresql.insert(table).from_select(names, select)
+    pg_insert = pg_insert.on_conflict_do_nothing() if skip_duplicates else pg_insert
+    result = session.execute(pg_insert.returning(*returning) if returning else pg_insert)
     return result.all() if returning else []
 
 
-def rows_table(session, name: str, columns: dict[str, sa.types.TypeEngine], rows: list[tuple]):
+def rows_table(
+    session: AnySession,
+    name: str,
+    columns: Mapping[str, sa.types.TypeEngine[Any] | type[sa.types.TypeEngine[Any]]],
+    rows: list[tuple[Any, ...]],
+) -> sa.FromClause:
     """A small constant table for a statement's FROM: the rows go in as one parameter per column (PostgreSQL
     arrays, unnested) or as one JSON text (SQLite's json_each), so the statement's text does not depend on the
     number of rows. It is then compiled once, and PostgreSQL can keep its plan, however the rows vary."""

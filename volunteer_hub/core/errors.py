@@ -1,5 +1,7 @@
 """Typed domain errors. Pages turn them into flash banners, the API into ``{"error": {code, message}}``."""
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 
@@ -11,8 +13,14 @@ class DomainError(Exception):
     default_message = _l("The request could not be processed.")
 
     def __init__(
-        self, message=None, *, code: str | None = None, fields: dict | None = None, status: int | None = None, **extra
-    ):
+        self,
+        message: object = None,
+        *,
+        code: str | None = None,
+        fields: dict[str, Any] | None = None,
+        status: int | None = None,
+        **extra: Any,
+    ) -> None:
         self.message = message if message is not None else self.default_message
         if code:
             self.code = code
@@ -22,8 +30,8 @@ class DomainError(Exception):
         self.extra = extra
         super().__init__(str(self.code))
 
-    def payload(self) -> dict:
-        body = {"code": self.code, "message": str(self.message)}
+    def payload(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": str(self.message)}
         if self.fields:
             body["fields"] = {name: str(msg) for name, msg in self.fields.items()}
         body.update(self.extra)
@@ -69,6 +77,6 @@ class RateLimited(DomainError):
     code = "rate_limited"
     default_message = _l("Too many attempts. Please wait a moment and try again.")
 
-    def __init__(self, message=None, *, retry_after: int, **kwargs):
+    def __init__(self, message: object = None, *, retry_after: int, **kwargs: Any) -> None:
         super().__init__(message, retry_after=retry_after, **kwargs)
         self.retry_after = retry_after

@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from babel import Locale
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal
 from flask_babel import get_locale
@@ -11,7 +12,7 @@ from flask_babel import gettext as _
 from volunteer_hub.core.timeutil import now, to_local
 
 
-def _locale():
+def _locale() -> Locale | str:
     return get_locale() or "zh"
 
 

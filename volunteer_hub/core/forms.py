@@ -1,6 +1,9 @@
 """Form helpers shared by the pages: the base forms, checkbox lists, optional numbers, and service errors shown
 on fields."""
 
+from collections.abc import MutableMapping
+from typing import Any, TypeVar, cast
+
 import flask_wtf
 import wtforms
 from wtforms import (
@@ -13,18 +16,26 @@ from wtforms import (
     ValidationError,
     widgets,
 )
+
+# WTForms 3.3's choice (value, label, render_kw); types-WTForms (3.2) does not declare it yet. The forms import it
+# from here.
+from wtforms.fields.choices import SelectChoice as SelectChoice  # type: ignore[attr-defined]
+from wtforms.fields.core import Field, UnboundField
+from wtforms.form import BaseForm
 from wtforms.meta import DefaultMeta
 
 from volunteer_hub.core.inputs import control_character_error, date_error
 
+_FieldT = TypeVar("_FieldT", bound=Field)
 
-def _no_control_characters(form, field) -> None:
+
+def _no_control_characters(form: BaseForm, field: Field) -> None:
     message = control_character_error(field.data, multiline=isinstance(field, TextAreaField))
     if message:
         raise ValidationError(message)
 
 
-def _supported_date(form, field) -> None:
+def _supported_date(form: BaseForm, field: Field) -> None:
     message = date_error(field.data)
     if message:
         raise ValidationError(message)
@@ -34,7 +45,9 @@ class _InputMeta(DefaultMeta):
     """Every text field (text, text area, phone, password, hidden) refuses control characters; every date or
     date-and-time field keeps to the supported years."""
 
-    def bind_field(self, form, unbound_field, options):
+    def bind_field(
+        self, form: BaseForm, unbound_field: "UnboundField[_FieldT]", options: MutableMapping[str, Any]
+    ) -> _FieldT:
         field = super().bind_field(form, unbound_field, options)
         if isinstance(field, StringField):
             field.validators = [*field.validators, _no_control_characters]
@@ -62,12 +75,19 @@ class CheckboxListField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def optional_int(value):
+def field_errors(field: Field) -> list[str]:
+    """A field's error list, to add to after validation (a list, which the stubs declare as a sequence)."""
+    return cast(list[str], field.errors)
+
+
+def optional_int(value: str | int | None) -> int | None:
     """Coerce a select's value: '' means no choice."""
     return None if value in (None, "") else int(value)
 
 
-def apply_errors(form, fields: dict, aliases: dict | None = None, *, keep_own: bool = False) -> None:
+def apply_errors(
+    form: BaseForm, fields: dict[str, Any], aliases: dict[str, str] | None = None, *, keep_own: bool = False
+) -> None:
     """Show a service's ValidationError.fields ({"title": msg, "shifts.0.capacity": msg}) next to form fields.
 
     ``aliases`` renames service field names to form field names; names the form lacks become form errors,
@@ -88,15 +108,17 @@ def apply_errors(form, fields: dict, aliases: dict | None = None, *, keep_own: b
             field.errors = [entry.errors for entry in field.entries]
 
 
-def _resolve(form, path: str, aliases: dict):
-    node = form
+def _resolve(form: BaseForm, path: str, aliases: dict[str, str]) -> Field | None:
+    node: BaseForm | Field | None = form
     for part in path.split("."):
         if isinstance(node, FieldList):
             index = int(part) if part.isdigit() else len(node.entries)
             node = node.entries[index] if index < len(node.entries) else None
         else:
-            container = node.form if isinstance(node, FormField) else node
+            # A part after a plain field fails here as before: service field paths only go through forms and rows.
+            container = cast(BaseForm, node.form if isinstance(node, FormField) else node)
             node = container._fields.get(aliases.get(part, part))
         if node is None:
             return None
-    return None if isinstance(node, FieldList | FormField) else node
+    # node is a field: the loop ran at least once (split gives one part or more).
+    return None if isinstance(node, FieldList | FormField | BaseForm) else node

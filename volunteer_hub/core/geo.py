@@ -6,6 +6,7 @@ computed only for the survivors.
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -42,7 +43,7 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return EARTH_RADIUS_KM * math.atan2(y, x)
 
 
-def planar_nearness(lat_col, lon_col, lat: float, lon: float):
+def planar_nearness(lat_col: Any, lon_col: Any, lat: float, lon: float) -> Any:
     """Squared planar distance from (lat, lon) in degrees of latitude, for ORDER BY: at city scale it orders
     like the great-circle distance (within a fraction of a percent) without trigonometry in SQL."""
     scale = math.cos(math.radians(lat))

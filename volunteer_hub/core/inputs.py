@@ -19,10 +19,12 @@ _CONTROL_IN_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # spaces and joiners, bidi overrides, the BOM) are found by their category.
 _FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
-CONTROL_CHARACTERS = _l("Remove the invisible control characters from this text (they often come with pasted text).")
+CONTROL_CHARACTERS: str = _l(
+    "Remove the invisible control characters from this text (they often come with pasted text)."
+)
 
 
-def control_character_error(value, *, multiline: bool = False):
+def control_character_error(value: object, *, multiline: bool = False) -> str | None:
     """The message for text holding control characters (a single line holds no tab or line break either), or
     None when the text is fine."""
     pattern = _CONTROL_IN_LINES if multiline else _CONTROL
@@ -45,12 +47,13 @@ def _invisible(char: str) -> bool:
 EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2099, 12, 31)
 
 
-def date_error(value):
+def date_error(value: object) -> str | None:
     """The message for a date (or a date and time, on its own calendar) outside EARLIEST_DATE..LATEST_DATE, or
     None."""
     day = value.date() if isinstance(value, datetime) else value
     if isinstance(day, date) and not EARLIEST_DATE <= day <= LATEST_DATE:
-        return _l(
+        message: str = _l(
             "Enter a date from %(first)s to %(last)s.", first=EARLIEST_DATE.isoformat(), last=LATEST_DATE.isoformat()
         )
+        return message
     return None

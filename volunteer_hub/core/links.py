@@ -1,5 +1,6 @@
 """Absolute addresses for links that leave the app: QR codes, PDFs, and messages sent by SMS or e-mail."""
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
@@ -9,7 +10,7 @@ from flask import current_app, has_request_context, url_for
 LOCAL_BASE_URL = "http://127.0.0.1:5000"
 
 
-def external_url(endpoint: str, **values) -> str:
+def external_url(endpoint: str, **values: Any) -> str:
     """The absolute address of a page for a link that leaves the app: under PUBLIC_BASE_URL when it is set,
     else on the host the request came in on; a job, which has no request, uses PUBLIC_BASE_URL or the local
     address."""

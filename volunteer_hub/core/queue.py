@@ -1,8 +1,11 @@
 """RQ queues on the app's Redis. Jobs take ids, run in an app context (see worker.py) and are idempotent."""
 
+from typing import Any
+
 import redis
 from flask import current_app
 from rq import Queue, Retry
+from rq.job import Job
 
 DEFAULT_QUEUE = "default"
 
@@ -10,8 +13,8 @@ DEFAULT_QUEUE = "default"
 def connection() -> redis.Redis:
     """The app's Redis client (one connection pool per app). Short timeouts: a web request that only
     wants to hand over work must not hang when Redis is unreachable."""
-    app = current_app._get_current_object()
-    client = app.extensions.get("vh_redis")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed by Flask as the app
+    client: redis.Redis | None = app.extensions.get("vh_redis")
     if client is None:
         client = redis.Redis.from_url(
             app.config["REDIS_URL"], socket_connect_timeout=0.5, socket_timeout=5, health_check_interval=30
@@ -25,8 +28,13 @@ def get_queue(name: str = DEFAULT_QUEUE) -> Queue:
 
 
 def enqueue(
-    func: str, *args, job_id: str | None = None, timeout: int | None = None, queue: str = DEFAULT_QUEUE, **kwargs
-):
+    func: str,
+    *args: Any,
+    job_id: str | None = None,
+    timeout: int | None = None,
+    queue: str = DEFAULT_QUEUE,
+    **kwargs: Any,
+) -> Job:
     """Enqueue a job by dotted path with a timeout and bounded retries with back-off.
 
     A job that keeps failing lands in RQ's failed registry with its traceback; a job whose worker died
@@ -44,7 +52,7 @@ def enqueue(
     )
 
 
-def enqueue_many(func: str, calls: list[tuple[tuple, str]], *, queue: str = DEFAULT_QUEUE) -> None:
+def enqueue_many(func: str, calls: list[tuple[tuple[Any, ...], str]], *, queue: str = DEFAULT_QUEUE) -> None:
     """enqueue() of many calls of ``func``, given as (args, job_id) pairs, in one Redis transaction (one round
     trip instead of two per job): all of them are queued, or none and redis.RedisError is raised."""
     target = get_queue(queue)

@@ -66,7 +66,7 @@ def limits_storage_uri(url: str) -> str:
 
 def _running_url(state: Path) -> str | None:
     try:
-        url = json.loads(state.read_text())["url"]
+        url: str = json.loads(state.read_text())["url"]
     except (OSError, ValueError, KeyError):
         return None
     try:

@@ -1,6 +1,6 @@
 """URL converters shared by every route."""
 
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, Map
 
 DB_INT_MAX = 2**31 - 1  # primary keys are 32-bit integers on PostgreSQL
 
@@ -11,7 +11,14 @@ class IdConverter(IntegerConverter):
     converter would turn into a 405 wherever another method's rule shares the path.) The OpenAPI document shows the
     bound as the maximum."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=DB_INT_MAX, signed=False):
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = DB_INT_MAX,
+        signed: bool = False,
+    ) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
     def to_python(self, value: str) -> int:

@@ -1,12 +1,17 @@
 """HTTP-level protections: security headers, no caching of personal data, Secure cookies over HTTPS, safe
 redirects."""
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import Flask, Response, request
 from flask_login import current_user
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 # Only our own origin; no inline scripts or styles, no framing, no foreign form targets.
 CSP = {
@@ -21,11 +26,11 @@ CSP = {
 }
 
 
-def init_security(app) -> None:
-    app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)
+def init_security(app: Flask) -> None:
+    app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)  # type: ignore[method-assign]  # how WSGI middleware goes in
     if app.config["TRUSTED_PROXIES"]:
         count = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
     # HSTS is only sent on HTTPS requests; redirects to HTTPS are the reverse proxy's job.
     Talisman(
         app,
@@ -39,7 +44,7 @@ def init_security(app) -> None:
     app.after_request(keep_personal_data_out_of_caches)
 
 
-def keep_personal_data_out_of_caches(response):
+def keep_personal_data_out_of_caches(response: Response) -> Response:
     """Cache-Control: no-store on everything that may hold personal data: every API answer (errors included),
     every page for a signed-in user (their name, phone, rosters, residents' addresses...) and every answer to a
     form (it echoes what was typed). Left cacheable: hashed assets (public) and anonymous public pages; an
@@ -58,14 +63,14 @@ class SecureCookiesOverHttps:
     cookie, which Flask writes after all after_request hooks have run.
     """
 
-    def __init__(self, wsgi_app):
+    def __init__(self, wsgi_app: "WSGIApplication") -> None:
         self.wsgi_app = wsgi_app
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
         if environ.get("wsgi.url_scheme") != "https":
             return self.wsgi_app(environ, start_response)
 
-        def start_secure(status, headers, exc_info=None):
+        def start_secure(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             headers = [
                 (name, f"{value}; Secure")
                 if name.lower() == "set-cookie" and "; secure" not in value.lower()

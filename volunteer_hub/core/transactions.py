@@ -3,6 +3,7 @@
 import random
 import time
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 
@@ -11,6 +12,7 @@ from volunteer_hub.extensions import db
 # PostgreSQL: serialization_failure, deadlock_detected. SQLite: busy timeout exhausted.
 _RETRYABLE_SQLSTATES = {"40001", "40P01"}
 _AFTER_COMMIT = "after_commit"  # key in db.session.info
+_R = TypeVar("_R")
 
 
 def _retryable(exc: DBAPIError) -> bool:
@@ -26,7 +28,7 @@ def after_commit(callback: Callable[[], None]) -> None:
         callbacks.append(callback)
 
 
-def atomic(work, *args, attempts: int = 4, **kwargs):
+def atomic(work: Callable[..., _R], *args: Any, attempts: int = 4, **kwargs: Any) -> _R:
     """Call work(*args, **kwargs) and commit; roll back on any error.
 
     Deadlocks (two transactions locking volunteers in opposite order) and serialization failures are

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
-class Handover(db.Model):
+class Handover(Model):
     __tablename__ = "handovers"
     __table_args__ = (
         sa.Index("ix_handovers_task_created", "task_id", "created_at"),
@@ -29,7 +29,7 @@ class Handover(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class HandoverSupply(db.Model):
+class HandoverSupply(Model):
     """A supply count as written in the handover (the item's count is set from it)."""
 
     __tablename__ = "handover_supplies"
@@ -39,14 +39,14 @@ class HandoverSupply(db.Model):
     count: Mapped[int]
 
 
-class HandoverIncident(db.Model):
+class HandoverIncident(Model):
     __tablename__ = "handover_incidents"
 
     handover_id: Mapped[int] = mapped_column(sa.ForeignKey("handovers.id", ondelete="CASCADE"), primary_key=True)
     incident_id: Mapped[int] = mapped_column(sa.ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
 
 
-class HandoverAck(db.Model):
+class HandoverAck(Model):
     __tablename__ = "handover_acks"
 
     handover_id: Mapped[int] = mapped_column(sa.ForeignKey("handovers.id", ondelete="CASCADE"), primary_key=True)

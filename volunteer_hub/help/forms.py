@@ -4,11 +4,10 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import FloatField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import DateTimeLocalField, TelField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from volunteer_hub.catalogue import SKILLS
-from volunteer_hub.core.forms import CheckboxListField, FlaskForm, optional_int
+from volunteer_hub.core.forms import CheckboxListField, FlaskForm, SelectChoice, optional_int
 from volunteer_hub.core.timeutil import local_to_utc
 from volunteer_hub.help import rules
 from volunteer_hub.orgs.names import org_name

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
 class HelpStatus(enum.StrEnum):
@@ -18,7 +18,7 @@ class HelpStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class HelpRequest(db.Model):
+class HelpRequest(Model):
     __tablename__ = "help_requests"
     __table_args__ = (sa.Index("ix_help_requests_community_status", "community_id", "status"),)
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from volunteer_hub.accounts.models import User
 from volunteer_hub.claims.models import Claim, ClaimStatus
+from volunteer_hub.core.db import get_row
 from volunteer_hub.core.geo import distance_km
 from volunteer_hub.extensions import db
 from volunteer_hub.help.models import HelpRequest, HelpStatus
@@ -38,7 +39,7 @@ def get_by_token(token: str) -> HelpRequest | None:
 
 
 def community_of(request: HelpRequest) -> Organisation:
-    return db.session.get(Organisation, request.community_id)
+    return get_row(db.session, Organisation, request.community_id)
 
 
 def task_of(request: HelpRequest) -> Task | None:
@@ -64,7 +65,14 @@ def nearest_community(lat: float, lon: float) -> Organisation | None:
             Organisation.kind == OrgKind.COMMUNITY, Organisation.lat.is_not(None), Organisation.lon.is_not(None)
         )
     ).scalars()
-    best = min(((distance_km((lat, lon), (org.lat, org.lon)), org.id, org) for org in rows), default=None)
+    best = min(
+        (
+            (distance_km((lat, lon), (org.lat, org.lon)), org.id, org)
+            for org in rows
+            if org.lat is not None and org.lon is not None  # as the query asks
+        ),
+        default=None,
+    )
     return best[2] if best and best[0] <= NEAREST_COMMUNITY_MAX_KM else None
 
 
@@ -124,7 +132,7 @@ def mine(user, *, limit: int = LIST_LIMIT) -> list[HelpRequest]:
 @dataclass(frozen=True)
 class Thanks:
     task_title: str
-    message: str
+    message: str | None
     thanked_at: datetime
 
 
@@ -139,4 +147,4 @@ def thanks_for(user, *, limit: int = 50) -> list[Thanks]:
         .order_by(HelpRequest.thanked_at.desc())
         .limit(limit)
     ).all()
-    return [Thanks(title, message, at) for title, message, at in rows]
+    return [Thanks(title, message, at) for title, message, at in rows if at is not None]  # the query asks for it

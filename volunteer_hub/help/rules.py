@@ -39,7 +39,7 @@ TYPE_LABELS = {
     "psychological": _l("Psychological support"),
     "other": _l("Other help"),
 }
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     HelpStatus.OPEN: _l("Waiting for the community"),
     HelpStatus.ACCEPTED: _l("Accepted"),
     HelpStatus.DECLINED: _l("Declined"),
@@ -111,7 +111,7 @@ def check_request_fields(data: dict, errors: dict) -> dict:
     lat, lon = data.get("lat"), data.get("lon")
     if (lat is None) != (lon is None):
         errors["lat" if lat is None else "lon"] = _l("Give both latitude and longitude, or neither.")
-    elif lat is not None and not (valid_lat(lat) and valid_lon(lon)):
+    elif lat is not None and lon is not None and not (valid_lat(lat) and valid_lon(lon)):
         errors["lat"] = _l("This location is not valid. Use your current location again or leave it empty.")
     clean["lat"], clean["lon"] = lat, lon
     return clean

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.audit.services import record as audit
-from volunteer_hub.core.errors import Conflict, ValidationError
+from volunteer_hub.core.db import updated_rows
+from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
 from volunteer_hub.core.timeutil import isoformat, now
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
@@ -48,7 +49,7 @@ def check_request(requester, *, community_id=None, **data) -> tuple[dict, Organi
         data["contact_name"] = requester.name
     clean = rules.check_request_fields(data, errors)
     community = _community(community_id, clean, requester, errors)
-    if errors:
+    if errors or community is None:  # no community: errors says why
         raise ValidationError(fields=errors)
     return clean, community
 
@@ -118,7 +119,9 @@ def _task_fields(request: HelpRequest, community: Organisation) -> dict:
     # label would be one language for every reader (or both mixed).
     short = " ".join(request.description.split())
     title = short if len(short) <= TITLE_MAX else short[: TITLE_MAX - 1] + "…"
-    if request.lat is not None:
+    lat: float | None
+    lon: float | None
+    if request.lat is not None and request.lon is not None:  # given together (rules.check_request_fields)
         lat, lon = round(request.lat, TASK_POINT_DECIMALS), round(request.lon, TASK_POINT_DECIMALS)
     else:
         lat, lon = community.lat, community.lon
@@ -137,11 +140,13 @@ def _task_fields(request: HelpRequest, community: Organisation) -> dict:
 
 def _take(request: HelpRequest, status: str, actor, **values) -> None:
     """Move an open request on; a concurrent decision makes this a Conflict and changes nothing."""
-    taken = db.session.execute(
-        sa.update(HelpRequest)
-        .where(HelpRequest.id == request.id, HelpRequest.status == HelpStatus.OPEN)
-        .values(status=status, decided_by_id=actor.id, decided_at=now(), **values)
-    ).rowcount
+    taken = updated_rows(
+        db.session.execute(
+            sa.update(HelpRequest)
+            .where(HelpRequest.id == request.id, HelpRequest.status == HelpStatus.OPEN)
+            .values(status=status, decided_by_id=actor.id, decided_at=now(), **values)
+        )
+    )
     if not taken:
         db.session.rollback()
         raise Conflict(_l("This request was already answered."), code="help_request_decided")
@@ -194,15 +199,19 @@ def thank(request: HelpRequest, message: str | None) -> HelpRequest:
 
 
 def _thank(request: HelpRequest, message: str) -> HelpRequest:
-    stored = db.session.execute(
-        sa.update(HelpRequest)
-        .where(HelpRequest.id == request.id, HelpRequest.thanked_at.is_(None))
-        .values(thanks=message, thanked_at=now())
-    ).rowcount
+    stored = updated_rows(
+        db.session.execute(
+            sa.update(HelpRequest)
+            .where(HelpRequest.id == request.id, HelpRequest.thanked_at.is_(None))
+            .values(thanks=message, thanked_at=now())
+        )
+    )
     if not stored:
         raise Conflict(_l("You already thanked the volunteer for this request."), code="already_thanked")
     db.session.refresh(request)
     task = queries.task_of(request)
+    if task is None:  # check_thanks lets only a request that became a task be thanked
+        raise NotFound()
     for user_id in sorted(queries.confirmed_volunteer_ids(task.id)):
         notify(
             user_id,
@@ -226,11 +235,13 @@ def close_finished_requests() -> int:
     cancelled = sa.select(Task.id).where(Task.status == TaskStatus.CANCELLED)
     changed = 0
     for status, tasks in ((HelpStatus.COMPLETED, ended), (HelpStatus.CANCELLED, cancelled)):
-        changed += db.session.execute(
-            sa.update(HelpRequest)
-            .where(HelpRequest.status == HelpStatus.ACCEPTED, HelpRequest.task_id.in_(tasks))
-            .values(status=status)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        changed += updated_rows(
+            db.session.execute(
+                sa.update(HelpRequest)
+                .where(HelpRequest.status == HelpStatus.ACCEPTED, HelpRequest.task_id.in_(tasks))
+                .values(status=status)
+                .execution_options(synchronize_session=False)
+            )
+        )
     db.session.commit()
     return changed

@@ -20,7 +20,7 @@ def help_requested(p: dict) -> str:
         "A resident of %(community)s asks for help (%(type)s), needed %(when)s. See Requests for help.",
         community=_community(p),
         type=type_label(p.get("type", "")),
-        when=when(parse_iso(p.get("needed_at"))) if p.get("needed_at") else "",
+        when=when(needed_at) if (needed_at := parse_iso(p.get("needed_at"))) else "",
     )
 
 

@@ -33,6 +33,8 @@ def _text(label, *, required_message=None):
 
 
 class _HoursForm(FlaskForm):
+    hours: DecimalField  # each form's own field
+
     def minutes(self) -> int | None:
         return None if self.hours.data is None else int((self.hours.data * 60).to_integral_value())
 

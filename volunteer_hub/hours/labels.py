@@ -10,19 +10,19 @@ from volunteer_hub.core.formatting import calendar_date, clock, distance, servic
 from volunteer_hub.hours.models import AnomalyKind, DisputeStatus, EntrySource
 from volunteer_hub.hours.rules import Basis, Deadline, Proposal
 
-SOURCE_LABELS = {
+SOURCE_LABELS: dict[str, str] = {
     EntrySource.ATTENDANCE: _l("From check-in and check-out"),
     EntrySource.MANUAL: _l("From the organizer's attendance mark"),
     EntrySource.CORRECTION: _l("Correction"),
 }
 
-DISPUTE_LABELS = {
+DISPUTE_LABELS: dict[str, str] = {
     DisputeStatus.OPEN: _l("Waiting for the organizer's answer"),
     DisputeStatus.ACCEPTED: _l("Accepted"),
     DisputeStatus.REFUSED: _l("Not accepted"),
 }
 
-ANOMALY_LABELS = {
+ANOMALY_LABELS: dict[str, str] = {
     AnomalyKind.OVERLAPPING_ATTENDANCE: _l("Attendance at two places at the same time"),
     AnomalyKind.FAR_CHECK_IN: _l("Checked in far from the post"),
     AnomalyKind.LONGER_THAN_SHIFT: _l("More hours than the shift lasted"),
@@ -47,12 +47,14 @@ def basis_text(proposal: Proposal) -> str:
     """How the proposed hours were worked out, or why nothing is proposed (never a silent zero)."""
     match proposal.basis:
         case Basis.CHECKED_IN_OUT:
+            assert proposal.starts and proposal.ends  # propose() sets the interval for this basis
             return _(
                 "Checked in %(start)s, checked out %(end)s (counted within the shift).",
                 start=clock(proposal.starts),
                 end=clock(proposal.ends),
             )
         case Basis.NO_CHECK_OUT:
+            assert proposal.starts and proposal.ends  # propose() sets the interval for this basis
             return _(
                 "Checked in %(start)s, no check-out: the scheduled end %(end)s was assumed. Pending until the "
                 "organizer confirms.",

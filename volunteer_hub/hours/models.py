@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
 class EntrySource(enum.StrEnum):
@@ -20,7 +20,7 @@ class EntrySource(enum.StrEnum):
     CORRECTION = "correction"  # a later adjustment, with a reason
 
 
-class HourEntry(db.Model):
+class HourEntry(Model):
     """One service record: who served, what, where, when, how long, recorded by which unit, confirmed by whom."""
 
     __tablename__ = "hour_entries"
@@ -74,7 +74,7 @@ class DisputeStatus(enum.StrEnum):
     REFUSED = "refused"
 
 
-class HourDispute(db.Model):
+class HourDispute(Model):
     """A volunteer questions an entry, or reports one missing (办法 §13); the recording unit answers."""
 
     __tablename__ = "hour_disputes"
@@ -102,7 +102,7 @@ class AnomalyKind(enum.StrEnum):
     SELF_CONFIRMED = "self_confirmed"  # confirmed by someone who was also an attendee of the shift
 
 
-class AnomalyFlag(db.Model):
+class AnomalyFlag(Model):
     """Something a reviewer should look at. Never blocks a confirmation."""
 
     __tablename__ = "anomaly_flags"

@@ -1,6 +1,7 @@
 """Read-side queries for service hours: proposals per shift, a volunteer's records, what awaits confirmation
 and what is overdue, disputes and anomaly flags in an organisation subtree."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from volunteer_hub.accounts.models import User
 from volunteer_hub.attendance.queries import attendance_of
 from volunteer_hub.claims.models import Attendance, Claim, ClaimStatus
+from volunteer_hub.core.db import get_row
 from volunteer_hub.core.timeutil import local_to_utc, now, to_local
 from volunteer_hub.extensions import db
 from volunteer_hub.hours import rules
@@ -88,7 +90,7 @@ def group_records(entries) -> list[Record]:
 
 def record_root(entry: HourEntry) -> HourEntry:
     """The entry a correction of this entry must point at (corrections always point at the first entry)."""
-    return db.session.get(HourEntry, entry.corrects_id) if entry.corrects_id else entry
+    return get_row(db.session, HourEntry, entry.corrects_id) if entry.corrects_id else entry
 
 
 def net_minutes(root: HourEntry) -> int:
@@ -376,7 +378,7 @@ def overdue_by_org(
     return sorted(((orgs[org_id], n) for org_id, n in counts.items()), key=lambda pair: (-pair[1], pair[0].name))
 
 
-def shifts_due_for_reminder(since: datetime) -> list[tuple[Shift, int]]:
+def shifts_due_for_reminder(since: datetime) -> Sequence[sa.Row[Shift, int]]:
     """(shift, attendees waiting) for shifts that ended after since and still have unconfirmed attendees."""
     waiting = _waiting_per_shift(Shift.ends_at > since)
     return db.session.execute(
@@ -532,6 +534,7 @@ def describe_disputes(disputes) -> list[DisputeView]:
         if record is not None:
             activity, day = record.entry.activity_name, record.entry.service_date
         else:
+            assert claim is not None  # a dispute without a record is about a claim (report_missing)
             activity, day = claim.shift.task.title, to_local(claim.shift.starts_at).date()
         proposed = rules.propose(claim.shift, facts[claim.id]).minutes if claim is not None else None
         views.append(

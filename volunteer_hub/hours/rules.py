@@ -17,6 +17,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
+from typing import Any
 
 import chinese_calendar
 from flask import current_app
@@ -207,7 +208,7 @@ def check_proposal(proposal: Proposal) -> None:
 def check_minutes(minutes: int, proposal_minutes: int | None, reason: str | None, *, served_at_most: int) -> None:
     """Confirmed minutes are 1 to MAX_ENTRY_MINUTES and no more than served_at_most (the time since the shift
     began); a change from the proposal needs a reason."""
-    errors = {}
+    errors: dict[str, Any] = {}
     _check_credit(minutes, served_at_most, errors)
     if minutes != proposal_minutes and not (reason or "").strip():
         errors["reason"] = _l(

@@ -19,6 +19,7 @@ from volunteer_hub.accounts.models import User
 from volunteer_hub.audit import services as audit
 from volunteer_hub.catalogue import task_type_name
 from volunteer_hub.claims.models import Claim, ClaimStatus
+from volunteer_hub.core.db import get_row, updated_rows
 from volunteer_hub.core.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationError
 from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.core.timeutil import local_to_utc, now, to_local
@@ -114,6 +115,7 @@ def confirm_hours(actor: User, claim: Claim, *, minutes: int | None = None, reas
         raise _already_confirmed(claim.id)
     proposal = rules.propose(shift, facts)
     rules.check_proposal(proposal)
+    assert proposal.minutes is not None  # check_proposal refuses a proposal without minutes
     minutes = proposal.minutes if minutes is None else minutes
     reason = (reason or "").strip() or None
     rules.check_minutes(minutes, proposal.minutes, reason, served_at_most=rules.minutes_since_start(shift))
@@ -295,9 +297,9 @@ def _write(plan: _Correction, work, *args):
 
 
 def _plan_record_correction(actor: User, root: HourEntry, minutes: int, reason: str | None) -> _Correction:
-    permissions.require_manage(actor, db.session.get(Organisation, root.org_id))
+    permissions.require_manage(actor, get_row(db.session, Organisation, root.org_id))
     if root.shift_id:
-        _check_confirmer(actor, root.volunteer_id, db.session.get(Shift, root.shift_id), root.claim_id)
+        _check_confirmer(actor, root.volunteer_id, get_row(db.session, Shift, root.shift_id), root.claim_id)
     else:
         rules.check_not_own(actor, root.volunteer_id)
     rules.check_correction(minutes, reason, net_before=queries.net_minutes(root))
@@ -355,7 +357,7 @@ def _plan_outside_shifts(
     if not strip_text(activity_name):
         errors["activity_name"] = _l("Name the activity.")
     rules.check_service_date(service_date, errors)
-    if errors:
+    if errors or org is None:  # no organisation: errors says why
         raise ValidationError(fields=errors)
     permissions.require_manage(actor, org)
     rules.check_not_own(actor, volunteer.id)
@@ -399,7 +401,7 @@ def _write_correction(
     )
     db.session.add(entry)
     db.session.flush()
-    if plan.takes_claim:
+    if plan.takes_claim and entry.claim_id is not None:  # takes_claim: the plan names the claim
         _mark_claim_recorded(entry.claim_id, entry.confirmed_at)
     audit.record(
         actor.id,
@@ -412,7 +414,7 @@ def _write_correction(
         dispute_id=dispute.id if dispute else None,
     )
     if entry.claim_id:
-        claim = db.session.get(Claim, entry.claim_id)
+        claim = get_row(db.session, Claim, entry.claim_id)
         anomalies.check_entry(entry, claim, claim.shift, queries.attendance_facts([claim])[claim.id])
     if dispute is None:
         notify(
@@ -423,7 +425,7 @@ def _write_correction(
             task=entry.activity_name,
             date=entry.service_date.isoformat(),
             minutes=minutes,
-            total=queries.net_minutes(db.session.get(HourEntry, plan.corrects_id) if plan.corrects_id else entry),
+            total=queries.net_minutes(get_row(db.session, HourEntry, plan.corrects_id) if plan.corrects_id else entry),
             reason=reason,
         )
     return entry
@@ -531,7 +533,7 @@ def _file_dispute(
         reason=reason,
     )
     kind = "hours_disputed" if entry else "hours_missing_reported"
-    for organizer_id in queries.organizers_to_notify(db.session.get(Organisation, org_id)):
+    for organizer_id in queries.organizers_to_notify(get_row(db.session, Organisation, org_id)):
         if organizer_id != volunteer.id:
             notify(
                 organizer_id,
@@ -551,13 +553,13 @@ def get_dispute_for(user: User, dispute_id, *, manage: bool = False) -> HourDisp
     dispute = queries.get_dispute(dispute_id)
     if dispute is None:
         raise NotFound(_l("No such request."))
-    org = db.session.get(Organisation, dispute.org_id)
+    org = get_row(db.session, Organisation, dispute.org_id)
     (permissions.require_manage if manage else permissions.require_review)(user, org)
     return dispute
 
 
 def _answerable(actor: User, dispute: HourDispute) -> None:
-    permissions.require_manage(actor, db.session.get(Organisation, dispute.org_id))
+    permissions.require_manage(actor, get_row(db.session, Organisation, dispute.org_id))
     if dispute.status != DisputeStatus.OPEN:
         raise Conflict(_l("This request was already answered."), code="dispute_answered")
 
@@ -565,14 +567,20 @@ def _answerable(actor: User, dispute: HourDispute) -> None:
 def _close(dispute: HourDispute, actor: User, status: str, response: str | None, correction_id: int | None = None):
     """Answer an open dispute once: a second answer (another organizer, a double tap) finds it closed and its
     transaction, correction included, is rolled back."""
-    changed = db.session.execute(
-        sa.update(HourDispute)
-        .where(HourDispute.id == dispute.id, HourDispute.status == DisputeStatus.OPEN)
-        .values(
-            status=status, response=response, responded_by_id=actor.id, responded_at=now(), correction_id=correction_id
+    changed = updated_rows(
+        db.session.execute(
+            sa.update(HourDispute)
+            .where(HourDispute.id == dispute.id, HourDispute.status == DisputeStatus.OPEN)
+            .values(
+                status=status,
+                response=response,
+                responded_by_id=actor.id,
+                responded_at=now(),
+                correction_id=correction_id,
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if changed != 1:
         raise Conflict(_l("This request was already answered."), code="dispute_answered")
     db.session.expire(dispute)
@@ -590,6 +598,8 @@ def accept_dispute(
         db.session.get(HourEntry, dispute.entry_id)
         if dispute.entry_id
         else queries.root_entry_of_claim(dispute.claim_id)
+        if dispute.claim_id
+        else None
     )  # a missing record may have been confirmed since
     with _messages_on_total():
         if root is not None:
@@ -597,7 +607,7 @@ def accept_dispute(
             plan = _plan_record_correction(actor, root, minutes, reason)
         else:
             minutes = total_minutes
-            plan = _plan_claim_record(actor, db.session.get(Claim, dispute.claim_id), minutes, reason)
+            plan = _plan_claim_record(actor, get_row(db.session, Claim, dispute.claim_id), minutes, reason)
     entry = _write(plan, _accept, actor, dispute, plan, minutes, reason, response, total_minutes)
     return dispute, entry
 
@@ -655,9 +665,9 @@ def _refuse(actor: User, dispute: HourDispute, response: str) -> None:
 def dispute_subject(dispute: HourDispute) -> tuple[str, date]:
     """The activity name and service date a dispute is about."""
     if dispute.entry_id:
-        entry = db.session.get(HourEntry, dispute.entry_id)
+        entry = get_row(db.session, HourEntry, dispute.entry_id)
         return entry.activity_name, entry.service_date
-    shift = db.session.get(Claim, dispute.claim_id).shift
+    shift = get_row(db.session, Claim, dispute.claim_id).shift
     return shift.task.title, to_local(shift.starts_at).date()
 
 

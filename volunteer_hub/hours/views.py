@@ -1,6 +1,8 @@
 """Hours pages. Volunteers: My hours, asking for a correction, reporting missing hours. Organizers and
 reviewers: hours to confirm with their deadlines, one shift's confirmation, volunteers' requests, anomalies."""
 
+from typing import cast
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -138,7 +140,9 @@ def _shift_page(shift, *, forms: dict | None = None, status: int = 200):
         key = row.claim.id
         if row.confirmable:
             confirm_forms[key] = forms.get(("confirm", key)) or ConfirmForm(
-                prefix=f"c{key}", formdata=None, data={"hours": as_hours(row.proposal.minutes)}
+                prefix=f"c{key}",
+                formdata=None,
+                data={"hours": as_hours(cast(int, row.proposal.minutes))},  # confirmable: minutes proposed
             )
         elif row.record:
             correct_forms[key] = forms.get(("correct", key)) or CorrectForm(
@@ -239,11 +243,12 @@ def correct(claim_id: int):
     form = CorrectForm(prefix=f"k{claim.id}")
     return _submit(
         form,
-        lambda: services.correct_record_to(current_user, entry, form.minutes(), form.reason.data),
+        # _submit validates first, and this form requires the hours
+        lambda: services.correct_record_to(current_user, entry, cast(int, form.minutes()), form.reason.data),
         success=lambda _entry: _(
             "The record of %(name)s now counts %(hours)s hours.",
             name=claim.user.name,
-            hours=service_hours(form.minutes()),
+            hours=service_hours(cast(int, form.minutes())),
         ),
         done=url_for("hours.shift_hours", shift_id=shift.id),
         aliases=ALIASES,
@@ -286,7 +291,7 @@ def accept_request(dispute_id: int):
     form = AcceptForm()
     return _submit(
         form,
-        lambda: services.accept_dispute(current_user, dispute, form.minutes(), form.response.data),
+        lambda: services.accept_dispute(current_user, dispute, cast(int, form.minutes()), form.response.data),
         success=_("The correction is recorded and the volunteer is told."),
         done=url_for("hours.requests"),
         back=url_for("hours.request_detail", dispute_id=dispute.id),

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
 class IncidentCategory(enum.StrEnum):
@@ -30,7 +30,7 @@ class IncidentStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
-class Incident(db.Model):
+class Incident(Model):
     __tablename__ = "incidents"
     __table_args__ = (
         # an action queued offline and sent twice records one incident
@@ -53,7 +53,7 @@ class Incident(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class IncidentPerson(db.Model):
+class IncidentPerson(Model):
     """A volunteer involved (from the shift's roster)."""
 
     __tablename__ = "incident_people"
@@ -62,7 +62,7 @@ class IncidentPerson(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
-class IncidentUpdate(db.Model):
+class IncidentUpdate(Model):
     """A follow-up by an organizer (or the reporter); ``closes`` marks the one that closed the incident."""
 
     __tablename__ = "incident_updates"

@@ -9,6 +9,7 @@ from volunteer_hub.accounts.models import User
 from volunteer_hub.audit import services as audit
 from volunteer_hub.claims import services as claims
 from volunteer_hub.claims.models import Claim, ClaimStatus
+from volunteer_hub.core.db import get_row, updated_rows
 from volunteer_hub.core.errors import Conflict
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
@@ -28,16 +29,18 @@ def open_lottery(actor: User, shift: Shift, *, until, party_first: bool = False)
 
 
 def _open(actor_id: int, shift_id: int, until, party_first: bool) -> Shift:
-    changed = db.session.execute(
-        sa.update(Shift)
-        .where(Shift.id == shift_id, Shift.lottery_drawn_at.is_(None))
-        .values(lottery_until=until, lottery_party_first=party_first)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    changed = updated_rows(
+        db.session.execute(
+            sa.update(Shift)
+            .where(Shift.id == shift_id, Shift.lottery_drawn_at.is_(None))
+            .values(lottery_until=until, lottery_party_first=party_first)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if not changed:
         raise Conflict(_l("The draw for this shift has already been made."), code="lottery_drawn")
     audit.record(actor_id, "lottery.opened", "shift", shift_id, until=until.isoformat(), party_first=party_first)
-    return db.session.get(Shift, shift_id, populate_existing=True)
+    return get_row(db.session, Shift, shift_id, populate_existing=True)
 
 
 def draw_now(actor: User, shift: Shift) -> Shift:
@@ -48,7 +51,7 @@ def draw_now(actor: User, shift: Shift) -> Shift:
     if shift.lottery_drawn_at is not None:
         raise Conflict(_l("The draw for this shift has already been made."), code="lottery_drawn")
     atomic(_draw, shift.id, actor.id, True)
-    return db.session.get(Shift, shift.id, populate_existing=True)
+    return get_row(db.session, Shift, shift.id, populate_existing=True)
 
 
 def draw(shift_id: int) -> bool:
@@ -61,26 +64,28 @@ def _draw(shift_id: int, actor_id: int | None, early: bool) -> bool:
     # Claiming the draw is one conditional UPDATE: a second job run, or an organizer racing the job, changes
     # no row and stops here.
     due = Shift.lottery_until.is_not(None) if early else Shift.lottery_until <= now()
-    claimed = db.session.execute(
-        sa.update(Shift)
-        .where(Shift.id == shift_id, Shift.lottery_drawn_at.is_(None), due)
-        .values(lottery_drawn_at=now(), lottery_seed=str(seed))
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = updated_rows(
+        db.session.execute(
+            sa.update(Shift)
+            .where(Shift.id == shift_id, Shift.lottery_drawn_at.is_(None), due)
+            .values(lottery_drawn_at=now(), lottery_seed=str(seed))
+            .execution_options(synchronize_session=False)
+        )
+    )
     if not claimed:
         return False
-    shift = db.session.get(Shift, shift_id, populate_existing=True)
+    shift = get_row(db.session, Shift, shift_id, populate_existing=True)
     entrants = db.session.execute(
         sa.select(Claim.id, User.party_member)
         .join(User, User.id == Claim.user_id)
         .where(Claim.shift_id == shift_id, Claim.status == ClaimStatus.LOTTERY)
         .order_by(Claim.id)
     ).all()
-    order = rules.draw_order(seed, [tuple(row) for row in entrants], shift.lottery_party_first)
+    order = rules.draw_order(seed, [(claim_id, party) for claim_id, party in entrants], shift.lottery_party_first)
     skipped = {}
     for rank, claim_id in enumerate(order, start=1):
-        claim = db.session.get(Claim, claim_id, populate_existing=True)
-        problem = claims.place_drawn_entry(claim, db.session.get(Shift, shift_id, populate_existing=True), rank)
+        claim = get_row(db.session, Claim, claim_id, populate_existing=True)
+        problem = claims.place_drawn_entry(claim, get_row(db.session, Shift, shift_id, populate_existing=True), rank)
         if problem is not None:
             skipped[str(claim_id)] = problem.code
     audit.record(
@@ -95,7 +100,7 @@ def _draw(shift_id: int, actor_id: int | None, early: bool) -> bool:
         skipped=skipped,
     )
     for claim_id in order:
-        claim = db.session.get(Claim, claim_id, populate_existing=True)
+        claim = get_row(db.session, Claim, claim_id, populate_existing=True)
         won = claim.status == ClaimStatus.CONFIRMED
         notify(
             claim.user_id,

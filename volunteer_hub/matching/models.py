@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
 class NoticeStatus(enum.StrEnum):
@@ -16,7 +16,7 @@ class NoticeStatus(enum.StrEnum):
     DIGESTED = "digested"  # included in a digest
 
 
-class MatchNotice(db.Model):
+class MatchNotice(Model):
     __tablename__ = "match_notices"
     __table_args__ = (
         sa.UniqueConstraint("task_id", "user_id"),

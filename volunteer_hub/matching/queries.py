@@ -281,7 +281,7 @@ def waiting_for_digest(dedupe_key: str) -> list[int]:
     )
 
 
-def digest_lines(user_id: int) -> list[sa.Row[tuple[MatchNotice, Task]]]:
+def digest_lines(user_id: int) -> list[sa.Row[MatchNotice, Task]]:
     """The volunteer's matches waiting for a digest with their tasks, oldest first."""
     return list(
         db.session.execute(

@@ -175,7 +175,7 @@ def recommendations_for(user: User, limit: int = 20) -> list[Recommendation]:
     """Open tasks near the volunteer's saved location (MATCH_RADIUS_KM) that they fit: skills, a shift with
     places in their usual time, no clash, within their weekly hours. Ranked by the matching score among the
     RECOMMEND_POOL nearest open tasks, each with its reasons."""
-    if not user.has_location:
+    if user.lat is None or user.lon is None:  # not user.has_location
         return []
     radius = current_app.config["MATCH_RADIUS_KM"]
     near = queries.open_tasks_near(user.lat, user.lon, radius, RECOMMEND_POOL)

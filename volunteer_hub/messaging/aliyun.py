@@ -114,11 +114,11 @@ class AliyunSmsSender:
         receipts = []
         for (phone, day), ours in by_day.items():
             for detail in _details(phone, day):
-                item = ours.get(detail.out_id or "")
-                if item is None or detail.send_status not in (SEND_STATUS_FAILED, SEND_STATUS_DELIVERED):
+                message = ours.get(detail.out_id or "")
+                if message is None or detail.send_status not in (SEND_STATUS_FAILED, SEND_STATUS_DELIVERED):
                     continue
                 delivered = detail.send_status == SEND_STATUS_DELIVERED
-                receipts.append(Receipt(item.provider_id, delivered, None if delivered else detail.err_code))
+                receipts.append(Receipt(message.provider_id, delivered, None if delivered else detail.err_code))
         return receipts
 
 

@@ -1,10 +1,14 @@
 """How a send fails: the caller retries a Retryable later, gives up on a Permanent, forgets a Gone subscription."""
 
+from typing import Any
+
 
 class SendFailed(Exception):
     """The provider did not accept the message; ``code`` is the provider's short error code when it gave one."""
 
     retryable = False
+    # The push channel hands on the subscriptions it found gone (a list of notifications' PushSubscription).
+    gone: list[Any]
 
     def __init__(self, message: str, *, code: str = ""):
         super().__init__(message)

@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
-class DevMessage(db.Model):
+class DevMessage(Model):
     __tablename__ = "dev_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)

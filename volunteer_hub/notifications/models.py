@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
-class Notification(db.Model):
+class Notification(Model):
     __tablename__ = "notifications"
     __table_args__ = (
         sa.Index("ix_notifications_user_created", "user_id", "created_at"),
@@ -34,7 +34,7 @@ class Notification(db.Model):
     cause: Mapped[str | None] = mapped_column(sa.String(64))
 
 
-class Delivery(db.Model):
+class Delivery(Model):
     """A notification's delivery over one channel beyond the inbox (sms, push, email): one row per pair.
 
     status: queued (waiting, perhaps until ``not_before``), sending (claimed by a worker just before the provider
@@ -67,7 +67,7 @@ class Delivery(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class PushSubscription(db.Model):
+class PushSubscription(Model):
     """A browser's Web Push subscription (W3C Push API): where to post, and the keys to encrypt for it."""
 
     __tablename__ = "push_subscriptions"

@@ -51,7 +51,7 @@ def quiet_end(start: int | None, end: int | None, at: datetime) -> datetime | No
     """When the quiet window that ``at`` falls in ends (UTC), or None when ``at`` is outside it."""
     local = to_local(at)
     minute = local.hour * 60 + local.minute
-    if not quiet_hours.contains(start, end, minute):
+    if end is None or not quiet_hours.contains(start, end, minute):  # no window without an end
         return None
     ends = local.replace(hour=end // 60, minute=end % 60, second=0, microsecond=0)
     if ends <= local:

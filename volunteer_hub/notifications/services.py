@@ -2,6 +2,7 @@
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 import redis
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub import outbox
 from volunteer_hub.accounts.models import User
-from volunteer_hub.core.db import insert_rows
+from volunteer_hub.core.db import get_row, insert_rows, updated_rows
 from volunteer_hub.core.errors import DomainError, NotFound
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
@@ -266,7 +267,7 @@ def _failed(delivery, exc: SendFailed) -> None:
 
 def _finish(delivery, status: str, **values) -> None:
     """Leave the sending state; only the worker holding the claim writes this."""
-    changes = {"status": status}
+    changes: dict[str, Any] = {"status": status}
     if status == "sent":
         changes["sent_at"] = now()
     if "error" in values:
@@ -313,11 +314,13 @@ def _release_due(limit: int) -> int:
 def record_receipt(channel: str, provider_id: str, *, delivered: bool, error: str | None = None) -> bool:
     """A provider's delivery receipt for a message it accepted: sent -> delivered (or failed, with its error)."""
     values = {"status": "delivered", "delivered_at": now()} if delivered else {"status": "failed", "last_error": error}
-    changed = db.session.execute(
-        sa.update(Delivery)
-        .where(Delivery.channel == channel, Delivery.provider_id == provider_id, Delivery.status == "sent")
-        .values(**values)
-    ).rowcount
+    changed = updated_rows(
+        db.session.execute(
+            sa.update(Delivery)
+            .where(Delivery.channel == channel, Delivery.provider_id == provider_id, Delivery.status == "sent")
+            .values(**values)
+        )
+    )
     db.session.commit()
     return bool(changed)
 
@@ -373,7 +376,7 @@ def update_channels(user, *, sms: bool, push: bool, email: str | None, urgent_in
 
 
 def _update_user(user_id: int, values: dict) -> User:
-    user = db.session.get(User, user_id)
+    user = get_row(db.session, User, user_id)
     for name, value in values.items():
         setattr(user, name, value)
     return user
@@ -390,7 +393,9 @@ def send_test(user) -> Notification:
             status=429,
             retry_after=wait,
         )
-    return atomic(notify, user.id, TEST_KIND)
+    note = atomic(notify, user.id, TEST_KIND)
+    assert note is not None  # notify without a dedupe key always creates the notification
+    return note
 
 
 def last_test(user) -> tuple[Notification, list[Delivery]] | None:
@@ -443,7 +448,7 @@ def list_notices(task_id: int, limit: int = 10) -> list[dict]:
         .order_by(latest.desc())
         .limit(limit)
     ).all()
-    notices = {
+    notices: dict[tuple[Any, Any], dict[str, Any]] = {
         (actor_id, cause): {
             "actor_id": actor_id,
             "cause": cause,
@@ -494,7 +499,7 @@ def mark_read(user, notification_id: int | None = None, *, at: datetime | None =
     query = sa.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
-    changed = db.session.execute(query.values(read_at=at or now())).rowcount
+    changed = updated_rows(db.session.execute(query.values(read_at=at or now())))
     db.session.commit()
     return changed
 

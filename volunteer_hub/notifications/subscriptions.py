@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
 from volunteer_hub.accounts import tokens
-from volunteer_hub.core.db import is_sqlite
+from volunteer_hub.core.db import is_sqlite, updated_rows
 from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.extensions import db
@@ -63,9 +63,13 @@ def subscribe(user, endpoint, p256dh, auth, *, user_agent: str | None = None) ->
 
 def unsubscribe(user, subscription_id: int) -> None:
     """Forget one of the person's browsers; anyone else's answers NotFound, as an unknown id does."""
-    deleted = db.session.execute(
-        sa.delete(PushSubscription).where(PushSubscription.id == subscription_id, PushSubscription.user_id == user.id)
-    ).rowcount
+    deleted = updated_rows(
+        db.session.execute(
+            sa.delete(PushSubscription).where(
+                PushSubscription.id == subscription_id, PushSubscription.user_id == user.id
+            )
+        )
+    )
     db.session.commit()
     if not deleted:
         raise NotFound(_l("No such push subscription."))

@@ -3,14 +3,13 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FloatField, SelectField, StringField
 from wtforms.fields import TelField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from volunteer_hub.core.forms import FlaskForm
+from volunteer_hub.core.forms import FlaskForm, SelectChoice
 from volunteer_hub.orgs.models import OrgKind, Role
 from volunteer_hub.orgs.services import ALLOWED_PARENTS, NAME_MAX
 
-KIND_LABELS = {
+KIND_LABELS: dict[str, str] = {
     OrgKind.CITY: _l("City"),
     OrgKind.DISTRICT: _l("District"),
     OrgKind.STREET: _l("Street"),
@@ -19,7 +18,7 @@ KIND_LABELS = {
     OrgKind.PARTY_COMMITTEE: _l("Party committee"),
     OrgKind.PARTY_BRANCH: _l("Party branch"),
 }
-ROLE_LABELS = {Role.ORGANIZER: _l("Organizer"), Role.REVIEWER: _l("Reviewer")}
+ROLE_LABELS: dict[str, str] = {Role.ORGANIZER: _l("Organizer"), Role.REVIEWER: _l("Reviewer")}
 
 
 def kind_label(kind: str) -> str:
@@ -68,7 +67,7 @@ class GrantRoleForm(FlaskForm):
     role = SelectField(
         _l("Role"),
         validate_choice=False,
-        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+        choices=[SelectChoice(Role(role).value, label) for role, label in ROLE_LABELS.items()],
     )
 
 

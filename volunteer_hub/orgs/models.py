@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
 class OrgKind(enum.StrEnum):
@@ -31,7 +31,7 @@ class InvitationStatus(enum.StrEnum):
     DECLINED = "declined"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "orgs"
     # varchar_pattern_ops lets PostgreSQL use the index for "path LIKE '/1/4/%'" under any collation.
     __table_args__ = (sa.Index("ix_orgs_path", "path", postgresql_ops={"path": "varchar_pattern_ops"}),)
@@ -60,7 +60,7 @@ class Organisation(db.Model):
         return [int(part) for part in self.path.strip("/").split("/") if part]
 
 
-class RoleGrant(db.Model):
+class RoleGrant(Model):
     """A role held on an organisation, valid for its whole subtree."""
 
     __tablename__ = "role_grants"
@@ -77,7 +77,7 @@ class RoleGrant(db.Model):
     user = relationship("User", foreign_keys=[user_id])
 
 
-class BranchMember(db.Model):
+class BranchMember(Model):
     """A member of a Party branch (temporary branches at a task site or compound included)."""
 
     __tablename__ = "branch_members"
@@ -98,7 +98,7 @@ class InvitationKind(enum.StrEnum):
     REVIEWER = Role.REVIEWER.value
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """An organizer's invitation of a mobile number to a Party branch or to a role on an organisation: only its
     holder, by accepting, becomes a member or gets the role. It names the number, not an account, so an
     invitation to a number nobody registered yet waits for whoever registers with it, and the organizer's side

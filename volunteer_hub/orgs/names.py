@@ -7,8 +7,10 @@ from flask_babel import get_locale
 
 
 class Named(Protocol):
-    name: str
-    name_en: str | None
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str | None: ...
 
 
 def localized_name(name: str, name_en: str | None, locale: str | None = None) -> str:

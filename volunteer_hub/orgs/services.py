@@ -4,6 +4,7 @@ numbers to a branch or a role (only the invitee's acceptance makes a member or a
 import contextlib
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -15,7 +16,7 @@ from volunteer_hub.accounts.models import User
 from volunteer_hub.accounts.phones import normalise_mobile
 from volunteer_hub.accounts.services import get_user_by_phone
 from volunteer_hub.audit import services as audit
-from volunteer_hub.core.db import insert_ignoring_duplicates
+from volunteer_hub.core.db import insert_ignoring_duplicates, updated_rows
 from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from volunteer_hub.core.geo import valid_lat, valid_lon
 from volunteer_hub.core.inputs import strip_text
@@ -390,16 +391,18 @@ def accept_invitation(user: User, invitation_id: int, kinds=ALL_KINDS) -> Branch
 
 def _respond(user: User, invitation: Invitation, status: InvitationStatus) -> None:
     # Conditional on still being open, so a double tap or a parallel answer does not count twice.
-    answered = db.session.execute(
-        sa.update(Invitation)
-        .where(
-            Invitation.id == invitation.id,
-            Invitation.status == InvitationStatus.PENDING,
-            Invitation.phone == user.phone,
-            Invitation.expires_at > now(),
+    answered = updated_rows(
+        db.session.execute(
+            sa.update(Invitation)
+            .where(
+                Invitation.id == invitation.id,
+                Invitation.status == InvitationStatus.PENDING,
+                Invitation.phone == user.phone,
+                Invitation.expires_at > now(),
+            )
+            .values(status=status, responded_at=now())
         )
-        .values(status=status, responded_at=now())
-    ).rowcount
+    )
     if not answered:
         raise NotFound(_l("This invitation is not open any more: it was answered or has expired."))
     action = "branch_invitation" if invitation.kind == InvitationKind.BRANCH_MEMBER else "role_invitation"
@@ -408,6 +411,9 @@ def _respond(user: User, invitation: Invitation, status: InvitationStatus) -> No
 
 def _accept(user: User, invitation: Invitation) -> BranchMember | RoleGrant:
     _respond(user, invitation, InvitationStatus.ACCEPTED)
+    model: type[BranchMember | RoleGrant]
+    row: dict[str, Any]
+    held: sa.Select[Any]
     if invitation.kind == InvitationKind.BRANCH_MEMBER:
         model, row = BranchMember, {"added_by_id": invitation.invited_by_id}
         held = sa.select(BranchMember).where(BranchMember.org_id == invitation.org_id, BranchMember.user_id == user.id)
@@ -432,7 +438,7 @@ def decline_invitation(user: User, invitation_id: int, kinds=ALL_KINDS) -> None:
 def purge_expired_invitations() -> int:
     """Delete invitations past their expiry, answered or not: the numbers they name are kept no longer than
     needed. Returns how many went."""
-    gone = db.session.execute(sa.delete(Invitation).where(Invitation.expires_at <= now())).rowcount
+    gone = updated_rows(db.session.execute(sa.delete(Invitation).where(Invitation.expires_at <= now())))
     db.session.commit()
     return gone
 

@@ -1,6 +1,8 @@
 """Management pages for the organisation tree: my organisations, sub-organisations, role invitations and temporary
 Party branches with their members."""
 
+from typing import cast
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -80,7 +82,7 @@ def create_child(org_id: int):
         try:
             child = services.create_org(
                 current_user,
-                name=form.name.data,
+                name=cast(str, form.name.data),  # a posted text field holds a string
                 kind=form.kind.data,
                 parent_id=org.id,
                 lat=form.lat.data,

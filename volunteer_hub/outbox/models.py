@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
-class OutboxEvent(db.Model):
+class OutboxEvent(Model):
     __tablename__ = "outbox_events"
     __table_args__ = (sa.Index("ix_outbox_events_open", "done_at", "dispatched_at"),)
 

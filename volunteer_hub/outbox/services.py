@@ -10,7 +10,7 @@ from flask import current_app
 from rq.job import Job, JobStatus
 
 from volunteer_hub.core import queue
-from volunteer_hub.core.db import insert_rows
+from volunteer_hub.core.db import insert_rows, updated_rows
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import after_commit
 from volunteer_hub.extensions import db
@@ -121,11 +121,13 @@ def mark_done(event_id: int) -> None:
 
 def _claim_for_dispatch(event_id: int, condition) -> bool:
     claimed = (
-        db.session.execute(
-            sa.update(OutboxEvent)
-            .where(OutboxEvent.id == event_id, condition)
-            .values(dispatched_at=now(), attempts=OutboxEvent.attempts + 1)
-        ).rowcount
+        updated_rows(
+            db.session.execute(
+                sa.update(OutboxEvent)
+                .where(OutboxEvent.id == event_id, condition)
+                .values(dispatched_at=now(), attempts=OutboxEvent.attempts + 1)
+            )
+        )
         == 1
     )
     db.session.commit()

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
 class Scope(enum.StrEnum):
@@ -16,7 +16,7 @@ class Scope(enum.StrEnum):
     TEAM = "team"  # the team's active members
 
 
-class OrganizerMessage(db.Model):
+class OrganizerMessage(Model):
     __tablename__ = "organizer_messages"
     __table_args__ = (sa.Index("ix_organizer_messages_scope", "scope", "scope_id", "created_at"),)
 

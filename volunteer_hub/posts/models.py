@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
-class ReliefAlarm(db.Model):
+class ReliefAlarm(Model):
     __tablename__ = "relief_alarms"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -20,7 +20,7 @@ class ReliefAlarm(db.Model):
     callout_id: Mapped[int | None] = mapped_column(sa.ForeignKey("callouts.id", ondelete="SET NULL"))
 
 
-class ReliefStay(db.Model):
+class ReliefStay(Model):
     """A volunteer of the previous shift, still on the post, answered "I'll stay" until a time."""
 
     __tablename__ = "relief_stays"

@@ -30,11 +30,11 @@ class SlotRow(Form):
     def length(self) -> timedelta | None:
         """How long the daily shift lasts (an end at or before the start is the next day), shown before saving."""
         start, end = self._clocks()
-        return None if start is None else timedelta(minutes=end - start + (1440 if end <= start else 0))
+        return None if start is None or end is None else timedelta(minutes=end - start + (1440 if end <= start else 0))
 
     def ends_next_day(self) -> bool:
         start, end = self._clocks()
-        return start is not None and end <= start
+        return start is not None and end is not None and end <= start
 
 
 class SeriesForm(FlaskForm):

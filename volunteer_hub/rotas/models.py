@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
-class ShiftSeries(db.Model):
+class ShiftSeries(Model):
     """A daily pattern of shifts over a date range (e.g. 08–16, 16–24, 00–08, two people each)."""
 
     __tablename__ = "shift_series"
@@ -24,7 +24,7 @@ class ShiftSeries(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class SeriesAdoption(db.Model):
+class SeriesAdoption(Model):
     """A team takes on (a date range of) a shift series and fills it with a rota."""
 
     __tablename__ = "series_adoptions"
@@ -44,7 +44,7 @@ class SwapStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class ShiftSwap(db.Model):
+class ShiftSwap(Model):
     """A member offers their place on a shift; another member accepts and takes it over (atomically)."""
 
     __tablename__ = "shift_swaps"

@@ -49,7 +49,8 @@ class Member:
     weekly_cap: int
     adult: bool
     busy: list[tuple[datetime, datetime]] = field(default_factory=list)  # sorted, existing + proposed
-    week_hours: Counter = field(default_factory=Counter)
+    # Hours by Monday: a Counter (0 for a week not yet seen), whose stubs allow only int counts.
+    week_hours: dict[date, float] = field(default_factory=Counter)  # type: ignore[arg-type]
     nights: int = 0
     hours: float = 0.0
     shifts: int = 0

@@ -7,6 +7,7 @@ or before the start means the next day, and "24:00" is midnight at the end of th
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
 
@@ -75,7 +76,7 @@ def parse_daily(daily, errors: dict) -> list[Slot]:  # noqa: C901 -- one branch 
             continue
         if end <= start:
             end += 1440  # ends the next day
-        slot = Slot(start, end, capacity)
+        slot = Slot(start, end, cast(int, capacity))  # checked above
         if timedelta(minutes=end - start) > MAX_SHIFT_LENGTH:
             errors[f"{prefix}end"] = shift_too_long()
             continue

@@ -4,6 +4,7 @@ Each writing use case is one transaction; publishing a rota claims every shift o
 """
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -14,6 +15,7 @@ from volunteer_hub.audit import services as audit
 from volunteer_hub.claims import rules as claim_rules
 from volunteer_hub.claims import services as claim_services
 from volunteer_hub.claims.models import Claim
+from volunteer_hub.core.db import get_row, updated_rows
 from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from volunteer_hub.core.timeutil import local_day_bounds, now, to_local
 from volunteer_hub.core.transactions import atomic
@@ -283,7 +285,8 @@ def publish_rota(actor: User, team_id: int, task_id, assignments: list[dict]) ->
     task = get_task(task_id)
     adopted = {shift.id: shift for shift in queries.adopted_shifts(team.id, task.id)}
     active = set(team_rules.active_member_ids(team.id))
-    errors, plan = {}, []
+    errors: dict[str, Any] = {}
+    plan: list[tuple[Shift, list[int]]] = []
     for index, item in enumerate(assignments):
         shift_id, user_ids = item.get("shift_id"), item.get("user_ids") or []
         if shift_id not in adopted:
@@ -373,11 +376,11 @@ def _accept(swap_id: int, user_id: int, team: Team) -> None:
     # The conditional update is the race guard: of two members accepting at once, one finds it still open.
     if not _close(swap_id, SwapStatus.ACCEPTED, accepted_by_id=user_id):
         raise Conflict(_l("Someone else has just taken this shift."), code="swap_closed")
-    swap = db.session.get(ShiftSwap, swap_id, populate_existing=True)
+    swap = get_row(db.session, ShiftSwap, swap_id, populate_existing=True)
     taken = claim_services.transfer_claim(swap.claim_id, user_id, team_id=team.id)
-    shift = db.session.get(Shift, taken.shift_id)
-    accepter = db.session.get(User, user_id)
-    params = {
+    shift = get_row(db.session, Shift, taken.shift_id)
+    accepter = get_row(db.session, User, user_id)
+    params: dict[str, Any] = {
         "task": shift.task.title,
         "team": team.name,
         "name": accepter.name,
@@ -391,12 +394,14 @@ def _accept(swap_id: int, user_id: int, team: Team) -> None:
 
 def _close(swap_id: int, status: str, **values) -> bool:
     return (
-        db.session.execute(
-            sa.update(ShiftSwap)
-            .where(ShiftSwap.id == swap_id, ShiftSwap.status == SwapStatus.OPEN)
-            .values(status=status, decided_at=now(), **values)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        updated_rows(
+            db.session.execute(
+                sa.update(ShiftSwap)
+                .where(ShiftSwap.id == swap_id, ShiftSwap.status == SwapStatus.OPEN)
+                .values(status=status, decided_at=now(), **values)
+                .execution_options(synchronize_session=False)
+            )
+        )
         == 1
     )
 

@@ -2,12 +2,16 @@
 and the members' swap section."""
 
 from collections import OrderedDict
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from volunteer_hub.core.db import get_row
 from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
 from volunteer_hub.core.forms import apply_errors
 from volunteer_hub.core.timeutil import now, to_local
@@ -20,6 +24,7 @@ from volunteer_hub.rotas.models import SeriesAdoption, ShiftSeries
 from volunteer_hub.tasks import rules as task_rules
 from volunteer_hub.tasks.services import get_task
 from volunteer_hub.teams import rules as team_rules
+from volunteer_hub.teams.models import Team
 
 bp = Blueprint("rotas", __name__)
 PAGE_DAYS = 7  # a proposal page shows a week at a time: a phone page stays light
@@ -113,7 +118,7 @@ def _adoption(team, adoption_id: int) -> tuple[SeriesAdoption, ShiftSeries]:
     adoption = db.session.get(SeriesAdoption, adoption_id)
     if adoption is None or adoption.team_id != team.id:
         raise NotFound(_("No such adoption."))
-    return adoption, db.session.get(ShiftSeries, adoption.series_id)
+    return adoption, get_row(db.session, ShiftSeries, adoption.series_id)
 
 
 def _page_range(adoption: SeriesAdoption):
@@ -138,8 +143,18 @@ def proposal(team_id: int, adoption_id: int):
     return _proposal_page(team, adoption, series, proposed, chosen)
 
 
-def _proposal_page(team, adoption, series, proposed, chosen, *, problems=(), refused=None, status=200):
-    days: OrderedDict = OrderedDict()
+def _proposal_page(
+    team: Team,
+    adoption: SeriesAdoption,
+    series: ShiftSeries,
+    proposed: dict[str, Any],
+    chosen: dict[int, list[int]],
+    *,
+    problems: Sequence[Any] = (),
+    refused: Any = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    days: OrderedDict[date, list[dict[str, Any]]] = OrderedDict()
     for item in proposed["assignments"]:
         days.setdefault(to_local(item["starts_at"]).date(), []).append(item)
     names = {m["user_id"]: m["name"] for m in proposed["members"]}

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -21,6 +22,7 @@ from sqlalchemy.orm import aliased
 from volunteer_hub.accounts.models import User
 from volunteer_hub.catalogue import task_type_name
 from volunteer_hub.claims.export import FORMULA_STARTS
+from volunteer_hub.core.db import get_row
 from volunteer_hub.core.timeutil import to_local
 from volunteer_hub.extensions import db
 from volunteer_hub.hours.labels import source_label
@@ -89,7 +91,7 @@ class Table:
 
 def table(spec: ExportSpec) -> Table:
     """The rows an export writes; a ledger export counts its rows first and reads them lazily."""
-    org = db.session.get(Organisation, spec.org_id)
+    org = get_row(db.session, Organisation, spec.org_id)
     if spec.kind == "ledger":
         scope = queries.load_scope(org)
         return Table(
@@ -98,8 +100,9 @@ def table(spec: ExportSpec) -> Table:
             count_ledger_rows(scope, spec.period),
             _ledger_rows(scope, spec.period, spec.locale),
         )
-    rows = queries.hours_rows(org, spec.period, spec.group_by, locale=spec.locale)
-    header, cells = _table_layout(spec.group_by)
+    group_by = cast(str, spec.group_by)  # every table export names its grouping
+    rows = queries.hours_rows(org, spec.period, group_by, locale=spec.locale)
+    header, cells = _table_layout(group_by)
     return Table(_("Service hours"), header, len(rows), [cells(row) for row in rows])
 
 

@@ -2,11 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from volunteer_hub.core.errors import ValidationError
-from volunteer_hub.core.forms import Form, apply_errors
+from volunteer_hub.core.forms import Form, SelectChoice, apply_errors, field_errors
 from volunteer_hub.stats import rules
 from volunteer_hub.stats.periods import KINDS as PERIOD_KINDS
 from volunteer_hub.stats.periods import Period
@@ -28,15 +27,16 @@ class PeriodForm(Form):
             return Period.around(self.period.data, self.on.data or today)
         for field in (self.start, self.end):
             if field.data is None and not field.errors:
-                field.errors.append(_l("Enter a date."))
-        if self.errors:
+                field_errors(field).append(_l("Enter a date."))
+        start, end = self.start.data, self.end.data
+        if self.errors or start is None or end is None:  # a missing date has its error by now
             return None
         try:
-            rules.check_range(self.start.data, self.end.data, end_field="end")
+            rules.check_range(start, end, end_field="end")
         except ValidationError as exc:
             apply_errors(self, exc.fields)
             return None
-        return Period("custom", self.start.data, self.end.data)
+        return Period("custom", start, end)
 
     def query(self, period: Period) -> dict:
         """The GET parameters that show period again."""

@@ -13,8 +13,10 @@ job recounts.
 """
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -244,7 +246,13 @@ def _per_volunteer(scope: Scope, period: Period, by: str | None):
 
 
 # A cover's buckets (span set) and ledger day ranges (span NULL), each with its first day's month and its sign.
-_COVER_COLUMNS = {"span": sa.String, "first_day": sa.Date, "last_day": sa.Date, "month": sa.Date, "sign": sa.Integer}
+_COVER_COLUMNS: dict[str, type[sa.types.TypeEngine[Any]]] = {
+    "span": sa.String,
+    "first_day": sa.Date,
+    "last_day": sa.Date,
+    "month": sa.Date,
+    "sign": sa.Integer,
+}
 
 
 def _total(column):
@@ -310,7 +318,7 @@ class VolunteerGroups:
     branches: dict[int, tuple[Sums, int]] = field(default_factory=dict)  # Party branch id: (Sums, active)
 
 
-def volunteer_groups(scope: Scope, period: Period, branch_ids: list[int] = ()) -> VolunteerGroups:
+def volunteer_groups(scope: Scope, period: Period, branch_ids: Sequence[int] = ()) -> VolunteerGroups:
     """The ranking, the active volunteers per direct child, the Party split and the branches' sums, in one
     statement over one read of the per-volunteer sums per child (at a year's scale the dashboard's costliest
     read), added up per volunteer in the database."""
@@ -393,10 +401,15 @@ def anomaly_counts(scope: Scope, period: Period) -> dict[int, int]:
     )
 
 
-def _roll_up(scope: Scope, per_org: dict[int, object], add) -> tuple[dict[int | None, object], object]:
+_V = TypeVar("_V")
+
+
+def _roll_up(
+    scope: Scope, per_org: Mapping[int, _V], add: Callable[[_V | None, _V], _V]
+) -> tuple[dict[int | None, _V], _V | None]:
     """Fold per-organisation values into (per direct child, None for the scope's own) and a total."""
-    by_child: dict = {}
-    total = None
+    by_child: dict[int | None, _V] = {}
+    total: _V | None = None
     for org_id, value in per_org.items():
         child = scope.child_of(org_id)
         by_child[child] = add(by_child.get(child), value)
@@ -404,7 +417,7 @@ def _roll_up(scope: Scope, per_org: dict[int, object], add) -> tuple[dict[int | 
     return by_child, total
 
 
-def _add_shifts(left, right):
+def _add_shifts(left: ShiftSums | None, right: ShiftSums) -> ShiftSums:
     result = ShiftSums()
     for part in (left, right):
         if part is not None:
@@ -412,7 +425,7 @@ def _add_shifts(left, right):
     return result
 
 
-def _add_ints(left, right):
+def _add_ints(left: int | None, right: int) -> int:
     return (left or 0) + right
 
 
@@ -452,7 +465,7 @@ def _party_groups(split: dict[bool, tuple[Sums, int]]) -> list[GroupFigures]:
 
 
 def branch_figures(
-    scope: Scope, period: Period, groups: VolunteerGroups | None = None, branches: list | None = None
+    scope: Scope, period: Period, groups: VolunteerGroups | None = None, branches: Sequence[Any] | None = None
 ) -> list[GroupFigures]:
     """Every Party branch in the scope (temporary ones included) with its members' time inside the scope,
     largest first; branches without hours are listed too. The dashboard passes the branches and the groups it
@@ -482,7 +495,7 @@ def branch_figures(
     return sorted(figures, key=lambda f: (-f.sums.minutes, f.name, f.id))
 
 
-def party_branches(scope: Scope) -> list:
+def party_branches(scope: Scope) -> Sequence[sa.Row[int, str, str | None, bool]]:
     """(id, name, name_en, temporary) of the Party branches in the scope."""
     return db.session.execute(
         sa.select(Organisation.id, Organisation.name, Organisation.name_en, Organisation.temporary).where(
@@ -531,7 +544,7 @@ def team_figures(scope: Scope, period: Period) -> list[GroupFigures]:
         .having(sa.func.sum(HourEntry.minutes) > 0)
         .subquery()
     )
-    active = dict(
+    active: dict[int, int] = dict(
         db.session.execute(sa.select(per_member.c.team_id, sa.func.count()).group_by(per_member.c.team_id)).all()
     )
     members = dict(
@@ -612,7 +625,9 @@ def dashboard(user, org: Organisation, period: Period) -> Dashboard:
     # The costliest read, on a connection of its own while the rest is read and added up.
     reading_volunteers = start_read(volunteer_groups, scope, period, [row.id for row in branches])
     by_point_type = org_day_sums(scope, period, (period.trend_unit, "task_type"))
-    totals, per_type, per_point = Sums(), defaultdict(Sums), defaultdict(int)
+    totals = Sums()
+    per_type: defaultdict[str, Sums] = defaultdict(Sums)
+    per_point: defaultdict[Any, int] = defaultdict(int)
     for (_group, point, task_type), s in by_point_type.items():
         totals.add(s.minutes, s.entries)
         per_type[task_type].add(s.minutes, s.entries)

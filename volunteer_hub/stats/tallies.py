@@ -23,6 +23,7 @@ shows within seconds however long the cursor waits at a gap.
 
 import bisect
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -132,7 +133,7 @@ def _tally_batch(batch_size: int) -> int:
     return len(final)
 
 
-def final_prefix(ids: list[int], last_id: int, settled_id: int | None) -> list[int]:
+def final_prefix(ids: Sequence[int], last_id: int, settled_id: int | None) -> Sequence[int]:
     """The leading ids (ascending, all after last_id) that no later commit can precede: every id up to the
     last entry confirmed more than SETTLE ago (settled_id), then the unbroken run of ids that follows."""
     end = bisect.bisect_right(ids, settled_id) if settled_id is not None else 0
@@ -282,16 +283,16 @@ def _expected(upto, key_columns: dict, after=None, *, to=None):
     )
     if to is None:
         return base
-    base = base.subquery()
-    keys = [base.c[name] for name in key_columns]
+    sums = base.subquery()
+    keys = [sums.c[name] for name in key_columns]
     return (
         sa.select(
             to.c.ancestor_id.label("org_id"),
             *keys,
-            _sum(base.c.minutes).label("minutes"),
-            _sum(base.c.entries).label("entries"),
+            _sum(sums.c.minutes).label("minutes"),
+            _sum(sums.c.entries).label("entries"),
         )
-        .join(to, to.c.org_id == base.c.org_id)
+        .join(to, to.c.org_id == sums.c.org_id)
         .group_by(to.c.ancestor_id, *keys)
     )
 

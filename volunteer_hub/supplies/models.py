@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
 class SupplyKind(enum.StrEnum):
@@ -28,7 +28,7 @@ class MovementReason(enum.StrEnum):
     ISSUE = "issue"  # handed to a volunteer
 
 
-class SupplyItem(db.Model):
+class SupplyItem(Model):
     __tablename__ = "supply_items"
     __table_args__ = (sa.UniqueConstraint("task_id", "kind", "name", name="uq_supply_items_task_kind_name"),)
 
@@ -43,7 +43,7 @@ class SupplyItem(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class SupplyMovement(db.Model):
+class SupplyMovement(Model):
     __tablename__ = "supply_movements"
 
     id: Mapped[int] = mapped_column(primary_key=True)

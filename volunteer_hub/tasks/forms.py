@@ -6,6 +6,7 @@ services, decide what is acceptable, and their messages come back onto the field
 
 from datetime import timedelta
 from types import SimpleNamespace
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import get_locale
@@ -24,12 +25,11 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from volunteer_hub.catalogue import QUALIFICATIONS, RISK_DEFAULTS, SKILL_CODES, SKILLS, TASK_TYPE_CODES, TASK_TYPES
-from volunteer_hub.core.forms import CheckboxListField, FlaskForm, Form, optional_int
+from volunteer_hub.core.forms import CheckboxListField, FlaskForm, Form, SelectChoice, field_errors, optional_int
 from volunteer_hub.core.timeutil import local_to_utc, now, to_local
 from volunteer_hub.orgs.names import org_name
 from volunteer_hub.tasks import rules
@@ -46,10 +46,16 @@ class ListFilters(Form):
 
     lat = FloatField(validators=[Optional(), NumberRange(-90, 90)])
     lon = FloatField(validators=[Optional(), NumberRange(-180, 180)])
-    radius = FloatField(validators=[Optional(), NumberRange(0.1, lambda: current_app.config["NEARBY_MAX_RADIUS_KM"])])
-    type = SelectField(choices=["", *sorted(TASK_TYPE_CODES)], default="")
-    skill = SelectField(choices=["", *sorted(SKILL_CODES)], default="")
-    date = SelectField(choices=["", *DATE_FILTERS], default="")
+    # WTForms takes a callable bound and bare values as choices; types-WTForms declares neither.
+    radius = FloatField(
+        validators=[
+            Optional(),
+            NumberRange(0.1, lambda: current_app.config["NEARBY_MAX_RADIUS_KM"]),  # type: ignore[arg-type]
+        ]
+    )
+    type = SelectField(choices=["", *sorted(TASK_TYPE_CODES)], default="")  # type: ignore[list-item]
+    skill = SelectField(choices=["", *sorted(SKILL_CODES)], default="")  # type: ignore[list-item]
+    date = SelectField(choices=["", *DATE_FILTERS], default="")  # type: ignore[list-item]
     everywhere = BooleanField()
     cursor = StringField(validators=[Length(max=200)])
     offset = IntegerField(validators=[Optional(), NumberRange(0, 10_000)])
@@ -82,7 +88,7 @@ class ShiftRowForm(Form):
         if self.id.data is not None:
             for field in (self.day, self.starts, self.ends, self.capacity):
                 if field.data is None and not field.errors:
-                    field.errors.append(str(_l("This field is required.")))
+                    field_errors(field).append(str(_l("This field is required.")))
                     valid = False
         return valid
 
@@ -160,7 +166,8 @@ class TaskFieldsForm(FlaskForm):
 
     def apply_type_defaults(self) -> None:
         """A new task starts with the requirements its type usually has (条例 §16, §17)."""
-        defaults = RISK_DEFAULTS.get(self.type.data or self.type.choices[0].value, {})
+        choices = cast(list[SelectChoice], self.type.choices)  # set in __init__ as SelectChoice
+        defaults = RISK_DEFAULTS.get(self.type.data or choices[0].value, {})
         self.requires_insurance.data = defaults.get("requires_insurance", False)
         self.requires_qualification.data = defaults.get("requires_qualification", "")
 
@@ -222,7 +229,7 @@ class EditTaskForm(TaskFieldsForm):
             if row.id.data is None:
                 continue
             shift = saved.get(row.id.data)
-            change = {"id": row.id.data}
+            change: dict[str, Any] = {"id": row.id.data}
             if shift is not None:
                 before = ShiftRowForm.values(shift)
                 if (row.day.data, row.starts.data, row.ends.data) != (before["day"], before["starts"], before["ends"]):

@@ -78,12 +78,14 @@ def failure_message(code: str | None) -> str:
 
 def _fail(task_id: int, code: str) -> None:
     task = db.session.get(Task, task_id)
+    if task is None:  # gone meanwhile: nothing to say why
+        return
     task.geocode_status, task.geocode_error = GeocodeStatus.FAILED, code
 
 
 def _locate(task_id: int, point: tuple[float, float]) -> None:
     task = db.session.get(Task, task_id)
-    if task.geocode_status != GeocodeStatus.PENDING:
+    if task is None or task.geocode_status != GeocodeStatus.PENDING:
         return  # the organizer picked the point meanwhile
     task.lat, task.lon = point
     task.geocode_status, task.geocode_error = GeocodeStatus.OK, None

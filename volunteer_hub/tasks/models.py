@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer_hub.core.db import utcnow
 from volunteer_hub.core.timeutil import now
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 MAX_SHIFTS_PER_TASK = 200
 MAX_CAPACITY = 10_000
@@ -28,7 +28,7 @@ class GeocodeStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class Task(db.Model):
+class Task(Model):
     __tablename__ = "tasks"
     __table_args__ = (
         # The nearby list narrows by this index first: open tasks inside a lat/lon box.
@@ -105,14 +105,14 @@ class Task(db.Model):
         self.last_end_at = max((s.ends_at for s in self.shifts), default=None)
 
 
-class TaskSkill(db.Model):
+class TaskSkill(Model):
     __tablename__ = "task_skills"
 
     task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(32), primary_key=True, index=True)
 
 
-class Shift(db.Model):
+class Shift(Model):
     __tablename__ = "shifts"
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),

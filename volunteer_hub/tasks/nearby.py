@@ -11,10 +11,11 @@ import base64
 import json
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import sqlalchemy as sa
 from cachetools import TTLCache
@@ -33,6 +34,51 @@ MAX_TILES = 20_000  # per process; a tile of a busy city holds a few dozen tasks
 MAX_CACHED_PER_REQUEST = 400  # a wider box (a 50 km radius near the poles) is read from the database uncached
 
 
+class CardOrg(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str | None: ...
+
+
+class CardTask(Protocol):
+    """What a list card (templates/macros/tasks.html task_card) shows of a task: a Task, or a ListedTask."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def requires_approval(self) -> bool: ...
+    @property
+    def required_skills(self) -> Sequence[str]: ...
+    @property
+    def org(self) -> CardOrg: ...
+
+
+class CardShift(Protocol):
+    """What a list card shows of a shift: a Shift, or a ListedShift."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def ends_at(self) -> datetime: ...
+    @property
+    def capacity(self) -> int: ...
+    @property
+    def confirmed(self) -> int: ...
+    @property
+    def places_left(self) -> int: ...
+
+
 @dataclass(frozen=True, slots=True)
 class OrgRef:
     id: int
@@ -47,7 +93,7 @@ class ListedShift:
     ends_at: datetime
     capacity: int
     confirmed: int
-    api: dict = field(compare=False, repr=False)  # as GET /api/v1/tasks answers it, prepared once
+    api: dict[str, Any] = field(compare=False, repr=False)  # as GET /api/v1/tasks answers it, prepared once
 
     @property
     def places_left(self) -> int:
@@ -68,14 +114,31 @@ class ListedTask:
     requires_approval: bool
     required_skills: tuple[str, ...]
     shifts: tuple[ListedShift, ...]  # those starting after the tile was read, soonest first
-    api: dict = field(compare=False, repr=False)  # without distance and shifts, prepared once
+    api: dict[str, Any] = field(compare=False, repr=False)  # without distance and shifts, prepared once
 
 
 @dataclass
-class NearbyTask:
-    task: "ListedTask | Task"
+class TaskCard:
+    """One card of the task list: a task and its shifts still to start, with its distance when known."""
+
+    task: CardTask
     distance_km: float | None
-    upcoming: list
+    upcoming: Sequence[CardShift]
+
+
+@dataclass
+class NearbyTask(TaskCard):
+    """A card of the nearby list, read from the tile cache."""
+
+    task: ListedTask
+    distance_km: float
+    upcoming: list[ListedShift]
+
+
+if TYPE_CHECKING:
+    # The stand-ins and the models both keep to the card's protocols (mypy checks it here).
+    _TASKS: tuple[type[CardTask], ...] = (Task, ListedTask)
+    _SHIFTS: tuple[type[CardShift], ...] = (Shift, ListedShift)
 
 
 def encode_cursor(distance: float, task_id: int) -> str:
@@ -132,7 +195,7 @@ def nearby_tasks(
 class TileCache:
     """Each tile's open tasks for `seconds` (0: read every time), per process; safe across threads."""
 
-    def __init__(self, seconds: float, timer=None):
+    def __init__(self, seconds: float, timer: Any = None) -> None:
         self._tiles = TTLCache(MAX_TILES, seconds, **({"timer": timer} if timer else {})) if seconds > 0 else None
         self._lock = threading.Lock()
 
@@ -142,7 +205,7 @@ class TileCache:
             return chain.from_iterable(_read_tiles(rows, cols).values())
         keys = [(row, col) for row in rows for col in cols]
         with self._lock:
-            tiles = {key: self._tiles.get(key) for key in keys}
+            tiles: dict[tuple[int, int], Sequence[ListedTask] | None] = {key: self._tiles.get(key) for key in keys}
         missing = [key for key, tasks in tiles.items() if tasks is None]
         if missing:
             rows = range(min(r for r, _ in missing), max(r for r, _ in missing) + 1)
@@ -152,7 +215,8 @@ class TileCache:
                 for key in ((row, col) for row in rows for col in cols):  # empty tiles are cached too
                     self._tiles[key] = fresh.get(key, ())
             tiles.update((key, fresh.get(key, ())) for key in missing)
-        return chain.from_iterable(tiles.values())
+        # every missing tile was filled just above
+        return chain.from_iterable(cast(dict[tuple[int, int], Sequence[ListedTask]], tiles).values())
 
 
 def _tile(degrees: float) -> int:
@@ -174,22 +238,24 @@ def _read_tiles(rows: range, cols: range) -> dict[tuple[int, int], list[ListedTa
         Task.lon.between(cols.start * TILE_DEGREES - edge, cols.stop * TILE_DEGREES + edge),
     )
     shifts: dict[int, list[ListedShift]] = {}
-    for row in db.session.execute(
+    for shift_row in db.session.execute(
         sa.select(Shift.id, Shift.task_id, Shift.starts_at, Shift.ends_at, Shift.capacity, Shift.confirmed)
         .join(Task, Task.id == Shift.task_id)
         .where(in_rect, Shift.starts_at > current)
         .order_by(Shift.starts_at, Shift.id)
     ):
-        shift = ListedShift(row.id, row.starts_at, row.ends_at, row.capacity, row.confirmed, api={})
+        shift = ListedShift(
+            shift_row.id, shift_row.starts_at, shift_row.ends_at, shift_row.capacity, shift_row.confirmed, api={}
+        )
         shift.api.update(
-            id=row.id,
-            starts_at=isoformat(row.starts_at),
-            ends_at=isoformat(row.ends_at),
-            capacity=row.capacity,
-            confirmed=row.confirmed,
+            id=shift_row.id,
+            starts_at=isoformat(shift_row.starts_at),
+            ends_at=isoformat(shift_row.ends_at),
+            capacity=shift_row.capacity,
+            confirmed=shift_row.confirmed,
             places_left=shift.places_left,
         )
-        shifts.setdefault(row.task_id, []).append(shift)
+        shifts.setdefault(shift_row.task_id, []).append(shift)
     skills: dict[int, list[str]] = {}
     for task_id, code in db.session.execute(
         sa.select(TaskSkill.task_id, TaskSkill.code)

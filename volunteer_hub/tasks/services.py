@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_hub import outbox
 from volunteer_hub.accounts.models import User
+from volunteer_hub.core.db import updated_rows
 from volunteer_hub.core.errors import Conflict, NotFound, ValidationError
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
@@ -76,7 +77,7 @@ def post_task(
     org_id,
     shifts: list[dict],
     client_token: str | None = None,
-    on_publish: Callable[[Task], None] | None = None,
+    on_publish: Callable[[Task], object] | None = None,
     **fields,
 ) -> Task:
     """Publish a task with its shifts for an organisation in the actor's subtree. on_publish(task) runs in the
@@ -96,7 +97,7 @@ def post_task(
     org = db.session.get(Organisation, org_id) if isinstance(org_id, int) else None
     if org is None:
         errors["org_id"] = _l("No such organisation.")
-    if errors:
+    if errors or org is None:
         raise ValidationError(fields=errors)
     permissions.require_manage(actor, org)
     if client_token:
@@ -228,9 +229,11 @@ def _apply_task_update(task: Task, fields: dict, shift_changes: list[dict], acto
 def _change_shift(task: Task, shift: Shift, change: dict, actor_id: int) -> None:
     capacity = change.get("capacity")
     if capacity is not None and capacity != shift.capacity:
-        changed = db.session.execute(
-            sa.update(Shift).where(Shift.id == shift.id, Shift.confirmed <= capacity).values(capacity=capacity)
-        ).rowcount
+        changed = updated_rows(
+            db.session.execute(
+                sa.update(Shift).where(Shift.id == shift.id, Shift.confirmed <= capacity).values(capacity=capacity)
+            )
+        )
         if not changed:
             raise Conflict(
                 _l(

@@ -5,6 +5,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from volunteer_hub.core.db import updated_rows
 from volunteer_hub.core.timeutil import now
 from volunteer_hub.core.transactions import atomic
 from volunteer_hub.extensions import db
@@ -15,12 +16,14 @@ from volunteer_hub.tasks.models import Shift, Task, TaskStatus
 
 def close_expired_tasks() -> int:
     """Store 'completed' on open tasks whose last shift has ended (they already show as completed)."""
-    closed = db.session.execute(
-        sa.update(Task)
-        .where(Task.status == TaskStatus.OPEN, Task.last_end_at <= now())
-        .values(status=TaskStatus.COMPLETED)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    closed = updated_rows(
+        db.session.execute(
+            sa.update(Task)
+            .where(Task.status == TaskStatus.OPEN, Task.last_end_at <= now())
+            .values(status=TaskStatus.COMPLETED)
+            .execution_options(synchronize_session=False)
+        )
+    )
     db.session.commit()
     return closed
 

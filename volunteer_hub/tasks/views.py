@@ -1,5 +1,8 @@
 """Volunteer task pages: the nearby list and a task's detail with its shifts."""
 
+from collections.abc import Sequence
+from typing import cast
+
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -28,20 +31,28 @@ def _list_url(args: dict, **changes) -> str:
     return url_for("tasks.index", **{k: v for k, v in params.items() if v not in (None, "")})
 
 
-def _one_page(filters: ListFilters, lat, lon, radius: float):
+def _one_page(
+    filters: ListFilters, lat: float | None, lon: float | None, radius: float
+) -> tuple[Sequence[nearby.TaskCard], str | None]:
     """(items, link to the next page or None): nearest first with a location, else soonest first."""
     page_size = current_app.config["NEARBY_PAGE_SIZE"]
     criteria = {"task_type": filters.type.data or None, "skill": filters.skill.data or None, "day": filters.day()}
+    items: Sequence[nearby.TaskCard]
     if lat is not None:
         items, cursor = nearby.nearby_tasks(
-            lat, lon, radius, cursor=filters.cursor.data or None, limit=page_size, **criteria
+            lat,
+            cast(float, lon),  # _location gives both or neither
+            radius,
+            cursor=filters.cursor.data or None,
+            limit=page_size,
+            **criteria,
         )
         return items, (_list_url(request.args, cursor=cursor) if cursor else None)
     offset = filters.offset.data or 0
     tasks = queries.upcoming_tasks(offset=offset, limit=page_size + 1, **criteria)
     # Like the nearby list, never a card without a shift still to start (it would read "full (0/0)").
     items = [
-        nearby.NearbyTask(task, None, upcoming)
+        nearby.TaskCard(task, None, upcoming)
         for task in tasks[:page_size]
         if (upcoming := queries.upcoming_shifts(task))
     ]

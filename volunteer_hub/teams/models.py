@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer_hub.core.db import utcnow
-from volunteer_hub.extensions import db
+from volunteer_hub.extensions import Model
 
 
 class MemberRole(enum.StrEnum):
@@ -23,7 +23,7 @@ class MemberStatus(enum.StrEnum):
     LEFT = "left"
 
 
-class Team(db.Model):
+class Team(Model):
     __tablename__ = "teams"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,7 +38,7 @@ class Team(db.Model):
     members: Mapped[list["TeamMember"]] = relationship(back_populates="team", cascade="all, delete-orphan")
 
 
-class TeamMember(db.Model):
+class TeamMember(Model):
     __tablename__ = "team_members"
     __table_args__ = (sa.UniqueConstraint("team_id", "user_id"), sa.Index("ix_team_members_user", "user_id"))
 

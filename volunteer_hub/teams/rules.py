@@ -34,6 +34,14 @@ def require_lead(user, team: Team) -> None:
         raise NotAllowed(_l("Only the team's leader or a deputy can do this."))
 
 
+def lead_membership(user, team: Team) -> TeamMember:
+    """The membership of the team's leader or a deputy acting (require_lead that returns it)."""
+    member = membership(user, team)
+    if member is None or member.role not in LEAD_ROLES:
+        raise NotAllowed(_l("Only the team's leader or a deputy can do this."))
+    return member
+
+
 def require_member(user, team: Team) -> None:
     if membership(user, team) is None:
         raise NotAllowed(_l("Only members of this team can do this."))

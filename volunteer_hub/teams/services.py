@@ -10,6 +10,7 @@ from volunteer_hub.audit import services as audit
 from volunteer_hub.claims import rules as claim_rules
 from volunteer_hub.claims import services as claim_services
 from volunteer_hub.claims.models import CancelReason, Claim, ClaimStatus
+from volunteer_hub.core.db import get_row
 from volunteer_hub.core.errors import Conflict, NotAllowed, NotFound, ValidationError
 from volunteer_hub.core.inputs import strip_text
 from volunteer_hub.core.transactions import atomic
@@ -73,7 +74,7 @@ def join_by_code(user: User, team: Team, code: str) -> TeamMember:
         raise Conflict(_l("You are already a member of this team."), code="already_member") from None
 
 
-def _activate(team_id: int, user_id: int, row_id: int | None, decided_by_id: int | None) -> TeamMember:
+def _activate(team_id: int, user_id: int | None, row_id: int | None, decided_by_id: int | None) -> TeamMember:
     row = db.session.get(TeamMember, row_id) if row_id else None
     if row is None:
         row = TeamMember(team_id=team_id, user_id=user_id)
@@ -93,7 +94,10 @@ def request_to_join(user: User, team: Team) -> TeamMember:
     try:
         return atomic(_request, team, user, existing.id if existing else None)
     except sa.exc.IntegrityError:
-        return queries.get_membership_row(team.id, user.id)
+        row = queries.get_membership_row(team.id, user.id)
+        if row is None:  # the duplicate that failed the insert is there
+            raise
+        return row
 
 
 def _request(team: Team, user: User, row_id: int | None) -> TeamMember:
@@ -140,7 +144,7 @@ def decline_request(actor: User, team: Team, user_id) -> TeamMember:
 
 
 def _end_membership(team: Team, row_id: int, actor_id: int, status: str, kind: str | None) -> TeamMember:
-    row = db.session.get(TeamMember, row_id)
+    row = get_row(db.session, TeamMember, row_id)
     row.status, row.role, row.decided_by_id = status, MemberRole.MEMBER, actor_id
     if kind:
         notify(row.user_id, kind, team=team.name, team_id=team.id)
@@ -159,7 +163,7 @@ def remove_member(actor: User, team: Team, user_id) -> TeamMember:
     """A leader (anyone but themselves) or a deputy (ordinary members) removes someone from the team."""
     rules.require_lead(actor, team)
     target = _active_row(team, user_id)
-    rules.check_can_remove(rules.membership(actor, team), target)
+    rules.check_can_remove(rules.lead_membership(actor, team), target)
     return atomic(_end_membership, team, target.id, actor.id, MemberStatus.REMOVED, "team_member_removed")
 
 
@@ -182,14 +186,14 @@ def set_role(actor: User, team: Team, user_id, role: str) -> TeamMember:
         raise Conflict(_l("To stop leading, hand the team over to another member."), code="cannot_change_own_role")
     if target.role == role:
         return target
-    return atomic(_set_role, team, target.id, rules.membership(actor, team).id, actor.id, role)
+    return atomic(_set_role, team, target.id, rules.lead_membership(actor, team).id, actor.id, role)
 
 
 def _set_role(team: Team, target_id: int, actor_row_id: int, actor_id: int, role: str) -> TeamMember:
-    target = db.session.get(TeamMember, target_id)
+    target = get_row(db.session, TeamMember, target_id)
     target.role = role
     if role == MemberRole.LEADER:
-        db.session.get(TeamMember, actor_row_id).role = MemberRole.DEPUTY
+        get_row(db.session, TeamMember, actor_row_id).role = MemberRole.DEPUTY
     notify(target.user_id, "team_role_changed", team=team.name, team_id=team.id, role=role)
     audit.record(actor_id, "team_role_changed", "team", team.id, user_id=target.user_id, role=role)
     return target
@@ -257,7 +261,7 @@ def _decline(claim: Claim, user: User) -> None:
     shift = claim.shift
     team = db.session.get(Team, claim.team_id)
     leaders = queries.list_lead_ids(team.id, (MemberRole.LEADER,)) if team else []
-    told = {claim.claimed_by_id, *leaders} - {None, user.id}
+    told = {lead_id for lead_id in (claim.claimed_by_id, *leaders) if lead_id is not None and lead_id != user.id}
     for lead_id in sorted(told):
         notify(
             lead_id,
