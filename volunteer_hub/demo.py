@@ -531,6 +531,7 @@ def _seed_relief_post(users: dict, community: Organisation) -> None:
     from volunteer_hub.supplies.models import SupplyItem
 
     organizer = users[ORGANIZER.phone]
+    assert community.lat is not None and community.lon is not None  # the demo's communities are placed
     soon = now().replace(second=0, microsecond=0) + timedelta(minutes=15)
     task = tasks.post_task(
         organizer,

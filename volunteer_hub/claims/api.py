@@ -1,9 +1,12 @@
 """Claiming shifts, withdrawing, approval and rosters."""
 
+from typing import Any
+
 from marshmallow import fields
 
 from volunteer_hub.accounts.api import me_blp
 from volunteer_hub.accounts.api_auth import auth_required
+from volunteer_hub.accounts.models import User
 from volunteer_hub.claims import queries, reminders, services
 from volunteer_hub.claims.queries import claims_of, waitlist_position
 from volunteer_hub.claims.schemas import ClaimOut, claim_out
@@ -72,7 +75,7 @@ class ClaimIn(Schema):
 @blp.response(201, ClaimOut)
 @blp.errors(400, 401, 404, 409)
 @auth_required
-def claim_shift(data, shift_id, user):
+def claim_shift(data: dict[str, Any], shift_id: int, user: User) -> dict[str, Any]:
     """Claim a place: confirmed, pending (approval needed), waitlisted (full) or entered in a lottery draw."""
     return claim_out(services.claim_shift(user, shift_terms(shift_id), health_declared=data["health_declared"]))
 
@@ -81,7 +84,7 @@ def claim_shift(data, shift_id, user):
 @blp.response(200, ClaimOut)
 @blp.errors(401, 404, 409)
 @auth_required
-def cancel_claim(claim_id, user):
+def cancel_claim(claim_id: int, user: User) -> dict[str, Any]:
     """Withdraw my claim before the shift starts; the place goes to the waitlist."""
     return claim_out(services.cancel_claim(user, services.get_own_claim(user, claim_id)))
 
@@ -90,7 +93,7 @@ def cancel_claim(claim_id, user):
 @blp.response(200, ClaimOut)
 @blp.errors(401, 404, 409)
 @auth_required
-def will_attend(claim_id, user):
+def will_attend(claim_id: int, user: User) -> dict[str, Any]:
     """Answer the day-before check for my confirmed place: yes, I will come."""
     return claim_out(reminders.confirm_attendance(services.get_own_claim(user, claim_id)))
 
@@ -99,7 +102,7 @@ def will_attend(claim_id, user):
 @blp.response(200, ClaimOut)
 @blp.errors(401, 403, 404, 409)
 @auth_required
-def approve_claim(claim_id, user):
+def approve_claim(claim_id: int, user: User) -> dict[str, Any]:
     """Approve a pending request (organizers of the task's organisation subtree)."""
     return claim_out(services.approve_claim(user, services.get_claim(claim_id)))
 
@@ -109,7 +112,7 @@ def approve_claim(claim_id, user):
 @blp.response(200, ClaimOut)
 @blp.errors(400, 401, 403, 404, 409)
 @auth_required
-def reject_claim(data, claim_id, user):
+def reject_claim(data: dict[str, Any], claim_id: int, user: User) -> dict[str, Any]:
     """Turn down a request or remove a volunteer, optionally saying why (the volunteer is told); a freed place
     goes to the waitlist."""
     return claim_out(services.reject_claim(user, services.get_claim(claim_id), data["reason"]))
@@ -119,7 +122,7 @@ def reject_claim(data, claim_id, user):
 @blp.response(200, RosterOut)
 @blp.errors(401, 403, 404)
 @auth_required
-def roster(shift_id, user):
+def roster(shift_id: int, user: User) -> dict[str, Any]:
     """Everyone on a shift. Phone numbers in full only for organizers of the task's organisation subtree."""
     shift = get_shift(shift_id)
     org = shift.task.org
@@ -148,7 +151,7 @@ def roster(shift_id, user):
 @me_blp.response(200, MyClaimsOut)
 @me_blp.errors(401)
 @auth_required
-def my_claims(user):
+def my_claims(user: User) -> dict[str, Any]:
     """All my claims, latest shift first."""
     items = []
     for claim in claims_of(user):

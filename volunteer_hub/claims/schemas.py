@@ -1,8 +1,11 @@
 """Claim shapes of the JSON API that domains above claims reuse (teams and call-outs answer with claims)."""
 
+from typing import Any
+
 from marshmallow import fields
 
 from volunteer_hub.claims import queries
+from volunteer_hub.claims.models import Claim
 from volunteer_hub.core.schemas import LocalDateTime, Schema
 
 
@@ -27,7 +30,7 @@ class ClaimOut(Schema):
     )
 
 
-def claim_out(claim) -> dict:
+def claim_out(claim: Claim) -> dict[str, Any]:
     return {
         "id": claim.id,
         "status": claim.status,

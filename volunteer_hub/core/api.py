@@ -15,7 +15,8 @@ tests/api/test_api_kit.py proves what we rely on:
 """
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar, cast
 
 import flask_smorest
 import marshmallow as ma
@@ -27,6 +28,8 @@ from webargs.flaskparser import FlaskParser, is_json_request
 
 from volunteer_hub.core.errors import DomainError, ValidationError
 from volunteer_hub.core.schemas import ErrorOut
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 API_PREFIX = "/api/v1"
 # The OpenAPI security requirement of an endpoint that needs a bearer token (scheme declared in init_api).
@@ -51,7 +54,7 @@ _MESSAGES = {
 }
 
 
-def _flatten(messages, prefix="") -> dict[str, str]:
+def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:
     """{'shifts': {0: {'capacity': ['...']}}} -> {'shifts.0.capacity': '...'} with messages translated."""
     flat: dict[str, str] = {}
     if isinstance(messages, dict):
@@ -75,7 +78,9 @@ class Parser(FlaskParser):
 
     DEFAULT_VALIDATION_STATUS = 400
 
-    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+    def handle_error(
+        self, error: ma.ValidationError, req: Request, schema: ma.Schema, *, error_status_code: Any, error_headers: Any
+    ) -> NoReturn:
         messages = error.messages
         if isinstance(messages, dict) and len(messages) == 1:
             messages = next(iter(messages.values()))  # drop the location key ("json", "query")
@@ -107,22 +112,22 @@ _ERROR_DESCRIPTIONS = {
 }
 
 
-class Blueprint(SmorestBlueprint):
+class Blueprint(SmorestBlueprint):  # type: ignore[misc]  # flask-smorest ships no types
     ARGUMENTS_PARSER = Parser()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.before_request(prepare_request)
 
-    def arguments(self, schema, *args, **kwargs):
+    def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Callable[[View], View]:
         """flask-smorest's, with the schema built once: webargs builds a Schema class anew for every request,
         a third of a small request's time."""
-        return super().arguments(resolve_schema_instance(schema), *args, **kwargs)
+        return cast(Callable[[View], View], super().arguments(resolve_schema_instance(schema), *args, **kwargs))
 
-    def errors(self, *statuses):
+    def errors(self, *statuses: int) -> Callable[[View], View]:
         """Document an endpoint's error replies (every one has the ``{"error": {...}}`` shape)."""
 
-        def decorator(view):
+        def decorator(view: View) -> View:
             for status in (*statuses, 415):
                 view = self.alt_response(status, schema=ErrorOut, description=_ERROR_DESCRIPTIONS.get(status))(view)
             return view
@@ -130,7 +135,7 @@ class Blueprint(SmorestBlueprint):
         return decorator
 
 
-def prepare_request():
+def prepare_request() -> None:
     """Refuse non-JSON bodies with 415 rather than a confusing list of missing fields."""
     if request.method in ("POST", "PUT", "PATCH") and request.content_length and not request.is_json:
         raise DomainError(
@@ -140,7 +145,7 @@ def prepare_request():
         )
 
 
-class Api(flask_smorest.Api):
+class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest ships no types
     """flask-smorest's Api without its default error reply in the document: each endpoint documents its own errors
     in our shape (Blueprint.errors). Its HTTPException handler is replaced by the app's (see the module docstring)."""
 

@@ -6,8 +6,10 @@ reuses them); they document the API (OpenAPI) and check types and ranges, the se
 Marshmallow names OpenAPI components after the schema classes: renaming a class changes the document
 (tests/api/test_openapi_document.py)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import partial
+from typing import Any
 
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
@@ -18,7 +20,7 @@ from volunteer_hub.core.routing import DB_INT_MAX
 from volunteer_hub.core.timeutil import isoformat
 
 
-def one_of(choices: Iterable) -> validate.OneOf:
+def one_of(choices: Iterable[str]) -> validate.OneOf:
     return validate.OneOf(sorted(choices), error=_l("Choose one of: {choices}."))
 
 
@@ -44,7 +46,7 @@ QueryId = lambda **kw: fields.Integer(validate=in_range(1, DB_INT_MAX), **kw)  #
 class LocalDateTime(fields.AwareDateTime):
     """Accepts ISO 8601 with an offset; answers in the configured zone (e.g. +08:00)."""
 
-    def _serialize(self, value, attr, obj, **kwargs):
+    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return isoformat(value)
 
 
@@ -52,10 +54,10 @@ class Text(fields.String):
     """Several lines of text (a text area on the pages): tabs and line breaks are allowed."""
 
 
-def _refuse(find_error):
+def _refuse(find_error: Callable[[Any], object]) -> Callable[[Any], None]:
     """A marshmallow validator raising find_error(value)'s message, in the request's language."""
 
-    def check(value):
+    def check(value: Any) -> None:
         message = find_error(value)
         if message:
             raise ma.ValidationError(str(message))
@@ -67,7 +69,7 @@ class Schema(ma.Schema):
     class Meta:
         unknown = ma.RAISE  # fields a client does not own (status, confirmed, roles...) are refused
 
-    def on_bind_field(self, field_name, field_obj):
+    def on_bind_field(self, field_name: str, field_obj: fields.Field[Any]) -> None:
         """Every text field, alone or in a list, refuses control characters; every date or date and time keeps to
         the supported years (as the pages' forms do)."""
         for field in (field_obj, getattr(field_obj, "inner", None)):

@@ -3,10 +3,9 @@ follow-up."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, RadioField, TextAreaField, TimeField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from volunteer_hub.core.forms import CheckboxListField, FlaskForm
+from volunteer_hub.core.forms import CheckboxListField, FlaskForm, SelectChoice
 from volunteer_hub.core.timeutil import local_to_utc
 from volunteer_hub.incidents import rules, texts
 

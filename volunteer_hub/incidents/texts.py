@@ -3,24 +3,23 @@ the organizers get."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 
 from volunteer_hub.incidents.models import IncidentCategory, IncidentStatus, Severity
 from volunteer_hub.notifications.texts import notification_text
 
-CATEGORIES: dict[str, LazyString] = {
+CATEGORIES: dict[str, str] = {
     IncidentCategory.INJURY: _l("A volunteer was injured"),
     IncidentCategory.CONFLICT: _l("Conflict"),
     IncidentCategory.SUSPECTED_CASE: _l("Suspected case"),
     IncidentCategory.EQUIPMENT: _l("Equipment or supplies"),
     IncidentCategory.OTHER: _l("Other"),
 }
-SEVERITIES: dict[str, LazyString] = {
+SEVERITIES: dict[str, str] = {
     Severity.LOW: _l("Minor"),
     Severity.MEDIUM: _l("Moderate"),
     Severity.SEVERE: _l("Severe"),
 }
-STATUSES: dict[str, LazyString] = {
+STATUSES: dict[str, str] = {
     IncidentStatus.OPEN: _l("Not handled yet"),
     IncidentStatus.ACKNOWLEDGED: _l("Acknowledged"),
     IncidentStatus.CLOSED: _l("Closed"),
@@ -51,7 +50,7 @@ def incident_reported(p: dict) -> str:
     return _("Incident at “%(task)s”: %(category)s, reported by %(reporter)s.", **words)
 
 
-ATTENDANCE_KINDS: dict[str, LazyString] = {
+ATTENDANCE_KINDS: dict[str, str] = {
     "check_in": _l("Check-in"),
     "check_out": _l("Check-out"),
     "marked_present": _l("Marked present"),
@@ -59,7 +58,7 @@ ATTENDANCE_KINDS: dict[str, LazyString] = {
     "auto_no_show": _l("Absent (automatic)"),
     "no_show_reversed": _l("Absence reversed"),
 }
-METHODS: dict[str, LazyString] = {
+METHODS: dict[str, str] = {
     "gps": _l("Location"),
     "qr": _l("QR code"),
     "manual": _l("By the person in charge"),

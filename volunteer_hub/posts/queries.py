@@ -77,7 +77,21 @@ def board_shifts(org: Organisation, at: datetime, until: datetime) -> list[Board
         )
         .order_by(Shift.starts_at, Shift.id)
     ).all()
-    return [BoardShift(*row[:9], alarm=bool(row[9])) for row in rows]
+    return [
+        BoardShift(
+            task_id,
+            title,
+            org_name,
+            shift_id,
+            starts_at,
+            ends_at,
+            capacity,
+            confirmed,
+            checked_in,
+            bool(alarm_on),
+        )
+        for task_id, title, org_name, shift_id, starts_at, ends_at, capacity, confirmed, checked_in, alarm_on in rows
+    ]
 
 
 def shifts_between(task_id: int, start: datetime, end: datetime) -> list[Shift]:

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from volunteer_hub.accounts.models import User
 from volunteer_hub.audit import services as audit
 from volunteer_hub.callouts import services as callouts
-from volunteer_hub.core.db import insert_ignoring_duplicates
+from volunteer_hub.core.db import get_row, insert_ignoring_duplicates, updated_rows
 from volunteer_hub.core.errors import DomainError, NotFound
 from volunteer_hub.core.links import external_url
 from volunteer_hub.core.timeutil import isoformat, local_day_bounds, now, to_local
@@ -223,9 +223,11 @@ def _clear_alarms() -> int:
     ids = queries.alarms_to_clear()
     if not ids:
         return 0
-    return db.session.execute(
-        sa.update(_alarms).where(_alarms.c.id.in_(ids), _alarms.c.cleared_at.is_(None)).values(cleared_at=now())
-    ).rowcount
+    return updated_rows(
+        db.session.execute(
+            sa.update(_alarms).where(_alarms.c.id.in_(ids), _alarms.c.cleared_at.is_(None)).values(cleared_at=now())
+        )
+    )
 
 
 def _fire(shift_id: int, present: int) -> int | None:
@@ -302,8 +304,8 @@ def _start_callout(alarm_id: int, actor: User | None = None) -> None:
     """With the task's auto call-out on, page volunteers for the missing places that are free (an absent confirmed
     volunteer still holds a place: only free places can be offered). Started once: by the run that fired, or by
     the organizer turning the option on while the relief is missing (callouts.start keeps one paging per shift)."""
-    alarm = db.session.get(ReliefAlarm, alarm_id)
-    shift = db.session.get(Shift, alarm.shift_id)
+    alarm = get_row(db.session, ReliefAlarm, alarm_id)
+    shift = get_row(db.session, Shift, alarm.shift_id)
     needed = min(alarm.missing, shift.places_left)
     if not shift.task.auto_callout or needed <= 0:
         return
@@ -340,7 +342,7 @@ def get_alarm(alarm_id) -> ReliefAlarm:
 
 def stay_offer(actor, alarm: ReliefAlarm) -> tuple:
     """(the actor's claim on the previous shift or None, the relieving shift, until when they would stay)."""
-    shift = db.session.get(Shift, alarm.shift_id)
+    shift = get_row(db.session, Shift, alarm.shift_id)
     previous = queries.previous_shift(shift)
     claim = None
     if previous is not None:
