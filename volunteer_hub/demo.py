@@ -527,7 +527,7 @@ def _seed_relief_post(users: dict, community: Organisation) -> None:
     from volunteer_hub.attendance.models import AttendanceEvent, AttendanceKind, AttendanceMethod
     from volunteer_hub.claims.models import Attendance
     from volunteer_hub.handovers.models import Handover, HandoverSupply
-    from volunteer_hub.incidents.models import Incident
+    from volunteer_hub.incidents.models import Incident, IncidentPerson
     from volunteer_hub.supplies.models import SupplyItem
 
     organizer = users[ORGANIZER.phone]
@@ -603,6 +603,19 @@ def _seed_relief_post(users: dict, community: Organisation) -> None:
             description="一名外卖骑手不配合登记，与值守人员发生口角，已劝离，无人受伤。",
         )
     )
+    # An injury on the outgoing shift, for the insurance packet (the organizer's incident page: 保险理赔材料).
+    injury = Incident(
+        task_id=task.id,
+        shift_id=outgoing_shift.id,
+        reporter_id=outgoing[1].id,
+        category="injury",
+        severity="medium",
+        occurred_at=now() - timedelta(hours=1),
+        description="搬运隔离栏时扭伤右脚踝，已冰敷，能坚持到接班，交班后去社康中心检查。",
+    )
+    db.session.add(injury)
+    db.session.flush()
+    db.session.add(IncidentPerson(incident_id=injury.id, user_id=outgoing[0].id))
     db.session.commit()
 
 
