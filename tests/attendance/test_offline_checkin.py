@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from tests.attendance.helpers import at, point
-from volunteer_hub.attendance import tokens
+from volunteer_hub.attendance import services, tokens
 from volunteer_hub.attendance.models import AttendanceEvent
 from volunteer_hub.extensions import db
 
@@ -372,3 +372,24 @@ def test_the_service_worker_loads_the_vendored_queue_from_this_site(client):
     assert "Apache License" in license_text.get_data(as_text=True)
     license_text.close()
     assert "addEventListener('sync'" in worker and "X-VH-Until" in worker
+
+
+def test_a_check_in_queued_during_the_shift_arriving_after_the_no_show_job_makes_the_volunteer_present(
+    app, api, scene, stored
+):
+    s = scene()
+    taken = s.shift.starts_at + timedelta(minutes=4)
+    after_job = s.shift.ends_at + timedelta(minutes=app.config["NO_SHOW_AFTER_MIN"] + 5)
+    with at(after_job), app.app_context():
+        assert services.mark_no_shows() == 1
+    assert stored(s.claim_id).attendance == "no_show"
+    with at(after_job + timedelta(minutes=10)):
+        response = send(api, s, taken)
+
+    assert response.status_code == 200 and response.json["attendance"] == "present"
+    claim = stored(s.claim_id)
+    assert claim.attendance == "present" and claim.checked_in_at == taken
+    assert [e[:3] for e in stored_events(app, s.claim_id)] == [
+        ("auto_no_show", "job", False),
+        ("check_in", "gps", True),
+    ]

@@ -16,6 +16,7 @@ from tests.e2e.conftest import SHENZHEN_BAISHILONG
 
 ORGANIZER = "13800138001"  # 王书记, organizer of 白石龙社区
 VOLUNTEER = "13800138029"  # 卫东, a member of the demo's team, used by no other journey
+SECOND_VOLUNTEER = "13800138028"  # 褚建国, likewise
 PASSWORD = "Volunteer2020"
 PAGES_CACHE = "vh-offline-pages-v1"  # static/sw.js
 
@@ -38,7 +39,7 @@ def token_of(base: str, phone: str) -> str:
     return call(base, "POST", "/auth/token", {"phone": phone, "password": PASSWORD})["token"]
 
 
-def shift_starting_soon(base: str) -> tuple[int, int]:
+def shift_starting_soon(base: str, volunteer: str = VOLUNTEER) -> tuple[int, int]:
     """(shift id, claim id): a post at the phone's position, a shift starting in 10 minutes, the volunteer on it."""
     organizer = token_of(base, ORGANIZER)
     org_id = next(role["org_id"] for role in call(base, "GET", "/me", token=organizer)["roles"])
@@ -62,7 +63,7 @@ def shift_starting_soon(base: str) -> tuple[int, int]:
         token=organizer,
     )
     shift_id = task["shifts"][0]["id"]
-    claim = call(base, "POST", f"/shifts/{shift_id}/claims", token=token_of(base, VOLUNTEER))
+    claim = call(base, "POST", f"/shifts/{shift_id}/claims", token=token_of(base, volunteer))
     assert claim["status"] == "confirmed", claim
     return shift_id, claim["id"]
 
@@ -121,3 +122,35 @@ def test_a_check_in_without_a_network_waits_on_the_phone_and_is_recorded_once_wh
     expect(page.locator(".offline-note")).to_have_count(1)
     organizer.page.reload()
     expect(organizer.page.locator(".offline-note")).to_have_count(1)
+
+
+# A form another package marks data-offline-form (the handover and incident forms): here the language switch, put on
+# the kept check-in page as such a form. Offline it waits; online it is posted with the page's CSRF token.
+MARK_FORM = """() => {
+  const form = document.querySelector('form.lang');
+  form.setAttribute('data-offline-form', '');
+  form.setAttribute('data-offline-label', 'Switch language');
+}"""
+
+
+def test_a_form_marked_for_offline_waits_and_is_posted_when_the_network_returns(phone, live_server):
+    _, claim_id = shift_starting_soon(live_server, SECOND_VOLUNTEER)
+    volunteer = phone()
+    volunteer.login(SECOND_VOLUNTEER)
+    page = volunteer.page
+    url = f"/me/shifts/{claim_id}/checkin"
+    volunteer.go(url)
+    wait_until_kept(page, volunteer.base + url)
+
+    volunteer.context.set_offline(True)
+    page.evaluate(MARK_FORM)
+    page.click("form.lang button[type=submit]")
+    item = page.locator("[data-offline-item=waiting]")
+    expect(item).to_have_count(1, timeout=15_000)
+    expect(item).to_contain_text("Switch language")
+    expect(item).to_contain_text("等待发送")
+    assert page.get_attribute("html", "lang") == "zh-CN"  # nothing was sent
+
+    volunteer.context.set_offline(False)
+    expect(page.locator("html")).to_have_attribute("lang", "en", timeout=20_000)  # posted, and the page reloaded
+    expect(page.locator("[data-offline-item]")).to_have_count(0)
