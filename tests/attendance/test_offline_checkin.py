@@ -393,3 +393,16 @@ def test_a_check_in_queued_during_the_shift_arriving_after_the_no_show_job_makes
         ("auto_no_show", "job", False),
         ("check_in", "gps", True),
     ]
+
+
+def test_the_replay_endpoint_takes_numbers_as_json_an_accuracy_of_0_included(scene, browser, stored):
+    s = scene()
+    client = browser(s.volunteer)
+    with at(s.shift.starts_at):
+        token = page_token(client, s)
+        body = {**queued(s.shift.starts_at), "accuracy_m": 0, "lat": point(20)["lat"], "lon": point(20)["lon"]}
+        response = client.post(offline_url(s), json=body, headers={"X-Offline-Token": token})
+        not_json = client.post(offline_url(s), data="[1, 2]", headers={"X-Offline-Token": token})
+
+    assert response.status_code == 200 and stored(s.claim_id).checked_in_at == s.shift.starts_at
+    assert not_json.status_code == 400

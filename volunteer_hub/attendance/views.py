@@ -4,10 +4,11 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from volunteer_hub.attendance import qr, queries, rules, services, tokens
 from volunteer_hub.attendance.forms import OfflineActionForm, PositionForm, ScanForm
-from volunteer_hub.claims.models import Attendance
+from volunteer_hub.claims.models import Attendance, Claim
 from volunteer_hub.claims.services import get_own_claim
 from volunteer_hub.claims.views import extend_roster
 from volunteer_hub.core.errors import DomainError, NotAuthenticated, ValidationError
@@ -78,7 +79,7 @@ def checkin_offline(claim_id: int):
             raise NotAuthenticated()
         claim = get_own_claim(current_user, claim_id)
         tokens.check_action_token(request.headers.get("X-Offline-Token"), current_user.id, claim.id)
-        form = OfflineActionForm()
+        form = OfflineActionForm(formdata=_as_text(request.get_json(silent=True)))
         if not form.validate():
             raise ValidationError(fields={name: errors[0] for name, errors in form.errors.items()})
         outcome = _record_offline(claim, form)
@@ -98,7 +99,14 @@ def checkin_offline(claim_id: int):
     )
 
 
-def _record_offline(claim, form: OfflineActionForm) -> services.Outcome:
+def _as_text(body: object) -> MultiDict:
+    """A JSON object's values as the text a form would post (so a number 0 is a value, not a missing field)."""
+    if not isinstance(body, dict):
+        return MultiDict()
+    return MultiDict({name: str(value) for name, value in body.items() if isinstance(value, str | int | float)})
+
+
+def _record_offline(claim: Claim, form: OfflineActionForm) -> services.Outcome:
     position = services.Position(form.lat.data, form.lon.data, form.accuracy_m.data)
     record = services.check_out if form.action.data == "out" else services.check_in
     return record(current_user, claim, position, device=_device(form), recorded_at=form.recorded_at.data)
