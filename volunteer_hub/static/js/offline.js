@@ -45,7 +45,12 @@
       var offlineForm = document.querySelector('[data-offline-form]');
       if (kept || offlineForm) {
         var until = (kept && kept.dataset.offlineUntil) || (offlineForm && offlineForm.dataset.offlineUntil) || endOfToday();
-        registration.active.postMessage({type: 'keep', url: pageUrl(), until: until, assets: assets()});
+        // A page the worker already keeps was refreshed by this very load (network first): no second request.
+        var controlled = !!navigator.serviceWorker.controller;
+        return caches.match(pageUrl()).then(function (copy) {
+          if (copy && controlled) return;
+          registration.active.postMessage({type: 'keep', url: pageUrl(), until: until, assets: assets()});
+        });
       } else if (document.querySelector('[data-offline-forget]')) {
         registration.active.postMessage({type: 'forget', url: pageUrl()});
       }
