@@ -274,7 +274,7 @@ def test_the_service_worker_is_served_from_the_root_as_javascript_and_revalidate
     assert response.headers["Cache-Control"] == "no-cache"
     text = response.get_data(as_text=True)
     assert "addEventListener('push'" in text and "addEventListener('notificationclick'" in text
-    for path in re.findall(r"'(/static/[^']+)'", text):  # the icons a notification shows
+    for path in re.findall(r"'(/static/icons/[^']+)'", text):  # the icons a notification shows
         image = client.get(path, buffered=True)
         assert image.status_code == 200 and image.mimetype == "image/png", path
         image.close()

@@ -191,6 +191,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("claims.cancel", "POST"): rule(OWNER),
     ("attendance.checkin", "GET"): rule(OWNER),
     ("attendance.checkin_post", "POST"): rule(OWNER, form=WHERE | {"action": "in"}),
+    # Queued offline, sent by the page's script: without the check-in page's X-Offline-Token (bound to the user and
+    # the claim) nobody gets through, the owner included (tests/attendance/test_offline_checkin.py sends it).
+    ("attendance.checkin_offline", "POST"): rule(frozenset(), form=WHERE | {"action": "in"}),
     # Anyone signed in may open a scanned code; without a place on its shift the page says so (409).
     ("attendance.scan", "GET"): rule(SIGNED_IN),
     ("attendance.scan_post", "POST"): rule(SIGNED_IN, form={"action": "in"}),

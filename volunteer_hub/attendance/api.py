@@ -15,6 +15,18 @@ from volunteer_hub.tasks.services import get_shift
 blp = Blueprint("api_attendance", __name__, description="Attendance: check-in, check-out and marks")
 
 
+def recorded_at_field() -> LocalDateTime:
+    return LocalDateTime(
+        metadata={
+            "description": "Only for an action queued on the phone without a network: the phone's time of it, "
+            "ISO 8601 with an offset. Accepted within the shift's window at that time and when it arrives within 12 "
+            "hours of it (409 offline_too_late after that; 400 recorded_in_future more than 2 minutes ahead of the "
+            "server's clock). The record is marked offline; the same queued action sent twice records it once.",
+            "example": "2020-02-03T08:02:00+08:00",
+        }
+    )
+
+
 class CheckinPositionIn(Schema):
     lat = Lat(required=True, metadata={"description": "WGS-84, as the phone's GPS reports it."})
     lon = Lon(required=True)
@@ -28,10 +40,12 @@ class CheckinPositionIn(Schema):
         validate=validate.Length(max=200),
         metadata={"description": "Optional: a random id the app keeps per install (anomaly checks use its hash)."},
     )
+    recorded_at = recorded_at_field()
 
 
 class CheckinScanIn(Schema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    recorded_at = recorded_at_field()
 
 
 class MarkAttendanceIn(Schema):
@@ -51,6 +65,13 @@ class ClaimAttendanceOut(Schema):
         },
     )
     method = fields.String(allow_none=True, metadata={"description": "gps or qr"})
+    offline = fields.Boolean(
+        metadata={
+            "description": "true when the record kept (this one, or the first for a repeat) was queued on the phone "
+            "offline: its time is the phone's, received_at the server's."
+        }
+    )
+    received_at = LocalDateTime(allow_none=True, metadata={"description": "For a record made offline."})
 
 
 class CheckinTokenOut(Schema):
@@ -68,6 +89,8 @@ def attendance_out(claim, event=None) -> dict:
         "attendance": claim.attendance,
         "distance_m": event.distance_m if event else None,
         "method": event.method if event else None,
+        "offline": bool(event and event.offline),
+        "received_at": event.received_at if event else None,
     }
 
 
@@ -86,8 +109,12 @@ def _position(data) -> services.Position:
 @auth_required
 def check_in(data, claim_id, user):
     """Check in on my confirmed place from CHECKIN_EARLY_MIN minutes before the start until the end, within the
-    task's check-in radius; 409 outside_geofence, outside_window or poor_accuracy. A repeat keeps the first time."""
-    outcome = services.check_in(user, get_own_claim(user, claim_id), _position(data), device=_device(data))
+    task's check-in radius; 409 outside_geofence, outside_window or poor_accuracy. A repeat keeps the first time.
+    With recorded_at (queued offline): the same checks at the phone's time, 409 offline_too_late, 400
+    recorded_in_future."""
+    outcome = services.check_in(
+        user, get_own_claim(user, claim_id), _position(data), device=_device(data), recorded_at=data.get("recorded_at")
+    )
     return attendance_out(outcome.claim, outcome.event)
 
 
@@ -98,7 +125,9 @@ def check_in(data, claim_id, user):
 @auth_required
 def check_out(data, claim_id, user):
     """Check out after checking in, until two hours after the shift ends, within the check-in radius."""
-    outcome = services.check_out(user, get_own_claim(user, claim_id), _position(data), device=_device(data))
+    outcome = services.check_out(
+        user, get_own_claim(user, claim_id), _position(data), device=_device(data), recorded_at=data.get("recorded_at")
+    )
     return attendance_out(outcome.claim, outcome.event)
 
 
@@ -126,7 +155,7 @@ def checkin_token(shift_id, user):
 def scan(data, user):
     """I scanned a shift's code: check in (or out when already in) on my confirmed place; no location needed.
     409 token_expired, not_on_shift or outside_window; 400 token_invalid."""
-    outcome = services.scan(user, data["token"], device=_device(data))
+    outcome = services.scan(user, data["token"], device=_device(data), recorded_at=data.get("recorded_at"))
     return attendance_out(outcome.claim, outcome.event)
 
 

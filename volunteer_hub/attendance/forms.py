@@ -1,8 +1,9 @@
 """The check-in forms: the position the page's script fills in, and which way the volunteer checks."""
 
 import math
+from datetime import datetime
 
-from wtforms import FloatField, HiddenField
+from wtforms import FloatField, HiddenField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from volunteer_hub.attendance.rules import MAX_ACCURACY_M
@@ -33,3 +34,25 @@ class PositionForm(ScanForm):
     lat = FloatField(validators=[InputRequired(), _finite, NumberRange(-90, 90)])
     lon = FloatField(validators=[InputRequired(), _finite, NumberRange(-180, 180)])
     accuracy_m = FloatField(validators=[InputRequired(), _finite, NumberRange(0, MAX_ACCURACY_M)])
+
+
+def _aware_time(form, field):
+    """ISO 8601 with an offset (what the page's script sends: the phone's time of the action)."""
+    try:
+        value = datetime.fromisoformat(field.data or "")
+    except ValueError:
+        raise ValidationError("not an ISO 8601 time") from None
+    if value.tzinfo is None:
+        raise ValidationError("no offset")
+    field.data = value
+
+
+class OfflineActionForm(PositionForm):
+    """A check-in or check-out queued on the phone and sent later by the page's script (or the service worker).
+    No CSRF field: the X-Offline-Token header, bound to the user and the claim, does that job (the CSRF token of a
+    page opened hours ago may belong to a session that has since changed)."""
+
+    class Meta:
+        csrf = False
+
+    recorded_at = StringField(validators=[InputRequired(), Length(max=40), _aware_time])

@@ -69,6 +69,33 @@ def attendance_of(claims: Iterable[Claim]) -> dict[int, AttendanceSummary]:
     return summaries
 
 
+@dataclass(frozen=True)
+class OfflineRecord:
+    """A check-in or check-out queued on the phone without a network: the phone's time (which counts) and when
+    the server received it."""
+
+    kind: str
+    recorded_at: datetime
+    received_at: datetime | None
+
+
+def offline_records(claim_ids: Iterable[int]) -> dict[int, list[OfflineRecord]]:
+    """{claim id: its check-in/check-out events recorded offline, oldest first} (claims without one are left out)."""
+    ids = list({i for i in claim_ids if i})
+    if not ids:
+        return {}
+    event = AttendanceEvent
+    rows = db.session.execute(
+        sa.select(event.claim_id, event.kind, event.created_at, event.received_at)
+        .where(event.claim_id.in_(ids), event.offline.is_(True))
+        .order_by(event.id)
+    ).all()
+    found: dict[int, list[OfflineRecord]] = {}
+    for claim_id, kind, created_at, received_at in rows:
+        found.setdefault(claim_id, []).append(OfflineRecord(kind, created_at, received_at))
+    return found
+
+
 def first_event(claim_id: int, kind: str) -> AttendanceEvent | None:
     """The claim's first event of a kind (the one a repeated check-in or check-out refers to)."""
     return db.session.execute(

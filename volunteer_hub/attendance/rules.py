@@ -15,7 +15,7 @@ from geopy.distance import geodesic
 
 from volunteer_hub.claims.models import Claim, ClaimStatus
 from volunteer_hub.core import formatting
-from volunteer_hub.core.errors import Conflict
+from volunteer_hub.core.errors import Conflict, ValidationError
 from volunteer_hub.core.timeutil import isoformat, now
 from volunteer_hub.tasks.models import Shift, Task
 
@@ -27,6 +27,11 @@ MAX_ACCURACY_M = 1_000_000  # what a phone reports without any fix is still a nu
 # shift's length is short: the pages ask before such a check-out while the shift runs, and organizers see it
 # flagged on the roster and the shift's hours (where they correct the hours if it was a slip).
 SHORT_RECORD_SHARE = 0.5
+# A check-in or check-out queued on a phone without a network (sent later with the phone's time, recorded_at):
+# accepted when it reaches us within OFFLINE_MAX_DELAY of that time. Phone clocks drift: a time up to CLOCK_SKEW
+# ahead of ours counts as now; further ahead it is refused as a time in the future.
+OFFLINE_MAX_DELAY = timedelta(hours=12)
+CLOCK_SKEW = timedelta(minutes=2)
 
 
 def checkin_opens(shift: Shift) -> datetime:
@@ -92,10 +97,41 @@ def check_checkin_window(shift: Shift, at: datetime) -> None:
         )
 
 
+def check_offline_time(recorded_at: datetime, received_at: datetime) -> datetime:
+    """The time to record for an action queued offline: the phone's, unless it lies ahead of ours by no more than
+    CLOCK_SKEW (then ours). 400 recorded_in_future beyond that; 409 offline_too_late after OFFLINE_MAX_DELAY."""
+    if recorded_at > received_at + CLOCK_SKEW:
+        raise ValidationError(
+            _l("The time of this record lies in the future. Check the date and time set on the phone."),
+            code="recorded_in_future",
+            fields={"recorded_at": _l("This time lies in the future.")},
+        )
+    if received_at - recorded_at > OFFLINE_MAX_DELAY:
+        raise Conflict(
+            _l(
+                "This record was made offline at %(recorded)s and reached us more than %(hours)d hours later, too "
+                "late to count. Ask the organizer to mark you present.",
+                recorded=formatting.when(recorded_at),
+                hours=int(OFFLINE_MAX_DELAY.total_seconds() // 3600),
+            ),
+            code="offline_too_late",
+        )
+    return min(recorded_at, received_at)
+
+
 def check_checkout_window(claim: Claim, at: datetime) -> None:
     if claim.checked_in_at is None:
         raise Conflict(
             _l("You have not checked in to this shift yet, so there is nothing to check out of."), code="not_checked_in"
+        )
+    if at < claim.checked_in_at:
+        raise Conflict(
+            _l(
+                "This check-out (%(at)s) is earlier than your check-in (%(checked_in)s). Check the phone's clock.",
+                at=formatting.clock(at),
+                checked_in=formatting.clock(claim.checked_in_at),
+            ),
+            code="outside_window",
         )
     closes = checkout_closes(claim.shift)
     if at > closes:
@@ -179,6 +215,17 @@ def check_location(task: Task, lat: float, lon: float, accuracy_m: float) -> flo
             radius_m=radius,
         )
     return distance
+
+
+def offline_ready(claim: Claim, at: datetime) -> bool:
+    """Whether the phone keeps the check-in page for use without a network: a confirmed place not yet checked
+    out, from a day before check-in opens until check-out closes ("today's shift")."""
+    shift = claim.shift
+    return (
+        claim.status == ClaimStatus.CONFIRMED
+        and claim.checked_out_at is None
+        and checkin_opens(shift) - timedelta(days=1) <= at < checkout_closes(shift)
+    )
 
 
 def marks_open(shift: Shift, at: datetime | None = None) -> bool:

@@ -63,38 +63,78 @@ def device_hash(device_id: str | None, user_agent: str, ip: str | None) -> str:
 # --- the volunteer ---
 
 
-def check_in(user: User, claim: Claim, position: Position, *, device: str) -> Outcome:
-    """Check in on the volunteer's own confirmed claim by GPS: inside the window, the radius and the accuracy."""
-    return _check_in_by(user, claim, AttendanceMethod.GPS, device, position)
+def check_in(
+    user: User, claim: Claim, position: Position, *, device: str, recorded_at: datetime | None = None
+) -> Outcome:
+    """Check in on the volunteer's own confirmed claim by GPS: inside the window, the radius and the accuracy.
+    ``recorded_at``: the phone's time of a check-in queued offline (see rules.check_offline_time); the window is
+    then checked at that time and the event is stored as recorded offline."""
+    return _check_in_by(user, claim, AttendanceMethod.GPS, device, position, recorded_at=recorded_at)
 
 
-def check_out(user: User, claim: Claim, position: Position, *, device: str, ask_if_short: bool = False) -> Outcome:
+def check_out(
+    user: User,
+    claim: Claim,
+    position: Position,
+    *,
+    device: str,
+    ask_if_short: bool = False,
+    recorded_at: datetime | None = None,
+) -> Outcome:
     """Check out of the volunteer's own claim by GPS, from the check-in until CHECKOUT_GRACE after the end.
     With ask_if_short a check-out that would leave a short record is refused (409 short_checkout) until the
-    volunteer confirms it."""
-    return _check_out_by(user, claim, AttendanceMethod.GPS, device, position, ask_if_short=ask_if_short)
+    volunteer confirms it. ``recorded_at`` as for check_in."""
+    return _check_out_by(
+        user, claim, AttendanceMethod.GPS, device, position, ask_if_short=ask_if_short, recorded_at=recorded_at
+    )
 
 
-def _check_in_by(user: User, claim: Claim, method: str, device: str, position: Position | None = None) -> Outcome:
+def _when(recorded_at: datetime | None) -> tuple[datetime, dict]:
+    """The time to record and the event's offline fields: now, or the phone's time of an action queued offline
+    (within its bounds), with the server's receipt time beside it."""
+    received = now()
+    if recorded_at is None:
+        return received, {}
+    return rules.check_offline_time(recorded_at, received), {"offline": True, "received_at": received}
+
+
+def _check_in_by(
+    user: User,
+    claim: Claim,
+    method: str,
+    device: str,
+    position: Position | None = None,
+    *,
+    recorded_at: datetime | None = None,
+) -> Outcome:
     if claim.checked_in_at is not None:
         return _repeat(claim, AttendanceKind.CHECK_IN)
     rules.check_confirmed(claim)
-    at = now()
+    at, offline = _when(recorded_at)
     rules.check_checkin_window(claim.shift, at)
-    return atomic(_check_in, claim.id, user.id, at, method, device=device, **_located(claim, position))
+    located = _located(claim, position)
+    return atomic(_check_in, claim.id, user.id, at, method, device=device, **offline, **located)
 
 
 def _check_out_by(
-    user: User, claim: Claim, method: str, device: str, position: Position | None = None, *, ask_if_short: bool = False
+    user: User,
+    claim: Claim,
+    method: str,
+    device: str,
+    position: Position | None = None,
+    *,
+    ask_if_short: bool = False,
+    recorded_at: datetime | None = None,
 ) -> Outcome:
     if claim.checked_out_at is not None:
         return _repeat(claim, AttendanceKind.CHECK_OUT)
     rules.check_confirmed(claim)
-    at = now()
+    at, offline = _when(recorded_at)
     rules.check_checkout_window(claim, at)
     if ask_if_short:
         rules.check_not_short(claim, at)
-    return atomic(_check_out, claim.id, user.id, at, method, device=device, **_located(claim, position))
+    located = _located(claim, position)
+    return atomic(_check_out, claim.id, user.id, at, method, device=device, **offline, **located)
 
 
 def _located(claim: Claim, position: Position | None) -> dict:
@@ -110,9 +150,10 @@ def _located(claim: Claim, position: Position | None) -> dict:
     }
 
 
-def shift_for_token(token: str) -> Shift:
-    """The shift a scanned check-in code names (refuses expired and invalid codes)."""
-    return get_shift(tokens.read(token))
+def shift_for_token(token: str, at: datetime | None = None) -> Shift:
+    """The shift a scanned check-in code names (refuses expired and invalid codes); with ``at`` (a scan queued
+    offline), the code must have been valid at that time."""
+    return get_shift(tokens.read(token, at, rules.CLOCK_SKEW))
 
 
 def own_claim_on(user: User, shift: Shift) -> Claim:
@@ -131,17 +172,28 @@ def own_claim_on(user: User, shift: Shift) -> Claim:
     return claim
 
 
-def scan(user: User, token: str, *, device: str, action: str | None = None, ask_if_short: bool = False) -> Outcome:
+def scan(
+    user: User,
+    token: str,
+    *,
+    device: str,
+    action: str | None = None,
+    ask_if_short: bool = False,
+    recorded_at: datetime | None = None,
+) -> Outcome:
     """The volunteer scanned the shift's code: check in, or out when already in; no geofence (method qr).
 
     ``action`` ("in" or "out") is what the page offered; a repeated tap then never turns a check-in into a
-    check-out. Without it (the API), the scan toggles. ``ask_if_short`` as for check_out.
+    check-out. Without it (the API), the scan toggles. ``ask_if_short`` as for check_out; ``recorded_at`` (a scan
+    queued offline) as for check_in, and the code must have been valid at that time.
     """
-    claim = own_claim_on(user, shift_for_token(token))
+    claim = own_claim_on(user, shift_for_token(token, recorded_at))
     wants_out = action == "out" if action else claim.checked_in_at is not None
     if wants_out:
-        return _check_out_by(user, claim, AttendanceMethod.QR, device, ask_if_short=ask_if_short)
-    return _check_in_by(user, claim, AttendanceMethod.QR, device)
+        return _check_out_by(
+            user, claim, AttendanceMethod.QR, device, ask_if_short=ask_if_short, recorded_at=recorded_at
+        )
+    return _check_in_by(user, claim, AttendanceMethod.QR, device, recorded_at=recorded_at)
 
 
 def _repeat(claim: Claim, kind: str) -> Outcome:
@@ -183,6 +235,7 @@ def _check_in(claim_id: int, user_id: int, at: datetime, method: str, **event) -
         method=method,
         distance_m=event.get("distance_m"),
         previous=previous,
+        **_offline_details(event),
     )
     return Outcome(_reload(claim_id), row)
 
@@ -197,8 +250,23 @@ def _check_out(claim_id: int, user_id: int, at: datetime, method: str, **event) 
     ):
         return _after_race(claim_id, AttendanceKind.CHECK_OUT)
     row = _event(claim_id, AttendanceKind.CHECK_OUT, method, actor_id=user_id, created_at=at, **event)
-    audit(user_id, "attendance.checked_out", "claim", claim_id, method=method, distance_m=event.get("distance_m"))
+    audit(
+        user_id,
+        "attendance.checked_out",
+        "claim",
+        claim_id,
+        method=method,
+        distance_m=event.get("distance_m"),
+        **_offline_details(event),
+    )
     return Outcome(_reload(claim_id), row)
+
+
+def _offline_details(event: dict) -> dict:
+    """For the audit log: an action queued offline says so, with when the server received it."""
+    if not event.get("offline"):
+        return {}
+    return {"offline": True, "received_at": event["received_at"].isoformat()}
 
 
 def _after_race(claim_id: int, kind: str) -> Outcome:

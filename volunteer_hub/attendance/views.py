@@ -2,19 +2,21 @@
 
 from typing import cast
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
-from volunteer_hub.attendance import qr, queries, rules, services
-from volunteer_hub.attendance.forms import PositionForm, ScanForm
-from volunteer_hub.claims.models import Attendance
+from volunteer_hub.attendance import qr, queries, rules, services, tokens
+from volunteer_hub.attendance.forms import OfflineActionForm, PositionForm, ScanForm
+from volunteer_hub.claims.models import Attendance, Claim
 from volunteer_hub.claims.services import get_own_claim
 from volunteer_hub.claims.views import extend_roster
-from volunteer_hub.core.errors import DomainError, ValidationError
+from volunteer_hub.core.errors import DomainError, NotAuthenticated, ValidationError
 from volunteer_hub.core.links import external_url
-from volunteer_hub.core.timeutil import now
+from volunteer_hub.core.timeutil import isoformat, now
+from volunteer_hub.extensions import csrf
 from volunteer_hub.orgs.access import staff_required
 from volunteer_hub.tasks.services import get_shift
 
@@ -34,6 +36,7 @@ def _roster_attendance(shift, rows, can_manage: bool) -> dict:
         "rows": rows,
         "attendance": queries.attendance_of(row.claim for row in rows),
         "arrived": queries.count_present(shift),
+        "offline": queries.offline_records(row.claim.id for row in rows),
         "started": shift.has_started,
         "can_mark": can_manage and rules.marks_open(shift),
     }
@@ -49,6 +52,9 @@ def checkin(claim_id: int):
     """The check-in page: the shift, one big 签到/签退 button, the result in numbers, and the other ways."""
     claim = get_own_claim(current_user, claim_id)
     shift = claim.shift
+    at = now()
+    # Today's shift: the phone keeps this page (service worker) and may queue a check-in or check-out offline.
+    offline_ready = rules.offline_ready(claim, at)
     return render_template(
         "attendance/checkin.html",
         claim=claim,
@@ -56,9 +62,56 @@ def checkin(claim_id: int):
         task=shift.task,
         action=queries.checkin_action(claim),
         summary=queries.attendance_of([claim])[claim.id],
+        offline=queries.offline_records([claim.id]).get(claim.id, []),
+        offline_token=tokens.issue_action_token(current_user.id, claim.id) if offline_ready else None,
+        offline_until=isoformat(rules.checkout_closes(shift)),
         opens=rules.checkin_opens(shift),
-        now=now(),
+        now=at,
     )
+
+
+@bp.post("/me/shifts/<int:claim_id>/checkin/offline")
+@csrf.exempt
+def checkin_offline(claim_id: int):
+    """A check-in or check-out queued on the phone without a network, sent later by the page's script or the
+    service worker: JSON in, JSON out. The session says who; the X-Offline-Token header (issued by the check-in
+    page for this user and claim) stands in for the CSRF token. Sending it twice records it once."""
+    try:
+        if not current_user.is_authenticated:
+            raise NotAuthenticated()
+        claim = get_own_claim(current_user, claim_id)
+        tokens.check_action_token(request.headers.get("X-Offline-Token"), current_user.id, claim.id)
+        form = OfflineActionForm(formdata=_as_text(request.get_json(silent=True)))
+        if not form.validate():
+            raise ValidationError(fields={name: errors[0] for name, errors in form.errors.items()})
+        outcome = _record_offline(claim, form)
+    except DomainError as exc:
+        response = jsonify({"error": exc.payload()})
+        response.status_code = exc.status
+        return response
+    event = outcome.event
+    return jsonify(
+        {
+            "claim_id": claim.id,
+            "action": form.action.data,
+            "checked_in_at": isoformat(outcome.claim.checked_in_at),
+            "checked_out_at": isoformat(outcome.claim.checked_out_at),
+            "offline": bool(event and event.offline),
+        }
+    )
+
+
+def _as_text(body: object) -> MultiDict:
+    """A JSON object's values as the text a form would post (so a number 0 is a value, not a missing field)."""
+    if not isinstance(body, dict):
+        return MultiDict()
+    return MultiDict({name: str(value) for name, value in body.items() if isinstance(value, str | int | float)})
+
+
+def _record_offline(claim: Claim, form: OfflineActionForm) -> services.Outcome:
+    position = services.Position(form.lat.data, form.lon.data, form.accuracy_m.data)
+    record = services.check_out if form.action.data == "out" else services.check_in
+    return record(current_user, claim, position, device=_device(form), recorded_at=form.recorded_at.data)
 
 
 @bp.post("/me/shifts/<int:claim_id>/checkin")

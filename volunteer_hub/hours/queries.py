@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from volunteer_hub.accounts.models import User
-from volunteer_hub.attendance.queries import attendance_of
+from volunteer_hub.attendance.queries import attendance_of, offline_records  # noqa: F401 (for the views)
 from volunteer_hub.claims.models import Attendance, Claim, ClaimStatus
 from volunteer_hub.core.db import get_row
 from volunteer_hub.core.timeutil import local_to_utc, now, to_local

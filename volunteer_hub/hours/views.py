@@ -160,6 +160,7 @@ def _shift_page(shift, *, forms: dict | None = None, status: int = 200):
         waiting=sum(row.confirmable for row in rows),
         confirm_forms=confirm_forms,
         correct_forms=correct_forms,
+        offline=queries.offline_records(row.claim.id for row in rows),
     )
     return page, status
 
@@ -320,4 +321,10 @@ def anomalies():
     """Anomaly flags in my organisations for review: they never blocked a confirmation."""
     flags = queries.anomalies_for(current_user)
     names = queries.users_by_id([f.volunteer_id for f in flags] + [(f.details or {}).get("actor_id") for f in flags])
-    return render_template("hours/anomalies.html", flags=flags, names=names, describe=labels.anomaly_text)
+    return render_template(
+        "hours/anomalies.html",
+        flags=flags,
+        names=names,
+        describe=labels.anomaly_text,
+        offline=queries.offline_records(f.claim_id for f in flags),
+    )

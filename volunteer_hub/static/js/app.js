@@ -101,6 +101,14 @@
       form.dataset.locating = '1'; button.setAttribute('aria-busy', 'true');
       say(form.dataset.msgWait);
       navigator.geolocation.getCurrentPosition(function (pos) {
+        // No network: the page kept by the service worker queues it on the phone (js/offline.js).
+        if (!navigator.onLine && window.vhOffline && window.vhOffline.available(form)) {
+          window.vhOffline.queueCheckin(form, pos).then(function () {
+            delete form.dataset.locating; button.removeAttribute('aria-busy');
+            say(form.dataset.msgQueued);
+          });
+          return;
+        }
         form.elements.lat.value = pos.coords.latitude;
         form.elements.lon.value = pos.coords.longitude;
         form.elements.accuracy_m.value = pos.coords.accuracy;

@@ -1,0 +1,156 @@
+"""Check-in without a network, in Chromium: a volunteer opens today's shift with a network (the service worker
+keeps the page), the gate has no signal, she taps 签到 - it waits on the phone (等待发送), still there after a
+reload - and when the network returns it is sent by itself and recorded once, marked as recorded offline.
+
+The shift is posted through the API for this test (starting in ten minutes at the phone's position), so it does
+not depend on what other journeys did to the demo's shifts."""
+
+import json
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import SHENZHEN_BAISHILONG
+
+ORGANIZER = "13800138001"  # 王书记, organizer of 白石龙社区
+VOLUNTEER = "13800138029"  # 卫东, a member of the demo's team, used by no other journey
+SECOND_VOLUNTEER = "13800138028"  # 褚建国, likewise
+PASSWORD = "Volunteer2020"
+PAGES_CACHE = "vh-offline-pages-v1"  # static/sw.js
+
+
+def call(base: str, method: str, path: str, body=None, token: str | None = None) -> dict:
+    request = urllib.request.Request(
+        f"{base}/api/v1{path}",
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={
+            "Content-Type": "application/json",
+            **({"Authorization": f"Bearer {token}"} if token else {}),
+        },
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def token_of(base: str, phone: str) -> str:
+    return call(base, "POST", "/auth/token", {"phone": phone, "password": PASSWORD})["token"]
+
+
+def shift_starting_soon(base: str, volunteer: str = VOLUNTEER) -> tuple[int, int]:
+    """(shift id, claim id): a post at the phone's position, a shift starting in 10 minutes, the volunteer on it."""
+    organizer = token_of(base, ORGANIZER)
+    org_id = next(role["org_id"] for role in call(base, "GET", "/me", token=organizer)["roles"])
+    starts = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=10)
+    task = call(
+        base,
+        "POST",
+        "/tasks",
+        {
+            "org_id": org_id,
+            "title": "白石龙一区东门值守（离线签到）",
+            "type": "checkpoint",
+            "description": "小区东门登记测温。",
+            "address": "白石龙一区东门",
+            "lat": SHENZHEN_BAISHILONG["latitude"],
+            "lon": SHENZHEN_BAISHILONG["longitude"],
+            "shifts": [
+                {"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(), "capacity": 2}
+            ],
+        },
+        token=organizer,
+    )
+    shift_id = task["shifts"][0]["id"]
+    claim = call(base, "POST", f"/shifts/{shift_id}/claims", token=token_of(base, volunteer))
+    assert claim["status"] == "confirmed", claim
+    return shift_id, claim["id"]
+
+
+def wait_until_kept(page, url: str, timeout_s: float = 15) -> None:
+    """Until the service worker holds the page in its cache (registering and fetching it take a moment)."""
+    deadline = time.monotonic() + timeout_s
+    check = "async ([name, url]) => !!(await (await caches.open(name)).match(url))"
+    while not page.evaluate(check, [PAGES_CACHE, url]):
+        assert time.monotonic() < deadline, "the service worker did not keep the check-in page"
+        time.sleep(0.2)
+
+
+def test_a_check_in_without_a_network_waits_on_the_phone_and_is_recorded_once_when_it_returns(phone, live_server):
+    shift_id, claim_id = shift_starting_soon(live_server)
+    volunteer = phone()
+    volunteer.login(VOLUNTEER)
+    page = volunteer.page
+    url = f"/me/shifts/{claim_id}/checkin"
+
+    # With a network: the page registers the service worker, which keeps this page (today's shift) for later.
+    volunteer.go(url)
+    wait_until_kept(page, volunteer.base + url)
+
+    # At the gate without a signal: the tap is saved on the phone with its time and position.
+    volunteer.context.set_offline(True)
+    page.click("[data-checkin-button]")
+    waiting = page.locator("[data-offline-item=waiting]")
+    expect(waiting).to_have_count(1, timeout=15_000)
+    expect(page.locator("[data-offline-queue]")).to_contain_text("等待发送")
+    expect(page.locator("[data-checkin-status]")).to_contain_text("没有网络")
+    expect(page.locator("[data-checkin-button]")).to_have_text("签退")  # the next thing to do, also offline
+
+    # Reloading without a network: the kept page, and the check-in still waiting on it.
+    page.reload()
+    expect(page.locator("[data-offline-item=waiting]")).to_have_count(1, timeout=15_000)
+    expect(page.locator("[data-offline-queue]")).to_contain_text("等待发送")
+    expect(page.locator(".result-title")).to_have_count(0)
+
+    # The network returns: sent by itself, and the page shows the server's record.
+    volunteer.context.set_offline(False)
+    expect(page.locator(".result-title").first).to_contain_text("签到", timeout=20_000)
+    expect(page.locator("[data-offline-item]")).to_have_count(0)
+    expect(page.locator(".offline-note")).to_have_count(1)
+    expect(page.locator(".offline-note")).to_contain_text("离线记录")
+
+    # Recorded once, as recorded offline: the organizer's roster lists one offline record (the check-in).
+    organizer = phone()
+    organizer.login(ORGANIZER)
+    organizer.go(f"/org/shifts/{shift_id}/roster")
+    notes = organizer.page.locator(".offline-note")
+    expect(notes).to_have_count(1)
+    expect(notes).to_contain_text("签到")
+    # Sending the queue again changes nothing: the phone's page, reloaded, still shows one offline record.
+    page.reload()
+    expect(page.locator(".offline-note")).to_have_count(1)
+    organizer.page.reload()
+    expect(organizer.page.locator(".offline-note")).to_have_count(1)
+
+
+# A form another package marks data-offline-form (the handover and incident forms): here the language switch, put on
+# the kept check-in page as such a form. Offline it waits; online it is posted with the page's CSRF token.
+MARK_FORM = """() => {
+  const form = document.querySelector('form.lang');
+  form.setAttribute('data-offline-form', '');
+  form.setAttribute('data-offline-label', 'Switch language');
+}"""
+
+
+def test_a_form_marked_for_offline_waits_and_is_posted_when_the_network_returns(phone, live_server):
+    _, claim_id = shift_starting_soon(live_server, SECOND_VOLUNTEER)
+    volunteer = phone()
+    volunteer.login(SECOND_VOLUNTEER)
+    page = volunteer.page
+    url = f"/me/shifts/{claim_id}/checkin"
+    volunteer.go(url)
+    wait_until_kept(page, volunteer.base + url)
+
+    volunteer.context.set_offline(True)
+    page.evaluate(MARK_FORM)
+    page.click("form.lang button[type=submit]")
+    item = page.locator("[data-offline-item=waiting]")
+    expect(item).to_have_count(1, timeout=15_000)
+    expect(item).to_contain_text("Switch language")
+    expect(item).to_contain_text("等待发送")
+    assert page.get_attribute("html", "lang") == "zh-CN"  # nothing was sent
+
+    volunteer.context.set_offline(False)
+    expect(page.locator("html")).to_have_attribute("lang", "en", timeout=20_000)  # posted, and the page reloaded
+    expect(page.locator("[data-offline-item]")).to_have_count(0)
