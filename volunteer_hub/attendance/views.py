@@ -1,5 +1,6 @@
 """Attendance pages: the volunteer's check-in page, the scanned QR code's page, the organizer's code and marks."""
 
+from datetime import datetime
 from typing import cast
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -83,7 +84,7 @@ def checkin_offline(claim_id: int):
         tokens.check_action_token(request.headers.get("X-Offline-Token"), current_user.id, claim.id)
         form = OfflineActionForm(formdata=_as_text(request.get_json(silent=True)))
         if not form.validate():
-            raise ValidationError(fields={name: errors[0] for name, errors in form.errors.items()})
+            raise ValidationError(fields={name: cast(list[str], errors)[0] for name, errors in form.errors.items()})
         outcome = _record_offline(claim, form)
     except DomainError as exc:
         response = jsonify({"error": exc.payload()})
@@ -109,9 +110,14 @@ def _as_text(body: object) -> MultiDict:
 
 
 def _record_offline(claim: Claim, form: OfflineActionForm) -> services.Outcome:
-    position = services.Position(form.lat.data, form.lon.data, form.accuracy_m.data)
+    # validated by the form: the numbers are there, and _aware_time made the text an aware datetime
+    position = services.Position(
+        cast(float, form.lat.data), cast(float, form.lon.data), cast(float, form.accuracy_m.data)
+    )
     record = services.check_out if form.action.data == "out" else services.check_in
-    return record(current_user, claim, position, device=_device(form), recorded_at=form.recorded_at.data)
+    return record(
+        current_user, claim, position, device=_device(form), recorded_at=cast(datetime, form.recorded_at.data)
+    )
 
 
 @bp.post("/me/shifts/<int:claim_id>/checkin")
