@@ -199,6 +199,9 @@
     var form = event.target.closest && event.target.closest('form[data-offline-form]');
     if (!form || navigator.onLine) return;
     event.preventDefault();
+    // A form that takes the phone's time of the entry (the handover's recorded_at) gets it now, not when sent.
+    var stamp = form.elements.recorded_at;
+    if (stamp && !stamp.value) stamp.value = new Date().toISOString();
     var pairs = [];
     new FormData(form).forEach(function (value, name) {
       if (typeof value === 'string') pairs.push([name, value]);
@@ -211,6 +214,7 @@
     }).then(function () {
       // The next entry is a new one: a fresh client_id, so the server does not take it for this one again.
       if (form.elements.client_id) form.elements.client_id.value = uuid();
+      if (stamp) stamp.value = '';
       var status = form.querySelector('[data-offline-status]');
       if (status) status.textContent = form.dataset.msgQueued || (box && box.dataset.msgWaiting) || '';
       setTimeout(function () {
