@@ -154,3 +154,45 @@ def test_a_form_marked_for_offline_waits_and_is_posted_when_the_network_returns(
     volunteer.context.set_offline(False)
     expect(page.locator("html")).to_have_attribute("lang", "en", timeout=20_000)  # posted, and the page reloaded
     expect(page.locator("[data-offline-item]")).to_have_count(0)
+
+
+def test_a_shared_phone_keeps_ones_queued_check_in_from_the_next_person_until_one_signs_in_again(phone, live_server):
+    """Queued actions belong to whoever took them: the next person on the phone neither sees nor sends them."""
+    first, second = "13800138027", "13800138026"  # 陈晨 and 冯丽, members of the demo team no other journey uses
+    shift_id, claim_id = shift_starting_soon(live_server, first)
+    _, other_claim = shift_starting_soon(live_server, second)
+    device = phone()
+    page = device.page
+    device.login(first)
+    url = f"/me/shifts/{claim_id}/checkin"
+    device.go(url)
+    wait_until_kept(page, device.base + url)
+
+    # Tapped without a network; when it returns the server is unreachable for a while, so the tap still waits.
+    page.route("**/checkin/offline", lambda route: route.fulfill(status=503, body="down"))
+    device.context.set_offline(True)
+    page.click("[data-checkin-button]")
+    expect(page.locator("[data-offline-item=waiting]")).to_have_count(1, timeout=15_000)
+    device.context.set_offline(False)
+    page.reload()
+    expect(page.locator("[data-offline-item=waiting]")).to_have_count(1, timeout=15_000)
+
+    # She signs out; the next person on this phone sees nothing of hers on their own check-in page.
+    device.go("/me")
+    page.click("form[action$='/logout'] button")
+    device.login(second)
+    device.go(f"/me/shifts/{other_claim}/checkin")
+    page.wait_for_timeout(1500)  # the page has read the queue
+    expect(page.locator("[data-offline-item]")).to_have_count(0)
+    page.unroute("**/checkin/offline")
+    device.go("/me")
+    page.click("form[action$='/logout'] button")
+
+    # Back on her phone: her check-in goes out and is recorded once, marked offline.
+    device.login(first)
+    device.go(url)
+    expect(page.locator(".offline-note")).to_have_count(1, timeout=20_000)
+    organizer = phone()
+    organizer.login(ORGANIZER)
+    organizer.go(f"/org/shifts/{shift_id}/roster")
+    expect(organizer.page.locator(".offline-note")).to_have_count(1)

@@ -1,11 +1,11 @@
 // Volunteer Hub service worker (served at /sw.js, scope: the whole site). It shows Web Push notifications and
 // opens their page on a tap, keeps the few pages that must work without a network (today's check-in page, forms
 // marked data-offline-form) and sends the actions queued on the phone when the network returns (Background Sync).
-// Every other page goes to the network untouched: pages with personal data are never cached (docs-notes/offline.md).
+// Every other page goes to the network untouched: pages with personal data are never cached (docs/POSTS.md).
 'use strict';
 
 // Bump the version when the queue code changes: importScripts are cached with this script.
-var QUEUE_SCRIPTS = ['/static/vendor/idb-keyval/idb-keyval.umd.js?v=6.3.0', '/static/js/offline-queue.js?v=1'];
+var QUEUE_SCRIPTS = ['/static/vendor/idb-keyval/idb-keyval.umd.js?v=6.3.0', '/static/js/offline-queue.js?v=2'];
 var PAGES = 'vh-offline-pages-v1';  // the pages a page asked to keep, each with X-VH-Until (when to drop it)
 var ASSETS = 'vh-offline-assets-v1';  // the hashed, public CSS/JS those pages need (immutable URLs)
 try { importScripts.apply(self, QUEUE_SCRIPTS); } catch (e) { /* no queue: pages send online as before */ }
@@ -104,8 +104,9 @@ self.addEventListener('fetch', function (event) {
   var request = event.request, url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === 'navigate' && request.method === 'POST' && url.pathname === '/logout') {
-    // Logging out drops every kept page (another person may use this phone next).
-    event.waitUntil(caches.delete(PAGES));
+    // Logging out drops every kept page (another person may use this phone next), and nobody owns the queue until
+    // the next sign-in: what this person queued waits for them, unseen and unsent.
+    event.waitUntil(Promise.all([caches.delete(PAGES), self.vhQueue && self.vhQueue.supported ? self.vhQueue.setOwner('') : null]));
     return;
   }
   if (request.method !== 'GET') return;

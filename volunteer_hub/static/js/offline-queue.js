@@ -3,25 +3,42 @@
 // Sync): no DOM here. Both may send the same item at once; the server records it once (check-ins by the claim's
 // conditional update, forms by their client_id), so no lock is needed across them.
 //
-// An item: {id, type: 'checkin'|'form', url, page, label, created (phone time, ms), state: 'waiting'|'refused',
+// An item: {id, owner, type: 'checkin'|'form', url, page, label, created (phone time, ms), state: 'waiting'|'refused',
 //           message, token (check-in: X-Offline-Token), data (check-in: JSON body; form: [[name, value], ...])}
+// A phone may be shared: every item belongs to the user signed in when it was taken (owner), and only the owner
+// signed in now (set by each page, cleared at logout by the worker) sees or sends it. Another person's items wait
+// on the phone until they sign in again (the server would refuse them under someone else's session).
 (function (scope) {
   'use strict';
   var kv = scope.idbKeyval;
   var supported = !!(kv && scope.indexedDB && scope.fetch && scope.Promise);
-  var store = null;
+  var store = null, ownerStore = null;
   function db() {
     if (!store) store = kv.createStore('vh-offline', 'queue');
     return store;
   }
+  function owners() {
+    if (!ownerStore) ownerStore = kv.createStore('vh-offline-owner', 'owner');
+    return ownerStore;
+  }
+
+  // Who is signed in on this phone now ('' when nobody is).
+  function owner() {
+    return kv.get('owner', owners()).then(function (id) { return id || ''; });
+  }
+  function setOwner(id) { return id ? kv.set('owner', String(id), owners()) : kv.del('owner', owners()); }
 
   function newId() {
     return Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 10);
   }
 
+  // The items of the user signed in now, oldest first.
   function all() {
-    return kv.entries(db()).then(function (pairs) {
-      return pairs.map(function (pair) { return pair[1]; }).sort(function (a, b) { return a.created - b.created; });
+    return Promise.all([kv.entries(db()), owner()]).then(function (found) {
+      var now = found[1];
+      return found[0].map(function (pair) { return pair[1]; })
+        .filter(function (item) { return now && item.owner === now; })
+        .sort(function (a, b) { return a.created - b.created; });
     });
   }
 
@@ -101,5 +118,7 @@
     return running;
   }
 
-  scope.vhQueue = {supported: supported, all: all, add: add, remove: remove, flush: flush, newId: newId};
+  scope.vhQueue = {
+    supported: supported, all: all, add: add, remove: remove, flush: flush, newId: newId, setOwner: setOwner
+  };
 })(self);

@@ -13,6 +13,9 @@
   var box = document.querySelector('[data-offline-queue]');
   var kept = document.querySelector('[data-offline-page]');
   var worker = null;
+  var meta = document.querySelector('meta[name="vh-owner"]');
+  var me = meta ? meta.getAttribute('content') : '';
+  var ready = Q.setOwner(me);  // this phone's queue shows and sends only what the signed-in person took
 
   function csrf() {
     var input = document.querySelector('input[name="csrf_token"]');
@@ -149,10 +152,11 @@
   }
 
   window.addEventListener('online', flush);
-  render().then(function (mine) { followQueue(mine); flush(); });
+  ready.then(render).then(function (mine) { followQueue(mine); flush(); });
 
   function queue(item) {
     item.page = location.pathname;
+    item.owner = me;
     return Q.add(item).then(function (saved) {
       askForSync();
       return render().then(followQueue).then(function () { return saved; });
