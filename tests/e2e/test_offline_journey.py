@@ -6,7 +6,9 @@ The shift is posted through the API for this test (starting in ten minutes at th
 not depend on what other journeys did to the demo's shifts."""
 
 import json
+import re
 import time
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
 
@@ -15,8 +17,8 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import SHENZHEN_BAISHILONG
 
 ORGANIZER = "13800138001"  # 王书记, organizer of 白石龙社区
-VOLUNTEER = "13800138029"  # 卫东, a member of the demo's team, used by no other journey
-SECOND_VOLUNTEER = "13800138028"  # 褚建国, likewise
+VOLUNTEER = "13900139011"  # registered by its test (new_volunteer): no other journey claims for them
+SECOND_VOLUNTEER = "13900139012"  # likewise
 PASSWORD = "Volunteer2020"
 PAGES_CACHE = "vh-offline-pages-v1"  # static/sw.js
 
@@ -31,12 +33,32 @@ def call(base: str, method: str, path: str, body=None, token: str | None = None)
             **({"Authorization": f"Bearer {token}"} if token else {}),
         },
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:  # say why (a refusal's code and message), not only the status
+        raise AssertionError(f"{method} {path}: {error.code} {error.read().decode()}") from None
 
 
 def token_of(base: str, phone: str) -> str:
     return call(base, "POST", "/auth/token", {"phone": phone, "password": PASSWORD})["token"]
+
+
+def new_volunteer(base: str, phone: str, name: str) -> None:
+    """A volunteer of this test's own, registered with the code /dev/messages shows: no other journey's claims
+    (a call-out's "yes" among the demo's team) can overlap theirs."""
+    call(base, "POST", "/auth/verification-codes", {"phone": phone, "purpose": "register"})
+    deadline, code = time.monotonic() + 20, None
+    while code is None:
+        assert time.monotonic() < deadline, "no register code reached /dev/messages"
+        with urllib.request.urlopen(f"{base}/dev/messages.json", timeout=10) as response:
+            texts = [item["text"] for item in json.loads(response.read())["items"] if item["to"].endswith(phone)]
+        found = [re.search(r"\b(\d{6})\b", text) for text in texts]
+        code = next((match.group(1) for match in found if match), None)
+        if code is None:
+            time.sleep(0.3)
+    call(base, "POST", "/auth/register", {"phone": phone, "password": PASSWORD, "name": name, "code": code})
+    call(base, "PATCH", "/me", {"birth_date": "1996-05-04"}, token=token_of(base, phone))  # nights: adults only
 
 
 def shift_starting_soon(base: str, volunteer: str = VOLUNTEER) -> tuple[int, int]:
@@ -78,6 +100,7 @@ def wait_until_kept(page, url: str, timeout_s: float = 15) -> None:
 
 
 def test_a_check_in_without_a_network_waits_on_the_phone_and_is_recorded_once_when_it_returns(phone, live_server):
+    new_volunteer(live_server, VOLUNTEER, "卫东")
     shift_id, claim_id = shift_starting_soon(live_server)
     volunteer = phone()
     volunteer.login(VOLUNTEER)
@@ -134,6 +157,7 @@ MARK_FORM = """() => {
 
 
 def test_a_form_marked_for_offline_waits_and_is_posted_when_the_network_returns(phone, live_server):
+    new_volunteer(live_server, SECOND_VOLUNTEER, "褚建国")
     _, claim_id = shift_starting_soon(live_server, SECOND_VOLUNTEER)
     volunteer = phone()
     volunteer.login(SECOND_VOLUNTEER)
@@ -158,7 +182,9 @@ def test_a_form_marked_for_offline_waits_and_is_posted_when_the_network_returns(
 
 def test_a_shared_phone_keeps_ones_queued_check_in_from_the_next_person_until_one_signs_in_again(phone, live_server):
     """Queued actions belong to whoever took them: the next person on the phone neither sees nor sends them."""
-    first, second = "13800138027", "13800138026"  # 陈晨 and 冯丽, members of the demo team no other journey uses
+    first, second = "13900139001", "13900139002"
+    new_volunteer(live_server, first, "秦岚")
+    new_volunteer(live_server, second, "许诺")
     shift_id, claim_id = shift_starting_soon(live_server, first)
     _, other_claim = shift_starting_soon(live_server, second)
     device = phone()
