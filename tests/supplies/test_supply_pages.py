@@ -33,6 +33,21 @@ def test_a_refused_change_says_why(new_client, login, post):
     assert "Name the item." in organizer.get(page).get_data(as_text=True)
 
 
+def test_control_characters_in_a_name_or_a_note_are_refused_and_nothing_is_saved(new_client, login, post):
+    organizer = login(post.organizer, new_client())
+    page = f"/org/tasks/{post.task_id}/supplies"
+
+    submit(organizer, page, {"kind": "other", "name": "雨衣\x07", "count": "3"})
+    refused_name = organizer.get(page).get_data(as_text=True)
+    submit(organizer, page, {"kind": "masks", "count": "30"})
+    item_id = organizer.get(page).get_data(as_text=True).split(f'action="{page}/', 1)[1].split('"', 1)[0]
+    submit(organizer, f"{page}/{item_id}/restock", {"add": "20", "note": "补货\x1b[2J"})
+    refused_note = organizer.get(page).get_data(as_text=True)
+
+    assert "control characters" in refused_name and "雨衣" not in refused_name
+    assert "control characters" in refused_note and '<p class="big-number">30</p>' in refused_note
+
+
 def test_readers_see_levels_without_forms_and_others_are_refused(api, new_client, login, post, tokens):
     api.post(f"/tasks/{post.task_id}/supplies", json={"kind": "gloves", "count": 8}, token=tokens["organizer"])
     page = f"/org/tasks/{post.task_id}/supplies"

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from volunteer_hub.core.errors import Conflict, ValidationError
+from volunteer_hub.core.inputs import CONTROL_CHARACTERS, control_character_error
 from volunteer_hub.supplies.models import SupplyItem, SupplyKind
 
 COUNT_MAX = 1_000_000
@@ -54,8 +55,18 @@ def check_new_item(kind: str, name: str) -> None:
         raise ValidationError(fields={"kind": _l("Choose one of the listed kinds.")})
     if kind == SupplyKind.OTHER and not name:
         raise ValidationError(fields={"name": _l("Name the item.")})
+    if control_character_error(name):
+        raise ValidationError(fields={"name": CONTROL_CHARACTERS})
     if len(name) > NAME_MAX:
         raise ValidationError(fields={"name": _l("Use at most %(n)d characters.", n=NAME_MAX)})
+
+
+def check_note(note: str) -> None:
+    """A change's note: one line of at most NOTE_MAX characters (the pages and the API both come here)."""
+    if control_character_error(note):
+        raise ValidationError(fields={"note": CONTROL_CHARACTERS})
+    if len(note) > NOTE_MAX:
+        raise ValidationError(fields={"note": _l("Use at most %(n)d characters.", n=NOTE_MAX)})
 
 
 def check_issue(item: SupplyItem, count: int) -> None:

@@ -171,8 +171,7 @@ def issue(actor: User, item: SupplyItem, count: int, user_id: object, note: str 
 
 def _note(note: str | None) -> str:
     note = strip_text(note)
-    if len(note) > rules.NOTE_MAX:
-        raise ValidationError(fields={"note": _l("Use at most %(n)d characters.", n=rules.NOTE_MAX)})
+    rules.check_note(note)
     return note
 
 
